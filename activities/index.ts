@@ -1,0 +1,15 @@
+// All activities, built from their dependencies. Workflows import this file as a type only.
+import type { ActivityDeps } from './deps';
+import { createInvoiceActivities } from './invoices';
+import { createProjectionActivities } from './projection';
+
+export type { ActivityDeps } from './deps';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createInvoiceActivities(deps),
+    ...createProjectionActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

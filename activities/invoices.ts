@@ -1,0 +1,136 @@
+// Issuing and collecting invoices. Each activity is idempotent: a retry after a crash at any
+// point writes nothing twice and charges nothing twice.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { InvoiceDraft } from '../domain/invoice';
+import type { ChargeResult } from '../domain/payments';
+import type { InvoiceSummary } from '../domain/subscription';
+import type { Invoice } from '../prisma/generated/client';
+import { Prisma } from '../prisma/generated/client';
+import type { ActivityDeps } from './deps';
+
+export interface ChargeInvoiceInput {
+  invoiceNumber: string;
+  attempt: number;
+  idempotencyKey: string;
+  paymentMethod: string;
+  /** Business time of the attempt (workflow time). */
+  at: string;
+}
+
+export function summarizeInvoice(invoice: Invoice, attempts: number): InvoiceSummary {
+  return {
+    number: invoice.number,
+    amountCents: invoice.amountCents,
+    currency: invoice.currency,
+    status: invoice.status === 'draft' ? 'open' : invoice.status,
+    periodIndex: invoice.periodIndex,
+    attempts,
+    paidAt: invoice.paidAt?.toISOString() ?? null,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+export function createInvoiceActivities({ prisma, gateway }: ActivityDeps) {
+  return {
+    /** Writes the invoice and its lines once; a repeat returns what was written. */
+    async issueInvoice(draft: InvoiceDraft): Promise<InvoiceSummary> {
+      const existing = await prisma.invoice.findUnique({ where: { number: draft.number } });
+      if (existing) return summarizeInvoice(existing, await prisma.paymentAttempt.count({ where: { invoiceId: existing.id } }));
+      try {
+        const created = await prisma.invoice.create({
+          data: {
+            number: draft.number,
+            subscriptionId: draft.subscriptionId,
+            customerId: draft.customerId,
+            periodIndex: draft.periodIndex,
+            billingReason: draft.billingReason,
+            periodStart: new Date(draft.period.start),
+            periodEnd: new Date(draft.period.end),
+            currency: draft.currency,
+            subtotalCents: draft.subtotalCents,
+            amountCents: draft.amountCents,
+            status: 'open',
+            createdAt: new Date(draft.issuedAt),
+            lines: {
+              create: draft.lines.map((line, position) => ({
+                position,
+                kind: line.kind,
+                description: line.description,
+                quantity: line.quantity,
+                amountCents: line.amountCents,
+                periodStart: line.periodStart ? new Date(line.periodStart) : null,
+                periodEnd: line.periodEnd ? new Date(line.periodEnd) : null,
+              })),
+            },
+          },
+        });
+        return summarizeInvoice(created, 0);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const winner = await prisma.invoice.findUnique({ where: { number: draft.number } });
+        if (!winner) {
+          // Another invoice already bills this period under a different number: a bug, not a blip.
+          throw ApplicationFailure.nonRetryable(
+            `period ${draft.periodIndex} of ${draft.subscriptionId} is already invoiced`,
+            'DuplicatePeriodInvoice',
+          );
+        }
+        return summarizeInvoice(winner, 0);
+      }
+    },
+
+    /** One charge attempt on an invoice, under the attempt's idempotency key. */
+    async chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeResult> {
+      const invoice = await prisma.invoice.findUnique({ where: { number: input.invoiceNumber } });
+      if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} does not exist`, 'UnknownInvoice');
+
+      await prisma.paymentAttempt.upsert({
+        where: { idempotencyKey: input.idempotencyKey },
+        create: {
+          idempotencyKey: input.idempotencyKey,
+          invoiceId: invoice.id,
+          attempt: input.attempt,
+          amountCents: invoice.amountCents,
+          currency: invoice.currency,
+          paymentMethod: input.paymentMethod,
+          outcome: 'pending',
+          createdAt: new Date(input.at),
+        },
+        update: {},
+      });
+
+      const result =
+        invoice.amountCents === 0
+          ? ({ outcome: 'succeeded', chargeId: `free_${input.idempotencyKey}` } as const)
+          : await gateway.charge({
+              idempotencyKey: input.idempotencyKey,
+              amountCents: invoice.amountCents,
+              currency: invoice.currency,
+              paymentMethod: input.paymentMethod,
+              reference: invoice.number,
+              at: input.at,
+            });
+
+      const completedAt = new Date(input.at);
+      await prisma.$transaction([
+        prisma.paymentAttempt.update({
+          where: { idempotencyKey: input.idempotencyKey },
+          data: {
+            outcome: result.outcome,
+            gatewayChargeId: result.chargeId,
+            declineCode: result.outcome === 'declined' ? result.declineCode : null,
+            declineType: result.outcome === 'declined' ? result.declineType : null,
+            completedAt,
+          },
+        }),
+        ...(result.outcome === 'succeeded'
+          ? [prisma.invoice.updateMany({ where: { id: invoice.id, status: 'open' }, data: { status: 'paid', paidAt: completedAt } })]
+          : []),
+      ]);
+      return result;
+    },
+  };
+}

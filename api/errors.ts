@@ -1,0 +1,53 @@
+// The one error middleware: maps validation, domain and Temporal errors to problem+json.
+import type { ErrorRequestHandler } from 'express';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ZodError } from 'zod';
+import { ProblemError, invalid, notFound, conflict } from './problem';
+
+/** Failure types the workflow raises when a command is refused by the lifecycle rules. */
+// gRPC status codes (grpc/doc/statuscodes.md).
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+const REFUSAL_TYPES = new Set(['IllegalTransitionError', 'CommandRefused']);
+
+function fromZod(error: ZodError): ProblemError {
+  return invalid(
+    error.issues.map((issue) => ({
+      field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+      message: issue.message,
+    })),
+  );
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: number } | undefined)?.code;
+  const causeCode = error instanceof ServiceError ? (error.cause as { code?: number } | undefined)?.code : undefined;
+  return [code, causeCode].some((c) => c === GRPC_UNAVAILABLE || c === GRPC_DEADLINE_EXCEEDED);
+}
+
+export function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof ZodError) return fromZod(error);
+  if (error instanceof WorkflowNotFoundError) return notFound('no such subscription');
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    if (error.cause.type && REFUSAL_TYPES.has(error.cause.type)) return conflict(error.cause.message);
+  }
+  if (isUnavailable(error)) return new ProblemError(503, 'service-unavailable', 'Temporal is unavailable, retry later');
+  if ((error as { type?: string } | undefined)?.type === 'entity.too.large') {
+    return new ProblemError(413, 'payload-too-large', 'request body is too large');
+  }
+  if ((error as { type?: string } | undefined)?.type === 'entity.parse.failed') {
+    return invalid([{ field: '(body)', message: 'body is not valid JSON' }]);
+  }
+  return new ProblemError(500, 'internal-error', 'an unexpected error occurred');
+}
+
+export function errorMiddleware(onUnexpected: (error: unknown) => void): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) onUnexpected(error);
+    res.status(problem.status).type('application/problem+json').json(problem.toBody(req.originalUrl));
+  };
+}

@@ -1,0 +1,93 @@
+// Creating and reading subscriptions: rows first (so nothing the workflow writes is orphaned),
+// then the workflow through update-with-start, which is idempotent on the workflow id.
+import { randomBytes } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { SubscriptionStart } from '../../domain/subscription';
+import { subscriptionWorkflowId } from '../../domain/subscription';
+import { toPlanSnapshot } from '../../infra/plans';
+import { awaitOpening, getSubscription, type SubscriptionView } from '../../workflows/messages';
+import { describeSubscription } from '../../workflows/details';
+import { subscriptionWorkflow } from '../../workflows/subscription';
+import type { ApiDeps } from '../deps';
+import { conflict, invalid, notFound } from '../problem';
+import type { CreateSubscriptionBody } from '../schemas/subscriptions';
+
+const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('hex')}`;
+
+export interface CreateResult {
+  created: boolean;
+  subscription: SubscriptionView;
+}
+
+async function upsertCustomer({ prisma }: ApiDeps, customer: CreateSubscriptionBody['customer']) {
+  const existing = await prisma.customer.findUnique({ where: { email: customer.email } });
+  if (existing) {
+    if (customer.id && customer.id !== existing.id) {
+      throw conflict(`email ${customer.email} belongs to customer ${existing.id}`);
+    }
+    return existing;
+  }
+  return prisma.customer.upsert({
+    where: { email: customer.email },
+    create: { id: customer.id ?? newId('cus'), email: customer.email, name: customer.name ?? null },
+    update: {},
+  });
+}
+
+export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody): Promise<CreateResult> {
+  const { prisma, temporal, taskQueue } = deps;
+  const planRow = await prisma.plan.findUnique({ where: { code: body.plan } });
+  if (!planRow || !planRow.active) throw invalid([{ field: 'plan', message: `unknown plan "${body.plan}"` }]);
+
+  const id = body.id ?? newId('sub');
+  const workflowId = subscriptionWorkflowId(id);
+  const existing = await prisma.subscription.findUnique({ where: { id } });
+  if (existing && (existing.planCode !== body.plan || existing.paymentMethod !== body.paymentMethod)) {
+    throw conflict(`subscription ${id} already exists with a different plan or payment method`);
+  }
+
+  const customer = await upsertCustomer(deps, body.customer);
+  if (existing && existing.customerId !== customer.id) {
+    throw conflict(`subscription ${id} belongs to another customer`);
+  }
+  const inserted = await prisma.subscription.createMany({
+    data: [{ id, workflowId, customerId: customer.id, planCode: body.plan, status: 'incomplete', paymentMethod: body.paymentMethod }],
+    skipDuplicates: true,
+  });
+
+  const start: SubscriptionStart = {
+    subscriptionId: id,
+    customer: { id: customer.id, email: customer.email, name: customer.name },
+    plan: toPlanSnapshot(planRow),
+    paymentMethod: body.paymentMethod,
+    ...(body.trialDays !== undefined ? { trialDays: body.trialDays } : {}),
+    ...(body.timeZone ? { timeZone: body.timeZone } : {}),
+  };
+  try {
+    const subscription = await temporal.workflow.executeUpdateWithStart(awaitOpening, {
+      startWorkflowOperation: new WithStartWorkflowOperation(subscriptionWorkflow, {
+        workflowId,
+        taskQueue,
+        args: [{ start }],
+        // A repeated request attaches to the running workflow instead of starting another…
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // …and an ended subscription is never started again under its id.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: describeSubscription(start),
+      }),
+    });
+    return { created: inserted.count === 1, subscription };
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return { created: false, subscription: await getSubscriptionView(deps, id) };
+  }
+}
+
+export async function getSubscriptionView({ temporal }: ApiDeps, id: string): Promise<SubscriptionView> {
+  try {
+    return await temporal.workflow.getHandle(subscriptionWorkflowId(id)).query(getSubscription);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw notFound(`subscription ${id} does not exist`);
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+// Subscription statuses (Stripe's vocabulary) and the one table of legal transitions.
+
+export const SUBSCRIPTION_STATUSES = [
+  'incomplete',
+  'incomplete_expired',
+  'trialing',
+  'active',
+  'past_due',
+  'paused',
+  'canceled',
+  'unpaid',
+] as const;
+
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export type LifecycleEvent =
+  | 'trial_started'
+  | 'awaiting_first_payment'
+  | 'payment_succeeded'
+  | 'payment_failed'
+  | 'retries_exhausted_cancel'
+  | 'retries_exhausted_unpaid'
+  | 'first_payment_expired'
+  | 'paused'
+  | 'resumed'
+  | 'canceled';
+
+/** status → event → next status. Anything missing is illegal. */
+export const TRANSITIONS: Readonly<Record<SubscriptionStatus, Partial<Record<LifecycleEvent, SubscriptionStatus>>>> = {
+  incomplete: {
+    payment_succeeded: 'active',
+    payment_failed: 'incomplete',
+    first_payment_expired: 'incomplete_expired',
+    canceled: 'canceled',
+  },
+  incomplete_expired: {},
+  trialing: {
+    payment_succeeded: 'active',
+    payment_failed: 'past_due',
+    canceled: 'canceled',
+  },
+  active: {
+    payment_succeeded: 'active',
+    payment_failed: 'past_due',
+    paused: 'paused',
+    canceled: 'canceled',
+  },
+  past_due: {
+    payment_succeeded: 'active',
+    payment_failed: 'past_due',
+    retries_exhausted_cancel: 'canceled',
+    retries_exhausted_unpaid: 'unpaid',
+    canceled: 'canceled',
+  },
+  paused: {
+    resumed: 'active',
+    canceled: 'canceled',
+  },
+  canceled: {},
+  unpaid: {
+    payment_succeeded: 'active',
+    payment_failed: 'unpaid',
+    canceled: 'canceled',
+  },
+};
+
+/** Where a subscription begins, before any event. */
+export function initialStatus(hasTrial: boolean): SubscriptionStatus {
+  return hasTrial ? 'trialing' : 'incomplete';
+}
+
+export class IllegalTransitionError extends Error {
+  override readonly name = 'IllegalTransitionError';
+  constructor(
+    readonly from: SubscriptionStatus,
+    readonly event: LifecycleEvent | string,
+    detail?: string,
+  ) {
+    super(detail ?? `a ${from} subscription cannot be ${event.replace(/_/g, ' ')}`);
+  }
+}
+
+export function canTransition(from: SubscriptionStatus, event: LifecycleEvent): boolean {
+  return TRANSITIONS[from][event] !== undefined;
+}
+
+export function nextStatus(from: SubscriptionStatus, event: LifecycleEvent): SubscriptionStatus {
+  const to = TRANSITIONS[from][event];
+  if (!to) throw new IllegalTransitionError(from, event);
+  return to;
+}
+
+export function isTerminal(status: SubscriptionStatus): boolean {
+  return Object.keys(TRANSITIONS[status]).length === 0;
+}

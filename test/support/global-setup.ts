@@ -1,0 +1,50 @@
+// Once per `npm test`: a PostgreSQL server (embedded unless TEST_DATABASE_ADMIN_URL points at
+// one) and a migrated, seeded template database that each test file clones.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createPrismaClient } from '../../infra/database';
+import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import { migrateDeploy } from '../../infra/migrate';
+import { seedPlans } from '../../prisma/seed';
+import { freePort } from './ports';
+
+declare global {
+  var __TEST_POSTGRES_STOP__: (() => Promise<void>) | undefined;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export default async function globalSetup(): Promise<void> {
+  let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
+  if (!adminUrl) {
+    const server = await startEmbeddedPostgres({
+      dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'subscription-engine-pg-')), 'data'),
+      port: await freePort(),
+      persistent: false,
+    });
+    globalThis.__TEST_POSTGRES_STOP__ = () => server.stop();
+    adminUrl = server.urlFor('postgres');
+  }
+
+  const template = `test_template_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${template}"`);
+  await admin.end();
+
+  const templateUrl = withDatabase(adminUrl, template);
+  await migrateDeploy(templateUrl);
+  const prisma = createPrismaClient(templateUrl);
+  await seedPlans(prisma);
+  await prisma.$disconnect();
+
+  process.env.TEST_DATABASE_ADMIN_URL = adminUrl;
+  process.env.TEST_DATABASE_TEMPLATE = template;
+}
