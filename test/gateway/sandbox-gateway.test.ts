@@ -1,0 +1,66 @@
+import { SandboxGateway, SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
+import { GatewayUnavailableError } from '../../gateway/payment-gateway';
+import type { TestDatabase } from '../support/database';
+import { createTestDatabase } from '../support/database';
+
+let db: TestDatabase;
+let gateway: SandboxGateway;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  gateway = new SandboxGateway(db.prisma);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+let keys = 0;
+const charge = (paymentMethod: string, reference = `INV-${++keys}`, idempotencyKey = `key-${++keys}`) =>
+  gateway.charge({ idempotencyKey, amountCents: 2900, currency: 'EUR', paymentMethod, reference, at: '2027-01-01T00:00:00Z' });
+
+test('pm_card_visa succeeds', async () => {
+  expect(await charge(SANDBOX_TOKENS.success)).toMatchObject({ outcome: 'succeeded' });
+});
+
+test('insufficient funds is a soft decline', async () => {
+  expect(await charge(SANDBOX_TOKENS.softDecline)).toMatchObject({ outcome: 'declined', declineType: 'soft', declineCode: 'insufficient_funds' });
+});
+
+test.each([
+  ['pm_card_stolen', 'stolen_card'],
+  ['pm_card_lost', 'lost_card'],
+  ['pm_card_expired', 'expired_card'],
+])('%s is a hard decline (%s)', async (token, code) => {
+  expect(await charge(token)).toMatchObject({ outcome: 'declined', declineType: 'hard', declineCode: code });
+});
+
+test('pm_card_fail_first_2 declines the first two attempts of an invoice, then succeeds', async () => {
+  const outcomes = [];
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    outcomes.push((await charge(SANDBOX_TOKENS.failFirst(2), 'INV-fail-first', `fail-first/${attempt}`)).outcome);
+  }
+  expect(outcomes).toEqual(['declined', 'declined', 'succeeded']);
+});
+
+test('the same idempotency key never charges twice, even when the outcome would now differ', async () => {
+  const first = await charge(SANDBOX_TOKENS.success, 'INV-idem', 'idem-1');
+  const again = await charge(SANDBOX_TOKENS.softDecline, 'INV-idem', 'idem-1');
+  expect(again).toEqual(first);
+  expect(await db.prisma.sandboxCharge.count({ where: { idempotencyKey: 'idem-1' } })).toBe(1);
+});
+
+test('concurrent duplicates record one charge', async () => {
+  const results = await Promise.all([1, 2, 3, 4].map(() => charge(SANDBOX_TOKENS.success, 'INV-race', 'race-1')));
+  expect(new Set(results.map((r) => r.chargeId)).size).toBe(1);
+  expect(await db.prisma.sandboxCharge.count({ where: { reference: 'INV-race' } })).toBe(1);
+});
+
+test('an unavailable gateway throws before charging; a lost response throws after charging', async () => {
+  await expect(charge(SANDBOX_TOKENS.unavailable(1), 'INV-down', 'down-1')).rejects.toBeInstanceOf(GatewayUnavailableError);
+  expect(await db.prisma.sandboxCharge.count({ where: { reference: 'INV-down' } })).toBe(0);
+  expect(await charge(SANDBOX_TOKENS.unavailable(1), 'INV-down', 'down-1')).toMatchObject({ outcome: 'succeeded' });
+
+  await expect(charge(SANDBOX_TOKENS.lostResponse(1), 'INV-lost', 'lost-1')).rejects.toBeInstanceOf(GatewayUnavailableError);
+  expect(await db.prisma.sandboxCharge.count({ where: { reference: 'INV-lost' } })).toBe(1);
+  expect(await charge(SANDBOX_TOKENS.lostResponse(1), 'INV-lost', 'lost-1')).toMatchObject({ outcome: 'succeeded' });
+  expect(await db.prisma.sandboxCharge.count({ where: { reference: 'INV-lost' } })).toBe(1);
+});
