@@ -1,3 +1,4 @@
+import type { Mailer } from '../emails/mailer';
 import type { PaymentGateway } from '../gateway/payment-gateway';
 import type { PrismaClient } from '../prisma/generated/client';
 
@@ -5,4 +6,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 export interface ActivityDeps {
   prisma: PrismaClient;
   gateway: PaymentGateway;
+  mailer: Mailer;
+  /** The From: of customer emails, e.g. `Billing <billing@example.com>`. */
+  mailFrom: string;
 }

@@ -1,5 +1,6 @@
 // All activities, built from their dependencies. Workflows import this file as a type only.
 import type { ActivityDeps } from './deps';
+import { createEmailActivities } from './emails';
 import { createInvoiceActivities } from './invoices';
 import { createProjectionActivities } from './projection';
 
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createInvoiceActivities(deps),
     ...createProjectionActivities(deps),
+    ...createEmailActivities(deps),
   };
 }
 

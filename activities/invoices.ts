@@ -17,6 +17,19 @@ export interface ChargeInvoiceInput {
   at: string;
 }
 
+export interface SetInvoiceStatusInput {
+  invoiceNumber: string;
+  status: 'void' | 'uncollectible';
+  at: string;
+}
+
+export interface RefundInvoiceInput {
+  invoiceNumber: string;
+  amountCents: number;
+  idempotencyKey: string;
+  at: string;
+}
+
 export function summarizeInvoice(invoice: Invoice, attempts: number): InvoiceSummary {
   return {
     number: invoice.number,
@@ -24,6 +37,7 @@ export function summarizeInvoice(invoice: Invoice, attempts: number): InvoiceSum
     currency: invoice.currency,
     status: invoice.status === 'draft' ? 'open' : invoice.status,
     periodIndex: invoice.periodIndex,
+    billingReason: invoice.billingReason,
     attempts,
     paidAt: invoice.paidAt?.toISOString() ?? null,
   };
@@ -80,6 +94,52 @@ export function createInvoiceActivities({ prisma, gateway }: ActivityDeps) {
         }
         return summarizeInvoice(winner, 0);
       }
+    },
+
+    /** Voids or writes off an open invoice; a paid invoice is never changed. */
+    async setInvoiceStatus(input: SetInvoiceStatusInput): Promise<void> {
+      await prisma.invoice.updateMany({
+        where: { number: input.invoiceNumber, status: 'open' },
+        data: { status: input.status, updatedAt: new Date(input.at) },
+      });
+    },
+
+    /** Refunds part of a paid invoice's charge once, with a credit note. Capped at what was paid. */
+    async refundInvoice(input: RefundInvoiceInput): Promise<{ creditNoteId: string; amountCents: number }> {
+      const existing = await prisma.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      if (existing) return { creditNoteId: existing.id, amountCents: existing.amountCents };
+      const invoice = await prisma.invoice.findUnique({
+        where: { number: input.invoiceNumber },
+        include: { attempts: { where: { outcome: 'succeeded' } }, creditNotes: true },
+      });
+      const paidCharge = invoice?.attempts[0];
+      if (!invoice || invoice.status !== 'paid' || !paidCharge?.gatewayChargeId) {
+        throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} has no payment to refund`, 'NothingToRefund');
+      }
+      const alreadyRefunded = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
+      const amountCents = Math.min(input.amountCents, invoice.amountCents - alreadyRefunded);
+      if (amountCents <= 0) return { creditNoteId: '', amountCents: 0 };
+      const { refundId } = await gateway.refund({
+        idempotencyKey: input.idempotencyKey,
+        chargeId: paidCharge.gatewayChargeId,
+        amountCents,
+        currency: invoice.currency,
+        at: input.at,
+      });
+      const note = await prisma.creditNote.upsert({
+        where: { idempotencyKey: input.idempotencyKey },
+        create: {
+          idempotencyKey: input.idempotencyKey,
+          invoiceId: invoice.id,
+          amountCents,
+          currency: invoice.currency,
+          reason: 'cancellation',
+          gatewayRefundId: refundId,
+          createdAt: new Date(input.at),
+        },
+        update: {},
+      });
+      return { creditNoteId: note.id, amountCents: note.amountCents };
     },
 
     /** One charge attempt on an invoice, under the attempt's idempotency key. */

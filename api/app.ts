@@ -5,6 +5,7 @@ import { errorMiddleware } from './errors';
 import { notFound } from './problem';
 import { healthRouter } from './routes/health';
 import { plansRouter } from './routes/plans';
+import { subscriptionCommandsRouter } from './routes/subscription-commands';
 import { subscriptionsRouter } from './routes/subscriptions';
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -15,6 +16,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/healthz', healthRouter(deps));
   app.use('/plans', plansRouter(deps));
   app.use('/subscriptions', subscriptionsRouter(deps));
+  app.use('/subscriptions', subscriptionCommandsRouter(deps));
 
   app.use((req, _res, next) => next(notFound(`no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.onUnexpectedError ?? ((error) => console.error(error))));

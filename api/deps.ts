@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { SubscriptionPolicy } from '../domain/subscription';
 import type { PrismaClient } from '../prisma/generated/client';
 
 /** Long-lived dependencies shared by all requests (one Temporal connection, one DB pool). */
@@ -6,6 +7,10 @@ export interface ApiDeps {
   prisma: PrismaClient;
   temporal: Client;
   taskQueue: string;
+  /** Lifecycle policy for new subscriptions (dunning schedule, trial reminder, first-payment window). */
+  policy: SubscriptionPolicy;
+  /** "Now" for previews; the Temporal server's clock in time-skipping tests. */
+  clock: () => Promise<Date>;
   /** Reports errors that became 5xx answers. */
   onUnexpectedError?: (error: unknown) => void;
 }

@@ -10,7 +10,7 @@ import { ProblemError, invalid, notFound, conflict } from './problem';
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 
-const REFUSAL_TYPES = new Set(['IllegalTransitionError', 'CommandRefused']);
+const REFUSAL_TYPES = new Set(['IllegalTransitionError', 'CommandRefusedError']);
 
 function fromZod(error: ZodError): ProblemError {
   return invalid(
@@ -33,6 +33,9 @@ export function toProblem(error: unknown): ProblemError {
   if (error instanceof WorkflowNotFoundError) return notFound('no such subscription');
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     if (error.cause.type && REFUSAL_TYPES.has(error.cause.type)) return conflict(error.cause.message);
+    if (error.cause.type === 'PaymentDeclinedError') {
+      return new ProblemError(402, 'payment-declined', error.cause.message, { decline: error.cause.details?.[0] ?? null });
+    }
   }
   if (isUnavailable(error)) return new ProblemError(503, 'service-unavailable', 'Temporal is unavailable, retry later');
   if ((error as { type?: string } | undefined)?.type === 'entity.too.large') {

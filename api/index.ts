@@ -1,6 +1,6 @@
 // API process: one Temporal connection and one database pool for all requests.
 import { Client } from '@temporalio/client';
-import { loadConfig } from '../infra/config';
+import { loadConfig, subscriptionPolicy } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { connectTemporal } from '../infra/temporal';
@@ -12,7 +12,13 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(config.DATABASE_URL);
   const connection = await connectTemporal(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ prisma, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const app = createApp({
+    prisma,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    policy: subscriptionPolicy(config),
+    clock: async () => new Date(),
+  });
 
   const server = app.listen(config.PORT, () => {
     console.log(`API listening on http://localhost:${config.PORT}`);

@@ -21,6 +21,8 @@ const TITLES: Record<string, string> = {
   'not-found': 'Resource not found',
   conflict: 'Request conflicts with the current state',
   'service-unavailable': 'A dependency is unavailable',
+  'payment-declined': 'The payment was declined',
+  'payload-too-large': 'Request body is too large',
   'internal-error': 'Internal server error',
 };
 

@@ -3,7 +3,13 @@ import type { Period } from './calendar';
 import { describeInterval } from './calendar';
 import type { PlanSnapshot } from './plans';
 
-export type InvoiceLineKind = 'subscription' | 'proration_credit' | 'proration_charge' | 'addon' | 'discount';
+export type InvoiceLineKind =
+  | 'subscription'
+  | 'proration_credit'
+  | 'proration_charge'
+  | 'customer_balance'
+  | 'addon'
+  | 'discount';
 
 export type BillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update';
 
@@ -36,22 +42,43 @@ export function invoiceNumber(subscriptionId: string, sequence: number): string 
   return `INV-${subscriptionId}-${String(sequence).padStart(4, '0')}`;
 }
 
-export function planLine(plan: PlanSnapshot, period: Period): InvoiceLineDraft {
+export function planLine(plan: PlanSnapshot, period: Period, amountCents = plan.amountCents): InvoiceLineDraft {
   return {
     kind: 'subscription',
     description: `${plan.name} (${describeInterval(plan.interval)}), ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}`,
     quantity: 1,
-    amountCents: plan.amountCents,
+    amountCents,
     periodStart: period.start,
     periodEnd: period.end,
   };
 }
 
+export interface BuiltInvoice {
+  draft: InvoiceDraft;
+  /** The customer's credit balance once this invoice has used or added to it. */
+  creditBalanceCents: number;
+}
+
+/**
+ * Totals the lines and settles them against the customer's credit balance: credit pays what it
+ * can, and a negative total (a downgrade's credit larger than its charge) becomes balance for
+ * later invoices instead of a negative invoice.
+ */
 export function buildInvoice(
   header: Omit<InvoiceDraft, 'lines' | 'subtotalCents' | 'amountCents'>,
-  lines: InvoiceLineDraft[],
-): InvoiceDraft {
-  const subtotalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
-  // A credit larger than the charges is carried as zero due here, never a negative invoice.
-  return { ...header, lines, subtotalCents, amountCents: Math.max(0, subtotalCents) };
+  chargeLines: InvoiceLineDraft[],
+  creditBalanceCents: number,
+): BuiltInvoice {
+  const subtotalCents = chargeLines.reduce((sum, line) => sum + line.amountCents, 0);
+  const lines = [...chargeLines];
+  let balance = creditBalanceCents;
+  if (subtotalCents < 0) {
+    balance += -subtotalCents;
+  } else if (balance > 0 && subtotalCents > 0) {
+    const applied = Math.min(balance, subtotalCents);
+    lines.push({ kind: 'customer_balance', description: 'Applied account credit', quantity: 1, amountCents: -applied });
+    balance -= applied;
+  }
+  const amountCents = Math.max(0, lines.reduce((sum, line) => sum + line.amountCents, 0));
+  return { draft: { ...header, lines, subtotalCents, amountCents }, creditBalanceCents: balance };
 }

@@ -1,18 +1,33 @@
 // The state a subscription workflow carries from run to run (plain JSON: it crosses
-// continue-as-new and is returned by queries), and the pure steps that move it along.
+// continue-as-new and is returned by queries), and the helpers every lifecycle step shares.
 import type { Period } from './calendar';
-import { billingPeriod } from './calendar';
-import type { InvoiceDraft } from './invoice';
-import { buildInvoice, invoiceNumber, planLine } from './invoice';
+import { billingPeriod, periodBoundary } from './calendar';
+import type { DunningPolicy, DunningState } from './dunning';
+import { DEFAULT_DUNNING_POLICY } from './dunning';
 import type { PlanSnapshot } from './plans';
 import type { SubscriptionStatus } from './status';
 import { initialStatus } from './status';
+import type { CancelReason } from './effects';
 
 export interface CustomerRef {
   id: string;
   email: string;
   name?: string | null;
 }
+
+export interface SubscriptionPolicy {
+  dunning: DunningPolicy;
+  /** Days before a trial ends that the reminder email goes out. */
+  trialReminderDays: number;
+  /** How long a subscription whose first payment failed waits for a working card. */
+  incompleteExpiryHours: number;
+}
+
+export const DEFAULT_POLICY: SubscriptionPolicy = {
+  dunning: DEFAULT_DUNNING_POLICY,
+  trialReminderDays: 3,
+  incompleteExpiryHours: 23,
+};
 
 /** What starts a subscription; also what the API validates. */
 export interface SubscriptionStart {
@@ -24,6 +39,7 @@ export interface SubscriptionStart {
   trialDays?: number;
   /** IANA zone whose calendar the billing periods follow. */
   timeZone?: string;
+  policy?: SubscriptionPolicy;
 }
 
 export interface InvoiceSummary {
@@ -32,6 +48,7 @@ export interface InvoiceSummary {
   currency: string;
   status: 'open' | 'paid' | 'void' | 'uncollectible';
   periodIndex: number | null;
+  billingReason: string;
   attempts: number;
   paidAt: string | null;
 }
@@ -42,6 +59,7 @@ export interface SubscriptionState {
   plan: PlanSnapshot;
   paymentMethod: string;
   timeZone: string;
+  policy: SubscriptionPolicy;
   status: SubscriptionStatus;
   createdAt: string;
   /** Billing cycle anchor: period `anchorPeriodIndex` starts here. */
@@ -53,9 +71,20 @@ export interface SubscriptionState {
   /** True once the current period's invoice has been issued (or the period needs none). */
   currentPeriodInvoiced: boolean;
   trialEnd: string | null;
+  trialReminderSent: boolean;
   cancelAtPeriodEnd: boolean;
   canceledAt: string | null;
   endedAt: string | null;
+  cancelReason: CancelReason | null;
+  /** A plan change that applies when the current period ends (downgrades by default). */
+  scheduledChange: { plan: PlanSnapshot; requestedAt: string } | null;
+  pause: { startedAt: string; resumesAt: string | null } | null;
+  /** A pause requested for the end of the current period. */
+  pauseAtPeriodEnd: { periods: number | null } | null;
+  /** The invoice being collected after a failed charge. */
+  dunning: DunningState | null;
+  /** Credit owed to the customer (from downgrades and pauses), applied to the next invoices. */
+  creditBalanceCents: number;
   /** Invoices issued so far; the next invoice number is derived from it. */
   invoiceCount: number;
   latestInvoice: InvoiceSummary | null;
@@ -66,6 +95,10 @@ export interface SubscriptionState {
 
 const DAY_MS = 86_400_000;
 
+export function subscriptionWorkflowId(subscriptionId: string): string {
+  return `subscription-${subscriptionId}`;
+}
+
 export function openSubscription(start: SubscriptionStart, now: Date): SubscriptionState {
   const trialDays = start.trialDays ?? start.plan.trialDays;
   const createdAt = now.toISOString();
@@ -73,26 +106,31 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
   const trialEnd = trialDays > 0 ? new Date(now.getTime() + trialDays * DAY_MS).toISOString() : null;
   // A trial is period 0 and is not billed; billing periods then follow the calendar from its end.
   const anchor = trialEnd ?? createdAt;
-  const anchorPeriodIndex = trialEnd ? 1 : 0;
   return {
     id: start.subscriptionId,
     customer: start.customer,
     plan: start.plan,
     paymentMethod: start.paymentMethod,
     timeZone,
+    policy: start.policy ?? DEFAULT_POLICY,
     status: initialStatus(trialEnd !== null),
     createdAt,
     anchor,
-    anchorPeriodIndex,
+    anchorPeriodIndex: trialEnd ? 1 : 0,
     periodIndex: 0,
-    currentPeriod: trialEnd
-      ? { start: createdAt, end: trialEnd }
-      : billingPeriod(anchor, start.plan.interval, 0, timeZone),
+    currentPeriod: trialEnd ? { start: createdAt, end: trialEnd } : billingPeriod(anchor, start.plan.interval, 0, timeZone),
     currentPeriodInvoiced: trialEnd !== null,
     trialEnd,
+    trialReminderSent: false,
     cancelAtPeriodEnd: false,
     canceledAt: null,
     endedAt: null,
+    cancelReason: null,
+    scheduledChange: null,
+    pause: null,
+    pauseAtPeriodEnd: null,
+    dunning: null,
+    creditBalanceCents: 0,
     invoiceCount: 0,
     latestInvoice: null,
     version: 1,
@@ -100,54 +138,49 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
   };
 }
 
-export function periodAt(state: SubscriptionState, periodIndex: number): Period {
+/** A copy with `patch` applied and the version bumped. */
+export function update(state: SubscriptionState, patch: Partial<SubscriptionState>): SubscriptionState {
+  return { ...state, ...patch, version: state.version + 1 };
+}
+
+/** The full calendar period with index `periodIndex` (the current one may start later, after a resume). */
+export function calendarPeriod(state: SubscriptionState, periodIndex = state.periodIndex): Period {
   return billingPeriod(state.anchor, state.plan.interval, periodIndex - state.anchorPeriodIndex, state.timeZone);
 }
 
-/** Moves to the next period; its invoice is then due. */
+/** Moves to the next calendar period; its invoice is then due. */
 export function advancePeriod(state: SubscriptionState): SubscriptionState {
   const periodIndex = state.periodIndex + 1;
-  return {
-    ...state,
+  return update(state, { periodIndex, currentPeriod: calendarPeriod(state, periodIndex), currentPeriodInvoiced: false });
+}
+
+/** Starts a new calendar at `at`: the next period begins there (resume, reactivation, interval change). */
+export function reanchor(state: SubscriptionState, at: string, plan: PlanSnapshot = state.plan): SubscriptionState {
+  const periodIndex = state.periodIndex + 1;
+  return update(state, {
+    plan,
+    anchor: at,
+    anchorPeriodIndex: periodIndex,
     periodIndex,
-    currentPeriod: periodAt(state, periodIndex),
+    currentPeriod: { start: at, end: periodBoundary(at, plan.interval, 1, state.timeZone).toISOString() },
     currentPeriodInvoiced: false,
-    version: state.version + 1,
-  };
-}
-
-/** The invoice for the whole current period, at the plan's price. */
-export function periodInvoice(state: SubscriptionState, issuedAt: Date): InvoiceDraft {
-  return buildInvoice(
-    {
-      number: invoiceNumber(state.id, state.invoiceCount + 1),
-      subscriptionId: state.id,
-      customerId: state.customer.id,
-      periodIndex: state.periodIndex,
-      billingReason: state.invoiceCount === 0 ? 'subscription_create' : 'subscription_cycle',
-      period: state.currentPeriod,
-      currency: state.plan.currency,
-      issuedAt: issuedAt.toISOString(),
-    },
-    [planLine(state.plan, state.currentPeriod)],
-  );
-}
-
-export function withStatus(state: SubscriptionState, status: SubscriptionStatus): SubscriptionState {
-  return status === state.status ? state : { ...state, status, version: state.version + 1 };
-}
-
-/** When the workflow next has something to do on its own. */
-export function nextBillingAt(state: SubscriptionState): string | null {
-  if (state.status === 'canceled' || state.status === 'incomplete_expired') return null;
-  return state.currentPeriodInvoiced ? state.currentPeriod.end : state.currentPeriod.start;
-}
-
-export function subscriptionWorkflowId(subscriptionId: string): string {
-  return `subscription-${subscriptionId}`;
+  });
 }
 
 /** Opened: the trial began or the first invoice has had a charge attempt. */
 export function hasOpened(state: SubscriptionState): boolean {
   return state.status !== 'incomplete' || (state.latestInvoice?.attempts ?? 0) > 0;
+}
+
+export function isEnded(state: SubscriptionState): boolean {
+  return state.status === 'canceled' || state.status === 'incomplete_expired';
+}
+
+/** When the subscription will next be charged on its own, if ever. */
+export function nextBillingAt(state: SubscriptionState): string | null {
+  if (isEnded(state) || state.cancelAtPeriodEnd) return null;
+  if (state.status === 'paused') return state.pause?.resumesAt ?? null;
+  if (state.status === 'unpaid' || state.status === 'incomplete') return null;
+  if (state.dunning) return state.dunning.nextRetryAt;
+  return state.currentPeriodInvoiced ? state.currentPeriod.end : state.currentPeriod.start;
 }

@@ -14,8 +14,18 @@ export interface ChargeRequest {
   at: string;
 }
 
+export interface RefundRequest {
+  /** The same key never refunds twice. */
+  idempotencyKey: string;
+  chargeId: string;
+  amountCents: number;
+  currency: string;
+  at: string;
+}
+
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  refund(request: RefundRequest): Promise<{ refundId: string }>;
 }
 
 /** The gateway could not be reached or did not answer: the attempt may be retried with its key. */

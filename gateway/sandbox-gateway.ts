@@ -3,7 +3,7 @@
 // activity, a restarted worker) returns the recorded result and never charges twice.
 import type { PrismaClient } from '../prisma/generated/client';
 import type { ChargeResult, DeclineType } from '../domain/payments';
-import type { ChargeRequest, PaymentGateway } from './payment-gateway';
+import type { ChargeRequest, PaymentGateway, RefundRequest } from './payment-gateway';
 import { GatewayUnavailableError } from './payment-gateway';
 
 interface Decline {
@@ -59,6 +59,25 @@ export class SandboxGateway implements PaymentGateway {
       throw new GatewayUnavailableError(`sandbox gateway response lost after charging (${request.paymentMethod})`);
     }
     return recorded;
+  }
+
+  async refund(request: RefundRequest): Promise<{ refundId: string }> {
+    const refundId = `re_${request.idempotencyKey.replace(/[^A-Za-z0-9]/g, '_')}`;
+    await this.prisma.sandboxRefund.createMany({
+      data: [
+        {
+          idempotencyKey: request.idempotencyKey,
+          refundId,
+          chargeId: request.chargeId,
+          amountCents: request.amountCents,
+          currency: request.currency,
+          createdAt: new Date(request.at),
+        },
+      ],
+      skipDuplicates: true,
+    });
+    const stored = await this.prisma.sandboxRefund.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } });
+    return { refundId: stored.refundId };
   }
 
   private failOnPurpose(key: string, times: number): boolean {

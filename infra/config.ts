@@ -1,6 +1,7 @@
 // Process configuration, parsed once at startup. Bad values stop the process with a message
 // naming the variable.
 import { z } from 'zod';
+import type { SubscriptionPolicy } from '../domain/subscription';
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
@@ -13,6 +14,20 @@ const schema = z.object({
   /** Temporal Cloud API key (enables TLS). */
   TEMPORAL_API_KEY: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** SMTP server for customer emails (smtp://user:pass@host:port); without it, .eml files in OUTBOX_DIR. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  OUTBOX_DIR: z.string().default('.data/outbox'),
+  MAIL_FROM: z.string().min(3).default('Billing <billing@localhost>'),
+  /** Days between payment retries after a failed renewal, comma-separated. */
+  DUNNING_RETRY_DAYS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated whole days, e.g. 3,5,7,6')
+    .default('3,5,7,6')
+    .transform((value) => value.split(',').map(Number)),
+  /** What happens when the retries run out: cancel the subscription, or keep it as unpaid. */
+  DUNNING_FINAL_ACTION: z.enum(['cancel', 'unpaid']).default('cancel'),
+  TRIAL_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  INCOMPLETE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(23),
 });
 
 export type AppConfig = z.infer<typeof schema>;
@@ -24,4 +39,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`invalid configuration:\n${problems}`);
   }
   return parsed.data;
+}
+
+/** The lifecycle policy new subscriptions get (running ones keep the policy they started with). */
+export function subscriptionPolicy(config: AppConfig): SubscriptionPolicy {
+  return {
+    dunning: { retryDelaysDays: config.DUNNING_RETRY_DAYS, finalAction: config.DUNNING_FINAL_ACTION },
+    trialReminderDays: config.TRIAL_REMINDER_DAYS,
+    incompleteExpiryHours: config.INCOMPLETE_EXPIRY_HOURS,
+  };
 }

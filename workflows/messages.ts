@@ -1,15 +1,39 @@
 // Every signal, update and query of the subscription workflow, declared once.
 // The workflow registers handlers for these; the API and tests call them through these objects.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { SubscriptionState } from '../domain/subscription';
+import type {
+  CancelCommand,
+  ChangePlanCommand,
+  PauseCommand,
+  ResumeCommand,
+  Timing,
+  UpdatePaymentMethodCommand,
+} from '../domain/commands';
+import type { InvoiceDraft } from '../domain/invoice';
+import type { InvoiceSummary, SubscriptionState } from '../domain/subscription';
 
 export interface SubscriptionView extends SubscriptionState {
   workflowId: string;
   nextBillingAt: string | null;
 }
 
+export interface PlanChangeResult {
+  timing: Timing;
+  effectiveAt: string;
+  /** The proration invoice a change now issued and collected. */
+  invoice: InvoiceSummary | null;
+  subscription: SubscriptionView;
+}
+
+export type PlanChangePreview =
+  | { allowed: true; timing: Timing; effectiveAt: string; invoice: InvoiceDraft | null; creditBalanceCentsAfter: number }
+  | { allowed: false; reason: string };
+
 /** The full live state. */
 export const getSubscription = defineQuery<SubscriptionView>('getSubscription');
+
+/** The exact invoice a plan change at `at` would issue; changes nothing. */
+export const previewPlanChange = defineQuery<PlanChangePreview, [ChangePlanCommand & { at: string }]>('previewPlanChange');
 
 /**
  * Completes once the subscription has opened (its first invoice was attempted, or its trial
@@ -17,3 +41,12 @@ export const getSubscription = defineQuery<SubscriptionView>('getSubscription');
  * with the outcome of the first charge in one round trip.
  */
 export const awaitOpening = defineUpdate<SubscriptionView>('awaitOpening');
+
+export const changePlan = defineUpdate<PlanChangeResult, [ChangePlanCommand]>('changePlan');
+export const cancelScheduledPlanChange = defineUpdate<SubscriptionView>('cancelScheduledPlanChange');
+export const cancel = defineUpdate<SubscriptionView, [CancelCommand]>('cancel');
+export const uncancel = defineUpdate<SubscriptionView>('uncancel');
+export const pause = defineUpdate<SubscriptionView, [PauseCommand]>('pause');
+export const resume = defineUpdate<SubscriptionView, [ResumeCommand]>('resume');
+/** A new card; in past_due or incomplete it is charged at once, in unpaid it reactivates. */
+export const updatePaymentMethod = defineUpdate<SubscriptionView, [UpdatePaymentMethodCommand]>('updatePaymentMethod');

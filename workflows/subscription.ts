@@ -1,31 +1,36 @@
-// One long-lived workflow per subscription (id `subscription-<id>`). Each run covers one billing
-// period: bill it, wait for its end, then continue-as-new, so the history stays small forever.
-// The rules live in domain/; this file wires them to timers and activities.
+// One long-lived workflow per subscription (id `subscription-<id>`). It sleeps until the next thing
+// its state says is due (renewal, trial reminder, dunning retry, end of pause), or until a command
+// arrives, runs that step, and continues-as-new at each period boundary so its history stays small.
+// The rules live in domain/; this file wires them to timers, handlers and activities.
 import * as wf from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import { chargeIdempotencyKey } from '../domain/payments';
+import { cancelAtPeriodEnd, cancelNow, uncancel } from '../domain/cancellation';
+import { firstPaymentExpired, retriesExhausted, welcomeEmail } from '../domain/collection';
+import type { Command } from '../domain/commands';
+import { checkCommand } from '../domain/commands';
+import type { Transition } from '../domain/effects';
+import { pauseNow, resume, schedulePause } from '../domain/pause';
+import { quotePlanChange, schedulePlanChange } from '../domain/plan-change';
+import { periodEnded, trialReminder } from '../domain/renewal';
+import type { Due } from '../domain/schedule';
+import { describeDue, nextDue } from '../domain/schedule';
 import type { SubscriptionStart, SubscriptionState } from '../domain/subscription';
-import { advancePeriod, hasOpened, nextBillingAt, openSubscription, periodInvoice, subscriptionWorkflowId, withStatus } from '../domain/subscription';
-import { nextStatus } from '../domain/status';
-import { awaitOpening, getSubscription, type SubscriptionView } from './messages';
+import { hasOpened, isEnded, nextBillingAt, openSubscription, reanchor, subscriptionWorkflowId, update } from '../domain/subscription';
+import { local } from './activities';
+import type { Subscription } from './billing';
+import { billCurrentPeriod, changePlanNow, collect, invoiceInDunning } from './billing';
 import { describeState } from './details';
+import { EffectRunner } from './effects';
+import { Lock } from './lock';
+import * as messages from './messages';
+import type { SubscriptionView } from './messages';
 import {
+  CancelAtPeriodEndKey,
   CustomerIdKey,
+  DunningAttemptKey,
   NextBillingAtKey,
   PlanCodeKey,
   SubscriptionStatusKey,
 } from './search-attributes';
-
-const activities = wf.proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30s',
-  // Billing must not give up on an outage: retry with capped backoff until the dependency is back.
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    nonRetryableErrorTypes: ['UnknownInvoice', 'DuplicatePeriodInvoice'],
-  },
-});
 
 export interface SubscriptionWorkflowInput {
   start: SubscriptionStart;
@@ -33,84 +38,219 @@ export interface SubscriptionWorkflowInput {
   state?: SubscriptionState;
 }
 
-function now(): Date {
-  return new Date();
-}
+const nowIso = () => new Date().toISOString();
+const msUntil = (iso: string) => Math.max(0, new Date(iso).getTime() - Date.now());
 
-function untilMs(instant: string): number {
-  return Math.max(0, new Date(instant).getTime() - Date.now());
+/** Domain refusals become update failures the API maps to 409; anything else fails the task. */
+function refusal(error: unknown): never {
+  if (error instanceof Error && (error.name === 'CommandRefusedError' || error.name === 'IllegalTransitionError')) {
+    throw wf.ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
+  }
+  throw error;
 }
 
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionState> {
-  const initial = input.state ?? openSubscription(input.start, now());
-  let state: SubscriptionState = { ...initial, runs: { ...initial.runs, count: initial.runs.count + 1 } };
+  const initial = input.state ?? openSubscription(input.start, new Date());
+  const sub: Subscription = { state: { ...initial, runs: { ...initial.runs, count: initial.runs.count + 1 } }, effects: new EffectRunner() };
+  const workflowId = subscriptionWorkflowId(sub.state.id);
+  const lock = new Lock();
   let syncedVersion = 0;
-  const workflowId = subscriptionWorkflowId(state.id);
+  let wakeups = 0;
 
-  const view = (): SubscriptionView => ({ ...state, workflowId, nextBillingAt: nextBillingAt(state) });
-  wf.setHandler(getSubscription, view);
-  wf.setHandler(awaitOpening, async () => {
-    await wf.condition(() => hasOpened(state));
-    return view();
-  });
+  const view = (): SubscriptionView => ({ ...sub.state, workflowId, nextBillingAt: nextBillingAt(sub.state) });
 
   async function publish(): Promise<void> {
+    const { state } = sub;
     const next = nextBillingAt(state);
     wf.upsertSearchAttributes([
       { key: SubscriptionStatusKey, value: state.status },
       { key: PlanCodeKey, value: state.plan.code },
       { key: CustomerIdKey, value: state.customer.id },
       { key: NextBillingAtKey, value: next ? new Date(next) : null },
+      { key: DunningAttemptKey, value: state.dunning?.attempts ?? null },
+      { key: CancelAtPeriodEndKey, value: state.cancelAtPeriodEnd },
     ]);
     wf.setCurrentDetails(describeState(view()));
     if (state.version !== syncedVersion) {
-      await activities.syncSubscription.executeWithOptions(
-        { summary: `record ${state.status}, period ${state.periodIndex}` },
-        [state],
-      );
       syncedVersion = state.version;
+      await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state]);
     }
   }
 
-  async function billCurrentPeriod(): Promise<void> {
-    const draft = periodInvoice(state, now());
-    const invoice = await activities.issueInvoice.executeWithOptions({ summary: `issue invoice ${draft.number}` }, [draft]);
-    state = { ...state, invoiceCount: state.invoiceCount + 1, currentPeriodInvoiced: true, latestInvoice: invoice, version: state.version + 1 };
-
-    const attempt = invoice.attempts + 1;
-    const result = await activities.chargeInvoice.executeWithOptions(
-      { summary: `charge invoice ${invoice.number}, attempt ${attempt}` },
-      [
-        {
-          invoiceNumber: invoice.number,
-          attempt,
-          idempotencyKey: chargeIdempotencyKey(workflowId, state.periodIndex, attempt),
-          paymentMethod: state.paymentMethod,
-          at: now().toISOString(),
-        },
-      ],
-    );
-    const paid = result.outcome === 'succeeded';
-    state = {
-      ...withStatus(state, nextStatus(state.status, paid ? 'payment_succeeded' : 'payment_failed')),
-      latestInvoice: { ...invoice, attempts: attempt, status: paid ? 'paid' : 'open', paidAt: paid ? now().toISOString() : null },
-    };
+  async function apply(step: Transition): Promise<void> {
+    sub.state = step.state;
+    await sub.effects.carryOut(step.effects);
   }
 
-  // A new subscription is recorded before anything refers to it (invoices have a foreign key).
-  if (!input.state) await publish();
-  if (!state.currentPeriodInvoiced) await billCurrentPeriod();
-  await publish();
+  /** Runs a command under the lock, re-checking it against the state it now meets. */
+  function command<T>(cmd: Command, run: () => Promise<T>): Promise<T> {
+    return lock.run(async () => {
+      try {
+        checkCommand(sub.state, cmd);
+      } catch (error) {
+        refusal(error);
+      }
+      const result = await run();
+      await publish();
+      wakeups += 1;
+      return result;
+    });
+  }
 
-  const renewal = state.currentPeriod.end;
-  await wf.condition(() => false, untilMs(renewal), { summary: `wait for renewal ${renewal.slice(0, 10)}` });
-
-  state = advancePeriod(state);
-  await wf.condition(wf.allHandlersFinished);
-  const historyLength = wf.workflowInfo().historyLength;
-  state = {
-    ...state,
-    runs: { ...state.runs, lastHistoryLength: historyLength, maxHistoryLength: Math.max(state.runs.maxHistoryLength, historyLength) },
+  const validate = (cmd: Command) => {
+    checkCommand(sub.state, cmd);
   };
-  return wf.continueAsNew<typeof subscriptionWorkflow>({ start: input.start, state });
+
+  wf.setHandler(messages.getSubscription, view);
+  wf.setHandler(messages.previewPlanChange, ({ at, ...input }) => {
+    try {
+      checkCommand(sub.state, { name: 'changePlan', input });
+    } catch (error) {
+      return { allowed: false, reason: (error as Error).message };
+    }
+    const quote = quotePlanChange(sub.state, input, at);
+    return {
+      allowed: true,
+      timing: quote.timing,
+      effectiveAt: quote.effectiveAt,
+      invoice: quote.invoice?.draft ?? null,
+      creditBalanceCentsAfter: quote.invoice?.creditBalanceCents ?? sub.state.creditBalanceCents,
+    };
+  });
+  wf.setHandler(messages.awaitOpening, async () => {
+    await wf.condition(() => hasOpened(sub.state));
+    return view();
+  });
+
+  wf.setHandler(
+    messages.changePlan,
+    (input) =>
+      command({ name: 'changePlan', input }, async () => {
+        const quote = quotePlanChange(sub.state, input, nowIso());
+        let invoice = null;
+        if (quote.timing === 'period_end') sub.state = schedulePlanChange(sub.state, input.plan, nowIso());
+        else invoice = await changePlanNow(sub, quote);
+        return { timing: quote.timing, effectiveAt: quote.effectiveAt, invoice, subscription: view() };
+      }),
+    { validator: (input) => validate({ name: 'changePlan', input }) },
+  );
+  wf.setHandler(
+    messages.cancelScheduledPlanChange,
+    () =>
+      command({ name: 'cancelScheduledPlanChange' }, async () => {
+        sub.state = update(sub.state, { scheduledChange: null });
+        return view();
+      }),
+    { validator: () => validate({ name: 'cancelScheduledPlanChange' }) },
+  );
+  wf.setHandler(
+    messages.cancel,
+    (input) =>
+      command({ name: 'cancel', input }, async () => {
+        if (input.when === 'now') await apply(cancelNow(sub.state, input, nowIso()));
+        else sub.state = cancelAtPeriodEnd(sub.state, nowIso());
+        return view();
+      }),
+    { validator: (input) => validate({ name: 'cancel', input }) },
+  );
+  wf.setHandler(
+    messages.uncancel,
+    () =>
+      command({ name: 'uncancel' }, async () => {
+        sub.state = uncancel(sub.state);
+        return view();
+      }),
+    { validator: () => validate({ name: 'uncancel' }) },
+  );
+  wf.setHandler(
+    messages.pause,
+    (input) =>
+      command({ name: 'pause', input }, async () => {
+        if (input.when === 'now') await apply(pauseNow(sub.state, input.periods ?? null, nowIso()));
+        else sub.state = schedulePause(sub.state, input.periods ?? null);
+        return view();
+      }),
+    { validator: (input) => validate({ name: 'pause', input }) },
+  );
+  wf.setHandler(
+    messages.resume,
+    (input) =>
+      command({ name: 'resume', input }, async () => {
+        await apply(resume(sub.state, input.billingAnchor ?? 'now', nowIso()));
+        if (!sub.state.currentPeriodInvoiced) await billCurrentPeriod(sub);
+        return view();
+      }),
+    { validator: (input) => validate({ name: 'resume', input }) },
+  );
+  wf.setHandler(
+    messages.updatePaymentMethod,
+    (input) =>
+      command({ name: 'updatePaymentMethod', input }, async () => {
+        sub.state = update(sub.state, { paymentMethod: input.paymentMethod });
+        if (sub.state.dunning) {
+          await collect(sub, invoiceInDunning(sub.state));
+        } else if (sub.state.status === 'unpaid') {
+          // Reactivation: a fresh period from now, billed to the new card.
+          sub.state = reanchor(sub.state, nowIso());
+          await billCurrentPeriod(sub);
+        }
+        return view();
+      }),
+    { validator: (input) => validate({ name: 'updatePaymentMethod', input }) },
+  );
+
+  async function runDue(due: Due): Promise<void> {
+    const at = nowIso();
+    switch (due.kind) {
+      case 'bill':
+        return billCurrentPeriod(sub);
+      case 'period_end':
+        return apply(periodEnded(sub.state));
+      case 'trial_reminder':
+        return apply(trialReminder(sub.state));
+      case 'dunning_retry':
+        return collect(sub, invoiceInDunning(sub.state));
+      case 'dunning_deadline':
+        return apply(retriesExhausted(sub.state, at));
+      case 'first_payment_deadline':
+        return apply(firstPaymentExpired(sub.state, at));
+      case 'auto_resume':
+        return apply(resume(sub.state, 'now', at));
+    }
+  }
+
+  if (!input.state) {
+    // Recorded before anything refers to it (invoices have a foreign key to the subscription).
+    await publish();
+    if (sub.state.status === 'trialing') await sub.effects.carryOut([welcomeEmail(sub.state)]);
+  }
+
+  // Continue-as-new at the first quiet moment after a period boundary (no email still sending).
+  let periodBoundaryCrossed = false;
+  const timeToContinue = () => (periodBoundaryCrossed || wf.workflowInfo().continueAsNewSuggested) && sub.effects.idle;
+  while (!isEnded(sub.state) && !timeToContinue()) {
+    const due = nextDue(sub.state);
+    if (due && msUntil(due.at) === 0) {
+      await lock.run(async () => {
+        // A command may have changed what is due while this step waited for the lock.
+        const still = nextDue(sub.state);
+        if (still?.kind !== due.kind || msUntil(still.at) > 0) return;
+        await runDue(due);
+        await publish();
+        periodBoundaryCrossed ||= due.kind === 'period_end' && !isEnded(sub.state);
+      });
+      continue;
+    }
+    const seen = wakeups;
+    const woken = () => wakeups !== seen || timeToContinue();
+    if (due) await wf.condition(woken, msUntil(due.at), { summary: describeDue(due) });
+    else await wf.condition(woken);
+  }
+
+  await wf.condition(() => wf.allHandlersFinished() && sub.effects.idle);
+  if (isEnded(sub.state)) return sub.state;
+  const historyLength = wf.workflowInfo().historyLength;
+  const { runs } = sub.state;
+  const carried = { ...sub.state, runs: { ...runs, lastHistoryLength: historyLength, maxHistoryLength: Math.max(runs.maxHistoryLength, historyLength) } };
+  return wf.continueAsNew<typeof subscriptionWorkflow>({ start: input.start, state: carried });
 }

@@ -62,6 +62,7 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
     paymentMethod: body.paymentMethod,
     ...(body.trialDays !== undefined ? { trialDays: body.trialDays } : {}),
     ...(body.timeZone ? { timeZone: body.timeZone } : {}),
+    policy: deps.policy,
   };
   try {
     const subscription = await temporal.workflow.executeUpdateWithStart(awaitOpening, {

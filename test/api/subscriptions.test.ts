@@ -1,14 +1,13 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
 import type { Harness } from '../support/harness';
-import { startHarness } from '../support/harness';
+import { startHarness, testApp } from '../support/harness';
 
 let h: Harness;
 let app: Express;
 beforeAll(async () => {
   h = await startHarness();
-  app = createApp({ prisma: h.db.prisma, temporal: h.env.client, taskQueue: h.taskQueue, onUnexpectedError: () => undefined });
+  app = testApp(h);
 });
 afterAll(async () => {
   await h?.teardown();

@@ -4,7 +4,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Express } from 'express';
 import type { ActivityDeps } from '../../activities';
+import { createApp } from '../../api/app';
+import { DEFAULT_POLICY, type SubscriptionPolicy } from '../../domain/subscription';
 import { SandboxGateway } from '../../gateway/sandbox-gateway';
 import type { PaymentGateway } from '../../gateway/payment-gateway';
 import { ensureSearchAttributes } from '../../infra/temporal';
@@ -13,12 +16,16 @@ import { createSubscriptionWorker, WORKFLOWS_PATH } from '../../worker/worker';
 import type { SubscriptionView } from '../../workflows/messages';
 import { getSubscription } from '../../workflows/messages';
 import type { subscriptionWorkflow } from '../../workflows/subscription';
+import { smtpMailer } from '../../emails/mailer';
 import type { TestDatabase } from './database';
 import { createTestDatabase } from './database';
+import type { SmtpCatcher } from './smtp';
+import { startSmtpCatcher } from './smtp';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
   db: TestDatabase;
+  smtp: SmtpCatcher;
   worker: Worker;
   taskQueue: string;
   deps: ActivityDeps;
@@ -47,14 +54,20 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const [env, db, workflowBundleCode] = await Promise.all([
+  const [env, db, smtp, workflowBundleCode] = await Promise.all([
     TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } }),
     createTestDatabase(),
+    startSmtpCatcher(),
     workflowBundle(),
   ]);
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   const sandbox = new SandboxGateway(db.prisma);
-  const deps: ActivityDeps = { prisma: db.prisma, gateway: options.gateway?.(sandbox) ?? sandbox };
+  const deps: ActivityDeps = {
+    prisma: db.prisma,
+    gateway: options.gateway?.(sandbox) ?? sandbox,
+    mailer: smtpMailer(smtp.url),
+    mailFrom: 'Billing <billing@example.test>',
+  };
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const worker = await createSubscriptionWorker({
     connection: env.nativeConnection,
@@ -67,6 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     env,
     db,
+    smtp,
     worker,
     taskQueue,
     deps,
@@ -74,7 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       worker.shutdown();
       await running;
       await env.teardown();
-      await db.drop();
+      await Promise.all([db.drop(), smtp.close()]);
     },
   };
 }
@@ -93,4 +107,16 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
 
 export function querySubscription(handle: WorkflowHandle<typeof subscriptionWorkflow>): Promise<SubscriptionView> {
   return handle.query(getSubscription);
+}
+
+/** The API wired to the harness: its worker, database, and the test server's clock. */
+export function testApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY): Express {
+  return createApp({
+    prisma: h.db.prisma,
+    temporal: h.env.client,
+    taskQueue: h.taskQueue,
+    policy,
+    clock: async () => new Date(await h.env.currentTimeMs()),
+    onUnexpectedError: (error) => console.error(error),
+  });
 }

@@ -13,6 +13,7 @@ beforeAll(async () => {
         gatewayCalls.push(request.idempotencyKey);
         return sandbox.charge(request);
       },
+      refund: (request) => sandbox.refund(request),
     }),
   });
 });

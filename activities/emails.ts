@@ -1,0 +1,52 @@
+// Sending a lifecycle email: recorded in EmailMessage under its event key before it goes out,
+// marked sent after. A retried activity finds the sent row and does nothing.
+import { createHash } from 'node:crypto';
+import type { EmailIntent } from '../domain/effects';
+import { renderEmail } from '../emails/templates';
+import type { ActivityDeps } from './deps';
+
+function messageIdFor(key: string): string {
+  return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@subscription-engine>`;
+}
+
+export function createEmailActivities({ prisma, mailer, mailFrom }: ActivityDeps) {
+  return {
+    async sendEmail(intent: EmailIntent, at: string): Promise<{ messageId: string; alreadySent: boolean }> {
+      const messageId = messageIdFor(intent.key);
+      const existing = await prisma.emailMessage.findUnique({ where: { idempotencyKey: intent.key } });
+      if (existing?.sentAt) return { messageId, alreadySent: true };
+
+      const lines =
+        intent.content.template === 'receipt'
+          ? await prisma.invoiceLine.findMany({
+              where: { invoice: { number: intent.content.invoiceNumber } },
+              orderBy: { position: 'asc' },
+              select: { description: true, amountCents: true },
+            })
+          : [];
+      const rendered = renderEmail(intent, lines);
+      await prisma.emailMessage.upsert({
+        where: { idempotencyKey: intent.key },
+        create: {
+          idempotencyKey: intent.key,
+          subscriptionId: intent.subscriptionId,
+          template: intent.content.template,
+          to: intent.to,
+          subject: rendered.subject,
+          messageId,
+          createdAt: new Date(at),
+        },
+        update: {},
+      });
+      await mailer.send({
+        from: mailFrom,
+        to: intent.to,
+        ...rendered,
+        messageId,
+        headers: { 'X-Subscription-Id': intent.subscriptionId, 'X-Email-Template': intent.content.template },
+      });
+      await prisma.emailMessage.update({ where: { idempotencyKey: intent.key }, data: { sentAt: new Date(at) } });
+      return { messageId, alreadySent: false };
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// Commands a subscription accepts, and the rules that refuse them. The workflow runs these
+// checks in its update validators (a refused command leaves no trace in history) and again when
+// it executes the command, since the state may have moved on in between.
+import type { PlanSnapshot } from './plans';
+import type { SubscriptionStatus } from './status';
+import type { SubscriptionState } from './subscription';
+
+export type Timing = 'now' | 'period_end';
+
+export interface ChangePlanCommand {
+  plan: PlanSnapshot;
+  /** Default: upgrades now, downgrades at period end. */
+  when?: Timing;
+}
+
+export interface CancelCommand {
+  when: Timing;
+  /** Refund the unused part of the current period (only with `when: 'now'`). */
+  refund?: 'none' | 'prorated';
+}
+
+export interface PauseCommand {
+  when: Timing;
+  /** Resume on its own after this many billing periods; null pauses until resumed. */
+  periods?: number | null;
+}
+
+export interface ResumeCommand {
+  /** 'now' starts a new billing period at resume (default); 'keep' bills the rest of the old calendar period. */
+  billingAnchor?: 'now' | 'keep';
+}
+
+export interface UpdatePaymentMethodCommand {
+  paymentMethod: string;
+}
+
+export type Command =
+  | { name: 'changePlan'; input: ChangePlanCommand }
+  | { name: 'cancelScheduledPlanChange' }
+  | { name: 'cancel'; input: CancelCommand }
+  | { name: 'uncancel' }
+  | { name: 'pause'; input: PauseCommand }
+  | { name: 'resume'; input: ResumeCommand }
+  | { name: 'updatePaymentMethod'; input: UpdatePaymentMethodCommand };
+
+/** A command the lifecycle rules refuse in the current state (HTTP 409). */
+export class CommandRefusedError extends Error {
+  override readonly name = 'CommandRefusedError';
+}
+
+const ALLOWED: Record<Command['name'], readonly SubscriptionStatus[]> = {
+  changePlan: ['trialing', 'active'],
+  cancelScheduledPlanChange: ['trialing', 'active', 'past_due', 'paused'],
+  cancel: ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'],
+  uncancel: ['trialing', 'active', 'past_due'],
+  pause: ['active'],
+  resume: ['paused', 'active'],
+  updatePaymentMethod: ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'],
+};
+
+const VERBS: Record<Command['name'], string> = {
+  changePlan: 'change plan',
+  cancelScheduledPlanChange: 'drop a scheduled plan change',
+  cancel: 'be canceled',
+  uncancel: 'be uncanceled',
+  pause: 'be paused',
+  resume: 'be resumed',
+  updatePaymentMethod: 'take a new payment method',
+};
+
+function refuse(message: string): never {
+  throw new CommandRefusedError(message);
+}
+
+/** Throws CommandRefusedError when `command` is not allowed now. */
+export function checkCommand(state: SubscriptionState, command: Command): void {
+  if (!ALLOWED[command.name].includes(state.status)) {
+    refuse(`a subscription that is ${state.status.replace('_', ' ')} cannot ${VERBS[command.name]}`);
+  }
+  switch (command.name) {
+    case 'changePlan': {
+      const { plan } = command.input;
+      if (plan.code === state.plan.code) refuse(`the subscription is already on ${plan.code}`);
+      if (plan.currency !== state.plan.currency) {
+        refuse(`${plan.code} is billed in ${plan.currency}; this subscription is billed in ${state.plan.currency}`);
+      }
+      if (state.cancelAtPeriodEnd) refuse('the subscription cancels at period end; uncancel it first');
+      return;
+    }
+    case 'cancelScheduledPlanChange':
+      if (!state.scheduledChange) refuse('no plan change is scheduled');
+      return;
+    case 'cancel':
+      if (command.input.when === 'period_end') {
+        if (state.status !== 'active' && state.status !== 'trialing') {
+          refuse(`a subscription that is ${state.status.replace('_', ' ')} can only be canceled now`);
+        }
+        if (state.cancelAtPeriodEnd) refuse('the subscription already cancels at period end');
+        if (command.input.refund === 'prorated') refuse('a refund only applies to canceling now');
+      }
+      return;
+    case 'uncancel':
+      if (!state.cancelAtPeriodEnd) refuse('the subscription is not scheduled to cancel');
+      return;
+    case 'pause':
+      if (state.cancelAtPeriodEnd) refuse('the subscription cancels at period end; uncancel it first');
+      if (state.pauseAtPeriodEnd) refuse('a pause is already scheduled for the end of the period');
+      return;
+    case 'resume':
+      if (state.status === 'active' && !state.pauseAtPeriodEnd) refuse('the subscription is not paused');
+      return;
+    case 'updatePaymentMethod':
+      if (command.input.paymentMethod === state.paymentMethod && state.status !== 'past_due' && state.status !== 'incomplete' && state.status !== 'unpaid') {
+        refuse('that payment method is already in use');
+      }
+      return;
+  }
+}

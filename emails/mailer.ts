@@ -1,0 +1,49 @@
+// Delivers rendered emails: over SMTP when SMTP_URL is set (Mailpit, a relay, a provider), or
+// as .eml files in an outbox directory for local runs.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per email, so a receiver can recognise a resend. */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Where mail goes, for logs. */
+  readonly destination: string;
+  send(email: OutgoingEmail): Promise<void>;
+}
+
+export function smtpMailer(smtpUrl: string): Mailer {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    destination: smtpUrl.replace(/\/\/[^@/]*@/, '//***@'),
+    async send(email) {
+      await transport.sendMail(email);
+    },
+  };
+}
+
+export function outboxMailer(directory: string): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    destination: directory,
+    async send(email) {
+      const info = await transport.sendMail(email);
+      await mkdir(directory, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${email.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}.eml`;
+      await writeFile(path.join(directory, name), info.message as Buffer);
+    },
+  };
+}
+
+export function createMailer(options: { smtpUrl?: string | undefined; outboxDir: string }): Mailer {
+  return options.smtpUrl ? smtpMailer(options.smtpUrl) : outboxMailer(options.outboxDir);
+}

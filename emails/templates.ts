@@ -1,0 +1,152 @@
+// Every customer email, text and HTML, in one place. Rendering is pure: the same intent always
+// gives the same message.
+import type { EmailContent, EmailIntent } from '../domain/effects';
+import { formatMoney } from '../domain/money';
+
+export interface InvoiceLineForEmail {
+  description: string;
+  amountCents: number;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Paragraphs (and optional table rows) before they become text and HTML. */
+interface Body {
+  subject: string;
+  paragraphs: string[];
+  table?: Array<[string, string]>;
+}
+
+const date = (iso: string) => new Date(iso).toUTCString().replace(/ \d\d:\d\d:\d\d GMT$/, '');
+const dateTime = (iso: string) => new Date(iso).toUTCString().replace(':00 GMT', ' UTC');
+const money = (amountCents: number, currency: string) => formatMoney({ amountCents, currency });
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+function body(content: EmailContent, lines: InvoiceLineForEmail[]): Body {
+  switch (content.template) {
+    case 'welcome':
+      return {
+        subject: `Welcome to ${content.planName}`,
+        paragraphs: [
+          `Your ${content.planName} subscription is set up: ${money(content.amountCents, content.currency)} per ${content.interval}.`,
+          content.trialEnd
+            ? `Your free trial runs until ${date(content.trialEnd)}; you will not be charged before then.`
+            : 'Your first payment went through. Thank you!',
+        ],
+      };
+    case 'receipt':
+      return {
+        subject: `Receipt for invoice ${content.invoiceNumber}`,
+        paragraphs: [`We received your payment of ${money(content.amountCents, content.currency)} on ${date(content.paidAt)}.`],
+        table: [
+          ...lines.map((line): [string, string] => [line.description, money(line.amountCents, content.currency)]),
+          ['Total paid', money(content.amountCents, content.currency)],
+        ],
+      };
+    case 'payment_failed':
+      return {
+        subject: `Payment failed for invoice ${content.invoiceNumber}`,
+        paragraphs: [
+          `We could not charge ${money(content.amountCents, content.currency)} for invoice ${content.invoiceNumber} (attempt ${content.attempt}): ${content.declineMessage}`,
+          content.nextRetryAt
+            ? `We will try again on ${dateTime(content.nextRetryAt)}. To avoid another failure, update your payment method before then.`
+            : 'Please update your payment method; we will charge it as soon as you do.',
+          ...(content.deadline ? [`If the invoice is still unpaid on ${dateTime(content.deadline)}, your subscription will end.`] : []),
+        ],
+      };
+    case 'final_notice':
+      return {
+        subject: `Final notice: invoice ${content.invoiceNumber} is unpaid`,
+        paragraphs: [
+          `We have not been able to collect ${money(content.amountCents, content.currency)} for invoice ${content.invoiceNumber}.`,
+          `We will make a final attempt on ${dateTime(content.finalAttemptAt)}. If it fails, your subscription will be ${
+            content.consequence === 'cancel' ? 'canceled' : 'suspended until you update your payment method'
+          }.`,
+        ],
+      };
+    case 'trial_ending':
+      return {
+        subject: 'Your trial ends soon',
+        paragraphs: [
+          `Your free trial of ${content.planName} ends on ${date(content.trialEnd)}.`,
+          `Your payment method will then be charged ${money(content.amountCents, content.currency)}. Nothing to do if you want to continue.`,
+        ],
+      };
+    case 'plan_changed':
+      return {
+        subject: `Your plan is now ${content.toPlan}`,
+        paragraphs: [
+          `Your subscription changed from ${content.fromPlan} to ${content.toPlan} on ${date(content.effectiveAt)}.`,
+          `The new price is ${money(content.amountCents, content.currency)} per ${content.interval}.`,
+          ...(content.invoiceNumber ? [`The prorated difference was billed on invoice ${content.invoiceNumber}.`] : []),
+        ],
+      };
+    case 'canceled':
+      return {
+        subject: 'Your subscription has ended',
+        paragraphs: [
+          {
+            requested: `Your subscription was canceled as requested and ended on ${date(content.endedAt)}.`,
+            non_payment: `Your subscription was canceled on ${date(content.endedAt)} because we could not collect payment.`,
+            payment_not_completed: `Your subscription was not started because the first payment was not completed.`,
+          }[content.reason],
+          ...(content.refundCents > 0 ? [`We refunded ${money(content.refundCents, content.currency)} for the unused time.`] : []),
+          'You can subscribe again at any time.',
+        ],
+      };
+    case 'unpaid':
+      return {
+        subject: 'Your subscription is suspended',
+        paragraphs: [
+          `We could not collect ${money(content.amountCents, content.currency)} for invoice ${content.invoiceNumber}, so your subscription is suspended.`,
+          'Add a new payment method to reactivate it.',
+        ],
+      };
+    case 'paused':
+      return {
+        subject: 'Your subscription is paused',
+        paragraphs: [
+          content.resumesAt ? `Your subscription is paused until ${date(content.resumesAt)}.` : 'Your subscription is paused until you resume it.',
+          ...(content.creditCents > 0
+            ? [`The unused part of your current period, ${money(content.creditCents, content.currency)}, is credited to your next invoice.`]
+            : []),
+        ],
+      };
+    case 'resumed':
+      return {
+        subject: 'Your subscription is active again',
+        paragraphs: [`Welcome back! Your subscription has resumed; the current period runs until ${date(content.nextBillingAt)}.`],
+      };
+  }
+}
+
+export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = []): RenderedEmail {
+  const { subject, paragraphs, table } = body(intent.content, lines);
+  const greeting = `Hello ${intent.customerName ?? intent.to},`;
+  const footer = `Subscription ${intent.subscriptionId}`;
+
+  const textTable = table ? table.map(([label, value]) => `  ${label.padEnd(60)} ${value}`).join('\n') : '';
+  const text = [greeting, ...paragraphs, ...(textTable ? [textTable] : []), `-- \n${footer}`].join('\n\n') + '\n';
+
+  const htmlTable = table
+    ? `<table cellpadding="4">${table
+        .map(([label, value]) => `<tr><td>${escapeHtml(label)}</td><td align="right">${escapeHtml(value)}</td></tr>`)
+        .join('')}</table>`
+    : '';
+  const html = [
+    '<!doctype html><html><body style="font-family: sans-serif">',
+    `<p>${escapeHtml(greeting)}</p>`,
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    htmlTable,
+    `<p style="color:#777">${escapeHtml(footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
