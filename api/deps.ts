@@ -11,6 +11,8 @@ export interface ApiDeps {
   policy: SubscriptionPolicy;
   /** "Now" for previews; the Temporal server's clock in time-skipping tests. */
   clock: () => Promise<Date>;
+  /** How long a read (workflow query) may take before the API answers 503; default 10 s. */
+  queryTimeoutMs?: number;
   /** Reports errors that became 5xx answers. */
   onUnexpectedError?: (error: unknown) => void;
 }

@@ -157,7 +157,8 @@ export function paymentFailed(state: SubscriptionState, invoice: InvoiceSummary,
     const next = update(state, { status: nextStatus(state.status, 'payment_failed'), dunning: outcome.dunning, latestInvoice });
     return { state: next, effects: [failureEmail(next, invoice, outcome.dunning, decline, outcome.dunning.deadline)] };
   }
-  return retriesExhausted(update(state, { dunning: outcome.dunning, latestInvoice }), at);
+  // A schedule with no retries exhausts on the first failure: past due first, then the final action.
+  return retriesExhausted(update(state, { status: nextStatus(state.status, 'payment_failed'), dunning: outcome.dunning, latestInvoice }), at);
 }
 
 /** The end of dunning without payment: the policy's final action. */

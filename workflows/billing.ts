@@ -17,7 +17,7 @@ export interface Subscription {
 
 const nowIso = () => new Date().toISOString();
 
-async function charge(sub: Subscription, invoice: InvoiceSummary) {
+async function charge(sub: Subscription, invoice: InvoiceSummary, at: string) {
   const attempt = nextAttempt(sub.state, invoice.number);
   const result = await activities.chargeInvoice.executeWithOptions(
     { summary: `charge invoice ${invoice.number}, attempt ${attempt}` },
@@ -27,27 +27,30 @@ async function charge(sub: Subscription, invoice: InvoiceSummary) {
         attempt,
         idempotencyKey: chargeKey(sub.state, invoice, attempt),
         paymentMethod: sub.state.paymentMethod,
-        at: nowIso(),
+        at,
       },
     ],
   );
   return { result, charged: { ...invoice, attempts: attempt } };
 }
 
-/** One attempt to collect `invoice`; success or failure moves the lifecycle (activation, dunning…). */
-export async function collect(sub: Subscription, invoice: InvoiceSummary): Promise<void> {
-  const { result, charged } = await charge(sub, invoice);
-  const at = nowIso();
+/**
+ * One attempt to collect `invoice`; success or failure moves the lifecycle (activation, dunning…).
+ * `at` is the business time of the attempt: the scheduled time for timer-driven steps, so records
+ * and schedules do not drift by the milliseconds a workflow task takes.
+ */
+export async function collect(sub: Subscription, invoice: InvoiceSummary, at = nowIso()): Promise<void> {
+  const { result, charged } = await charge(sub, invoice, at);
   const step = result.outcome === 'succeeded' ? paymentSucceeded(sub.state, charged, at) : paymentFailed(sub.state, charged, result, at);
   sub.state = step.state;
   await sub.effects.carryOut(step.effects);
 }
 
-export async function billCurrentPeriod(sub: Subscription): Promise<void> {
-  const built = renewalInvoice(sub.state, nowIso());
+export async function billCurrentPeriod(sub: Subscription, at = nowIso()): Promise<void> {
+  const built = renewalInvoice(sub.state, at);
   const invoice = await local.issueInvoice.executeWithOptions({ summary: `issue invoice ${built.draft.number}` }, [built.draft]);
   sub.state = invoiceIssued(sub.state, built, invoice);
-  await collect(sub, invoice);
+  await collect(sub, invoice, at);
 }
 
 /** The invoice under collection in dunning (the latest one: no other is issued meanwhile). */
@@ -74,8 +77,8 @@ export async function changePlanNow(sub: Subscription, quote: PlanChangeQuote): 
     { summary: `issue invoice ${quote.invoice.draft.number} (plan change)` },
     [quote.invoice.draft],
   );
-  const { result, charged } = await charge(sub, issued);
-  const at = nowIso();
+  const at = quote.effectiveAt;
+  const { result, charged } = await charge(sub, issued, at);
   if (result.outcome === 'declined') {
     sub.state = update(sub.state, { invoiceCount: sub.state.invoiceCount + 1 });
     await sub.effects.carryOut([{ kind: 'invoice_status', invoiceNumber: issued.number, status: 'void', at }]);

@@ -199,17 +199,18 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     { validator: (input) => validate({ name: 'updatePaymentMethod', input }) },
   );
 
+  /** Runs a timer-driven step; its business time is when it was due, not the task's start. */
   async function runDue(due: Due): Promise<void> {
-    const at = nowIso();
+    const at = due.at;
     switch (due.kind) {
       case 'bill':
-        return billCurrentPeriod(sub);
+        return billCurrentPeriod(sub, at);
       case 'period_end':
         return apply(periodEnded(sub.state));
       case 'trial_reminder':
         return apply(trialReminder(sub.state));
       case 'dunning_retry':
-        return collect(sub, invoiceInDunning(sub.state));
+        return collect(sub, invoiceInDunning(sub.state), at);
       case 'dunning_deadline':
         return apply(retriesExhausted(sub.state, at));
       case 'first_payment_deadline':

@@ -25,7 +25,7 @@ export function subscriptionCommandsRouter(deps: ApiDeps): Router {
     const query = previewPlanChangeQuery.parse(req.query);
     const plan = await planByCode(deps, query.plan);
     const input = { plan, ...(query.when ? { when: query.when } : {}), at: (await deps.clock()).toISOString() };
-    const preview = await withSubscription(deps, id, (h) => h.query(messages.previewPlanChange, input));
+    const preview = await withSubscription(deps, id, (h) => h.query(messages.previewPlanChange, input), 'read');
     if (!preview.allowed) throw conflict(preview.reason);
     res.json(preview);
   });

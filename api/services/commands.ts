@@ -7,10 +7,24 @@ import { toPlanSnapshot } from '../../infra/plans';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid, notFound } from '../problem';
 
-/** Runs `send` against the subscription's workflow; an unknown id is 404, an ended subscription 409. */
-export async function withSubscription<T>(deps: ApiDeps, id: string, send: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+/** Commands may charge a card: they get longer than reads. */
+const UPDATE_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs `send` against the subscription's workflow within a deadline (a stuck call becomes a 503,
+ * not a hung request); an unknown id is 404, an ended subscription 409.
+ */
+export async function withSubscription<T>(
+  deps: ApiDeps,
+  id: string,
+  send: (handle: WorkflowHandle) => Promise<T>,
+  kind: 'read' | 'command' = 'command',
+): Promise<T> {
+  const timeout = kind === 'read' ? (deps.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS) : UPDATE_TIMEOUT_MS;
   try {
-    return await send(deps.temporal.workflow.getHandle(subscriptionWorkflowId(id)));
+    const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(id));
+    return await deps.temporal.withDeadline(Date.now() + timeout, () => send(handle));
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     const row = await deps.prisma.subscription.findUnique({ where: { id }, select: { status: true } });

@@ -1,7 +1,7 @@
 // Creating and reading subscriptions: rows first (so nothing the workflow writes is orphaned),
 // then the workflow through update-with-start, which is idempotent on the workflow id.
 import { randomBytes } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { toPlanSnapshot } from '../../infra/plans';
@@ -9,7 +9,8 @@ import { awaitOpening, getSubscription, type SubscriptionView } from '../../work
 import { describeSubscription } from '../../workflows/details';
 import { subscriptionWorkflow } from '../../workflows/subscription';
 import type { ApiDeps } from '../deps';
-import { conflict, invalid, notFound } from '../problem';
+import { conflict, invalid } from '../problem';
+import { withSubscription } from './commands';
 import type { CreateSubscriptionBody } from '../schemas/subscriptions';
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('hex')}`;
@@ -84,11 +85,6 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
   }
 }
 
-export async function getSubscriptionView({ temporal }: ApiDeps, id: string): Promise<SubscriptionView> {
-  try {
-    return await temporal.workflow.getHandle(subscriptionWorkflowId(id)).query(getSubscription);
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw notFound(`subscription ${id} does not exist`);
-    throw error;
-  }
+export async function getSubscriptionView(deps: ApiDeps, id: string): Promise<SubscriptionView> {
+  return withSubscription(deps, id, (handle) => handle.query(getSubscription), 'read');
 }

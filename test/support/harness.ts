@@ -1,6 +1,6 @@
 // One time-skipping Temporal environment, one database and one worker per test file.
 import { randomBytes } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
@@ -15,7 +15,6 @@ import { testServerExecutable } from '../../infra/tools';
 import { createSubscriptionWorker, WORKFLOWS_PATH } from '../../worker/worker';
 import type { SubscriptionView } from '../../workflows/messages';
 import { getSubscription } from '../../workflows/messages';
-import type { subscriptionWorkflow } from '../../workflows/subscription';
 import { smtpMailer } from '../../emails/mailer';
 import type { TestDatabase } from './database';
 import { createTestDatabase } from './database';
@@ -37,7 +36,7 @@ export interface Harness {
 Runtime.install({
   logger: new DefaultLogger('WARN'),
   // The test server lacks capabilities core warns about on every worker start.
-  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } },
 });
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -93,20 +92,73 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** Re-reads `read()` until `accept` holds; a sync point with the worker, not a timed wait. */
+/**
+ * Re-reads `read()` until `accept` holds; a sync point with the worker, not a timed wait. A read
+ * that fails (e.g. a query the test server left unanswered past its deadline) is retried.
+ */
 export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 30_000;
   let last: T | undefined;
+  let lastError: unknown;
   for (;;) {
-    last = await read();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    try {
+      last = await read();
+      if (accept(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}; last error: ${String(lastError)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
-export function querySubscription(handle: WorkflowHandle<typeof subscriptionWorkflow>): Promise<SubscriptionView> {
-  return handle.query(getSubscription);
+const OPEN_ACTIVITY_CLOSERS = new Set([
+  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+]);
+
+/**
+ * Waits until the workflow's current run is quiet: its last workflow task completed and no
+ * activity is outstanding. While the test server's clock is stopped nothing can then wake it, so a
+ * query or update cannot meet a run that is just continuing-as-new. (The Java time-skipping server
+ * leaves a query that meets that moment unanswered, and then stops skipping time altogether.)
+ */
+export async function settled(h: Harness, workflowId: string): Promise<void> {
+  const handle = h.env.client.workflow.getHandle(workflowId);
+  const { EventType } = temporal.api.enums.v1;
+  await eventually(
+    async () => {
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return true;
+      const events = (await handle.fetchHistory()).events ?? [];
+      const lastTask = [...events].reverse().find((event) => {
+        const type = event.eventType ?? 0;
+        return type >= EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && type <= EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
+      });
+      const scheduled = new Set(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).map((e) => String(e.eventId)));
+      for (const event of events) {
+        if (!OPEN_ACTIVITY_CLOSERS.has(event.eventType ?? 0)) continue;
+        const attributes =
+          event.activityTaskCompletedEventAttributes ??
+          event.activityTaskFailedEventAttributes ??
+          event.activityTaskTimedOutEventAttributes ??
+          event.activityTaskCanceledEventAttributes;
+        scheduled.delete(String(attributes?.scheduledEventId));
+      }
+      return lastTask?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && scheduled.size === 0;
+    },
+    (quiet) => quiet,
+    `${workflowId} to settle`,
+  );
+}
+
+export async function querySubscription(h: Harness, workflowId: string): Promise<SubscriptionView> {
+  await settled(h, workflowId);
+  return h.env.client.workflow.getHandle(workflowId).query(getSubscription);
 }
 
 /** The API wired to the harness: its worker, database, and the test server's clock. */
@@ -117,6 +169,8 @@ export function testApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY)
     taskQueue: h.taskQueue,
     policy,
     clock: async () => new Date(await h.env.currentTimeMs()),
+    // The time-skipping server now and then leaves a query unanswered; tests retry reads.
+    queryTimeoutMs: 2_000,
     onUnexpectedError: (error) => console.error(error),
   });
 }

@@ -13,11 +13,11 @@ afterAll(async () => {
 test('a subscription anchored on Jan 31 renews on Feb 29 2028, then on Mar 31', async () => {
   await skipTo(h, '2028-01-31T10:00:00Z');
   const handle = await startSubscription(h, 'month_end');
-  const first = await eventually(() => querySubscription(handle), (s) => s.latestInvoice?.status === 'paid', 'first invoice');
+  const first = await eventually(() => querySubscription(h, handle.workflowId), (s) => s.latestInvoice?.status === 'paid', 'first invoice');
   expect(first.anchor.slice(0, 13)).toBe('2028-01-31T10');
 
   await skipTo(h, new Date(new Date(first.anchor).getTime() + 61 * 86_400_000)); // into April
-  await eventually(() => querySubscription(handle), (s) => s.periodIndex === 2 && s.latestInvoice?.status === 'paid', 'third invoice');
+  await eventually(() => querySubscription(h, handle.workflowId), (s) => s.periodIndex === 2 && s.latestInvoice?.status === 'paid', 'third invoice');
 
   const invoices = await h.db.prisma.invoice.findMany({ where: { subscriptionId: 'month_end' }, orderBy: { periodIndex: 'asc' } });
   const day = (d: Date) => d.toISOString().slice(0, 10);

@@ -16,13 +16,13 @@ const proMonthly = plan('pro-monthly');
 test('twelve monthly renewals bill twelve paid invoices with twelve successful charges', async () => {
   const subscriptionId = 'sub_twelve';
   const handle = await startSubscription(h, subscriptionId, { plan: proMonthly });
-  const opened = await eventually(() => querySubscription(handle), (s) => s.latestInvoice?.status === 'paid', 'first invoice paid');
+  const opened = await eventually(() => querySubscription(h, handle.workflowId), (s) => s.latestInvoice?.status === 'paid', 'first invoice paid');
   const anchor = opened.anchor;
 
   // Move to one day past the start of the 12th period (index 11).
   await skipTo(h, periodBoundary(anchor, proMonthly.interval, 11).getTime() + 86_400_000);
   const state = await eventually(
-    () => querySubscription(handle),
+    () => querySubscription(h, handle.workflowId),
     (s) => s.periodIndex === 11 && s.latestInvoice?.status === 'paid',
     'period 11 paid',
   );

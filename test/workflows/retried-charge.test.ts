@@ -25,7 +25,7 @@ test('a charge whose response is lost is retried under the same key and charges 
   const handle = await startSubscription(h, 'lost_response', { paymentMethod: SANDBOX_TOKENS.lostResponse(1) });
   // The activity's retry backoff is a server timer: move time so it fires.
   await h.env.sleep('10s');
-  const state = await eventually(() => querySubscription(handle), (s) => s.latestInvoice?.status === 'paid', 'invoice paid');
+  const state = await eventually(() => querySubscription(h, handle.workflowId), (s) => s.latestInvoice?.status === 'paid', 'invoice paid');
 
   expect(state.status).toBe('active');
   // The gateway was called twice with one key: the lost answer, then the retry.

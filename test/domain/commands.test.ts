@@ -1,0 +1,214 @@
+import { CommandRefusedError, checkCommand, type Command } from '../../domain/commands';
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../domain/status';
+import { update, type SubscriptionState } from '../../domain/subscription';
+import { active, opened, plan } from './fixtures';
+
+/** The refusal message, or null when the command is allowed. */
+function refusal(state: SubscriptionState, command: Command): string | null {
+  try {
+    checkCommand(state, command);
+    return null;
+  } catch (error) {
+    expect(error).toBeInstanceOf(CommandRefusedError);
+    expect((error as Error).name).toBe('CommandRefusedError');
+    return (error as Error).message;
+  }
+}
+
+const base = active('basic-monthly'); // active, on basic-monthly (EUR), paid with pm_card_visa
+
+/**
+ * Each command with the state it needs to pass every check but the status one, so the only
+ * reason to refuse is the status.
+ */
+const COMMANDS: Record<Command['name'], { command: Command; patch: Partial<SubscriptionState> }> = {
+  changePlan: { command: { name: 'changePlan', input: { plan: plan('pro-monthly') } }, patch: {} },
+  cancelScheduledPlanChange: {
+    command: { name: 'cancelScheduledPlanChange' },
+    patch: { scheduledChange: { plan: plan('pro-monthly'), requestedAt: '2028-02-01T00:00:00.000Z' } },
+  },
+  cancel: { command: { name: 'cancel', input: { when: 'now' } }, patch: {} },
+  uncancel: { command: { name: 'uncancel' }, patch: { cancelAtPeriodEnd: true, canceledAt: '2028-02-01T00:00:00.000Z' } },
+  pause: { command: { name: 'pause', input: { when: 'now' } }, patch: {} },
+  resume: { command: { name: 'resume', input: {} }, patch: { pauseAtPeriodEnd: { periods: null } } },
+  updatePaymentMethod: { command: { name: 'updatePaymentMethod', input: { paymentMethod: 'pm_card_mastercard' } }, patch: {} },
+};
+
+/** Which statuses accept each command, written out independently of the code under test. */
+const ALLOWED_IN: Record<Command['name'], SubscriptionStatus[]> = {
+  changePlan: ['trialing', 'active'],
+  cancelScheduledPlanChange: ['trialing', 'active', 'past_due', 'paused'],
+  cancel: ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'],
+  uncancel: ['trialing', 'active', 'past_due'],
+  pause: ['active'],
+  resume: ['paused', 'active'],
+  updatePaymentMethod: ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'],
+};
+
+const VERBS: Record<Command['name'], string> = {
+  changePlan: 'change plan',
+  cancelScheduledPlanChange: 'drop a scheduled plan change',
+  cancel: 'be canceled',
+  uncancel: 'be uncanceled',
+  pause: 'be paused',
+  resume: 'be resumed',
+  updatePaymentMethod: 'take a new payment method',
+};
+
+describe('checkCommand: allowed statuses', () => {
+  const cases = (Object.keys(COMMANDS) as Array<Command['name']>).flatMap((name) =>
+    SUBSCRIPTION_STATUSES.map((status) => [name, status, ALLOWED_IN[name].includes(status)] as const),
+  );
+
+  test.each(cases)('%s in a %s subscription: allowed = %s', (name, status, allowed) => {
+    const { command, patch } = COMMANDS[name];
+    const state = update(base, { ...patch, status });
+    const label = status.replace('_', ' ');
+    expect(refusal(state, command)).toBe(allowed ? null : `a subscription that is ${label} cannot ${VERBS[name]}`);
+  });
+});
+
+describe('checkCommand: changePlan', () => {
+  test('refuses the plan the subscription is already on', () => {
+    expect(refusal(base, { name: 'changePlan', input: { plan: plan('basic-monthly') } })).toBe('the subscription is already on basic-monthly');
+  });
+
+  test('refuses a plan billed in another currency', () => {
+    expect(refusal(base, { name: 'changePlan', input: { plan: plan('pro-monthly-nok') } })).toBe(
+      'pro-monthly-nok is billed in NOK; this subscription is billed in EUR',
+    );
+  });
+
+  test('refuses while the subscription cancels at period end', () => {
+    const canceling = update(base, { cancelAtPeriodEnd: true });
+    expect(refusal(canceling, { name: 'changePlan', input: { plan: plan('pro-monthly') } })).toBe(
+      'the subscription cancels at period end; uncancel it first',
+    );
+  });
+
+  test('allows upgrades, downgrades and interval changes in the same currency, now or at period end', () => {
+    const onPro = active('pro-monthly');
+    expect(refusal(onPro, { name: 'changePlan', input: { plan: plan('business-monthly') } })).toBeNull();
+    expect(refusal(onPro, { name: 'changePlan', input: { plan: plan('basic-monthly'), when: 'now' } })).toBeNull();
+    expect(refusal(onPro, { name: 'changePlan', input: { plan: plan('pro-yearly'), when: 'period_end' } })).toBeNull();
+  });
+
+  test('allows a change during a trial', () => {
+    const trialing = opened('business-monthly');
+    expect(trialing.status).toBe('trialing');
+    expect(refusal(trialing, { name: 'changePlan', input: { plan: plan('pro-monthly') } })).toBeNull();
+  });
+
+  test('a NOK subscription may change to another NOK plan but not to a EUR one', () => {
+    const nok = active('basic-monthly-nok');
+    expect(refusal(nok, { name: 'changePlan', input: { plan: plan('pro-monthly-nok') } })).toBeNull();
+    expect(refusal(nok, { name: 'changePlan', input: { plan: plan('pro-monthly') } })).toBe(
+      'pro-monthly is billed in EUR; this subscription is billed in NOK',
+    );
+  });
+});
+
+describe('checkCommand: cancelScheduledPlanChange', () => {
+  test('refuses when no plan change is scheduled', () => {
+    expect(refusal(base, { name: 'cancelScheduledPlanChange' })).toBe('no plan change is scheduled');
+  });
+});
+
+describe('checkCommand: cancel', () => {
+  test.each(['past_due', 'paused', 'unpaid', 'incomplete'] as SubscriptionStatus[])(
+    'a %s subscription can only be canceled now',
+    (status) => {
+      const state = update(base, { status });
+      expect(refusal(state, { name: 'cancel', input: { when: 'period_end' } })).toBe(
+        `a subscription that is ${status.replace('_', ' ')} can only be canceled now`,
+      );
+      expect(refusal(state, { name: 'cancel', input: { when: 'now' } })).toBeNull();
+    },
+  );
+
+  test('active and trialing subscriptions can cancel at period end', () => {
+    expect(refusal(base, { name: 'cancel', input: { when: 'period_end' } })).toBeNull();
+    expect(refusal(opened('business-monthly'), { name: 'cancel', input: { when: 'period_end' } })).toBeNull();
+  });
+
+  test('refuses a second cancel at period end', () => {
+    const canceling = update(base, { cancelAtPeriodEnd: true });
+    expect(refusal(canceling, { name: 'cancel', input: { when: 'period_end' } })).toBe('the subscription already cancels at period end');
+  });
+
+  test('canceling now is still allowed after a cancel at period end', () => {
+    const canceling = update(base, { cancelAtPeriodEnd: true });
+    expect(refusal(canceling, { name: 'cancel', input: { when: 'now', refund: 'prorated' } })).toBeNull();
+  });
+
+  test('a prorated refund is refused at period end and allowed now', () => {
+    expect(refusal(base, { name: 'cancel', input: { when: 'period_end', refund: 'prorated' } })).toBe('a refund only applies to canceling now');
+    expect(refusal(base, { name: 'cancel', input: { when: 'period_end', refund: 'none' } })).toBeNull();
+    expect(refusal(base, { name: 'cancel', input: { when: 'now', refund: 'prorated' } })).toBeNull();
+  });
+});
+
+describe('checkCommand: uncancel', () => {
+  test('refuses when the subscription is not scheduled to cancel', () => {
+    expect(refusal(base, { name: 'uncancel' })).toBe('the subscription is not scheduled to cancel');
+  });
+
+  test('allows taking back a cancel at period end', () => {
+    expect(refusal(update(base, { cancelAtPeriodEnd: true }), { name: 'uncancel' })).toBeNull();
+  });
+});
+
+describe('checkCommand: pause', () => {
+  test('allows pausing an active subscription now or at period end', () => {
+    expect(refusal(base, { name: 'pause', input: { when: 'now' } })).toBeNull();
+    expect(refusal(base, { name: 'pause', input: { when: 'period_end', periods: 2 } })).toBeNull();
+  });
+
+  test('refuses while the subscription cancels at period end', () => {
+    expect(refusal(update(base, { cancelAtPeriodEnd: true }), { name: 'pause', input: { when: 'now' } })).toBe(
+      'the subscription cancels at period end; uncancel it first',
+    );
+  });
+
+  test('refuses when a pause is already scheduled for the end of the period', () => {
+    const scheduled = update(base, { pauseAtPeriodEnd: { periods: 1 } });
+    expect(refusal(scheduled, { name: 'pause', input: { when: 'now' } })).toBe('a pause is already scheduled for the end of the period');
+    expect(refusal(scheduled, { name: 'pause', input: { when: 'period_end' } })).toBe('a pause is already scheduled for the end of the period');
+  });
+});
+
+describe('checkCommand: resume', () => {
+  test('refuses an active subscription with no pause scheduled', () => {
+    expect(refusal(base, { name: 'resume', input: {} })).toBe('the subscription is not paused');
+  });
+
+  test('allows resuming an active subscription whose pause is scheduled (drops the pause)', () => {
+    expect(refusal(update(base, { pauseAtPeriodEnd: { periods: null } }), { name: 'resume', input: {} })).toBeNull();
+  });
+
+  test('allows resuming a paused subscription with either billing anchor', () => {
+    const paused = update(base, { status: 'paused', pause: { startedAt: '2028-02-10T10:00:00.000Z', resumesAt: null } });
+    expect(refusal(paused, { name: 'resume', input: { billingAnchor: 'now' } })).toBeNull();
+    expect(refusal(paused, { name: 'resume', input: { billingAnchor: 'keep' } })).toBeNull();
+  });
+});
+
+describe('checkCommand: updatePaymentMethod', () => {
+  test('refuses the payment method already in use on a subscription in good standing', () => {
+    const same = { name: 'updatePaymentMethod', input: { paymentMethod: 'pm_card_visa' } } as const;
+    expect(refusal(base, same)).toBe('that payment method is already in use');
+    expect(refusal(update(base, { status: 'trialing' }), same)).toBe('that payment method is already in use');
+    expect(refusal(update(base, { status: 'paused' }), same)).toBe('that payment method is already in use');
+  });
+
+  test.each(['past_due', 'incomplete', 'unpaid'] as SubscriptionStatus[])(
+    'a %s subscription may resubmit the same payment method (it retries the charge)',
+    (status) => {
+      expect(refusal(update(base, { status }), { name: 'updatePaymentMethod', input: { paymentMethod: 'pm_card_visa' } })).toBeNull();
+    },
+  );
+
+  test('allows a different payment method', () => {
+    expect(refusal(base, { name: 'updatePaymentMethod', input: { paymentMethod: 'pm_card_mastercard' } })).toBeNull();
+  });
+});

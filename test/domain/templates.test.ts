@@ -1,0 +1,315 @@
+import type { EmailContent, EmailIntent, EmailTemplate } from '../../domain/effects';
+import { renderEmail, type InvoiceLineForEmail } from '../../emails/templates';
+
+function intent(content: EmailContent, customerName: string | null = 'Ada'): EmailIntent {
+  return { key: `sub_1/${content.template}/x`, to: 'ada@example.com', customerName, subscriptionId: 'sub_1', content };
+}
+
+/** The paragraphs of a rendered text email between the greeting and the footer (tables included). */
+function paragraphs(text: string): string[] {
+  const parts = text.split('\n\n');
+  return parts.slice(1, -1);
+}
+
+const ALL_TEMPLATES: EmailTemplate[] = [
+  'welcome',
+  'receipt',
+  'payment_failed',
+  'final_notice',
+  'trial_ending',
+  'plan_changed',
+  'canceled',
+  'unpaid',
+  'paused',
+  'resumed',
+];
+
+/** One case per variant: the content, its subject and the paragraphs of its text. */
+const CASES: Array<{ name: string; content: EmailContent; subject: string; body: string[] }> = [
+  {
+    name: 'welcome, paid',
+    content: { template: 'welcome', planName: 'Pro monthly', amountCents: 2_900, currency: 'EUR', interval: 'month', trialEnd: null },
+    subject: 'Welcome to Pro monthly',
+    body: ['Your Pro monthly subscription is set up: 29.00 EUR per month.', 'Your first payment went through. Thank you!'],
+  },
+  {
+    name: 'welcome, with a trial',
+    content: { template: 'welcome', planName: 'Business yearly', amountCents: 999_000, currency: 'NOK', interval: 'year', trialEnd: '2028-02-14T10:00:00.000Z' },
+    subject: 'Welcome to Business yearly',
+    body: [
+      'Your Business yearly subscription is set up: 9990.00 NOK per year.',
+      'Your free trial runs until Mon, 14 Feb 2028; you will not be charged before then.',
+    ],
+  },
+  {
+    name: 'payment_failed, retry scheduled',
+    content: {
+      template: 'payment_failed',
+      invoiceNumber: 'INV-sub_1-0002',
+      amountCents: 900,
+      currency: 'EUR',
+      attempt: 1,
+      declineMessage: 'Your card has insufficient funds.',
+      nextRetryAt: '2028-03-03T10:00:00.000Z',
+      deadline: '2028-03-21T10:00:00.000Z',
+    },
+    subject: 'Payment failed for invoice INV-sub_1-0002',
+    body: [
+      'We could not charge 9.00 EUR for invoice INV-sub_1-0002 (attempt 1): Your card has insufficient funds.',
+      'We will try again on Fri, 03 Mar 2028 10:00 UTC. To avoid another failure, update your payment method before then.',
+      'If the invoice is still unpaid on Tue, 21 Mar 2028 10:00 UTC, your subscription will end.',
+    ],
+  },
+  {
+    name: 'payment_failed, waiting for a new payment method, no deadline',
+    content: {
+      template: 'payment_failed',
+      invoiceNumber: 'INV-sub_1-0003',
+      amountCents: 900,
+      currency: 'EUR',
+      attempt: 2,
+      declineMessage: 'Your card was reported stolen.',
+      nextRetryAt: null,
+      deadline: null,
+    },
+    subject: 'Payment failed for invoice INV-sub_1-0003',
+    body: [
+      'We could not charge 9.00 EUR for invoice INV-sub_1-0003 (attempt 2): Your card was reported stolen.',
+      'Please update your payment method; we will charge it as soon as you do.',
+    ],
+  },
+  {
+    name: 'final_notice, cancel',
+    content: { template: 'final_notice', invoiceNumber: 'INV-sub_1-0002', amountCents: 900, currency: 'EUR', finalAttemptAt: '2028-03-21T10:00:00.000Z', consequence: 'cancel' },
+    subject: 'Final notice: invoice INV-sub_1-0002 is unpaid',
+    body: [
+      'We have not been able to collect 9.00 EUR for invoice INV-sub_1-0002.',
+      'We will make a final attempt on Tue, 21 Mar 2028 10:00 UTC. If it fails, your subscription will be canceled.',
+    ],
+  },
+  {
+    name: 'final_notice, unpaid',
+    content: { template: 'final_notice', invoiceNumber: 'INV-sub_1-0002', amountCents: 900, currency: 'EUR', finalAttemptAt: '2028-03-21T10:00:00.000Z', consequence: 'unpaid' },
+    subject: 'Final notice: invoice INV-sub_1-0002 is unpaid',
+    body: [
+      'We have not been able to collect 9.00 EUR for invoice INV-sub_1-0002.',
+      'We will make a final attempt on Tue, 21 Mar 2028 10:00 UTC. If it fails, your subscription will be suspended until you update your payment method.',
+    ],
+  },
+  {
+    name: 'trial_ending',
+    content: { template: 'trial_ending', trialEnd: '2028-02-14T10:00:00.000Z', planName: 'Business monthly', amountCents: 9_900, currency: 'EUR' },
+    subject: 'Your trial ends soon',
+    body: [
+      'Your free trial of Business monthly ends on Mon, 14 Feb 2028.',
+      'Your payment method will then be charged 99.00 EUR. Nothing to do if you want to continue.',
+    ],
+  },
+  {
+    name: 'plan_changed, billed now',
+    content: {
+      template: 'plan_changed',
+      fromPlan: 'Basic monthly',
+      toPlan: 'Pro monthly',
+      amountCents: 2_900,
+      currency: 'EUR',
+      interval: 'month',
+      effectiveAt: '2028-02-10T10:00:00.000Z',
+      invoiceNumber: 'INV-sub_1-0002',
+    },
+    subject: 'Your plan is now Pro monthly',
+    body: [
+      'Your subscription changed from Basic monthly to Pro monthly on Thu, 10 Feb 2028.',
+      'The new price is 29.00 EUR per month.',
+      'The prorated difference was billed on invoice INV-sub_1-0002.',
+    ],
+  },
+  {
+    name: 'plan_changed, at period end',
+    content: {
+      template: 'plan_changed',
+      fromPlan: 'Pro monthly',
+      toPlan: 'Basic monthly',
+      amountCents: 900,
+      currency: 'EUR',
+      interval: 'month',
+      effectiveAt: '2028-02-29T10:00:00.000Z',
+      invoiceNumber: null,
+    },
+    subject: 'Your plan is now Basic monthly',
+    body: ['Your subscription changed from Pro monthly to Basic monthly on Tue, 29 Feb 2028.', 'The new price is 9.00 EUR per month.'],
+  },
+  {
+    name: 'canceled, requested, with a refund',
+    content: { template: 'canceled', reason: 'requested', endedAt: '2028-02-10T10:00:00.000Z', refundCents: 590, currency: 'EUR' },
+    subject: 'Your subscription has ended',
+    body: [
+      'Your subscription was canceled as requested and ended on Thu, 10 Feb 2028.',
+      'We refunded 5.90 EUR for the unused time.',
+      'You can subscribe again at any time.',
+    ],
+  },
+  {
+    name: 'canceled, non-payment',
+    content: { template: 'canceled', reason: 'non_payment', endedAt: '2028-03-21T10:00:00.000Z', refundCents: 0, currency: 'EUR' },
+    subject: 'Your subscription has ended',
+    body: ['Your subscription was canceled on Tue, 21 Mar 2028 because we could not collect payment.', 'You can subscribe again at any time.'],
+  },
+  {
+    name: 'canceled, first payment not completed',
+    content: { template: 'canceled', reason: 'payment_not_completed', endedAt: '2028-02-01T09:00:00.000Z', refundCents: 0, currency: 'EUR' },
+    subject: 'Your subscription has ended',
+    body: ['Your subscription was not started because the first payment was not completed.', 'You can subscribe again at any time.'],
+  },
+  {
+    name: 'unpaid',
+    content: { template: 'unpaid', invoiceNumber: 'INV-sub_1-0002', amountCents: 900, currency: 'EUR' },
+    subject: 'Your subscription is suspended',
+    body: [
+      'We could not collect 9.00 EUR for invoice INV-sub_1-0002, so your subscription is suspended.',
+      'Add a new payment method to reactivate it.',
+    ],
+  },
+  {
+    name: 'paused, until a date, with a credit',
+    content: { template: 'paused', resumesAt: '2028-04-10T10:00:00.000Z', creditCents: 590, currency: 'EUR' },
+    subject: 'Your subscription is paused',
+    body: [
+      'Your subscription is paused until Mon, 10 Apr 2028.',
+      'The unused part of your current period, 5.90 EUR, is credited to your next invoice.',
+    ],
+  },
+  {
+    name: 'paused, open-ended, no credit',
+    content: { template: 'paused', resumesAt: null, creditCents: 0, currency: 'EUR' },
+    subject: 'Your subscription is paused',
+    body: ['Your subscription is paused until you resume it.'],
+  },
+  {
+    name: 'resumed',
+    content: { template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' },
+    subject: 'Your subscription is active again',
+    body: ['Welcome back! Your subscription has resumed; the current period runs until Fri, 31 Mar 2028.'],
+  },
+  {
+    name: 'receipt',
+    content: { template: 'receipt', invoiceNumber: 'INV-sub_1-0001', amountCents: 900, currency: 'EUR', paidAt: '2028-01-31T10:00:05.000Z' },
+    subject: 'Receipt for invoice INV-sub_1-0001',
+    body: ['We received your payment of 9.00 EUR on Mon, 31 Jan 2028.', `  ${'Total paid'.padEnd(60)} 9.00 EUR`],
+  },
+];
+
+describe('renderEmail', () => {
+  test('the cases below cover every template', () => {
+    expect(new Set(CASES.map((c) => c.content.template))).toEqual(new Set(ALL_TEMPLATES));
+  });
+
+  test.each(CASES)('$name: subject, text and HTML', ({ content, subject, body }) => {
+    const rendered = renderEmail(intent(content));
+    expect(rendered.subject).toBe(subject);
+    expect(rendered.text.startsWith('Hello Ada,\n\n')).toBe(true);
+    expect(rendered.text.endsWith('\n\n-- \nSubscription sub_1\n')).toBe(true);
+    expect(paragraphs(rendered.text)).toEqual(body);
+    expect(rendered.html.startsWith('<!doctype html><html>')).toBe(true);
+    expect(rendered.html).toContain('<p>Hello Ada,</p>');
+    for (const paragraph of body.filter((p) => !p.startsWith('  '))) {
+      expect(rendered.html).toContain(`<p>${paragraph.replace(/'/g, '&#39;')}</p>`);
+    }
+    expect(rendered.html).toContain('<p style="color:#777">Subscription sub_1</p>');
+    expect(rendered.html.trimEnd().endsWith('</body></html>')).toBe(true);
+  });
+
+  test('rendering is pure: the same intent gives the same message', () => {
+    for (const { content } of CASES) expect(renderEmail(intent(content))).toEqual(renderEmail(intent(content)));
+  });
+
+  test('greets by email address when the customer has no name', () => {
+    const rendered = renderEmail(intent({ template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' }, null));
+    expect(rendered.text.startsWith('Hello ada@example.com,')).toBe(true);
+    expect(rendered.html).toContain('<p>Hello ada@example.com,</p>');
+  });
+});
+
+describe('renderEmail: receipt', () => {
+  const lines: InvoiceLineForEmail[] = [
+    { description: 'Unused time on Basic monthly, 2028-02-10 – 2028-02-29', amountCents: -590 },
+    { description: 'Remaining time on Pro monthly, 2028-02-10 – 2028-02-29', amountCents: 1_900 },
+    { description: 'Applied account credit', amountCents: -500 },
+  ];
+  const content: EmailContent = { template: 'receipt', invoiceNumber: 'INV-sub_1-0002', amountCents: 810, currency: 'EUR', paidAt: '2028-02-10T10:00:03.000Z' };
+
+  test('lists every invoice line with its amount, then the total paid, in the text', () => {
+    const { text } = renderEmail(intent(content), lines);
+    const table = paragraphs(text).at(-1)!.split('\n');
+    expect(table).toEqual([
+      `  ${'Unused time on Basic monthly, 2028-02-10 – 2028-02-29'.padEnd(60)} -5.90 EUR`,
+      `  ${'Remaining time on Pro monthly, 2028-02-10 – 2028-02-29'.padEnd(60)} 19.00 EUR`,
+      `  ${'Applied account credit'.padEnd(60)} -5.00 EUR`,
+      `  ${'Total paid'.padEnd(60)} 8.10 EUR`,
+    ]);
+    expect(text).toContain('We received your payment of 8.10 EUR on Thu, 10 Feb 2028.');
+  });
+
+  test('renders the lines and the total as an HTML table', () => {
+    const { html } = renderEmail(intent(content), lines);
+    expect(html).toContain(
+      '<table cellpadding="4">' +
+        '<tr><td>Unused time on Basic monthly, 2028-02-10 – 2028-02-29</td><td align="right">-5.90 EUR</td></tr>' +
+        '<tr><td>Remaining time on Pro monthly, 2028-02-10 – 2028-02-29</td><td align="right">19.00 EUR</td></tr>' +
+        '<tr><td>Applied account credit</td><td align="right">-5.00 EUR</td></tr>' +
+        '<tr><td>Total paid</td><td align="right">8.10 EUR</td></tr>' +
+        '</table>',
+    );
+  });
+
+  test('amounts use the currency’s minor units (NOK: 2 decimals)', () => {
+    const { text } = renderEmail(intent({ ...content, amountCents: 29_900, currency: 'NOK' }), [{ description: 'Pro monthly', amountCents: 29_900 }]);
+    expect(text).toContain('299.00 NOK');
+  });
+
+  test('templates without a table render none', () => {
+    expect(renderEmail(intent({ template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' }), lines).html).not.toContain('<table');
+  });
+});
+
+describe('renderEmail: HTML escaping', () => {
+  const nasty = `Ada <script>alert("x")</script> & O'Brien`;
+
+  test('the customer name is escaped in HTML and kept as is in text', () => {
+    const { html, text } = renderEmail(intent({ template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' }, nasty));
+    expect(html).toContain('<p>Hello Ada &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien,</p>');
+    expect(html).not.toContain('<script>');
+    expect(text.startsWith(`Hello ${nasty},`)).toBe(true);
+  });
+
+  test('content from outside (decline messages, plan names) is escaped in HTML', () => {
+    const failed = renderEmail(
+      intent({
+        template: 'payment_failed',
+        invoiceNumber: 'INV-1',
+        amountCents: 900,
+        currency: 'EUR',
+        attempt: 1,
+        declineMessage: '<b>Declined</b> & "blocked"',
+        nextRetryAt: null,
+        deadline: null,
+      }),
+    );
+    expect(failed.html).toContain('&lt;b&gt;Declined&lt;/b&gt; &amp; &quot;blocked&quot;');
+    expect(failed.html).not.toContain('<b>');
+    expect(failed.text).toContain('<b>Declined</b> & "blocked"');
+
+    const welcome = renderEmail(intent({ template: 'welcome', planName: 'Pro <i>plus</i>', amountCents: 100, currency: 'EUR', interval: 'month', trialEnd: null }));
+    expect(welcome.html).toContain('Pro &lt;i&gt;plus&lt;/i&gt;');
+    expect(welcome.html).not.toContain('<i>');
+  });
+
+  test('receipt line descriptions are escaped in the HTML table', () => {
+    const { html } = renderEmail(
+      intent({ template: 'receipt', invoiceNumber: 'INV-1', amountCents: 100, currency: 'EUR', paidAt: '2028-02-10T10:00:00.000Z' }),
+      [{ description: 'Add-on <img src=x onerror=alert(1)> & more', amountCents: 100 }],
+    );
+    expect(html).toContain('<td>Add-on &lt;img src=x onerror=alert(1)&gt; &amp; more</td>');
+    expect(html).not.toContain('<img');
+  });
+});
