@@ -121,11 +121,17 @@ const OPEN_ACTIVITY_CLOSERS = new Set([
   temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
 ]);
 
+function millis(timestamp: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  return Number(timestamp?.seconds ?? 0) * 1000 + Math.floor((timestamp?.nanos ?? 0) / 1e6);
+}
+
 /**
- * Waits until the workflow's current run is quiet: its last workflow task completed and no
- * activity is outstanding. While the test server's clock is stopped nothing can then wake it, so a
- * query or update cannot meet a run that is just continuing-as-new. (The Java time-skipping server
- * leaves a query that meets that moment unanswered, and then stops skipping time altogether.)
+ * Waits until the workflow's current run is quiet: its last workflow task completed, no activity is
+ * outstanding and no timer is about to fire. While the test server's clock is stopped nothing can
+ * then wake it, so a query or update cannot meet a run that is just continuing-as-new. (The Java
+ * time-skipping server leaves a query that meets that moment unanswered, and then stops skipping
+ * time altogether.) A timer due within a few seconds is let fire first: a timer started while the
+ * clock was being moved can be due moments after the point the clock stopped at.
  */
 export async function settled(h: Harness, workflowId: string): Promise<void> {
   const handle = h.env.client.workflow.getHandle(workflowId);
@@ -139,17 +145,31 @@ export async function settled(h: Harness, workflowId: string): Promise<void> {
         const type = event.eventType ?? 0;
         return type >= EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && type <= EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
       });
-      const scheduled = new Set(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).map((e) => String(e.eventId)));
+      const openActivities = new Set(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).map((e) => String(e.eventId)));
+      const openTimers = new Map<string, number>();
       for (const event of events) {
-        if (!OPEN_ACTIVITY_CLOSERS.has(event.eventType ?? 0)) continue;
-        const attributes =
-          event.activityTaskCompletedEventAttributes ??
-          event.activityTaskFailedEventAttributes ??
-          event.activityTaskTimedOutEventAttributes ??
-          event.activityTaskCanceledEventAttributes;
-        scheduled.delete(String(attributes?.scheduledEventId));
+        if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) {
+          const started = event.timerStartedEventAttributes;
+          openTimers.set(String(event.eventId), millis(event.eventTime) + millis(started?.startToFireTimeout));
+        }
+        const closedTimer = event.timerFiredEventAttributes ?? event.timerCanceledEventAttributes;
+        if (closedTimer) openTimers.delete(String(closedTimer.startedEventId));
+        if (OPEN_ACTIVITY_CLOSERS.has(event.eventType ?? 0)) {
+          const attributes =
+            event.activityTaskCompletedEventAttributes ??
+            event.activityTaskFailedEventAttributes ??
+            event.activityTaskTimedOutEventAttributes ??
+            event.activityTaskCanceledEventAttributes;
+          openActivities.delete(String(attributes?.scheduledEventId));
+        }
       }
-      return lastTask?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && scheduled.size === 0;
+      const now = await h.env.currentTimeMs();
+      const imminent = Math.min(Infinity, ...openTimers.values());
+      if (imminent <= now + 5_000) {
+        await h.env.sleep(Math.max(1, imminent - now + 10));
+        return false;
+      }
+      return lastTask?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && openActivities.size === 0;
     },
     (quiet) => quiet,
     `${workflowId} to settle`,

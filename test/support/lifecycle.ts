@@ -56,10 +56,16 @@ export function driver(h: Harness, app: Express): Driver {
     },
     async emails(id, count) {
       await eventually(async () => h.smtp.for(id), (received) => received.length >= count, `${count} emails for ${id}`);
-      const rows = await h.db.prisma.emailMessage.findMany({
-        where: { subscriptionId: id, sentAt: { not: null } },
-        orderBy: [{ createdAt: 'asc' }, { template: 'asc' }],
-      });
+      // Marked sent in the database just after the SMTP server accepted them.
+      const rows = await eventually(
+        () =>
+          h.db.prisma.emailMessage.findMany({
+            where: { subscriptionId: id, sentAt: { not: null } },
+            orderBy: [{ createdAt: 'asc' }, { template: 'asc' }],
+          }),
+        (sent) => sent.length >= h.smtp.for(id).length,
+        `emails for ${id} recorded as sent`,
+      );
       expect(rows.map((row) => row.messageId).sort()).toEqual(h.smtp.for(id).map((mail) => mail.messageId).sort());
       return rows.map((row) => row.template);
     },
