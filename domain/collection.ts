@@ -113,6 +113,7 @@ function failureEmail(
     declineMessage: decline.message,
     nextRetryAt: dunning.nextRetryAt,
     deadline,
+    consequence: deadline === null ? null : state.status === 'incomplete' ? 'expire' : state.policy.dunning.finalAction,
   });
 }
 

@@ -75,7 +75,7 @@ function refuse(message: string): never {
 /** Throws CommandRefusedError when `command` is not allowed now. */
 export function checkCommand(state: SubscriptionState, command: Command): void {
   if (!ALLOWED[command.name].includes(state.status)) {
-    refuse(`a subscription that is ${state.status.replace('_', ' ')} cannot ${VERBS[command.name]}`);
+    refuse(`a subscription that is ${state.status.replace(/_/g, ' ')} cannot ${VERBS[command.name]}`);
   }
   switch (command.name) {
     case 'changePlan': {
@@ -93,7 +93,7 @@ export function checkCommand(state: SubscriptionState, command: Command): void {
     case 'cancel':
       if (command.input.when === 'period_end') {
         if (state.status !== 'active' && state.status !== 'trialing') {
-          refuse(`a subscription that is ${state.status.replace('_', ' ')} can only be canceled now`);
+          refuse(`a subscription that is ${state.status.replace(/_/g, ' ')} can only be canceled now`);
         }
         if (state.cancelAtPeriodEnd) refuse('the subscription already cancels at period end');
         if (command.input.refund === 'prorated') refuse('a refund only applies to canceling now');

@@ -17,6 +17,8 @@ export type EmailContent =
       nextRetryAt: string | null;
       /** Set when the subscription ends or is suspended if nothing is paid by then. */
       deadline: string | null;
+      /** What happens at the deadline: canceled, suspended (unpaid) or never started. */
+      consequence: 'cancel' | 'unpaid' | 'expire' | null;
     }
   | {
       template: 'final_notice';

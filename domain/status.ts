@@ -76,7 +76,7 @@ export class IllegalTransitionError extends Error {
     readonly event: LifecycleEvent | string,
     detail?: string,
   ) {
-    super(detail ?? `a ${from} subscription cannot be ${event.replace(/_/g, ' ')}`);
+    super(detail ?? `${/^[aeiou]/.test(from) ? 'an' : 'a'} ${from.replace(/_/g, ' ')} subscription cannot be ${event.replace(/_/g, ' ')}`);
   }
 }
 

@@ -22,7 +22,8 @@ interface Body {
 }
 
 const date = (iso: string) => new Date(iso).toUTCString().replace(/ \d\d:\d\d:\d\d GMT$/, '');
-const dateTime = (iso: string) => new Date(iso).toUTCString().replace(':00 GMT', ' UTC');
+/** e.g. "Wed, 09 Dec 2026 10:17 UTC" */
+const dateTime = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
 const money = (amountCents: number, currency: string) => formatMoney({ amountCents, currency });
 
 function escapeHtml(value: string): string {
@@ -58,7 +59,17 @@ function body(content: EmailContent, lines: InvoiceLineForEmail[]): Body {
           content.nextRetryAt
             ? `We will try again on ${dateTime(content.nextRetryAt)}. To avoid another failure, update your payment method before then.`
             : 'Please update your payment method; we will charge it as soon as you do.',
-          ...(content.deadline ? [`If the invoice is still unpaid on ${dateTime(content.deadline)}, your subscription will end.`] : []),
+          ...(content.deadline && content.consequence
+            ? [
+                `If the invoice is still unpaid on ${dateTime(content.deadline)}, ${
+                  {
+                    cancel: 'your subscription will be canceled.',
+                    unpaid: 'your subscription will be suspended.',
+                    expire: 'your subscription will not start.',
+                  }[content.consequence]
+                }`,
+              ]
+            : []),
         ],
       };
     case 'final_notice':

@@ -164,6 +164,8 @@ describe('paymentFailed: first payment', () => {
       declineMessage: 'Your card has insufficient funds.',
       nextRetryAt: null,
       deadline: '2028-02-01T09:00:00.000Z',
+      // A first payment never completed means the subscription never starts.
+      consequence: 'expire',
     });
     expect(nextDue(state)).toEqual({ kind: 'first_payment_deadline', at: '2028-02-01T09:00:00.000Z' });
   });
@@ -204,6 +206,7 @@ describe('paymentFailed: renewal dunning', () => {
       declineMessage: 'Your card has insufficient funds.',
       nextRetryAt: RETRY_1,
       deadline: RETRY_4,
+      consequence: 'cancel',
     });
     expect(nextDue(state)).toEqual({ kind: 'dunning_retry', at: RETRY_1 });
   });

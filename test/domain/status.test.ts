@@ -88,7 +88,7 @@ describe('subscription status transitions', () => {
     expect(error.from).toBe(from);
     expect(error.event).toBe(event);
     // The message names the status and the event in words.
-    expect(error.message).toContain(`${from} subscription cannot be ${event.replace(/_/g, ' ')}`);
+    expect(error.message).toContain(`${from.replace(/_/g, ' ')} subscription cannot be ${event.replace(/_/g, ' ')}`);
   });
 
   test('every status/event pair not in the legal list throws, and canTransition agrees', () => {

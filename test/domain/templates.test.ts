@@ -52,12 +52,13 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
       declineMessage: 'Your card has insufficient funds.',
       nextRetryAt: '2028-03-03T10:00:00.000Z',
       deadline: '2028-03-21T10:00:00.000Z',
+      consequence: 'cancel',
     },
     subject: 'Payment failed for invoice INV-sub_1-0002',
     body: [
       'We could not charge 9.00 EUR for invoice INV-sub_1-0002 (attempt 1): Your card has insufficient funds.',
       'We will try again on Fri, 03 Mar 2028 10:00 UTC. To avoid another failure, update your payment method before then.',
-      'If the invoice is still unpaid on Tue, 21 Mar 2028 10:00 UTC, your subscription will end.',
+      'If the invoice is still unpaid on Tue, 21 Mar 2028 10:00 UTC, your subscription will be canceled.',
     ],
   },
   {
@@ -71,6 +72,7 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
       declineMessage: 'Your card was reported stolen.',
       nextRetryAt: null,
       deadline: null,
+      consequence: null,
     },
     subject: 'Payment failed for invoice INV-sub_1-0003',
     body: [
@@ -293,6 +295,7 @@ describe('renderEmail: HTML escaping', () => {
         declineMessage: '<b>Declined</b> & "blocked"',
         nextRetryAt: null,
         deadline: null,
+        consequence: null,
       }),
     );
     expect(failed.html).toContain('&lt;b&gt;Declined&lt;/b&gt; &amp; &quot;blocked&quot;');
@@ -311,5 +314,35 @@ describe('renderEmail: HTML escaping', () => {
     );
     expect(html).toContain('<td>Add-on &lt;img src=x onerror=alert(1)&gt; &amp; more</td>');
     expect(html).not.toContain('<img');
+  });
+});
+
+describe('payment_failed names what happens at the deadline', () => {
+  const content = (consequence: 'cancel' | 'unpaid' | 'expire') => ({
+    template: 'payment_failed' as const,
+    invoiceNumber: 'INV-sub_1-0002',
+    amountCents: 900,
+    currency: 'EUR',
+    attempt: 1,
+    declineMessage: 'Your card was declined.',
+    nextRetryAt: null,
+    deadline: '2028-03-21T10:17:42.000Z',
+    consequence,
+  });
+  const intent = (consequence: 'cancel' | 'unpaid' | 'expire') => ({
+    key: 'k',
+    to: 'ada@example.com',
+    customerName: 'Ada',
+    subscriptionId: 'sub_1',
+    content: content(consequence),
+  });
+
+  test.each([
+    ['cancel', 'your subscription will be canceled.'],
+    ['unpaid', 'your subscription will be suspended.'],
+    ['expire', 'your subscription will not start.'],
+  ] as const)('%s: "%s", with the time to the minute in UTC', (consequence, sentence) => {
+    const { text } = renderEmail(intent(consequence));
+    expect(text).toContain(`If the invoice is still unpaid on Tue, 21 Mar 2028 10:17 UTC, ${sentence}`);
   });
 });
