@@ -65,7 +65,7 @@ test('a soft decline retries on the schedule (+3, +8, +15, +21 days), emails eac
   expect(firstFailure.text).toContain(new Date(expectedRetries[0]!).toUTCString().slice(0, 16));
   expect(received('final_notice')[0]!.text).toContain(`final attempt on ${new Date(expectedRetries[3]!).toUTCString().slice(0, 16)}`);
   expect(new Date(created.currentPeriod.end).getTime()).toBe(started);
-  expect((await h.env.client.workflow.getHandle('subscription-dun_soft').describe()).status.name).toBe('COMPLETED');
+  expect(await d.closed('dun_soft')).toBe('COMPLETED');
 });
 
 test('a successful retry returns to active and keeps the original billing anchor', async () => {
@@ -153,5 +153,5 @@ test('an incomplete subscription expires when the first payment is not completed
   expect(expired).toMatchObject({ cancelReason: 'payment_not_completed', endedAt: created.dunning!.deadline });
   const invoice = await h.db.prisma.invoice.findFirstOrThrow({ where: { subscriptionId: 'first_expire' } });
   expect(invoice.status).toBe('void');
-  expect((await h.env.client.workflow.getHandle('subscription-first_expire').describe()).status.name).toBe('COMPLETED');
+  expect(await d.closed('first_expire')).toBe('COMPLETED');
 });

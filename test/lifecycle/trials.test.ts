@@ -55,8 +55,7 @@ test('canceling during the trial ends the subscription without any charge', asyn
   expect(await h.db.prisma.invoice.count({ where: { subscriptionId: 'trial_cancel' } })).toBe(0);
   expect(await h.db.prisma.sandboxCharge.count({ where: { reference: { startsWith: 'INV-trial_cancel' } } })).toBe(0);
   expect(await d.emails('trial_cancel', 2)).toEqual(['welcome', 'canceled']);
-  const description = await h.env.client.workflow.getHandle('subscription-trial_cancel').describe();
-  expect(description.status.name).toBe('COMPLETED');
+  expect(await d.closed('trial_cancel')).toBe('COMPLETED');
   expect((await d.get('trial_cancel')).status).toBe('canceled');
 });
 

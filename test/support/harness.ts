@@ -1,5 +1,6 @@
 // One time-skipping Temporal environment, one database and one worker per test file.
 import { randomBytes } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -138,8 +139,11 @@ export async function settled(h: Harness, workflowId: string): Promise<void> {
   const { EventType } = temporal.api.enums.v1;
   await eventually(
     async () => {
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING') return true;
+      const description = await handle.describe().catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return null;
+        throw error;
+      });
+      if (description?.status.name !== 'RUNNING') return true;
       const events = (await handle.fetchHistory()).events ?? [];
       const lastTask = [...events].reverse().find((event) => {
         const type = event.eventType ?? 0;

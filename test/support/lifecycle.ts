@@ -14,6 +14,8 @@ export interface Driver {
   /** Re-reads the subscription until `accept` holds. */
   until(id: string, accept: (s: SubscriptionView) => boolean, what?: string): Promise<SubscriptionView>;
   post(path: string, body?: Record<string, unknown>): Promise<request.Response>;
+  /** Waits for the subscription's workflow to close and returns how (COMPLETED, FAILED…). */
+  closed(id: string): Promise<string>;
   /** Moves the test server's clock forward. */
   advance(ms: number): Promise<void>;
   /** Moves the clock to `iso` (if it is in the future). */
@@ -46,6 +48,10 @@ export function driver(h: Harness, app: Express): Driver {
       const id = /^\/subscriptions\/([^/]+)\//.exec(path)?.[1];
       if (id) await settled(h, `subscription-${id}`);
       return request(app).post(path).send(body);
+    },
+    async closed(id) {
+      const handle = h.env.client.workflow.getHandle(`subscription-${id}`);
+      return eventually(async () => (await handle.describe()).status.name, (status) => status !== 'RUNNING', `workflow of ${id} to close`);
     },
     async advance(ms) {
       await h.env.sleep(ms);
