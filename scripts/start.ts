@@ -162,12 +162,14 @@ async function main(): Promise<void> {
   const { addedSearchAttributes } = await prepareTemporal(loadConfig({ ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address }));
   if (addedSearchAttributes.length > 0) log(`registered search attributes: ${addedSearchAttributes.join(', ')}`);
 
-  const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address, PORT: String(settings.apiPort) };
+  const outboxDir = path.resolve(root, process.env.OUTBOX_DIR ?? path.join('.data', 'outbox'));
+  const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address, PORT: String(settings.apiPort), OUTBOX_DIR: outboxDir };
   startService('worker', 'worker/index.ts', env);
   startService('API', 'api/index.ts', env);
 
   log(`API:         http://localhost:${settings.apiPort}  (try: curl localhost:${settings.apiPort}/plans)`);
   if (!process.env.TEMPORAL_ADDRESS) log(`Temporal UI: http://localhost:${settings.uiPort}`);
+  log(`Emails:      ${process.env.SMTP_URL ? `sent through ${process.env.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}` : `written as .eml files to ${path.relative(root, outboxDir) || outboxDir} (set SMTP_URL to deliver)`}`);
   log('Ctrl-C stops everything');
 }
 

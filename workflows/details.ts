@@ -11,8 +11,20 @@ export function describeState(view: SubscriptionView): string {
     `Period ${view.periodIndex}: ${view.currentPeriod.start} → ${view.currentPeriod.end}`,
     `Next billing: ${view.nextBillingAt ?? 'none'}`,
   ];
-  if (view.trialEnd) lines.push(`Trial ends: ${view.trialEnd}`);
+  if (view.status === 'trialing' && view.trialEnd) lines.push(`Trial ends: ${view.trialEnd}`);
+  if (view.dunning) {
+    const { dunning } = view;
+    lines.push(
+      `Dunning: invoice ${dunning.invoiceNumber}, ${dunning.attempts} attempt(s), last decline ${dunning.lastDeclineCode} (${dunning.lastDeclineType}), ` +
+        (dunning.nextRetryAt ? `next retry ${dunning.nextRetryAt}` : 'waiting for a new payment method') +
+        `, deadline ${dunning.deadline}`,
+    );
+  }
+  if (view.scheduledChange) lines.push(`Changes to ${view.scheduledChange.plan.code} on ${view.currentPeriod.end}`);
+  if (view.pause) lines.push(`Paused since ${view.pause.startedAt}, ${view.pause.resumesAt ? `resumes ${view.pause.resumesAt}` : 'until resumed'}`);
+  if (view.pauseAtPeriodEnd) lines.push('Pauses at period end');
   if (view.cancelAtPeriodEnd) lines.push('Cancels at period end');
+  if (view.creditBalanceCents > 0) lines.push(`Account credit: ${formatMoney({ amountCents: view.creditBalanceCents, currency: view.plan.currency })}`);
   if (view.latestInvoice) {
     const invoice = view.latestInvoice;
     lines.push(`Latest invoice: ${invoice.number}, ${formatMoney(invoice)}, ${invoice.status}, ${invoice.attempts} attempt(s)`);

@@ -3,25 +3,23 @@
 // arrives, runs that step, and continues-as-new at each period boundary so its history stays small.
 // The rules live in domain/; this file wires them to timers, handlers and activities.
 import * as wf from '@temporalio/workflow';
-import { cancelAtPeriodEnd, cancelNow, uncancel } from '../domain/cancellation';
 import { firstPaymentExpired, retriesExhausted, welcomeEmail } from '../domain/collection';
 import type { Command } from '../domain/commands';
 import { checkCommand } from '../domain/commands';
 import type { Transition } from '../domain/effects';
-import { pauseNow, resume, schedulePause } from '../domain/pause';
-import { quotePlanChange, schedulePlanChange } from '../domain/plan-change';
+import { resume } from '../domain/pause';
 import { periodEnded, trialReminder } from '../domain/renewal';
 import type { Due } from '../domain/schedule';
 import { describeDue, nextDue } from '../domain/schedule';
 import type { SubscriptionStart, SubscriptionState } from '../domain/subscription';
-import { hasOpened, isEnded, nextBillingAt, openSubscription, reanchor, subscriptionWorkflowId, update } from '../domain/subscription';
+import { isEnded, nextBillingAt, openSubscription, subscriptionWorkflowId } from '../domain/subscription';
 import { local } from './activities';
 import type { Subscription } from './billing';
-import { billCurrentPeriod, changePlanNow, collect, invoiceInDunning } from './billing';
+import { billCurrentPeriod, collect, invoiceInDunning } from './billing';
 import { describeState } from './details';
 import { EffectRunner } from './effects';
+import { registerHandlers } from './handlers';
 import { Lock } from './lock';
-import * as messages from './messages';
 import type { SubscriptionView } from './messages';
 import {
   CancelAtPeriodEndKey,
@@ -38,7 +36,6 @@ export interface SubscriptionWorkflowInput {
   state?: SubscriptionState;
 }
 
-const nowIso = () => new Date().toISOString();
 const msUntil = (iso: string) => Math.max(0, new Date(iso).getTime() - Date.now());
 
 /** Domain refusals become update failures the API maps to 409; anything else fails the task. */
@@ -97,107 +94,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     });
   }
 
-  const validate = (cmd: Command) => {
-    checkCommand(sub.state, cmd);
-  };
-
-  wf.setHandler(messages.getSubscription, view);
-  wf.setHandler(messages.previewPlanChange, ({ at, ...input }) => {
-    try {
-      checkCommand(sub.state, { name: 'changePlan', input });
-    } catch (error) {
-      return { allowed: false, reason: (error as Error).message };
-    }
-    const quote = quotePlanChange(sub.state, input, at);
-    return {
-      allowed: true,
-      timing: quote.timing,
-      effectiveAt: quote.effectiveAt,
-      invoice: quote.invoice?.draft ?? null,
-      creditBalanceCentsAfter: quote.invoice?.creditBalanceCents ?? sub.state.creditBalanceCents,
-    };
-  });
-  wf.setHandler(messages.awaitOpening, async () => {
-    await wf.condition(() => hasOpened(sub.state));
-    return view();
-  });
-
-  wf.setHandler(
-    messages.changePlan,
-    (input) =>
-      command({ name: 'changePlan', input }, async () => {
-        const quote = quotePlanChange(sub.state, input, nowIso());
-        let invoice = null;
-        if (quote.timing === 'period_end') sub.state = schedulePlanChange(sub.state, input.plan, nowIso());
-        else invoice = await changePlanNow(sub, quote);
-        return { timing: quote.timing, effectiveAt: quote.effectiveAt, invoice, subscription: view() };
-      }),
-    { validator: (input) => validate({ name: 'changePlan', input }) },
-  );
-  wf.setHandler(
-    messages.cancelScheduledPlanChange,
-    () =>
-      command({ name: 'cancelScheduledPlanChange' }, async () => {
-        sub.state = update(sub.state, { scheduledChange: null });
-        return view();
-      }),
-    { validator: () => validate({ name: 'cancelScheduledPlanChange' }) },
-  );
-  wf.setHandler(
-    messages.cancel,
-    (input) =>
-      command({ name: 'cancel', input }, async () => {
-        if (input.when === 'now') await apply(cancelNow(sub.state, input, nowIso()));
-        else sub.state = cancelAtPeriodEnd(sub.state, nowIso());
-        return view();
-      }),
-    { validator: (input) => validate({ name: 'cancel', input }) },
-  );
-  wf.setHandler(
-    messages.uncancel,
-    () =>
-      command({ name: 'uncancel' }, async () => {
-        sub.state = uncancel(sub.state);
-        return view();
-      }),
-    { validator: () => validate({ name: 'uncancel' }) },
-  );
-  wf.setHandler(
-    messages.pause,
-    (input) =>
-      command({ name: 'pause', input }, async () => {
-        if (input.when === 'now') await apply(pauseNow(sub.state, input.periods ?? null, nowIso()));
-        else sub.state = schedulePause(sub.state, input.periods ?? null);
-        return view();
-      }),
-    { validator: (input) => validate({ name: 'pause', input }) },
-  );
-  wf.setHandler(
-    messages.resume,
-    (input) =>
-      command({ name: 'resume', input }, async () => {
-        await apply(resume(sub.state, input.billingAnchor ?? 'now', nowIso()));
-        if (!sub.state.currentPeriodInvoiced) await billCurrentPeriod(sub);
-        return view();
-      }),
-    { validator: (input) => validate({ name: 'resume', input }) },
-  );
-  wf.setHandler(
-    messages.updatePaymentMethod,
-    (input) =>
-      command({ name: 'updatePaymentMethod', input }, async () => {
-        sub.state = update(sub.state, { paymentMethod: input.paymentMethod });
-        if (sub.state.dunning) {
-          await collect(sub, invoiceInDunning(sub.state));
-        } else if (sub.state.status === 'unpaid') {
-          // Reactivation: a fresh period from now, billed to the new card.
-          sub.state = reanchor(sub.state, nowIso());
-          await billCurrentPeriod(sub);
-        }
-        return view();
-      }),
-    { validator: (input) => validate({ name: 'updatePaymentMethod', input }) },
-  );
+  registerHandlers({ sub, view, command, apply });
 
   /** Runs a timer-driven step; its business time is when it was due, not the task's start. */
   async function runDue(due: Due): Promise<void> {

@@ -160,3 +160,39 @@ describe('pause and resume', () => {
     expect(res.body.detail).toBe('a subscription that is past due cannot be paused');
   });
 });
+
+describe('canceling now from every status that allows it', () => {
+  test('a paused subscription cancels at once', async () => {
+    await d.create({ id: 'cancel_paused', customer: newCustomer('cancel-paused'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+    await d.post('/subscriptions/cancel_paused/pause', {});
+    const res = await d.post('/subscriptions/cancel_paused/cancel', { when: 'now' });
+    expect(res.body).toMatchObject({ status: 'canceled', pause: { resumesAt: null } });
+    expect(await d.closed('cancel_paused')).toBe('COMPLETED');
+  });
+
+  test('a past-due subscription cancels at once and its open invoice is voided', async () => {
+    const created = await d.create({ id: 'cancel_past_due', customer: newCustomer('cancel-past-due'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+    await d.post('/subscriptions/cancel_past_due/payment-method', { paymentMethod: 'pm_card_declined' });
+    await d.advanceTo(created.currentPeriod.end);
+    const pastDue = await d.until('cancel_past_due', (s) => s.status === 'past_due');
+    const res = await d.post('/subscriptions/cancel_past_due/cancel', { when: 'now' });
+    expect(res.body).toMatchObject({ status: 'canceled', dunning: null, latestInvoice: { status: 'void' } });
+    expect((await h.db.prisma.invoice.findUniqueOrThrow({ where: { number: pastDue.latestInvoice!.number } })).status).toBe('void');
+    // Canceling at period end is not possible while past due: only now.
+    expect(await d.closed('cancel_past_due')).toBe('COMPLETED');
+  });
+
+  test('an incomplete subscription cancels at once without ever charging', async () => {
+    await d.create({ id: 'cancel_incomplete', customer: newCustomer('cancel-incomplete'), plan: 'pro-monthly', paymentMethod: 'pm_card_declined' });
+    expect((await d.post('/subscriptions/cancel_incomplete/cancel', { when: 'period_end' })).status).toBe(409);
+    const res = await d.post('/subscriptions/cancel_incomplete/cancel', { when: 'now' });
+    expect(res.body).toMatchObject({ status: 'canceled' });
+    expect(await h.db.prisma.sandboxCharge.count({ where: { reference: { startsWith: 'INV-cancel_incomplete-' }, outcome: 'succeeded' } })).toBe(0);
+  });
+
+  test('an ended subscription refuses further commands with 409', async () => {
+    const res = await d.post('/subscriptions/cancel_paused/resume', {});
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toContain('has ended');
+  });
+});
