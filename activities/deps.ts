@@ -1,5 +1,6 @@
 import type { Mailer } from '../emails/mailer';
 import type { PaymentGateway } from '../gateway/payment-gateway';
+import type { LinkSigning } from '../infra/links';
 import type { PrismaClient } from '../prisma/generated/client';
 
 /** What activities need from the outside world; tests pass real or fake ones. */
@@ -9,4 +10,6 @@ export interface ActivityDeps {
   mailer: Mailer;
   /** The From: of customer emails, e.g. `Billing <billing@example.com>`. */
   mailFrom: string;
+  /** For signed links in emails (accept an offer). */
+  links: LinkSigning;
 }

@@ -3,13 +3,14 @@
 import { createHash } from 'node:crypto';
 import type { EmailIntent } from '../domain/effects';
 import { renderEmail } from '../emails/templates';
+import { offerAcceptLink } from '../infra/links';
 import type { ActivityDeps } from './deps';
 
 function messageIdFor(key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@subscription-engine>`;
 }
 
-export function createEmailActivities({ prisma, mailer, mailFrom }: ActivityDeps) {
+export function createEmailActivities({ prisma, mailer, mailFrom, links }: ActivityDeps) {
   return {
     async sendEmail(intent: EmailIntent, at: string): Promise<{ messageId: string; alreadySent: boolean }> {
       const messageId = messageIdFor(intent.key);
@@ -24,7 +25,10 @@ export function createEmailActivities({ prisma, mailer, mailFrom }: ActivityDeps
               select: { description: true, amountCents: true },
             })
           : [];
-      const rendered = renderEmail(intent, lines);
+      const { content } = intent;
+      const rendered = renderEmail(intent, lines, {
+        ...(content.template === 'offer' ? { offer: offerAcceptLink(links, intent.subscriptionId, content.offerId, content.expiresAt) } : {}),
+      });
       await prisma.emailMessage.upsert({
         where: { idempotencyKey: intent.key },
         create: {

@@ -2,6 +2,7 @@
 import type { ActivityDeps } from './deps';
 import { createEmailActivities } from './emails';
 import { createInvoiceActivities } from './invoices';
+import { createOfferActivities } from './offers';
 import { createProjectionActivities } from './projection';
 
 export type { ActivityDeps } from './deps';
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvoiceActivities(deps),
     ...createProjectionActivities(deps),
     ...createEmailActivities(deps),
+    ...createOfferActivities(deps),
   };
 }
 

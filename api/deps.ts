@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { SubscriptionPolicy } from '../domain/subscription';
+import type { LinkSigning } from '../infra/links';
 import type { PrismaClient } from '../prisma/generated/client';
 
 /** Long-lived dependencies shared by all requests (one Temporal connection, one DB pool). */
@@ -11,6 +12,8 @@ export interface ApiDeps {
   policy: SubscriptionPolicy;
   /** "Now" for previews; the Temporal server's clock in time-skipping tests. */
   clock: () => Promise<Date>;
+  /** Verifies the signed tokens of customer links. */
+  links: LinkSigning;
   /** How long a read (workflow query) may take before the API answers 503; default 10 s. */
   queryTimeoutMs?: number;
   /** Reports errors that became 5xx answers. */

@@ -1,6 +1,6 @@
 // API process: one Temporal connection and one database pool for all requests.
 import { Client } from '@temporalio/client';
-import { loadConfig, subscriptionPolicy } from '../infra/config';
+import { linkSigning, loadConfig, subscriptionPolicy } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { connectTemporal } from '../infra/temporal';
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     policy: subscriptionPolicy(config),
     clock: async () => new Date(),
+    links: linkSigning(config),
   });
 
   const server = app.listen(config.PORT, () => {

@@ -22,6 +22,7 @@ const TITLES: Record<string, string> = {
   conflict: 'Request conflicts with the current state',
   'service-unavailable': 'A dependency is unavailable',
   'payment-declined': 'The payment was declined',
+  forbidden: 'Not allowed',
   'payload-too-large': 'Request body is too large',
   'internal-error': 'Internal server error',
 };

@@ -7,6 +7,8 @@ import type { Effect, Transition } from './effects';
 import { email } from './effects';
 import type { BuiltInvoice } from './invoice';
 import { buildInvoice, invoiceNumber, planLine } from './invoice';
+import { addOnLines } from './add-ons';
+import { afterPeriodInvoice, discountLine } from './discounts';
 import type { ChargeResult } from './payments';
 import { chargeIdempotencyKey } from './payments';
 import { prorate } from './proration';
@@ -18,9 +20,18 @@ type Decline = Extract<ChargeResult, { outcome: 'declined' }>;
 
 const HOUR_MS = 3_600_000;
 
-/** The invoice for the current period: the plan's price, prorated when the period starts late (resume). */
+/**
+ * The invoice for the current period: the plan and recurring add-ons (prorated when the period
+ * starts late, after a resume), the discount on those, and lines waiting from the last period
+ * (add-on prorations, one-time products); account credit then pays what it can.
+ */
 export function renewalInvoice(state: SubscriptionState, issuedAt: string): BuiltInvoice {
-  const amount = prorate(state.plan.amountCents, calendarPeriod(state), state.currentPeriod.start);
+  const calendar = calendarPeriod(state);
+  const recurring = [
+    planLine(state.plan, state.currentPeriod, prorate(state.plan.amountCents, calendar, state.currentPeriod.start)),
+    ...addOnLines(state.addOns, calendar, state.currentPeriod),
+  ];
+  const discount = state.discount ? discountLine(state.discount, recurring.reduce((sum, line) => sum + line.amountCents, 0)) : null;
   return buildInvoice(
     {
       number: invoiceNumber(state.id, state.invoiceCount + 1),
@@ -32,18 +43,24 @@ export function renewalInvoice(state: SubscriptionState, issuedAt: string): Buil
       currency: state.plan.currency,
       issuedAt,
     },
-    [planLine(state.plan, state.currentPeriod, amount)],
+    [...recurring, ...(discount ? [discount] : []), ...state.pendingItems],
     state.creditBalanceCents,
   );
 }
 
-/** Records an issued invoice: numbering, credit balance, and whether the period is now invoiced. */
+/**
+ * Records an issued period invoice: numbering, credit balance, the period now invoiced, the
+ * pending lines it carried, and one period of the discount used.
+ */
 export function invoiceIssued(state: SubscriptionState, built: BuiltInvoice, invoice: InvoiceSummary): SubscriptionState {
+  const discounted = built.draft.lines.some((line) => line.kind === 'discount');
   return update(state, {
     invoiceCount: state.invoiceCount + 1,
     creditBalanceCents: built.creditBalanceCents,
     latestInvoice: invoice,
     currentPeriodInvoiced: state.currentPeriodInvoiced || invoice.periodIndex === state.periodIndex,
+    pendingItems: [],
+    discount: state.discount && discounted ? afterPeriodInvoice(state.discount) : state.discount,
   });
 }
 
@@ -64,10 +81,14 @@ function withInvoice(state: SubscriptionState, invoice: InvoiceSummary): Invoice
 export function paymentSucceeded(state: SubscriptionState, invoice: InvoiceSummary, at: string): Transition {
   const opening = state.status === 'incomplete';
   const paid: InvoiceSummary = { ...invoice, status: 'paid', paidAt: at };
+  const periodInvoice = invoice.periodIndex !== null;
   const next = update(state, {
     status: nextStatus(state.status, 'payment_succeeded'),
     dunning: state.dunning?.invoiceNumber === invoice.number ? null : state.dunning,
     latestInvoice: withInvoice(state, paid),
+    stats: periodInvoice
+      ? { ...state.stats, paidPeriods: state.stats.paidPeriods + 1, consecutivePaidPeriods: state.stats.consecutivePaidPeriods + 1 }
+      : state.stats,
   });
   const effects: Effect[] = [
     email(next, invoice.number, { template: 'receipt', invoiceNumber: invoice.number, amountCents: invoice.amountCents, currency: invoice.currency, paidAt: at }),
@@ -118,7 +139,10 @@ function failureEmail(
 }
 
 /** A declined charge on the period's invoice (first payment, renewal, or a dunning retry). */
-export function paymentFailed(state: SubscriptionState, invoice: InvoiceSummary, decline: Decline, at: string): Transition {
+export function paymentFailed(current: SubscriptionState, invoice: InvoiceSummary, decline: Decline, at: string): Transition {
+  const state = update(current, {
+    stats: { ...current.stats, failedPayments: current.stats.failedPayments + 1, consecutivePaidPeriods: 0 },
+  });
   const failure = { invoiceNumber: invoice.number, at, declineCode: decline.declineCode, declineType: decline.declineType };
   const previous = state.dunning?.invoiceNumber === invoice.number ? state.dunning : null;
   const latestInvoice = withInvoice(state, { ...invoice, status: 'open' });

@@ -1,6 +1,10 @@
 // Commands a subscription accepts, and the rules that refuse them. The workflow runs these
 // checks in its update validators (a refused command leaves no trace in history) and again when
 // it executes the command, since the state may have moved on in between.
+import type { AddOnDefinition } from './add-ons';
+import { unitPriceFor } from './add-ons';
+import type { CouponDefinition } from './discounts';
+import { couponRefusal } from './discounts';
 import type { PlanSnapshot } from './plans';
 import type { SubscriptionStatus } from './status';
 import type { SubscriptionState } from './subscription';
@@ -34,6 +38,20 @@ export interface UpdatePaymentMethodCommand {
   paymentMethod: string;
 }
 
+export interface SetAddOnCommand {
+  addOn: AddOnDefinition;
+  /** The new quantity of a recurring add-on (0 removes it), or how many of a one-time product. */
+  quantity: number;
+}
+
+export interface ApplyCouponCommand {
+  coupon: CouponDefinition;
+}
+
+export interface OfferCommand {
+  offerId: string;
+}
+
 export type Command =
   | { name: 'changePlan'; input: ChangePlanCommand }
   | { name: 'cancelScheduledPlanChange' }
@@ -41,7 +59,12 @@ export type Command =
   | { name: 'uncancel' }
   | { name: 'pause'; input: PauseCommand }
   | { name: 'resume'; input: ResumeCommand }
-  | { name: 'updatePaymentMethod'; input: UpdatePaymentMethodCommand };
+  | { name: 'updatePaymentMethod'; input: UpdatePaymentMethodCommand }
+  | { name: 'setAddOn'; input: SetAddOnCommand }
+  | { name: 'applyCoupon'; input: ApplyCouponCommand }
+  | { name: 'removeCoupon' }
+  | { name: 'acceptOffer'; input: OfferCommand }
+  | { name: 'declineOffer'; input: OfferCommand };
 
 /** A command the lifecycle rules refuse in the current state (HTTP 409). */
 export class CommandRefusedError extends Error {
@@ -56,6 +79,11 @@ const ALLOWED: Record<Command['name'], readonly SubscriptionStatus[]> = {
   pause: ['active'],
   resume: ['paused', 'active'],
   updatePaymentMethod: ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'],
+  setAddOn: ['trialing', 'active'],
+  applyCoupon: ['trialing', 'active', 'past_due', 'paused'],
+  removeCoupon: ['trialing', 'active', 'past_due', 'paused'],
+  acceptOffer: ['active'],
+  declineOffer: ['trialing', 'active', 'past_due', 'paused', 'unpaid'],
 };
 
 const VERBS: Record<Command['name'], string> = {
@@ -66,6 +94,11 @@ const VERBS: Record<Command['name'], string> = {
   pause: 'be paused',
   resume: 'be resumed',
   updatePaymentMethod: 'take a new payment method',
+  setAddOn: 'change add-ons',
+  applyCoupon: 'take a coupon',
+  removeCoupon: 'drop its coupon',
+  acceptOffer: 'accept an offer',
+  declineOffer: 'decline an offer',
 };
 
 function refuse(message: string): never {
@@ -108,6 +141,30 @@ export function checkCommand(state: SubscriptionState, command: Command): void {
       return;
     case 'resume':
       if (state.status === 'active' && !state.pauseAtPeriodEnd) refuse('the subscription is not paused');
+      return;
+    case 'setAddOn': {
+      const { addOn, quantity } = command.input;
+      if (!Number.isInteger(quantity) || quantity < 0 || quantity > 1000) refuse('quantity must be a whole number from 0 to 1000');
+      const price = unitPriceFor(addOn, state.plan);
+      if (typeof price === 'string') refuse(price);
+      if (addOn.kind === 'one_time' && quantity === 0) refuse('buy at least one');
+      if (addOn.kind === 'recurring' && quantity === 0 && !state.addOns.some((a) => a.code === addOn.code)) {
+        refuse(`the subscription has no ${addOn.code}`);
+      }
+      return;
+    }
+    case 'applyCoupon': {
+      const refusal = couponRefusal(command.input.coupon, state.plan.currency);
+      if (refusal) refuse(refusal);
+      if (state.discount?.source === 'offer') refuse('an accepted offer\'s discount is running; a coupon cannot replace it');
+      return;
+    }
+    case 'removeCoupon':
+      if (state.discount?.source !== 'coupon') refuse('the subscription has no coupon');
+      return;
+    case 'acceptOffer':
+    case 'declineOffer':
+      if (state.offer?.id !== command.input.offerId) refuse(`offer ${command.input.offerId} is not open`);
       return;
     case 'updatePaymentMethod':
       if (command.input.paymentMethod === state.paymentMethod && state.status !== 'past_due' && state.status !== 'incomplete' && state.status !== 'unpaid') {

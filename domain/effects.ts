@@ -1,5 +1,6 @@
 // What a lifecycle step asks the outside world to do, besides changing state. Pure steps return
 // these; the workflow carries them out (emails as child workflows, invoice updates as activities).
+import type { OfferOutcome, OpenOffer } from './offers';
 import type { SubscriptionState } from './subscription';
 
 export type EmailContent =
@@ -42,7 +43,19 @@ export type EmailContent =
   | { template: 'canceled'; reason: CancelReason; endedAt: string; refundCents: number; currency: string }
   | { template: 'unpaid'; invoiceNumber: string; amountCents: number; currency: string }
   | { template: 'paused'; resumesAt: string | null; creditCents: number; currency: string }
-  | { template: 'resumed'; nextBillingAt: string };
+  | { template: 'resumed'; nextBillingAt: string }
+  | {
+      template: 'offer';
+      offerId: string;
+      fromPlan: string;
+      toPlan: string;
+      toPlanAmountCents: number;
+      currency: string;
+      interval: string;
+      percentOff: number;
+      discountPeriods: number;
+      expiresAt: string;
+    };
 
 export type EmailTemplate = EmailContent['template'];
 
@@ -60,7 +73,8 @@ export interface EmailIntent {
 export type Effect =
   | { kind: 'email'; email: EmailIntent }
   | { kind: 'invoice_status'; invoiceNumber: string; status: 'void' | 'uncollectible'; at: string }
-  | { kind: 'refund'; invoiceNumber: string; amountCents: number; idempotencyKey: string; at: string };
+  | { kind: 'refund'; invoiceNumber: string; amountCents: number; idempotencyKey: string; at: string }
+  | { kind: 'offer'; offer: OpenOffer; status: 'open' | OfferOutcome; at: string; subscriptionId: string; currency: string };
 
 export interface Transition {
   state: SubscriptionState;

@@ -12,6 +12,8 @@ export interface PlanSnapshot {
   amountCents: number;
   currency: string;
   trialDays: number;
+  /** Units included in the price, per usage metric (e.g. seats: 10); upsell rules compare usage to these. */
+  quotas: Record<string, number>;
 }
 
 interface Tier {
@@ -20,12 +22,20 @@ interface Tier {
   tier: number;
   monthly: { EUR: number; NOK: number };
   trialDays: number;
+  quotas: Record<string, number>;
 }
 
 const TIERS: Tier[] = [
-  { product: 'basic', name: 'Basic', tier: 1, monthly: { EUR: 900, NOK: 9_900 }, trialDays: 0 },
-  { product: 'pro', name: 'Pro', tier: 2, monthly: { EUR: 2_900, NOK: 29_900 }, trialDays: 0 },
-  { product: 'business', name: 'Business', tier: 3, monthly: { EUR: 9_900, NOK: 99_900 }, trialDays: 14 },
+  { product: 'basic', name: 'Basic', tier: 1, monthly: { EUR: 900, NOK: 9_900 }, trialDays: 0, quotas: { seats: 3, storage_gb: 10 } },
+  { product: 'pro', name: 'Pro', tier: 2, monthly: { EUR: 2_900, NOK: 29_900 }, trialDays: 0, quotas: { seats: 10, storage_gb: 100 } },
+  {
+    product: 'business',
+    name: 'Business',
+    tier: 3,
+    monthly: { EUR: 9_900, NOK: 99_900 },
+    trialDays: 14,
+    quotas: { seats: 50, storage_gb: 1_000 },
+  },
 ];
 
 /** Yearly plans cost ten months: two months free. */
@@ -46,6 +56,7 @@ function catalogue(): PlanSnapshot[] {
           amountCents: tier.monthly[currency],
           currency,
           trialDays: tier.trialDays,
+          quotas: tier.quotas,
         },
         {
           code: `${tier.product}-yearly${suffix}`,
@@ -56,6 +67,7 @@ function catalogue(): PlanSnapshot[] {
           amountCents: tier.monthly[currency] * MONTHS_CHARGED_PER_YEAR,
           currency,
           trialDays: tier.trialDays,
+          quotas: tier.quotas,
         },
       );
     }
@@ -64,3 +76,9 @@ function catalogue(): PlanSnapshot[] {
 }
 
 export const PLAN_CATALOGUE: readonly PlanSnapshot[] = catalogue();
+
+/** Price per month, for comparing plans of different intervals and for MRR. */
+export function monthlyAmountCents(plan: Pick<PlanSnapshot, 'amountCents' | 'interval'>): number {
+  const months = { day: 12 / 365, week: 12 / 52, month: 1, year: 12 }[plan.interval.unit] * plan.interval.count;
+  return Math.round(plan.amountCents / months);
+}

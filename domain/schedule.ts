@@ -4,7 +4,15 @@ import { trialReminderAt } from './renewal';
 import type { SubscriptionState } from './subscription';
 import { isEnded } from './subscription';
 
-export type DueKind = 'bill' | 'period_end' | 'trial_reminder' | 'dunning_retry' | 'dunning_deadline' | 'first_payment_deadline' | 'auto_resume';
+export type DueKind =
+  | 'bill'
+  | 'period_end'
+  | 'trial_reminder'
+  | 'dunning_retry'
+  | 'dunning_deadline'
+  | 'first_payment_deadline'
+  | 'auto_resume'
+  | 'offer_expiry';
 
 export interface Due {
   kind: DueKind;
@@ -21,6 +29,11 @@ function earliest(candidates: Array<Due | null>): Due | null {
 
 export function nextDue(state: SubscriptionState): Due | null {
   if (isEnded(state)) return null;
+  const offerExpiry: Due | null = state.offer ? { kind: 'offer_expiry', at: state.offer.expiresAt } : null;
+  return earliest([lifecycleDue(state), offerExpiry]);
+}
+
+function lifecycleDue(state: SubscriptionState): Due | null {
   const billOrEnd: Due = state.currentPeriodInvoiced
     ? { kind: 'period_end', at: state.currentPeriod.end }
     : { kind: 'bill', at: state.currentPeriod.start };
@@ -66,5 +79,7 @@ export function describeDue(due: Due): string {
       return `wait for the first payment until ${due.at.slice(0, 16)}`;
     case 'auto_resume':
       return `paused until ${day}`;
+    case 'offer_expiry':
+      return `offer open until ${day}`;
   }
 }

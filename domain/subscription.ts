@@ -7,7 +7,13 @@ import { DEFAULT_DUNNING_POLICY } from './dunning';
 import type { PlanSnapshot } from './plans';
 import type { SubscriptionStatus } from './status';
 import { initialStatus } from './status';
+import type { SubscriptionAddOn } from './add-ons';
+import type { ActiveDiscount } from './discounts';
 import type { CancelReason } from './effects';
+import type { InvoiceLineDraft } from './invoice';
+import type { OfferHistory, OpenOffer } from './offers';
+import type { UsageSummary } from './usage';
+import { emptyUsage, rollUsage } from './usage';
 
 export interface CustomerRef {
   id: string;
@@ -85,6 +91,15 @@ export interface SubscriptionState {
   dunning: DunningState | null;
   /** Credit owed to the customer (from downgrades and pauses), applied to the next invoices. */
   creditBalanceCents: number;
+  /** Recurring add-ons, billed on every period invoice. */
+  addOns: SubscriptionAddOn[];
+  /** Lines waiting for the next invoice: add-on prorations, one-time products. */
+  pendingItems: InvoiceLineDraft[];
+  discount: ActiveDiscount | null;
+  usage: UsageSummary;
+  stats: { paidPeriods: number; consecutivePaidPeriods: number; failedPayments: number };
+  offer: OpenOffer | null;
+  offers: OfferHistory;
   /** Invoices issued so far; the next invoice number is derived from it. */
   invoiceCount: number;
   latestInvoice: InvoiceSummary | null;
@@ -131,10 +146,35 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
     pauseAtPeriodEnd: null,
     dunning: null,
     creditBalanceCents: 0,
+    addOns: [],
+    pendingItems: [],
+    discount: null,
+    usage: emptyUsage(0),
+    stats: { paidPeriods: 0, consecutivePaidPeriods: 0, failedPayments: 0 },
+    offer: null,
+    offers: { made: 0, cooldownUntil: null, lastUsageEvaluationAt: null },
     invoiceCount: 0,
     latestInvoice: null,
     version: 1,
     runs: { count: 0, lastHistoryLength: 0, maxHistoryLength: 0 },
+  };
+}
+
+/**
+ * A state carried over from an older version of this code, with the fields added since given
+ * their defaults (a running workflow continues-as-new into the new code with its old state).
+ */
+export function withDefaults(state: SubscriptionState): SubscriptionState {
+  return {
+    ...state,
+    plan: { ...state.plan, quotas: state.plan.quotas ?? {} },
+    addOns: state.addOns ?? [],
+    pendingItems: state.pendingItems ?? [],
+    discount: state.discount ?? null,
+    usage: state.usage ?? emptyUsage(state.periodIndex),
+    stats: state.stats ?? { paidPeriods: 0, consecutivePaidPeriods: 0, failedPayments: 0 },
+    offer: state.offer ?? null,
+    offers: state.offers ?? { made: 0, cooldownUntil: null, lastUsageEvaluationAt: null },
   };
 }
 
@@ -151,7 +191,12 @@ export function calendarPeriod(state: SubscriptionState, periodIndex = state.per
 /** Moves to the next calendar period; its invoice is then due. */
 export function advancePeriod(state: SubscriptionState): SubscriptionState {
   const periodIndex = state.periodIndex + 1;
-  return update(state, { periodIndex, currentPeriod: calendarPeriod(state, periodIndex), currentPeriodInvoiced: false });
+  return update(state, {
+    periodIndex,
+    currentPeriod: calendarPeriod(state, periodIndex),
+    currentPeriodInvoiced: false,
+    usage: rollUsage(state.usage, periodIndex),
+  });
 }
 
 /** Starts a new calendar at `at`: the next period begins there (resume, reactivation, interval change). */
@@ -164,6 +209,7 @@ export function reanchor(state: SubscriptionState, at: string, plan: PlanSnapsho
     periodIndex,
     currentPeriod: { start: at, end: periodBoundary(at, plan.interval, 1, state.timeZone).toISOString() },
     currentPeriodInvoiced: false,
+    usage: rollUsage(state.usage, periodIndex),
   });
 }
 

@@ -30,7 +30,12 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-function body(content: EmailContent, lines: InvoiceLineForEmail[]): Body {
+/** Links rendered into emails, computed by the sender (they carry signed tokens). */
+export interface EmailLinks {
+  offer?: string;
+}
+
+function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailLinks): Body {
   switch (content.template) {
     case 'welcome':
       return {
@@ -135,11 +140,26 @@ function body(content: EmailContent, lines: InvoiceLineForEmail[]): Body {
         subject: 'Your subscription is active again',
         paragraphs: [`Welcome back! Your subscription has resumed; the current period runs until ${date(content.nextBillingAt)}.`],
       };
+    case 'offer':
+      return {
+        subject:
+          content.percentOff > 0
+            ? `An offer for you: ${content.toPlan} at ${content.percentOff}% off`
+            : `An offer for you: switch to ${content.toPlan}`,
+        paragraphs: [
+          `You are on ${content.fromPlan}. ${content.toPlan} costs ${money(content.toPlanAmountCents, content.currency)} per ${content.interval}` +
+            (content.percentOff > 0
+              ? `, and for you ${content.percentOff}% less for your next ${content.discountPeriods} billing period${content.discountPeriods === 1 ? '' : 's'}.`
+              : '.'),
+          `Accept it here: ${links.offer ?? '(link unavailable)'}`,
+          `The offer is open until ${date(content.expiresAt)}.`,
+        ],
+      };
   }
 }
 
-export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = []): RenderedEmail {
-  const { subject, paragraphs, table } = body(intent.content, lines);
+export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = [], links: EmailLinks = {}): RenderedEmail {
+  const { subject, paragraphs, table } = body(intent.content, lines, links);
   const greeting = `Hello ${intent.customerName ?? intent.to},`;
   const footer = `Subscription ${intent.subscriptionId}`;
 

@@ -1,16 +1,16 @@
 // What a fresh environment needs before the worker and API start: migrated and seeded database,
 // search attributes registered on the Temporal namespace. Idempotent.
-import { seedPlans } from '../prisma/seed';
+import { seedCatalogue } from '../prisma/seed';
 import type { AppConfig } from './config';
 import { createPrismaClient } from './database';
 import { migrateDeploy } from './migrate';
 import { connectTemporal, ensureSearchAttributes } from './temporal';
 
-export async function prepareDatabase(databaseUrl: string): Promise<{ plans: number }> {
+export async function prepareDatabase(databaseUrl: string): Promise<Awaited<ReturnType<typeof seedCatalogue>>> {
   await migrateDeploy(databaseUrl);
   const prisma = createPrismaClient(databaseUrl);
   try {
-    return { plans: await seedPlans(prisma) };
+    return seedCatalogue(prisma);
   } finally {
     await prisma.$disconnect();
   }

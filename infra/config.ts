@@ -2,6 +2,7 @@
 // naming the variable.
 import { z } from 'zod';
 import type { SubscriptionPolicy } from '../domain/subscription';
+import type { LinkSigning } from './links';
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
@@ -28,6 +29,10 @@ const schema = z.object({
   DUNNING_FINAL_ACTION: z.enum(['cancel', 'unpaid']).default('cancel'),
   TRIAL_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   INCOMPLETE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(23),
+  /** Where customers reach the API; links in emails point here. */
+  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** Signs customer links (offer acceptance). Set a long random value in production. */
+  LINK_SIGNING_SECRET: z.string().min(16).default('development-only-link-secret'),
 });
 
 export type AppConfig = z.infer<typeof schema>;
@@ -48,4 +53,8 @@ export function subscriptionPolicy(config: AppConfig): SubscriptionPolicy {
     trialReminderDays: config.TRIAL_REMINDER_DAYS,
     incompleteExpiryHours: config.INCOMPLETE_EXPIRY_HOURS,
   };
+}
+
+export function linkSigning(config: AppConfig): LinkSigning {
+  return { publicUrl: config.PUBLIC_URL, secret: config.LINK_SIGNING_SECRET };
 }

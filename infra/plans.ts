@@ -12,5 +12,6 @@ export function toPlanSnapshot(plan: Plan): PlanSnapshot {
     amountCents: plan.amountCents,
     currency: plan.currency,
     trialDays: plan.trialDays,
+    quotas: (plan.quotas ?? {}) as Record<string, number>,
   };
 }

@@ -1,6 +1,14 @@
-// Seeds the plan catalogue (idempotent: safe on every start).
+// Seeds the catalogue: plans, add-ons, coupons and offer rules. Idempotent and safe on every
+// start: rows that exist are left as operators last edited them.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ADD_ON_CATALOGUE } from '../domain/add-ons';
+import { COUPON_CATALOGUE } from '../domain/discounts';
 import { PLAN_CATALOGUE } from '../domain/plans';
+import { offerRule } from '../infra/catalogue';
 import type { PrismaClient } from './generated/client';
+
+export const OFFER_RULES_FILE = path.join(__dirname, 'offer-rules.json');
 
 export async function seedPlans(prisma: PrismaClient): Promise<number> {
   for (const plan of PLAN_CATALOGUE) {
@@ -13,9 +21,26 @@ export async function seedPlans(prisma: PrismaClient): Promise<number> {
       amountCents: plan.amountCents,
       currency: plan.currency,
       trialDays: plan.trialDays,
+      quotas: plan.quotas,
     };
-    // Existing plans are left as operators last edited them.
     await prisma.plan.upsert({ where: { code: plan.code }, create: { code: plan.code, ...data }, update: {} });
+    // Plans created before quotas existed get them once.
+    await prisma.plan.updateMany({ where: { code: plan.code, quotas: { equals: {} } }, data: { quotas: plan.quotas } });
   }
   return PLAN_CATALOGUE.length;
+}
+
+export async function seedCatalogue(prisma: PrismaClient): Promise<{ plans: number; addOns: number; coupons: number; offerRules: number }> {
+  const plans = await seedPlans(prisma);
+  for (const { code, ...addOn } of ADD_ON_CATALOGUE) {
+    await prisma.addOn.upsert({ where: { code }, create: { code, ...addOn }, update: {} });
+  }
+  for (const { code, ...coupon } of COUPON_CATALOGUE) {
+    await prisma.coupon.upsert({ where: { code }, create: { code, ...coupon }, update: {} });
+  }
+  const rules = offerRule.array().parse(JSON.parse(readFileSync(OFFER_RULES_FILE, 'utf8')));
+  for (const { id, description, enabled, priority, ...definition } of rules) {
+    await prisma.offerRule.upsert({ where: { id }, create: { id, description, enabled, priority, definition }, update: {} });
+  }
+  return { plans, addOns: ADD_ON_CATALOGUE.length, coupons: COUPON_CATALOGUE.length, offerRules: rules.length };
 }

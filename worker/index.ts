@@ -3,7 +3,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createMailer } from '../emails/mailer';
 import { SandboxGateway } from '../gateway/sandbox-gateway';
-import { loadConfig } from '../infra/config';
+import { linkSigning, loadConfig } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { temporalConnectionOptions } from '../infra/temporal';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { prisma, gateway: new SandboxGateway(prisma), mailer, mailFrom: config.MAIL_FROM },
+      deps: { prisma, gateway: new SandboxGateway(prisma), mailer, mailFrom: config.MAIL_FROM, links: linkSigning(config) },
     });
     console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
     await worker.run();

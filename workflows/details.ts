@@ -24,6 +24,13 @@ export function describeState(view: SubscriptionView): string {
   if (view.pause) lines.push(`Paused since ${view.pause.startedAt}, ${view.pause.resumesAt ? `resumes ${view.pause.resumesAt}` : 'until resumed'}`);
   if (view.pauseAtPeriodEnd) lines.push('Pauses at period end');
   if (view.cancelAtPeriodEnd) lines.push('Cancels at period end');
+  if (view.addOns.length > 0) {
+    lines.push(`Add-ons: ${view.addOns.map((a) => `${a.name} × ${a.quantity}`).join(', ')}`);
+  }
+  if (view.discount) {
+    lines.push(`Discount: ${view.discount.name}${view.discount.remainingPeriods === null ? '' : `, ${view.discount.remainingPeriods} period(s) left`}`);
+  }
+  if (view.offer) lines.push(`Open offer ${view.offer.id}: ${view.offer.plan.code} at ${view.offer.percentOff}% off, until ${view.offer.expiresAt}`);
   if (view.creditBalanceCents > 0) lines.push(`Account credit: ${formatMoney({ amountCents: view.creditBalanceCents, currency: view.plan.currency })}`);
   if (view.latestInvoice) {
     const invoice = view.latestInvoice;

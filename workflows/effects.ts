@@ -33,6 +33,11 @@ export class EffectRunner {
             [{ invoiceNumber: effect.invoiceNumber, status: effect.status, at: effect.at }],
           );
           break;
+        case 'offer': {
+          const { kind: _kind, ...record } = effect;
+          await local.recordOffer.executeWithOptions({ summary: `record offer ${effect.offer.id} ${effect.status}` }, [record]);
+          break;
+        }
         case 'refund':
           await activities.refundInvoice.executeWithOptions(
             { summary: `refund ${effect.amountCents} on invoice ${effect.invoiceNumber}` },

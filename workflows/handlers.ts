@@ -8,14 +8,21 @@ import { checkCommand } from '../domain/commands';
 import type { Transition } from '../domain/effects';
 import { pauseNow, resume, schedulePause } from '../domain/pause';
 import { quotePlanChange, schedulePlanChange } from '../domain/plan-change';
+import { setAddOnQuantity } from '../domain/add-on-changes';
+import { discountFromCoupon } from '../domain/discounts';
+import { canReceiveOffer, closeOffer, offerDiscount } from '../domain/offers';
 import { hasOpened, reanchor, update } from '../domain/subscription';
+import { recordUsage } from '../domain/usage';
 import type { Subscription } from './billing';
+import type { Lock } from './lock';
 import { billCurrentPeriod, changePlanNow, collect, invoiceInDunning } from './billing';
 import * as messages from './messages';
+import { considerOffer } from './offers';
 import type { SubscriptionView } from './messages';
 
 export interface HandlerContext {
   sub: Subscription;
+  lock: Lock;
   view(): SubscriptionView;
   /** Runs a command under the lock after re-checking it; publishes the new state. */
   command<T>(cmd: Command, run: () => Promise<T>): Promise<T>;
@@ -28,7 +35,9 @@ const validate = (sub: Subscription) => (cmd: Command) => {
   checkCommand(sub.state, cmd);
 };
 
-export function registerHandlers({ sub, view, command, apply }: HandlerContext): void {
+const DAY_MS = 86_400_000;
+
+export function registerHandlers({ sub, lock, view, command, apply }: HandlerContext): void {
   const validator = validate(sub);
   wf.setHandler(messages.getSubscription, view);
   wf.setHandler(messages.previewPlanChange, ({ at, ...input }) => {
@@ -126,5 +135,71 @@ export function registerHandlers({ sub, view, command, apply }: HandlerContext):
         return view();
       }),
     { validator: (input) => validator({ name: 'updatePaymentMethod', input }) },
+  );
+
+  wf.setHandler(
+    messages.setAddOn,
+    (input) =>
+      command({ name: 'setAddOn', input }, async () => {
+        sub.state = setAddOnQuantity(sub.state, input, nowIso());
+        return view();
+      }),
+    { validator: (input) => validator({ name: 'setAddOn', input }) },
+  );
+  wf.setHandler(
+    messages.applyCoupon,
+    (input) =>
+      command({ name: 'applyCoupon', input }, async () => {
+        sub.state = update(sub.state, { discount: discountFromCoupon(input.coupon) });
+        return view();
+      }),
+    { validator: (input) => validator({ name: 'applyCoupon', input }) },
+  );
+  wf.setHandler(
+    messages.removeCoupon,
+    () =>
+      command({ name: 'removeCoupon' }, async () => {
+        sub.state = update(sub.state, { discount: null });
+        return view();
+      }),
+    { validator: () => validator({ name: 'removeCoupon' }) },
+  );
+  wf.setHandler(
+    messages.acceptOffer,
+    (input) =>
+      command({ name: 'acceptOffer', input }, async () => {
+        const offer = sub.state.offer!;
+        const at = nowIso();
+        if (offer.expiresAt <= at) throw wf.ApplicationFailure.create({ type: 'CommandRefusedError', message: `offer ${offer.id} has expired`, nonRetryable: true });
+        const quote = quotePlanChange(sub.state, { plan: offer.plan, when: 'now' }, at);
+        const invoice = await changePlanNow(sub, quote);
+        sub.state = update(sub.state, { discount: offerDiscount(offer) ?? sub.state.discount });
+        await apply(closeOffer(sub.state, 'accepted', at));
+        return { timing: quote.timing, effectiveAt: quote.effectiveAt, invoice, subscription: view() };
+      }),
+    { validator: (input) => validator({ name: 'acceptOffer', input }) },
+  );
+  wf.setHandler(
+    messages.declineOffer,
+    (input) =>
+      command({ name: 'declineOffer', input }, async () => {
+        await apply(closeOffer(sub.state, 'declined', nowIso()));
+        return view();
+      }),
+    { validator: (input) => validator({ name: 'declineOffer', input }) },
+  );
+
+  // Usage is a fact, not a command: recorded without a new state version (no database write per
+  // report); offers are evaluated on it at most once a day.
+  wf.setHandler(messages.recordUsage, (event) =>
+    lock.run(async () => {
+      const at = nowIso();
+      sub.state = { ...sub.state, usage: recordUsage(sub.state.usage, sub.state.periodIndex, event) };
+      const last = sub.state.offers.lastUsageEvaluationAt;
+      if (canReceiveOffer(sub.state, at) && (!last || new Date(at).getTime() - new Date(last).getTime() >= DAY_MS)) {
+        sub.state = update(sub.state, { offers: { ...sub.state.offers, lastUsageEvaluationAt: at } });
+        await considerOffer(sub, at);
+      }
+    }),
   );
 }

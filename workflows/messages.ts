@@ -1,14 +1,18 @@
 // Every signal, update and query of the subscription workflow, declared once.
 // The workflow registers handlers for these; the API and tests call them through these objects.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  ApplyCouponCommand,
   CancelCommand,
   ChangePlanCommand,
+  OfferCommand,
   PauseCommand,
   ResumeCommand,
+  SetAddOnCommand,
   Timing,
   UpdatePaymentMethodCommand,
 } from '../domain/commands';
+import type { UsageEvent } from '../domain/usage';
 import type { InvoiceDraft } from '../domain/invoice';
 import type { InvoiceSummary, SubscriptionState } from '../domain/subscription';
 
@@ -50,3 +54,14 @@ export const pause = defineUpdate<SubscriptionView, [PauseCommand]>('pause');
 export const resume = defineUpdate<SubscriptionView, [ResumeCommand]>('resume');
 /** A new card; in past_due or incomplete it is charged at once, in unpaid it reactivates. */
 export const updatePaymentMethod = defineUpdate<SubscriptionView, [UpdatePaymentMethodCommand]>('updatePaymentMethod');
+
+/** Sets a recurring add-on's quantity (0 removes it) or buys a one-time product. */
+export const setAddOn = defineUpdate<SubscriptionView, [SetAddOnCommand]>('setAddOn');
+export const applyCoupon = defineUpdate<SubscriptionView, [ApplyCouponCommand]>('applyCoupon');
+export const removeCoupon = defineUpdate<SubscriptionView>('removeCoupon');
+/** Accepts the open upsell offer: the plan changes now (prorated) and the offer's discount starts. */
+export const acceptOffer = defineUpdate<PlanChangeResult, [OfferCommand]>('acceptOffer');
+export const declineOffer = defineUpdate<SubscriptionView, [OfferCommand]>('declineOffer');
+
+/** A fact: usage was measured (seats in use, storage, events). Recorded in a bounded summary. */
+export const recordUsage = defineSignal<[UsageEvent]>('recordUsage');

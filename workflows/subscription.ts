@@ -12,19 +12,22 @@ import { periodEnded, trialReminder } from '../domain/renewal';
 import type { Due } from '../domain/schedule';
 import { describeDue, nextDue } from '../domain/schedule';
 import type { SubscriptionStart, SubscriptionState } from '../domain/subscription';
-import { isEnded, nextBillingAt, openSubscription, subscriptionWorkflowId } from '../domain/subscription';
+import { isEnded, nextBillingAt, openSubscription, subscriptionWorkflowId, withDefaults } from '../domain/subscription';
+import { closeOffer } from '../domain/offers';
 import { local } from './activities';
 import type { Subscription } from './billing';
 import { billCurrentPeriod, collect, invoiceInDunning } from './billing';
 import { describeState } from './details';
 import { EffectRunner } from './effects';
 import { registerHandlers } from './handlers';
+import { considerOffer } from './offers';
 import { Lock } from './lock';
 import type { SubscriptionView } from './messages';
 import {
   CancelAtPeriodEndKey,
   CustomerIdKey,
   DunningAttemptKey,
+  HasOpenOfferKey,
   NextBillingAtKey,
   PlanCodeKey,
   SubscriptionStatusKey,
@@ -47,7 +50,7 @@ function refusal(error: unknown): never {
 }
 
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionState> {
-  const initial = input.state ?? openSubscription(input.start, new Date());
+  const initial = input.state ? withDefaults(input.state) : openSubscription(input.start, new Date());
   const sub: Subscription = { state: { ...initial, runs: { ...initial.runs, count: initial.runs.count + 1 } }, effects: new EffectRunner() };
   const workflowId = subscriptionWorkflowId(sub.state.id);
   const lock = new Lock();
@@ -66,6 +69,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       { key: NextBillingAtKey, value: next ? new Date(next) : null },
       { key: DunningAttemptKey, value: state.dunning?.attempts ?? null },
       { key: CancelAtPeriodEndKey, value: state.cancelAtPeriodEnd },
+      { key: HasOpenOfferKey, value: state.offer !== null },
     ]);
     wf.setCurrentDetails(describeState(view()));
     if (state.version !== syncedVersion) {
@@ -94,14 +98,16 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     });
   }
 
-  registerHandlers({ sub, view, command, apply });
+  registerHandlers({ sub, lock, view, command, apply });
 
   /** Runs a timer-driven step; its business time is when it was due, not the task's start. */
   async function runDue(due: Due): Promise<void> {
     const at = due.at;
     switch (due.kind) {
       case 'bill':
-        return billCurrentPeriod(sub, at);
+        await billCurrentPeriod(sub, at);
+        // A paid renewal is the moment upsell rules look at a subscription.
+        return considerOffer(sub, at);
       case 'period_end':
         return apply(periodEnded(sub.state));
       case 'trial_reminder':
@@ -114,6 +120,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         return apply(firstPaymentExpired(sub.state, at));
       case 'auto_resume':
         return apply(resume(sub.state, 'now', at));
+      case 'offer_expiry':
+        return apply(closeOffer(sub.state, 'expired', at));
     }
   }
 
@@ -145,6 +153,13 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     else await wf.condition(woken);
   }
 
+  if (isEnded(sub.state) && sub.state.offer) {
+    // An offer cannot outlive its subscription.
+    await lock.run(async () => {
+      await apply(closeOffer(sub.state, 'expired', new Date().toISOString()));
+      await publish();
+    });
+  }
   await wf.condition(() => wf.allHandlersFinished() && sub.effects.idle);
   if (isEnded(sub.state)) return sub.state;
   const historyLength = wf.workflowInfo().historyLength;

@@ -1,3 +1,5 @@
+import { ADD_ON_CATALOGUE } from '../../domain/add-ons';
+import { COUPON_CATALOGUE } from '../../domain/discounts';
 import { CommandRefusedError, checkCommand, type Command } from '../../domain/commands';
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../domain/status';
 import { update, type SubscriptionState } from '../../domain/subscription';
@@ -14,6 +16,19 @@ function refusal(state: SubscriptionState, command: Command): string | null {
     return (error as Error).message;
   }
 }
+
+const OPEN_OFFER = {
+  id: 'OFR-sub_1-0001',
+  ruleId: 'seats-next-tier',
+  fromPlan: 'basic-monthly',
+  plan: plan('pro-monthly'),
+  percentOff: 20,
+  discountPeriods: 3,
+  createdAt: '2028-02-01T00:00:00.000Z',
+  expiresAt: '2028-02-15T00:00:00.000Z',
+  cooldownDays: 30,
+  mrrDeltaCents: 2000,
+};
 
 const base = active('basic-monthly'); // active, on basic-monthly (EUR), paid with pm_card_visa
 
@@ -32,6 +47,14 @@ const COMMANDS: Record<Command['name'], { command: Command; patch: Partial<Subsc
   pause: { command: { name: 'pause', input: { when: 'now' } }, patch: {} },
   resume: { command: { name: 'resume', input: {} }, patch: { pauseAtPeriodEnd: { periods: null } } },
   updatePaymentMethod: { command: { name: 'updatePaymentMethod', input: { paymentMethod: 'pm_card_mastercard' } }, patch: {} },
+  setAddOn: { command: { name: 'setAddOn', input: { addOn: ADD_ON_CATALOGUE[0]!, quantity: 2 } }, patch: {} },
+  applyCoupon: { command: { name: 'applyCoupon', input: { coupon: COUPON_CATALOGUE[0]! } }, patch: {} },
+  removeCoupon: {
+    command: { name: 'removeCoupon' },
+    patch: { discount: { source: 'coupon', code: 'WELCOME20', name: '20% off', percentOff: 20, amountOffCents: null, remainingPeriods: 3 } },
+  },
+  acceptOffer: { command: { name: 'acceptOffer', input: { offerId: 'OFR-sub_1-0001' } }, patch: { offer: OPEN_OFFER } },
+  declineOffer: { command: { name: 'declineOffer', input: { offerId: 'OFR-sub_1-0001' } }, patch: { offer: OPEN_OFFER } },
 };
 
 /** Which statuses accept each command, written out independently of the code under test. */
@@ -43,6 +66,11 @@ const ALLOWED_IN: Record<Command['name'], SubscriptionStatus[]> = {
   pause: ['active'],
   resume: ['paused', 'active'],
   updatePaymentMethod: ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'],
+  setAddOn: ['trialing', 'active'],
+  applyCoupon: ['trialing', 'active', 'past_due', 'paused'],
+  removeCoupon: ['trialing', 'active', 'past_due', 'paused'],
+  acceptOffer: ['active'],
+  declineOffer: ['trialing', 'active', 'past_due', 'paused', 'unpaid'],
 };
 
 const VERBS: Record<Command['name'], string> = {
@@ -53,6 +81,11 @@ const VERBS: Record<Command['name'], string> = {
   pause: 'be paused',
   resume: 'be resumed',
   updatePaymentMethod: 'take a new payment method',
+  setAddOn: 'change add-ons',
+  applyCoupon: 'take a coupon',
+  removeCoupon: 'drop its coupon',
+  acceptOffer: 'accept an offer',
+  declineOffer: 'decline an offer',
 };
 
 describe('checkCommand: allowed statuses', () => {

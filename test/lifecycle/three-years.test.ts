@@ -103,9 +103,16 @@ test('three years: trial, upgrade, failed card, recovery, downgrade, pause, resu
   const charged = await h.db.prisma.sandboxCharge.aggregate({ where: { reference: { startsWith: `INV-${ID}-` }, outcome: 'succeeded' }, _sum: { amountCents: true } });
   expect(charged._sum.amountCents).toBe(totalPaid);
 
-  // A receipt per invoice, plus welcome, trial ending, two plan changes, two failures, paused, resumed, canceled.
-  const templates = await d.emails(ID, expected.length + 9);
-  expect(templates).toHaveLength(expected.length + 9);
+  // Upsell rules made offers along the way (none accepted); none outlives the subscription.
+  const offers = await h.db.prisma.offer.findMany({ where: { subscriptionId: ID } });
+  expect(offers.length).toBeGreaterThan(0);
+  expect(offers.every((offer) => offer.status === 'expired')).toBe(true);
+
+  // A receipt per invoice, an offer email per offer, plus welcome, trial ending, two plan changes,
+  // two failures, paused, resumed, canceled.
+  const templates = await d.emails(ID, expected.length + offers.length + 9);
+  expect(templates).toHaveLength(expected.length + offers.length + 9);
+  expect(templates.filter((t) => t === 'offer')).toHaveLength(offers.length);
   const count = (template: string) => templates.filter((t) => t === template).length;
   expect(count('receipt')).toBe(expected.length);
   expect([count('welcome'), count('trial_ending'), count('plan_changed'), count('payment_failed'), count('paused'), count('resumed'), count('canceled')]).toEqual([1, 1, 2, 2, 1, 1, 1]);

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createPrismaClient } from '../../infra/database';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import { migrateDeploy } from '../../infra/migrate';
-import { seedPlans } from '../../prisma/seed';
+import { seedCatalogue } from '../../prisma/seed';
 import { freePort } from './ports';
 
 declare global {
@@ -42,7 +42,7 @@ export default async function globalSetup(): Promise<void> {
   const templateUrl = withDatabase(adminUrl, template);
   await migrateDeploy(templateUrl);
   const prisma = createPrismaClient(templateUrl);
-  await seedPlans(prisma);
+  await seedCatalogue(prisma);
   await prisma.$disconnect();
 
   process.env.TEST_DATABASE_ADMIN_URL = adminUrl;

@@ -40,6 +40,8 @@ Runtime.install({
   telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } },
 });
 
+export const TEST_LINKS = { publicUrl: 'https://billing.example.test', secret: 'test-link-signing-secret' };
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Workflows are bundled once per test file (webpack is the slow part). */
@@ -67,6 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     gateway: options.gateway?.(sandbox) ?? sandbox,
     mailer: smtpMailer(smtp.url),
     mailFrom: 'Billing <billing@example.test>',
+    links: TEST_LINKS,
   };
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const worker = await createSubscriptionWorker({
@@ -195,6 +198,7 @@ export function testApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY)
     clock: async () => new Date(await h.env.currentTimeMs()),
     // The time-skipping server now and then leaves a query unanswered; tests retry reads.
     queryTimeoutMs: 2_000,
+    links: TEST_LINKS,
     onUnexpectedError: (error) => console.error(error),
   });
 }

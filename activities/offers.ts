@@ -1,0 +1,59 @@
+// Upsell offers: evaluating the rules (read from the database on every evaluation, so a rule
+// edited through the API applies to running subscriptions at their next evaluation) and recording
+// offers for reporting.
+import type { Effect } from '../domain/effects';
+import type { OfferRule } from '../domain/offers';
+import { matchingRules, offerFacts, resolveTarget } from '../domain/offers';
+import type { PlanSnapshot } from '../domain/plans';
+import type { SubscriptionState } from '../domain/subscription';
+import { toOfferRule } from '../infra/catalogue';
+import { toPlanSnapshot } from '../infra/plans';
+import type { ActivityDeps } from './deps';
+
+export interface OfferDecision {
+  rule: OfferRule;
+  plan: PlanSnapshot;
+}
+
+type OfferRecord = Extract<Effect, { kind: 'offer' }>;
+
+export function createOfferActivities({ prisma }: ActivityDeps) {
+  return {
+    /** The offer the rules make for this subscription now, if any. */
+    async evaluateOffers(state: SubscriptionState): Promise<OfferDecision | null> {
+      const rules = (await prisma.offerRule.findMany({ where: { enabled: true } })).map(toOfferRule);
+      const matching = matchingRules(rules, offerFacts(state, rules));
+      if (matching.length === 0) return null;
+      const catalogue = (await prisma.plan.findMany({ where: { active: true } })).map(toPlanSnapshot);
+      for (const rule of matching) {
+        const plan = resolveTarget(rule.offer.target, state.plan, catalogue);
+        if (plan) return { rule, plan };
+      }
+      return null;
+    },
+
+    /** Creates the offer's row, or records its outcome. */
+    async recordOffer(record: Omit<OfferRecord, 'kind'>): Promise<void> {
+      const { offer, status, at } = record;
+      await prisma.offer.upsert({
+        where: { id: offer.id },
+        create: {
+          id: offer.id,
+          subscriptionId: record.subscriptionId,
+          ruleId: offer.ruleId,
+          fromPlanCode: offer.fromPlan,
+          toPlanCode: offer.plan.code,
+          percentOff: offer.percentOff,
+          discountPeriods: offer.discountPeriods,
+          currency: record.currency,
+          mrrDeltaCents: offer.mrrDeltaCents,
+          status,
+          createdAt: new Date(offer.createdAt),
+          expiresAt: new Date(offer.expiresAt),
+          respondedAt: status === 'open' ? null : new Date(at),
+        },
+        update: status === 'open' ? {} : { status, respondedAt: new Date(at) },
+      });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// Usage reports, add-ons, coupons and upsell offers of one subscription.
+import { Router } from 'express';
+import { toAddOnDefinition, toCouponDefinition } from '../../infra/catalogue';
+import { verifyOfferToken } from '../../infra/links';
+import * as messages from '../../workflows/messages';
+import type { ApiDeps } from '../deps';
+import { invalid, ProblemError } from '../problem';
+import { addOnBody, couponBody, offerActionBody, offerActionQuery, offerParams, usageBody } from '../schemas/upsell';
+import { subscriptionParams } from '../schemas/subscriptions';
+import { withSubscription } from '../services/commands';
+
+export function upsellRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const idOf = (params: unknown) => subscriptionParams.parse(params).id;
+
+  router.post('/:id/usage', async (req, res) => {
+    const id = idOf(req.params);
+    const event = usageBody.parse(req.body);
+    await withSubscription(deps, id, (h) => h.signal(messages.recordUsage, event));
+    res.status(202).json({ accepted: true, subscriptionId: id, ...event });
+  });
+
+  const addOnByCode = async (code: string) => {
+    const row = await deps.prisma.addOn.findUnique({ where: { code } });
+    if (!row || !row.active) throw invalid([{ field: 'code', message: `unknown add-on "${code}"` }]);
+    return toAddOnDefinition(row);
+  };
+
+  router.post('/:id/add-ons', async (req, res) => {
+    const id = idOf(req.params);
+    const body = addOnBody.parse(req.body);
+    const input = { addOn: await addOnByCode(body.code), quantity: body.quantity };
+    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input] })));
+  });
+
+  router.delete('/:id/add-ons/:code', async (req, res) => {
+    const id = idOf(req.params);
+    const input = { addOn: await addOnByCode(String(req.params.code)), quantity: 0 };
+    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input] })));
+  });
+
+  router.post('/:id/coupon', async (req, res) => {
+    const id = idOf(req.params);
+    const { code } = couponBody.parse(req.body);
+    const row = await deps.prisma.coupon.findUnique({ where: { code } });
+    if (!row || !row.active) throw invalid([{ field: 'code', message: `unknown coupon "${code}"` }]);
+    const input = { coupon: toCouponDefinition(row) };
+    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.applyCoupon, { args: [input] })));
+  });
+
+  router.delete('/:id/coupon', async (req, res) => {
+    res.json(await withSubscription(deps, idOf(req.params), (h) => h.executeUpdate(messages.removeCoupon)));
+  });
+
+  /** A customer's link carries a signed token; without one, the caller is the API's own client. */
+  async function checkToken(params: { id: string; offerId: string }, token: string | undefined): Promise<void> {
+    if (token === undefined) return;
+    if (!verifyOfferToken(deps.links, token, params.id, params.offerId, await deps.clock())) {
+      throw new ProblemError(403, 'forbidden', 'the link is invalid or has expired');
+    }
+  }
+
+  router.post('/:id/offers/:offerId/accept', async (req, res) => {
+    const params = offerParams.parse(req.params);
+    const { token } = { ...offerActionQuery.parse(req.query), ...offerActionBody.parse(req.body ?? {}) };
+    await checkToken(params, token);
+    const input = { offerId: params.offerId };
+    res.json(await withSubscription(deps, params.id, (h) => h.executeUpdate(messages.acceptOffer, { args: [input] })));
+  });
+
+  router.post('/:id/offers/:offerId/decline', async (req, res) => {
+    const params = offerParams.parse(req.params);
+    const { token } = { ...offerActionQuery.parse(req.query), ...offerActionBody.parse(req.body ?? {}) };
+    await checkToken(params, token);
+    const input = { offerId: params.offerId };
+    res.json(await withSubscription(deps, params.id, (h) => h.executeUpdate(messages.declineOffer, { args: [input] })));
+  });
+
+  return router;
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+export const usageBody = z
+  .object({
+    metric: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb'),
+    quantity: z.number().finite().min(0).max(1e12),
+    /** 'set' reports a level (seats in use, default); 'increment' adds to it. */
+    mode: z.enum(['set', 'increment']).default('set'),
+    /** Repeating a report with the same id counts it once. */
+    eventId: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+
+export const addOnBody = z
+  .object({
+    code: z.string().min(1).max(64),
+    quantity: z.number().int().min(0).max(1000),
+  })
+  .strict();
+
+export const couponBody = z.object({ code: z.string().min(1).max(64) }).strict();
+
+export const offerParams = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  offerId: z.string().regex(/^OFR-[A-Za-z0-9_-]{1,64}-\d{4}$/, 'must be an offer id such as OFR-sub_1-0001'),
+});
+
+export const offerActionBody = z
+  .object({
+    /** The signed token from the customer's email link (instead of an API key). */
+    token: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const offerActionQuery = z.object({ token: z.string().max(200).optional() });

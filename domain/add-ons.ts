@@ -1,0 +1,88 @@
+// Add-ons: extra units of what a plan includes (seats, storage), billed per unit on every period
+// invoice, and one-time products (a physical welcome kit) billed once on the next invoice.
+//
+// Like Stripe's default proration behaviour, a change in the middle of a paid period is not
+// charged on the spot: the prorated difference for the rest of the period is added to the next
+// invoice as its own line (a charge for additions, a credit for removals).
+import type { Period } from './calendar';
+import { describeSpan, prorate } from './proration';
+import type { InvoiceLineDraft } from './invoice';
+import type { PlanSnapshot } from './plans';
+
+export interface AddOnDefinition {
+  code: string;
+  name: string;
+  kind: 'recurring' | 'one_time';
+  /** Price of one unit per month (recurring) or once (one-time), per currency, in minor units. */
+  prices: Record<string, number>;
+  /** The usage metric each unit adds to the plan's quota (e.g. one extra seat). */
+  metric: string | null;
+  unitsPerQuantity: number;
+}
+
+/** An add-on as attached to a subscription, with its price for the subscription's period. */
+export interface SubscriptionAddOn {
+  code: string;
+  name: string;
+  quantity: number;
+  unitAmountCents: number;
+  metric: string | null;
+  unitsPerQuantity: number;
+}
+
+export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
+  { code: 'extra-seat', name: 'Extra seat', kind: 'recurring', prices: { EUR: 500, NOK: 5_000 }, metric: 'seats', unitsPerQuantity: 1 },
+  {
+    code: 'extra-storage',
+    name: 'Extra storage (100 GB)',
+    kind: 'recurring',
+    prices: { EUR: 300, NOK: 3_000 },
+    metric: 'storage_gb',
+    unitsPerQuantity: 100,
+  },
+  { code: 'welcome-kit', name: 'Welcome kit (shipped)', kind: 'one_time', prices: { EUR: 2_500, NOK: 25_000 }, metric: null, unitsPerQuantity: 0 },
+];
+
+/** Yearly plans pay ten months for twelve; add-ons follow the same rule. */
+const MONTHS_CHARGED = { month: 1, year: 10 } as const;
+
+/** The price of one unit for a subscription on `plan`, or a reason it cannot be added. */
+export function unitPriceFor(definition: AddOnDefinition, plan: PlanSnapshot): number | string {
+  const monthly = definition.prices[plan.currency];
+  if (monthly === undefined) return `${definition.code} is not sold in ${plan.currency}`;
+  if (definition.kind === 'one_time') return monthly;
+  const unit = plan.interval.unit;
+  if (unit !== 'month' && unit !== 'year') return `${definition.code} needs a monthly or yearly plan`;
+  return monthly * MONTHS_CHARGED[unit] * plan.interval.count;
+}
+
+function describe(addOn: Pick<SubscriptionAddOn, 'name'>, quantity: number): string {
+  return quantity === 1 ? addOn.name : `${addOn.name} × ${quantity}`;
+}
+
+/** Full-period lines for the recurring add-ons, prorated when the period starts late (resume). */
+export function addOnLines(addOns: readonly SubscriptionAddOn[], calendar: Period, period: Period): InvoiceLineDraft[] {
+  return addOns.map((addOn) => ({
+    kind: 'addon',
+    description: `${describe(addOn, addOn.quantity)}, ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}`,
+    quantity: addOn.quantity,
+    amountCents: prorate(addOn.unitAmountCents * addOn.quantity, calendar, period.start),
+    periodStart: period.start,
+    periodEnd: period.end,
+  }));
+}
+
+/** The prorated line for changing an add-on's quantity by `delta` at `at` in a paid period. */
+export function prorationLine(addOn: SubscriptionAddOn, delta: number, calendar: Period, at: string): InvoiceLineDraft {
+  const amount = prorate(addOn.unitAmountCents * Math.abs(delta), calendar, at);
+  const span = describeSpan(calendar, at);
+  return delta > 0
+    ? { kind: 'proration_charge', description: `${describe(addOn, delta)} added, ${span}`, quantity: delta, amountCents: amount, periodStart: at, periodEnd: calendar.end }
+    : { kind: 'proration_credit', description: `${describe(addOn, -delta)} removed, ${span}`, quantity: -delta, amountCents: -amount, periodStart: at, periodEnd: calendar.end };
+}
+
+/** The plan's quota for `metric` plus what add-ons buy. */
+export function effectiveQuota(plan: PlanSnapshot, addOns: readonly SubscriptionAddOn[], metric: string): number {
+  const included = plan.quotas[metric] ?? 0;
+  return addOns.reduce((sum, addOn) => sum + (addOn.metric === metric ? addOn.quantity * addOn.unitsPerQuantity : 0), included);
+}

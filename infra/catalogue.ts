@@ -1,0 +1,76 @@
+// Reading the catalogue (plans, add-ons, coupons, offer rules) from the database into the domain's
+// shapes, and the zod schema that validates offer rules wherever they come from.
+import { z } from 'zod';
+import type { AddOnDefinition } from '../domain/add-ons';
+import type { CouponDefinition } from '../domain/discounts';
+import type { OfferRule } from '../domain/offers';
+import type { AddOn, Coupon, OfferRule as OfferRuleRow } from '../prisma/generated/client';
+
+const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
+
+const condition = z.union([
+  z.object({ fact: z.enum(['product', 'planCode', 'interval', 'currency']), equals: z.string().optional(), in: z.array(z.string()).optional() }).strict(),
+  z
+    .object({
+      fact: z.enum(['tier', 'paidRenewals', 'consecutivePaidRenewals', 'failedPayments']),
+      atLeast: z.number().optional(),
+      atMost: z.number().optional(),
+    })
+    .strict(),
+  z.object({ usage: metric, atLeastRatio: z.number().positive().max(10), forPeriods: z.number().int().min(1).max(12) }).strict(),
+]);
+
+/** What an offer rule's JSON must look like (the id, description, enabled and priority are columns). */
+export const offerRuleDefinition = z
+  .object({
+    when: z.array(condition).min(1),
+    offer: z
+      .object({
+        target: z.union([
+          z.object({ kind: z.literal('next_tier') }).strict(),
+          z.object({ kind: z.literal('annual') }).strict(),
+          z.object({ kind: z.literal('product'), product: z.string().min(1) }).strict(),
+        ]),
+        percentOff: z.number().int().min(0).max(100),
+        discountPeriods: z.number().int().min(0).max(36),
+        expiresInDays: z.number().int().min(1).max(90),
+      })
+      .strict(),
+    cooldownDays: z.number().int().min(0).max(365),
+  })
+  .strict();
+
+export const offerRule = offerRuleDefinition.extend({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits and dashes'),
+  description: z.string().min(1).max(500),
+  enabled: z.boolean(),
+  priority: z.number().int().min(-1000).max(1000),
+});
+
+export function toOfferRule(row: OfferRuleRow): OfferRule {
+  const definition = offerRuleDefinition.parse(row.definition);
+  return { id: row.id, description: row.description, enabled: row.enabled, priority: row.priority, ...definition };
+}
+
+export function toAddOnDefinition(row: AddOn): AddOnDefinition {
+  return {
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    prices: z.record(z.string(), z.number().int()).parse(row.prices),
+    metric: row.metric,
+    unitsPerQuantity: row.unitsPerQuantity,
+  };
+}
+
+export function toCouponDefinition(row: Coupon): CouponDefinition {
+  return {
+    code: row.code,
+    name: row.name,
+    percentOff: row.percentOff,
+    amountOffCents: row.amountOffCents,
+    currency: row.currency,
+    duration: row.duration,
+    durationPeriods: row.durationPeriods,
+  };
+}
