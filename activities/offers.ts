@@ -1,6 +1,7 @@
 // Upsell offers: evaluating the rules (read from the database on every evaluation, so a rule
 // edited through the API applies to running subscriptions at their next evaluation) and recording
 // offers for reporting.
+import { log } from '@temporalio/activity';
 import type { Effect } from '../domain/effects';
 import type { OfferRule } from '../domain/offers';
 import { matchingRules, offerFacts, resolveTarget } from '../domain/offers';
@@ -21,7 +22,15 @@ export function createOfferActivities({ prisma }: ActivityDeps) {
   return {
     /** The offer the rules make for this subscription now, if any. */
     async evaluateOffers(state: SubscriptionState): Promise<OfferDecision | null> {
-      const rules = (await prisma.offerRule.findMany({ where: { enabled: true } })).map(toOfferRule);
+      const rules: OfferRule[] = [];
+      for (const row of await prisma.offerRule.findMany({ where: { enabled: true } })) {
+        // A rule broken by a hand edit is skipped, not fatal: billing must go on.
+        try {
+          rules.push(toOfferRule(row));
+        } catch (error) {
+          log.warn('skipping an invalid offer rule', { ruleId: row.id, error: String(error) });
+        }
+      }
       const matching = matchingRules(rules, offerFacts(state, rules));
       if (matching.length === 0) return null;
       const catalogue = (await prisma.plan.findMany({ where: { active: true } })).map(toPlanSnapshot);
