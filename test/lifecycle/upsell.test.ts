@@ -231,3 +231,16 @@ test('usage reports are validated and need a subscription', async () => {
   await d.post('/subscriptions/usage_bad/usage', { metric: 'storage_gb', quantity: 2, mode: 'increment', eventId: 'e2' });
   expect((await d.get('usage_bad')).usage.current).toEqual({ storage_gb: 7 });
 });
+
+test('a rule broken by a hand edit in the database is skipped; billing and the other rules go on', async () => {
+  await h.db.prisma.offerRule.create({ data: { id: 'broken-by-hand', description: 'not valid', priority: 100, definition: { when: 'always' } } });
+  try {
+    await create('broken_rule', 'basic-monthly');
+    await reportSeats('broken_rule', 3);
+    const renewed = await renew('broken_rule', 1);
+    expect(renewed.latestInvoice).toMatchObject({ status: 'paid' });
+    expect(renewed.offer).toMatchObject({ ruleId: 'seats-next-tier' });
+  } finally {
+    await h.db.prisma.offerRule.delete({ where: { id: 'broken-by-hand' } });
+  }
+});
