@@ -5,8 +5,20 @@ import type { ActivityDeps } from './deps';
 
 export function createProjectionActivities({ prisma }: ActivityDeps) {
   return {
-    /** Writes the state unless the row already reflects the same or a newer version. */
-    async syncSubscription(state: SubscriptionState): Promise<void> {
+    /**
+     * Writes the state unless the row already reflects the same or a newer version, and records a
+     * status change (at `at`, workflow time) when the status moved.
+     */
+    async syncSubscription(state: SubscriptionState, at: string): Promise<void> {
+      const row = await prisma.subscription.findUnique({ where: { id: state.id }, select: { status: true, stateVersion: true } });
+      // The API's placeholder row (version 0) is not a status the subscription was ever in.
+      const before = row && row.stateVersion > 0 ? row : null;
+      if (!before || (before.stateVersion < state.version && before.status !== state.status)) {
+        await prisma.statusChange.createMany({
+          data: [{ subscriptionId: state.id, from: before?.status ?? null, to: state.status, version: state.version, at: new Date(at) }],
+          skipDuplicates: true,
+        });
+      }
       const data = {
         planCode: state.plan.code,
         status: state.status,

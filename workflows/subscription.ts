@@ -74,7 +74,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     wf.setCurrentDetails(describeState(view()));
     if (state.version !== syncedVersion) {
       syncedVersion = state.version;
-      await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state]);
+      await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state, new Date().toISOString()]);
     }
   }
 
