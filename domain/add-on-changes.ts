@@ -24,6 +24,7 @@ export function priceAddOn(state: SubscriptionState, definition: AddOnDefinition
     name: definition.name,
     quantity: 0,
     unitAmountCents: price,
+    monthlyAmountCents: definition.prices[state.plan.currency] ?? 0,
     metric: definition.metric,
     unitsPerQuantity: definition.unitsPerQuantity,
   };

@@ -25,7 +25,10 @@ export interface SubscriptionAddOn {
   code: string;
   name: string;
   quantity: number;
+  /** Price of one unit for one of the subscription's billing periods. */
   unitAmountCents: number;
+  /** Price of one unit per month, as bought; a new billing interval reprices from it. */
+  monthlyAmountCents: number;
   metric: string | null;
   unitsPerQuantity: number;
 }
@@ -46,14 +49,29 @@ export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
 /** Yearly plans pay ten months for twelve; add-ons follow the same rule. */
 const MONTHS_CHARGED = { month: 1, year: 10 } as const;
 
+/** The price of a recurring unit per `plan` period, from its monthly price, or why it cannot be had. */
+function periodPrice(code: string, monthly: number, plan: PlanSnapshot): number | string {
+  const unit = plan.interval.unit;
+  if (unit !== 'month' && unit !== 'year') return `${code} needs a monthly or yearly plan`;
+  return monthly * MONTHS_CHARGED[unit] * plan.interval.count;
+}
+
 /** The price of one unit for a subscription on `plan`, or a reason it cannot be added. */
 export function unitPriceFor(definition: AddOnDefinition, plan: PlanSnapshot): number | string {
   const monthly = definition.prices[plan.currency];
   if (monthly === undefined) return `${definition.code} is not sold in ${plan.currency}`;
-  if (definition.kind === 'one_time') return monthly;
-  const unit = plan.interval.unit;
-  if (unit !== 'month' && unit !== 'year') return `${definition.code} needs a monthly or yearly plan`;
-  return monthly * MONTHS_CHARGED[unit] * plan.interval.count;
+  return definition.kind === 'one_time' ? monthly : periodPrice(definition.code, monthly, plan);
+}
+
+/** An attached add-on priced for `plan`'s billing interval (after a plan change), or why it cannot be. */
+export function repriceFor(addOn: SubscriptionAddOn, plan: PlanSnapshot): SubscriptionAddOn | string {
+  const price = periodPrice(addOn.code, addOn.monthlyAmountCents, plan);
+  return typeof price === 'string' ? price : { ...addOn, unitAmountCents: price };
+}
+
+/** What the recurring add-ons cost for one full period. */
+export function addOnsPerPeriod(addOns: readonly SubscriptionAddOn[]): number {
+  return addOns.reduce((sum, addOn) => sum + addOn.unitAmountCents * addOn.quantity, 0);
 }
 
 function describe(addOn: Pick<SubscriptionAddOn, 'name'>, quantity: number): string {
@@ -69,6 +87,18 @@ export function addOnLines(addOns: readonly SubscriptionAddOn[], calendar: Perio
     amountCents: prorate(addOn.unitAmountCents * addOn.quantity, calendar, period.start),
     periodStart: period.start,
     periodEnd: period.end,
+  }));
+}
+
+/** A credit for the unused part of each add-on's period, when a new period replaces it early. */
+export function addOnCredits(addOns: readonly SubscriptionAddOn[], calendar: Period, at: string): InvoiceLineDraft[] {
+  return addOns.map((addOn) => ({
+    kind: 'proration_credit',
+    description: `Unused time on ${describe(addOn, addOn.quantity)}, ${describeSpan(calendar, at)}`,
+    quantity: addOn.quantity,
+    amountCents: -prorate(addOn.unitAmountCents * addOn.quantity, calendar, at),
+    periodStart: at,
+    periodEnd: calendar.end,
   }));
 }
 

@@ -1,5 +1,6 @@
 // Canceling: now (optionally refunding the unused part of the period) or at period end, which
 // can be taken back until the period ends.
+import { addOnsPerPeriod } from './add-ons';
 import type { CancelCommand } from './commands';
 import type { Effect, Transition } from './effects';
 import { email } from './effects';
@@ -10,13 +11,13 @@ import type { SubscriptionState } from './subscription';
 import { calendarPeriod, subscriptionWorkflowId, update } from './subscription';
 
 /**
- * The prorated refund for canceling at `at`: the plan's price for the rest of the period, at most
- * what the latest paid invoice collected (it is refunded against that invoice's charge).
+ * The prorated refund for canceling at `at`: the plan's and add-ons' price for the rest of the
+ * period, at most what the latest paid invoice collected (it is refunded against that charge).
  */
 export function cancellationRefund(state: SubscriptionState, at: string): number {
   const invoice = state.latestInvoice;
   if (state.status !== 'active' || !invoice || invoice.status !== 'paid') return 0;
-  return Math.min(invoice.amountCents, prorate(state.plan.amountCents, calendarPeriod(state), at));
+  return Math.min(invoice.amountCents, prorate(state.plan.amountCents + addOnsPerPeriod(state.addOns), calendarPeriod(state), at));
 }
 
 export function cancelNow(state: SubscriptionState, command: CancelCommand, at: string): Transition {

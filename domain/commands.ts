@@ -6,6 +6,7 @@ import { unitPriceFor } from './add-ons';
 import type { CouponDefinition } from './discounts';
 import { couponRefusal } from './discounts';
 import type { PlanSnapshot } from './plans';
+import { addOnsRefusal } from './plan-change';
 import type { SubscriptionStatus } from './status';
 import type { SubscriptionState } from './subscription';
 
@@ -105,21 +106,25 @@ function refuse(message: string): never {
   throw new CommandRefusedError(message);
 }
 
+function checkPlanChange(state: SubscriptionState, plan: PlanSnapshot): void {
+  if (plan.code === state.plan.code) refuse(`the subscription is already on ${plan.code}`);
+  if (plan.currency !== state.plan.currency) {
+    refuse(`${plan.code} is billed in ${plan.currency}; this subscription is billed in ${state.plan.currency}`);
+  }
+  if (state.cancelAtPeriodEnd) refuse('the subscription cancels at period end; uncancel it first');
+  const addOns = addOnsRefusal(state, plan);
+  if (addOns) refuse(addOns);
+}
+
 /** Throws CommandRefusedError when `command` is not allowed now. */
 export function checkCommand(state: SubscriptionState, command: Command): void {
   if (!ALLOWED[command.name].includes(state.status)) {
     refuse(`a subscription that is ${state.status.replace(/_/g, ' ')} cannot ${VERBS[command.name]}`);
   }
   switch (command.name) {
-    case 'changePlan': {
-      const { plan } = command.input;
-      if (plan.code === state.plan.code) refuse(`the subscription is already on ${plan.code}`);
-      if (plan.currency !== state.plan.currency) {
-        refuse(`${plan.code} is billed in ${plan.currency}; this subscription is billed in ${state.plan.currency}`);
-      }
-      if (state.cancelAtPeriodEnd) refuse('the subscription cancels at period end; uncancel it first');
+    case 'changePlan':
+      checkPlanChange(state, command.input.plan);
       return;
-    }
     case 'cancelScheduledPlanChange':
       if (!state.scheduledChange) refuse('no plan change is scheduled');
       return;
@@ -163,6 +168,9 @@ export function checkCommand(state: SubscriptionState, command: Command): void {
       if (state.discount?.source !== 'coupon') refuse('the subscription has no coupon');
       return;
     case 'acceptOffer':
+      if (state.offer?.id !== command.input.offerId) refuse(`offer ${command.input.offerId} is not open`);
+      checkPlanChange(state, state.offer.plan);
+      return;
     case 'declineOffer':
       if (state.offer?.id !== command.input.offerId) refuse(`offer ${command.input.offerId} is not open`);
       return;

@@ -106,7 +106,7 @@ export function offerFacts(state: SubscriptionState, rules: readonly OfferRule[]
     tier: state.plan.tier,
     // Renewals: paid period invoices after the first.
     paidRenewals: Math.max(0, state.stats.paidPeriods - 1),
-    consecutivePaidRenewals: state.stats.consecutivePaidPeriods,
+    consecutivePaidRenewals: Math.min(state.stats.consecutivePaidPeriods, Math.max(0, state.stats.paidPeriods - 1)),
     failedPayments: state.stats.failedPayments,
     usage,
   };

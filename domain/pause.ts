@@ -5,6 +5,7 @@
 // Resuming starts a new billing period at the resume by default (`billingAnchor: 'now'`), so the
 // customer pays for a full period from the day they come back. `billingAnchor: 'keep'` keeps the
 // original calendar instead and bills the rest of the current calendar period, prorated.
+import { addOnsPerPeriod } from './add-ons';
 import { periodBoundary, periodIndexAt } from './calendar';
 import type { Effect, Transition } from './effects';
 import { email } from './effects';
@@ -12,6 +13,7 @@ import { prorate } from './proration';
 import { nextStatus } from './status';
 import type { SubscriptionState } from './subscription';
 import { calendarPeriod, reanchor, update } from './subscription';
+import { rollUsage } from './usage';
 
 function startPause(state: SubscriptionState, at: string, periods: number | null, creditCents: number): Transition {
   const resumesAt = periods ? periodBoundary(at, state.plan.interval, periods, state.timeZone).toISOString() : null;
@@ -26,7 +28,7 @@ function startPause(state: SubscriptionState, at: string, periods: number | null
 
 export function pauseNow(state: SubscriptionState, periods: number | null, at: string): Transition {
   const paid = state.currentPeriodInvoiced && state.latestInvoice?.status === 'paid';
-  const credit = paid ? prorate(state.plan.amountCents, calendarPeriod(state), at) : 0;
+  const credit = paid ? prorate(state.plan.amountCents + addOnsPerPeriod(state.addOns), calendarPeriod(state), at) : 0;
   return startPause(state, at, periods, credit);
 }
 
@@ -55,6 +57,7 @@ export function resume(state: SubscriptionState, billingAnchor: 'now' | 'keep', 
       anchorPeriodIndex: periodIndex - k,
       currentPeriod: { start: at, end: periodBoundary(state.anchor, state.plan.interval, k + 1, state.timeZone).toISOString() },
       currentPeriodInvoiced: false,
+      usage: rollUsage(state.usage, periodIndex),
     });
   }
   next = update(next, { status: nextStatus(state.status, 'resumed'), pause: null });

@@ -5,9 +5,12 @@
 //
 // The credit is always for the plan in effect at the moment of the change, never the plan the
 // period was first billed on, so changing twice in a period cannot credit the same time twice.
+import type { SubscriptionAddOn } from './add-ons';
+import { addOnCredits, addOnLines, repriceFor } from './add-ons';
 import type { Period } from './calendar';
 import { describeInterval, periodBoundary } from './calendar';
 import type { ChangePlanCommand, Timing } from './commands';
+import { afterPeriodInvoice, discountLine } from './discounts';
 import type { Effect, Transition } from './effects';
 import { email } from './effects';
 import type { BuiltInvoice, InvoiceLineDraft } from './invoice';
@@ -35,6 +38,10 @@ function sameInterval(a: PlanSnapshot, b: PlanSnapshot): boolean {
 export interface PlanChangeQuote {
   from: PlanSnapshot;
   to: PlanSnapshot;
+  /** The add-ons as priced for the new plan's interval. */
+  addOns: SubscriptionAddOn[];
+  /** Whether the change's invoice used a period of the running discount. */
+  discounted: boolean;
   timing: Timing;
   effectiveAt: string;
   /** The invoice a change now issues (null when nothing is billed: trials, changes at period end). */
@@ -47,11 +54,13 @@ export interface PlanChangeQuote {
 export function quotePlanChange(state: SubscriptionState, command: ChangePlanCommand, at: string): PlanChangeQuote {
   const from = state.plan;
   const to = command.plan;
+  const addOns = repricedAddOns(state, to);
+  const base = { from, to, addOns, discounted: false };
   // During a trial nothing has been billed: the plan simply changes.
-  if (state.status === 'trialing') return { from, to, timing: 'now', effectiveAt: at, invoice: null, newPeriod: null };
+  if (state.status === 'trialing') return { ...base, timing: 'now', effectiveAt: at, invoice: null, newPeriod: null };
   const timing = command.when ?? (isUpgrade(from, to) ? 'now' : 'period_end');
   if (timing === 'period_end') {
-    return { from, to, timing, effectiveAt: state.currentPeriod.end, invoice: null, newPeriod: null };
+    return { ...base, timing, effectiveAt: state.currentPeriod.end, invoice: null, newPeriod: null };
   }
 
   const period = calendarPeriod(state);
@@ -67,16 +76,28 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
   const newPeriod = sameInterval(from, to)
     ? null
     : { start: at, end: periodBoundary(at, to.interval, 1, state.timeZone).toISOString() };
-  const charge: InvoiceLineDraft = newPeriod
-    ? planLine(to, newPeriod)
-    : {
+  let lines: InvoiceLineDraft[];
+  let discounted = false;
+  if (newPeriod) {
+    // A new billing period starts: every recurring charge of the old one is credited for its unused
+    // time, and the new period is billed in full (with the running discount, as a period invoice).
+    const recurring = [planLine(to, newPeriod), ...addOnLines(addOns, newPeriod, newPeriod)];
+    const discount = state.discount ? discountLine(state.discount, recurring.reduce((sum, line) => sum + line.amountCents, 0)) : null;
+    discounted = discount !== null;
+    lines = [credit, ...addOnCredits(state.addOns, period, at), ...recurring, ...(discount ? [discount] : [])];
+  } else {
+    lines = [
+      credit,
+      {
         kind: 'proration_charge',
         description: `Remaining time on ${to.name}, ${span}`,
         quantity: 1,
         amountCents: prorate(to.amountCents, period, at),
         periodStart: at,
         periodEnd: period.end,
-      };
+      },
+    ];
+  }
   const invoice = buildInvoice(
     {
       number: invoiceNumber(state.id, state.invoiceCount + 1),
@@ -88,10 +109,29 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
       currency: to.currency,
       issuedAt: at,
     },
-    [credit, charge],
+    lines,
     state.creditBalanceCents,
   );
-  return { from, to, timing, effectiveAt: at, invoice, newPeriod };
+  return { ...base, discounted, timing, effectiveAt: at, invoice, newPeriod };
+}
+
+/** Add-ons priced for `plan`; unchanged when the interval is (checkCommand refuses the impossible). */
+function repricedAddOns(state: SubscriptionState, plan: PlanSnapshot): SubscriptionAddOn[] {
+  if (sameInterval(state.plan, plan)) return state.addOns;
+  return state.addOns.map((addOn) => {
+    const repriced = repriceFor(addOn, plan);
+    return typeof repriced === 'string' ? addOn : repriced;
+  });
+}
+
+/** Why the add-ons cannot follow a change to `plan`, or null. */
+export function addOnsRefusal(state: SubscriptionState, plan: PlanSnapshot): string | null {
+  if (sameInterval(state.plan, plan)) return null;
+  for (const addOn of state.addOns) {
+    const repriced = repriceFor(addOn, plan);
+    if (typeof repriced === 'string') return repriced;
+  }
+  return null;
 }
 
 function changedEmail(state: SubscriptionState, from: PlanSnapshot, effectiveAt: string, invoiceNumber: string | null): Effect {
@@ -112,6 +152,8 @@ export function applyPlanChangeNow(state: SubscriptionState, quote: PlanChangeQu
   const base = quote.newPeriod ? reanchor(state, quote.effectiveAt, quote.to) : update(state, { plan: quote.to });
   const next = update(base, {
     scheduledChange: null,
+    addOns: quote.addOns,
+    discount: quote.discounted && state.discount ? afterPeriodInvoice(state.discount) : state.discount,
     ...(quote.invoice && invoice
       ? {
           invoiceCount: state.invoiceCount + 1,
@@ -140,6 +182,7 @@ export function applyScheduledChange(state: SubscriptionState): Transition {
   const next = update(state, {
     plan: change.plan,
     scheduledChange: null,
+    addOns: repricedAddOns(state, change.plan),
     ...(sameInterval(from, change.plan) ? {} : { anchor: at, anchorPeriodIndex: state.periodIndex + 1 }),
   });
   return { state: next, effects: [changedEmail(next, from, at, null)] };

@@ -59,7 +59,8 @@ export function recordUsage(usage: UsageSummary, periodIndex: number, event: Usa
  */
 export function periodsAtRatio(usage: UsageSummary, metric: string, quota: number, ratio: number): number {
   if (quota <= 0) return 0;
-  const reached = (peaks: Record<string, number>) => (peaks[metric] ?? 0) >= ratio * quota;
+  // peak ÷ quota, not ratio × quota: 0.55 × 100 is 55.00000000000001 in floating point.
+  const reached = (peaks: Record<string, number>) => (peaks[metric] ?? 0) / quota >= ratio;
   let count = 0;
   let expected = usage.periodIndex;
   for (const period of [{ periodIndex: usage.periodIndex, peaks: usage.peaks }, ...usage.recent]) {

@@ -68,6 +68,8 @@ export function registerHandlers({ sub, lock, view, command, apply }: HandlerCon
         let invoice = null;
         if (quote.timing === 'period_end') sub.state = schedulePlanChange(sub.state, input.plan, nowIso());
         else invoice = await changePlanNow(sub, quote);
+        // An open offer was for the plan the customer had; it no longer stands.
+        if (sub.state.offer) await apply(closeOffer(sub.state, 'expired', nowIso()));
         return { timing: quote.timing, effectiveAt: quote.effectiveAt, invoice, subscription: view() };
       }),
     { validator: (input) => validator({ name: 'changePlan', input }) },

@@ -59,7 +59,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
 
   const view = (): SubscriptionView => ({ ...sub.state, workflowId, nextBillingAt: nextBillingAt(sub.state) });
 
-  async function publish(): Promise<void> {
+  /** Search attributes, UI details and the database projection; `at` dates a status change. */
+  async function publish(at = new Date().toISOString()): Promise<void> {
     const { state } = sub;
     const next = nextBillingAt(state);
     wf.upsertSearchAttributes([
@@ -74,7 +75,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     wf.setCurrentDetails(describeState(view()));
     if (state.version !== syncedVersion) {
       syncedVersion = state.version;
-      await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state, new Date().toISOString()]);
+      await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state, at]);
     }
   }
 
@@ -142,7 +143,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         const still = nextDue(sub.state);
         if (still?.kind !== due.kind || msUntil(still.at) > 0) return;
         await runDue(due);
-        await publish();
+        await publish(due.at);
         periodBoundaryCrossed ||= due.kind === 'period_end' && !isEnded(sub.state);
       });
       continue;

@@ -8,8 +8,8 @@ import { addOn, planLike } from './upsell-fixtures';
 const FEB_14 = '2028-02-14T10:00:00.000Z'; // 15 of the 29 days of period 0 left
 const FEB_24 = '2028-02-24T10:00:00.000Z'; // 5 of 29 days left
 
-const SEATS = { code: 'extra-seat', name: 'Extra seat', metric: 'seats', unitsPerQuantity: 1 } as const;
-const STORAGE = { code: 'extra-storage', name: 'Extra storage (100 GB)', metric: 'storage_gb', unitsPerQuantity: 100 } as const;
+const SEATS = { code: 'extra-seat', name: 'Extra seat', monthlyAmountCents: 500, metric: 'seats', unitsPerQuantity: 1 } as const;
+const STORAGE = { code: 'extra-storage', name: 'Extra storage (100 GB)', monthlyAmountCents: 300, metric: 'storage_gb', unitsPerQuantity: 100 } as const;
 
 function refusal(run: () => unknown): string {
   try {
@@ -126,7 +126,7 @@ describe('setAddOnQuantity: recurring add-ons in a paid period', () => {
     const removed = setAddOnQuantity(bought, { addOn: addOn('extra-seat'), quantity: 0 }, FEB_14);
     const repriced = { ...addOn('extra-seat'), prices: { EUR: 800 } };
     const again = setAddOnQuantity(removed, { addOn: repriced, quantity: 1 }, FEB_24);
-    expect(again.addOns).toEqual([{ ...SEATS, quantity: 1, unitAmountCents: 800 }]);
+    expect(again.addOns).toEqual([{ ...SEATS, quantity: 1, unitAmountCents: 800, monthlyAmountCents: 800 }]);
     expect(again.pendingItems.at(-1)!.amountCents).toBe(138); // 800 × 5/29 = 137.9 → 138
   });
 

@@ -10,7 +10,15 @@ const PERIOD_2: Period = { start: MAR_31, end: '2028-04-30T10:00:00.000Z' }; // 
 
 function attached(code: string, quantity: number, unitAmountCents: number): SubscriptionAddOn {
   const definition = addOn(code);
-  return { code, name: definition.name, quantity, unitAmountCents, metric: definition.metric, unitsPerQuantity: definition.unitsPerQuantity };
+  return {
+    code,
+    name: definition.name,
+    quantity,
+    unitAmountCents,
+    monthlyAmountCents: definition.prices.EUR ?? 0,
+    metric: definition.metric,
+    unitsPerQuantity: definition.unitsPerQuantity,
+  };
 }
 
 describe('ADD_ON_CATALOGUE', () => {
@@ -183,7 +191,15 @@ describe('effectiveQuota', () => {
 
   test('a metric the plan does not include is 0, unless an add-on buys it', () => {
     expect(effectiveQuota(plan('basic-monthly'), [], 'api_calls')).toBe(0);
-    const apiCalls: SubscriptionAddOn = { code: 'api-pack', name: 'API pack', quantity: 2, unitAmountCents: 100, metric: 'api_calls', unitsPerQuantity: 1_000 };
+    const apiCalls: SubscriptionAddOn = {
+      code: 'api-pack',
+      name: 'API pack',
+      quantity: 2,
+      unitAmountCents: 100,
+      monthlyAmountCents: 100,
+      metric: 'api_calls',
+      unitsPerQuantity: 1_000,
+    };
     expect(effectiveQuota(plan('basic-monthly'), [apiCalls], 'api_calls')).toBe(2_000);
   });
 });

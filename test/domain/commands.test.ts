@@ -245,3 +245,115 @@ describe('checkCommand: updatePaymentMethod', () => {
     expect(refusal(base, { name: 'updatePaymentMethod', input: { paymentMethod: 'pm_card_mastercard' } })).toBeNull();
   });
 });
+
+describe('checkCommand: setAddOn', () => {
+  const seat = ADD_ON_CATALOGUE.find((a) => a.code === 'extra-seat')!;
+  const kit = ADD_ON_CATALOGUE.find((a) => a.code === 'welcome-kit')!;
+  const setAddOn = (addOn: typeof seat, quantity: number): Command => ({ name: 'setAddOn', input: { addOn, quantity } });
+  const withSeats = update(base, { addOns: [{ code: 'extra-seat', name: 'Extra seat', quantity: 2, unitAmountCents: 500, monthlyAmountCents: 500, metric: 'seats', unitsPerQuantity: 1 }] });
+
+  test.each([-1, 1.5, 1001, Number.NaN])('refuses quantity %s', (quantity) => {
+    expect(refusal(base, setAddOn(seat, quantity))).toBe('quantity must be a whole number from 0 to 1000');
+  });
+
+  test('allows quantities from 1 to 1000', () => {
+    expect(refusal(base, setAddOn(seat, 1))).toBeNull();
+    expect(refusal(base, setAddOn(seat, 1000))).toBeNull();
+  });
+
+  test('quantity 0 removes an add-on the subscription has, and is refused for one it does not have', () => {
+    expect(refusal(withSeats, setAddOn(seat, 0))).toBeNull();
+    expect(refusal(base, setAddOn(seat, 0))).toBe('the subscription has no extra-seat');
+  });
+
+  test('a one-time product needs at least one', () => {
+    expect(refusal(base, setAddOn(kit, 0))).toBe('buy at least one');
+    expect(refusal(base, setAddOn(kit, 3))).toBeNull();
+  });
+
+  test('refuses an add-on not sold in the subscription currency', () => {
+    const usd = update(base, { plan: { ...plan('basic-monthly'), code: 'basic-monthly-usd', currency: 'USD' } });
+    expect(refusal(usd, setAddOn(seat, 1))).toBe('extra-seat is not sold in USD');
+    expect(refusal(usd, setAddOn(kit, 1))).toBe('welcome-kit is not sold in USD');
+  });
+
+  test('refuses a recurring add-on on a weekly plan, but sells it a one-time product', () => {
+    const weekly = update(base, { plan: { ...plan('basic-monthly'), interval: { unit: 'week', count: 1 } } });
+    expect(refusal(weekly, setAddOn(seat, 1))).toBe('extra-seat needs a monthly or yearly plan');
+    expect(refusal(weekly, setAddOn(kit, 1))).toBeNull();
+  });
+
+  test('allows add-ons on NOK and yearly subscriptions, and during a trial', () => {
+    expect(refusal(active('basic-monthly-nok'), setAddOn(seat, 2))).toBeNull();
+    expect(refusal(active('pro-yearly'), setAddOn(seat, 2))).toBeNull();
+    expect(refusal(opened('business-monthly'), setAddOn(seat, 2))).toBeNull();
+  });
+});
+
+describe('checkCommand: applyCoupon and removeCoupon', () => {
+  const coupon = (code: string) => COUPON_CATALOGUE.find((c) => c.code === code)!;
+  const offerDiscount = { source: 'offer' as const, code: 'OFR-sub_1-0001', name: '20% off Pro monthly for 3 periods', percentOff: 20, amountOffCents: null, remainingPeriods: 3 };
+  const couponDiscount = { source: 'coupon' as const, code: 'WELCOME20', name: '20% off for 3 months', percentOff: 20, amountOffCents: null, remainingPeriods: 3 };
+
+  test('refuses a fixed-amount coupon in another currency', () => {
+    expect(refusal(active('basic-monthly-nok'), { name: 'applyCoupon', input: { coupon: coupon('LOYAL5') } })).toBe('coupon LOYAL5 is for EUR subscriptions');
+    expect(refusal(base, { name: 'applyCoupon', input: { coupon: coupon('LOYAL5') } })).toBeNull();
+  });
+
+  test('a percentage coupon is accepted in any currency', () => {
+    expect(refusal(active('basic-monthly-nok'), { name: 'applyCoupon', input: { coupon: coupon('WELCOME20') } })).toBeNull();
+    expect(refusal(active('basic-monthly-nok'), { name: 'applyCoupon', input: { coupon: coupon('FIRSTFREE') } })).toBeNull();
+  });
+
+  test('a coupon may replace another coupon', () => {
+    expect(refusal(update(base, { discount: couponDiscount }), { name: 'applyCoupon', input: { coupon: coupon('LOYAL5') } })).toBeNull();
+  });
+
+  test('a coupon cannot replace an accepted offer’s discount', () => {
+    expect(refusal(update(base, { discount: offerDiscount }), { name: 'applyCoupon', input: { coupon: coupon('WELCOME20') } })).toBe(
+      "an accepted offer's discount is running; a coupon cannot replace it",
+    );
+  });
+
+  test('removeCoupon needs a coupon: refused with none and with an offer’s discount', () => {
+    expect(refusal(base, { name: 'removeCoupon' })).toBe('the subscription has no coupon');
+    expect(refusal(update(base, { discount: offerDiscount }), { name: 'removeCoupon' })).toBe('the subscription has no coupon');
+    expect(refusal(update(base, { discount: couponDiscount }), { name: 'removeCoupon' })).toBeNull();
+  });
+});
+
+describe('checkCommand: acceptOffer and declineOffer', () => {
+  const withOffer = update(base, { offer: OPEN_OFFER });
+
+  test.each(['acceptOffer', 'declineOffer'] as const)('%s refuses when no offer is open', (name) => {
+    expect(refusal(base, { name, input: { offerId: 'OFR-sub_1-0001' } })).toBe('offer OFR-sub_1-0001 is not open');
+  });
+
+  test.each(['acceptOffer', 'declineOffer'] as const)('%s refuses an offer id other than the open one', (name) => {
+    expect(refusal(withOffer, { name, input: { offerId: 'OFR-sub_1-0002' } })).toBe('offer OFR-sub_1-0002 is not open');
+  });
+
+  test.each(['acceptOffer', 'declineOffer'] as const)('%s allows the open offer', (name) => {
+    expect(refusal(withOffer, { name, input: { offerId: 'OFR-sub_1-0001' } })).toBeNull();
+  });
+
+  test('an offer still open when a payment fails can be declined but not accepted', () => {
+    const pastDue = update(withOffer, { status: 'past_due' });
+    expect(refusal(pastDue, { name: 'declineOffer', input: { offerId: 'OFR-sub_1-0001' } })).toBeNull();
+    expect(refusal(pastDue, { name: 'acceptOffer', input: { offerId: 'OFR-sub_1-0001' } })).toBe('a subscription that is past due cannot accept an offer');
+  });
+
+  test('accepting an offer is a plan change: refused while the subscription cancels at period end', () => {
+    const canceling = update(withOffer, { cancelAtPeriodEnd: true, canceledAt: '2028-02-05T00:00:00.000Z' });
+    expect(refusal(canceling, { name: 'changePlan', input: { plan: plan('pro-monthly') } })).toBe('the subscription cancels at period end; uncancel it first');
+    expect(refusal(canceling, { name: 'acceptOffer', input: { offerId: 'OFR-sub_1-0001' } })).not.toBeNull();
+    expect(refusal(canceling, { name: 'declineOffer', input: { offerId: 'OFR-sub_1-0001' } })).toBeNull();
+  });
+
+  test('accepting an offer is refused once the subscription is already on the offered plan', () => {
+    // The customer upgraded to Pro on their own after the Basic → Pro offer was made.
+    const upgraded = update(withOffer, { plan: plan('pro-monthly') });
+    expect(refusal(upgraded, { name: 'changePlan', input: { plan: plan('pro-monthly') } })).toBe('the subscription is already on pro-monthly');
+    expect(refusal(upgraded, { name: 'acceptOffer', input: { offerId: 'OFR-sub_1-0001' } })).not.toBeNull();
+  });
+});

@@ -114,6 +114,8 @@ describe('quotePlanChange: upgrade now', () => {
     expect(quote).toEqual({
       from: plan('basic-monthly'),
       to: plan('pro-monthly'),
+      addOns: [],
+      discounted: false,
       timing: 'period_end',
       effectiveAt: FEB_29,
       invoice: null,
@@ -170,7 +172,7 @@ describe('quotePlanChange: during a trial', () => {
     const at = '2028-02-05T10:00:00.000Z';
     for (const when of [undefined, 'now', 'period_end'] as const) {
       const quote = quotePlanChange(trialing, { plan: plan('pro-monthly'), ...(when ? { when } : {}) }, at);
-      expect(quote).toEqual({ from: plan('business-monthly'), to: plan('pro-monthly'), timing: 'now', effectiveAt: at, invoice: null, newPeriod: null });
+      expect(quote).toEqual({ from: plan('business-monthly'), to: plan('pro-monthly'), addOns: [], discounted: false, timing: 'now', effectiveAt: at, invoice: null, newPeriod: null });
     }
   });
 

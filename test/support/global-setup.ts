@@ -8,7 +8,7 @@ import { createPrismaClient } from '../../infra/database';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import { migrateDeploy } from '../../infra/migrate';
 import { seedCatalogue } from '../../prisma/seed';
-import { freePort } from './ports';
+import { freePort } from '../../infra/ports';
 
 declare global {
   var __TEST_POSTGRES_STOP__: (() => Promise<void>) | undefined;

@@ -1,4 +1,4 @@
-// A real SMTP server in the test process: emails travel over the wire through nodemailer and
+// A real SMTP server in this process: emails travel over the wire through nodemailer and
 // arrive here, parsed.
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';

@@ -1,0 +1,220 @@
+// A complete engine on Temporal's time-skipping test server: a worker with the real workflows and
+// activities, the sandbox gateway, a real database, an SMTP server that captures emails, and the
+// API. Used by the test suite (one per test file) and by the what-if simulator.
+import { randomBytes } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Express } from 'express';
+import type { ActivityDeps } from '../activities';
+import { createApp } from '../api/app';
+import { DEFAULT_POLICY, type SubscriptionPolicy } from '../domain/subscription';
+import { SandboxGateway } from '../gateway/sandbox-gateway';
+import type { PaymentGateway } from '../gateway/payment-gateway';
+import { ensureSearchAttributes } from '../infra/temporal';
+import { testServerExecutable } from '../infra/tools';
+import { createSubscriptionWorker, WORKFLOWS_PATH } from '../worker/worker';
+import type { SubscriptionView } from '../workflows/messages';
+import { getSubscription } from '../workflows/messages';
+import { smtpMailer } from '../emails/mailer';
+import type { PrismaClient } from '../prisma/generated/client';
+import type { SmtpCatcher } from './smtp-catcher';
+import { startSmtpCatcher } from './smtp-catcher';
+
+export interface Database {
+  url: string;
+  prisma: PrismaClient;
+  drop(): Promise<void>;
+}
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  db: Database;
+  smtp: SmtpCatcher;
+  worker: Worker;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Stops the worker, the environment and drops the database. */
+  teardown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** Worker lifecycle chatter hides test and simulation output; warnings and errors still show. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    // The test server lacks capabilities core warns about on every worker start.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } },
+  });
+}
+
+export const TEST_LINKS = { publicUrl: 'https://billing.example.test', secret: 'test-link-signing-secret' };
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Workflows are bundled once per test file (webpack is the slow part). */
+function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  return bundle;
+}
+
+export interface HarnessOptions {
+  /** A fresh, migrated and seeded database. */
+  database: () => Promise<Database>;
+  /** Wraps the sandbox gateway, e.g. to count calls. */
+  gateway?: (sandbox: SandboxGateway) => PaymentGateway;
+}
+
+export async function startEnvironment(options: HarnessOptions): Promise<Harness> {
+  installQuietRuntime();
+  const [env, db, smtp, workflowBundleCode] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } }),
+    options.database(),
+    startSmtpCatcher(),
+    workflowBundle(),
+  ]);
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  const sandbox = new SandboxGateway(db.prisma);
+  const deps: ActivityDeps = {
+    prisma: db.prisma,
+    gateway: options.gateway?.(sandbox) ?? sandbox,
+    mailer: smtpMailer(smtp.url),
+    mailFrom: 'Billing <billing@example.test>',
+    links: TEST_LINKS,
+  };
+  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
+  const worker = await createSubscriptionWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps,
+    workflowBundle: workflowBundleCode,
+  });
+  const running = worker.run();
+  return {
+    env,
+    db,
+    smtp,
+    worker,
+    taskQueue,
+    deps,
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await Promise.all([db.drop(), smtp.close()]);
+    },
+  };
+}
+
+/**
+ * Re-reads `read()` until `accept` holds; a sync point with the worker, not a timed wait. A read
+ * that fails (e.g. a query the test server left unanswered past its deadline) is retried.
+ */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await read();
+      if (accept(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}; last error: ${String(lastError)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const OPEN_ACTIVITY_CLOSERS = new Set([
+  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+]);
+
+function millis(timestamp: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  return Number(timestamp?.seconds ?? 0) * 1000 + Math.floor((timestamp?.nanos ?? 0) / 1e6);
+}
+
+/**
+ * Waits until the workflow's current run is quiet: its last workflow task completed, no activity is
+ * outstanding and no timer is about to fire. While the test server's clock is stopped nothing can
+ * then wake it, so a query or update cannot meet a run that is just continuing-as-new. (The Java
+ * time-skipping server leaves a query that meets that moment unanswered, and then stops skipping
+ * time altogether.) A timer due within a few seconds is let fire first: a timer started while the
+ * clock was being moved can be due moments after the point the clock stopped at.
+ */
+export async function settled(h: Harness, workflowId: string): Promise<void> {
+  const handle = h.env.client.workflow.getHandle(workflowId);
+  const { EventType } = temporal.api.enums.v1;
+  await eventually(
+    async () => {
+      const description = await handle.describe().catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return null;
+        throw error;
+      });
+      if (description?.status.name !== 'RUNNING') return true;
+      const events = (await handle.fetchHistory()).events ?? [];
+      const lastTask = [...events].reverse().find((event) => {
+        const type = event.eventType ?? 0;
+        return type >= EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && type <= EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
+      });
+      const openActivities = new Set(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).map((e) => String(e.eventId)));
+      const openTimers = new Map<string, number>();
+      for (const event of events) {
+        if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) {
+          const started = event.timerStartedEventAttributes;
+          openTimers.set(String(event.eventId), millis(event.eventTime) + millis(started?.startToFireTimeout));
+        }
+        const closedTimer = event.timerFiredEventAttributes ?? event.timerCanceledEventAttributes;
+        if (closedTimer) openTimers.delete(String(closedTimer.startedEventId));
+        if (OPEN_ACTIVITY_CLOSERS.has(event.eventType ?? 0)) {
+          const attributes =
+            event.activityTaskCompletedEventAttributes ??
+            event.activityTaskFailedEventAttributes ??
+            event.activityTaskTimedOutEventAttributes ??
+            event.activityTaskCanceledEventAttributes;
+          openActivities.delete(String(attributes?.scheduledEventId));
+        }
+      }
+      const now = await h.env.currentTimeMs();
+      const imminent = Math.min(Infinity, ...openTimers.values());
+      if (imminent <= now + 5_000) {
+        await h.env.sleep(Math.max(1, imminent - now + 10));
+        return false;
+      }
+      return lastTask?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && openActivities.size === 0;
+    },
+    (quiet) => quiet,
+    `${workflowId} to settle`,
+  );
+}
+
+export async function querySubscription(h: Harness, workflowId: string): Promise<SubscriptionView> {
+  await settled(h, workflowId);
+  return h.env.client.workflow.getHandle(workflowId).query(getSubscription);
+}
+
+/** The API wired to the environment: its worker, database, and the test server's clock. */
+export function environmentApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY): Express {
+  return createApp({
+    prisma: h.db.prisma,
+    temporal: h.env.client,
+    taskQueue: h.taskQueue,
+    policy,
+    clock: async () => new Date(await h.env.currentTimeMs()),
+    // The time-skipping server now and then leaves a query unanswered; callers retry reads.
+    queryTimeoutMs: 2_000,
+    links: TEST_LINKS,
+    onUnexpectedError: (error) => console.error(error),
+  });
+}

@@ -1,0 +1,48 @@
+// The timeline as tables for people.
+import { formatMoney } from '../domain/money';
+import type { Timeline } from './timeline';
+
+function table(title: string, header: string[], rows: string[][]): string {
+  if (rows.length === 0) return `${title}: none\n`;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [`${title} (${rows.length})`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''].join('\n');
+}
+
+const day = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
+
+export function formatTimeline(t: Timeline): string {
+  const money = (amountCents: number, currency: string) => formatMoney({ amountCents, currency });
+  const currency = t.invoices[0]?.currency ?? 'EUR';
+  const collected = t.invoices.filter((i) => i.status === 'paid').reduce((sum, i) => sum + i.totalCents, 0);
+  const refunded = t.refunds.reduce((sum, r) => sum + r.amountCents, 0);
+  return [
+    table(
+      'Invoices',
+      ['number', 'period', 'total', 'status', 'paid at', 'lines'],
+      t.invoices.map((i) => [
+        i.number,
+        `${i.periodStart.slice(0, 10)} – ${i.periodEnd.slice(0, 10)}`,
+        money(i.totalCents, i.currency),
+        i.status,
+        day(i.paidAt),
+        i.lines.map((l) => `${l.description}: ${money(l.amountCents, i.currency)}`).join('; '),
+      ]),
+    ),
+    table(
+      'Payments',
+      ['at', 'invoice', 'attempt', 'outcome', 'amount', 'decline'],
+      t.payments.map((p) => [day(p.at), p.invoice, String(p.attempt), p.outcome, money(p.amountCents, currency), p.declineCode ?? '']),
+    ),
+    table('Status changes', ['at', 'from', 'to'], t.statusChanges.map((c) => [day(c.at), c.from ?? '(new)', c.to])),
+    table('Commands', ['at', 'command', 'answer'], t.commands.map((c) => [day(c.at), c.type, `${c.status}${c.detail ? ` ${c.detail}` : ''}`])),
+    table('Emails', ['at', 'template', 'to'], t.emails.map((e) => [day(e.at), e.template, e.to])),
+    table(
+      'Offers',
+      ['id', 'made', 'rule', 'to', 'discount', 'status'],
+      t.offers.map((o) => [o.id, day(o.at), o.rule, o.to, o.percentOff > 0 ? `${o.percentOff}% × ${o.discountPeriods}` : '', o.status]),
+    ),
+    table('Refunds', ['at', 'invoice', 'amount'], t.refunds.map((r) => [day(r.at), r.invoice, money(r.amountCents, r.currency)])),
+    `Collected ${money(collected, currency)} over ${t.invoices.filter((i) => i.status === 'paid').length} paid invoices; refunded ${money(refunded, currency)}.\n`,
+  ].join('\n');
+}

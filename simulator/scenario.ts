@@ -1,0 +1,100 @@
+// What-if scenarios: one subscription, a start and an end, and the commands to send along the way.
+// Every event type mirrors an API command; a bad scenario is refused with the field named.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { isValidTimeZone } from '../domain/calendar';
+
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time such as 2028-01-31T10:00:00Z' });
+const token = z.string().regex(/^pm_[A-Za-z0-9_]{1,100}$/, 'must be a payment method token such as pm_card_visa');
+const timing = z.enum(['now', 'period_end']);
+
+const event = z.discriminatedUnion('type', [
+  z.object({ at: instant, type: z.literal('changePlan'), plan: z.string().min(1), when: timing.optional() }).strict(),
+  z.object({ at: instant, type: z.literal('cancel'), when: timing.optional(), refund: z.enum(['none', 'prorated']).optional() }).strict(),
+  z.object({ at: instant, type: z.literal('uncancel') }).strict(),
+  z.object({ at: instant, type: z.literal('pause'), when: timing.optional(), periods: z.number().int().min(1).max(24).optional() }).strict(),
+  z.object({ at: instant, type: z.literal('resume'), billingAnchor: z.enum(['now', 'keep']).optional() }).strict(),
+  z.object({ at: instant, type: z.literal('updatePaymentMethod'), paymentMethod: token }).strict(),
+  z
+    .object({
+      at: instant,
+      type: z.literal('usage'),
+      metric: z.string().min(1),
+      quantity: z.number().min(0),
+      mode: z.enum(['set', 'increment']).optional(),
+    })
+    .strict(),
+  z.object({ at: instant, type: z.literal('acceptOffer'), offerId: z.string().optional() }).strict(),
+  z.object({ at: instant, type: z.literal('declineOffer'), offerId: z.string().optional() }).strict(),
+  z.object({ at: instant, type: z.literal('addAddOn'), code: z.string().min(1), quantity: z.number().int().min(1).max(1000).default(1) }).strict(),
+  z.object({ at: instant, type: z.literal('removeAddOn'), code: z.string().min(1) }).strict(),
+  z.object({ at: instant, type: z.literal('applyCoupon'), code: z.string().min(1) }).strict(),
+]);
+
+export const scenarioSchema = z
+  .object({
+    start: instant,
+    until: instant,
+    timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC'),
+    plan: z.string().min(1),
+    trialDays: z.number().int().min(0).max(730).optional(),
+    paymentMethod: token,
+    customer: z.object({ email: z.email(), name: z.string().min(1).optional() }).strict().default({ email: 'simulated@example.com', name: 'Simulated customer' }),
+    /** Overrides of the lifecycle policy, as the environment variables of the same meaning. */
+    policy: z
+      .object({
+        dunningRetryDays: z.array(z.number().int().min(0).max(90)).max(20).optional(),
+        dunningFinalAction: z.enum(['cancel', 'unpaid']).optional(),
+        trialReminderDays: z.number().int().min(0).max(60).optional(),
+      })
+      .strict()
+      .optional(),
+    events: z.array(event).default([]),
+  })
+  .strict()
+  .superRefine((scenario, ctx) => {
+    if (scenario.until <= scenario.start) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be after start' });
+    scenario.events.forEach((e, index) => {
+      if (e.at < scenario.start || e.at > scenario.until) {
+        ctx.addIssue({ code: 'custom', path: ['events', index, 'at'], message: 'must be between start and until' });
+      }
+    });
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioEvent = Scenario['events'][number];
+
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+export function parseScenario(input: unknown, source = 'scenario'): Scenario {
+  const parsed = scenarioSchema.safeParse(input);
+  if (parsed.success) {
+    const normalize = (iso: string) => new Date(iso).toISOString();
+    return {
+      ...parsed.data,
+      start: normalize(parsed.data.start),
+      until: normalize(parsed.data.until),
+      events: parsed.data.events.map((e) => ({ ...e, at: normalize(e.at) })).sort((a, b) => a.at.localeCompare(b.at)),
+    };
+  }
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.length > 0 ? issue.path.join('.') : '(scenario)'}: ${issue.message}`);
+  throw new ScenarioError(`${source} is not a valid scenario:\n${problems.join('\n')}`);
+}
+
+export function readScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioError(`${file} is not JSON: ${(error as Error).message}`);
+  }
+  return parseScenario(json, file);
+}

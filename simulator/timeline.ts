@@ -1,0 +1,89 @@
+// What happened to a subscription, read back from the database the engine wrote: invoices with
+// their lines, payment attempts, status changes, emails, offers and refunds. Timestamps are
+// ISO-8601 UTC, in the simulated (workflow) time.
+import type { PrismaClient } from '../prisma/generated/client';
+
+export interface Timeline {
+  subscriptionId: string;
+  invoices: Array<{
+    number: string;
+    periodStart: string;
+    periodEnd: string;
+    lines: Array<{ description: string; amountCents: number }>;
+    totalCents: number;
+    currency: string;
+    status: string;
+    paidAt: string | null;
+  }>;
+  payments: Array<{ at: string; invoice: string; attempt: number; outcome: string; amountCents: number; declineCode: string | null }>;
+  statusChanges: Array<{ at: string; from: string | null; to: string }>;
+  emails: Array<{ at: string; to: string; template: string }>;
+  offers: Array<{
+    id: string;
+    at: string;
+    rule: string;
+    from: string;
+    to: string;
+    percentOff: number;
+    discountPeriods: number;
+    status: string;
+    expiresAt: string;
+    respondedAt: string | null;
+  }>;
+  refunds: Array<{ at: string; invoice: string; amountCents: number; currency: string }>;
+  /** The scenario's commands and how the API answered them. */
+  commands: Array<{ at: string; type: string; status: number; detail?: string }>;
+}
+
+const iso = (date: Date) => date.toISOString();
+
+export async function readTimeline(prisma: PrismaClient, subscriptionId: string): Promise<Omit<Timeline, 'commands'>> {
+  const [invoices, payments, statusChanges, emails, offers, refunds] = await Promise.all([
+    prisma.invoice.findMany({
+      where: { subscriptionId },
+      include: { lines: { orderBy: { position: 'asc' } } },
+      orderBy: { number: 'asc' },
+    }),
+    prisma.paymentAttempt.findMany({ where: { invoice: { subscriptionId } }, include: { invoice: true }, orderBy: [{ createdAt: 'asc' }, { attempt: 'asc' }] }),
+    prisma.statusChange.findMany({ where: { subscriptionId }, orderBy: [{ at: 'asc' }, { version: 'asc' }] }),
+    prisma.emailMessage.findMany({ where: { subscriptionId }, orderBy: [{ createdAt: 'asc' }, { template: 'asc' }] }),
+    prisma.offer.findMany({ where: { subscriptionId }, orderBy: { createdAt: 'asc' } }),
+    prisma.creditNote.findMany({ where: { invoice: { subscriptionId } }, include: { invoice: true }, orderBy: { createdAt: 'asc' } }),
+  ]);
+  return {
+    subscriptionId,
+    invoices: invoices.map((invoice) => ({
+      number: invoice.number,
+      periodStart: iso(invoice.periodStart),
+      periodEnd: iso(invoice.periodEnd),
+      lines: invoice.lines.map((line) => ({ description: line.description, amountCents: line.amountCents })),
+      totalCents: invoice.amountCents,
+      currency: invoice.currency,
+      status: invoice.status,
+      paidAt: invoice.paidAt ? iso(invoice.paidAt) : null,
+    })),
+    payments: payments.map((p) => ({
+      at: iso(p.createdAt),
+      invoice: p.invoice.number,
+      attempt: p.attempt,
+      outcome: p.outcome,
+      amountCents: p.amountCents,
+      declineCode: p.declineCode,
+    })),
+    statusChanges: statusChanges.map((c) => ({ at: iso(c.at), from: c.from, to: c.to })),
+    emails: emails.map((e) => ({ at: iso(e.createdAt), to: e.to, template: e.template })),
+    offers: offers.map((o) => ({
+      id: o.id,
+      at: iso(o.createdAt),
+      rule: o.ruleId,
+      from: o.fromPlanCode,
+      to: o.toPlanCode,
+      percentOff: o.percentOff,
+      discountPeriods: o.discountPeriods,
+      status: o.status,
+      expiresAt: iso(o.expiresAt),
+      respondedAt: o.respondedAt ? iso(o.respondedAt) : null,
+    })),
+    refunds: refunds.map((r) => ({ at: iso(r.createdAt), invoice: r.invoice.number, amountCents: r.amountCents, currency: r.currency })),
+  };
+}

@@ -1,0 +1,69 @@
+import { simulate } from '../../simulator/run';
+import { parseScenario, ScenarioError } from '../../simulator/scenario';
+import { readScenario } from '../../simulator/scenario';
+
+beforeAll(() => {
+  // Simulations make their own database; in the test suite, on the suite's PostgreSQL server.
+  process.env.SIMULATOR_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL;
+});
+
+describe('scenario validation', () => {
+  const valid = { start: '2028-01-31T10:00:00Z', until: '2028-04-01T00:00:00Z', plan: 'pro-monthly', paymentMethod: 'pm_card_visa' };
+
+  test.each([
+    ['start', { start: 'last tuesday' }, 'start: must be an ISO-8601 date-time'],
+    ['until', { until: '2028-01-01T00:00:00Z' }, 'until: must be after start'],
+    ['paymentMethod', { paymentMethod: 'visa' }, 'paymentMethod: must be a payment method token'],
+    ['timeZone', { timeZone: 'Mars/Base' }, 'timeZone: must be an IANA time zone'],
+    ['an event type', { events: [{ at: '2028-02-01T00:00:00Z', type: 'teleport' }] }, 'events.0.type'],
+    ['an event field', { events: [{ at: '2028-02-01T00:00:00Z', type: 'changePlan' }] }, 'events.0.plan'],
+    ['an event time', { events: [{ at: '2030-01-01T00:00:00Z', type: 'uncancel' }] }, 'events.0.at: must be between start and until'],
+    ['an unknown field', { colour: 'blue' }, '(scenario)'],
+  ])('a bad %s is refused with the field named', (_what, patch, message) => {
+    expect(() => parseScenario({ ...valid, ...patch })).toThrow(ScenarioError);
+    expect(() => parseScenario({ ...valid, ...patch })).toThrow(message);
+  });
+
+  test('every example scenario is valid', () => {
+    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid']) {
+      expect(readScenario(`examples/scenarios/${file}.json`).events.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+test('a simulation runs the real workflow and returns the timeline: invoices, payments, status changes, emails, offers', async () => {
+  const timeline = await simulate(
+    parseScenario({
+      start: '2028-01-31T10:00:00Z',
+      until: '2028-05-01T00:00:00Z',
+      plan: 'basic-monthly',
+      paymentMethod: 'pm_card_visa',
+      events: [
+        { at: '2028-02-10T00:00:00Z', type: 'changePlan', plan: 'pro-monthly' },
+        { at: '2028-03-05T00:00:00Z', type: 'changePlan', plan: 'pro-monthly' },
+        { at: '2028-04-05T00:00:00Z', type: 'cancel', when: 'period_end' },
+      ],
+    }),
+  );
+  expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.status])).toEqual([
+    ['2028-01-31', 'paid'],
+    ['2028-02-10', 'paid'],
+    ['2028-02-29', 'paid'],
+    ['2028-03-31', 'paid'],
+  ]);
+  expect(timeline.invoices[2]).toMatchObject({ totalCents: 2900, currency: 'EUR', lines: [{ description: expect.stringContaining('Pro monthly'), amountCents: 2900 }] });
+  expect(timeline.payments).toHaveLength(4);
+  expect(timeline.statusChanges.map((c) => c.to)).toEqual(['incomplete', 'active', 'canceled']);
+  // Canceled when the last period ended (the anchor is the start, plus the moment creating took).
+  expect(timeline.statusChanges.at(-1)!.at).toBe(timeline.invoices.at(-1)!.periodEnd);
+  expect(timeline.invoices.at(-1)!.periodEnd.slice(0, 16)).toBe('2028-04-30T10:00');
+  expect(timeline.commands).toEqual([
+    { at: '2028-02-10T00:00:00.000Z', type: 'changePlan', status: 200 },
+    { at: '2028-03-05T00:00:00.000Z', type: 'changePlan', status: 409, detail: 'the subscription is already on pro-monthly' },
+    { at: '2028-04-05T00:00:00.000Z', type: 'cancel', status: 200 },
+  ]);
+  expect(timeline.emails.map((e) => e.template)).toEqual(expect.arrayContaining(['welcome', 'receipt', 'plan_changed', 'canceled']));
+  for (const at of [...timeline.payments.map((p) => p.at), ...timeline.emails.map((e) => e.at)]) {
+    expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  }
+});
