@@ -5,7 +5,8 @@
 // Calendar fields are read in the subscription's time zone (default UTC): a customer in Oslo who
 // subscribed at 00:30 on the 31st renews at 00:30 local time, across daylight-saving changes.
 
-export type IntervalUnit = 'day' | 'week' | 'month' | 'year';
+// 'second' exists for benchmark and chaos plans, whose periods last seconds of real time.
+export type IntervalUnit = 'second' | 'day' | 'week' | 'month' | 'year';
 
 export interface BillingInterval {
   unit: IntervalUnit;
@@ -135,6 +136,8 @@ export function periodBoundary(anchor: Date | string, interval: BillingInterval,
   const from = new Date(anchor);
   const steps = index * interval.count;
   switch (interval.unit) {
+    case 'second':
+      return new Date(from.getTime() + steps * 1000);
     case 'day':
       return addDays(from, steps, timeZone);
     case 'week':
@@ -158,7 +161,7 @@ export function periodIndexAt(anchor: Date | string, interval: BillingInterval, 
   const at = new Date(instant).getTime();
   const start = new Date(anchor).getTime();
   if (at < start) return -1;
-  const approximateLength = { day: 1, week: 7, month: 28, year: 365 }[interval.unit] * interval.count * DAY_MS;
+  const approximateLength = { second: 1 / 86_400, day: 1, week: 7, month: 28, year: 365 }[interval.unit] * interval.count * DAY_MS;
   let index = Math.max(0, Math.floor((at - start) / approximateLength) - 1);
   while (periodBoundary(anchor, interval, index + 1, timeZone).getTime() <= at) index += 1;
   while (index > 0 && periodBoundary(anchor, interval, index, timeZone).getTime() > at) index -= 1;

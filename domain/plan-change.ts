@@ -20,7 +20,7 @@ import { describeSpan, prorate } from './proration';
 import type { InvoiceSummary, SubscriptionState } from './subscription';
 import { calendarPeriod, reanchor, update } from './subscription';
 
-const APPROXIMATE_DAYS = { day: 1, week: 7, month: 30.436875, year: 365.2425 } as const;
+const APPROXIMATE_DAYS = { second: 1 / 86_400, day: 1, week: 7, month: 30.436875, year: 365.2425 } as const;
 
 function pricePerDay(plan: PlanSnapshot): number {
   return plan.amountCents / (APPROXIMATE_DAYS[plan.interval.unit] * plan.interval.count);

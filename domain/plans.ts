@@ -79,6 +79,6 @@ export const PLAN_CATALOGUE: readonly PlanSnapshot[] = catalogue();
 
 /** Price per month, for comparing plans of different intervals and for MRR. */
 export function monthlyAmountCents(plan: Pick<PlanSnapshot, 'amountCents' | 'interval'>): number {
-  const months = { day: 12 / 365, week: 12 / 52, month: 1, year: 12 }[plan.interval.unit] * plan.interval.count;
+  const months = { second: 12 / 31_556_952, day: 12 / 365, week: 12 / 52, month: 1, year: 12 }[plan.interval.unit] * plan.interval.count;
   return Math.round(plan.amountCents / months);
 }

@@ -62,3 +62,17 @@ describe('billing calendar', () => {
     expect(periodIndexAt(anchor, monthly, '2031-07-15T00:00:00Z')).toBe(41);
   });
 });
+
+describe('second-long periods (benchmark and chaos plans)', () => {
+  const anchor = '2026-01-01T00:00:00.000Z';
+  const interval = { unit: 'second', count: 2 } as const;
+
+  test('period boundaries step by whole seconds from the anchor', () => {
+    expect(billingPeriod(anchor, interval, 3)).toEqual({ start: '2026-01-01T00:00:06.000Z', end: '2026-01-01T00:00:08.000Z' });
+  });
+
+  test('the period containing an instant is found without drifting', () => {
+    expect(periodIndexAt(anchor, interval, '2026-01-01T01:00:01.500Z')).toBe(1800);
+    expect(periodIndexAt(anchor, interval, '2026-01-01T00:00:02.000Z')).toBe(1);
+  });
+});
