@@ -2,6 +2,7 @@ import type { Mailer } from '../emails/mailer';
 import type { PaymentGateway } from '../gateway/payment-gateway';
 import type { LinkSigning } from '../infra/links';
 import type { PrismaClient } from '../prisma/generated/client';
+import type { WorkflowStarter } from './webhook-outbox';
 
 /** What activities need from the outside world; tests pass real or fake ones. */
 export interface ActivityDeps {
@@ -12,4 +13,6 @@ export interface ActivityDeps {
   mailFrom: string;
   /** For signed links in emails (accept an offer). */
   links: LinkSigning;
+  /** Starts webhook delivery workflows (client and task queue) after an event is recorded. */
+  temporal: WorkflowStarter;
 }

@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { createEmailActivities } from './emails';
 import { createInvoiceActivities } from './invoices';
 import { createOfferActivities } from './offers';
+import { createPlanMigrationActivities } from './plan-migrations';
 import { createProjectionActivities } from './projection';
 
 export type { ActivityDeps } from './deps';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProjectionActivities(deps),
     ...createEmailActivities(deps),
     ...createOfferActivities(deps),
+    ...createPlanMigrationActivities(deps),
   };
 }
 

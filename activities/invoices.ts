@@ -1,12 +1,15 @@
 // Issuing and collecting invoices. Each activity is idempotent: a retry after a crash at any
 // point writes nothing twice and charges nothing twice.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { InvoiceDraft } from '../domain/invoice';
 import type { ChargeResult } from '../domain/payments';
 import type { InvoiceSummary } from '../domain/subscription';
+import { invoiceCreated, invoiceEventKeys, invoicePaid, invoicePaymentFailed } from '../domain/webhooks';
 import type { Invoice } from '../prisma/generated/client';
 import { Prisma } from '../prisma/generated/client';
 import type { ActivityDeps } from './deps';
+import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
+import { invoiceDraftPayload, invoiceRowPayload } from './webhook-payloads';
 
 export interface ChargeInvoiceInput {
   invoiceNumber: string;
@@ -47,40 +50,49 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
-export function createInvoiceActivities({ prisma, gateway }: ActivityDeps) {
+export function createInvoiceActivities(deps: ActivityDeps) {
+  const { prisma, gateway } = deps;
   return {
-    /** Writes the invoice and its lines once; a repeat returns what was written. */
+    /** Writes the invoice and its lines (and its webhook events) once; a repeat returns what was written. */
     async issueInvoice(draft: InvoiceDraft): Promise<InvoiceSummary> {
       const existing = await prisma.invoice.findUnique({ where: { number: draft.number } });
-      if (existing) return summarizeInvoice(existing, await prisma.paymentAttempt.count({ where: { invoiceId: existing.id } }));
+      if (existing) {
+        await publishWebhookEvents(deps, { deliveryIds: [], existingKeys: [invoiceEventKeys.created(draft.number)] });
+        return summarizeInvoice(existing, await prisma.paymentAttempt.count({ where: { invoiceId: existing.id } }));
+      }
       try {
-        const created = await prisma.invoice.create({
-          data: {
-            number: draft.number,
-            subscriptionId: draft.subscriptionId,
-            customerId: draft.customerId,
-            periodIndex: draft.periodIndex,
-            billingReason: draft.billingReason,
-            periodStart: new Date(draft.period.start),
-            periodEnd: new Date(draft.period.end),
-            currency: draft.currency,
-            subtotalCents: draft.subtotalCents,
-            amountCents: draft.amountCents,
-            status: 'open',
-            createdAt: new Date(draft.issuedAt),
-            lines: {
-              create: draft.lines.map((line, position) => ({
-                position,
-                kind: line.kind,
-                description: line.description,
-                quantity: line.quantity,
-                amountCents: line.amountCents,
-                periodStart: line.periodStart ? new Date(line.periodStart) : null,
-                periodEnd: line.periodEnd ? new Date(line.periodEnd) : null,
-              })),
+        const [created, recorded] = await prisma.$transaction(async (tx) => {
+          const invoice = await tx.invoice.create({
+            data: {
+              number: draft.number,
+              subscriptionId: draft.subscriptionId,
+              customerId: draft.customerId,
+              periodIndex: draft.periodIndex,
+              billingReason: draft.billingReason,
+              periodStart: new Date(draft.period.start),
+              periodEnd: new Date(draft.period.end),
+              currency: draft.currency,
+              subtotalCents: draft.subtotalCents,
+              amountCents: draft.amountCents,
+              status: 'open',
+              createdAt: new Date(draft.issuedAt),
+              lines: {
+                create: draft.lines.map((line, position) => ({
+                  position,
+                  kind: line.kind,
+                  description: line.description,
+                  quantity: line.quantity,
+                  amountCents: line.amountCents,
+                  periodStart: line.periodStart ? new Date(line.periodStart) : null,
+                  periodEnd: line.periodEnd ? new Date(line.periodEnd) : null,
+                })),
+              },
             },
-          },
+          });
+          return [invoice, await recordWebhookEvents(tx, [invoiceCreated(invoiceDraftPayload(draft), draft.issuedAt)])] as const;
         });
+        await publishWebhookEvents(deps, recorded);
+        log.info('invoice issued', { amountCents: draft.amountCents, currency: draft.currency, billingReason: draft.billingReason });
         return summarizeInvoice(created, 0);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -144,7 +156,7 @@ export function createInvoiceActivities({ prisma, gateway }: ActivityDeps) {
 
     /** One charge attempt on an invoice, under the attempt's idempotency key. */
     async chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeResult> {
-      const invoice = await prisma.invoice.findUnique({ where: { number: input.invoiceNumber } });
+      const invoice = await prisma.invoice.findUnique({ where: { number: input.invoiceNumber }, include: { lines: true } });
       if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} does not exist`, 'UnknownInvoice');
 
       await prisma.paymentAttempt.upsert({
@@ -175,8 +187,8 @@ export function createInvoiceActivities({ prisma, gateway }: ActivityDeps) {
             });
 
       const completedAt = new Date(input.at);
-      await prisma.$transaction([
-        prisma.paymentAttempt.update({
+      const recorded = await prisma.$transaction(async (tx) => {
+        await tx.paymentAttempt.update({
           where: { idempotencyKey: input.idempotencyKey },
           data: {
             outcome: result.outcome,
@@ -185,11 +197,22 @@ export function createInvoiceActivities({ prisma, gateway }: ActivityDeps) {
             declineType: result.outcome === 'declined' ? result.declineType : null,
             completedAt,
           },
-        }),
-        ...(result.outcome === 'succeeded'
-          ? [prisma.invoice.updateMany({ where: { id: invoice.id, status: 'open' }, data: { status: 'paid', paidAt: completedAt } })]
-          : []),
-      ]);
+        });
+        if (result.outcome === 'declined') {
+          const { declineCode, declineType, message } = result;
+          const payment = { attempt: input.attempt, declineCode, declineType, message };
+          return recordWebhookEvents(tx, [invoicePaymentFailed(invoiceRowPayload(invoice), input.idempotencyKey, payment, input.at)]);
+        }
+        const paid = await tx.invoice.updateMany({ where: { id: invoice.id, status: 'open' }, data: { status: 'paid', paidAt: completedAt } });
+        // Already paid: a retried attempt, whose event was recorded with the payment.
+        if (paid.count === 0) return { deliveryIds: [], existingKeys: [invoiceEventKeys.paid(invoice.number)] };
+        return recordWebhookEvents(tx, [invoicePaid(invoiceRowPayload({ ...invoice, status: 'paid', paidAt: completedAt }), input.at)]);
+      });
+      await publishWebhookEvents(deps, recorded);
+      // subscriptionId, workflowId and invoiceNumber come from the worker's activity log context.
+      const declined = result.outcome === 'declined' ? { declineCode: result.declineCode, declineType: result.declineType } : {};
+      const { amountCents, currency } = invoice;
+      log.info(`charge ${result.outcome}`, { attempt: input.attempt, amountCents, currency, paymentMethod: input.paymentMethod, ...declined });
       return result;
     },
   };

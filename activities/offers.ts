@@ -7,9 +7,12 @@ import type { OfferRule } from '../domain/offers';
 import { matchingRules, offerFacts, resolveTarget } from '../domain/offers';
 import type { PlanSnapshot } from '../domain/plans';
 import type { SubscriptionState } from '../domain/subscription';
+import { offerEvents } from '../domain/webhooks';
 import { toOfferRule } from '../infra/catalogue';
 import { toPlanSnapshot } from '../infra/plans';
 import type { ActivityDeps } from './deps';
+import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
+import { offerPayload } from './webhook-payloads';
 
 export interface OfferDecision {
   rule: OfferRule;
@@ -18,7 +21,8 @@ export interface OfferDecision {
 
 type OfferRecord = Extract<Effect, { kind: 'offer' }>;
 
-export function createOfferActivities({ prisma }: ActivityDeps) {
+export function createOfferActivities(deps: ActivityDeps) {
+  const { prisma } = deps;
   return {
     /** The offer the rules make for this subscription now, if any. */
     async evaluateOffers(state: SubscriptionState): Promise<OfferDecision | null> {
@@ -41,28 +45,32 @@ export function createOfferActivities({ prisma }: ActivityDeps) {
       return null;
     },
 
-    /** Creates the offer's row, or records its outcome. */
+    /** Creates the offer's row, or records its outcome, with its webhook event. */
     async recordOffer(record: Omit<OfferRecord, 'kind'>): Promise<void> {
       const { offer, status, at } = record;
-      await prisma.offer.upsert({
-        where: { id: offer.id },
-        create: {
-          id: offer.id,
-          subscriptionId: record.subscriptionId,
-          ruleId: offer.ruleId,
-          fromPlanCode: offer.fromPlan,
-          toPlanCode: offer.plan.code,
-          percentOff: offer.percentOff,
-          discountPeriods: offer.discountPeriods,
-          currency: record.currency,
-          mrrDeltaCents: offer.mrrDeltaCents,
-          status,
-          createdAt: new Date(offer.createdAt),
-          expiresAt: new Date(offer.expiresAt),
-          respondedAt: status === 'open' ? null : new Date(at),
-        },
-        update: status === 'open' ? {} : { status, respondedAt: new Date(at) },
+      const recorded = await prisma.$transaction(async (tx) => {
+        await tx.offer.upsert({
+          where: { id: offer.id },
+          create: {
+            id: offer.id,
+            subscriptionId: record.subscriptionId,
+            ruleId: offer.ruleId,
+            fromPlanCode: offer.fromPlan,
+            toPlanCode: offer.plan.code,
+            percentOff: offer.percentOff,
+            discountPeriods: offer.discountPeriods,
+            currency: record.currency,
+            mrrDeltaCents: offer.mrrDeltaCents,
+            status,
+            createdAt: new Date(offer.createdAt),
+            expiresAt: new Date(offer.expiresAt),
+            respondedAt: status === 'open' ? null : new Date(at),
+          },
+          update: status === 'open' ? {} : { status, respondedAt: new Date(at) },
+        });
+        return recordWebhookEvents(tx, offerEvents(offerPayload(offer, record), at));
       });
+      await publishWebhookEvents(deps, recorded);
     },
   };
 }

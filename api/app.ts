@@ -1,28 +1,65 @@
 // The Express application, without listening: tests drive it with supertest.
 import express from 'express';
+import pino from 'pino';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../infra/logger';
+import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
 import { errorMiddleware } from './errors';
+import { idempotency } from './idempotency';
+import { jsonBodiesOnly } from './json-body';
+import { createApiMetrics } from './metrics';
 import { notFound } from './problem';
+import { rateLimit, TokenBuckets } from './rate-limit';
 import { catalogueRouter } from './routes/catalogue';
+import { customersRouter } from './routes/customers';
 import { healthRouter } from './routes/health';
+import { invoicesRouter } from './routes/invoices';
+import { planMigrationsRouter } from './routes/plan-migrations';
 import { plansRouter } from './routes/plans';
 import { reportsRouter } from './routes/reports';
+import { requestLogging } from './request-logging';
 import { subscriptionCommandsRouter } from './routes/subscription-commands';
+import { subscriptionReadsRouter } from './routes/subscription-reads';
 import { subscriptionsRouter } from './routes/subscriptions';
 import { upsellRouter } from './routes/upsell';
+import { webhooksRouter } from './routes/webhooks';
 
-export function createApp(deps: ApiDeps): express.Express {
+export interface AppObservability {
+  /** Request lines and handler logs (`req.log`); silent when omitted (tests). */
+  logger?: Logger;
+  /** Registry for /metrics, e.g. one with process metrics; a fresh one when omitted. */
+  registry?: Registry;
+}
+
+export function createApp(deps: ApiDeps, observability: AppObservability = {}): express.Express {
+  const logger = observability.logger ?? pino({ level: 'silent' });
+  const metrics = createApiMetrics(deps.prisma, logger, observability.registry);
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(logger, metrics.observeRequest));
+  app.use(jsonBodiesOnly());
   app.use(express.json({ limit: '100kb' }));
+  // Before every router, after the body parser (customer links may carry their token in the
+  // body): what a request needs is decided from its method and path in api/auth-policy.ts.
+  app.use(authenticate(deps));
+  if (deps.rateLimitPerMinute !== undefined) app.use(rateLimit(new TokenBuckets(deps.rateLimitPerMinute)));
+  app.use(idempotency(deps));
 
   app.use('/healthz', healthRouter(deps));
+  // Public, like /healthz: scrapers carry no API key.
+  app.use('/metrics', metrics.router());
   app.use('/plans', plansRouter(deps));
+  app.use('/plans', planMigrationsRouter(deps));
   app.use('/subscriptions', subscriptionsRouter(deps));
+  app.use('/subscriptions', subscriptionReadsRouter(deps));
   app.use('/subscriptions', subscriptionCommandsRouter(deps));
   app.use('/subscriptions', upsellRouter(deps));
   app.use('/', catalogueRouter(deps));
   app.use('/reports', reportsRouter(deps));
+  app.use('/customers', customersRouter(deps));
+  app.use('/invoices', invoicesRouter(deps));
+  app.use('/webhooks', webhooksRouter(deps));
 
   app.use((req, _res, next) => next(notFound(`no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.onUnexpectedError ?? ((error) => console.error(error))));

@@ -18,4 +18,6 @@ export interface ApiDeps {
   queryTimeoutMs?: number;
   /** Reports errors that became 5xx answers. */
   onUnexpectedError?: (error: unknown) => void;
+  /** Requests per minute per API key (per client address for customer links); no limit when omitted. */
+  rateLimitPerMinute?: number;
 }

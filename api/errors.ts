@@ -3,6 +3,7 @@ import type { ErrorRequestHandler } from 'express';
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { ProblemError, invalid, notFound, conflict } from './problem';
 
 /** Failure types the workflow raises when a command is refused by the lifecycle rules. */
@@ -11,6 +12,8 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 
 const REFUSAL_TYPES = new Set(['IllegalTransitionError', 'CommandRefusedError']);
+/** Sent with every 503: a dependency is down, and a client should come back rather than give up. */
+const RETRY_AFTER_SECONDS = 5;
 
 function fromZod(error: ZodError): ProblemError {
   return invalid(
@@ -38,11 +41,20 @@ export function toProblem(error: unknown): ProblemError {
     }
   }
   if (isUnavailable(error)) return new ProblemError(503, 'service-unavailable', 'Temporal is unavailable, retry later');
+  if (isDatabaseUnavailable(error)) return new ProblemError(503, 'service-unavailable', 'the database is unavailable, retry later');
   if ((error as { type?: string } | undefined)?.type === 'entity.too.large') {
     return new ProblemError(413, 'payload-too-large', 'request body is too large');
   }
   if ((error as { type?: string } | undefined)?.type === 'entity.parse.failed') {
     return invalid([{ field: '(body)', message: 'body is not valid JSON' }]);
+  }
+  // Other client errors raised by Express itself (an unsupported charset or encoding, a path
+  // parameter that is not valid percent-encoding): their message is meant for the client.
+  const http = error as { status?: unknown; expose?: unknown; message?: unknown } | undefined;
+  if (typeof http?.status === 'number' && http.status >= 400 && http.status < 500 && (http.expose === true || error instanceof URIError)) {
+    const [slug, title] =
+      http.status === 415 ? ['unsupported-media-type', 'Unsupported media type'] : http.status === 413 ? ['payload-too-large', 'Request body is too large'] : ['bad-request', 'Request is not valid'];
+    return new ProblemError(http.status, slug, String(http.message), { title });
   }
   return new ProblemError(500, 'internal-error', 'an unexpected error occurred');
 }
@@ -51,6 +63,7 @@ export function errorMiddleware(onUnexpected: (error: unknown) => void): ErrorRe
   return (error, req, res, _next) => {
     const problem = toProblem(error);
     if (problem.status >= 500) onUnexpected(error);
+    if (problem.status === 503 && !res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(problem.status).type('application/problem+json').json(problem.toBody(req.originalUrl));
   };
 }

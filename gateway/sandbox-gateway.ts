@@ -32,6 +32,11 @@ export const SANDBOX_TOKENS = {
   lostResponse: (times: number) => `pm_card_lost_response_${times}`,
   /** Unreachable N times per idempotency key before it answers. */
   unavailable: (times: number) => `pm_card_unavailable_${times}`,
+  /**
+   * Hangs `ms` before charging, the first N times per idempotency key (past a caller's timeout),
+   * then charges and answers: the caller's retry and the late first call race on the same key.
+   */
+  hang: (ms: number, times: number) => `pm_card_hang_${ms}_${times}`,
 } as const;
 
 function countSuffix(token: string, prefix: string): number | undefined {
@@ -40,13 +45,36 @@ function countSuffix(token: string, prefix: string): number | undefined {
   return Number.isInteger(count) && count >= 0 ? count : undefined;
 }
 
+/** `pm_card_hang_<ms>_<times>` → its delay and count. */
+function hangOf(token: string): { ms: number; times: number } | undefined {
+  const match = /^pm_card_hang_(\d+)_(\d+)$/.exec(token);
+  return match ? { ms: Number(match[1]), times: Number(match[2]) } : undefined;
+}
+
+export interface SandboxGatewayOptions {
+  /** How a hanging token waits; tests pass one that does not wait in real time. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export class SandboxGateway implements PaymentGateway {
   /** Per idempotency key, how often this process has failed it on purpose. */
   private readonly injectedFailures: Record<string, number> = {};
 
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    options: SandboxGatewayOptions = {},
+  ) {
+    this.sleep = options.sleep ?? realSleep;
+  }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const hang = hangOf(request.paymentMethod);
+    if (hang && this.failOnPurpose(request.idempotencyKey, hang.times)) await this.sleep(hang.ms);
+
     const unavailableTimes = countSuffix(request.paymentMethod, 'pm_card_unavailable_');
     if (unavailableTimes !== undefined && this.failOnPurpose(request.idempotencyKey, unavailableTimes)) {
       throw new GatewayUnavailableError(`sandbox gateway unavailable (${request.paymentMethod})`);

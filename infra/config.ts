@@ -2,6 +2,7 @@
 // naming the variable.
 import { z } from 'zod';
 import type { SubscriptionPolicy } from '../domain/subscription';
+import { LOG_LEVELS } from './logger';
 import type { LinkSigning } from './links';
 
 const schema = z.object({
@@ -33,6 +34,17 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Signs customer links (offer acceptance). Set a long random value in production. */
   LINK_SIGNING_SECRET: z.string().min(16).default('development-only-link-secret'),
+  /** Requests per minute per API key (bursts up to this many); over it, 429 with Retry-After. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** JSON log lines at this level and above (API and worker). */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** The worker's Prometheus /metrics port; 0 turns the worker's metrics off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /** Where the Temporal SDK core serves its own metrics; the worker appends them to its /metrics. */
+  TEMPORAL_METRICS_BIND_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9465')
+    .default('127.0.0.1:9465'),
 });
 
 export type AppConfig = z.infer<typeof schema>;

@@ -9,7 +9,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { prepareDatabase, prepareTemporal } from '../infra/bootstrap';
+import { ensureDevelopmentKey, prepareDatabase, prepareTemporal } from '../infra/bootstrap';
 import { loadConfig } from '../infra/config';
 import { isAlive, stopPid } from '../infra/processes';
 import { temporalCliPath } from '../infra/tools';
@@ -159,6 +159,10 @@ async function main(): Promise<void> {
   const [url, address] = await Promise.all([databaseUrl(), temporalAddress()]);
   const { plans } = await prepareDatabase(url);
   log(`database migrated; ${plans} plans in the catalogue`);
+  const keyFile = path.join(dataDir, 'dev-api-key');
+  const devKey = await ensureDevelopmentKey(url, keyFile);
+  if (devKey) log(`created a development admin API key (shown once; also in .data/dev-api-key):\n\n    ${devKey}\n`);
+  else if (existsSync(keyFile)) log('API key for development: .data/dev-api-key');
   const { addedSearchAttributes } = await prepareTemporal(loadConfig({ ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address }));
   if (addedSearchAttributes.length > 0) log(`registered search attributes: ${addedSearchAttributes.join(', ')}`);
 
@@ -167,7 +171,7 @@ async function main(): Promise<void> {
   startService('worker', 'worker/index.ts', env);
   startService('API', 'api/index.ts', env);
 
-  log(`API:         http://localhost:${settings.apiPort}  (try: curl localhost:${settings.apiPort}/plans)`);
+  log(`API:         http://localhost:${settings.apiPort}  (try: curl -H "Authorization: Bearer $(cat .data/dev-api-key)" localhost:${settings.apiPort}/plans)`);
   if (!process.env.TEMPORAL_ADDRESS) log(`Temporal UI: http://localhost:${settings.uiPort}`);
   log(`Emails:      ${process.env.SMTP_URL ? `sent through ${process.env.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}` : `written as .eml files to ${path.relative(root, outboxDir) || outboxDir} (set SMTP_URL to deliver)`}`);
   log('Ctrl-C stops everything');

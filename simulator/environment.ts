@@ -5,17 +5,20 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { RuntimeOptions, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import type { ActivityDeps } from '../activities';
 import { createApp } from '../api/app';
+import { createApiKey } from '../api/auth-keys';
+import type { ApiDeps } from '../api/deps';
 import { DEFAULT_POLICY, type SubscriptionPolicy } from '../domain/subscription';
 import { SandboxGateway } from '../gateway/sandbox-gateway';
 import type { PaymentGateway } from '../gateway/payment-gateway';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { testServerExecutable } from '../infra/tools';
-import { createSubscriptionWorker, WORKFLOWS_PATH } from '../worker/worker';
+import type { WorkerMetrics } from '../worker/metrics';
+import { createSubscriptionWorker, createWebhookWorker, WORKFLOWS_PATH } from '../worker/worker';
 import type { SubscriptionView } from '../workflows/messages';
 import { getSubscription } from '../workflows/messages';
 import { smtpMailer } from '../emails/mailer';
@@ -36,16 +39,29 @@ export interface Harness {
   worker: Worker;
   taskQueue: string;
   deps: ActivityDeps;
+  /** An admin API key in this environment's database; environmentApp sends it for callers that send none. */
+  adminKey: string;
   /** Stops the worker, the environment and drops the database. */
   teardown(): Promise<void>;
 }
 
 let runtimeInstalled = false;
 
-/** Worker lifecycle chatter hides test and simulation output; warnings and errors still show. */
-function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
+/**
+ * Worker lifecycle chatter hides test and simulation output; warnings and errors still show.
+ * `custom` installs another Runtime instead (a test of logs or core metrics): only the first
+ * install in a process counts, so a later one is an error rather than silently ignored.
+ */
+export function installQuietRuntime(custom?: RuntimeOptions): void {
+  if (runtimeInstalled) {
+    if (custom) throw new Error('a Temporal Runtime is already installed in this process: pass `runtime` to the first environment only');
+    return;
+  }
   runtimeInstalled = true;
+  if (custom) {
+    Runtime.install(custom);
+    return;
+  }
   Runtime.install({
     logger: new DefaultLogger('WARN'),
     // The test server lacks capabilities core warns about on every worker start.
@@ -68,34 +84,52 @@ export interface HarnessOptions {
   database: () => Promise<Database>;
   /** Wraps the sandbox gateway, e.g. to count calls. */
   gateway?: (sandbox: SandboxGateway) => PaymentGateway;
+  /** Runs this bundle instead of the production workflows (e.g. a changed copy of them). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** A Runtime instead of the quiet one (see installQuietRuntime). */
+  runtime?: RuntimeOptions;
+  /** Where the worker counts activity durations and charge outcomes. */
+  workerMetrics?: WorkerMetrics;
 }
 
 export async function startEnvironment(options: HarnessOptions): Promise<Harness> {
-  installQuietRuntime();
+  installQuietRuntime(options.runtime);
   const [env, db, smtp, workflowBundleCode] = await Promise.all([
     TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } }),
     options.database(),
     startSmtpCatcher(),
-    workflowBundle(),
+    options.workflowBundle ?? workflowBundle(),
   ]);
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   const sandbox = new SandboxGateway(db.prisma);
+  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const deps: ActivityDeps = {
     prisma: db.prisma,
     gateway: options.gateway?.(sandbox) ?? sandbox,
     mailer: smtpMailer(smtp.url),
     mailFrom: 'Billing <billing@example.test>',
     links: TEST_LINKS,
+    temporal: { client: env.client, taskQueue },
   };
-  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const worker = await createSubscriptionWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     deps,
     workflowBundle: workflowBundleCode,
+    metrics: options.workerMetrics,
   });
-  const running = worker.run();
+  // Webhook deliveries have a worker (and task queue) of their own, as in production.
+  const webhookWorker = await createWebhookWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps,
+    workflowBundle: workflowBundleCode,
+    metrics: options.workerMetrics,
+  });
+  const running = Promise.all([worker.run(), webhookWorker.run()]);
+  const { key: adminKey } = await createApiKey(db.prisma, { name: 'test environment', scopes: ['admin'] });
   return {
     env,
     db,
@@ -103,8 +137,10 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
     worker,
     taskQueue,
     deps,
+    adminKey,
     async teardown() {
       worker.shutdown();
+      webhookWorker.shutdown();
       await running;
       await env.teardown();
       await Promise.all([db.drop(), smtp.close()]);
@@ -205,8 +241,8 @@ export async function querySubscription(h: Harness, workflowId: string): Promise
 }
 
 /** The API wired to the environment: its worker, database, and the test server's clock. */
-export function environmentApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY): Express {
-  return createApp({
+export function environmentApiDeps(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY): ApiDeps {
+  return {
     prisma: h.db.prisma,
     temporal: h.env.client,
     taskQueue: h.taskQueue,
@@ -216,5 +252,26 @@ export function environmentApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_
     queryTimeoutMs: 2_000,
     links: TEST_LINKS,
     onUnexpectedError: (error) => console.error(error),
+  };
+}
+
+/** The API exactly as deployed: every request brings its own key (auth, limits, idempotency tests). */
+export function environmentRawApp(h: Harness, overrides: Partial<ApiDeps> = {}): Express {
+  return createApp({ ...environmentApiDeps(h), ...overrides });
+}
+
+/**
+ * The API for callers that exercise the engine, not its access control (lifecycle tests, the
+ * simulator): a request without an Authorization header is sent with the environment's admin key.
+ */
+export function environmentApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY): Express {
+  const app = createApp(environmentApiDeps(h, policy));
+  const outer = express();
+  outer.disable('x-powered-by');
+  outer.use((req, _res, next) => {
+    req.headers.authorization ??= `Bearer ${h.adminKey}`;
+    next();
   });
+  outer.use(app);
+  return outer;
 }

@@ -68,6 +68,8 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
 export interface SimulationOptions {
   /** Called after each step, for progress output. */
   onStep?: (message: string) => void;
+  /** Called once the scenario has run, before the environment is torn down (e.g. to export histories). */
+  onFinish?: (h: Harness, workflowId: string) => Promise<void>;
 }
 
 export async function simulate(scenario: Scenario, options: SimulationOptions = {}): Promise<Timeline> {
@@ -107,6 +109,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
     }
     await advanceTo(h, scenario.until);
     await settled(h, workflowId);
+    await options.onFinish?.(h, workflowId);
     return { ...(await readTimeline(h.db.prisma, SUBSCRIPTION_ID)), commands };
   } finally {
     await h.teardown();

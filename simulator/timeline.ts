@@ -1,6 +1,7 @@
 // What happened to a subscription, read back from the database the engine wrote: invoices with
 // their lines, payment attempts, status changes, emails, offers and refunds. Timestamps are
 // ISO-8601 UTC, in the simulated (workflow) time.
+import { readSubscriptionRecords } from '../infra/subscription-records';
 import type { PrismaClient } from '../prisma/generated/client';
 
 export interface Timeline {
@@ -38,18 +39,7 @@ export interface Timeline {
 const iso = (date: Date) => date.toISOString();
 
 export async function readTimeline(prisma: PrismaClient, subscriptionId: string): Promise<Omit<Timeline, 'commands'>> {
-  const [invoices, payments, statusChanges, emails, offers, refunds] = await Promise.all([
-    prisma.invoice.findMany({
-      where: { subscriptionId },
-      include: { lines: { orderBy: { position: 'asc' } } },
-      orderBy: { number: 'asc' },
-    }),
-    prisma.paymentAttempt.findMany({ where: { invoice: { subscriptionId } }, include: { invoice: true }, orderBy: [{ createdAt: 'asc' }, { attempt: 'asc' }] }),
-    prisma.statusChange.findMany({ where: { subscriptionId }, orderBy: [{ at: 'asc' }, { version: 'asc' }] }),
-    prisma.emailMessage.findMany({ where: { subscriptionId }, orderBy: [{ createdAt: 'asc' }, { template: 'asc' }] }),
-    prisma.offer.findMany({ where: { subscriptionId }, orderBy: { createdAt: 'asc' } }),
-    prisma.creditNote.findMany({ where: { invoice: { subscriptionId } }, include: { invoice: true }, orderBy: { createdAt: 'asc' } }),
-  ]);
+  const { invoices, payments, statusChanges, emails, offers, refunds } = await readSubscriptionRecords(prisma, subscriptionId);
   return {
     subscriptionId,
     invoices: invoices.map((invoice) => ({

@@ -1,8 +1,12 @@
 // Builds the worker that runs subscription workflows and their activities.
-import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
+import { createWebhookActivities } from '../activities/webhooks';
+import { webhookTaskQueue } from '../domain/webhooks';
+import { activityLogContext } from './logging-interceptor';
+import { activityMetrics, createWorkerMetrics, type WorkerMetrics } from './metrics';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -13,6 +17,10 @@ export interface SubscriptionWorkerOptions {
   deps: ActivityDeps;
   /** Pre-built bundle (tests build it once per file); otherwise bundled from WORKFLOWS_PATH. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Where activity durations and charge outcomes are counted; a registry of its own when omitted. */
+  metrics?: WorkerMetrics;
+  /** Run after the worker's own (the chaos runner's fault injection). */
+  activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
 export function createSubscriptionWorker(options: SubscriptionWorkerOptions): Promise<Worker> {
@@ -21,6 +29,25 @@ export function createSubscriptionWorker(options: SubscriptionWorkerOptions): Pr
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    interceptors: {
+      activity: [activityLogContext, activityMetrics(options.metrics ?? createWorkerMetrics()), ...(options.activityInterceptors ?? [])],
+    },
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}
+
+/** At most this many deliveries in flight per worker process (each waits up to 10 s for an answer). */
+const WEBHOOK_CONCURRENCY = 20;
+
+/** Runs webhook delivery workflows and their activities, on the task queue's webhook queue. */
+export function createWebhookWorker(options: SubscriptionWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: webhookTaskQueue(options.taskQueue),
+    activities: createWebhookActivities(options.deps),
+    maxConcurrentActivityTaskExecutions: WEBHOOK_CONCURRENCY,
+    interceptors: { activity: [activityLogContext, activityMetrics(options.metrics ?? createWorkerMetrics())] },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

@@ -8,6 +8,7 @@ import { checkCommand } from '../domain/commands';
 import type { Transition } from '../domain/effects';
 import { pauseNow, resume, schedulePause } from '../domain/pause';
 import { quotePlanChange, schedulePlanChange } from '../domain/plan-change';
+import { decideMigration, refusedMigration } from '../domain/plan-migration';
 import { setAddOnQuantity } from '../domain/add-on-changes';
 import { discountFromCoupon } from '../domain/discounts';
 import { canReceiveOffer, closeOffer, offerDiscount } from '../domain/offers';
@@ -15,6 +16,7 @@ import { hasOpened, reanchor, update } from '../domain/subscription';
 import { recordUsage } from '../domain/usage';
 import type { Subscription } from './billing';
 import type { Lock } from './lock';
+import { local } from './activities';
 import { billCurrentPeriod, changePlanNow, collect, invoiceInDunning } from './billing';
 import * as messages from './messages';
 import { considerOffer } from './offers';
@@ -36,6 +38,10 @@ const validate = (sub: Subscription) => (cmd: Command) => {
 };
 
 const DAY_MS = 86_400_000;
+
+/** A command the lifecycle rules refused (see `refusal` in subscription.ts). */
+const isRefusal = (error: unknown): error is wf.ApplicationFailure =>
+  error instanceof wf.ApplicationFailure && (error.type === 'CommandRefusedError' || error.type === 'IllegalTransitionError');
 
 export function registerHandlers({ sub, lock, view, command, apply }: HandlerContext): void {
   const validator = validate(sub);
@@ -204,4 +210,24 @@ export function registerHandlers({ sub, lock, view, command, apply }: HandlerCon
       }
     }),
   );
+
+  // A bulk plan migration: a change at period end under the customer's own rules (changePlan). A
+  // signal has no caller to refuse, and a refusal must not fail the workflow: the answer, with its
+  // reason, is recorded on the migration instead.
+  wf.setHandler(messages.migratePlan, async (request) => {
+    const result = await command({ name: 'changePlan', input: { plan: request.plan, when: 'period_end' } }, async () => {
+      const decided = decideMigration(sub.state, request);
+      if (decided.outcome === 'scheduled' && sub.state.scheduledChange?.plan.code !== request.plan.code) {
+        sub.state = schedulePlanChange(sub.state, request.plan, nowIso());
+      }
+      return decided;
+    }).catch((error: unknown) => {
+      if (!isRefusal(error)) throw error;
+      return refusedMigration(sub.state, request, error.message);
+    });
+    await local.recordPlanMigrationAnswer.executeWithOptions(
+      { summary: `answer plan migration ${request.migrationId}: ${result.outcome}` },
+      [{ migrationId: request.migrationId, subscriptionId: sub.state.id, ...result, at: nowIso() }],
+    );
+  });
 }

@@ -12,6 +12,7 @@ import type {
   Timing,
   UpdatePaymentMethodCommand,
 } from '../domain/commands';
+import type { PlanMigrationRequest } from '../domain/plan-migration';
 import type { UsageEvent } from '../domain/usage';
 import type { InvoiceDraft } from '../domain/invoice';
 import type { InvoiceSummary, SubscriptionState } from '../domain/subscription';
@@ -65,3 +66,10 @@ export const declineOffer = defineUpdate<SubscriptionView, [OfferCommand]>('decl
 
 /** A fact: usage was measured (seats in use, storage, events). Recorded in a bounded summary. */
 export const recordUsage = defineSignal<[UsageEvent]>('recordUsage');
+
+/**
+ * A bulk plan migration asks the subscription to move at its next renewal. A signal, so one
+ * migration can reach thousands of subscriptions without waiting on each; the subscription records
+ * its answer (scheduled, skipped or failed, with the reason) on the migration.
+ */
+export const migratePlan = defineSignal<[PlanMigrationRequest]>('migratePlan');

@@ -47,10 +47,13 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
     throw conflict(`subscription ${id} already exists with a different plan or payment method`);
   }
 
-  const customer = await upsertCustomer(deps, body.customer);
-  if (existing && existing.customerId !== customer.id) {
-    throw conflict(`subscription ${id} belongs to another customer`);
+  if (existing) {
+    // Checked before the customer is written: a refused request must leave no row behind.
+    const owner = await prisma.customer.findUnique({ where: { id: existing.customerId } });
+    const sameCustomer = owner?.email === body.customer.email && (!body.customer.id || body.customer.id === owner.id);
+    if (!sameCustomer) throw conflict(`subscription ${id} belongs to another customer`);
   }
+  const customer = await upsertCustomer(deps, body.customer);
   const inserted = await prisma.subscription.createMany({
     data: [{ id, workflowId, customerId: customer.id, planCode: body.plan, status: 'incomplete', paymentMethod: body.paymentMethod }],
     skipDuplicates: true,

@@ -54,6 +54,15 @@ describe('POST /subscriptions', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
+  test('the same id for another customer is a conflict that writes no customer row', async () => {
+    const customersBefore = await h.db.prisma.customer.count();
+    const res = await request(app).post('/subscriptions').send(body({ customer: { email: 'mallory@example.com' } }));
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(/belongs to another customer/);
+    expect(await h.db.prisma.customer.count()).toBe(customersBefore);
+    expect(await h.db.prisma.customer.findUnique({ where: { email: 'mallory@example.com' } })).toBeNull();
+  });
+
   test.each([
     ['plan', { plan: 'platinum-monthly' }, 'unknown plan'],
     ['customer.email', { customer: { email: 'not-an-email' } }, ''],

@@ -64,3 +64,51 @@ test('an unavailable gateway throws before charging; a lost response throws afte
   expect(await charge(SANDBOX_TOKENS.lostResponse(1), 'INV-lost', 'lost-1')).toMatchObject({ outcome: 'succeeded' });
   expect(await db.prisma.sandboxCharge.count({ where: { reference: 'INV-lost' } })).toBe(1);
 });
+
+describe('pm_card_hang_<ms>_<times>', () => {
+  const sleeps: number[] = [];
+  // Records the delay instead of waiting; a test chooses when a "hanging" call wakes up.
+  const wakeUps: Array<() => void> = [];
+  const hanging = () =>
+    new SandboxGateway(db.prisma, {
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return new Promise<void>((resolve) => wakeUps.push(resolve));
+      },
+    });
+  const request = (key: string) => ({ idempotencyKey: key, amountCents: 2900, currency: 'EUR', paymentMethod: SANDBOX_TOKENS.hang(40_000, 1), reference: `INV-${key}`, at: '2027-01-01T00:00:00Z' });
+
+  beforeEach(() => {
+    sleeps.length = 0;
+    wakeUps.length = 0;
+  });
+
+  test('hangs the first call of a key before charging anything, then charges when it wakes', async () => {
+    const gateway = hanging();
+    const late = gateway.charge(request('hang-1'));
+    expect(sleeps).toEqual([40_000]);
+    expect(await db.prisma.sandboxCharge.count({ where: { idempotencyKey: 'hang-1' } })).toBe(0);
+    wakeUps[0]!();
+    expect(await late).toMatchObject({ outcome: 'succeeded' });
+    expect(await db.prisma.sandboxCharge.count({ where: { idempotencyKey: 'hang-1' } })).toBe(1);
+  });
+
+  test('a retry under the same key answers at once, and the late first call then finds that charge', async () => {
+    const gateway = hanging();
+    const late = gateway.charge(request('hang-2'));
+    const retry = await gateway.charge(request('hang-2'));
+    expect(sleeps).toEqual([40_000]);
+    wakeUps[0]!();
+    expect(await late).toEqual(retry);
+    expect(await db.prisma.sandboxCharge.count({ where: { reference: 'INV-hang-2' } })).toBe(1);
+  });
+
+  test('a retry under a new key is a second charge: the idempotency key is what prevents it', async () => {
+    const gateway = hanging();
+    const late = gateway.charge(request('hang-3a'));
+    const retry = gateway.charge({ ...request('hang-3b'), reference: 'INV-hang-3a' });
+    wakeUps.forEach((wake) => wake());
+    await Promise.all([late, retry]);
+    expect(await db.prisma.sandboxCharge.count({ where: { reference: 'INV-hang-3a', outcome: 'succeeded' } })).toBe(2);
+  });
+});

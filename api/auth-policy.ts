@@ -1,0 +1,63 @@
+// Which credential each request needs, decided from its method and path alone, before any router
+// runs: a router added later is covered without being listed here (reads need `read`, anything
+// else `write`). Only the exceptions are named, all in this file.
+import type { Scope } from './auth-keys';
+
+export type Access =
+  /** No key needed (and none looked at): probes, metrics, API docs. */
+  | { kind: 'public' }
+  /** A customer's link: a signed token instead of a key, or a key with `write`. */
+  | { kind: 'link' }
+  | { kind: 'key'; scope: Scope };
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Reachable without a key by GET/HEAD. `/docs` covers its sub-paths (UI assets). */
+const PUBLIC_PATHS = ['/healthz', '/metrics', '/openapi.json'];
+const PUBLIC_PREFIXES = ['/docs'];
+
+/** Every method needs `admin`: these manage secrets or access. */
+export const ADMIN_PREFIXES = ['/webhooks', '/api-keys'];
+
+/**
+ * Reads need `read`, changes need `admin`: the catalogue every subscription prices from, and the
+ * upsell rules (includes POST /plans/:code/migrations).
+ */
+export const CATALOGUE_PREFIXES = ['/plans', '/add-ons', '/coupons', '/offer-rules'];
+
+/** Keeping a subscription on its old price is a pricing decision, as the catalogue is. */
+const PRICING_ROUTE = /^\/subscriptions\/[^/]+\/grandfathered$/;
+
+/** Accept or decline an offer from the link in a customer's email (api/routes/upsell.ts). */
+const LINK_ROUTE = /^\/subscriptions\/[^/]+\/offers\/[^/]+\/(accept|decline)$/;
+
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/** Express matches paths case-insensitively and ignores a trailing slash; so does the policy. */
+function normalize(path: string): string {
+  const collapsed = path.toLowerCase().replace(/\/{2,}/g, '/');
+  return collapsed.length > 1 ? collapsed.replace(/\/$/, '') : collapsed;
+}
+
+function decoded(path: string): string {
+  try {
+    return normalize(decodeURIComponent(path));
+  } catch {
+    return path;
+  }
+}
+
+export function requiredAccess(method: string, rawPath: string): Access {
+  const path = normalize(rawPath);
+  // Escalations look at the decoded path too, so an encoded character cannot slip past them.
+  const forms = [path, decoded(path)];
+  const read = READ_METHODS.has(method.toUpperCase());
+  if (forms.some((p) => ADMIN_PREFIXES.some((prefix) => under(p, prefix)))) return { kind: 'key', scope: 'admin' };
+  if (!read && forms.some((p) => CATALOGUE_PREFIXES.some((prefix) => under(p, prefix)))) return { kind: 'key', scope: 'admin' };
+  if (!read && forms.some((p) => PRICING_ROUTE.test(p))) return { kind: 'key', scope: 'admin' };
+  if (read && (PUBLIC_PATHS.includes(path) || PUBLIC_PREFIXES.some((prefix) => under(path, prefix)))) return { kind: 'public' };
+  if (method.toUpperCase() === 'POST' && LINK_ROUTE.test(path)) return { kind: 'link' };
+  return { kind: 'key', scope: read ? 'read' : 'write' };
+}

@@ -1,0 +1,107 @@
+// Authentication and authorization, one middleware before every router: the policy
+// (api/auth-policy.ts) says what a request needs, this checks the `Authorization: Bearer` key.
+// Neither the key nor the header ever goes into an error, a log line or a response.
+import type { Request, RequestHandler, Response } from 'express';
+import { grants, highestScope, matchesHash, prefixOf, type Scope } from './auth-keys';
+import { requiredAccess } from './auth-policy';
+import { isDatabaseUnavailable } from './database-unavailable';
+import type { ApiDeps } from './deps';
+import { ProblemError } from './problem';
+
+export type Caller =
+  | { kind: 'key'; id: string; name: string; prefix: string; scopes: string[] }
+  /** No key: a public route, or a customer link whose signed token the route verifies. */
+  | { kind: 'public' };
+
+export function callerOf(res: Response): Caller {
+  return (res.locals.caller as Caller | undefined) ?? { kind: 'public' };
+}
+
+const REALM = 'Bearer realm="subscription-engine"';
+/** lastUsedAt is for spotting unused keys, not an audit log: one write a minute is enough. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * While the database is unreachable, a key row read from it in the last 10 minutes is used again,
+ * so reads served by Temporal alone (GET /subscriptions/:id) keep working through an outage. A
+ * revocation takes effect as soon as the database answers again.
+ */
+const OUTAGE_GRACE_MS = 10 * 60_000;
+
+function unauthorized(res: Response, detail: string, invalidToken: boolean): ProblemError {
+  // RFC 6750 §3: a challenge on every 401; error="invalid_token" when a key was sent but refused.
+  res.set('WWW-Authenticate', invalidToken ? `${REALM}, error="invalid_token"` : REALM);
+  return new ProblemError(401, 'unauthorized', detail, { title: 'Authentication required' });
+}
+
+function forbidden(res: Response, needed: Scope, scopes: string[]): ProblemError {
+  res.set('WWW-Authenticate', `${REALM}, error="insufficient_scope", scope="${needed}"`);
+  const has = highestScope(scopes) ?? 'no valid scope';
+  return new ProblemError(403, 'forbidden', `this request needs an API key with the ${needed} scope; this key has ${has}`, {
+    title: 'Not allowed',
+    requiredScope: needed,
+  });
+}
+
+function bearer(header: string): string | undefined {
+  return /^Bearer +(\S+) *$/i.exec(header)?.[1];
+}
+
+function hasLinkToken(req: Request): boolean {
+  const body: unknown = req.body;
+  const fromBody = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : undefined;
+  return [(req.query as { token?: unknown }).token, fromBody].some((token) => typeof token === 'string' && token.length > 0);
+}
+
+export function authenticate(deps: ApiDeps): RequestHandler {
+  const lastUsedWritten = new Map<string, number>();
+
+  async function touch(id: string): Promise<void> {
+    const now = Date.now();
+    if (now - (lastUsedWritten.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+    lastUsedWritten.set(id, now);
+    await deps.prisma.apiKey.update({ where: { id }, data: { lastUsedAt: new Date(now) } }).catch((error: unknown) => {
+      deps.onUnexpectedError?.(error);
+    });
+  }
+
+  type KeyRow = Awaited<ReturnType<typeof deps.prisma.apiKey.findUnique>>;
+  const lastRead = new Map<string, { row: NonNullable<KeyRow>; at: number }>();
+
+  async function keyRow(prefix: string): Promise<KeyRow> {
+    try {
+      const row = await deps.prisma.apiKey.findUnique({ where: { prefix } });
+      if (row) lastRead.set(prefix, { row, at: Date.now() });
+      else lastRead.delete(prefix);
+      return row;
+    } catch (error) {
+      const known = lastRead.get(prefix);
+      if (known && isDatabaseUnavailable(error) && Date.now() - known.at < OUTAGE_GRACE_MS) return known.row;
+      throw error;
+    }
+  }
+
+  return async (req, res, next) => {
+    const access = requiredAccess(req.method, req.path);
+    if (access.kind === 'public') return next();
+    const header = req.get('authorization');
+    if (header === undefined) {
+      // The route verifies the token's signature and expiry (infra/links.ts).
+      if (access.kind === 'link' && hasLinkToken(req)) {
+        res.locals.caller = { kind: 'public' } satisfies Caller;
+        return next();
+      }
+      throw unauthorized(res, 'this request needs an API key: send Authorization: Bearer <key>', false);
+    }
+    const key = bearer(header);
+    const prefix = key === undefined ? undefined : prefixOf(key);
+    const row = prefix === undefined ? null : await keyRow(prefix);
+    if (!key || !row || row.revokedAt !== null || !matchesHash(key, row.secretHash)) {
+      throw unauthorized(res, 'the API key is not valid or has been revoked', true);
+    }
+    const needed: Scope = access.kind === 'link' ? 'write' : access.scope;
+    if (!grants(row.scopes, needed)) throw forbidden(res, needed, row.scopes);
+    await touch(row.id);
+    res.locals.caller = { kind: 'key', id: row.id, name: row.name, prefix: row.prefix, scopes: row.scopes } satisfies Caller;
+    next();
+  };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { subscriptionId } from './subscriptions';
+
+const code = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a plan code such as pro-monthly');
+
+export const planParams = z.object({ code });
+
+export const startPlanMigrationBody = z
+  .object({
+    toPlan: code,
+    /** Leave subscriptions marked grandfathered on their plan (PUT /subscriptions/:id/grandfathered). */
+    excludeGrandfathered: z.boolean().default(true),
+    excludeSubscriptionIds: z.array(subscriptionId).max(10_000).default([]),
+  })
+  .strict();
+
+export type StartPlanMigrationBody = z.infer<typeof startPlanMigrationBody>;
+
+export const planMigrationParams = z.object({ id: z.string().regex(/^pmg_[a-f0-9]{16}$/, 'must be a plan migration id such as pmg_0123456789abcdef') });
+
+/** The migration's items, a page at a time, optionally one outcome only. */
+export const planMigrationQuery = z
+  .object({
+    outcome: z.enum(['pending', 'scheduled', 'skipped', 'failed']).optional(),
+    cursor: z.string().max(512).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(100),
+  })
+  .strict();
+
+export type PlanMigrationQuery = z.infer<typeof planMigrationQuery>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { SUBSCRIPTION_STATUSES } from '../../domain/status';
+
+/** `?status=` is the same as no status filter: forms and generated clients send empty fields. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const code = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
+
+const pagination = {
+  /** `nextCursor` of the previous page. */
+  cursor: optional(z.string().max(512)),
+  limit: optional(z.coerce.number().int().min(1).max(100)).transform((limit) => limit ?? 20),
+};
+
+export const pageQuery = z.object(pagination).strict();
+
+export const listSubscriptionsQuery = z
+  .object({
+    status: optional(z.enum(SUBSCRIPTION_STATUSES)),
+    plan: optional(code),
+    customer: optional(code),
+    ...pagination,
+  })
+  .strict();
+
+export type ListSubscriptionsQuery = z.infer<typeof listSubscriptionsQuery>;
+export type PageQuery = z.infer<typeof pageQuery>;
+
+/** What an opaque cursor carries: the (createdAt, id) of the last row of the page before. */
+export const cursorPosition = z.object({ at: z.iso.datetime(), id: z.string().min(1).max(128) }).strict();
+
+export const customerParams = z.object({ id: code });
+
+/** An invoice by its id or its number (INV-…). */
+export const invoiceParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an invoice id or number') });
+
+export const grandfatheredBody = z.object({ grandfathered: z.boolean() }).strict();

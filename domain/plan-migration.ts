@@ -1,0 +1,72 @@
+// Bulk plan migrations: every subscription on a plan moves to another at its next renewal, as a
+// scheduled change. Each subscription decides for itself with the ordinary plan-change rules, so a
+// migration can never do what a customer's own change could not.
+import { checkCommand, CommandRefusedError } from './commands';
+import type { PlanSnapshot } from './plans';
+import type { SubscriptionState } from './subscription';
+import { isEnded } from './subscription';
+
+/** What a migration asks of one subscription. */
+export interface PlanMigrationRequest {
+  migrationId: string;
+  /** The plan being migrated away from: a subscription that has left it meanwhile stays put. */
+  fromPlanCode: string;
+  plan: PlanSnapshot;
+}
+
+/**
+ * scheduled: moves at its next renewal. skipped: left out on purpose, or leaving the plan anyway
+ * (ended, canceling, already changing). failed: stays on the plan although it should have moved
+ * (the lifecycle rules refuse the change now: past due, paused, add-ons the new plan cannot carry…).
+ */
+export type MigrationOutcome = 'scheduled' | 'skipped' | 'failed';
+
+export interface MigrationResult {
+  outcome: MigrationOutcome;
+  reason: string | null;
+}
+
+/** Why the request leaves a subscription out before asking it, or null. */
+export function exclusionReason(
+  row: { id: string; grandfathered: boolean },
+  options: { excludeGrandfathered: boolean; excludeIds: readonly string[] },
+): string | null {
+  if (options.excludeIds.includes(row.id)) return 'excluded by the request';
+  if (options.excludeGrandfathered && row.grandfathered) return 'grandfathered';
+  return null;
+}
+
+/** Why a subscription has nothing to migrate: it is leaving the plan anyway. */
+function leavingReason(state: SubscriptionState, request: PlanMigrationRequest): string | null {
+  if (isEnded(state)) return `the subscription has ended (${state.status.replace(/_/g, ' ')})`;
+  if (state.plan.code !== request.fromPlanCode) return `the subscription is now on ${state.plan.code}`;
+  if (state.cancelAtPeriodEnd) return 'the subscription cancels at period end';
+  const scheduled = state.scheduledChange?.plan.code;
+  // The customer's own pending choice wins over a bulk move.
+  if (scheduled && scheduled !== request.plan.code) return `a change to ${scheduled} is already scheduled`;
+  return null;
+}
+
+/** What the subscription does with the request; a repeated request gives the same answer. */
+export function decideMigration(state: SubscriptionState, request: PlanMigrationRequest): MigrationResult {
+  const leaving = leavingReason(state, request);
+  if (leaving) return { outcome: 'skipped', reason: leaving };
+  if (state.scheduledChange?.plan.code === request.plan.code) return { outcome: 'scheduled', reason: null };
+  try {
+    checkCommand(state, { name: 'changePlan', input: { plan: request.plan, when: 'period_end' } });
+  } catch (error) {
+    if (error instanceof CommandRefusedError) return { outcome: 'failed', reason: error.message };
+    throw error;
+  }
+  return { outcome: 'scheduled', reason: null };
+}
+
+/** The answer when the lifecycle rules refused the change with `reason`. */
+export function refusedMigration(state: SubscriptionState, request: PlanMigrationRequest, reason: string): MigrationResult {
+  const leaving = leavingReason(state, request);
+  return leaving ? { outcome: 'skipped', reason: leaving } : { outcome: 'failed', reason };
+}
+
+export function planMigrationWorkflowId(migrationId: string): string {
+  return `plan-migration-${migrationId}`;
+}

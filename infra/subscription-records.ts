@@ -1,0 +1,22 @@
+// Everything the engine wrote about one subscription, read back from the database in the order
+// each kind was written: invoices (with lines), payment attempts, status changes, emails, offers
+// and refunds. Shared by the what-if simulator's timeline and the API's GET …/timeline.
+import type { PrismaClient } from '../prisma/generated/client';
+
+export async function readSubscriptionRecords(prisma: PrismaClient, subscriptionId: string) {
+  const [invoices, payments, statusChanges, emails, offers, refunds] = await Promise.all([
+    prisma.invoice.findMany({
+      where: { subscriptionId },
+      include: { lines: { orderBy: { position: 'asc' } } },
+      orderBy: { number: 'asc' },
+    }),
+    prisma.paymentAttempt.findMany({ where: { invoice: { subscriptionId } }, include: { invoice: true }, orderBy: [{ createdAt: 'asc' }, { attempt: 'asc' }] }),
+    prisma.statusChange.findMany({ where: { subscriptionId }, orderBy: [{ at: 'asc' }, { version: 'asc' }] }),
+    prisma.emailMessage.findMany({ where: { subscriptionId }, orderBy: [{ createdAt: 'asc' }, { template: 'asc' }] }),
+    prisma.offer.findMany({ where: { subscriptionId }, orderBy: { createdAt: 'asc' } }),
+    prisma.creditNote.findMany({ where: { invoice: { subscriptionId } }, include: { invoice: true }, orderBy: { createdAt: 'asc' } }),
+  ]);
+  return { invoices, payments, statusChanges, emails, offers, refunds };
+}
+
+export type SubscriptionRecords = Awaited<ReturnType<typeof readSubscriptionRecords>>;

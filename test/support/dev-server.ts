@@ -1,0 +1,76 @@
+// A real Temporal dev server (the CLI's `server start-dev`, SQLite in a temporary file) for the few
+// tests that need what the time-skipping test server lacks, such as visibility queries. It runs in
+// real time: only for tests that do not wait for the calendar.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { freePort } from '../../infra/ports';
+import { temporalCliPath } from '../../infra/tools';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+import { eventually } from './harness';
+
+export interface DevServer {
+  address: string;
+  /** Stops the server and deletes its database file. */
+  stop(): Promise<void>;
+}
+
+const CLI_TYPES = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as const;
+
+export async function startDevServer(): Promise<DevServer> {
+  const cli = temporalCliPath();
+  if (!cli) throw new Error('no Temporal CLI in .tools/bin (run scripts/setup-tools.sh) or TEMPORAL_CLI_PATH');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'subscription-engine-temporal-'));
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const server = spawn(
+    cli,
+    [
+      'server', 'start-dev',
+      '--headless',
+      '--ip', '127.0.0.1',
+      '--port', String(port),
+      '--http-port', String(await freePort()),
+      '--metrics-port', String(await freePort()),
+      '--db-filename', path.join(dir, 'temporal.db'),
+      '--log-level', 'error',
+      // Registered at start: no wait for the namespace cache to learn them.
+      ...SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPES[key.type]}`]),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  server.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) {
+      server.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await eventually(
+      async () => {
+        if (server.exitCode !== null) throw new Error(`the dev server exited (${server.exitCode}): ${stderr}`);
+        const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+        try {
+          await connection.workflowService.getSystemInfo({});
+          return true;
+        } finally {
+          await connection.close();
+        }
+      },
+      (up) => up,
+      `the Temporal dev server on ${address}`,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { address, stop };
+}
