@@ -53,14 +53,19 @@ function livePostmasterPid(dataDir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
-export async function adminQuery(port: number, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: urlFor(port, 'postgres') });
+/** Runs one statement (CREATE/DROP DATABASE…) on its own connection to `url`. */
+export async function adminSql(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(sql);
   } finally {
     await client.end();
   }
+}
+
+export function adminQuery(port: number, sql: string): Promise<void> {
+  return adminSql(urlFor(port, 'postgres'), sql);
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {

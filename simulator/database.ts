@@ -4,22 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { prepareDatabase } from '../infra/bootstrap';
 import { createPrismaClient } from '../infra/database';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { adminSql, startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { freePort } from '../infra/ports';
 import type { Database } from './environment';
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 export async function throwawayDatabase(): Promise<Database> {
   let adminUrl = process.env.SIMULATOR_DATABASE_ADMIN_URL;
@@ -34,7 +23,7 @@ export async function throwawayDatabase(): Promise<Database> {
     stopServer = () => server.stop();
   }
   const name = `simulation_${randomBytes(6).toString('hex')}`;
-  await admin(adminUrl, `CREATE DATABASE "${name}"`);
+  await adminSql(adminUrl, `CREATE DATABASE "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await prepareDatabase(url.toString());
@@ -44,7 +33,7 @@ export async function throwawayDatabase(): Promise<Database> {
     prisma,
     async drop() {
       await prisma.$disconnect();
-      await admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await adminSql(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await stopServer();
     },
   };

@@ -1,7 +1,7 @@
 // Each test file gets its own database, cloned from the migrated and seeded template.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createPrismaClient, type PrismaClient } from '../../infra/database';
+import { adminSql } from '../../infra/embedded-postgres';
 
 export interface TestDatabase {
   url: string;
@@ -9,22 +9,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   const template = process.env.TEST_DATABASE_TEMPLATE;
   if (!adminUrl || !template) throw new Error('test/support/global-setup.ts did not run');
   const name = `test_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  await adminSql(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const prisma = createPrismaClient(url.toString());
@@ -33,7 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     prisma,
     async drop() {
       await prisma.$disconnect();
-      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await adminSql(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
 }
