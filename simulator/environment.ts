@@ -6,7 +6,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { RuntimeOptions, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import express, { type Express } from 'express';
 import type { ActivityDeps } from '../activities';
 import { createApp } from '../api/app';
@@ -64,8 +64,9 @@ export function installQuietRuntime(custom?: RuntimeOptions): void {
   }
   Runtime.install({
     logger: new DefaultLogger('WARN'),
-    // The test server lacks capabilities core warns about on every worker start.
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' } } },
+    // The test server lacks capabilities core's worker module warns about on every worker start
+    // (heartbeat details on failure); other core warnings still show.
+    telemetryOptions: { logging: { filter: `${makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' })},temporalio_sdk_core::worker=ERROR` } },
   });
 }
 
