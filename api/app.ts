@@ -9,6 +9,7 @@ import { errorMiddleware } from './errors';
 import { idempotency } from './idempotency';
 import { jsonBodiesOnly } from './json-body';
 import { createApiMetrics } from './metrics';
+import { openApiRouter } from './openapi/router';
 import { notFound } from './problem';
 import { rateLimit, TokenBuckets } from './rate-limit';
 import { catalogueRouter } from './routes/catalogue';
@@ -60,6 +61,8 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/customers', customersRouter(deps));
   app.use('/invoices', invoicesRouter(deps));
   app.use('/webhooks', webhooksRouter(deps));
+  // GET /openapi.json and the Swagger UI at /docs: public, like /healthz.
+  app.use(openApiRouter());
 
   app.use((req, _res, next) => next(notFound(`no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.onUnexpectedError ?? ((error) => console.error(error))));

@@ -1,10 +1,8 @@
 // The catalogue beyond plans: add-ons, coupons, and the upsell rules product teams edit.
 import { Router } from 'express';
-import { z } from 'zod';
-import { offerRule, toAddOnDefinition, toCouponDefinition, toOfferRule } from '../../infra/catalogue';
+import { toAddOnDefinition, toCouponDefinition, toOfferRule } from '../../infra/catalogue';
 import type { ApiDeps } from '../deps';
-
-const ruleParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/) });
+import { offerRuleBody, offerRuleParams } from '../schemas/catalogue';
 
 export function catalogueRouter({ prisma }: ApiDeps): Router {
   const router = Router();
@@ -26,8 +24,8 @@ export function catalogueRouter({ prisma }: ApiDeps): Router {
 
   /** Creates or replaces a rule; running subscriptions use it from their next evaluation. */
   router.put('/offer-rules/:id', async (req, res) => {
-    const { id } = ruleParams.parse(req.params);
-    const { id: _ignored, description, enabled, priority, ...definition } = offerRule.parse({ ...req.body, id });
+    const { id } = offerRuleParams.parse(req.params);
+    const { id: _ignored, description, enabled, priority, ...definition } = offerRuleBody.parse(req.body);
     const row = await prisma.offerRule.upsert({
       where: { id },
       create: { id, description, enabled, priority, definition },

@@ -5,7 +5,7 @@ import { verifyOfferToken } from '../../infra/links';
 import * as messages from '../../workflows/messages';
 import type { ApiDeps } from '../deps';
 import { invalid, ProblemError } from '../problem';
-import { addOnBody, couponBody, offerActionBody, offerActionQuery, offerParams, usageBody } from '../schemas/upsell';
+import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, usageBody } from '../schemas/upsell';
 import { subscriptionParams } from '../schemas/subscriptions';
 import { withSubscription } from '../services/commands';
 
@@ -34,8 +34,8 @@ export function upsellRouter(deps: ApiDeps): Router {
   });
 
   router.delete('/:id/add-ons/:code', async (req, res) => {
-    const id = idOf(req.params);
-    const input = { addOn: await addOnByCode(String(req.params.code)), quantity: 0 };
+    const { id, code } = addOnParams.parse(req.params);
+    const input = { addOn: await addOnByCode(code), quantity: 0 };
     res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input] })));
   });
 

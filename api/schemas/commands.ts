@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { catalogueCode } from './codes';
 import { paymentMethodToken } from './subscriptions';
 
 const timing = z.enum(['now', 'period_end']);
 
 export const changePlanBody = z
   .object({
-    plan: z.string().min(1).max(64),
+    plan: catalogueCode('business-monthly'),
     /** Default: upgrades now (prorated), downgrades at period end. */
     when: timing.optional(),
   })
@@ -13,7 +14,7 @@ export const changePlanBody = z
 
 export const previewPlanChangeQuery = z
   .object({
-    plan: z.string().min(1).max(64),
+    plan: catalogueCode('business-monthly'),
     when: timing.optional(),
   })
   .strict();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { catalogueCode } from './codes';
 import { subscriptionId } from './subscriptions';
 
-const code = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a plan code such as pro-monthly');
+const code = catalogueCode('pro-monthly');
 
 export const planParams = z.object({ code });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { catalogueCode } from './codes';
 import { isValidTimeZone } from '../../domain/calendar';
 
 export const subscriptionId = z
@@ -20,7 +21,7 @@ export const createSubscriptionBody = z
         name: z.string().trim().min(1).max(200).optional(),
       })
       .strict(),
-    plan: z.string().min(1).max(64),
+    plan: catalogueCode('pro-monthly'),
     paymentMethod: paymentMethodToken,
     trialDays: z.number().int().min(0).max(730).optional(),
     timeZone: z.string().max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Oslo').optional(),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { catalogueCode } from './codes';
+import { subscriptionId } from './subscriptions';
 
 export const usageBody = z
   .object({
@@ -13,12 +15,15 @@ export const usageBody = z
 
 export const addOnBody = z
   .object({
-    code: z.string().min(1).max(64),
+    code: catalogueCode('extra-seat'),
     quantity: z.number().int().min(0).max(1000),
   })
   .strict();
 
-export const couponBody = z.object({ code: z.string().min(1).max(64) }).strict();
+/** DELETE /subscriptions/:id/add-ons/:code. A path segment may decode to anything (`%00`): only a code shape reaches the database. */
+export const addOnParams = z.object({ id: subscriptionId, code: catalogueCode('extra-seat') });
+
+export const couponBody = z.object({ code: catalogueCode('WELCOME20') }).strict();
 
 export const offerParams = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),

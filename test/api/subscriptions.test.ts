@@ -126,3 +126,21 @@ test('GET /healthz reports the database and Temporal', async () => {
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
 });
+
+describe('a control character in a catalogue code is refused before any lookup', () => {
+  // PostgreSQL rejects NUL bytes in text; reaching it would answer 500.
+  const nul = 'pro\u0000monthly';
+  test.each([
+    ['POST /subscriptions', () => request(app).post('/subscriptions').send(body({ id: 'sub_nul', plan: nul }))],
+    ['POST …/plan', () => request(app).post('/subscriptions/sub_api_1/plan').send({ plan: nul })],
+    ['GET …/plan-change/preview', () => request(app).get('/subscriptions/sub_api_1/plan-change/preview?plan=%00')],
+    ['POST …/add-ons', () => request(app).post('/subscriptions/sub_api_1/add-ons').send({ code: nul, quantity: 1 })],
+    ['POST …/coupon', () => request(app).post('/subscriptions/sub_api_1/coupon').send({ code: nul })],
+    ['DELETE …/add-ons/:code', () => request(app).delete('/subscriptions/sub_api_1/add-ons/%00')],
+  ])('%s answers 400 naming the field', async (_name, send) => {
+    const res = await send();
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,96 @@
+// The reusable parts of the document: named answer schemas, headers, the Idempotency-Key
+// parameter and the two ways to authenticate.
+import type { z } from 'zod';
+import { offerRule } from '../../infra/catalogue';
+import { addOn, coupon, plan } from '../schemas/responses/catalogue';
+import { health, upsellReport } from '../schemas/responses/operations';
+import { planMigration, planMigrationDetail, planMigrationItem } from '../schemas/responses/plan-migrations';
+import { problem } from '../schemas/responses/problem';
+import { customer, invoice, invoiceSummary, subscriptionSummary, timeline, timelineEvent } from '../schemas/responses/reads';
+import { latestInvoice, planChangePreview, planChangeResult, subscriptionView, usageAccepted } from '../schemas/responses/subscription';
+import { createdWebhookEndpoint, webhookDelivery, webhookEndpoint, webhookEndpointDetail, webhookEvent } from '../schemas/responses/webhooks';
+import type { HeaderName } from './endpoint';
+
+export const SCHEMA_NAMES: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
+  [problem, 'Problem'],
+  [subscriptionView, 'Subscription'],
+  [latestInvoice, 'InvoiceState'],
+  [planChangeResult, 'PlanChangeResult'],
+  [planChangePreview, 'PlanChangePreview'],
+  [usageAccepted, 'UsageAccepted'],
+  [subscriptionSummary, 'SubscriptionSummary'],
+  [customer, 'Customer'],
+  [invoiceSummary, 'InvoiceSummary'],
+  [invoice, 'Invoice'],
+  [timelineEvent, 'TimelineEvent'],
+  [timeline, 'Timeline'],
+  [plan, 'Plan'],
+  [addOn, 'AddOn'],
+  [coupon, 'Coupon'],
+  [offerRule, 'OfferRule'],
+  [planMigration, 'PlanMigration'],
+  [planMigrationItem, 'PlanMigrationItem'],
+  [planMigrationDetail, 'PlanMigrationDetail'],
+  [webhookEndpoint, 'WebhookEndpoint'],
+  [createdWebhookEndpoint, 'CreatedWebhookEndpoint'],
+  [webhookEndpointDetail, 'WebhookEndpointDetail'],
+  [webhookDelivery, 'WebhookDelivery'],
+  [webhookEvent, 'WebhookEvent'],
+  [health, 'Health'],
+  [upsellReport, 'UpsellReport'],
+]);
+
+const integer = { type: 'integer', minimum: 0 };
+
+export const HEADERS: Record<HeaderName, { name: string; description: string; schema: Record<string, unknown> }> = {
+  Location: { name: 'Location', description: 'Path of the created resource', schema: { type: 'string' } },
+  IdempotentReplayed: {
+    name: 'Idempotent-Replayed',
+    description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key',
+    schema: { type: 'string', const: 'true' },
+  },
+  RetryAfter: { name: 'Retry-After', description: 'Seconds to wait before retrying', schema: integer },
+  RateLimitLimit: { name: 'RateLimit-Limit', description: 'Requests allowed per minute for this API key', schema: integer },
+  RateLimitRemaining: { name: 'RateLimit-Remaining', description: 'Requests left in the current bucket', schema: integer },
+  WWWAuthenticate: {
+    name: 'WWW-Authenticate',
+    description: 'RFC 6750 challenge: `Bearer realm="subscription-engine"`, with `error="invalid_token"` or `error="insufficient_scope", scope="…"`',
+    schema: { type: 'string' },
+  },
+};
+
+/**
+ * Mirrors the check in api/idempotency-request.ts (test/api/openapi.test.ts holds them together):
+ * visible ASCII without spaces, 1-255 characters.
+ */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,255}$';
+
+export const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retried POST take effect once: the same key with the same method, path, query and body returns the first answer ' +
+    '(success or 402) for 24 hours, with `Idempotent-Replayed: true`. A UUID is best.',
+  schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
+  example: '3f1c1c8e-8f5e-4b0e-9d51-6f1f8f3c2a10',
+};
+
+export const SECURITY_SCHEMES = {
+  apiKey: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'sek_<prefix>_<secret>',
+    description:
+      'An API key in `Authorization: Bearer <key>` (create one with `npm run apikey:create`). Scopes nest: `admin` ⊇ `write` ⊇ `read`. ' +
+      '`read`: reads (GET), except under /webhooks. `write`: also creating and changing subscriptions. ' +
+      '`admin`: also the catalogue, upsell rules, plan migrations, grandfathering, and everything under /webhooks. ' +
+      'The scope each operation needs is listed in its security requirement and description.',
+  },
+  offerLink: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'token',
+    description: "The signed, expiring token from a customer's email link (also accepted as `token` in the body): accept or decline that one offer, without a key.",
+  },
+};

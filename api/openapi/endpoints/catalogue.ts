@@ -1,0 +1,109 @@
+// The catalogue and bulk plan migrations (api/routes/plans.ts, catalogue.ts, plan-migrations.ts).
+import { offerRule } from '../../../infra/catalogue';
+import { offerRuleBody, offerRuleParams } from '../../schemas/catalogue';
+import { planMigrationParams, planMigrationQuery, planParams, startPlanMigrationBody } from '../../schemas/plan-migrations';
+import { addOn, coupon, plan } from '../../schemas/responses/catalogue';
+import { list } from '../../schemas/responses/common';
+import { planMigration, planMigrationDetail } from '../../schemas/responses/plan-migrations';
+import type { Endpoint } from '../endpoint';
+import { ok } from './answers';
+
+export const catalogueEndpoints: Endpoint[] = [
+  {
+    method: 'get',
+    path: '/plans',
+    operationId: 'listPlans',
+    tag: 'catalogue',
+    summary: 'Plans on sale',
+    answers: [ok(list(plan), 'Active plans by currency, tier and code')],
+  },
+  {
+    method: 'get',
+    path: '/add-ons',
+    operationId: 'listAddOns',
+    tag: 'catalogue',
+    summary: 'Add-ons on sale',
+    answers: [ok(list(addOn), 'Active add-ons')],
+  },
+  {
+    method: 'get',
+    path: '/coupons',
+    operationId: 'listCoupons',
+    tag: 'catalogue',
+    summary: 'Coupons that can be applied',
+    answers: [ok(list(coupon), 'Active coupons')],
+  },
+  {
+    method: 'get',
+    path: '/offer-rules',
+    operationId: 'listOfferRules',
+    tag: 'catalogue',
+    summary: 'Upsell rules',
+    answers: [ok(list(offerRule), 'Every rule, highest priority first')],
+  },
+  {
+    method: 'put',
+    path: '/offer-rules/:id',
+    operationId: 'putOfferRule',
+    tag: 'catalogue',
+    summary: 'Create or replace an upsell rule',
+    description: 'Running subscriptions use it from their next evaluation (at renewal).',
+    params: offerRuleParams,
+    paramExamples: { id: 'seats-next-tier' },
+    body: offerRuleBody,
+    example: {
+      description: 'Seats above 80% of the quota for 2 periods: next tier, 20% off for 3 months',
+      enabled: true,
+      priority: 10,
+      when: [{ usage: 'seats', atLeastRatio: 0.8, forPeriods: 2 }],
+      offer: { target: { kind: 'next_tier' }, percentOff: 20, discountPeriods: 3, expiresInDays: 14 },
+      cooldownDays: 90,
+    },
+    fields: {
+      id: 'Optional and ignored: the path names the rule',
+      when: 'Every condition must hold: plan facts, renewal counts, or usage against the quota',
+      priority: 'Higher wins when several rules match',
+      cooldownDays: 'Days after an offer before the rule may offer again',
+    },
+    answers: [ok(offerRule, 'The rule as stored')],
+  },
+  {
+    method: 'post',
+    path: '/plans/:code/migrations',
+    operationId: 'startPlanMigration',
+    tag: 'migrations',
+    summary: 'Move every subscription on a plan to another plan',
+    description:
+      'Each subscription moves at its next renewal, like a scheduled downgrade: nothing is prorated or charged early. ' +
+      'The migration runs in the background; `Location` reports its progress.',
+    params: planParams,
+    paramExamples: { code: 'basic-monthly' },
+    body: startPlanMigrationBody,
+    example: { toPlan: 'pro-monthly', excludeSubscriptionIds: ['sub_vip'] },
+    fields: {
+      toPlan: 'Must exist, be on sale and bill in the same currency',
+      excludeGrandfathered: 'Default true: subscriptions marked grandfathered stay',
+      excludeSubscriptionIds: 'These stay too',
+    },
+    answers: [{ status: 202, description: 'Started', schema: planMigration, headers: ['Location'] }],
+    errors: {
+      400: 'The body is not valid, or the target plan is unknown or the same plan',
+      404: 'No plan has this code',
+      409: 'The target is no longer on sale or bills in another currency, or a migration from this plan is running (`migrationId`)',
+    },
+  },
+  {
+    method: 'get',
+    path: '/plans/migrations/:id',
+    operationId: 'getPlanMigration',
+    tag: 'migrations',
+    summary: "A plan migration's progress",
+    params: planMigrationParams,
+    paramExamples: { id: 'pmg_0123456789abcdef' },
+    query: planMigrationQuery,
+    queryExample: { outcome: 'failed' },
+    fields: { outcome: 'Only items with this outcome', cursor: '`items.nextCursor` of the previous page', limit: '1-100, default 100' },
+    answers: [ok(planMigrationDetail, 'Counts and one page of items')],
+    errors: { 404: 'No plan migration has this id' },
+  },
+];

@@ -1,0 +1,20 @@
+// Every endpoint of the API, declared once. test/api/openapi.test.ts fails when a route is added to
+// a router without being declared here, or declared without a route.
+import type { Endpoint } from '../endpoint';
+import { catalogueEndpoints } from './catalogue';
+import { commandEndpoints } from './commands';
+import { operationEndpoints } from './operations';
+import { recordEndpoints } from './records';
+import { subscriptionEndpoints } from './subscriptions';
+import { upsellEndpoints } from './upsell';
+import { webhookEndpoints } from './webhooks';
+
+export const ENDPOINTS: readonly Endpoint[] = [
+  ...subscriptionEndpoints,
+  ...commandEndpoints,
+  ...upsellEndpoints,
+  ...catalogueEndpoints,
+  ...recordEndpoints,
+  ...webhookEndpoints,
+  ...operationEndpoints,
+];

@@ -1,0 +1,109 @@
+// Creating and reading subscriptions (api/routes/subscriptions.ts, subscription-reads.ts).
+import { grandfatheredBody, listSubscriptionsQuery, pageQuery } from '../../schemas/reads';
+import { page } from '../../schemas/responses/common';
+import { invoiceSummary, subscriptionSummary, timeline } from '../../schemas/responses/reads';
+import { subscriptionView } from '../../schemas/responses/subscription';
+import { createSubscriptionBody, subscriptionParams } from '../../schemas/subscriptions';
+import type { Endpoint } from '../endpoint';
+import { NO_SUBSCRIPTION, ok, SUBSCRIPTION_ID } from './answers';
+
+const PAGING = {
+  cursor: '`nextCursor` of the previous page',
+  limit: '1-100, default 20',
+};
+
+export const subscriptionEndpoints: Endpoint[] = [
+  {
+    method: 'post',
+    path: '/subscriptions',
+    operationId: 'createSubscription',
+    tag: 'subscriptions',
+    summary: 'Create a subscription',
+    description:
+      'Starts the subscription workflow and waits until the subscription has opened: the answer carries the outcome of the first charge ' +
+      '(or the start of the trial). Repeating the request with the same `id` returns the same subscription (200 instead of 201) and never starts a second workflow.',
+    body: createSubscriptionBody,
+    example: { id: 'sub_ada', customer: { id: 'cus_ada', email: 'ada@example.com', name: 'Ada Lovelace' }, plan: 'pro-monthly', paymentMethod: 'pm_card_visa' },
+    fields: {
+      id: 'Client-chosen id; generated when omitted. The same id returns the same subscription',
+      'customer.id': 'Client-chosen customer id; generated for a new email when omitted',
+      'customer.email': 'Identifies the customer: a known email reuses the customer',
+      plan: 'Code of an active plan (GET /plans)',
+      paymentMethod: 'Payment method token, e.g. `pm_card_visa` (the sandbox gateway behaves by token)',
+      trialDays: "Overrides the plan's trial",
+      timeZone: 'IANA time zone the billing calendar follows; default UTC',
+    },
+    answers: [
+      { status: 201, description: 'Created; `Location` names the subscription', schema: subscriptionView, headers: ['Location'] },
+      { status: 200, description: 'A subscription with this `id` already existed with the same plan, payment method and customer', schema: subscriptionView, headers: ['Location'] },
+    ],
+    errors: {
+      400: 'The body is not valid, or the plan is unknown',
+      409: 'The `id` exists with another plan, payment method or customer, or the email belongs to another customer id',
+    },
+  },
+  {
+    method: 'get',
+    path: '/subscriptions',
+    operationId: 'listSubscriptions',
+    tag: 'subscriptions',
+    summary: 'List subscriptions',
+    description: 'In creation order, from the database projection. An empty filter (`?status=`) means no filter.',
+    query: listSubscriptionsQuery,
+    queryExample: { status: 'active', plan: 'pro-monthly', limit: 50 },
+    fields: { status: 'Only this status', plan: 'Only this plan code', customer: 'Only this customer id', ...PAGING },
+    answers: [ok(page(subscriptionSummary), 'One page of subscriptions')],
+  },
+  {
+    method: 'get',
+    path: '/subscriptions/:id',
+    operationId: 'getSubscription',
+    tag: 'subscriptions',
+    summary: "A subscription's live state",
+    description: "Asks the subscription's workflow, so it is current to the last command.",
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    answers: [ok(subscriptionView, 'The live state')],
+    errors: { 404: NO_SUBSCRIPTION },
+  },
+  {
+    method: 'get',
+    path: '/subscriptions/:id/invoices',
+    operationId: 'listSubscriptionInvoices',
+    tag: 'subscriptions',
+    summary: "A subscription's invoices",
+    description: 'Newest first.',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    query: pageQuery,
+    fields: PAGING,
+    answers: [ok(page(invoiceSummary), 'One page of invoices')],
+    errors: { 404: NO_SUBSCRIPTION },
+  },
+  {
+    method: 'get',
+    path: '/subscriptions/:id/timeline',
+    operationId: 'getSubscriptionTimeline',
+    tag: 'subscriptions',
+    summary: "A subscription's history",
+    description: 'Status changes, invoices, payment attempts, refunds, offers and emails in time order.',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    answers: [ok(timeline, 'The events')],
+    errors: { 404: NO_SUBSCRIPTION },
+  },
+  {
+    method: 'put',
+    path: '/subscriptions/:id/grandfathered',
+    operationId: 'setGrandfathered',
+    tag: 'subscriptions',
+    summary: 'Keep a subscription on its plan',
+    description: 'A grandfathered subscription stays on its plan when a plan migration excludes grandfathered subscriptions (the default).',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    body: grandfatheredBody,
+    example: { grandfathered: true },
+    answers: [ok(subscriptionSummary, 'The subscription with the flag set')],
+    errors: { 404: NO_SUBSCRIPTION },
+  },
+];

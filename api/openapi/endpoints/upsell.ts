@@ -1,0 +1,109 @@
+// Usage, add-ons, coupons and upsell offers of one subscription (api/routes/upsell.ts).
+import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, usageBody } from '../../schemas/upsell';
+import { planChangeResult, usageAccepted } from '../../schemas/responses/subscription';
+import { subscriptionParams } from '../../schemas/subscriptions';
+import type { Endpoint } from '../endpoint';
+import { NO_SUBSCRIPTION, ok, REFUSED, SUBSCRIPTION_ID, subscriptionAfter } from './answers';
+
+const OFFER_EXAMPLES = { id: 'sub_ada', offerId: 'OFR-sub_ada-0001' };
+const LINK =
+  "Called by the API's client with a key that has the `write` scope, or by the customer from the emailed link: then `token` (query or body) " +
+  'replaces the key, and is good for this offer until the offer expires.';
+
+function offerAction(action: 'accept' | 'decline'): Endpoint {
+  return {
+    method: 'post',
+    path: `/subscriptions/:id/offers/:offerId/${action}`,
+    operationId: `${action}Offer`,
+    tag: 'offers',
+    summary: action === 'accept' ? 'Accept the open offer' : 'Decline the open offer',
+    description: action === 'accept' ? `The plan changes now, prorated, and the offer's discount starts. ${LINK}` : LINK,
+    params: offerParams,
+    paramExamples: OFFER_EXAMPLES,
+    query: offerActionQuery,
+    body: offerActionBody,
+    optionalBody: true,
+    fields: { token: "The signed token from the customer's email link" },
+    answers: [action === 'accept' ? ok(planChangeResult, 'The plan change and the subscription') : subscriptionAfter],
+    errors: {
+      404: NO_SUBSCRIPTION,
+      409: 'The offer is not the open one, or has expired, or the subscription has ended',
+      ...(action === 'accept' ? { 402: 'The proration charge was declined: the offer stays open' } : {}),
+    },
+  };
+}
+
+export const upsellEndpoints: Endpoint[] = [
+  {
+    method: 'post',
+    path: '/subscriptions/:id/usage',
+    operationId: 'recordUsage',
+    tag: 'extras',
+    summary: 'Report usage',
+    description: 'Recorded asynchronously (a workflow signal); upsell rules compare usage with the plan\'s quotas at renewal.',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    body: usageBody,
+    example: { metric: 'seats', quantity: 12, mode: 'set', eventId: 'seats-2026-05-01' },
+    fields: {
+      metric: 'e.g. `seats`, `storage_gb`',
+      mode: '`set` reports a level (seats in use, default); `increment` adds to it',
+      eventId: 'Repeating a report with the same id counts it once',
+    },
+    answers: [{ status: 202, description: 'Accepted for recording', schema: usageAccepted }],
+    errors: { 404: NO_SUBSCRIPTION, 409: 'The subscription has ended' },
+  },
+  {
+    method: 'post',
+    path: '/subscriptions/:id/add-ons',
+    operationId: 'setAddOn',
+    tag: 'extras',
+    summary: "Set an add-on's quantity",
+    description: 'A recurring add-on is prorated for the rest of the period; a one-time product is billed on the next invoice. Quantity 0 removes it.',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    body: addOnBody,
+    example: { code: 'extra-seat', quantity: 2 },
+    fields: { code: 'Code of an active add-on (GET /add-ons)' },
+    answers: [subscriptionAfter],
+    errors: { 400: 'The body is not valid, or the add-on is unknown', 404: NO_SUBSCRIPTION, 409: REFUSED },
+  },
+  {
+    method: 'delete',
+    path: '/subscriptions/:id/add-ons/:code',
+    operationId: 'removeAddOn',
+    tag: 'extras',
+    summary: 'Remove an add-on',
+    params: addOnParams,
+    paramExamples: { id: 'sub_ada', code: 'extra-seat' },
+    answers: [subscriptionAfter],
+    errors: { 400: 'The add-on is unknown', 404: NO_SUBSCRIPTION, 409: REFUSED },
+  },
+  {
+    method: 'post',
+    path: '/subscriptions/:id/coupon',
+    operationId: 'applyCoupon',
+    tag: 'extras',
+    summary: 'Apply a coupon',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    body: couponBody,
+    example: { code: 'WELCOME20' },
+    fields: { code: 'Code of an active coupon (GET /coupons)' },
+    answers: [subscriptionAfter],
+    errors: { 400: 'The body is not valid, or the coupon is unknown', 404: NO_SUBSCRIPTION, 409: REFUSED },
+  },
+  {
+    method: 'delete',
+    path: '/subscriptions/:id/coupon',
+    operationId: 'removeCoupon',
+    tag: 'extras',
+    summary: 'Remove the discount',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    answers: [subscriptionAfter],
+    errors: { 404: NO_SUBSCRIPTION, 409: REFUSED },
+  },
+  offerAction('accept'),
+  offerAction('decline'),
+];

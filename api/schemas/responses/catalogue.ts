@@ -1,0 +1,43 @@
+// The catalogue as the API shows it: plans, add-ons, coupons (infra/plans.ts, infra/catalogue.ts).
+import { z } from 'zod';
+import type { AddOnDefinition } from '../../../domain/add-ons';
+import type { CouponDefinition } from '../../../domain/discounts';
+import type { PlanSnapshot } from '../../../domain/plans';
+import { currency, minorUnits, type Conforms } from './common';
+
+export const plan = z
+  .strictObject({
+    code: z.string().describe('e.g. `pro-monthly`'),
+    name: z.string(),
+    product: z.string(),
+    tier: z.number().int().describe('Position in the upgrade ladder: a higher tier is an upgrade'),
+    interval: z.strictObject({ unit: z.enum(['second', 'day', 'week', 'month', 'year']), count: z.number().int().min(1) }),
+    amountCents: minorUnits,
+    currency,
+    trialDays: z.number().int().min(0),
+    quotas: z.record(z.string(), z.number()).describe('Units included in the price, per usage metric (e.g. `seats: 10`)'),
+  })
+  .describe('A plan, as priced when the subscription took it');
+
+export const addOn = z.strictObject({
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(['recurring', 'one_time']),
+  prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency'),
+  metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota"),
+  unitsPerQuantity: z.number().int(),
+});
+
+export const coupon = z.strictObject({
+  code: z.string(),
+  name: z.string(),
+  percentOff: z.number().int().nullable(),
+  amountOffCents: minorUnits.nullable(),
+  currency: currency.nullable().describe('Currency of a fixed amount off; null for percentages'),
+  duration: z.enum(['once', 'repeating', 'forever']),
+  durationPeriods: z.number().int().nullable().describe("With `repeating`: for how many period invoices"),
+});
+
+type _Plan = Conforms<PlanSnapshot, z.output<typeof plan>>;
+type _AddOn = Conforms<AddOnDefinition, z.output<typeof addOn>>;
+type _Coupon = Conforms<CouponDefinition, z.output<typeof coupon>>;

@@ -1,0 +1,118 @@
+// Answers read from the database projection: subscription summaries, customers, invoices, the
+// timeline (api/services/views.ts, invoices.ts, timeline.ts).
+import { z } from 'zod';
+import { SUBSCRIPTION_STATUSES } from '../../../domain/status';
+import type { getInvoice } from '../../services/invoices';
+import type { getCustomer, subscriptionTimeline } from '../../services/subscription-reads';
+import type { TimelineEvent } from '../../services/timeline';
+import type { customerView, invoiceSummary as invoiceSummaryView, subscriptionSummary as subscriptionSummaryView } from '../../services/views';
+import { currency, minorUnits, timestamp, type Conforms } from './common';
+
+export const subscriptionSummary = z
+  .strictObject({
+    id: z.string(),
+    customerId: z.string(),
+    planCode: z.string(),
+    status: z.enum(SUBSCRIPTION_STATUSES),
+    paymentMethod: z.string(),
+    periodIndex: z.number().int(),
+    currentPeriodStart: timestamp.nullable(),
+    currentPeriodEnd: timestamp.nullable(),
+    trialEnd: timestamp.nullable(),
+    cancelAtPeriodEnd: z.boolean(),
+    grandfathered: z.boolean().describe('Kept on its plan when a plan migration excludes grandfathered subscriptions'),
+    canceledAt: timestamp.nullable(),
+    endedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .describe('A subscription as the database projection has it');
+
+const customerFields = { id: z.string(), email: z.string(), name: z.string().nullable(), createdAt: timestamp };
+
+export const customer = z.strictObject({ ...customerFields, subscriptions: z.array(subscriptionSummary) });
+
+export const invoiceSummary = z.strictObject({
+  id: z.string(),
+  number: z.string().describe('e.g. `INV-sub_ada-0002`'),
+  subscriptionId: z.string(),
+  customerId: z.string(),
+  periodIndex: z.number().int().nullable().describe('Set on the invoice that bills a whole period'),
+  billingReason: z.string().describe('`subscription_create`, `subscription_cycle` or `subscription_update`'),
+  periodStart: timestamp,
+  periodEnd: timestamp,
+  currency,
+  subtotalCents: minorUnits,
+  amountCents: minorUnits,
+  status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']),
+  paidAt: timestamp.nullable(),
+  createdAt: timestamp,
+});
+
+export const invoice = z.strictObject({
+  ...invoiceSummary.shape,
+  lines: z.array(
+    z.strictObject({
+      position: z.number().int(),
+      kind: z.string(),
+      description: z.string(),
+      quantity: z.number().int(),
+      amountCents: minorUnits,
+      periodStart: timestamp.nullable(),
+      periodEnd: timestamp.nullable(),
+    }),
+  ),
+  paymentAttempts: z.array(
+    z.strictObject({
+      attempt: z.number().int(),
+      amountCents: minorUnits,
+      currency,
+      paymentMethod: z.string(),
+      outcome: z.enum(['pending', 'succeeded', 'declined']),
+      declineCode: z.string().nullable(),
+      declineType: z.string().nullable(),
+      createdAt: timestamp,
+      completedAt: timestamp.nullable(),
+    }),
+  ),
+  creditNotes: z.array(z.strictObject({ id: z.string(), amountCents: minorUnits, currency, reason: z.string(), createdAt: timestamp })),
+  refundedCents: minorUnits.describe('Sum of the credit notes'),
+});
+
+const event = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject({ at: timestamp, ...shape });
+
+export const timelineEvent = z.discriminatedUnion('type', [
+  event({ type: z.literal('status_changed'), from: z.string().nullable(), to: z.string() }),
+  event({ type: z.literal('invoice_issued'), invoice: z.string(), billingReason: z.string(), amountCents: minorUnits, currency, status: z.string() }),
+  event({
+    type: z.literal('payment_attempted'),
+    invoice: z.string(),
+    attempt: z.number().int(),
+    outcome: z.string(),
+    amountCents: minorUnits,
+    currency,
+    declineCode: z.string().nullable(),
+  }),
+  event({ type: z.literal('refund_issued'), invoice: z.string(), amountCents: minorUnits, currency }),
+  event({
+    type: z.literal('offer_made'),
+    offerId: z.string(),
+    rule: z.string(),
+    toPlan: z.string(),
+    percentOff: z.number(),
+    discountPeriods: z.number().int(),
+    expiresAt: timestamp,
+  }),
+  event({ type: z.literal('offer_closed'), offerId: z.string(), status: z.string() }),
+  event({ type: z.literal('email'), template: z.string(), to: z.string(), sent: z.boolean() }),
+]);
+
+export const timeline = z.strictObject({ subscriptionId: z.string(), events: z.array(timelineEvent).describe('In time order') });
+
+type _Summary = Conforms<ReturnType<typeof subscriptionSummaryView>, z.output<typeof subscriptionSummary>>;
+type _Customer = Conforms<Awaited<ReturnType<typeof getCustomer>>, z.output<typeof customer>>;
+type _CustomerFields = Conforms<ReturnType<typeof customerView>, z.output<z.ZodObject<typeof customerFields>>>;
+type _InvoiceSummary = Conforms<ReturnType<typeof invoiceSummaryView>, z.output<typeof invoiceSummary>>;
+type _Invoice = Conforms<Awaited<ReturnType<typeof getInvoice>>, z.output<typeof invoice>>;
+type _Event = Conforms<TimelineEvent, z.output<typeof timelineEvent>>;
+type _Timeline = Conforms<Awaited<ReturnType<typeof subscriptionTimeline>>, z.output<typeof timeline>>;

@@ -1,0 +1,134 @@
+// A subscription's live state as its workflow reports it (GET /subscriptions/:id and every command's
+// answer), and the answers of plan changes. The view has more fields than are documented here (the
+// billing engine's bookkeeping); the documented ones are the stable part.
+import { z } from 'zod';
+import { SUBSCRIPTION_STATUSES } from '../../../domain/status';
+import type { PlanChangePreview, PlanChangeResult, SubscriptionView } from '../../../workflows/messages';
+import { plan } from './catalogue';
+import { currency, minorUnits, timestamp, type Conforms, type DocumentedFields } from './common';
+
+const period = z.strictObject({ start: timestamp.describe('Inclusive'), end: timestamp.describe('Exclusive') });
+
+export const latestInvoice = z.strictObject({
+  number: z.string().describe('e.g. `INV-sub_ada-0002`'),
+  amountCents: minorUnits,
+  currency,
+  status: z.enum(['open', 'paid', 'void', 'uncollectible']),
+  periodIndex: z.number().int().nullable(),
+  billingReason: z.string(),
+  attempts: z.number().int(),
+  paidAt: timestamp.nullable(),
+});
+
+const fields = {
+  id: z.string(),
+  workflowId: z.string().describe('The Temporal workflow that runs the subscription'),
+  customer: z.strictObject({ id: z.string(), email: z.string(), name: z.string().nullable().optional() }),
+  plan,
+  paymentMethod: z.string(),
+  timeZone: z.string().describe('IANA time zone the billing calendar follows'),
+  status: z.enum(SUBSCRIPTION_STATUSES),
+  createdAt: timestamp,
+  periodIndex: z.number().int().describe('Periods since creation (a trial is period 0)'),
+  currentPeriod: period,
+  nextBillingAt: timestamp.nullable(),
+  trialEnd: timestamp.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  canceledAt: timestamp.nullable(),
+  endedAt: timestamp.nullable(),
+  cancelReason: z.enum(['requested', 'non_payment', 'payment_not_completed']).nullable(),
+  scheduledChange: z.strictObject({ plan, requestedAt: timestamp }).nullable().describe('A plan change that applies when the current period ends'),
+  pause: z.strictObject({ startedAt: timestamp, resumesAt: timestamp.nullable() }).nullable(),
+  creditBalanceCents: minorUnits.describe('Credit owed to the customer, applied to the next invoices'),
+  addOns: z.array(
+    z.strictObject({
+      code: z.string(),
+      name: z.string(),
+      quantity: z.number().int(),
+      unitAmountCents: minorUnits,
+      monthlyAmountCents: minorUnits,
+      metric: z.string().nullable(),
+      unitsPerQuantity: z.number().int(),
+    }),
+  ),
+  discount: z
+    .strictObject({
+      source: z.enum(['coupon', 'offer']),
+      code: z.string(),
+      name: z.string(),
+      percentOff: z.number().nullable(),
+      amountOffCents: minorUnits.nullable(),
+      remainingPeriods: z.number().int().nullable().describe('Period invoices it still applies to; null is forever'),
+    })
+    .nullable(),
+  offer: z
+    .strictObject({
+      id: z.string(),
+      ruleId: z.string(),
+      fromPlan: z.string(),
+      plan,
+      percentOff: z.number(),
+      discountPeriods: z.number().int(),
+      createdAt: timestamp,
+      expiresAt: timestamp,
+      cooldownDays: z.number().int(),
+      mrrDeltaCents: minorUnits.describe('Extra monthly recurring revenue at list price if accepted'),
+    })
+    .nullable()
+    .describe('The open upsell offer'),
+  latestInvoice: latestInvoice.nullable(),
+  version: z.number().int().describe('Bumped on every change'),
+};
+
+export const subscriptionView = z.looseObject(fields).describe("A subscription's live state, from its workflow");
+
+const invoiceDraft = z.strictObject({
+  number: z.string(),
+  subscriptionId: z.string(),
+  customerId: z.string(),
+  periodIndex: z.number().int().nullable(),
+  billingReason: z.enum(['subscription_create', 'subscription_cycle', 'subscription_update']),
+  period,
+  currency,
+  lines: z.array(
+    z.strictObject({
+      kind: z.string(),
+      description: z.string(),
+      quantity: z.number().int(),
+      amountCents: minorUnits,
+      periodStart: timestamp.optional(),
+      periodEnd: timestamp.optional(),
+    }),
+  ),
+  subtotalCents: minorUnits,
+  amountCents: minorUnits,
+  issuedAt: timestamp,
+});
+
+export const planChangeResult = z.strictObject({
+  timing: z.enum(['now', 'period_end']),
+  effectiveAt: timestamp,
+  invoice: latestInvoice.nullable().describe('The proration invoice a change now issued and collected'),
+  subscription: subscriptionView,
+});
+
+export const planChangePreview = z.strictObject({
+  allowed: z.literal(true),
+  timing: z.enum(['now', 'period_end']),
+  effectiveAt: timestamp,
+  invoice: invoiceDraft.nullable().describe('The invoice the change would issue; null when none'),
+  creditBalanceCentsAfter: minorUnits,
+});
+
+export const usageAccepted = z.strictObject({
+  accepted: z.literal(true),
+  subscriptionId: z.string(),
+  metric: z.string(),
+  quantity: z.number(),
+  mode: z.enum(['set', 'increment']),
+  eventId: z.string().optional(),
+});
+
+type _View = Conforms<SubscriptionView, DocumentedFields<typeof fields>>;
+type _Result = Conforms<Omit<PlanChangeResult, 'subscription'>, Omit<z.output<typeof planChangeResult>, 'subscription'>>;
+type _Preview = Conforms<Extract<PlanChangePreview, { allowed: true }>, z.output<typeof planChangePreview>>;
