@@ -1,0 +1,116 @@
+// `npm run bench [-- renewal live simulator history]`: runs the benches one after another (never
+// in parallel: they would measure each other), prints a table per bench with the core count, and
+// after a full run writes bench/RESULTS.md. Sizes: BENCH_* environment variables (see the README).
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { historySize, type HistorySources } from './history-size';
+import { liveMaxSeconds, liveSubscriptions } from './live-subscriptions';
+import { renewalThroughput } from './renewal-throughput';
+import { simulatorWallTime } from './simulator-wall-time';
+import { machine } from './support/machine';
+import { consoleTable, markdownSection, seconds, type BenchResult } from './support/report';
+import { intSetting } from './support/settings';
+
+const BENCHES = ['renewal', 'live', 'simulator', 'history'] as const;
+type BenchName = (typeof BENCHES)[number];
+const RESULTS_FILE = path.join(__dirname, 'RESULTS.md');
+// The live bench is the one that can take any time (it stops at a limit); it gets what the budget
+// leaves after reserving time for its own start and stop and for the simulator that follows.
+const LIVE_OVERHEAD_SECONDS = 90;
+const SIMULATOR_RESERVE_SECONDS = 150;
+const MIN_LIVE_SECONDS = 30;
+
+function selected(args: string[]): BenchName[] {
+  const unknown = args.filter((arg) => !(BENCHES as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${BENCHES.join(', ')}`);
+  return args.length === 0 ? [...BENCHES] : BENCHES.filter((name) => args.includes(name));
+}
+
+/** BENCH_* overrides in effect: the figures depend on them. */
+function settings(): string {
+  const set = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_'));
+  return set.length > 0 ? set.map(([name, value]) => `\`${name}=${value}\``).join(', ') : 'defaults (no BENCH_* variable set)';
+}
+
+function resultsMarkdown(results: BenchResult[], totalMs: number, loadAtStart: number): string {
+  const m = machine();
+  return [
+    '# Benchmark results',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench\` (${seconds(totalMs)} in all).`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.ramGiB} GiB RAM; Node.js ${m.node}; ${m.platform}.`,
+    `Load average when the run started: ${loadAtStart.toFixed(2)} (anything well above 0 means other work shared the cores).`,
+    '',
+    `Settings: ${settings()}.`,
+    '',
+    'What each figure means, and how to run the benches: README, section "Benchmarks".',
+    '',
+    ...results.flatMap((result) => [markdownSection(result), '']),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const names = selected(process.argv.slice(2));
+  const { cores } = machine();
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const budgetSeconds = intSetting('BENCH_BUDGET_SECONDS', 540);
+  const started = Date.now();
+  const results: BenchResult[] = [];
+  const failures: string[] = [];
+  const sources: HistorySources = {};
+
+  const report = (result: BenchResult, ms: number) => {
+    results.push(result);
+    console.log(`\n${consoleTable(result)}\ncores: ${cores}   (${seconds(ms)})\n`);
+  };
+  const steps: Record<BenchName, () => Promise<BenchResult>> = {
+    renewal: async () => {
+      const figures = await renewalThroughput();
+      sources.renewal = { periods: figures.periods, runs: figures.runs };
+      return figures.result;
+    },
+    live: () => {
+      const left = budgetSeconds - (Date.now() - started) / 1000 - LIVE_OVERHEAD_SECONDS - (names.includes('simulator') ? SIMULATOR_RESERVE_SECONDS : 0);
+      return liveSubscriptions(Math.round(Math.min(liveMaxSeconds(), Math.max(MIN_LIVE_SECONDS, left))));
+    },
+    simulator: async () => {
+      const figures = await simulatorWallTime();
+      sources.simulated = figures.runs;
+      return figures.result;
+    },
+    history: async () => historySize(sources),
+  };
+
+  for (const name of names) {
+    console.error(`[bench] ${name}…`);
+    const benchStarted = Date.now();
+    try {
+      report(await steps[name](), Date.now() - benchStarted);
+    } catch (error) {
+      failures.push(name);
+      console.error(`[bench] ${name} failed:`, error);
+    }
+  }
+
+  const totalMs = Date.now() - started;
+  console.log(`all benches: ${seconds(totalMs)}; cores: ${cores}`);
+  if (failures.length > 0) {
+    console.error(`[bench] failed: ${failures.join(', ')}; ${path.relative(process.cwd(), RESULTS_FILE)} left as it was`);
+    process.exitCode = 1;
+  } else if (names.length === BENCHES.length) {
+    writeFileSync(RESULTS_FILE, resultsMarkdown(results, totalMs, loadAtStart));
+    console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  } else {
+    console.log(`a partial run: ${path.relative(process.cwd(), RESULTS_FILE)} is written only when every bench ran`);
+  }
+}
+
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
