@@ -1,6 +1,6 @@
 // The one error middleware: maps validation, domain and Temporal errors to problem+json.
 import type { ErrorRequestHandler } from 'express';
-import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ZodError } from 'zod';
 import { isDatabaseUnavailable } from './database-unavailable';
@@ -25,6 +25,9 @@ function fromZod(error: ZodError): ProblemError {
 }
 
 function isUnavailable(error: unknown): boolean {
+  // An overloaded server lets an update's long poll run out: the command may still complete, and
+  // every command here is idempotent, so the client should retry rather than give up.
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   const code = (error as { code?: number } | undefined)?.code;
   const causeCode = error instanceof ServiceError ? (error.cause as { code?: number } | undefined)?.code : undefined;
   return [code, causeCode].some((c) => c === GRPC_UNAVAILABLE || c === GRPC_DEADLINE_EXCEEDED);

@@ -1,0 +1,27 @@
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { z } from 'zod';
+import { toProblem } from '../../api/errors';
+
+describe('toProblem maps failures to the status a client can act on', () => {
+  test('an update whose long poll ran out on an overloaded server is a 503 to retry, not a 500', () => {
+    expect(toProblem(new WorkflowUpdateRPCTimeoutOrCancelledError('Timeout waiting for update response')).status).toBe(503);
+  });
+
+  test('Temporal unreachable (gRPC UNAVAILABLE) is a 503', () => {
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED'), { code: 14 });
+    expect(toProblem(new ServiceError('unavailable', { cause: unreachable })).status).toBe(503);
+  });
+
+  test('a validation error is a 400 naming the field', () => {
+    const parsed = z.object({ plan: z.string() }).safeParse({ plan: 7 });
+    const problem = toProblem(parsed.error);
+    expect(problem.status).toBe(400);
+    expect(problem.toBody('/x')).toMatchObject({ errors: [{ field: 'plan' }] });
+  });
+
+  test('anything unknown is a 500 that reveals nothing of the error', () => {
+    const problem = toProblem(new Error('secret internals'));
+    expect(problem.status).toBe(500);
+    expect(JSON.stringify(problem.toBody('/x'))).not.toContain('secret internals');
+  });
+});
