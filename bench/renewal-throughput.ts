@@ -125,7 +125,7 @@ export async function renewalThroughput(): Promise<RenewalFigures> {
         notes: [
           `Offered load: ${subscriptions} cycles/s (each subscription renews every second). A rate below it means the worker is saturated, which is what this measures.`,
           'A renewal: issue the invoice, charge it, email the receipt, check upsell rules, update the database projection and search attributes; continue-as-new after the period boundary.',
-          'Both workloads ran on the same dev server (SQLite), each with one worker process at the SDK defaults.',
+          'Both workloads ran on the same dev server (in memory unless BENCH_TEMPORAL_DB=file), each with one worker process at the SDK defaults.',
           ...(errorCauses.length > 0 ? [`The API's 5xx answers while creating: ${errorCauses.join('; ')}.`] : []),
         ],
       },

@@ -1,4 +1,4 @@
-// A throwaway Temporal dev server (SQLite file in the bench's temporary directory). The SDK's own
+// A throwaway Temporal dev server (in memory, or a SQLite file in the bench's temporary directory). The SDK's own
 // launcher waits only 5 s for it, so this polls `temporal operator cluster health` instead.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -23,8 +23,11 @@ async function healthy(cli: string, address: string): Promise<boolean> {
   }
 }
 
-/** `port`: to restart a stopped server on the same address (and the same SQLite file in `dir`). */
-export async function startDevServer(dir: string, port?: number): Promise<DevServer> {
+/**
+ * `port`: to restart a stopped server on the same address (and the same SQLite file in `dir`).
+ * `inMemory`: no SQLite file at all (nothing survives a restart, nothing waits on disk syncs).
+ */
+export async function startDevServer(dir: string, port?: number, options: { inMemory?: boolean } = {}): Promise<DevServer> {
   const cli = temporalCliPath();
   if (!cli) throw new Error('no Temporal CLI in .tools/bin: run `npm run setup` (or set TEMPORAL_CLI_PATH)');
   port ??= await freePort();
@@ -34,7 +37,7 @@ export async function startDevServer(dir: string, port?: number): Promise<DevSer
     command: cli,
     args: [
       'server', 'start-dev', '--headless',
-      '--db-filename', path.join(dir, 'temporal.db'),
+      ...(options.inMemory ? [] : ['--db-filename', path.join(dir, 'temporal.db')]),
       '--ip', '127.0.0.1',
       '--port', String(port),
       '--log-level', 'error',

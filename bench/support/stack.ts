@@ -37,7 +37,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(label: string): Promise<Stack> {
+/** `temporalDb`: `file` when the server must survive a restart (chaos); benches default to memory. */
+export async function startStack(label: string, options: { temporalDb?: 'memory' | 'file' } = {}): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${label}-`));
   const stops: Array<() => Promise<void>> = [async () => rm(dir, { recursive: true, force: true })];
   const stop = async () => {
@@ -46,7 +47,8 @@ export async function startStack(label: string): Promise<Stack> {
   try {
     const [postgres, devServer] = await Promise.all([
       freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port, persistent: false })),
-      startDevServer(dir),
+      // In memory unless asked for a file: SQLite's disk syncs would be measured, not the engine.
+      startDevServer(dir, undefined, { inMemory: (options.temporalDb ?? process.env.BENCH_TEMPORAL_DB ?? 'memory') !== 'file' }),
     ]);
     stops.push(() => postgres.stop(), () => devServer.service.stop());
     await postgres.createDatabase('bench');
