@@ -1,21 +1,35 @@
 // Sending a lifecycle email: recorded in EmailMessage under its event key before it goes out,
-// marked sent after. A retried activity finds the sent row and does nothing.
+// marked sent after. A retried activity finds the sent row and does nothing. Between the SMTP
+// server's acceptance and that mark, the hand-over is also recorded with Temporal (heartbeat
+// details, which a retry of the activity receives): if the mark fails (the database is down), the
+// retry marks it without sending the email again.
 import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import type { EmailIntent } from '../domain/effects';
 import { renderEmail } from '../emails/templates';
 import { offerAcceptLink } from '../infra/links';
 import type { ActivityDeps } from './deps';
 
+/** Heartbeat details of an attempt that handed the email to the SMTP server. */
+interface HandedOver {
+  handedOver: string;
+}
+
 function messageIdFor(key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@subscription-engine>`;
 }
 
-export function createEmailActivities({ prisma, mailer, mailFrom, links }: ActivityDeps) {
+export function createEmailActivities({ prisma, mailer, mailFrom, links }: Pick<ActivityDeps, 'prisma' | 'mailer' | 'mailFrom' | 'links'>) {
   return {
     async sendEmail(intent: EmailIntent, at: string): Promise<{ messageId: string; alreadySent: boolean }> {
       const messageId = messageIdFor(intent.key);
       const existing = await prisma.emailMessage.findUnique({ where: { idempotencyKey: intent.key } });
       if (existing?.sentAt) return { messageId, alreadySent: true };
+      const context = Context.current();
+      if ((context.info.heartbeatDetails as HandedOver | undefined)?.handedOver === messageId) {
+        await prisma.emailMessage.update({ where: { idempotencyKey: intent.key }, data: { sentAt: new Date(at) } });
+        return { messageId, alreadySent: true };
+      }
 
       const lines =
         intent.content.template === 'receipt'
@@ -49,6 +63,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links }: Activ
         messageId,
         headers: { 'X-Subscription-Id': intent.subscriptionId, 'X-Email-Template': intent.content.template },
       });
+      context.heartbeat({ handedOver: messageId } satisfies HandedOver);
       await prisma.emailMessage.update({ where: { idempotencyKey: intent.key }, data: { sentAt: new Date(at) } });
       return { messageId, alreadySent: false };
     },
