@@ -6,6 +6,7 @@
 //   CHAOS_BREAK=<switch>  break one guarantee on purpose (bench/chaos/support/faults.ts); runs the
 //                         scenarios that must notice and records their failing figures in CHAOS.md
 //   CHAOS_DEBUG=1         progress lines on stderr
+import os from 'node:os';
 import { machine } from '../support/machine';
 import { consoleTable, seconds } from '../support/report';
 import { workerKill } from './scenario-1-worker-kill';
@@ -46,6 +47,8 @@ async function main(): Promise<number> {
   if (breakSwitch && !BREAK_SCENARIOS[breakSwitch]) throw new Error(`CHAOS_BREAK must be one of ${Object.keys(BREAK_SCENARIOS).join(', ')}`);
   const scenarios = selected(breakSwitch);
   const started = Date.now();
+  // Figures mean little without it: a machine shared with other work is slower.
+  const loadAtStart = os.loadavg()[0] ?? 0;
   console.log(`chaos: ${scenarios.length} scenario(s)${breakSwitch ? `, guarantee broken on purpose: ${breakSwitch}` : ''}`);
   const env = await startChaosEnvironment(breakSwitch);
   const reports: ScenarioReport[] = [];
@@ -68,7 +71,7 @@ async function main(): Promise<number> {
     await env.stop();
   }
   const totalMs = Date.now() - started;
-  writeChaosReport({ breakSwitch, reports, totalMs, machine: machine(), complete: reports.length === SCENARIOS.length });
+  writeChaosReport({ breakSwitch, reports, totalMs, machine: machine(), complete: reports.length === SCENARIOS.length, loadAtStart });
   const failed = reports.filter((report) => report.failures.length > 0);
   console.log(`\nchaos: ${reports.length - failed.length} passed, ${failed.length} failed in ${seconds(totalMs)}`);
   // A run with a guarantee broken on purpose succeeds when the scenarios notice it.
@@ -77,6 +80,11 @@ async function main(): Promise<number> {
 
 // Work a scenario gave up on (a request to a process it stopped) may fail after the run moved on.
 process.on('unhandledRejection', (error) => console.error(`chaos: abandoned work failed later: ${String(error).split('\n')[0]}`));
+// The Temporal client retries such a call on a timer, and throws there once its connection is closed.
+process.on('uncaughtException', (error) => {
+  if (error.message !== 'Channel has been shut down') throw error;
+  console.error(`chaos: abandoned work failed later: ${error.message}`);
+});
 
 main().then(
   (code) => process.exit(code),

@@ -66,10 +66,10 @@ function scenarioMarkdown(report: ScenarioReport): string {
   return `${markdownSection(report.result).replace(/^## /, '### ')}\n\n${verdict}\n`;
 }
 
-export function writeChaosReport(run: { breakSwitch: string | undefined; reports: ScenarioReport[]; totalMs: number; machine: Machine; complete: boolean }): void {
+export function writeChaosReport(run: { breakSwitch: string | undefined; reports: ScenarioReport[]; totalMs: number; machine: Machine; complete: boolean; loadAtStart: number }): void {
   const sections = existsSync(FILE) ? parse(readFileSync(FILE, 'utf8')) : new Map<string, string>();
   const { machine } = run;
-  const on = `${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, ${machine.platform}`;
+  const on = `${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, ${machine.platform}, load average ${run.loadAtStart.toFixed(1)} at start`;
   const date = new Date().toISOString().slice(0, 10);
   if (run.breakSwitch) {
     const body = run.reports.map(scenarioMarkdown).join('\n');

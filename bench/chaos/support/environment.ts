@@ -81,6 +81,8 @@ export async function startChaosEnvironment(breakSwitch: string | undefined): Pr
       // Broken on purpose only in the "prove it" run (`CHAOS_BREAK=… npm run chaos`).
       ...(isWorkerBreak(breakSwitch) ? { CHAOS_BREAK: breakSwitch } : {}),
     };
+    // The runner's own breaks (temporal-state, no-drain) are not the worker's business.
+    if (!isWorkerBreak(breakSwitch)) delete serviceEnv.CHAOS_BREAK;
     const started = (service: Service) => {
       services.push(service);
       return service;

@@ -120,6 +120,10 @@ export async function endAll(env: ChaosEnvironment, ids: readonly string[]): Pro
     } catch (error) {
       if (process.env.CHAOS_DEBUG) console.error(`${id} lost: ${String(error)}`);
       lost.push(id);
+      // Stuck for good: stop it, so that nothing it still retries changes the figures or outlives the run.
+      await handle(env, id)
+        .terminate('lost to the chaos fault')
+        .catch(() => undefined);
     }
   });
   return { finals, lost };
