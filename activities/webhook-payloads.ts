@@ -4,8 +4,7 @@ import type { OpenOffer } from '../domain/offers';
 import type { SubscriptionState } from '../domain/subscription';
 import type { InvoicePayload, OfferPayload, SubscriptionFacts, SubscriptionPayload } from '../domain/webhooks';
 import type { Invoice, InvoiceLine, Subscription } from '../prisma/generated/client';
-
-const iso = (date: Date | null) => date?.toISOString() ?? null;
+import { isoOrNull, invoiceLineJson } from '../infra/row-json';
 
 /** The columns of the Subscription row that webhooks compare. */
 export const SUBSCRIPTION_FACT_COLUMNS = {
@@ -29,10 +28,10 @@ export function subscriptionRowFacts(row: FactColumns): SubscriptionFacts {
     paymentMethod: row.paymentMethod,
     currentPeriod:
       row.currentPeriodStart && row.currentPeriodEnd ? { start: row.currentPeriodStart.toISOString(), end: row.currentPeriodEnd.toISOString() } : null,
-    trialEnd: iso(row.trialEnd),
+    trialEnd: isoOrNull(row.trialEnd),
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
-    canceledAt: iso(row.canceledAt),
-    endedAt: iso(row.endedAt),
+    canceledAt: isoOrNull(row.canceledAt),
+    endedAt: isoOrNull(row.endedAt),
   };
 }
 
@@ -64,17 +63,10 @@ export function invoiceRowPayload(invoice: Invoice & { lines: InvoiceLine[] }): 
     currency: invoice.currency,
     subtotalCents: invoice.subtotalCents,
     amountCents: invoice.amountCents,
-    paidAt: iso(invoice.paidAt),
+    paidAt: isoOrNull(invoice.paidAt),
     lines: [...invoice.lines]
       .sort((a, b) => a.position - b.position)
-      .map((line) => ({
-        kind: line.kind,
-        description: line.description,
-        quantity: line.quantity,
-        amountCents: line.amountCents,
-        periodStart: iso(line.periodStart),
-        periodEnd: iso(line.periodEnd),
-      })),
+      .map(invoiceLineJson),
   };
 }
 

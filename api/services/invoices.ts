@@ -2,8 +2,7 @@
 import type { ApiDeps } from '../deps';
 import { notFound } from '../problem';
 import { invoiceSummary } from './views';
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+import { isoOrNull, invoiceLineJson } from '../../infra/row-json';
 
 /** By id or by number (INV-…). */
 export async function getInvoice({ prisma }: ApiDeps, idOrNumber: string) {
@@ -19,15 +18,7 @@ export async function getInvoice({ prisma }: ApiDeps, idOrNumber: string) {
   const refundedCents = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
   return {
     ...invoiceSummary(invoice),
-    lines: invoice.lines.map((line) => ({
-      position: line.position,
-      kind: line.kind,
-      description: line.description,
-      quantity: line.quantity,
-      amountCents: line.amountCents,
-      periodStart: iso(line.periodStart),
-      periodEnd: iso(line.periodEnd),
-    })),
+    lines: invoice.lines.map((line) => ({ position: line.position, ...invoiceLineJson(line) })),
     paymentAttempts: invoice.attempts.map((attempt) => ({
       attempt: attempt.attempt,
       amountCents: attempt.amountCents,
@@ -37,7 +28,7 @@ export async function getInvoice({ prisma }: ApiDeps, idOrNumber: string) {
       declineCode: attempt.declineCode,
       declineType: attempt.declineType,
       createdAt: attempt.createdAt.toISOString(),
-      completedAt: iso(attempt.completedAt),
+      completedAt: isoOrNull(attempt.completedAt),
     })),
     creditNotes: invoice.creditNotes.map((note) => ({
       id: note.id,

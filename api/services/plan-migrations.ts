@@ -11,11 +11,10 @@ import { conflict, invalid, notFound } from '../problem';
 import type { PlanMigrationQuery, StartPlanMigrationBody } from '../schemas/plan-migrations';
 import { subscriptionId } from '../schemas/subscriptions';
 import type { Page } from './pagination';
+import { isoOrNull } from '../../infra/row-json';
 
 /** Paging knobs of the migration workflow (tests use small pages to cross page boundaries). */
 export type MigrationTuning = Pick<PlanMigrationInput, 'pageSize' | 'stepsPerRun'>;
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 function migrationView(row: PlanMigration) {
   return {
@@ -32,7 +31,7 @@ function migrationView(row: PlanMigration) {
     /** Asked, not answered yet. */
     pending: row.total - row.scheduled - row.skipped - row.failed,
     createdAt: row.createdAt.toISOString(),
-    completedAt: iso(row.completedAt),
+    completedAt: isoOrNull(row.completedAt),
   };
 }
 

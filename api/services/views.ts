@@ -1,7 +1,6 @@
 // The JSON shapes of database rows in API answers: dates as ISO-8601, money as minor units.
 import type { Customer, Invoice, Subscription } from '../../prisma/generated/client';
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+import { isoOrNull } from '../../infra/row-json';
 
 /** A subscription as the database projection has it (GET /subscriptions/:id asks the workflow). */
 export function subscriptionSummary(row: Subscription) {
@@ -12,13 +11,13 @@ export function subscriptionSummary(row: Subscription) {
     status: row.status,
     paymentMethod: row.paymentMethod,
     periodIndex: row.periodIndex,
-    currentPeriodStart: iso(row.currentPeriodStart),
-    currentPeriodEnd: iso(row.currentPeriodEnd),
-    trialEnd: iso(row.trialEnd),
+    currentPeriodStart: isoOrNull(row.currentPeriodStart),
+    currentPeriodEnd: isoOrNull(row.currentPeriodEnd),
+    trialEnd: isoOrNull(row.trialEnd),
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
     grandfathered: row.grandfathered,
-    canceledAt: iso(row.canceledAt),
-    endedAt: iso(row.endedAt),
+    canceledAt: isoOrNull(row.canceledAt),
+    endedAt: isoOrNull(row.endedAt),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -42,7 +41,7 @@ export function invoiceSummary(row: Invoice) {
     subtotalCents: row.subtotalCents,
     amountCents: row.amountCents,
     status: row.status,
-    paidAt: iso(row.paidAt),
+    paidAt: isoOrNull(row.paidAt),
     createdAt: row.createdAt.toISOString(),
   };
 }
