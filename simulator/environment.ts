@@ -112,23 +112,17 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
     links: TEST_LINKS,
     temporal: { client: env.client, taskQueue },
   };
-  const worker = await createSubscriptionWorker({
+  const workerOptions = {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     deps,
     workflowBundle: workflowBundleCode,
     metrics: options.workerMetrics,
-  });
+  };
+  const worker = await createSubscriptionWorker(workerOptions);
   // Webhook deliveries have a worker (and task queue) of their own, as in production.
-  const webhookWorker = await createWebhookWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    deps,
-    workflowBundle: workflowBundleCode,
-    metrics: options.workerMetrics,
-  });
+  const webhookWorker = await createWebhookWorker(workerOptions);
   const running = Promise.all([worker.run(), webhookWorker.run()]);
   const { key: adminKey } = await createApiKey(db.prisma, { name: 'test environment', scopes: ['admin'] });
   return {
