@@ -64,9 +64,19 @@ export const TRANSITIONS: Readonly<Record<SubscriptionStatus, Partial<Record<Lif
   },
 };
 
+/** How a subscription opens: new (first charge due), on a trial, or imported already paid for. */
+export type Opening = 'new' | 'trial' | 'imported';
+
 /** Where a subscription begins, before any event. */
-export function initialStatus(hasTrial: boolean): SubscriptionStatus {
-  return hasTrial ? 'trialing' : 'incomplete';
+export function initialStatus(opening: Opening): SubscriptionStatus {
+  switch (opening) {
+    case 'new':
+      return 'incomplete';
+    case 'trial':
+      return 'trialing';
+    case 'imported':
+      return 'active';
+  }
 }
 
 export class IllegalTransitionError extends Error {

@@ -2,6 +2,7 @@
 // continue-as-new and is returned by queries), and the helpers every lifecycle step shares.
 import type { Period } from './calendar';
 import { billingPeriod, periodBoundary } from './calendar';
+import { importedPeriod } from './import';
 import type { DunningPolicy, DunningState } from './dunning';
 import { DEFAULT_DUNNING_POLICY } from './dunning';
 import type { PlanSnapshot } from './plans';
@@ -43,6 +44,11 @@ export interface SubscriptionStart {
   paymentMethod: string;
   /** Overrides the plan's trial length. */
   trialDays?: number;
+  /**
+   * Imported from another billing system, paid there until this instant (domain/import.ts): the
+   * subscription opens active, is not charged for this period, and renews when it ends. No trial.
+   */
+  currentPeriodEnd?: string;
   /** IANA zone whose calendar the billing periods follow. */
   timeZone?: string;
   policy?: SubscriptionPolicy;
@@ -118,9 +124,17 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
   const trialDays = start.trialDays ?? start.plan.trialDays;
   const createdAt = now.toISOString();
   const timeZone = start.timeZone ?? 'UTC';
-  const trialEnd = trialDays > 0 ? new Date(now.getTime() + trialDays * DAY_MS).toISOString() : null;
-  // A trial is period 0 and is not billed; billing periods then follow the calendar from its end.
-  const anchor = trialEnd ?? createdAt;
+  const imported = start.currentPeriodEnd ?? null;
+  const trialEnd = !imported && trialDays > 0 ? new Date(now.getTime() + trialDays * DAY_MS).toISOString() : null;
+  // A trial, or an imported period paid elsewhere, is period 0 and is not billed here; billing
+  // periods then follow the calendar from its end.
+  const anchor = trialEnd ?? imported ?? createdAt;
+  const unbilledFirstPeriod = trialEnd !== null || imported !== null;
+  const openedPeriod: Period = trialEnd
+    ? { start: createdAt, end: trialEnd }
+    : imported
+      ? importedPeriod(start.plan, imported, timeZone)
+      : billingPeriod(anchor, start.plan.interval, 0, timeZone);
   return {
     id: start.subscriptionId,
     customer: start.customer,
@@ -128,13 +142,13 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
     paymentMethod: start.paymentMethod,
     timeZone,
     policy: start.policy ?? DEFAULT_POLICY,
-    status: initialStatus(trialEnd !== null),
+    status: initialStatus(trialEnd ? 'trial' : imported ? 'imported' : 'new'),
     createdAt,
     anchor,
-    anchorPeriodIndex: trialEnd ? 1 : 0,
+    anchorPeriodIndex: unbilledFirstPeriod ? 1 : 0,
     periodIndex: 0,
-    currentPeriod: trialEnd ? { start: createdAt, end: trialEnd } : billingPeriod(anchor, start.plan.interval, 0, timeZone),
-    currentPeriodInvoiced: trialEnd !== null,
+    currentPeriod: openedPeriod,
+    currentPeriodInvoiced: unbilledFirstPeriod,
     trialEnd,
     trialReminderSent: false,
     cancelAtPeriodEnd: false,

@@ -72,6 +72,37 @@ export interface SimulationOptions {
   onFinish?: (h: Harness, workflowId: string) => Promise<void>;
 }
 
+interface Opened {
+  status: number;
+  /** Field errors of a refused request, named as the scenario names them. */
+  errors: Array<{ field: string; message: string }>;
+  detail: string;
+  /** What happened, for the progress line. */
+  summary: string;
+}
+
+/** Creates the scenario's subscription, or imports it when it is paid until `currentPeriodEnd`. */
+async function open(app: Express, scenario: Scenario): Promise<Opened> {
+  const subscription = { id: SUBSCRIPTION_ID, customer: scenario.customer, plan: scenario.plan, paymentMethod: scenario.paymentMethod, timeZone: scenario.timeZone };
+  const res = scenario.currentPeriodEnd
+    ? await request(app)
+        .post('/subscriptions/imports')
+        .send({ subscriptions: [{ ...subscription, currentPeriodEnd: scenario.currentPeriodEnd }] })
+    : await request(app)
+        .post('/subscriptions')
+        .send({ ...subscription, ...(scenario.trialDays !== undefined ? { trialDays: scenario.trialDays } : {}) });
+  const body = res.body as { errors?: Array<{ field: string; message: string }>; detail?: string; status?: unknown };
+  return {
+    status: res.status,
+    // An import names an item's fields by its index: `subscriptions.0.plan` is the scenario's `plan`.
+    errors: (body.errors ?? []).map((e) => ({ ...e, field: e.field.replace(/^subscriptions\.0\./, '') })),
+    detail: String(body.detail ?? ''),
+    summary: scenario.currentPeriodEnd
+      ? `imported ${SUBSCRIPTION_ID} on ${scenario.plan}, paid until ${scenario.currentPeriodEnd}`
+      : `created ${SUBSCRIPTION_ID} on ${scenario.plan}: ${String(body.status)}`,
+  };
+}
+
 export async function simulate(scenario: Scenario, options: SimulationOptions = {}): Promise<Timeline> {
   const h = await startEnvironment({ database: throwawayDatabase });
   const workflowId = subscriptionWorkflowId(SUBSCRIPTION_ID);
@@ -82,21 +113,11 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
     }
     const app = environmentApp(h, policyOf(scenario));
     await advanceTo(h, scenario.start);
-    const created = await request(app)
-      .post('/subscriptions')
-      .send({
-        id: SUBSCRIPTION_ID,
-        customer: scenario.customer,
-        plan: scenario.plan,
-        paymentMethod: scenario.paymentMethod,
-        timeZone: scenario.timeZone,
-        ...(scenario.trialDays !== undefined ? { trialDays: scenario.trialDays } : {}),
-      });
-    if (created.status >= 400) {
-      const errors = (created.body.errors as Array<{ field: string; message: string }> | undefined) ?? [];
-      throw new ScenarioError(errors.map((e) => `${e.field}: ${e.message}`).join('\n') || String(created.body.detail));
+    const opened = await open(app, scenario);
+    if (opened.status >= 400) {
+      throw new ScenarioError(opened.errors.map((e) => `${e.field}: ${e.message}`).join('\n') || opened.detail);
     }
-    options.onStep?.(`${scenario.start} created ${SUBSCRIPTION_ID} on ${scenario.plan}: ${created.body.status}`);
+    options.onStep?.(`${scenario.start} ${opened.summary}`);
 
     const commands: Timeline['commands'] = [];
     for (const event of scenario.events) {

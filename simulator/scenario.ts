@@ -38,6 +38,8 @@ export const scenarioSchema = z
     timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('UTC'),
     plan: z.string().min(1),
     trialDays: z.number().int().min(0).max(730).optional(),
+    /** Imported at `start`, paid elsewhere until this instant (POST /subscriptions/imports). */
+    currentPeriodEnd: instant.optional(),
     paymentMethod: token,
     customer: z.object({ email: z.email(), name: z.string().min(1).optional() }).strict().default({ email: 'simulated@example.com', name: 'Simulated customer' }),
     /** Overrides of the lifecycle policy, as the environment variables of the same meaning. */
@@ -54,6 +56,9 @@ export const scenarioSchema = z
   .strict()
   .superRefine((scenario, ctx) => {
     if (scenario.until <= scenario.start) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be after start' });
+    if (scenario.currentPeriodEnd !== undefined && scenario.trialDays !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['trialDays'], message: 'an imported subscription (currentPeriodEnd) has no trial' });
+    }
     scenario.events.forEach((e, index) => {
       if (e.at < scenario.start || e.at > scenario.until) {
         ctx.addIssue({ code: 'custom', path: ['events', index, 'at'], message: 'must be between start and until' });
@@ -76,6 +81,7 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
       ...parsed.data,
       start: normalize(parsed.data.start),
       until: normalize(parsed.data.until),
+      ...(parsed.data.currentPeriodEnd ? { currentPeriodEnd: normalize(parsed.data.currentPeriodEnd) } : {}),
       events: parsed.data.events.map((e) => ({ ...e, at: normalize(e.at) })).sort((a, b) => a.at.localeCompare(b.at)),
     };
   }

@@ -42,5 +42,6 @@ export function describeState(view: SubscriptionView): string {
 /** One line for the workflow's static summary in the Temporal UI. */
 export function describeSubscription(start: SubscriptionStart): string {
   const { plan } = start;
-  return `${plan.name} (${plan.code}) for ${start.customer.email}: ${formatMoney(plan)} per ${describeInterval(plan.interval)}`;
+  const imported = start.currentPeriodEnd ? `, imported, paid until ${start.currentPeriodEnd}` : '';
+  return `${plan.name} (${plan.code}) for ${start.customer.email}: ${formatMoney(plan)} per ${describeInterval(plan.interval)}${imported}`;
 }

@@ -49,9 +49,13 @@ function headers(names: HeaderName[] | undefined): Record<string, unknown> | und
 }
 
 /** Sets `description` on the (possibly nested, dotted) field of an object schema; false when there is no such field. */
+/** `path` names object properties; a list on the way is stepped into (`subscriptions.id`: each item's id). */
 function describeField(schema: JsonSchema, path: string, description: string): boolean {
   let node: JsonSchema | undefined = schema;
-  for (const name of path.split('.')) node = (node?.properties as Record<string, JsonSchema> | undefined)?.[name];
+  for (const name of path.split('.')) {
+    const container: JsonSchema | undefined = (node?.items as JsonSchema | undefined) ?? node;
+    node = (container?.properties as Record<string, JsonSchema> | undefined)?.[name];
+  }
   if (node) node.description = description;
   return node !== undefined;
 }

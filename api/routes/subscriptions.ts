@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps';
-import { createSubscriptionBody, subscriptionParams } from '../schemas/subscriptions';
+import { createSubscriptionBody, importSubscriptionsBody, subscriptionParams } from '../schemas/subscriptions';
+import { importSubscriptions } from '../services/subscription-imports';
 import { createSubscription, getSubscriptionView } from '../services/subscriptions';
 
 export function subscriptionsRouter(deps: ApiDeps): Router {
@@ -13,6 +14,11 @@ export function subscriptionsRouter(deps: ApiDeps): Router {
       .status(created ? 201 : 200)
       .location(`/subscriptions/${subscription.id}`)
       .json(subscription);
+  });
+
+  router.post('/imports', async (req, res) => {
+    const result = await importSubscriptions(deps, importSubscriptionsBody.parse(req.body));
+    res.status(result.created > 0 ? 201 : 200).json(result);
   });
 
   router.get('/:id', async (req, res) => {

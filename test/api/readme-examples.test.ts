@@ -19,6 +19,8 @@ const KEY = '<api-key>';
 const EXAMPLES = curlExamples(README, (name) => {
   if (name === 'KEY') return KEY;
   if (name === '$(uuidgen)') return randomUUID();
+  // The import example's paid-until date: 20 days from now, as `date -u -d '+20 days'` prints it.
+  if (name === 'PAID_UNTIL') return new Date(Date.now() + 20 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   throw new Error(`the README uses ${name}, which this test cannot fill in`);
 });
 

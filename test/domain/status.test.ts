@@ -112,9 +112,10 @@ describe('subscription status transitions', () => {
     }
   });
 
-  test('a subscription starts trialing with a trial and incomplete without one', () => {
-    expect(initialStatus(true)).toBe('trialing');
-    expect(initialStatus(false)).toBe('incomplete');
+  test('a subscription starts trialing with a trial, incomplete without one, and active when imported already paid for', () => {
+    expect(initialStatus('trial')).toBe('trialing');
+    expect(initialStatus('new')).toBe('incomplete');
+    expect(initialStatus('imported')).toBe('active');
   });
 
   test('IllegalTransitionError takes a custom detail message', () => {

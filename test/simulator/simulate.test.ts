@@ -19,13 +19,14 @@ describe('scenario validation', () => {
     ['an event field', { events: [{ at: '2028-02-01T00:00:00Z', type: 'changePlan' }] }, 'events.0.plan'],
     ['an event time', { events: [{ at: '2030-01-01T00:00:00Z', type: 'uncancel' }] }, 'events.0.at: must be between start and until'],
     ['an unknown field', { colour: 'blue' }, '(scenario)'],
+    ['trial on an import', { currentPeriodEnd: '2028-02-15T00:00:00Z', trialDays: 7 }, 'trialDays: an imported subscription (currentPeriodEnd) has no trial'],
   ])('a bad %s is refused with the field named', (_what, patch, message) => {
     expect(() => parseScenario({ ...valid, ...patch })).toThrow(ScenarioError);
     expect(() => parseScenario({ ...valid, ...patch })).toThrow(message);
   });
 
   test('every example scenario is valid', () => {
-    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid']) {
+    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade']) {
       expect(readScenario(`examples/scenarios/${file}.json`).events.length).toBeGreaterThan(0);
     }
   });
@@ -66,4 +67,26 @@ test('a simulation runs the real workflow and returns the timeline: invoices, pa
   for (const at of [...timeline.payments.map((p) => p.at), ...timeline.emails.map((e) => e.at)]) {
     expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   }
+});
+
+test('an imported scenario charges nothing for the period paid elsewhere, credits its unused time on an upgrade, then renews on its calendar', async () => {
+  const timeline = await simulate(
+    parseScenario({
+      start: '2028-01-20T09:00:00Z',
+      until: '2028-03-15T00:00:00Z',
+      plan: 'pro-monthly',
+      currentPeriodEnd: '2028-01-31T00:00:00Z',
+      paymentMethod: 'pm_card_visa',
+      events: [{ at: '2028-01-25T00:00:00Z', type: 'changePlan', plan: 'business-monthly', when: 'now' }],
+    }),
+  );
+  expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.periodEnd.slice(0, 10), i.totalCents])).toEqual([
+    // Jan 25 → 31 of the paid period (Dec 31 → Jan 31): 6 of 31 days, Pro credited, Business charged.
+    ['2028-01-25', '2028-01-31', Math.round((9900 * 6) / 31) - Math.round((2900 * 6) / 31)],
+    ['2028-01-31', '2028-02-29', 9900],
+    ['2028-02-29', '2028-03-31', 9900],
+  ]);
+  expect(timeline.invoices[0]!.lines.map((line) => line.amountCents)).toEqual([-Math.round((2900 * 6) / 31), Math.round((9900 * 6) / 31)]);
+  expect(timeline.statusChanges.map((c) => [c.from, c.to])).toEqual([[null, 'active']]);
+  expect(timeline.emails.map((e) => e.template)).toEqual(['plan_changed', 'receipt', 'receipt', 'receipt']);
 });

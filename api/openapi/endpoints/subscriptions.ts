@@ -3,7 +3,8 @@ import { grandfatheredBody, listSubscriptionsQuery, pageQuery } from '../../sche
 import { page } from '../../schemas/responses/common';
 import { invoiceSummary, subscriptionSummary, timeline } from '../../schemas/responses/reads';
 import { subscriptionView } from '../../schemas/responses/subscription';
-import { createSubscriptionBody, subscriptionParams } from '../../schemas/subscriptions';
+import { subscriptionImport } from '../../schemas/responses/imports';
+import { createSubscriptionBody, importSubscriptionsBody, MAX_IMPORT_BATCH, subscriptionParams } from '../../schemas/subscriptions';
 import type { Endpoint } from '../endpoint';
 import { NO_SUBSCRIPTION, ok, SUBSCRIPTION_ID } from './answers';
 
@@ -40,6 +41,38 @@ export const subscriptionEndpoints: Endpoint[] = [
     errors: {
       400: 'The body is not valid, or the plan is unknown',
       409: 'The `id` exists with another plan, payment method or customer, or the email belongs to another customer id',
+    },
+  },
+  {
+    method: 'post',
+    path: '/subscriptions/imports',
+    operationId: 'importSubscriptions',
+    tag: 'subscriptions',
+    summary: 'Import subscriptions paid for elsewhere',
+    description:
+      `Moves up to ${MAX_IMPORT_BATCH} subscriptions from another billing system (a spreadsheet, another provider) per request. ` +
+      'Each opens `active`, is not charged for the period it has already paid for (which ends at `currentPeriodEnd`), and renews then, on the calendar that date anchors. ' +
+      'The batch is checked whole first: one invalid or conflicting item refuses the request and nothing is written. ' +
+      'Repeating a request (after a timeout or a 503) imports what is missing and nothing twice.',
+    body: importSubscriptionsBody,
+    example: {
+      subscriptions: [
+        { id: 'sub_grace', customer: { email: 'grace@example.com', name: 'Grace Hopper' }, plan: 'pro-monthly', paymentMethod: 'pm_card_visa', currentPeriodEnd: '2031-01-15T00:00:00Z' },
+      ],
+    },
+    fields: {
+      'subscriptions.id': 'Required: the id in your old system works. The same id never imports twice',
+      'subscriptions.customer.email': 'Identifies the customer: a known email reuses the customer',
+      'subscriptions.currentPeriodEnd': 'Paid until (ISO-8601): in the future, at most one billing interval away. The first charge here is due then',
+      'subscriptions.timeZone': 'IANA time zone the billing calendar follows; default UTC',
+    },
+    answers: [
+      { status: 201, description: 'Imported (`created` counts the new ones)', schema: subscriptionImport },
+      { status: 200, description: 'Every subscription had been imported before with the same plan, payment method and customer', schema: subscriptionImport },
+    ],
+    errors: {
+      400: 'An item is not valid (the field names its index: `subscriptions.3.currentPeriodEnd`), or names an unknown plan; nothing was imported',
+      409: 'An id exists with another plan, payment method or customer, or an email belongs to another customer id; nothing was imported',
     },
   },
   {
