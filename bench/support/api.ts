@@ -40,17 +40,7 @@ export async function createSubscription(target: ApiTarget, body: ReturnType<typ
   }
 }
 
-/** Runs `task` over `items`, at most `concurrency` at a time. */
-export async function eachLimited<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-}
+export { eachLimited } from '../../infra/each-limited';
 
 /** What the API logged as the causes of its 5xx answers (its JSON log lines that carry an `err`). */
 export function serverErrorCauses(api: Service): string[] {
