@@ -21,8 +21,22 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<void>;
 }
 
-export function smtpMailer(smtpUrl: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+export interface SmtpTimeouts {
+  connectionTimeout: number;
+  greetingTimeout: number;
+  socketTimeout: number;
+}
+
+/**
+ * Milliseconds. Each is shorter than the email activity's start-to-close timeout (one minute,
+ * workflows/effects.ts): a stuck SMTP attempt fails on its own instead of being abandoned by
+ * Temporal while its socket lives on (nodemailer's defaults: 2 and 10 minutes) and perhaps
+ * delivers after the retry already has. A query string on SMTP_URL (`?socketTimeout=…`) still wins.
+ */
+export const SMTP_TIMEOUTS_MS: SmtpTimeouts = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 40_000 };
+
+export function smtpMailer(smtpUrl: string, timeouts: SmtpTimeouts = SMTP_TIMEOUTS_MS): Mailer {
+  const transport = nodemailer.createTransport({ url: smtpUrl, ...timeouts });
   return {
     destination: smtpUrl.replace(/\/\/[^@/]*@/, '//***@'),
     async send(email) {

@@ -8,8 +8,11 @@ import type { createActivities } from '../activities';
 import type { Effect, EmailIntent } from '../domain/effects';
 import { activities, local } from './activities';
 
+/** How long one attempt to send an email may take; the SMTP timeouts (emails/mailer.ts) stay below it. */
+export const EMAIL_ATTEMPT_TIMEOUT = '1m';
+
 const mail = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1m',
+  startToCloseTimeout: EMAIL_ATTEMPT_TIMEOUT,
   retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10m' },
 });
 
