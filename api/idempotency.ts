@@ -9,7 +9,16 @@ import { parseIdempotencyKey, requestHash } from './idempotency-request';
 import { ProblemError } from './problem';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * No request runs this long (commands give up after a minute, imports sooner): a record still
+ * without an answer after it was left by an API process that died, and no longer holds the key.
+ */
+export const ABANDONED_AFTER_MS = 5 * 60 * 1000;
 const PURGE_EVERY_MS = 60_000;
+
+/** Records are dated by their expiry, on the same clock that set it. */
+const startedAt = (record: IdempotencyRecord) => record.expiresAt.getTime() - IDEMPOTENCY_TTL_MS;
+const abandoned = (record: IdempotencyRecord, now: Date) => record.responseStatus === null && now.getTime() - startedAt(record) > ABANDONED_AFTER_MS;
 
 /**
  * Answers worth replaying: the request took effect (2xx), or a charge was attempted and declined
@@ -57,14 +66,20 @@ export function idempotency(deps: ApiDeps): RequestHandler {
 
   async function claim(data: Omit<IdempotencyRecord, 'responseStatus' | 'responseBody' | 'createdAt'>, now: Date): Promise<Claim> {
     const where: Where = { scope_key: { scope: data.scope, key: data.key } };
-    // A row can vanish between the insert and the read (a 4xx/5xx deletes it), or be expired:
-    // then the insert is tried again.
+    // A row can vanish between the insert and the read (a 4xx/5xx deletes it), be expired, or be
+    // abandoned: then the insert is tried again.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const { count } = await prisma.idempotencyRecord.createMany({ data: [data], skipDuplicates: true });
       if (count === 1) return { kind: 'claimed' };
       const record = await prisma.idempotencyRecord.findUnique({ where });
-      if (record && record.expiresAt > now) return { kind: 'exists', record };
-      if (record) await prisma.idempotencyRecord.deleteMany({ where: { scope: data.scope, key: data.key, expiresAt: { lte: now } } });
+      if (record && record.expiresAt > now && !abandoned(record, now)) return { kind: 'exists', record };
+      if (record) {
+        // Only what is still expired or abandoned: a concurrent retry may have claimed the key anew.
+        const abandonedBefore = new Date(now.getTime() - ABANDONED_AFTER_MS + IDEMPOTENCY_TTL_MS);
+        await prisma.idempotencyRecord.deleteMany({
+          where: { scope: data.scope, key: data.key, OR: [{ expiresAt: { lte: now } }, { responseStatus: null, expiresAt: { lt: abandonedBefore } }] },
+        });
+      }
     }
     throw new ProblemError(409, 'idempotency-in-progress', 'a request with this Idempotency-Key is in progress', { title: 'Request in progress' });
   }

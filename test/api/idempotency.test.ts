@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import type { CreatedKey } from '../../api/auth-keys';
+import { IDEMPOTENCY_TTL_MS } from '../../api/idempotency';
 import { canonicalJson, requestHash } from '../../api/idempotency-request';
 import type { Harness } from '../support/harness';
 import { createTestApiKey, rawTestApp, startHarness } from '../support/harness';
@@ -71,13 +72,33 @@ describe('a repeated POST with the same Idempotency-Key', () => {
         method: 'POST',
         path: '/subscriptions',
         requestHash: requestHash('POST', '/subscriptions', {}, { a: 1 }),
-        expiresAt: new Date((await h.env.currentTimeMs()) + 3_600_000),
+        expiresAt: new Date((await h.env.currentTimeMs()) + IDEMPOTENCY_TTL_MS),
       },
     });
     const res = await post('/subscriptions', 'running-1', { a: 1 });
     expect(res.status).toBe(409);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ status: 409, detail: 'a request with this Idempotency-Key is in progress' });
+  });
+
+  test('left without an answer for over 5 minutes (its API process died) no longer holds the key: the retry runs', async () => {
+    const body = subscriptionFor('abandoned@example.com');
+    const now = await h.env.currentTimeMs();
+    // The record a request leaves while it runs, started `minutesAgo`.
+    const record = (idempotencyKey: string, minutesAgo: number) => ({
+      scope: key.id,
+      key: idempotencyKey,
+      method: 'POST',
+      path: '/subscriptions',
+      requestHash: requestHash('POST', '/subscriptions', {}, body),
+      expiresAt: new Date(now - minutesAgo * 60_000 + IDEMPOTENCY_TTL_MS),
+    });
+    await h.db.prisma.idempotencyRecord.createMany({ data: [record('crashed-1', 6), record('slow-1', 4)] });
+    const retried = await post('/subscriptions', 'crashed-1', body);
+    expect(retried.status).toBe(201);
+    expect(await subscriptionsOf('abandoned@example.com')).toBe(1);
+    expect((await post('/subscriptions', 'crashed-1', body)).headers['idempotent-replayed']).toBe('true');
+    expect((await post('/subscriptions', 'slow-1', body)).status).toBe(409);
   });
 });
 
