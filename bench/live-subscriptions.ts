@@ -4,6 +4,7 @@
 // imported from the old system (POST /subscriptions/imports, 100 per request, paid until a date).
 // Figures: rates and API latency of both, where their CPU goes, and the worker's resident memory
 // per live subscription.
+import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import autocannon from 'autocannon';
 import { apiHeaders, eachLimited, postJson, serverErrorCauses, subscriptionBody, type ApiTarget } from './support/api';
@@ -61,7 +62,7 @@ async function waitForCount(count: () => Promise<number>, target: number, deadli
   for (;;) {
     const now = await count();
     if (now >= target || Date.now() >= deadline) return now;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
   }
 }
 
@@ -113,7 +114,7 @@ export async function liveSubscriptions(maxSeconds = liveMaxSeconds()): Promise<
         await postJson(api, '/subscriptions', subscriptionBody(id, PLAN));
       },
     );
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS / 2));
+    await sleep(SETTLE_MS / 2);
     const rssBefore = (await rssBytes(worker.pid)) ?? 0;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => {
@@ -156,7 +157,7 @@ export async function liveSubscriptions(maxSeconds = liveMaxSeconds()): Promise<
     const cpuAfterImports = sampleCpu(groups);
     clearInterval(sampler);
 
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await sleep(SETTLE_MS);
     const rssAfter = (await rssBytes(worker.pid)) ?? 0;
     rssPeak = Math.max(rssPeak, rssAfter);
     const live = await stack.prisma.subscription.count({

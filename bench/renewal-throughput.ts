@@ -1,6 +1,7 @@
 // Renewal throughput with one worker on the dev server: N subscriptions on a one-second plan
 // renew as fast as the worker manages; then the same number of cycles of a bare baseline
 // workflow (one timer + the same count of no-op activities per cycle) on the same server.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { subscriptionWorkflowId } from '../domain/subscription';
 import { fetchRunChain } from '../simulator/histories';
 import { createSubscription, eachLimited, serverErrorCauses, subscriptionBody } from './support/api';
@@ -87,7 +88,7 @@ export async function renewalThroughput(): Promise<RenewalFigures> {
     log(`counting renewals for ${windowSeconds} s`);
     const before = await paidRenewals(stack);
     const realStarted = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+    await sleep(windowSeconds * 1000);
     const renewals = (await paidRenewals(stack)) - before;
     const realSeconds = (Date.now() - realStarted) / 1000;
 

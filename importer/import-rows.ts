@@ -2,6 +2,7 @@
 // refusal by the file's line numbers and column names. The endpoint is idempotent on the ids, so
 // after a fix (or a crash, or a timeout) the same file can simply be imported again: rows already
 // imported are counted as such and nothing is written twice.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CsvRow } from './csv';
 import { CsvError } from './csv';
 
@@ -92,7 +93,7 @@ export async function importRows(
   options: { onProgress?: (progress: ImportProgress) => void; attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<ImportProgress> {
   const progress: ImportProgress = { rows: 0, created: 0, existing: 0 };
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
   for (let first = 0; first < rows.length; first += BATCH_SIZE) {
     const batch = rows.slice(first, first + BATCH_SIZE);
     const answer = await send(post, batch, { attempts: options.attempts ?? 5, sleep });

@@ -5,18 +5,17 @@
 //   - migrations, plan catalogue, search attributes
 //   - the worker and the API as child processes
 // Ctrl-C stops everything this script started. Data under .data/ survives restarts.
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ensureDevelopmentKey, prepareDatabase, prepareTemporal } from '../infra/bootstrap';
 import { loadConfig } from '../infra/config';
 import { isAlive, stopPid } from '../infra/processes';
+import { temporalHealthy, waitUntilTemporalHealthy } from '../infra/temporal-health';
 import { temporalCliPath } from '../infra/tools';
 
 const root = path.resolve(__dirname, '..');
 const dataDir = path.join(root, '.data');
-const run = promisify(execFile);
 
 const settings = {
   apiPort: Number(process.env.PORT ?? 3000),
@@ -53,15 +52,6 @@ async function databaseUrl(): Promise<string> {
   });
   log(`PostgreSQL (embedded) on port ${settings.postgresPort}, data in .data/pg`);
   return url;
-}
-
-async function temporalHealthy(cli: string, address: string): Promise<boolean> {
-  try {
-    await run(cli, ['operator', 'cluster', 'health', '--address', address], { timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function temporalAddress(): Promise<string> {
@@ -102,12 +92,7 @@ async function temporalAddress(): Promise<string> {
   }
   cleanups.push(() => stopChild(server));
   if (server.pid) writeFileSync(pidFile, String(server.pid));
-  const deadline = Date.now() + 60_000;
-  while (!(await temporalHealthy(cli, address))) {
-    if (server.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${server.exitCode}`);
-    if (Date.now() > deadline) throw new Error('the Temporal dev server did not become healthy within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await waitUntilTemporalHealthy(cli, address, () => server.exitCode);
   log(`Temporal dev server on ${address}, history in .data/temporal.db`);
   return address;
 }

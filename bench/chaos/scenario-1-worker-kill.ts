@@ -2,6 +2,7 @@
 // restarted. Kills land at three exact points of a charge (before the gateway call; after the
 // gateway charged but before the payment and invoice rows are written; after they are written but
 // before Temporal has the activity's result) and at random moments.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KILL_POINTS } from './support/faults';
 import { checkBilling } from './support/checks';
 import { waitUntilDead, type ChaosEnvironment } from './support/environment';
@@ -11,7 +12,6 @@ import { intSetting } from '../support/settings';
 import { seconds } from '../support/report';
 
 const POINTS = [...KILL_POINTS, 'random'] as const;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const randomInt = (below: number) => Math.floor(Math.random() * below);
 
 export async function workerKill(env: ChaosEnvironment): Promise<ScenarioOutcome> {

@@ -3,6 +3,7 @@
 // that declines each invoice twice, retried a second apart). Every subscription must resume, and
 // every timer (renewal, dunning retry) fire exactly once: no period billed twice or skipped, no
 // dunning attempt lost or repeated.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { getSubscription } from '../../workflows/messages';
@@ -14,7 +15,6 @@ import type { ChaosEnvironment } from './support/environment';
 import { outcome, type ScenarioOutcome } from './support/outcome';
 import { changeCard, endAll, subscribe, subscriptionIds } from './support/subscriptions';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const randomInt = (below: number) => Math.floor(Math.random() * below);
 const DECLINES_PER_INVOICE = 2;
 

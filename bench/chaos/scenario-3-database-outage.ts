@@ -2,6 +2,7 @@
 // subscriptions renew and clients call the API. Activities must retry with backoff and finish
 // after recovery; the API must answer 503 with Retry-After (never 500) to what needs the database,
 // keep serving reads that need only Temporal, and nothing may be lost.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eachLimited, postJson, subscriptionBody, apiHeaders, type ApiTarget } from '../support/api';
 import { seconds } from '../support/report';
 import { intSetting } from '../support/settings';
@@ -10,7 +11,6 @@ import type { ChaosEnvironment } from './support/environment';
 import { outcome, type ScenarioOutcome } from './support/outcome';
 import { endAll, subscriptionIds, waitCaughtUp } from './support/subscriptions';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Answer {
   status: number;

@@ -1,5 +1,6 @@
 // Scenario 4: the SMTP server is unreachable for 30 s. Billing must go on meanwhile; every email
 // of that time must be retried and reach the SMTP peer exactly once after it is back.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { seconds } from '../support/report';
 import { intSetting } from '../support/settings';
 import { checkBilling } from './support/checks';
@@ -7,7 +8,6 @@ import type { ChaosEnvironment } from './support/environment';
 import { outcome, type ScenarioOutcome } from './support/outcome';
 import { endAll, subscribe, subscriptionIds } from './support/subscriptions';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function smtpOutage(env: ChaosEnvironment): Promise<ScenarioOutcome> {
   const outageMs = intSetting('CHAOS_OUTAGE_SECONDS', 30) * 1000;

@@ -2,6 +2,7 @@
 // then charges and answers. Temporal retries the activity while the first call still hangs; the
 // retry must reuse the idempotency key so that, when the late call lands, the customer is still
 // charged once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
 import { seconds } from '../support/report';
 import { intSetting } from '../support/settings';
@@ -11,7 +12,6 @@ import type { ChaosEnvironment } from './support/environment';
 import { outcome, type ScenarioOutcome } from './support/outcome';
 import { changeCard, endAll, subscribe, subscriptionIds } from './support/subscriptions';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Past the charge activity's 30 s start-to-close timeout (workflows/activities.ts). */
 const HANG_MS = 35_000;
 /**

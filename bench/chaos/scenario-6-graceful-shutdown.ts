@@ -3,6 +3,7 @@
 // restarted one after the other with SIGTERM (a rolling deploy). Then the API (api/index.ts) gets
 // SIGTERM while requests are in flight. In-flight work must finish before each process exits
 // (nothing waits for a timeout to be retried), every request must be answered, nothing lost.
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
@@ -17,7 +18,6 @@ import { outcome, type ScenarioOutcome } from './support/outcome';
 import { endAll, subscriptionIds, waitCaughtUp } from './support/subscriptions';
 
 const { EventType, PendingActivityState } = temporal.api.enums.v1;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every charge hangs this long at the gateway: a stop almost always finds one in flight. */
 const SLOW_CARD = SANDBOX_TOKENS.hang(2000, 1_000_000);
 

@@ -1,26 +1,14 @@
 // A throwaway Temporal dev server (in memory, or a SQLite file in the bench's temporary directory). The SDK's own
 // launcher waits only 5 s for it, so this polls `temporal operator cluster health` instead.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { freePort } from '../../infra/ports';
+import { waitUntilTemporalHealthy } from '../../infra/temporal-health';
 import { temporalCliPath } from '../../infra/tools';
 import { startService, type Service } from './services';
-
-const run = promisify(execFile);
 
 export interface DevServer {
   address: string;
   service: Service;
-}
-
-async function healthy(cli: string, address: string): Promise<boolean> {
-  try {
-    await run(cli, ['operator', 'cluster', 'health', '--address', address], { timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -43,13 +31,15 @@ export async function startDevServer(dir: string, port?: number, options: { inMe
       '--log-level', 'error',
     ],
   });
-  const deadline = Date.now() + 60_000;
-  while (!(await healthy(cli, address))) {
-    if (Date.now() > deadline) {
-      await service.stop();
-      throw new Error(`the Temporal dev server did not become healthy within 60 s\n${service.tail()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  let exitCode: number | null = null;
+  void service.exited.then(({ code }) => {
+    exitCode = code ?? -1;
+  });
+  try {
+    await waitUntilTemporalHealthy(cli, address, () => exitCode);
+  } catch (error) {
+    await service.stop();
+    throw new Error(`${(error as Error).message}\n${service.tail()}`);
   }
   return { address, service };
 }

@@ -1,6 +1,7 @@
 // A complete, throwaway engine for one bench: embedded PostgreSQL (migrated and seeded) and a
 // Temporal dev server in a temporary directory, then the real worker and API as child processes,
 // started as `npm start` starts them. Everything is stopped and deleted by stop().
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -99,7 +100,7 @@ export async function startStack(label: string, options: { temporalDb?: 'memory'
       },
       async explain(error) {
         // Lines still in the pipes (pino writes asynchronously) may hold the cause.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await sleep(1000);
         const tails = services.map((service) => `--- ${service.name}: last warnings and errors ---\n${service.problems().slice(-10).join('\n')}`).join('\n');
         return new Error(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n${tails}`);
       },

@@ -2,6 +2,7 @@
 // dev server on a SQLite file, the real API) with two TCP proxies the runner can switch off — one
 // in front of PostgreSQL, one in front of a real SMTP server (the peer that counts deliveries) —
 // and workers started from bench/chaos/support/chaos-worker.ts with faults chosen per start.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -47,7 +48,7 @@ export async function waitUntilDead(service: Service, timeoutMs: number): Promis
   const deadline = Date.now() + timeoutMs;
   while (isAlive(service.pid)) {
     if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   return true;
 }
@@ -119,7 +120,7 @@ export async function startChaosEnvironment(breakSwitch: string | undefined): Pr
         }
         // The "prove it" run for scenario 2: the server comes back without its history.
         if (breakSwitch === 'temporal-state') for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(stack.dir, `temporal.db${suffix}`), { force: true });
-        await new Promise((resolve) => setTimeout(resolve, downMs));
+        await sleep(downMs);
         const startedAt = Date.now();
         devServer = await startDevServer(stack.dir, port);
         return { startMs: Date.now() - startedAt };

@@ -1,5 +1,6 @@
 // Starting, watching and ending the subscriptions of a scenario. Subscriptions are created by the
 // API's own service code (update-with-start), in this process unless a scenario tests the API.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createSubscription } from '../../../api/services/subscriptions';
@@ -12,7 +13,6 @@ import type { ChaosEnvironment } from './environment';
 
 /** Failure types of a command the lifecycle rules refuse (workflows/subscription.ts). */
 const REFUSALS = new Set(['CommandRefusedError', 'IllegalTransitionError']);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function subscriptionIds(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
