@@ -146,7 +146,7 @@ export async function liveSubscriptions(maxSeconds = liveMaxSeconds()): Promise<
     const importStarted = Date.now();
     const imports =
       batches > 0
-        ? await load(api, '/subscriptions/imports', importBody, { connections: importConnections, amount: batches, maxSeconds: Math.max(1, (deadline - Date.now()) / 1000) })
+        ? await load(api, '/subscriptions/imports', importBody, { connections: Math.min(importConnections, batches), amount: batches, maxSeconds: Math.max(1, (deadline - Date.now()) / 1000) })
         : null;
     const importAnswered = Date.now();
     const imported = await stack.prisma.subscription.count({ where: { id: { startsWith: IMPORT_PREFIX } } });
