@@ -139,19 +139,20 @@ export async function importSubscriptions(deps: ApiDeps, body: ImportSubscriptio
 
   const results = items.map((item): ImportedResult & { start: SubscriptionStart } => {
     const customer = customerByEmail.get(item.customer.email)!;
+    const currentPeriodEnd = new Date(item.currentPeriodEnd).toISOString();
     return {
       id: item.id,
       workflowId: subscriptionWorkflowId(item.id),
       customerId: customer.id,
       plan: item.plan,
-      currentPeriodEnd: new Date(item.currentPeriodEnd).toISOString(),
+      currentPeriodEnd,
       created: createdIds.has(item.id),
       start: {
         subscriptionId: item.id,
         customer: { id: customer.id, email: customer.email, name: customer.name },
         plan: plans.get(item.plan)!,
         paymentMethod: item.paymentMethod,
-        currentPeriodEnd: new Date(item.currentPeriodEnd).toISOString(),
+        currentPeriodEnd,
         ...(item.timeZone ? { timeZone: item.timeZone } : {}),
         policy: deps.policy,
       },
