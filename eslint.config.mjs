@@ -1,5 +1,6 @@
 // Flat config. Workflow code (and the pure domain/ it uses) runs in Temporal's deterministic sandbox: no Node built-ins, no
-// path aliases or packages other than Temporal's, and every promise awaited.
+// path aliases or packages other than Temporal's (and async-mutex, the FIFO lock Temporal's samples use), and every
+// promise awaited.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -34,8 +35,8 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              regex: '^(?!\\.{1,2}/|@temporalio/(workflow|common)$)',
-              message: 'Workflow code may import only relative modules, @temporalio/workflow and @temporalio/common.',
+              regex: '^(?!\\.{1,2}/|@temporalio/(workflow|common)$|async-mutex$)',
+              message: 'Workflow code may import only relative modules, @temporalio/workflow, @temporalio/common and async-mutex.',
             },
           ],
         },

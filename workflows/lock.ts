@@ -1,17 +1,13 @@
-// Runs one lifecycle step at a time: update handlers and the workflow's own timers interleave
-// at every await, and a step must see the state the previous one left.
-import { condition } from '@temporalio/workflow';
+// Runs one lifecycle step at a time: update handlers, signals and the workflow's own timers
+// interleave at every await, and a step must see the state the previous one left. A FIFO mutex
+// (as Temporal's safe-message-handlers sample): a flag guarded by `condition(() => !held)` would
+// release every waiter of an activation at once.
+import { Mutex } from 'async-mutex';
 
 export class Lock {
-  private held = false;
+  private readonly mutex = new Mutex();
 
-  async run<T>(step: () => Promise<T>): Promise<T> {
-    await condition(() => !this.held);
-    this.held = true;
-    try {
-      return await step();
-    } finally {
-      this.held = false;
-    }
+  run<T>(step: () => Promise<T>): Promise<T> {
+    return this.mutex.runExclusive(step);
   }
 }
