@@ -32,3 +32,8 @@ export interface PaymentGateway {
 export class GatewayUnavailableError extends Error {
   override readonly name = 'GatewayUnavailableError';
 }
+
+/** A key was reused with other parameters: the processor refuses to run or replay it. Never retried. */
+export class IdempotencyKeyReuseError extends Error {
+  override readonly name = 'IdempotencyKeyReuse';
+}

@@ -4,7 +4,7 @@
 import type { PrismaClient } from '../prisma/generated/client';
 import type { ChargeResult, DeclineType } from '../domain/payments';
 import type { ChargeRequest, PaymentGateway, RefundRequest } from './payment-gateway';
-import { GatewayUnavailableError } from './payment-gateway';
+import { GatewayUnavailableError, IdempotencyKeyReuseError } from './payment-gateway';
 
 interface Decline {
   declineCode: string;
@@ -105,6 +105,7 @@ export class SandboxGateway implements PaymentGateway {
       skipDuplicates: true,
     });
     const stored = await this.prisma.sandboxRefund.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } });
+    refuseOtherParameters(request.idempotencyKey, stored, request, ['chargeId', 'amountCents', 'currency']);
     return { refundId: stored.refundId };
   }
 
@@ -117,7 +118,10 @@ export class SandboxGateway implements PaymentGateway {
 
   private async recordOnce(request: ChargeRequest): Promise<ChargeResult> {
     const existing = await this.prisma.sandboxCharge.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
-    if (existing) return toResult(existing);
+    if (existing) {
+      refuseOtherParameters(request.idempotencyKey, existing, request, CHARGE_PARAMETERS);
+      return toResult(existing);
+    }
     const decline = await this.decide(request);
     const row = {
       idempotencyKey: request.idempotencyKey,
@@ -133,6 +137,7 @@ export class SandboxGateway implements PaymentGateway {
     // A concurrent duplicate loses the insert and reads the winner's result.
     await this.prisma.sandboxCharge.createMany({ data: [row], skipDuplicates: true });
     const stored = await this.prisma.sandboxCharge.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } });
+    refuseOtherParameters(request.idempotencyKey, stored, request, CHARGE_PARAMETERS);
     return toResult(stored);
   }
 
@@ -143,6 +148,19 @@ export class SandboxGateway implements PaymentGateway {
       return earlier < failFirst ? DECLINES.pm_card_insufficient_funds : undefined;
     }
     return DECLINES[request.paymentMethod];
+  }
+}
+
+const CHARGE_PARAMETERS = ['amountCents', 'currency', 'paymentMethod', 'reference'] as const;
+
+/**
+ * A key replays the first request only if the parameters are the same, as real processors insist
+ * (Stripe answers 400 `idempotency_key_in_use`): a key reused for another charge is a bug.
+ */
+function refuseOtherParameters<K extends string>(key: string, stored: Record<K, unknown>, request: Record<K, unknown>, parameters: readonly K[]): void {
+  const differing = parameters.filter((name) => stored[name] !== request[name]);
+  if (differing.length > 0) {
+    throw new IdempotencyKeyReuseError(`idempotency key ${key} was first used with other ${differing.join(', ')}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { SandboxGateway, SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
-import { GatewayUnavailableError } from '../../gateway/payment-gateway';
+import { GatewayUnavailableError, IdempotencyKeyReuseError } from '../../gateway/payment-gateway';
 import type { TestDatabase } from '../support/database';
 import { createTestDatabase } from '../support/database';
 
@@ -41,11 +41,32 @@ test('pm_card_fail_first_2 declines the first two attempts of an invoice, then s
   expect(outcomes).toEqual(['declined', 'declined', 'succeeded']);
 });
 
-test('the same idempotency key never charges twice, even when the outcome would now differ', async () => {
-  const first = await charge(SANDBOX_TOKENS.success, 'INV-idem', 'idem-1');
-  const again = await charge(SANDBOX_TOKENS.softDecline, 'INV-idem', 'idem-1');
+test('the same idempotency key never charges twice: a repeated request replays the first result', async () => {
+  const first = await charge(SANDBOX_TOKENS.failFirst(1), 'INV-idem', 'idem-1');
+  const again = await charge(SANDBOX_TOKENS.failFirst(1), 'INV-idem', 'idem-1');
+  expect(first).toMatchObject({ outcome: 'declined' });
   expect(again).toEqual(first);
   expect(await db.prisma.sandboxCharge.count({ where: { idempotencyKey: 'idem-1' } })).toBe(1);
+});
+
+test.each([
+  ['another amount', { amountCents: 3000 }],
+  ['another currency', { currency: 'NOK' }],
+  ['another payment method', { paymentMethod: SANDBOX_TOKENS.softDecline }],
+  ['another reference', { reference: 'INV-other' }],
+])('a key reused with %s is refused, as real processors refuse it', async (_what, change) => {
+  const request = { idempotencyKey: `reuse-${++keys}`, amountCents: 2900, currency: 'EUR', paymentMethod: SANDBOX_TOKENS.success, reference: 'INV-reuse', at: '2027-01-01T00:00:00Z' };
+  await gateway.charge(request);
+  await expect(gateway.charge({ ...request, ...change })).rejects.toBeInstanceOf(IdempotencyKeyReuseError);
+  expect(await db.prisma.sandboxCharge.count({ where: { idempotencyKey: request.idempotencyKey } })).toBe(1);
+});
+
+test('a refund key reused for another amount or charge is refused', async () => {
+  const first = { idempotencyKey: `refund-reuse-${++keys}`, chargeId: 'ch_a', amountCents: 500, currency: 'EUR', at: '2027-01-01T00:00:00Z' };
+  const { refundId } = await gateway.refund(first);
+  expect(await gateway.refund(first)).toEqual({ refundId });
+  await expect(gateway.refund({ ...first, amountCents: 600 })).rejects.toBeInstanceOf(IdempotencyKeyReuseError);
+  await expect(gateway.refund({ ...first, chargeId: 'ch_b' })).rejects.toBeInstanceOf(IdempotencyKeyReuseError);
 });
 
 test('concurrent duplicates record one charge', async () => {
