@@ -13,6 +13,6 @@ export interface ActivityDeps {
   mailFrom: string;
   /** For signed links in emails (accept an offer). */
   links: LinkSigning;
-  /** Starts webhook delivery workflows (client and task queue) after an event is recorded. */
+  /** Starts delivery workflows (client and task queue): webhooks after an event is recorded, emails when queued. */
   temporal: WorkflowStarter;
 }

@@ -1,71 +1,200 @@
-// Sending a lifecycle email: recorded in EmailMessage under its event key before it goes out,
-// marked sent after. A retried activity finds the sent row and does nothing. Between the SMTP
-// server's acceptance and that mark, the hand-over is also recorded with Temporal (heartbeat
-// details, which a retry of the activity receives): if the mark fails (the database is down), the
-// retry marks it without sending the email again.
+// Customer emails, through an outbox. A lifecycle step queues its email (queueEmail, a local
+// activity of the subscription workflow): the EmailMessage row is written under the event's key,
+// pending, with the intent to send, and one delivery workflow is started for it
+// (workflows/email-delivery.ts). That workflow sends it (sendEmail) with bounded retries and marks
+// the row sent or failed. So a mail outage or a rejected address never holds up billing, nor a
+// subscription's continue-as-new. A retried queueEmail finds its row and only (re)starts the
+// delivery while the row is still pending.
+//
+// SMTP has no idempotent submit: between the server's acceptance of an email and its sent mark,
+// the hand-over is also recorded with Temporal (heartbeat details, which a retry of the activity
+// receives). If the mark fails (the database is down), the retry marks it without sending again.
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { EmailIntent } from '../domain/effects';
-import { renderEmail } from '../emails/templates';
+import { webhookTaskQueue } from '../domain/webhooks';
+import { renderEmail, type RenderedEmail } from '../emails/templates';
 import { offerAcceptLink } from '../infra/links';
+import type { Prisma } from '../prisma/generated/client';
+import type { EmailDeliveryWorkflow } from '../workflows/contract';
+import { WORKFLOW_TYPES } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
+import type { WorkflowStarter } from './webhook-outbox';
 
 /** Heartbeat details of an attempt that handed the email to the SMTP server. */
 interface HandedOver {
   handedOver: string;
 }
 
-function messageIdFor(key: string): string {
-  return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@subscription-engine>`;
+export interface SendOutcome {
+  messageId: string;
+  /** sent: by this attempt; already_sent: by an earlier one. */
+  outcome: 'sent' | 'already_sent';
 }
 
-export function createEmailActivities({ prisma, mailer, mailFrom, links }: Pick<ActivityDeps, 'prisma' | 'mailer' | 'mailFrom' | 'links'>) {
-  return {
-    async sendEmail(intent: EmailIntent, at: string): Promise<{ messageId: string; alreadySent: boolean }> {
-      const messageId = messageIdFor(intent.key);
-      const existing = await prisma.emailMessage.findUnique({ where: { idempotencyKey: intent.key } });
-      if (existing?.sentAt) return { messageId, alreadySent: true };
-      const context = Context.current();
-      if ((context.info.heartbeatDetails as HandedOver | undefined)?.handedOver === messageId) {
-        await prisma.emailMessage.update({ where: { idempotencyKey: intent.key }, data: { sentAt: new Date(at) } });
-        return { messageId, alreadySent: true };
-      }
+/** The key's digest: the same for the Message-ID and the delivery workflow's id. */
+function keyDigest(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
 
-      const lines =
-        intent.content.template === 'receipt'
-          ? await prisma.invoiceLine.findMany({
-              where: { invoice: { number: intent.content.invoiceNumber } },
-              orderBy: { position: 'asc' },
-              select: { description: true, amountCents: true },
-            })
-          : [];
-      const { content } = intent;
-      const rendered = renderEmail(intent, lines, {
-        ...(content.template === 'offer' ? { offer: offerAcceptLink(links, intent.subscriptionId, content.offerId, content.expiresAt) } : {}),
+function messageIdFor(key: string): string {
+  return `<${keyDigest(key)}@subscription-engine>`;
+}
+
+/** One delivery workflow per email; a fixed id (a digest: keys are long) makes starting it idempotent. */
+export function emailDeliveryWorkflowId(key: string): string {
+  return `email-${keyDigest(key)}`;
+}
+
+/** What nodemailer's errors carry: the SMTP server's reply code, and nodemailer's own kind of error. */
+interface SmtpError {
+  responseCode?: unknown;
+  code?: unknown;
+}
+
+/**
+ * A 5xx reply is a permanent rejection of this email (no such mailbox, message refused): final,
+ * never retried. Everything else (connection refused or reset, timeouts, 4xx replies such as a
+ * full mailbox or greylisting) is transient and retried. A 5xx to our login (EAUTH, e.g. 535) is
+ * this engine's configuration, not the email: retried like an outage until it is fixed.
+ *
+ * Both are benign (logged at debug level, not as a warning per attempt: an outage would log
+ * hundreds per email); the row keeps each attempt's error, and the worker's activity metrics
+ * count the failed attempts.
+ */
+export function smtpFailure(error: unknown): ApplicationFailure {
+  const { responseCode, code } = (error ?? {}) as SmtpError;
+  // Not `instanceof Error`: errors of Node's own sockets may come from another realm (Jest's sandbox).
+  const { message: text } = (error ?? {}) as { message?: unknown };
+  const message = typeof text === 'string' ? text : String(error);
+  const permanent = typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && code !== 'EAUTH';
+  return ApplicationFailure.create({
+    message,
+    type: permanent ? 'EmailRejected' : 'EmailNotDelivered',
+    nonRetryable: permanent,
+    category: ApplicationFailureCategory.BENIGN,
+  });
+}
+
+/** Starts the email's delivery workflow once: its id is fixed and a closed one is never run again. */
+async function startEmailDelivery(temporal: WorkflowStarter, intent: EmailIntent): Promise<void> {
+  try {
+    await temporal.client.workflow.start<EmailDeliveryWorkflow>(WORKFLOW_TYPES.emailDelivery, {
+      workflowId: emailDeliveryWorkflowId(intent.key),
+      // Outbound deliveries (webhooks and emails) share a queue and worker of their own.
+      taskQueue: webhookTaskQueue(temporal.taskQueue),
+      args: [{ emailKey: intent.key }],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `${intent.content.template} email to ${intent.to}`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+export function createEmailActivities({ prisma, mailer, mailFrom, links, temporal }: Pick<ActivityDeps, 'prisma' | 'mailer' | 'mailFrom' | 'links' | 'temporal'>) {
+  async function render(intent: EmailIntent): Promise<RenderedEmail> {
+    const { content } = intent;
+    const lines =
+      content.template === 'receipt'
+        ? await prisma.invoiceLine.findMany({
+            where: { invoice: { number: content.invoiceNumber } },
+            orderBy: { position: 'asc' },
+            select: { description: true, amountCents: true },
+          })
+        : [];
+    return renderEmail(intent, lines, {
+      ...(content.template === 'offer' ? { offer: offerAcceptLink(links, intent.subscriptionId, content.offerId, content.expiresAt) } : {}),
+    });
+  }
+
+  /** sentAt is the lifecycle event's time (the row's createdAt), as before the outbox. */
+  async function markSent(key: string, sentAt: Date): Promise<void> {
+    await prisma.emailMessage.update({ where: { idempotencyKey: key }, data: { status: 'sent', sentAt, lastError: null } });
+  }
+
+  /**
+   * Records the email (pending, with its intent) unless an earlier attempt did, then starts its
+   * delivery unless it already ended. Writes once and returns at once: it never waits for SMTP.
+   * `at` is the lifecycle event's time (workflow time), the row's createdAt.
+   */
+  async function queueEmail(intent: EmailIntent, at: string): Promise<void> {
+    const existing = await prisma.emailMessage.findUnique({ where: { idempotencyKey: intent.key }, select: { status: true } });
+    if (existing && existing.status !== 'pending') return;
+    if (!existing) {
+      const rendered = await render(intent);
+      await prisma.emailMessage.createMany({
+        data: [
+          {
+            idempotencyKey: intent.key,
+            subscriptionId: intent.subscriptionId,
+            template: intent.content.template,
+            to: intent.to,
+            subject: rendered.subject,
+            messageId: messageIdFor(intent.key),
+            status: 'pending',
+            intent: intent as unknown as Prisma.InputJsonObject,
+            createdAt: new Date(at),
+          },
+        ],
+        skipDuplicates: true,
       });
-      await prisma.emailMessage.upsert({
-        where: { idempotencyKey: intent.key },
-        create: {
-          idempotencyKey: intent.key,
-          subscriptionId: intent.subscriptionId,
-          template: intent.content.template,
+    }
+    await startEmailDelivery(temporal, intent);
+  }
+
+  return {
+    queueEmail,
+
+    /**
+     * One attempt to send a queued email, by its key (the delivery workflow's activity). Throws
+     * EmailRejected (final) or EmailNotDelivered (retried), see smtpFailure; UnknownEmail and
+     * EmailAlreadyFailed when there is nothing to send.
+     */
+    async sendEmail(key: string): Promise<SendOutcome> {
+      const messageId = messageIdFor(key);
+      const row = await prisma.emailMessage.findUnique({ where: { idempotencyKey: key } });
+      if (row?.status === 'sent') return { messageId, outcome: 'already_sent' };
+      const context = Context.current();
+      if (row && (context.info.heartbeatDetails as HandedOver | undefined)?.handedOver === messageId) {
+        await markSent(key, row.createdAt);
+        return { messageId, outcome: 'already_sent' };
+      }
+      if (!row?.intent) throw ApplicationFailure.nonRetryable(`no email to send under ${key}`, 'UnknownEmail');
+      if (row.status === 'failed') throw ApplicationFailure.nonRetryable(`email ${key} already failed: ${row.lastError}`, 'EmailAlreadyFailed');
+
+      await prisma.emailMessage.updateMany({ where: { idempotencyKey: key, status: 'pending' }, data: { attempts: context.info.attempt } });
+      const intent = row.intent as unknown as EmailIntent;
+      const rendered = await render(intent);
+      try {
+        await mailer.send({
+          from: mailFrom,
           to: intent.to,
-          subject: rendered.subject,
+          ...rendered,
           messageId,
-          createdAt: new Date(at),
-        },
-        update: {},
-      });
-      await mailer.send({
-        from: mailFrom,
-        to: intent.to,
-        ...rendered,
-        messageId,
-        headers: { 'X-Subscription-Id': intent.subscriptionId, 'X-Email-Template': intent.content.template },
-      });
+          headers: { 'X-Subscription-Id': intent.subscriptionId, 'X-Email-Template': intent.content.template },
+        });
+      } catch (error) {
+        const failure = smtpFailure(error);
+        // For the record only: with the database down too, the SMTP error is still what this attempt reports.
+        await prisma.emailMessage
+          .updateMany({ where: { idempotencyKey: key, status: 'pending' }, data: { lastError: failure.message } })
+          .catch(() => undefined);
+        throw failure;
+      }
       context.heartbeat({ handedOver: messageId } satisfies HandedOver);
-      await prisma.emailMessage.update({ where: { idempotencyKey: intent.key }, data: { sentAt: new Date(at) } });
-      return { messageId, alreadySent: false };
+      await markSent(key, row.createdAt);
+      return { messageId, outcome: 'sent' };
+    },
+
+    /** Delivery gave up (a permanent rejection, or retries ran out): the row keeps why. `at` is workflow time. */
+    async markEmailFailed({ emailKey, error, at }: { emailKey: string; error: string; at: string }): Promise<void> {
+      await prisma.emailMessage.updateMany({
+        where: { idempotencyKey: emailKey, status: 'pending' },
+        data: { status: 'failed', failedAt: new Date(at), lastError: error },
+      });
     },
   };
 }

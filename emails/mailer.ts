@@ -29,9 +29,10 @@ export interface SmtpTimeouts {
 
 /**
  * Milliseconds. Each is shorter than the email activity's start-to-close timeout (one minute,
- * workflows/effects.ts): a stuck SMTP attempt fails on its own instead of being abandoned by
- * Temporal while its socket lives on (nodemailer's defaults: 2 and 10 minutes) and perhaps
- * delivers after the retry already has. A query string on SMTP_URL (`?socketTimeout=…`) still wins.
+ * EMAIL_ATTEMPT_TIMEOUT in workflows/email-delivery.ts): a stuck SMTP attempt fails on its own
+ * instead of being abandoned by Temporal while its socket lives on (nodemailer's defaults: 2 and
+ * 10 minutes) and perhaps delivers after the retry already has. A query string on SMTP_URL
+ * (`?socketTimeout=…`) still wins.
  */
 export const SMTP_TIMEOUTS_MS: SmtpTimeouts = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 40_000 };
 

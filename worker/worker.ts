@@ -1,8 +1,10 @@
-// Builds the worker that runs subscription workflows and their activities.
+// Builds the workers: subscription workflows and their activities on the task queue; outbound
+// deliveries (webhooks, customer emails) on a queue of their own.
 import type { ActivityInterceptorsFactory, NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
+import { createEmailActivities } from '../activities/emails';
 import { createWebhookActivities } from '../activities/webhooks';
 import { webhookTaskQueue } from '../domain/webhooks';
 import { activityLogContext } from './logging-interceptor';
@@ -36,18 +38,27 @@ export function createSubscriptionWorker(options: SubscriptionWorkerOptions): Pr
   });
 }
 
-/** At most this many deliveries in flight per worker process (each waits up to 10 s for an answer). */
-const WEBHOOK_CONCURRENCY = 20;
+/**
+ * At most this many deliveries in flight per worker process (a webhook waits up to 10 s for an
+ * answer, an email attempt up to its SMTP timeouts).
+ */
+const DELIVERY_CONCURRENCY = 20;
 
-/** Runs webhook delivery workflows and their activities, on the task queue's webhook queue. */
+/**
+ * Runs the outbound deliveries, webhooks and customer emails (their delivery workflows and
+ * activities), on the task queue's webhook queue: a dead endpoint or mail server never takes
+ * billing's slots.
+ */
 export function createWebhookWorker(options: SubscriptionWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: webhookTaskQueue(options.taskQueue),
-    activities: createWebhookActivities(options.deps),
-    maxConcurrentActivityTaskExecutions: WEBHOOK_CONCURRENCY,
-    interceptors: { activity: [activityLogContext, activityMetrics(options.metrics ?? createWorkerMetrics())] },
+    activities: { ...createWebhookActivities(options.deps), ...createEmailActivities(options.deps) },
+    maxConcurrentActivityTaskExecutions: DELIVERY_CONCURRENCY,
+    interceptors: {
+      activity: [activityLogContext, activityMetrics(options.metrics ?? createWorkerMetrics()), ...(options.activityInterceptors ?? [])],
+    },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

@@ -1,8 +1,12 @@
+// One attempt of the email delivery (sendEmail) against a real SMTP server, on an email queued
+// with queueEmail. The delivery workflow around it is tested in ./delivery.test.ts.
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { createEmailActivities } from '../../activities/emails';
+import { createEmailActivities, emailDeliveryWorkflowId, type SendOutcome } from '../../activities/emails';
 import type { EmailIntent } from '../../domain/effects';
-import { smtpMailer } from '../../emails/mailer';
+import { smtpMailer, type Mailer } from '../../emails/mailer';
 import type { PrismaClient } from '../../infra/database';
 import { Prisma } from '../../prisma/generated/client';
 import { startSmtpCatcher, type SmtpCatcher } from '../../simulator/smtp-catcher';
@@ -18,9 +22,9 @@ afterAll(async () => {
   await Promise.all([db?.drop(), smtp?.close()]);
 });
 
-const intent = (key: string): EmailIntent => ({
+const intent = (key: string, to = 'ada@example.com'): EmailIntent => ({
   key,
-  to: 'ada@example.com',
+  to,
   customerName: 'Ada',
   subscriptionId: 'sub_mail',
   content: { template: 'resumed', nextBillingAt: '2027-02-01T00:00:00.000Z' },
@@ -29,51 +33,108 @@ const intent = (key: string): EmailIntent => ({
 /** The database refuses the write that marks an email sent, as when it goes down right after the SMTP hand-over. */
 function failingSentMark(prisma: PrismaClient): PrismaClient {
   const outage = new Prisma.PrismaClientKnownRequestError("Can't reach database server", { code: 'P1001', clientVersion: 'test' });
+  const marksSent = (args: unknown) => (args as { data?: { status?: string } } | undefined)?.data?.status === 'sent';
   const emailMessage = new Proxy(prisma.emailMessage, {
-    get: (target, property, receiver) => (property === 'update' ? () => Promise.reject(outage) : Reflect.get(target, property, receiver)),
+    get: (target, property, receiver) => {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if ((property !== 'update' && property !== 'updateMany') || typeof value !== 'function') return value;
+      return (args: unknown) => (marksSent(args) ? Promise.reject(outage) : (value as (a: unknown) => unknown).call(target, args));
+    },
   });
   return new Proxy(prisma, { get: (target, property, receiver) => (property === 'emailMessage' ? emailMessage : Reflect.get(target, property, receiver)) });
 }
 
 // Failed attempts are the point of these tests: no warning lines for them.
 const quiet = { logger: new DefaultLogger('ERROR') };
-type Sent = Awaited<ReturnType<ReturnType<typeof createEmailActivities>['sendEmail']>>;
 const attempt = (number: number, heartbeatDetails?: unknown) => new MockActivityEnvironment({ attempt: number, heartbeatDetails }, quiet);
 
-function activities(prisma: PrismaClient) {
-  return createEmailActivities({ prisma, mailer: smtpMailer(smtp.url), mailFrom: 'Billing <billing@example.test>', links: TEST_LINKS });
+/** Delivery workflows queueEmail started (no Temporal here: the starts are only recorded). */
+const started: Array<{ workflowId: string; taskQueue: string; args: unknown[] }> = [];
+const recordingClient = { workflow: { start: (_workflow: unknown, options: (typeof started)[number]) => Promise.resolve(started.push(options)) } } as unknown as Client;
+
+function activities(prisma: PrismaClient, mailer: Mailer = smtpMailer(smtp.url)) {
+  return createEmailActivities({ prisma, mailer, mailFrom: 'Billing <billing@example.test>', links: TEST_LINKS, temporal: { client: recordingClient, taskQueue: 'mail-test' } });
 }
 
+const row = (key: string) => db.prisma.emailMessage.findUniqueOrThrow({ where: { idempotencyKey: key } });
+
+test('queueEmail records the email pending with its intent and starts its delivery on the outbound queue, without sending it', async () => {
+  await activities(db.prisma).queueEmail(intent('sub_mail/resumed/0'), '2027-01-01T00:00:00.000Z');
+
+  expect(await row('sub_mail/resumed/0')).toMatchObject({
+    status: 'pending',
+    intent: intent('sub_mail/resumed/0'),
+    subject: expect.stringMatching(/\S/),
+    attempts: 0,
+    sentAt: null,
+    createdAt: new Date('2027-01-01T00:00:00.000Z'),
+  });
+  expect(started.filter((start) => start.workflowId === emailDeliveryWorkflowId('sub_mail/resumed/0'))).toEqual([
+    expect.objectContaining({ taskQueue: 'mail-test-webhooks', args: [{ emailKey: 'sub_mail/resumed/0' }] }),
+  ]);
+  const { messageId } = await row('sub_mail/resumed/0');
+  expect(smtp.received.filter((mail) => mail.messageId === messageId)).toHaveLength(0);
+});
+
 test('an email handed to SMTP whose sent mark failed is not sent again by the retry, which only marks it', async () => {
+  const key = 'sub_mail/resumed/1';
+  await activities(db.prisma).queueEmail(intent(key), '2027-01-01T00:00:00.000Z');
   const first = attempt(1);
   const heartbeats: unknown[] = [];
   first.on('heartbeat', (details: unknown) => heartbeats.push(details));
-  await expect(first.run(activities(failingSentMark(db.prisma)).sendEmail, intent('sub_mail/resumed/1'), '2027-01-01T00:00:00.000Z')).rejects.toMatchObject({ code: 'P1001' });
+  await expect(first.run(activities(failingSentMark(db.prisma)).sendEmail, key)).rejects.toMatchObject({ code: 'P1001' });
   expect(smtp.for('sub_mail')).toHaveLength(1);
 
   // Temporal hands the last heartbeat's details to the next attempt.
   const retry = attempt(2, heartbeats.at(-1));
-  const result: Sent = await retry.run(activities(db.prisma).sendEmail, intent('sub_mail/resumed/1'), '2027-01-01T00:00:00.000Z');
+  const result: SendOutcome = await retry.run(activities(db.prisma).sendEmail, key);
 
-  expect(result.alreadySent).toBe(true);
+  expect(result.outcome).toBe('already_sent');
   expect(smtp.for('sub_mail')).toHaveLength(1);
-  const row = await db.prisma.emailMessage.findUniqueOrThrow({ where: { idempotencyKey: 'sub_mail/resumed/1' } });
-  expect(row.sentAt).not.toBeNull();
-  expect(row.messageId).toBe(smtp.for('sub_mail')[0]!.messageId);
+  const sent = await row(key);
+  expect(sent).toMatchObject({ status: 'sent', sentAt: new Date('2027-01-01T00:00:00.000Z'), attempts: 1 });
+  expect(sent.messageId).toBe(smtp.for('sub_mail')[0]!.messageId);
 });
 
-test('a retry after a failure before the hand-over (SMTP down) sends the email, once', async () => {
+test('a retry after a failure before the hand-over (SMTP down) sends the email, once, and counts the attempts', async () => {
+  const key = 'sub_mail/resumed/2';
   const working = activities(db.prisma);
-  const mailerDown = createEmailActivities({
-    prisma: db.prisma,
-    mailer: { destination: 'nowhere', send: () => Promise.reject(new Error('connect ECONNREFUSED')) },
-    mailFrom: 'Billing <billing@example.test>',
-    links: TEST_LINKS,
-  });
-  await expect(attempt(1).run(mailerDown.sendEmail, intent('sub_mail/resumed/2'), '2027-01-02T00:00:00.000Z')).rejects.toThrow('ECONNREFUSED');
-  const sent: Sent = await attempt(2).run(working.sendEmail, intent('sub_mail/resumed/2'), '2027-01-02T00:00:00.000Z');
-  const again: Sent = await attempt(3).run(working.sendEmail, intent('sub_mail/resumed/2'), '2027-01-02T00:00:00.000Z');
+  const mailerDown = activities(db.prisma, { destination: 'nowhere', send: () => Promise.reject(new Error('connect ECONNREFUSED')) });
+  await working.queueEmail(intent(key), '2027-01-02T00:00:00.000Z');
+  await expect(attempt(1).run(mailerDown.sendEmail, key)).rejects.toThrow('ECONNREFUSED');
+  expect(await row(key)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'connect ECONNREFUSED' });
+  const sent: SendOutcome = await attempt(2).run(working.sendEmail, key);
+  const again: SendOutcome = await attempt(3).run(working.sendEmail, key);
 
-  expect([sent.alreadySent, again.alreadySent]).toEqual([false, true]);
+  expect([sent.outcome, again.outcome]).toEqual(['sent', 'already_sent']);
   expect(smtp.received.filter((mail) => mail.messageId === sent.messageId)).toHaveLength(1);
+  expect(await row(key)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+});
+
+test('a 5xx reply to the recipient fails the attempt as a non-retryable EmailRejected; a 4xx reply is retryable', async () => {
+  smtp.rejectRecipient('gone@example.com', 550, '5.1.1 mailbox unavailable');
+  smtp.rejectRecipient('busy@example.com', 450, '4.2.1 mailbox busy, try again later');
+  const working = activities(db.prisma);
+  await working.queueEmail(intent('sub_mail/resumed/550', 'gone@example.com'), '2027-01-03T00:00:00.000Z');
+  await working.queueEmail(intent('sub_mail/resumed/450', 'busy@example.com'), '2027-01-03T00:00:00.000Z');
+
+  const permanent = await attempt(1).run(working.sendEmail, 'sub_mail/resumed/550').catch((error: unknown) => error);
+  const transient = await attempt(1).run(working.sendEmail, 'sub_mail/resumed/450').catch((error: unknown) => error);
+
+  expect(permanent).toBeInstanceOf(ApplicationFailure);
+  expect(permanent).toMatchObject({ type: 'EmailRejected', nonRetryable: true, message: expect.stringContaining('550 5.1.1 mailbox unavailable') });
+  expect(transient).toBeInstanceOf(ApplicationFailure);
+  expect(transient).toMatchObject({ type: 'EmailNotDelivered', nonRetryable: false, message: expect.stringContaining('450 4.2.1') });
+  expect(smtp.rejected.map((rejection) => rejection.to)).toEqual(['gone@example.com', 'busy@example.com']);
+  expect(await row('sub_mail/resumed/550')).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('550') });
+});
+
+test('a 5xx answer to the login (a configuration fault, not the email) is retried like an outage', async () => {
+  const key = 'sub_mail/resumed/auth';
+  const authRefused = Object.assign(new Error('Invalid login: 535 5.7.8 authentication failed'), { code: 'EAUTH', responseCode: 535 });
+  await activities(db.prisma).queueEmail(intent(key), '2027-01-04T00:00:00.000Z');
+  const failure = await attempt(1)
+    .run(activities(db.prisma, { destination: 'misconfigured', send: () => Promise.reject(authRefused) }).sendEmail, key)
+    .catch((error: unknown) => error);
+  expect(failure).toMatchObject({ type: 'EmailNotDelivered', nonRetryable: false });
 });

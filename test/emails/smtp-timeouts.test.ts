@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { SMTP_TIMEOUTS_MS, smtpMailer } from '../../emails/mailer';
-import { EMAIL_ATTEMPT_TIMEOUT } from '../../workflows/effects';
+import { EMAIL_ATTEMPT_TIMEOUT } from '../../workflows/email-delivery';
 
 const email = {
   from: 'billing@example.com',

@@ -11,7 +11,7 @@ import { linkSigning, loadConfig } from '../../../infra/config';
 import { createPrismaClient } from '../../../infra/database';
 import { stopWhenParentExits } from '../../../infra/parent';
 import { connectTemporal, temporalConnectionOptions } from '../../../infra/temporal';
-import { createSubscriptionWorker } from '../../../worker/worker';
+import { createSubscriptionWorker, createWebhookWorker } from '../../../worker/worker';
 import { faultInterceptor, faultsFromEnv, faultyGateway, faultyMailer, killSwitch } from './faults';
 
 async function main(): Promise<void> {
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const clientConnection = await connectTemporal(config);
   try {
-    const worker = await createSubscriptionWorker({
+    const options = {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -39,9 +39,12 @@ async function main(): Promise<void> {
         links: linkSigning(config),
         temporal: { client: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE },
       },
-    });
+    };
+    const worker = await createSubscriptionWorker(options);
+    // Emails (and webhooks) are delivered by workflows on the outbound-delivery queue, as in the product's worker.
+    const deliveryWorker = await createWebhookWorker(options);
     console.log(`chaos worker polling (kill at ${faults.killAt ?? 'none'} #${faults.killAfter}, break ${faults.broken ?? 'none'})`);
-    await worker.run();
+    await Promise.all([worker.run(), deliveryWorker.run()]);
     console.log('chaos worker stopped');
   } finally {
     await clientConnection.close();
