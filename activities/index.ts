@@ -1,5 +1,7 @@
 // All activities, built from their dependencies. Workflows import this file as a type only.
 import type { ActivityDeps } from './deps';
+import { createChargeActivities } from './charges';
+import { createCreditActivities } from './credit-ledger';
 import { createEmailActivities } from './emails';
 import { createInvoiceActivities } from './invoices';
 import { createOfferActivities } from './offers';
@@ -11,6 +13,8 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createInvoiceActivities(deps),
+    ...createChargeActivities(deps),
+    ...createCreditActivities(deps),
     ...createProjectionActivities(deps),
     ...createEmailActivities(deps),
     ...createOfferActivities(deps),

@@ -3,9 +3,8 @@
 // offers for reporting.
 import { log } from '@temporalio/activity';
 import type { Effect } from '../domain/effects';
-import type { OfferRule } from '../domain/offers';
+import type { OfferDecision, OfferRule } from '../domain/offers';
 import { matchingRules, offerFacts, resolveTarget } from '../domain/offers';
-import type { PlanSnapshot } from '../domain/plans';
 import type { SubscriptionState } from '../domain/subscription';
 import { offerEvents } from '../domain/webhooks';
 import { toOfferRule } from '../infra/catalogue';
@@ -13,11 +12,6 @@ import { toPlanSnapshot } from '../infra/plans';
 import type { ActivityDeps } from './deps';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
 import { offerPayload } from './webhook-payloads';
-
-export interface OfferDecision {
-  rule: OfferRule;
-  plan: PlanSnapshot;
-}
 
 type OfferRecord = Extract<Effect, { kind: 'offer' }>;
 

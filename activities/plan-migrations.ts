@@ -12,7 +12,7 @@ import { exclusionReason } from '../domain/plan-migration';
 import { subscriptionWorkflowId } from '../domain/subscription';
 import { toPlanSnapshot } from '../infra/plans';
 import type { Prisma } from '../prisma/generated/client';
-import { migratePlan } from '../workflows/messages';
+import { migratePlan } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import type { ListingCursor } from './subscription-listing';
 import { listRunningOnPlan, subscriptionIdOf } from './subscription-listing';

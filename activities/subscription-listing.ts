@@ -2,7 +2,7 @@
 // (the PlanCode search attribute every subscription workflow keeps up to date).
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { PlanCodeKey } from '../workflows/search-attributes';
+import { PlanCodeKey } from '../workflows/contract';
 
 /** Where the next page starts: the server's page token, or the last workflow id (fallback). */
 export type ListingCursor = { token: string } | { afterWorkflowId: string };

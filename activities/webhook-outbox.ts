@@ -10,7 +10,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { NewWebhookEvent } from '../domain/webhooks';
 import { endpointWants, webhookDeliveryWorkflowId, webhookTaskQueue } from '../domain/webhooks';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
-import { webhookDeliveryWorkflow } from '../workflows/webhook-delivery';
+import type { WebhookDeliveryWorkflow } from '../workflows/contract';
+import { WORKFLOW_TYPES } from '../workflows/contract';
 
 /** How activities start delivery workflows. */
 export interface WorkflowStarter {
@@ -68,7 +69,7 @@ export async function startDeliveries(temporal: WorkflowStarter, deliveryIds: re
   await Promise.all(
     deliveryIds.map(async (deliveryId) => {
       try {
-        await temporal.client.workflow.start(webhookDeliveryWorkflow, {
+        await temporal.client.workflow.start<WebhookDeliveryWorkflow>(WORKFLOW_TYPES.webhookDelivery, {
           workflowId: webhookDeliveryWorkflowId(deliveryId),
           taskQueue: webhookTaskQueue(temporal.taskQueue),
           args: [{ deliveryId }],

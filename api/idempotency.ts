@@ -1,6 +1,7 @@
 // Idempotency-Key on POST. The row is inserted before the request runs: its primary key
 // (scope, key) lets exactly one of several concurrent duplicates through; the others see the row
 // and get 409 (still running), 422 (a different request under the same key) or the stored answer.
+import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { Prisma, type IdempotencyRecord } from '../prisma/generated/client';
 import { callerOf } from './auth';
@@ -27,6 +28,21 @@ const abandoned = (record: IdempotencyRecord, now: Date) => record.responseStatu
  */
 export function replayable(status: number): boolean {
   return status < 400 || status === 402;
+}
+
+/**
+ * The id a request's workflow update is sent with: derived from the caller and its
+ * Idempotency-Key, so a retry whose first answer was lost (a 503 after the command ran) is the
+ * same update and applies once.
+ */
+export function commandIdFor(scope: string, key: string): string {
+  return `idem-${createHash('sha256').update(`${scope}\n${key}`).digest('hex').slice(0, 40)}`;
+}
+
+/** `{ updateId }` for a request that carried an Idempotency-Key; nothing otherwise (Temporal picks an id). */
+export function commandOptions(res: Response): { updateId?: string } {
+  const id = res.locals.commandId as string | undefined;
+  return id ? { updateId: id } : {};
 }
 
 type Claim = { kind: 'claimed' } | { kind: 'exists'; record: IdempotencyRecord };
@@ -129,6 +145,7 @@ export function idempotency(deps: ApiDeps): RequestHandler {
     );
     if (claimed.kind === 'exists') return answerFrom(claimed.record, req.method, req.path, hash, res);
     recordAnswer(res, { scope_key: { scope, key } });
+    res.locals.commandId = commandIdFor(scope, key);
     next();
   };
 }

@@ -1,8 +1,10 @@
 // Changing a subscription's add-ons: setting a recurring add-on's quantity (0 removes it) or
-// buying a one-time product. Prorated differences wait for the next invoice (see add-ons.ts).
+// buying a one-time product. Prorated differences wait for the next invoice (see add-ons.ts); a
+// removal's credit is what was paid for the unused time, within what is left of the period's payment.
 import type { AddOnDefinition, SubscriptionAddOn } from './add-ons';
 import { prorationLine, unitPriceFor } from './add-ons';
-import { CommandRefusedError } from './commands';
+import { CommandRefusedError } from './errors';
+import { capped, currentAccount, returned, unusedValue } from './credit';
 import type { InvoiceLineDraft } from './invoice';
 import type { SubscriptionState } from './subscription';
 import { calendarPeriod, update } from './subscription';
@@ -30,10 +32,17 @@ export function priceAddOn(state: SubscriptionState, definition: AddOnDefinition
   };
 }
 
+/** Only time already paid for is prorated; during a trial (or an unpaid period) nothing is. */
+const prorates = (state: SubscriptionState) => currentAccount(state) !== null;
+
+/** Whether `change` adds a line to the next invoice (checked against MAX_PENDING_ITEMS before it runs). */
+export function addsPendingLine(state: SubscriptionState, change: AddOnChange): boolean {
+  if (change.addOn.kind === 'one_time') return true;
+  const current = state.addOns.find((a) => a.code === change.addOn.code)?.quantity ?? 0;
+  return change.quantity !== current && prorates(state);
+}
+
 export function setAddOnQuantity(state: SubscriptionState, change: AddOnChange, at: string): SubscriptionState {
-  if (state.pendingItems.length >= MAX_PENDING_ITEMS) {
-    throw new CommandRefusedError('too many changes are waiting for the next invoice');
-  }
   const priced = priceAddOn(state, change.addOn);
   if (change.addOn.kind === 'one_time') {
     const line: InvoiceLineDraft = {
@@ -52,10 +61,9 @@ export function setAddOnQuantity(state: SubscriptionState, change: AddOnChange, 
   if (delta === 0) return state;
   const others = state.addOns.filter((a) => a.code !== priced.code);
   const addOns = change.quantity > 0 ? [...others, { ...current, quantity: change.quantity }] : others;
-  // Only time already paid for is prorated; during a trial nothing has been billed yet.
-  const paidPeriod = state.status === 'active' && state.currentPeriodInvoiced;
-  const pendingItems = paidPeriod
-    ? [...state.pendingItems, prorationLine(current, delta, calendarPeriod(state), at)]
-    : state.pendingItems;
-  return update(state, { addOns, pendingItems });
+  if (!prorates(state)) return update(state, { addOns });
+  const line = prorationLine(current, delta, calendarPeriod(state), at);
+  if (delta > 0) return update(state, { addOns, pendingItems: [...state.pendingItems, line] });
+  const [credit = 0] = capped(state, [unusedValue(state, current.unitAmountCents * -delta, 'addOns', at)]);
+  return update(returned(state, credit), { addOns, pendingItems: [...state.pendingItems, { ...line, amountCents: -credit }] });
 }

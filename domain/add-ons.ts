@@ -74,7 +74,7 @@ export function addOnsPerPeriod(addOns: readonly SubscriptionAddOn[]): number {
   return addOns.reduce((sum, addOn) => sum + addOn.unitAmountCents * addOn.quantity, 0);
 }
 
-function describe(addOn: Pick<SubscriptionAddOn, 'name'>, quantity: number): string {
+export function describeAddOn(addOn: Pick<SubscriptionAddOn, 'name'>, quantity: number): string {
   return quantity === 1 ? addOn.name : `${addOn.name} × ${quantity}`;
 }
 
@@ -82,23 +82,11 @@ function describe(addOn: Pick<SubscriptionAddOn, 'name'>, quantity: number): str
 export function addOnLines(addOns: readonly SubscriptionAddOn[], calendar: Period, period: Period): InvoiceLineDraft[] {
   return addOns.map((addOn) => ({
     kind: 'addon',
-    description: `${describe(addOn, addOn.quantity)}, ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}`,
+    description: `${describeAddOn(addOn, addOn.quantity)}, ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}`,
     quantity: addOn.quantity,
     amountCents: prorate(addOn.unitAmountCents * addOn.quantity, calendar, period.start),
     periodStart: period.start,
     periodEnd: period.end,
-  }));
-}
-
-/** A credit for the unused part of each add-on's period, when a new period replaces it early. */
-export function addOnCredits(addOns: readonly SubscriptionAddOn[], calendar: Period, at: string): InvoiceLineDraft[] {
-  return addOns.map((addOn) => ({
-    kind: 'proration_credit',
-    description: `Unused time on ${describe(addOn, addOn.quantity)}, ${describeSpan(calendar, at)}`,
-    quantity: addOn.quantity,
-    amountCents: -prorate(addOn.unitAmountCents * addOn.quantity, calendar, at),
-    periodStart: at,
-    periodEnd: calendar.end,
   }));
 }
 
@@ -107,8 +95,8 @@ export function prorationLine(addOn: SubscriptionAddOn, delta: number, calendar:
   const amount = prorate(addOn.unitAmountCents * Math.abs(delta), calendar, at);
   const span = describeSpan(calendar, at);
   return delta > 0
-    ? { kind: 'proration_charge', description: `${describe(addOn, delta)} added, ${span}`, quantity: delta, amountCents: amount, periodStart: at, periodEnd: calendar.end }
-    : { kind: 'proration_credit', description: `${describe(addOn, -delta)} removed, ${span}`, quantity: -delta, amountCents: -amount, periodStart: at, periodEnd: calendar.end };
+    ? { kind: 'proration_charge', description: `${describeAddOn(addOn, delta)} added, ${span}`, quantity: delta, amountCents: amount, periodStart: at, periodEnd: calendar.end }
+    : { kind: 'proration_credit', description: `${describeAddOn(addOn, -delta)} removed, ${span}`, quantity: -delta, amountCents: -amount, periodStart: at, periodEnd: calendar.end };
 }
 
 /** The plan's quota for `metric` plus what add-ons buy. */

@@ -1,51 +1,52 @@
 // Canceling: now (optionally refunding the unused part of the period) or at period end, which
-// can be taken back until the period ends.
+// can be taken back until the period ends. Lines still waiting for the next invoice (add-on
+// prorations, one-time products) are billed on a final invoice when the subscription ends.
 import { addOnsPerPeriod } from './add-ons';
+import { chargeOf } from './charges';
 import type { CancelCommand } from './commands';
+import { capped, closeUnpaidInvoice, invoiceCreditEntries, refunded, refundSplit, unusedValue } from './credit';
 import type { Effect, Transition } from './effects';
-import { email } from './effects';
-import { chargeIdempotencyKey } from './payments';
-import { prorate } from './proration';
+import { email, then, unchanged } from './effects';
+import { buildInvoice, invoiceNumber, issuedSummary } from './invoice';
 import { nextStatus } from './status';
 import type { SubscriptionState } from './subscription';
-import { calendarPeriod, subscriptionWorkflowId, update } from './subscription';
+import { update } from './subscription';
 
 /**
- * The prorated refund for canceling at `at`: the plan's and add-ons' price for the rest of the
- * period, at most what the latest paid invoice collected (it is refunded against that charge).
+ * The prorated refund for canceling at `at`: what was paid for the plan's and add-ons' unused
+ * time, never more than what is left of the period's payment (domain/credit.ts).
  */
 export function cancellationRefund(state: SubscriptionState, at: string): number {
-  const invoice = state.latestInvoice;
-  if (state.status !== 'active' || !invoice || invoice.status !== 'paid') return 0;
-  return Math.min(invoice.amountCents, prorate(state.plan.amountCents + addOnsPerPeriod(state.addOns), calendarPeriod(state), at));
+  const [plan = 0, addOns = 0] = capped(state, [
+    unusedValue(state, state.plan.amountCents, 'plan', at),
+    unusedValue(state, addOnsPerPeriod(state.addOns), 'addOns', at),
+  ]);
+  return plan + addOns;
 }
 
 export function cancelNow(state: SubscriptionState, command: CancelCommand, at: string): Transition {
-  const refundCents = command.refund === 'prorated' ? cancellationRefund(state, at) : 0;
-  const effects: Effect[] = [];
-  if (state.dunning) effects.push({ kind: 'invoice_status', invoiceNumber: state.dunning.invoiceNumber, status: 'void', at });
-  if (refundCents > 0 && state.latestInvoice) {
-    effects.push({
-      kind: 'refund',
-      invoiceNumber: state.latestInvoice.number,
-      amountCents: refundCents,
-      idempotencyKey: chargeIdempotencyKey(subscriptionWorkflowId(state.id), `${state.latestInvoice.number}-refund`, 1),
-      at,
+  const wanted = command.refund === 'prorated' ? cancellationRefund(state, at) : 0;
+  const refunds = refundSplit(state, wanted, at);
+  const refundCents = refunds.reduce((sum, refund) => sum + refund.amountCents, 0);
+  const afterRefund = refunded(state, refunds);
+  // An invoice still being collected will never be paid now.
+  const collecting = state.dunning && state.latestInvoice?.number === state.dunning.invoiceNumber ? state.latestInvoice : null;
+  const closed = collecting ? closeUnpaidInvoice(afterRefund, collecting, 'void', at) : unchanged(afterRefund);
+  return then(closed, (s) => {
+    const next = update(s, {
+      status: nextStatus(state.status, 'canceled'),
+      canceledAt: at,
+      endedAt: at,
+      cancelReason: 'requested',
+      cancelAtPeriodEnd: false,
+      dunning: null,
+      scheduledChange: null,
+      pauseAtPeriodEnd: null,
     });
-  }
-  const next = update(state, {
-    status: nextStatus(state.status, 'canceled'),
-    canceledAt: at,
-    endedAt: at,
-    cancelReason: 'requested',
-    cancelAtPeriodEnd: false,
-    dunning: null,
-    scheduledChange: null,
-    pauseAtPeriodEnd: null,
-    latestInvoice: state.dunning && state.latestInvoice?.number === state.dunning.invoiceNumber ? { ...state.latestInvoice, status: 'void' } : state.latestInvoice,
+    const effects: Effect[] = refunds.length > 0 ? [{ kind: 'refund', refunds, at }] : [];
+    effects.push(email(next, 'ended', { template: 'canceled', reason: 'requested', endedAt: at, refundCents, currency: state.plan.currency }));
+    return then({ state: next, effects }, (ended) => finalInvoice(ended, at));
   });
-  effects.push(email(next, 'ended', { template: 'canceled', reason: 'requested', endedAt: at, refundCents, currency: state.plan.currency }));
-  return { state: next, effects };
 }
 
 export function cancelAtPeriodEnd(state: SubscriptionState, at: string): SubscriptionState {
@@ -65,5 +66,39 @@ export function endAtPeriodEnd(state: SubscriptionState): Transition {
     cancelReason: 'requested',
     cancelAtPeriodEnd: false,
   });
-  return { state: next, effects: [email(next, 'ended', { template: 'canceled', reason: 'requested', endedAt: at, refundCents: 0, currency: state.plan.currency })] };
+  const ended = { state: next, effects: [email(next, 'ended', { template: 'canceled', reason: 'requested', endedAt: at, refundCents: 0, currency: state.plan.currency })] };
+  return then(ended, (s) => finalInvoice(s, at));
+}
+
+/**
+ * Bills what was still waiting for the next invoice when the subscription ended (one-time
+ * products, add-on prorations), net of credits and account credit; charged once, never dunned:
+ * a decline leaves it uncollectible.
+ */
+export function finalInvoice(state: SubscriptionState, at: string): Transition {
+  const subtotal = state.pendingItems.reduce((sum, line) => sum + line.amountCents, 0);
+  if (state.pendingItems.length === 0 || subtotal <= 0) return unchanged(update(state, { pendingItems: [] }));
+  const built = buildInvoice(
+    {
+      number: invoiceNumber(state.id, state.invoiceCount + 1),
+      subscriptionId: state.id,
+      customerId: state.customer.id,
+      periodIndex: null,
+      billingReason: 'subscription_final',
+      period: { start: state.currentPeriod.start, end: at },
+      currency: state.plan.currency,
+      issuedAt: at,
+    },
+    state.pendingItems,
+    state.creditBalanceCents,
+  );
+  const invoice = issuedSummary(built);
+  const next = update(state, { invoiceCount: state.invoiceCount + 1, creditBalanceCents: built.creditBalanceCents, pendingItems: [], latestInvoice: invoice });
+  return {
+    state: next,
+    effects: [
+      { kind: 'issue_invoice', draft: built.draft, credit: invoiceCreditEntries(next, built.draft, state.creditBalanceCents) },
+      chargeOf(next, invoice, at, { kind: 'final' }),
+    ],
+  };
 }

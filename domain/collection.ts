@@ -1,22 +1,23 @@
 // Billing a period and what each payment outcome does to the subscription: activation, trial
 // conversion, dunning, final action, expiry of an unpaid first invoice.
 import { describeInterval } from './calendar';
+import { canReceiveOffer } from './offers';
+import { closeUnpaidInvoice, invoiceCreditEntries, openAccount, paidRate } from './credit';
 import type { DunningState } from './dunning';
 import { afterFailedAttempt, isFinalRetryNext } from './dunning';
 import type { Effect, Transition } from './effects';
-import { email } from './effects';
+import { email, then } from './effects';
 import type { BuiltInvoice } from './invoice';
-import { buildInvoice, invoiceNumber, planLine } from './invoice';
+import { buildInvoice, invoiceNumber, issuedSummary, planLine } from './invoice';
 import { addOnLines } from './add-ons';
 import { afterPeriodInvoice, discountLine } from './discounts';
-import type { ChargeResult } from './payments';
-import { chargeIdempotencyKey } from './payments';
+import { chargeOf } from './charges';
+import type { ChargeIntent, ChargeResult, Decline } from './payments';
+import { settlePlanChange } from './plan-change';
 import { prorate } from './proration';
 import { nextStatus } from './status';
 import type { InvoiceSummary, SubscriptionState } from './subscription';
-import { calendarPeriod, subscriptionWorkflowId, update } from './subscription';
-
-type Decline = Extract<ChargeResult, { outcome: 'declined' }>;
+import { calendarPeriod, update } from './subscription';
 
 const HOUR_MS = 3_600_000;
 
@@ -31,7 +32,8 @@ export function renewalInvoice(state: SubscriptionState, issuedAt: string): Buil
     planLine(state.plan, state.currentPeriod, prorate(state.plan.amountCents, calendar, state.currentPeriod.start)),
     ...addOnLines(state.addOns, calendar, state.currentPeriod),
   ];
-  const discount = state.discount ? discountLine(state.discount, recurring.reduce((sum, line) => sum + line.amountCents, 0)) : null;
+  const grossCents = recurring.reduce((sum, line) => sum + line.amountCents, 0);
+  const discount = state.discount ? discountLine(state.discount, grossCents) : null;
   return buildInvoice(
     {
       number: invoiceNumber(state.id, state.invoiceCount + 1),
@@ -45,6 +47,7 @@ export function renewalInvoice(state: SubscriptionState, issuedAt: string): Buil
     },
     [...recurring, ...(discount ? [discount] : []), ...state.pendingItems],
     state.creditBalanceCents,
+    { periodIndex: state.periodIndex, grossCents, netCents: grossCents + (discount?.amountCents ?? 0) },
   );
 }
 
@@ -64,14 +67,46 @@ export function invoiceIssued(state: SubscriptionState, built: BuiltInvoice, inv
   });
 }
 
-/** Attempt number of the next charge on `invoiceNumber`. */
-export function nextAttempt(state: SubscriptionState, invoiceNumber: string): number {
-  return state.dunning?.invoiceNumber === invoiceNumber ? state.dunning.attempts + 1 : (state.latestInvoice?.number === invoiceNumber ? state.latestInvoice.attempts : 0) + 1;
+/** Issues the current period's invoice and charges it. */
+export function billPeriod(state: SubscriptionState, at: string): Transition {
+  const built = renewalInvoice(state, at);
+  const invoice = issuedSummary(built);
+  const next = invoiceIssued(state, built, invoice);
+  return {
+    state: next,
+    effects: [
+      { kind: 'issue_invoice', draft: built.draft, credit: invoiceCreditEntries(next, built.draft, state.creditBalanceCents) },
+      chargeOf(next, invoice, at),
+    ],
+  };
 }
 
-/** workflow id / period / attempt for a period's invoice; workflow id / invoice number / attempt otherwise. */
-export function chargeKey(state: SubscriptionState, invoice: InvoiceSummary, attempt: number): string {
-  return chargeIdempotencyKey(subscriptionWorkflowId(state.id), invoice.periodIndex ?? invoice.number, attempt);
+/** Charges the invoice under collection again (a dunning retry, a new card). */
+export function collectAgain(state: SubscriptionState, at: string): Transition {
+  const invoice = state.latestInvoice;
+  if (!invoice || invoice.number !== state.dunning?.invoiceNumber || invoice.status !== 'open') return { state, effects: [] };
+  return { state, effects: [chargeOf(state, invoice, at)] };
+}
+
+/** What a charge's outcome does: the next step of the lifecycle, or of the plan change it paid for. */
+export function settleCharge(state: SubscriptionState, charge: ChargeIntent, result: ChargeResult): Transition {
+  const charged: InvoiceSummary = { ...charge.invoice, attempts: charge.attempt };
+  switch (charge.purpose.kind) {
+    case 'plan_change':
+      return settlePlanChange(state, charge.purpose.change, charged, result, charge.at);
+    case 'final':
+      return result.outcome === 'succeeded' ? finalInvoicePaid(state, charged, charge.at) : closeUnpaidInvoice(state, charged, 'uncollectible', charge.at);
+    case 'collect':
+      return result.outcome === 'succeeded' ? paymentSucceeded(state, charged, charge.at) : paymentFailed(state, charged, result, charge.at);
+  }
+}
+
+function finalInvoicePaid(state: SubscriptionState, invoice: InvoiceSummary, at: string): Transition {
+  const next = update(state, { latestInvoice: withInvoice(state, { ...invoice, status: 'paid', paidAt: at }) });
+  return {
+    state: next,
+    effects: [email(next, invoice.number, { template: 'receipt', invoiceNumber: invoice.number, amountCents: invoice.amountCents, currency: invoice.currency, paidAt: at })],
+  };
 }
 
 function withInvoice(state: SubscriptionState, invoice: InvoiceSummary): InvoiceSummary | null {
@@ -81,6 +116,7 @@ function withInvoice(state: SubscriptionState, invoice: InvoiceSummary): Invoice
 export function paymentSucceeded(state: SubscriptionState, invoice: InvoiceSummary, at: string): Transition {
   const opening = state.status === 'incomplete';
   const paid: InvoiceSummary = { ...invoice, status: 'paid', paidAt: at };
+  const service = invoice.service ?? null;
   const periodInvoice = invoice.periodIndex !== null;
   const next = update(state, {
     status: nextStatus(state.status, 'payment_succeeded'),
@@ -89,11 +125,17 @@ export function paymentSucceeded(state: SubscriptionState, invoice: InvoiceSumma
     stats: periodInvoice
       ? { ...state.stats, paidPeriods: state.stats.paidPeriods + 1, consecutivePaidPeriods: state.stats.consecutivePaidPeriods + 1 }
       : state.stats,
+    account:
+      service && service.periodIndex === state.periodIndex
+        ? openAccount(service.periodIndex, service.netCents, paidRate(service.grossCents, service.netCents), { invoiceNumber: invoice.number, amountCents: invoice.amountCents })
+        : state.account,
   });
   const effects: Effect[] = [
     email(next, invoice.number, { template: 'receipt', invoiceNumber: invoice.number, amountCents: invoice.amountCents, currency: invoice.currency, paidAt: at }),
   ];
   if (opening) effects.unshift(welcomeEmail(next));
+  // A paid period is the moment the upsell rules look at a subscription.
+  if (periodInvoice && canReceiveOffer(next, at)) effects.push({ kind: 'evaluate_offers', at });
   return { state: next, effects };
 }
 
@@ -148,15 +190,10 @@ export function paymentFailed(current: SubscriptionState, invoice: InvoiceSummar
   const latestInvoice = withInvoice(state, { ...invoice, status: 'open' });
 
   if (state.status === 'unpaid') {
-    // A failed reactivation: the subscription stays suspended until another payment method.
-    const next = update(state, { latestInvoice: withInvoice(state, { ...invoice, status: 'uncollectible' }) });
-    return {
-      state: next,
-      effects: [
-        { kind: 'invoice_status', invoiceNumber: invoice.number, status: 'uncollectible', at },
-        failureEmail(next, invoice, { attempts: invoice.attempts, nextRetryAt: null, startedAt: at }, decline, null),
-      ],
-    };
+    // A failed reactivation: the subscription stays suspended until another payment method, and
+    // the period it would have started is never delivered, so its invoice is voided.
+    const closed = closeUnpaidInvoice(update(state, { latestInvoice: withInvoice(state, invoice) }), invoice, 'void', at);
+    return { state: closed.state, effects: [...closed.effects, failureEmail(closed.state, invoice, { attempts: invoice.attempts, nextRetryAt: null, startedAt: at }, decline, null)] };
   }
 
   if (state.status === 'incomplete') {
@@ -189,53 +226,37 @@ export function paymentFailed(current: SubscriptionState, invoice: InvoiceSummar
 /** The end of dunning without payment: the policy's final action. */
 export function retriesExhausted(state: SubscriptionState, at: string): Transition {
   const dunning = state.dunning;
-  if (!dunning) return { state, effects: [] };
   const invoice = state.latestInvoice;
-  const amountCents = invoice?.number === dunning.invoiceNumber ? invoice.amountCents : 0;
-  const currency = state.plan.currency;
+  if (!dunning || invoice?.number !== dunning.invoiceNumber) return { state, effects: [] };
+  const { amountCents, currency } = invoice;
   if (state.policy.dunning.finalAction === 'unpaid') {
-    const next = update(state, {
-      status: nextStatus(state.status, 'retries_exhausted_unpaid'),
-      dunning: null,
-      latestInvoice: invoice?.number === dunning.invoiceNumber ? { ...invoice, status: 'uncollectible' } : invoice,
-    });
-    return {
+    const suspended = update(state, { status: nextStatus(state.status, 'retries_exhausted_unpaid'), dunning: null });
+    return then(closeUnpaidInvoice(suspended, invoice, 'uncollectible', at), (next) => ({
       state: next,
-      effects: [
-        { kind: 'invoice_status', invoiceNumber: dunning.invoiceNumber, status: 'uncollectible', at },
-        email(next, dunning.invoiceNumber, { template: 'unpaid', invoiceNumber: dunning.invoiceNumber, amountCents, currency }),
-      ],
-    };
+      effects: [email(next, dunning.invoiceNumber, { template: 'unpaid', invoiceNumber: dunning.invoiceNumber, amountCents, currency })],
+    }));
   }
-  const next = update(state, {
+  const canceled = update(state, {
     status: nextStatus(state.status, 'retries_exhausted_cancel'),
     dunning: null,
     canceledAt: at,
     endedAt: at,
     cancelReason: 'non_payment',
-    latestInvoice: invoice?.number === dunning.invoiceNumber ? { ...invoice, status: 'void' } : invoice,
   });
-  return {
+  return then(closeUnpaidInvoice(canceled, invoice, 'void', at), (next) => ({
     state: next,
-    effects: [
-      { kind: 'invoice_status', invoiceNumber: dunning.invoiceNumber, status: 'void', at },
-      email(next, 'ended', { template: 'canceled', reason: 'non_payment', endedAt: at, refundCents: 0, currency }),
-    ],
-  };
+    effects: [email(next, 'ended', { template: 'canceled', reason: 'non_payment', endedAt: at, refundCents: 0, currency })],
+  }));
 }
 
 /** A first payment that was never completed: the subscription expires (Stripe's incomplete_expired). */
 export function firstPaymentExpired(state: SubscriptionState, at: string): Transition {
-  const invoiceNumber = state.dunning?.invoiceNumber ?? state.latestInvoice?.number;
-  const next = update(state, {
+  const expired = update(state, {
     status: nextStatus(state.status, 'first_payment_expired'),
     dunning: null,
     endedAt: at,
     cancelReason: 'payment_not_completed',
-    latestInvoice: state.latestInvoice ? { ...state.latestInvoice, status: 'void' } : null,
   });
-  return {
-    state: next,
-    effects: invoiceNumber ? [{ kind: 'invoice_status', invoiceNumber, status: 'void', at }] : [],
-  };
+  const invoice = state.latestInvoice;
+  return invoice && invoice.status === 'open' ? closeUnpaidInvoice(expired, invoice, 'void', at) : { state: expired, effects: [] };
 }

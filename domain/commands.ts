@@ -3,6 +3,8 @@
 // it executes the command, since the state may have moved on in between.
 import type { AddOnDefinition } from './add-ons';
 import { unitPriceFor } from './add-ons';
+import { addsPendingLine, MAX_PENDING_ITEMS } from './add-on-changes';
+import { CommandRefusedError } from './errors';
 import type { CouponDefinition } from './discounts';
 import { couponRefusal } from './discounts';
 import type { PlanSnapshot } from './plans';
@@ -67,10 +69,25 @@ export type Command =
   | { name: 'acceptOffer'; input: OfferCommand }
   | { name: 'declineOffer'; input: OfferCommand };
 
-/** A command the lifecycle rules refuse in the current state (HTTP 409). */
-export class CommandRefusedError extends Error {
-  override readonly name = 'CommandRefusedError';
-}
+export { CommandRefusedError };
+
+export type CommandName = Command['name'];
+
+/** Every command, by name: each is one workflow update (workflows/contract.ts). */
+export const COMMAND_NAMES = [
+  'changePlan',
+  'cancelScheduledPlanChange',
+  'cancel',
+  'uncancel',
+  'pause',
+  'resume',
+  'updatePaymentMethod',
+  'setAddOn',
+  'applyCoupon',
+  'removeCoupon',
+  'acceptOffer',
+  'declineOffer',
+] as const satisfies ReadonlyArray<Command['name']>;
 
 const ALLOWED: Record<Command['name'], readonly SubscriptionStatus[]> = {
   changePlan: ['trialing', 'active'],
@@ -116,8 +133,8 @@ function checkPlanChange(state: SubscriptionState, plan: PlanSnapshot): void {
   if (addOns) refuse(addOns);
 }
 
-/** Throws CommandRefusedError when `command` is not allowed now. */
-export function checkCommand(state: SubscriptionState, command: Command): void {
+/** Throws CommandRefusedError when `command` is not allowed at `at` (workflow time). */
+export function checkCommand(state: SubscriptionState, command: Command, at: string): void {
   if (!ALLOWED[command.name].includes(state.status)) {
     refuse(`a subscription that is ${state.status.replace(/_/g, ' ')} cannot ${VERBS[command.name]}`);
   }
@@ -156,6 +173,9 @@ export function checkCommand(state: SubscriptionState, command: Command): void {
       if (addOn.kind === 'recurring' && quantity === 0 && !state.addOns.some((a) => a.code === addOn.code)) {
         refuse(`the subscription has no ${addOn.code}`);
       }
+      if (state.pendingItems.length >= MAX_PENDING_ITEMS && addsPendingLine(state, command.input)) {
+        refuse(`${MAX_PENDING_ITEMS} changes are already waiting for the next invoice; this one can be made after it`);
+      }
       return;
     }
     case 'applyCoupon': {
@@ -169,6 +189,7 @@ export function checkCommand(state: SubscriptionState, command: Command): void {
       return;
     case 'acceptOffer':
       if (state.offer?.id !== command.input.offerId) refuse(`offer ${command.input.offerId} is not open`);
+      if (state.offer.expiresAt <= at) refuse(`offer ${state.offer.id} has expired`);
       checkPlanChange(state, state.offer.plan);
       return;
     case 'declineOffer':

@@ -1,7 +1,12 @@
 // What a lifecycle step asks the outside world to do, besides changing state. Pure steps return
-// these; the workflow carries them out (emails as child workflows, invoice updates as activities).
+// these; the workflow's entity carries them out in order (activities), and hands what comes back
+// (a charge's outcome, the upsell rules' answer) to the next pure step.
+import type { CreditEntryDraft } from './credit';
+import type { InvoiceDraft } from './invoice';
 import type { OfferOutcome, OpenOffer } from './offers';
-import type { SubscriptionState } from './subscription';
+import type { ChargeIntent, RefundIntent } from './payments';
+import type { PlanMigrationAnswer } from './plan-migration';
+import type { InvoiceSummary, SubscriptionState } from './subscription';
 
 export type EmailContent =
   | { template: 'welcome'; planName: string; amountCents: number; currency: string; interval: string; trialEnd: string | null }
@@ -70,15 +75,55 @@ export interface EmailIntent {
   content: EmailContent;
 }
 
+/** A command the step refuses after all (e.g. its payment was declined): the update fails with it. */
+export interface CommandFailure {
+  type: 'PaymentDeclinedError' | 'CommandRefusedError';
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** What one step of a command tells its caller, besides the new state (a plan change's timing and invoice). */
+export interface CommandReply {
+  timing?: 'now' | 'period_end';
+  effectiveAt?: string;
+  invoice?: InvoiceSummary | null;
+}
+
 export type Effect =
   | { kind: 'email'; email: EmailIntent }
-  | { kind: 'invoice_status'; invoiceNumber: string; status: 'void' | 'uncollectible'; at: string }
-  | { kind: 'refund'; invoiceNumber: string; amountCents: number; idempotencyKey: string; at: string }
-  | { kind: 'offer'; offer: OpenOffer; status: 'open' | OfferOutcome; at: string; subscriptionId: string; currency: string };
+  /** Writes the invoice, with the account-credit entries its balance line makes, in one transaction. */
+  | { kind: 'issue_invoice'; draft: InvoiceDraft; credit: CreditEntryDraft[] }
+  /** Charges an invoice; the outcome is handed back to `settleCharge`, which decides what follows. */
+  | { kind: 'charge'; charge: ChargeIntent }
+  | { kind: 'invoice_status'; invoiceNumber: string; status: 'void' | 'uncollectible'; at: string; credit: CreditEntryDraft[] }
+  | { kind: 'refund'; refunds: RefundIntent[]; at: string }
+  | { kind: 'credit'; entries: CreditEntryDraft[] }
+  | { kind: 'offer'; offer: OpenOffer; status: 'open' | OfferOutcome; at: string; subscriptionId: string; currency: string }
+  /** Asks the upsell rules (data in the database) for an offer; the answer goes to `offerEvaluated`. */
+  | { kind: 'evaluate_offers'; at: string }
+  | { kind: 'migration_answer'; answer: PlanMigrationAnswer }
+  | { kind: 'refuse'; failure: CommandFailure };
 
 export interface Transition {
   state: SubscriptionState;
   effects: Effect[];
+  reply?: CommandReply;
+}
+
+/** No change. */
+export function unchanged(state: SubscriptionState): Transition {
+  return { state, effects: [] };
+}
+
+/**
+ * `first`, then `next` from the state it left: their effects in order, their replies merged. A
+ * charge's outcome is only known when it is carried out, so a charge ends a chain: `first` must not
+ * contain one.
+ */
+export function then(first: Transition, next: (state: SubscriptionState) => Transition): Transition {
+  const second = next(first.state);
+  const reply = first.reply || second.reply ? { ...first.reply, ...second.reply } : undefined;
+  return { state: second.state, effects: [...first.effects, ...second.effects], ...(reply ? { reply } : {}) };
 }
 
 export function email(state: SubscriptionState, discriminator: string, content: EmailContent): Effect {

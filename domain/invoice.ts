@@ -2,6 +2,7 @@
 import type { Period } from './calendar';
 import { describeInterval } from './calendar';
 import type { PlanSnapshot } from './plans';
+import type { InvoiceService, InvoiceSummary } from './subscription';
 
 export type InvoiceLineKind =
   | 'subscription'
@@ -11,7 +12,8 @@ export type InvoiceLineKind =
   | 'addon'
   | 'discount';
 
-export type BillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update';
+/** Stripe's reasons, and `subscription_final`: what was still waiting to be billed when a subscription ended. */
+export type BillingReason = 'subscription_create' | 'subscription_cycle' | 'subscription_update' | 'subscription_final';
 
 export interface InvoiceLineDraft {
   kind: InvoiceLineKind;
@@ -57,6 +59,8 @@ export interface BuiltInvoice {
   draft: InvoiceDraft;
   /** The customer's credit balance once this invoice has used or added to it. */
   creditBalanceCents: number;
+  /** The period whose plan and add-ons the invoice buys, if any. */
+  service: InvoiceService | null;
 }
 
 /**
@@ -68,6 +72,7 @@ export function buildInvoice(
   header: Omit<InvoiceDraft, 'lines' | 'subtotalCents' | 'amountCents'>,
   chargeLines: InvoiceLineDraft[],
   creditBalanceCents: number,
+  service: InvoiceService | null = null,
 ): BuiltInvoice {
   const subtotalCents = chargeLines.reduce((sum, line) => sum + line.amountCents, 0);
   const lines = [...chargeLines];
@@ -80,5 +85,23 @@ export function buildInvoice(
     balance -= applied;
   }
   const amountCents = Math.max(0, lines.reduce((sum, line) => sum + line.amountCents, 0));
-  return { draft: { ...header, lines, subtotalCents, amountCents }, creditBalanceCents: balance };
+  return { draft: { ...header, lines, subtotalCents, amountCents }, creditBalanceCents: balance, service };
+}
+
+/** The invoice as the subscription knows it once issued: open, not yet charged. */
+export function issuedSummary(built: BuiltInvoice): InvoiceSummary {
+  const { draft } = built;
+  const applied = draft.lines.filter((line) => line.kind === 'customer_balance').reduce((sum, line) => sum - line.amountCents, 0);
+  return {
+    number: draft.number,
+    amountCents: draft.amountCents,
+    currency: draft.currency,
+    status: 'open',
+    periodIndex: draft.periodIndex,
+    billingReason: draft.billingReason,
+    attempts: 0,
+    paidAt: null,
+    service: built.service,
+    creditAppliedCents: applied,
+  };
 }

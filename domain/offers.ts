@@ -8,13 +8,14 @@
 import { describeInterval } from './calendar';
 import type { ActiveDiscount } from './discounts';
 import type { Effect, Transition } from './effects';
-import { email } from './effects';
+import { email, unchanged } from './effects';
 import { effectiveQuota } from './add-ons';
 import type { PlanSnapshot } from './plans';
 import { monthlyAmountCents } from './plans';
 import type { SubscriptionState } from './subscription';
 import { update } from './subscription';
-import { periodsAtRatio } from './usage';
+import type { UsageEvent } from './usage';
+import { periodsAtRatio, recordUsage } from './usage';
 
 export type RuleCondition =
   | { fact: 'product' | 'planCode' | 'interval' | 'currency'; equals?: string; in?: string[] }
@@ -213,4 +214,27 @@ export function offerDiscount(offer: OpenOffer): ActiveDiscount | null {
 /** Extra monthly recurring revenue if `offer` is accepted, at list price. */
 export function offerMrrDelta(fromPlan: PlanSnapshot, offer: Pick<OpenOffer, 'plan'>): number {
   return monthlyAmountCents(offer.plan) - monthlyAmountCents(fromPlan);
+}
+
+/** What the upsell rules (data, read by an activity) proposed for a subscription, if anything. */
+export interface OfferDecision {
+  rule: OfferRule;
+  plan: PlanSnapshot;
+}
+
+/** The rules' answer: an offer, if the subscription may still receive one now. */
+export function offerEvaluated(state: SubscriptionState, decision: OfferDecision | null, at: string): Transition {
+  if (!decision || !canReceiveOffer(state, at)) return unchanged(state);
+  return makeOffer(state, decision.rule, decision.plan, at);
+}
+
+/**
+ * Usage is a fact, kept in a bounded summary without a new state version (no database write per
+ * report). It is also a moment the upsell rules look at the subscription, at most once a day.
+ */
+export function usageReported(state: SubscriptionState, event: UsageEvent, at: string): Transition {
+  const next: SubscriptionState = { ...state, usage: recordUsage(state.usage, state.periodIndex, event) };
+  const last = next.offers.lastUsageEvaluationAt;
+  if (!canReceiveOffer(next, at) || (last && new Date(at).getTime() - new Date(last).getTime() < DAY_MS)) return unchanged(next);
+  return { state: update(next, { offers: { ...next.offers, lastUsageEvaluationAt: at } }), effects: [{ kind: 'evaluate_offers', at }] };
 }

@@ -1,35 +1,47 @@
-// Pausing collection. A pause now credits the unused part of the paid period to the customer's
-// balance; a pause at period end needs no credit. A pause lasts a number of billing periods (then
-// resumes on its own) or until resumed.
+// Pausing collection. A pause now credits what was paid for the unused part of the period to the
+// customer's balance; a pause at period end needs no credit. A pause lasts a number of billing
+// periods (then resumes on its own) or until resumed.
 //
 // Resuming starts a new billing period at the resume by default (`billingAnchor: 'now'`), so the
 // customer pays for a full period from the day they come back. `billingAnchor: 'keep'` keeps the
-// original calendar instead and bills the rest of the current calendar period, prorated.
+// original calendar instead and bills the rest of the current calendar period, prorated. Either
+// way the period is billed at once.
 import { addOnsPerPeriod } from './add-ons';
 import { periodBoundary, periodIndexAt } from './calendar';
+import { billPeriod } from './collection';
+import { capped, creditEntry, returned, unusedValue } from './credit';
 import type { Effect, Transition } from './effects';
-import { email } from './effects';
-import { prorate } from './proration';
+import { email, then, unchanged } from './effects';
 import { nextStatus } from './status';
 import type { SubscriptionState } from './subscription';
-import { calendarPeriod, reanchor, update } from './subscription';
+import { reanchor, update } from './subscription';
 import { rollUsage } from './usage';
 
 function startPause(state: SubscriptionState, at: string, periods: number | null, creditCents: number): Transition {
   const resumesAt = periods ? periodBoundary(at, state.plan.interval, periods, state.timeZone).toISOString() : null;
-  const next = update(state, {
+  const credited = returned(state, creditCents);
+  const next = update(credited, {
     status: nextStatus(state.status, 'paused'),
     pause: { startedAt: at, resumesAt },
     pauseAtPeriodEnd: null,
     creditBalanceCents: state.creditBalanceCents + creditCents,
   });
-  return { state: next, effects: [email(next, at, { template: 'paused', resumesAt, creditCents, currency: state.plan.currency })] };
+  const effects: Effect[] = [email(next, at, { template: 'paused', resumesAt, creditCents, currency: state.plan.currency })];
+  if (creditCents > 0) effects.unshift({ kind: 'credit', entries: [creditEntry(next, 'pause', creditCents, String(next.version), at)] });
+  return { state: next, effects };
+}
+
+/** The credit a pause at `at` gives: what was paid for the unused time, at most what is left of the payment. */
+export function pauseCredit(state: SubscriptionState, at: string): number {
+  const [plan = 0, addOns = 0] = capped(state, [
+    unusedValue(state, state.plan.amountCents, 'plan', at),
+    unusedValue(state, addOnsPerPeriod(state.addOns), 'addOns', at),
+  ]);
+  return plan + addOns;
 }
 
 export function pauseNow(state: SubscriptionState, periods: number | null, at: string): Transition {
-  const paid = state.currentPeriodInvoiced && state.latestInvoice?.status === 'paid';
-  const credit = paid ? prorate(state.plan.amountCents + addOnsPerPeriod(state.addOns), calendarPeriod(state), at) : 0;
-  return startPause(state, at, periods, credit);
+  return startPause(state, at, periods, pauseCredit(state, at));
 }
 
 export function schedulePause(state: SubscriptionState, periods: number | null): SubscriptionState {
@@ -41,10 +53,11 @@ export function pauseAtPeriodEnd(state: SubscriptionState): Transition {
   return startPause(state, state.currentPeriod.end, state.pauseAtPeriodEnd?.periods ?? null, 0);
 }
 
+/** Resumes (a scheduled pause is simply dropped) and bills the period that starts. */
 export function resume(state: SubscriptionState, billingAnchor: 'now' | 'keep', at: string): Transition {
   if (state.status === 'active') {
     // Resuming before a scheduled pause started simply drops it.
-    return { state: update(state, { pauseAtPeriodEnd: null }), effects: [] };
+    return unchanged(update(state, { pauseAtPeriodEnd: null }));
   }
   let next: SubscriptionState;
   if (billingAnchor === 'now') {
@@ -61,6 +74,6 @@ export function resume(state: SubscriptionState, billingAnchor: 'now' | 'keep', 
     });
   }
   next = update(next, { status: nextStatus(state.status, 'resumed'), pause: null });
-  const effects: Effect[] = [email(next, at, { template: 'resumed', nextBillingAt: next.currentPeriod.end })];
-  return { state: next, effects };
+  const resumed: Transition = { state: next, effects: [email(next, at, { template: 'resumed', nextBillingAt: next.currentPeriod.end })] };
+  return then(resumed, (s) => billPeriod(s, at));
 }

@@ -1,4 +1,6 @@
-// What a charge attempt is and how it is identified.
+// What a charge attempt is, how it is identified, and what its outcome settles.
+import type { PlanChangeCharge } from './plan-change';
+import type { InvoiceSummary } from './subscription';
 
 export type DeclineType = 'soft' | 'hard';
 
@@ -6,10 +8,41 @@ export type ChargeResult =
   | { outcome: 'succeeded'; chargeId: string }
   | { outcome: 'declined'; chargeId: string; declineCode: string; declineType: DeclineType; message: string };
 
+export type Decline = Extract<ChargeResult, { outcome: 'declined' }>;
+
 /**
- * workflow id / billing key / attempt. A retried activity reuses it, so the gateway and the
- * database (unique constraint) both see one charge; a new dunning attempt gets a new key.
+ * What a charge is for: collecting an invoice of the subscription's lifecycle (a period, a
+ * dunning retry, a reactivation), a plan change that applies only once it is paid, or the final
+ * invoice of an ended subscription.
  */
-export function chargeIdempotencyKey(workflowId: string, billingKey: string | number, attempt: number): string {
-  return `${workflowId}/${billingKey}/${attempt}`;
+export type ChargePurpose = { kind: 'collect' } | { kind: 'plan_change'; change: PlanChangeCharge } | { kind: 'final' };
+
+export interface ChargeIntent {
+  invoice: InvoiceSummary;
+  attempt: number;
+  idempotencyKey: string;
+  paymentMethod: string;
+  /** Business time of the attempt. */
+  at: string;
+  /** The billing period this invoice becomes the invoice of once paid (a change that starts a new period). */
+  claimsPeriodIndex: number | null;
+  purpose: ChargePurpose;
+}
+
+/** Part of a refund, against one paid invoice's charge. */
+export interface RefundIntent {
+  invoiceNumber: string;
+  amountCents: number;
+  idempotencyKey: string;
+  /** The billing period whose unused time it gives back. */
+  periodIndex: number;
+}
+
+/**
+ * workflow id / invoice number / attempt: derived from the invoice and the attempt, so a retried
+ * activity reuses it (the gateway and the database's unique constraint see one charge), a new
+ * attempt gets a new key, and no two invoices ever share one.
+ */
+export function chargeIdempotencyKey(workflowId: string, invoiceNumber: string, attempt: number): string {
+  return `${workflowId}/${invoiceNumber}/${attempt}`;
 }

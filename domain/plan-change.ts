@@ -4,20 +4,27 @@
 // interval (monthly → yearly) starts a new period at the change, as Stripe does.
 //
 // The credit is always for the plan in effect at the moment of the change, never the plan the
-// period was first billed on, so changing twice in a period cannot credit the same time twice.
+// period was first billed on, so changing twice in a period cannot credit the same time twice; it
+// is valued at what was paid for that time and never exceeds what is left of the period's payment
+// (domain/credit.ts).
 import type { SubscriptionAddOn } from './add-ons';
-import { addOnCredits, addOnLines, repriceFor } from './add-ons';
+import { addOnLines, describeAddOn, repriceFor } from './add-ons';
 import type { Period } from './calendar';
 import { describeInterval, periodBoundary } from './calendar';
+import { chargeOf } from './charges';
 import type { ChangePlanCommand, Timing } from './commands';
+import type { PeriodAccount } from './credit';
+import { capped, closeUnpaidInvoice, currentAccount, FULL_RATE, invoiceCreditEntries, openAccount, paidRate, unusedValue } from './credit';
 import { afterPeriodInvoice, discountLine } from './discounts';
 import type { Effect, Transition } from './effects';
-import { email } from './effects';
+import { email, then, unchanged } from './effects';
 import type { BuiltInvoice, InvoiceLineDraft } from './invoice';
-import { buildInvoice, invoiceNumber, planLine } from './invoice';
+import { buildInvoice, invoiceNumber, issuedSummary, planLine } from './invoice';
+import { closeOffer, offerDiscount } from './offers';
+import type { ChargeResult } from './payments';
 import type { PlanSnapshot } from './plans';
 import { describeSpan, prorate } from './proration';
-import type { InvoiceSummary, SubscriptionState } from './subscription';
+import type { InvoiceService, InvoiceSummary, SubscriptionState } from './subscription';
 import { calendarPeriod, reanchor, update } from './subscription';
 
 const APPROXIMATE_DAYS = { second: 1 / 86_400, day: 1, week: 7, month: 30.436875, year: 365.2425 } as const;
@@ -48,6 +55,9 @@ export interface PlanChangeQuote {
   invoice: BuiltInvoice | null;
   /** Set when the change starts a new billing period (interval change). */
   newPeriod: Period | null;
+  /** Within the period: the credit for the old plan's unused time, and the charge for the new plan's rest. */
+  creditCents: number;
+  chargeCents: number;
 }
 
 /** What changing to `command.plan` at `at` would do, without doing it. */
@@ -55,7 +65,7 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
   const from = state.plan;
   const to = command.plan;
   const addOns = repricedAddOns(state, to);
-  const base = { from, to, addOns, discounted: false };
+  const base = { from, to, addOns, discounted: false, creditCents: 0, chargeCents: 0 };
   // During a trial nothing has been billed: the plan simply changes.
   if (state.status === 'trialing') return { ...base, timing: 'now', effectiveAt: at, invoice: null, newPeriod: null };
   const timing = command.when ?? (isUpgrade(from, to) ? 'now' : 'period_end');
@@ -65,37 +75,42 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
 
   const period = calendarPeriod(state);
   const span = describeSpan(period, at);
-  const credit: InvoiceLineDraft = {
-    kind: 'proration_credit',
-    description: `Unused time on ${from.name}, ${span}`,
-    quantity: 1,
-    amountCents: -prorate(from.amountCents, period, at),
-    periodStart: at,
-    periodEnd: period.end,
-  };
+  const unusedLine = (description: string, quantity: number, amountCents: number): InvoiceLineDraft[] =>
+    amountCents > 0 ? [{ kind: 'proration_credit', description: `Unused time on ${description}, ${span}`, quantity, amountCents: -amountCents, periodStart: at, periodEnd: period.end }] : [];
   const newPeriod = sameInterval(from, to)
     ? null
     : { start: at, end: periodBoundary(at, to.interval, 1, state.timeZone).toISOString() };
   let lines: InvoiceLineDraft[];
   let discounted = false;
+  let service: InvoiceService | null = null;
+  let creditCents: number;
+  let chargeCents = 0;
   if (newPeriod) {
-    // A new billing period starts: every recurring charge of the old one is credited for its unused
-    // time, and the new period is billed in full (with the running discount, as a period invoice).
+    // A new billing period starts: every recurring charge of the old one is credited for what was
+    // paid for its unused time, and the new period is billed in full (with the running discount,
+    // as a period invoice).
+    const [planCredit = 0, ...addOnCredits] = capped(state, [
+      unusedValue(state, from.amountCents, 'plan', at),
+      ...state.addOns.map((addOn) => unusedValue(state, addOn.unitAmountCents * addOn.quantity, 'addOns', at)),
+    ]);
     const recurring = [planLine(to, newPeriod), ...addOnLines(addOns, newPeriod, newPeriod)];
-    const discount = state.discount ? discountLine(state.discount, recurring.reduce((sum, line) => sum + line.amountCents, 0)) : null;
+    const grossCents = recurring.reduce((sum, line) => sum + line.amountCents, 0);
+    const discount = state.discount ? discountLine(state.discount, grossCents) : null;
     discounted = discount !== null;
-    lines = [credit, ...addOnCredits(state.addOns, period, at), ...recurring, ...(discount ? [discount] : [])];
-  } else {
+    service = { periodIndex: state.periodIndex + 1, grossCents, netCents: grossCents + (discount?.amountCents ?? 0) };
+    creditCents = planCredit + addOnCredits.reduce((sum, amount) => sum + amount, 0);
     lines = [
-      credit,
-      {
-        kind: 'proration_charge',
-        description: `Remaining time on ${to.name}, ${span}`,
-        quantity: 1,
-        amountCents: prorate(to.amountCents, period, at),
-        periodStart: at,
-        periodEnd: period.end,
-      },
+      ...unusedLine(from.name, 1, planCredit),
+      ...state.addOns.flatMap((addOn, index) => unusedLine(describeAddOn(addOn, addOn.quantity), addOn.quantity, addOnCredits[index] ?? 0)),
+      ...recurring,
+      ...(discount ? [discount] : []),
+    ];
+  } else {
+    [creditCents = 0] = capped(state, [unusedValue(state, from.amountCents, 'plan', at)]);
+    chargeCents = prorate(to.amountCents, period, at);
+    lines = [
+      ...unusedLine(from.name, 1, creditCents),
+      { kind: 'proration_charge', description: `Remaining time on ${to.name}, ${span}`, quantity: 1, amountCents: chargeCents, periodStart: at, periodEnd: period.end },
     ];
   }
   const invoice = buildInvoice(
@@ -103,7 +118,9 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
       number: invoiceNumber(state.id, state.invoiceCount + 1),
       subscriptionId: state.id,
       customerId: state.customer.id,
-      periodIndex: newPeriod ? state.periodIndex + 1 : null,
+      // Keyed on its own number: it becomes the new period's invoice only once paid, so a declined
+      // change reserves nothing.
+      periodIndex: null,
       billingReason: 'subscription_update',
       period: newPeriod ?? { start: at, end: period.end },
       currency: to.currency,
@@ -111,8 +128,9 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
     },
     lines,
     state.creditBalanceCents,
+    service,
   );
-  return { ...base, discounted, timing, effectiveAt: at, invoice, newPeriod };
+  return { ...base, discounted, timing, effectiveAt: at, invoice, newPeriod, creditCents, chargeCents };
 }
 
 /** Add-ons priced for `plan`; unchanged when the interval is (checkCommand refuses the impossible). */
@@ -147,23 +165,118 @@ function changedEmail(state: SubscriptionState, from: PlanSnapshot, effectiveAt:
   });
 }
 
+/** A change now waiting for its invoice to be paid: what applies once it is. */
+export interface PlanChangeCharge {
+  quote: Omit<PlanChangeQuote, 'invoice'>;
+  /** The accepted offer the change comes from, if any. */
+  offerId: string | null;
+}
+
+/** Changes plan as `input` asks: scheduled for period end, applied now, or billed now and applied once paid. */
+export function changePlan(state: SubscriptionState, input: ChangePlanCommand, at: string, offerId: string | null = null): Transition {
+  const quote = quotePlanChange(state, input, at);
+  const reply = { timing: quote.timing, effectiveAt: quote.effectiveAt, invoice: null };
+  if (quote.timing === 'period_end') {
+    return { ...closeOpenOffer(schedulePlanChange(state, input.plan, at), offerId, at), reply };
+  }
+  const { invoice: built, ...rest } = quote;
+  if (!built) return { ...applyPlanChangeNow(state, { quote: rest, offerId }, null, at), reply };
+  const invoice = issuedSummary(built);
+  const next = update(state, { invoiceCount: state.invoiceCount + 1, creditBalanceCents: built.creditBalanceCents });
+  return {
+    state: next,
+    effects: [
+      { kind: 'issue_invoice', draft: built.draft, credit: invoiceCreditEntries(next, built.draft, state.creditBalanceCents) },
+      chargeOf(next, invoice, at, { kind: 'plan_change', change: { quote: rest, offerId } }, rest.newPeriod ? state.periodIndex + 1 : null),
+    ],
+    reply,
+  };
+}
+
+/**
+ * The outcome of a change's charge. Paid: the change applies. Declined: nothing changes (Stripe's
+ * pending-if-incomplete), the invoice is voided and the credit it used given back, and the command
+ * answers 402.
+ */
+export function settlePlanChange(state: SubscriptionState, change: PlanChangeCharge, invoice: InvoiceSummary, result: ChargeResult, at: string): Transition {
+  if (result.outcome === 'declined') {
+    const voided = closeUnpaidInvoice(state, invoice, 'void', at);
+    return {
+      ...voided,
+      effects: [
+        ...voided.effects,
+        {
+          kind: 'refuse',
+          failure: {
+            type: 'PaymentDeclinedError',
+            message: `the plan change was not applied: ${result.message}`,
+            details: { invoiceNumber: invoice.number, declineCode: result.declineCode },
+          },
+        },
+      ],
+      reply: { invoice: { ...invoice, status: 'void' } },
+    };
+  }
+  const paid: InvoiceSummary = {
+    ...invoice,
+    status: 'paid',
+    paidAt: at,
+    periodIndex: change.quote.newPeriod ? state.periodIndex + 1 : invoice.periodIndex,
+  };
+  const applied = applyPlanChangeNow(state, change, paid, at);
+  return then(applied, (next) => ({
+    state: next,
+    effects: [email(next, paid.number, { template: 'receipt', invoiceNumber: paid.number, amountCents: paid.amountCents, currency: paid.currency, paidAt: at })],
+    reply: { invoice: paid },
+  }));
+}
+
 /** Applies a change now, once its invoice (if any) is paid. */
-export function applyPlanChangeNow(state: SubscriptionState, quote: PlanChangeQuote, invoice: InvoiceSummary | null): Transition {
+export function applyPlanChangeNow(state: SubscriptionState, change: PlanChangeCharge, invoice: InvoiceSummary | null, at: string): Transition {
+  const { quote } = change;
   const base = quote.newPeriod ? reanchor(state, quote.effectiveAt, quote.to) : update(state, { plan: quote.to });
+  const service = invoice?.service;
+  const account = !invoice
+    ? base.account
+    : quote.newPeriod && service
+      ? openAccount(service.periodIndex, service.netCents, paidRate(service.grossCents, service.netCents), { invoiceNumber: invoice.number, amountCents: invoice.amountCents })
+      : withinPeriod(currentAccount(state), quote, invoice);
   const next = update(base, {
     scheduledChange: null,
     addOns: quote.addOns,
     discount: quote.discounted && state.discount ? afterPeriodInvoice(state.discount) : state.discount,
-    ...(quote.invoice && invoice
-      ? {
-          invoiceCount: state.invoiceCount + 1,
-          creditBalanceCents: quote.invoice.creditBalanceCents,
-          latestInvoice: invoice,
-          currentPeriodInvoiced: true,
-        }
-      : {}),
+    account,
+    ...(invoice ? { latestInvoice: invoice, currentPeriodInvoiced: true } : {}),
   });
-  return { state: next, effects: [changedEmail(next, quote.from, quote.effectiveAt, invoice?.number ?? null)] };
+  return then({ state: next, effects: [changedEmail(next, quote.from, quote.effectiveAt, invoice?.number ?? null)] }, (s) => closeOpenOffer(s, change.offerId, at));
+}
+
+/** The period's account after a change within it was paid: the old plan's credit went back, the new plan is paid at list price. */
+function withinPeriod(account: PeriodAccount | null, quote: PlanChangeCharge['quote'], invoice: InvoiceSummary): PeriodAccount | null {
+  if (!account) return null;
+  return {
+    ...account,
+    paidCents: account.paidCents + quote.chargeCents,
+    returnedCents: account.returnedCents + quote.creditCents,
+    rates: { ...account.rates, plan: FULL_RATE },
+    charges: invoice.amountCents > 0 ? [...account.charges, { invoiceNumber: invoice.number, amountCents: invoice.amountCents, refundedCents: 0 }] : account.charges,
+  };
+}
+
+/** An open offer was for the plan the customer had: a change closes it, as accepted when it is the offer's own. */
+function closeOpenOffer(state: SubscriptionState, offerId: string | null, at: string): Transition {
+  const offer = state.offer;
+  if (!offer) return unchanged(state);
+  if (offer.id !== offerId) return closeOffer(state, 'expired', at);
+  const discounted = update(state, { discount: offerDiscount(offer) ?? state.discount });
+  return closeOffer(discounted, 'accepted', at);
+}
+
+/** Accepts the open offer: its plan, now, prorated; its discount on the following period invoices. */
+export function acceptOffer(state: SubscriptionState, at: string): Transition {
+  const offer = state.offer;
+  if (!offer) return unchanged(state);
+  return changePlan(state, { plan: offer.plan, when: 'now' }, at, offer.id);
 }
 
 export function schedulePlanChange(state: SubscriptionState, plan: PlanSnapshot, at: string): SubscriptionState {

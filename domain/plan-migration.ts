@@ -1,7 +1,10 @@
 // Bulk plan migrations: every subscription on a plan moves to another at its next renewal, as a
 // scheduled change. Each subscription decides for itself with the ordinary plan-change rules, so a
 // migration can never do what a customer's own change could not.
-import { checkCommand, CommandRefusedError } from './commands';
+import { checkCommand } from './commands';
+import type { Transition } from './effects';
+import { CommandRefusedError } from './errors';
+import { schedulePlanChange } from './plan-change';
 import type { PlanSnapshot } from './plans';
 import type { SubscriptionState } from './subscription';
 import { isEnded } from './subscription';
@@ -26,6 +29,13 @@ export interface MigrationResult {
   reason: string | null;
 }
 
+/** A subscription's answer, recorded on the migration. */
+export interface PlanMigrationAnswer extends MigrationResult {
+  migrationId: string;
+  subscriptionId: string;
+  at: string;
+}
+
 /** Why the request leaves a subscription out before asking it, or null. */
 export function exclusionReason(
   row: { id: string; grandfathered: boolean },
@@ -48,12 +58,12 @@ function leavingReason(state: SubscriptionState, request: PlanMigrationRequest):
 }
 
 /** What the subscription does with the request; a repeated request gives the same answer. */
-export function decideMigration(state: SubscriptionState, request: PlanMigrationRequest): MigrationResult {
+export function decideMigration(state: SubscriptionState, request: PlanMigrationRequest, at: string): MigrationResult {
   const leaving = leavingReason(state, request);
   if (leaving) return { outcome: 'skipped', reason: leaving };
   if (state.scheduledChange?.plan.code === request.plan.code) return { outcome: 'scheduled', reason: null };
   try {
-    checkCommand(state, { name: 'changePlan', input: { plan: request.plan, when: 'period_end' } });
+    checkCommand(state, { name: 'changePlan', input: { plan: request.plan, when: 'period_end' } }, at);
   } catch (error) {
     if (error instanceof CommandRefusedError) return { outcome: 'failed', reason: error.message };
     throw error;
@@ -61,10 +71,18 @@ export function decideMigration(state: SubscriptionState, request: PlanMigration
   return { outcome: 'scheduled', reason: null };
 }
 
-/** The answer when the lifecycle rules refused the change with `reason`. */
-export function refusedMigration(state: SubscriptionState, request: PlanMigrationRequest, reason: string): MigrationResult {
-  const leaving = leavingReason(state, request);
-  return leaving ? { outcome: 'skipped', reason: leaving } : { outcome: 'failed', reason };
+/**
+ * A migration's request: the change is scheduled for the next renewal under the customer's own
+ * rules, and the answer (with its reason) recorded on the migration. A signal has no caller to
+ * refuse, so a refusal is an answer, never a failure.
+ */
+export function migratePlan(state: SubscriptionState, request: PlanMigrationRequest, at: string): Transition {
+  const decided = decideMigration(state, request, at);
+  const schedule = decided.outcome === 'scheduled' && state.scheduledChange?.plan.code !== request.plan.code;
+  return {
+    state: schedule ? schedulePlanChange(state, request.plan, at) : state,
+    effects: [{ kind: 'migration_answer', answer: { migrationId: request.migrationId, subscriptionId: state.id, ...decided, at } }],
+  };
 }
 
 export function planMigrationWorkflowId(migrationId: string): string {

@@ -1,6 +1,11 @@
 // What the subscription does next on its own, and when. The workflow sleeps until then (or until
 // a command arrives) and then runs the step named here.
-import { trialReminderAt } from './renewal';
+import { billPeriod, collectAgain, firstPaymentExpired, retriesExhausted } from './collection';
+import type { Transition } from './effects';
+import { then, unchanged } from './effects';
+import { closeOffer } from './offers';
+import { resume } from './pause';
+import { periodEnded, trialReminder, trialReminderAt } from './renewal';
 import type { SubscriptionState } from './subscription';
 import { isEnded } from './subscription';
 
@@ -81,5 +86,33 @@ export function describeDue(due: Due): string {
       return `paused until ${day}`;
     case 'offer_expiry':
       return `offer open until ${day}`;
+  }
+}
+
+/**
+ * The step for what is due. The end of a period and the billing of the next one are one step:
+ * nothing (a command, a continue-as-new) ever meets a period that has begun and is not yet invoiced.
+ */
+export function dueStep(state: SubscriptionState, due: Due): Transition {
+  switch (due.kind) {
+    case 'bill':
+      return billPeriod(state, due.at);
+    case 'period_end':
+      return then(periodEnded(state), (next) => {
+        const following = nextDue(next);
+        return following?.kind === 'bill' && following.at <= due.at ? billPeriod(next, due.at) : unchanged(next);
+      });
+    case 'trial_reminder':
+      return trialReminder(state);
+    case 'dunning_retry':
+      return collectAgain(state, due.at);
+    case 'dunning_deadline':
+      return retriesExhausted(state, due.at);
+    case 'first_payment_deadline':
+      return firstPaymentExpired(state, due.at);
+    case 'auto_resume':
+      return resume(state, 'now', due.at);
+    case 'offer_expiry':
+      return closeOffer(state, 'expired', due.at);
   }
 }

@@ -15,6 +15,9 @@ import type { InvoiceLineDraft } from './invoice';
 import type { OfferHistory, OpenOffer } from './offers';
 import type { UsageSummary } from './usage';
 import { emptyUsage, rollUsage } from './usage';
+import type { PeriodAccount } from './credit';
+import { FULL_RATE } from './credit';
+import { RULES_VERSION } from './rules';
 
 export interface CustomerRef {
   id: string;
@@ -63,6 +66,19 @@ export interface InvoiceSummary {
   billingReason: string;
   attempts: number;
   paidAt: string | null;
+  /**
+   * The billing period whose plan and add-ons this invoice buys, with their list price (gross) and
+   * what is charged for them after discounts (net); null for invoices that buy no period.
+   */
+  service?: InvoiceService | null;
+  /** Account credit this invoice used; given back if it is voided. */
+  creditAppliedCents?: number;
+}
+
+export interface InvoiceService {
+  periodIndex: number;
+  grossCents: number;
+  netCents: number;
 }
 
 export interface SubscriptionState {
@@ -97,6 +113,8 @@ export interface SubscriptionState {
   dunning: DunningState | null;
   /** Credit owed to the customer (from downgrades and pauses), applied to the next invoices. */
   creditBalanceCents: number;
+  /** What was paid for the current period and what of it went back (domain/credit.ts). */
+  account: PeriodAccount | null;
   /** Recurring add-ons, billed on every period invoice. */
   addOns: SubscriptionAddOn[];
   /** Lines waiting for the next invoice: add-on prorations, one-time products. */
@@ -111,6 +129,10 @@ export interface SubscriptionState {
   latestInvoice: InvoiceSummary | null;
   /** Bumped on every change; the database projection ignores writes older than it has. */
   version: number;
+  /** The version of the amount rules this subscription is billed under (domain/rules.ts). */
+  rules: number;
+  /** Ids of the latest commands (workflow updates) applied, so one retried after continue-as-new applies once. */
+  recentCommandIds: string[];
   runs: { count: number; lastHistoryLength: number; maxHistoryLength: number };
 }
 
@@ -160,6 +182,8 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
     pauseAtPeriodEnd: null,
     dunning: null,
     creditBalanceCents: 0,
+    // An imported period was paid in full elsewhere: its unused time can be credited, never refunded.
+    account: imported ? { periodIndex: 0, paidCents: start.plan.amountCents, returnedCents: 0, rates: { plan: FULL_RATE, addOns: FULL_RATE }, charges: [] } : null,
     addOns: [],
     pendingItems: [],
     discount: null,
@@ -170,6 +194,8 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
     invoiceCount: 0,
     latestInvoice: null,
     version: 1,
+    rules: RULES_VERSION,
+    recentCommandIds: [],
     runs: { count: 0, lastHistoryLength: 0, maxHistoryLength: 0 },
   };
 }
@@ -189,6 +215,9 @@ export function withDefaults(state: SubscriptionState): SubscriptionState {
     stats: state.stats ?? { paidPeriods: 0, consecutivePaidPeriods: 0, failedPayments: 0 },
     offer: state.offer ?? null,
     offers: state.offers ?? { made: 0, cooldownUntil: null, lastUsageEvaluationAt: null },
+    account: state.account ?? null,
+    rules: state.rules ?? RULES_VERSION,
+    recentCommandIds: state.recentCommandIds ?? [],
   };
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
 import type { TLSConfig } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/contract';
 import type { AppConfig } from './config';
 
 type TemporalConfig = Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_TLS_CERT_PATH' | 'TEMPORAL_TLS_KEY_PATH' | 'TEMPORAL_API_KEY'>;

@@ -19,8 +19,9 @@ import { ensureSearchAttributes } from '../infra/temporal';
 import { testServerExecutable } from '../infra/tools';
 import type { WorkerMetrics } from '../worker/metrics';
 import { createSubscriptionWorker, createWebhookWorker, WORKFLOWS_PATH } from '../worker/worker';
-import type { SubscriptionView } from '../workflows/messages';
-import { getSubscription } from '../workflows/messages';
+import type { SubscriptionView } from '../workflows/contract';
+import { getSubscription } from '../workflows/contract';
+import type { Mailer } from '../emails/mailer';
 import { smtpMailer } from '../emails/mailer';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SmtpCatcher } from './smtp-catcher';
@@ -36,11 +37,16 @@ export interface Harness {
   env: TestWorkflowEnvironment;
   db: Database;
   smtp: SmtpCatcher;
-  worker: Worker;
   taskQueue: string;
   deps: ActivityDeps;
   /** An admin API key in this environment's database; environmentApp sends it for callers that send none. */
   adminKey: string;
+  /**
+   * Stops the subscription worker: workflow tasks wait on the server until `startWorker`, so
+   * commands sent meanwhile reach their workflow together, in one workflow task.
+   */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   /** Stops the worker, the environment and drops the database. */
   teardown(): Promise<void>;
 }
@@ -91,6 +97,8 @@ export interface HarnessOptions {
   runtime?: RuntimeOptions;
   /** Where the worker counts activity durations and charge outcomes. */
   workerMetrics?: WorkerMetrics;
+  /** Replaces the SMTP mailer (to the capturing server), e.g. with one that is down. */
+  mailer?: (smtp: Mailer) => Mailer;
 }
 
 export async function startEnvironment(options: HarnessOptions): Promise<Harness> {
@@ -107,7 +115,7 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
   const deps: ActivityDeps = {
     prisma: db.prisma,
     gateway: options.gateway?.(sandbox) ?? sandbox,
-    mailer: smtpMailer(smtp.url),
+    mailer: options.mailer?.(smtpMailer(smtp.url)) ?? smtpMailer(smtp.url),
     mailFrom: 'Billing <billing@example.test>',
     links: TEST_LINKS,
     temporal: { client: env.client, taskQueue },
@@ -120,23 +128,36 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
     workflowBundle: workflowBundleCode,
     metrics: options.workerMetrics,
   };
-  const worker = await createSubscriptionWorker(workerOptions);
+  let worker: { instance: Worker; running: Promise<void> } | null = null;
+  const startWorker = async () => {
+    if (worker) return;
+    const instance = await createSubscriptionWorker(workerOptions);
+    worker = { instance, running: instance.run() };
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    const { instance, running } = worker;
+    worker = null;
+    instance.shutdown();
+    await running;
+  };
+  await startWorker();
   // Webhook deliveries have a worker (and task queue) of their own, as in production.
   const webhookWorker = await createWebhookWorker(workerOptions);
-  const running = Promise.all([worker.run(), webhookWorker.run()]);
+  const webhooksRunning = webhookWorker.run();
   const { key: adminKey } = await createApiKey(db.prisma, { name: 'test environment', scopes: ['admin'] });
   return {
     env,
     db,
     smtp,
-    worker,
     taskQueue,
     deps,
     adminKey,
+    stopWorker,
+    startWorker,
     async teardown() {
-      worker.shutdown();
       webhookWorker.shutdown();
-      await running;
+      await Promise.all([stopWorker(), webhooksRunning]);
       await env.teardown();
       await Promise.all([db.drop(), smtp.close()]);
     },

@@ -10,12 +10,12 @@ function field(value: unknown, key: string): unknown {
 
 /**
  * The invoice an activity works on, from its first argument: `invoiceNumber` (charge, status,
- * refund), an email's `content.invoiceNumber`, or the draft's `number` when issuing it.
+ * refund), an email's `content.invoiceNumber`, or the draft's `number` when issuing it (`{ draft }`).
  */
 export function invoiceNumberOf(activityType: string, args: readonly unknown[]): string | undefined {
   const [input] = args;
   const candidates = [field(input, 'invoiceNumber'), field(field(input, 'content'), 'invoiceNumber')];
-  if (activityType === 'issueInvoice') candidates.push(field(input, 'number'));
+  if (activityType === 'issueInvoice') candidates.push(field(field(input, 'draft'), 'number'));
   return candidates.find((value): value is string => typeof value === 'string');
 }
 

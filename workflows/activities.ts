@@ -10,7 +10,16 @@ const retry = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '1m',
-  nonRetryableErrorTypes: ['UnknownInvoice', 'DuplicatePeriodInvoice', 'NothingToRefund'],
+  // Never retried: each means a bug (or a charge that must not happen), not an outage.
+  nonRetryableErrorTypes: [
+    'UnknownInvoice',
+    'DuplicatePeriodInvoice',
+    'NothingToRefund',
+    'InvoiceNotCollectible',
+    'InvoiceAlreadyPaid',
+    'InvoiceAmountMismatch',
+    'IdempotencyKeyReuse',
+  ],
 };
 
 /** Calls to the outside world (the payment gateway): full activities with their own history events. */

@@ -1,8 +1,6 @@
 // The Markdown shown as "current details" of a subscription workflow in the Temporal UI.
 import { formatMoney } from '../domain/money';
-import { describeInterval } from '../domain/calendar';
-import type { SubscriptionStart } from '../domain/subscription';
-import type { SubscriptionView } from './messages';
+import type { SubscriptionView } from './contract';
 
 export function describeState(view: SubscriptionView): string {
   const lines = [
@@ -37,11 +35,4 @@ export function describeState(view: SubscriptionView): string {
     lines.push(`Latest invoice: ${invoice.number}, ${formatMoney(invoice)}, ${invoice.status}, ${invoice.attempts} attempt(s)`);
   }
   return lines.join('\n\n');
-}
-
-/** One line for the workflow's static summary in the Temporal UI. */
-export function describeSubscription(start: SubscriptionStart): string {
-  const { plan } = start;
-  const imported = start.currentPeriodEnd ? `, imported, paid until ${start.currentPeriodEnd}` : '';
-  return `${plan.name} (${plan.code}) for ${start.customer.email}: ${formatMoney(plan)} per ${describeInterval(plan.interval)}${imported}`;
 }

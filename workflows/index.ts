@@ -1,4 +1,5 @@
 // The worker's workflow bundle entry point.
+export { emailDeliveryWorkflow } from './email-delivery';
 export { planMigrationWorkflow } from './plan-migration';
 export { subscriptionWorkflow } from './subscription';
 export { webhookDeliveryWorkflow } from './webhook-delivery';

@@ -8,7 +8,7 @@
 // finds none.
 import * as wf from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { ListingCursor } from '../activities/subscription-listing';
+import type { PlanMigrationInput, PlanMigrationProgress } from './contract';
 
 const migration = wf.proxyActivities<ReturnType<typeof createActivities>>({
   // awaitPlanMigrationAnswers waits up to 30 s for answers.
@@ -24,30 +24,11 @@ const migration = wf.proxyActivities<ReturnType<typeof createActivities>>({
 /** Passes over the list at most: the first, and catch-ups for subscriptions that moved under it. */
 const MAX_PASSES = 3;
 
-interface Progress {
-  pass: number;
-  cursor: ListingCursor | null;
-  /** Subscriptions this pass listed for the first time. */
-  added: number;
-  /** This pass has listed everything; its answers are awaited. */
-  listed: boolean;
-}
-
-export interface PlanMigrationInput {
-  migrationId: string;
-  /** Subscriptions per page (default 100). */
-  pageSize?: number;
-  /** Activity calls per run before continuing as new, which keeps the history small (default 50). */
-  stepsPerRun?: number;
-  /** Carried over by continue-as-new. */
-  progress?: Progress;
-}
-
 export async function planMigrationWorkflow(input: PlanMigrationInput): Promise<void> {
   const { migrationId } = input;
   const pageSize = input.pageSize ?? 100;
   const stepsPerRun = input.stepsPerRun ?? 50;
-  let progress: Progress = input.progress ?? { pass: 1, cursor: null, added: 0, listed: false };
+  let progress: PlanMigrationProgress = input.progress ?? { pass: 1, cursor: null, added: 0, listed: false };
   const now = () => new Date().toISOString();
   try {
     for (let steps = 0; ; steps += 1) {

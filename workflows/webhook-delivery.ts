@@ -3,6 +3,7 @@
 // else; the subscription workflow never waits for a delivery.
 import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createWebhookActivities } from '../activities/webhooks';
+import type { WebhookDeliveryInput } from './contract';
 
 type Activities = ReturnType<typeof createWebhookActivities>;
 
@@ -30,10 +31,6 @@ const { markWebhookFailed } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
-
-export interface WebhookDeliveryInput {
-  deliveryId: string;
-}
 
 export async function webhookDeliveryWorkflow({ deliveryId }: WebhookDeliveryInput): Promise<'delivered' | 'failed'> {
   try {

@@ -2,8 +2,9 @@
 import { Router } from 'express';
 import { toAddOnDefinition, toCouponDefinition } from '../../infra/catalogue';
 import { verifyOfferToken } from '../../infra/links';
-import * as messages from '../../workflows/messages';
+import * as messages from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
+import { commandOptions } from '../idempotency';
 import { invalid, ProblemError } from '../problem';
 import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, usageBody } from '../schemas/upsell';
 import { subscriptionParams } from '../schemas/subscriptions';
@@ -30,13 +31,13 @@ export function upsellRouter(deps: ApiDeps): Router {
     const id = idOf(req.params);
     const body = addOnBody.parse(req.body);
     const input = { addOn: await addOnByCode(body.code), quantity: body.quantity };
-    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input] })));
+    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input], ...commandOptions(res) })));
   });
 
   router.delete('/:id/add-ons/:code', async (req, res) => {
     const { id, code } = addOnParams.parse(req.params);
     const input = { addOn: await addOnByCode(code), quantity: 0 };
-    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input] })));
+    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input], ...commandOptions(res) })));
   });
 
   router.post('/:id/coupon', async (req, res) => {
@@ -45,11 +46,11 @@ export function upsellRouter(deps: ApiDeps): Router {
     const row = await deps.prisma.coupon.findUnique({ where: { code } });
     if (!row || !row.active) throw invalid([{ field: 'code', message: `unknown coupon "${code}"` }]);
     const input = { coupon: toCouponDefinition(row) };
-    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.applyCoupon, { args: [input] })));
+    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.applyCoupon, { args: [input], ...commandOptions(res) })));
   });
 
   router.delete('/:id/coupon', async (req, res) => {
-    res.json(await withSubscription(deps, idOf(req.params), (h) => h.executeUpdate(messages.removeCoupon)));
+    res.json(await withSubscription(deps, idOf(req.params), (h) => h.executeUpdate(messages.removeCoupon, commandOptions(res))));
   });
 
   /** A customer's link carries a signed token; without one, the caller is the API's own client. */
@@ -65,7 +66,7 @@ export function upsellRouter(deps: ApiDeps): Router {
     const { token } = { ...offerActionQuery.parse(req.query), ...offerActionBody.parse(req.body ?? {}) };
     await checkToken(params, token);
     const input = { offerId: params.offerId };
-    res.json(await withSubscription(deps, params.id, (h) => h.executeUpdate(messages.acceptOffer, { args: [input] })));
+    res.json(await withSubscription(deps, params.id, (h) => h.executeUpdate(messages.acceptOffer, { args: [input], ...commandOptions(res) })));
   });
 
   router.post('/:id/offers/:offerId/decline', async (req, res) => {
@@ -73,7 +74,7 @@ export function upsellRouter(deps: ApiDeps): Router {
     const { token } = { ...offerActionQuery.parse(req.query), ...offerActionBody.parse(req.body ?? {}) };
     await checkToken(params, token);
     const input = { offerId: params.offerId };
-    res.json(await withSubscription(deps, params.id, (h) => h.executeUpdate(messages.declineOffer, { args: [input] })));
+    res.json(await withSubscription(deps, params.id, (h) => h.executeUpdate(messages.declineOffer, { args: [input], ...commandOptions(res) })));
   });
 
   return router;

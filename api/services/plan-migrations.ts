@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { planMigrationWorkflowId } from '../../domain/plan-migration';
 import type { PlanMigration, PlanMigrationItem } from '../../prisma/generated/client';
-import type { PlanMigrationInput } from '../../workflows/plan-migration';
-import { planMigrationWorkflow } from '../../workflows/plan-migration';
+import type { PlanMigrationInput, PlanMigrationWorkflow } from '../../workflows/contract';
+import { WORKFLOW_TYPES } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid, notFound } from '../problem';
 import type { PlanMigrationQuery, StartPlanMigrationBody } from '../schemas/plan-migrations';
@@ -62,7 +62,7 @@ export async function startPlanMigration(deps: ApiDeps, fromCode: string, body: 
     },
   });
   try {
-    await deps.temporal.workflow.start(planMigrationWorkflow, {
+    await deps.temporal.workflow.start<PlanMigrationWorkflow>(WORKFLOW_TYPES.planMigration, {
       workflowId: planMigrationWorkflowId(id),
       taskQueue: deps.taskQueue,
       args: [{ migrationId: id, ...tuning }],

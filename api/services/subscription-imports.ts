@@ -11,8 +11,8 @@ import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { eachLimited } from '../../infra/each-limited';
 import { toPlanSnapshot } from '../../infra/plans';
-import { describeSubscription } from '../../workflows/details';
-import { subscriptionWorkflow } from '../../workflows/subscription';
+import type { SubscriptionWorkflow } from '../../workflows/contract';
+import { describeSubscription, WORKFLOW_TYPES } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import type { FieldError } from '../problem';
 import { conflict, invalid } from '../problem';
@@ -163,7 +163,7 @@ export async function importSubscriptions(deps: ApiDeps, body: ImportSubscriptio
   // the request that wrote them failed before starting their workflow.
   await eachLimited(results, START_CONCURRENCY, async ({ start, workflowId }) => {
     try {
-      await deps.temporal.workflow.start(subscriptionWorkflow, {
+      await deps.temporal.workflow.start<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, {
         workflowId,
         taskQueue: deps.taskQueue,
         args: [{ start }],

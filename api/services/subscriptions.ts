@@ -5,9 +5,8 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { toPlanSnapshot } from '../../infra/plans';
-import { awaitOpening, getSubscription, type SubscriptionView } from '../../workflows/messages';
-import { describeSubscription } from '../../workflows/details';
-import { subscriptionWorkflow } from '../../workflows/subscription';
+import type { SubscriptionView, SubscriptionWorkflow } from '../../workflows/contract';
+import { awaitOpening, describeSubscription, getSubscription, WORKFLOW_TYPES } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
 import { withSubscription } from './commands';
@@ -70,7 +69,7 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
   };
   try {
     const subscription = await temporal.workflow.executeUpdateWithStart(awaitOpening, {
-      startWorkflowOperation: new WithStartWorkflowOperation(subscriptionWorkflow, {
+      startWorkflowOperation: new WithStartWorkflowOperation<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, {
         workflowId,
         taskQueue,
         args: [{ start }],

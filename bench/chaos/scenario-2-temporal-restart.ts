@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
 import { subscriptionWorkflowId } from '../../domain/subscription';
-import { getSubscription } from '../../workflows/messages';
+import { getSubscription } from '../../workflows/contract';
 import { eachLimited } from '../support/api';
 import { seconds } from '../support/report';
 import { intSetting } from '../support/settings';

@@ -158,7 +158,9 @@ describe('invoices', () => {
     await d.advance(5 * DAY);
     const canceled = await d.post('/subscriptions/inv_detail/cancel', { when: 'now', refund: 'prorated' });
     expect(canceled.status).toBe(200);
-    const refund = Math.min(charge - credit, prorated(2900, created.currentPeriod, canceled.body.endedAt));
+    // The unused Pro time is refunded, newest charge first: the proration invoice, then the rest from the period's invoice.
+    const unused = prorated(2900, created.currentPeriod, canceled.body.endedAt);
+    const refund = Math.min(charge - credit, unused);
 
     const byNumber = await get('/invoices/INV-inv_detail-0002');
     expect(byNumber.status).toBe(200);
@@ -187,7 +189,7 @@ describe('invoices', () => {
     expect(byId.body).toEqual(byNumber.body);
 
     const first = await get('/invoices/INV-inv_detail-0001');
-    expect(first.body).toMatchObject({ amountCents: 900, subtotalCents: 900, periodIndex: 0, billingReason: 'subscription_create', refundedCents: 0, creditNotes: [] });
+    expect(first.body).toMatchObject({ amountCents: 900, subtotalCents: 900, periodIndex: 0, billingReason: 'subscription_create', refundedCents: unused - refund });
     expect(first.body.lines.map((l: { amountCents: number }) => l.amountCents)).toEqual([900]);
   });
 

@@ -1,6 +1,6 @@
 import { temporal } from '@temporalio/proto';
 import { defineQuery } from '@temporalio/workflow';
-import { PlanCodeKey, SubscriptionStatusKey, CustomerIdKey, NextBillingAtKey } from '../../workflows/search-attributes';
+import { PlanCodeKey, SubscriptionStatusKey, CustomerIdKey, NextBillingAtKey } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
 import { settled, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';

@@ -1,5 +1,5 @@
 import { MAX_PENDING_ITEMS, priceAddOn, setAddOnQuantity } from '../../domain/add-on-changes';
-import { CommandRefusedError } from '../../domain/commands';
+import { checkCommand, CommandRefusedError } from '../../domain/commands';
 import type { InvoiceLineDraft } from '../../domain/invoice';
 import { advancePeriod, update, type SubscriptionState } from '../../domain/subscription';
 import { FEB_29, T0, active, opened } from './fixtures';
@@ -195,15 +195,18 @@ describe('setAddOnQuantity: refusals', () => {
   const line: InvoiceLineDraft = { kind: 'addon', description: 'Welcome kit (shipped)', quantity: 1, amountCents: 2_500 };
   const withPending = (count: number): SubscriptionState => update(active('basic-monthly'), { pendingItems: Array.from({ length: count }, () => line) });
 
-  test('at most MAX_PENDING_ITEMS (50) lines wait for the next invoice', () => {
+  test('at most MAX_PENDING_ITEMS (50) lines wait for the next invoice: the command is refused before it runs', () => {
     expect(MAX_PENDING_ITEMS).toBe(50);
     const full = withPending(50);
-    expect(refusal(() => setAddOnQuantity(full, { addOn: addOn('welcome-kit'), quantity: 1 }, FEB_14))).toBe(
-      'too many changes are waiting for the next invoice',
-    );
-    expect(refusal(() => setAddOnQuantity(full, { addOn: addOn('extra-seat'), quantity: 1 }, FEB_14))).toBe(
-      'too many changes are waiting for the next invoice',
-    );
+    const message = '50 changes are already waiting for the next invoice; this one can be made after it';
+    expect(refusal(() => checkCommand(full, { name: 'setAddOn', input: { addOn: addOn('welcome-kit'), quantity: 1 } }, FEB_14))).toBe(message);
+    expect(refusal(() => checkCommand(full, { name: 'setAddOn', input: { addOn: addOn('extra-seat'), quantity: 1 } }, FEB_14))).toBe(message);
+  });
+
+  test('at the limit, a change that adds no line (the quantity it already has) is still let through', () => {
+    const full = update(withPending(50), { addOns: [{ ...SEATS, quantity: 2, unitAmountCents: 500 }] });
+    expect(() => checkCommand(full, { name: 'setAddOn', input: { addOn: addOn('extra-seat'), quantity: 2 } }, FEB_14)).not.toThrow();
+    expect(setAddOnQuantity(full, { addOn: addOn('extra-seat'), quantity: 2 }, FEB_14)).toBe(full);
   });
 
   test('the 50th line is still accepted', () => {

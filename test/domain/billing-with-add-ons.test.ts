@@ -6,10 +6,10 @@ import { invoiceIssued, paymentSucceeded, renewalInvoice } from '../../domain/co
 import { discountFromCoupon, type ActiveDiscount } from '../../domain/discounts';
 import type { InvoiceLineDraft } from '../../domain/invoice';
 import { pauseNow, resume } from '../../domain/pause';
-import { applyPlanChangeNow, quotePlanChange, schedulePlanChange } from '../../domain/plan-change';
+import { quotePlanChange, schedulePlanChange } from '../../domain/plan-change';
 import { periodEnded } from '../../domain/renewal';
 import { update, type SubscriptionState } from '../../domain/subscription';
-import { FEB_29, MAR_31, T0, active, opened, plan, summaryOf } from './fixtures';
+import { FEB_29, MAR_31, T0, active, changePlanPaid, opened, plan, summaryOf } from './fixtures';
 import { addOn, coupon, renewPaid } from './upsell-fixtures';
 
 const FEB_14 = '2028-02-14T10:00:00.000Z';
@@ -202,9 +202,7 @@ describe('add-ons across a change of billing interval', () => {
   test('after a switch to yearly now, the next yearly renewal bills the add-ons at the yearly price', () => {
     const at = FEB_14;
     const state = withSeats();
-    const quote = quotePlanChange(state, { plan: plan('basic-yearly'), when: 'now' }, at);
-    const paid = { ...summaryOf(quote.invoice!), status: 'paid' as const, paidAt: at, attempts: 1 };
-    const switched = applyPlanChangeNow(state, quote, paid).state;
+    const switched = changePlanPaid(state, 'basic-yearly', at);
     const renewal = periodEnded(switched).state; // Feb 14 2029 → Feb 14 2030
     const { draft } = renewalInvoice(renewal, renewal.currentPeriod.start);
     expect(draft.lines.find((l) => l.kind === 'addon')?.amountCents).toBe(10_000);

@@ -1,8 +1,7 @@
+import { chargeOf, nextAttempt } from '../../domain/charges';
 import {
-  chargeKey,
   firstPaymentExpired,
   invoiceIssued,
-  nextAttempt,
   paymentFailed,
   paymentSucceeded,
   renewalInvoice,
@@ -85,14 +84,21 @@ describe('invoiceIssued', () => {
   });
 });
 
-describe('nextAttempt and chargeKey', () => {
+describe('nextAttempt and charge keys', () => {
   test('attempts count per invoice: the next attempt after a failed renewal is 2, and keys differ per attempt', () => {
     const { state, invoice } = pastDue('soft');
     expect(nextAttempt(state, RENEWAL)).toBe(2);
     expect(nextAttempt(state, 'INV-sub_1-0009')).toBe(1);
-    expect(chargeKey(state, invoice, 1)).toBe('subscription-sub_1/1/1');
-    expect(chargeKey(state, invoice, 2)).toBe('subscription-sub_1/1/2');
-    expect(chargeKey(state, { ...invoice, periodIndex: null }, 1)).toBe(`subscription-sub_1/${RENEWAL}/1`);
+    const charge = chargeOf(state, invoice, FEB_29);
+    expect(charge).toMatchObject({ kind: 'charge', charge: { attempt: 2, idempotencyKey: `subscription-sub_1/${RENEWAL}/2`, purpose: { kind: 'collect' } } });
+  });
+
+  test('a charge key is derived from its invoice and attempt, never from the period: two invoices of one period never share one', () => {
+    const { state, invoice } = pastDue('soft');
+    const other = { ...invoice, number: 'INV-sub_1-0003' };
+    const key = (effect: Effect) => (effect.kind === 'charge' ? effect.charge.idempotencyKey : null);
+    expect(key(chargeOf(state, other, FEB_29))).toBe('subscription-sub_1/INV-sub_1-0003/1');
+    expect(key(chargeOf(state, other, FEB_29))).not.toBe(key(chargeOf(state, invoice, FEB_29)));
   });
 });
 
@@ -106,9 +112,11 @@ describe('paymentSucceeded', () => {
     expect(templates(effects)).toEqual(['welcome', 'receipt']);
     expect(emailOf(effects, 'welcome')).toEqual({ template: 'welcome', planName: 'Basic monthly', amountCents: 900, currency: 'EUR', interval: 'month', trialEnd: null });
     expect(emailOf(effects, 'receipt')).toEqual({ template: 'receipt', invoiceNumber: 'INV-sub_1-0001', amountCents: 900, currency: 'EUR', paidAt: at });
-    const keys = effects.map((e) => (e.kind === 'email' ? e.email.key : null));
-    expect(keys).toEqual(['sub_1/welcome/opened', 'sub_1/receipt/INV-sub_1-0001']);
-    expect(effects.every((e) => e.kind === 'email' && e.email.to === 'ada@example.com' && e.email.customerName === 'Ada')).toBe(true);
+    const mails = effects.flatMap((e) => (e.kind === 'email' ? [e.email] : []));
+    expect(mails.map((mail) => mail.key)).toEqual(['sub_1/welcome/opened', 'sub_1/receipt/INV-sub_1-0001']);
+    expect(mails.every((mail) => mail.to === 'ada@example.com' && mail.customerName === 'Ada')).toBe(true);
+    // A paid period is when the upsell rules look at the subscription.
+    expect(effects.at(-1)).toEqual({ kind: 'evaluate_offers', at });
   });
 
   test('a paid renewal sends only the receipt', () => {
@@ -184,7 +192,7 @@ describe('paymentFailed: first payment', () => {
     const at = '2028-02-01T09:00:00.000Z';
     const { state, effects } = firstPaymentExpired(failed, at);
     expect(state).toMatchObject({ status: 'incomplete_expired', dunning: null, endedAt: at, cancelReason: 'payment_not_completed', latestInvoice: { status: 'void' } });
-    expect(effects).toEqual([{ kind: 'invoice_status', invoiceNumber: 'INV-sub_1-0001', status: 'void', at }]);
+    expect(effects).toEqual([{ kind: 'invoice_status', invoiceNumber: 'INV-sub_1-0001', status: 'void', at, credit: [] }]);
     expect(nextDue(state)).toBeNull();
   });
 });
@@ -260,7 +268,7 @@ describe('paymentFailed: renewal dunning', () => {
       cancelReason: 'non_payment',
       latestInvoice: { number: RENEWAL, status: 'void', attempts: 5 },
     });
-    expect(effects[0]).toEqual({ kind: 'invoice_status', invoiceNumber: RENEWAL, status: 'void', at: RETRY_4 });
+    expect(effects[0]).toEqual({ kind: 'invoice_status', invoiceNumber: RENEWAL, status: 'void', at: RETRY_4, credit: [] });
     expect(templates(effects)).toEqual(['canceled']);
     expect(emailOf(effects, 'canceled')).toEqual({ template: 'canceled', reason: 'non_payment', endedAt: RETRY_4, refundCents: 0, currency: 'EUR' });
     expect(nextDue(ended)).toBeNull();
@@ -278,7 +286,7 @@ describe('paymentFailed: renewal dunning', () => {
     expect(emailOf(notices, 'final_notice').consequence).toBe('unpaid');
     const { state: suspended, effects } = failAgain(state, RETRY_4);
     expect(suspended).toMatchObject({ status: 'unpaid', dunning: null, endedAt: null, canceledAt: null, latestInvoice: { number: RENEWAL, status: 'uncollectible' } });
-    expect(effects[0]).toEqual({ kind: 'invoice_status', invoiceNumber: RENEWAL, status: 'uncollectible', at: RETRY_4 });
+    expect(effects[0]).toEqual({ kind: 'invoice_status', invoiceNumber: RENEWAL, status: 'uncollectible', at: RETRY_4, credit: [] });
     expect(emailOf(effects, 'unpaid')).toEqual({ template: 'unpaid', invoiceNumber: RENEWAL, amountCents: 900, currency: 'EUR' });
     expect(nextDue(suspended)).toBeNull();
   });
@@ -295,7 +303,7 @@ describe('paymentFailed: renewal dunning', () => {
     expect(retriesExhausted(state, FEB_29)).toEqual({ state, effects: [] });
   });
 
-  test('a failed reactivation of an unpaid subscription keeps it unpaid and the new invoice uncollectible', () => {
+  test('a failed reactivation of an unpaid subscription keeps it unpaid and voids the invoice of the period that never started', () => {
     let { state } = pastDue('soft', { policy: policyWith({ finalAction: 'unpaid' }) });
     for (const at of [RETRY_1, RETRY_2, RETRY_3, RETRY_4]) state = failAgain(state, at).state;
     expect(state.status).toBe('unpaid');
@@ -304,8 +312,8 @@ describe('paymentFailed: renewal dunning', () => {
     const at = '2028-04-02T10:00:01.000Z';
     const { state: after, effects } = paymentFailed(billed.state, billed.invoice, decline('soft'), at);
     expect(after.status).toBe('unpaid');
-    expect(after.latestInvoice).toMatchObject({ number: billed.invoice.number, status: 'uncollectible' });
-    expect(effects[0]).toEqual({ kind: 'invoice_status', invoiceNumber: billed.invoice.number, status: 'uncollectible', at });
+    expect(after.latestInvoice).toMatchObject({ number: billed.invoice.number, status: 'void' });
+    expect(effects[0]).toEqual({ kind: 'invoice_status', invoiceNumber: billed.invoice.number, status: 'void', at, credit: [] });
     expect(emailOf(effects, 'payment_failed')).toMatchObject({ nextRetryAt: null, deadline: null });
   });
 });
@@ -320,7 +328,7 @@ describe('paymentFailed: a schedule exhausted by the first renewal failure', () 
     const billed = bill(renewed, FEB_29);
     const { state, effects } = paymentFailed(billed.state, billed.invoice, decline('soft'), FEB_29);
     expect(state).toMatchObject({ status: 'canceled', cancelReason: 'non_payment', dunning: null, latestInvoice: { status: 'void' } });
-    expect(effects[0]).toEqual({ kind: 'invoice_status', invoiceNumber: RENEWAL, status: 'void', at: FEB_29 });
+    expect(effects[0]).toEqual({ kind: 'invoice_status', invoiceNumber: RENEWAL, status: 'void', at: FEB_29, credit: [] });
   });
 
   test("with an empty schedule and finalAction 'unpaid', a hard-declined renewal suspends the subscription", () => {

@@ -5,10 +5,13 @@ import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../domain/sta
 import { update, type SubscriptionState } from '../../domain/subscription';
 import { active, opened, plan } from './fixtures';
 
-/** The refusal message, or null when the command is allowed. */
-function refusal(state: SubscriptionState, command: Command): string | null {
+/** Commands are checked at this instant, inside the open offer's validity (it expires Feb 15). */
+const NOW = '2028-02-05T00:00:00.000Z';
+
+/** The refusal message, or null when the command is allowed at `at`. */
+function refusal(state: SubscriptionState, command: Command, at = NOW): string | null {
   try {
-    checkCommand(state, command);
+    checkCommand(state, command, at);
     return null;
   } catch (error) {
     expect(error).toBeInstanceOf(CommandRefusedError);
@@ -348,6 +351,11 @@ describe('checkCommand: acceptOffer and declineOffer', () => {
     expect(refusal(canceling, { name: 'changePlan', input: { plan: plan('pro-monthly') } })).toBe('the subscription cancels at period end; uncancel it first');
     expect(refusal(canceling, { name: 'acceptOffer', input: { offerId: 'OFR-sub_1-0001' } })).not.toBeNull();
     expect(refusal(canceling, { name: 'declineOffer', input: { offerId: 'OFR-sub_1-0001' } })).toBeNull();
+  });
+
+  test('an expired offer can no longer be accepted, though it is still the open one until its expiry step runs', () => {
+    expect(refusal(withOffer, { name: 'acceptOffer', input: { offerId: 'OFR-sub_1-0001' } }, '2028-02-15T00:00:00.000Z')).toBe('offer OFR-sub_1-0001 has expired');
+    expect(refusal(withOffer, { name: 'declineOffer', input: { offerId: 'OFR-sub_1-0001' } }, '2028-02-15T00:00:00.000Z')).toBeNull();
   });
 
   test('accepting an offer is refused once the subscription is already on the offered plan', () => {

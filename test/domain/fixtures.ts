@@ -1,8 +1,10 @@
 // Builders for pure domain tests: subscription states reached through the domain's own steps,
 // fixed instants, and small helpers to read effects. No I/O, no clock.
-import { invoiceIssued, paymentFailed, paymentSucceeded, renewalInvoice } from '../../domain/collection';
+import { invoiceIssued, paymentFailed, paymentSucceeded, renewalInvoice, settleCharge } from '../../domain/collection';
+import { changePlan } from '../../domain/plan-change';
 import type { Effect, EmailContent, EmailTemplate } from '../../domain/effects';
 import type { BuiltInvoice } from '../../domain/invoice';
+import { issuedSummary } from '../../domain/invoice';
 import type { ChargeResult, DeclineType } from '../../domain/payments';
 import { PLAN_CATALOGUE, type PlanSnapshot } from '../../domain/plans';
 import { periodEnded } from '../../domain/renewal';
@@ -71,18 +73,9 @@ export function policyWith(dunning: Partial<SubscriptionPolicy['dunning']>, rest
   return { ...DEFAULT_POLICY, ...rest, dunning: { ...DEFAULT_POLICY.dunning, ...dunning } };
 }
 
-/** The summary the database returns for an issued invoice (as the issueInvoice activity does). */
+/** The invoice as the subscription knows it once issued (what billPeriod records). */
 export function summaryOf(built: BuiltInvoice, attempts = 0): InvoiceSummary {
-  return {
-    number: built.draft.number,
-    amountCents: built.draft.amountCents,
-    currency: built.draft.currency,
-    status: 'open',
-    periodIndex: built.draft.periodIndex,
-    billingReason: built.draft.billingReason,
-    attempts,
-    paidAt: null,
-  };
+  return { ...issuedSummary(built), attempts };
 }
 
 export type Decline = Extract<ChargeResult, { outcome: 'declined' }>;
@@ -135,4 +128,11 @@ export function emailOf<T extends EmailTemplate>(effects: readonly Effect[], tem
   const found = emails(effects).filter((content): content is Extract<EmailContent, { template: T }> => content.template === template);
   if (found.length !== 1) throw new Error(`expected one ${template} email, got ${found.length} (${templates(effects).join(', ')})`);
   return found[0]!;
+}
+
+/** A plan change as the workflow carries it out: its invoice (if any) issued, charged successfully at `at`, and settled. */
+export function changePlanPaid(state: SubscriptionState, planCode: string, at: string, when: 'now' | 'period_end' = 'now'): SubscriptionState {
+  const step = changePlan(state, { plan: plan(planCode), when }, at);
+  const charge = step.effects.find((effect) => effect.kind === 'charge');
+  return charge?.kind === 'charge' ? settleCharge(step.state, charge.charge, { outcome: 'succeeded', chargeId: 'ch_1' }).state : step.state;
 }

@@ -1,7 +1,9 @@
-import { renewalInvoice } from '../../domain/collection';
+import type { Transition } from '../../domain/effects';
+import type { InvoiceDraft } from '../../domain/invoice';
 import { pauseAtPeriodEnd, pauseNow, resume, schedulePause } from '../../domain/pause';
 import { periodEnded } from '../../domain/renewal';
 import { nextDue } from '../../domain/schedule';
+import { renewalInvoice } from '../../domain/collection';
 import { calendarPeriod, update } from '../../domain/subscription';
 import { APR_30, FEB_29, MAR_31, T0, active, emailOf } from './fixtures';
 
@@ -12,12 +14,24 @@ const MAR_15 = '2028-03-15T10:00:00.000Z'; // 16 of the 31 days of Feb 29 → Ma
 const paidUp = active('basic-monthly');
 const pausedOnFeb10 = pauseNow(paidUp, null, FEB_10).state;
 
+/** The invoice a step issued. */
+function issued(step: Transition): InvoiceDraft {
+  const found = step.effects.flatMap((effect) => (effect.kind === 'issue_invoice' ? [effect.draft] : []));
+  if (found.length !== 1) throw new Error(`expected one issued invoice, got ${found.length}`);
+  return found[0]!;
+}
+
 describe('pauseNow', () => {
   test('pauses at once and credits the unused paid time (19/29 of 9.00 = 5.90)', () => {
     const { state, effects } = pauseNow(paidUp, null, FEB_10);
     expect(state).toMatchObject({ status: 'paused', pause: { startedAt: FEB_10, resumesAt: null }, pauseAtPeriodEnd: null, creditBalanceCents: 590 });
-    expect(effects).toHaveLength(1);
+    expect(effects.map((effect) => effect.kind)).toEqual(['credit', 'email']);
     expect(emailOf(effects, 'paused')).toEqual({ template: 'paused', resumesAt: null, creditCents: 590, currency: 'EUR' });
+    // The account-credit ledger gets the grant, with its cause and the balance after it.
+    expect(effects[0]).toEqual({
+      kind: 'credit',
+      entries: [{ key: `sub_1/credit/pause/${state.version}`, amountCents: 590, cause: 'pause', invoiceNumber: null, periodIndex: 0, balanceAfterCents: 590, at: FEB_10 }],
+    });
   });
 
   test('a pause for a number of periods resumes that many intervals after it starts', () => {
@@ -39,9 +53,14 @@ describe('pauseNow', () => {
     expect(emailOf(effects, 'paused').creditCents).toBe(0);
   });
 
-  test('nothing is credited when the latest invoice is still open', () => {
-    const open = update(paidUp, { latestInvoice: { ...paidUp.latestInvoice!, status: 'open', paidAt: null } });
-    expect(pauseNow(open, null, FEB_10).state.creditBalanceCents).toBe(0);
+  test('the credit is the unused share of what was paid: a 20% discount paid 7.20, so 19/29 of it (4.72) comes back', () => {
+    const discounted = update(paidUp, { account: { ...paidUp.account!, paidCents: 720, rates: { plan: { paid: 720, list: 900 }, addOns: { paid: 720, list: 900 } } } });
+    expect(pauseNow(discounted, null, FEB_10).state.creditBalanceCents).toBe(472);
+  });
+
+  test('nothing more comes back than what is left of the payment for the period', () => {
+    const mostlyReturned = update(paidUp, { account: { ...paidUp.account!, returnedCents: 850 } });
+    expect(pauseNow(mostlyReturned, null, FEB_10).state.creditBalanceCents).toBe(50);
   });
 
   test('a paused subscription without an end date has nothing due on its own', () => {
@@ -75,31 +94,32 @@ describe('pause at period end', () => {
 });
 
 describe("resume with billingAnchor 'now'", () => {
-  test('starts a new full period at the resume, to be billed', () => {
-    const { state, effects } = resume(pausedOnFeb10, 'now', MAR_15);
-    expect(state).toMatchObject({
+  test('starts a new full period at the resume and bills it in the same step', () => {
+    const step = resume(pausedOnFeb10, 'now', MAR_15);
+    expect(step.state).toMatchObject({
       status: 'active',
       pause: null,
       anchor: MAR_15,
       anchorPeriodIndex: 1,
       periodIndex: 1,
       currentPeriod: { start: MAR_15, end: '2028-04-15T10:00:00.000Z' },
-      currentPeriodInvoiced: false,
+      currentPeriodInvoiced: true,
+      latestInvoice: { number: 'INV-sub_1-0002', status: 'open', periodIndex: 1 },
     });
-    expect(emailOf(effects, 'resumed')).toEqual({ template: 'resumed', nextBillingAt: '2028-04-15T10:00:00.000Z' });
-    expect(nextDue(state)).toEqual({ kind: 'bill', at: MAR_15 });
+    expect(step.effects.map((effect) => effect.kind)).toEqual(['email', 'issue_invoice', 'charge']);
+    expect(emailOf(step.effects, 'resumed')).toEqual({ template: 'resumed', nextBillingAt: '2028-04-15T10:00:00.000Z' });
   });
 
   test('the resume invoice is the full price, less the credit from the pause', () => {
-    const { state } = resume(pausedOnFeb10, 'now', MAR_15);
-    const { draft, creditBalanceCents } = renewalInvoice(state, MAR_15);
+    const step = resume(pausedOnFeb10, 'now', MAR_15);
+    const draft = issued(step);
     expect(draft.lines.map((line) => [line.kind, line.amountCents])).toEqual([
       ['subscription', 900],
       ['customer_balance', -590],
     ]);
     expect(draft.period).toEqual({ start: MAR_15, end: '2028-04-15T10:00:00.000Z' });
     expect(draft.amountCents).toBe(310);
-    expect(creditBalanceCents).toBe(0);
+    expect(step.state.creditBalanceCents).toBe(0);
   });
 });
 
@@ -112,15 +132,16 @@ describe("resume with billingAnchor 'keep'", () => {
       anchor: T0,
       periodIndex: 1,
       currentPeriod: { start: MAR_15, end: MAR_31 },
-      currentPeriodInvoiced: false,
+      currentPeriodInvoiced: true,
     });
     expect(calendarPeriod(state)).toEqual({ start: FEB_29, end: MAR_31 });
     expect(emailOf(effects, 'resumed').nextBillingAt).toBe(MAR_31);
   });
 
-  test('renewalInvoice then bills the rest of the calendar period, prorated: 16/31 of 9.00 = 4.65, paid from the credit', () => {
-    const { state } = resume(pausedOnFeb10, 'keep', MAR_15);
-    const { draft, creditBalanceCents } = renewalInvoice(state, MAR_15);
+  test('it bills the rest of the calendar period, prorated: 16/31 of 9.00 = 4.65, paid from the credit', () => {
+    const step = resume(pausedOnFeb10, 'keep', MAR_15);
+    const draft = issued(step);
+    const { creditBalanceCents } = step.state;
     expect(draft.lines[0]).toMatchObject({ kind: 'subscription', amountCents: 465, periodStart: MAR_15, periodEnd: MAR_31 });
     expect(draft.lines[0]!.description).toBe('Basic monthly (month), 2028-03-15 – 2028-03-31');
     expect(draft.lines[1]).toMatchObject({ kind: 'customer_balance', amountCents: -465 });
@@ -131,32 +152,31 @@ describe("resume with billingAnchor 'keep'", () => {
 
   test('the period after the resumed one is a full calendar period again (Mar 31 → Apr 30, 9.00)', () => {
     const { state } = resume(pausedOnFeb10, 'keep', MAR_15);
-    const next = periodEnded(update(state, { currentPeriodInvoiced: true })).state;
+    const next = periodEnded(state).state;
     expect(next.currentPeriod).toEqual({ start: MAR_31, end: APR_30 });
     expect(renewalInvoice(update(next, { creditBalanceCents: 0 }), MAR_31).draft.amountCents).toBe(900);
   });
 
   test('after a pause spanning several periods, it bills the rest of the period containing the resume', () => {
-    const { state } = resume(pausedOnFeb10, 'keep', '2028-04-15T10:00:00.000Z');
-    expect(state.currentPeriod).toEqual({ start: '2028-04-15T10:00:00.000Z', end: APR_30 });
-    expect(calendarPeriod(state)).toEqual({ start: MAR_31, end: APR_30 });
+    const step = resume(pausedOnFeb10, 'keep', '2028-04-15T10:00:00.000Z');
+    expect(step.state.currentPeriod).toEqual({ start: '2028-04-15T10:00:00.000Z', end: APR_30 });
+    expect(calendarPeriod(step.state)).toEqual({ start: MAR_31, end: APR_30 });
     // 15 of 30 days: 4.50
-    expect(renewalInvoice(update(state, { creditBalanceCents: 0 }), '2028-04-15T10:00:00.000Z').draft.amountCents).toBe(450);
+    expect(issued(step).subtotalCents).toBe(450);
   });
 
   test('resuming exactly on a boundary bills a full period', () => {
-    const { state } = resume(pausedOnFeb10, 'keep', MAR_31);
-    expect(state.currentPeriod).toEqual({ start: MAR_31, end: APR_30 });
-    expect(renewalInvoice(update(state, { creditBalanceCents: 0 }), MAR_31).draft.amountCents).toBe(900);
+    const step = resume(pausedOnFeb10, 'keep', MAR_31);
+    expect(step.state.currentPeriod).toEqual({ start: MAR_31, end: APR_30 });
+    expect(issued(step).subtotalCents).toBe(900);
   });
 
   test('resuming within the paused period bills only what the pause credited back', () => {
     const feb20 = '2028-02-20T10:00:00.000Z';
-    const { state } = resume(pausedOnFeb10, 'keep', feb20);
-    expect(state.currentPeriod).toEqual({ start: feb20, end: FEB_29 });
+    const step = resume(pausedOnFeb10, 'keep', feb20);
+    expect(step.state.currentPeriod).toEqual({ start: feb20, end: FEB_29 });
     // 9/29 of 9.00 = 2.79, taken from the 5.90 credit
-    const built = renewalInvoice(state, feb20);
-    expect(built.draft.lines[0]!.amountCents).toBe(279);
-    expect(built.creditBalanceCents).toBe(311);
+    expect(issued(step).lines[0]!.amountCents).toBe(279);
+    expect(step.state.creditBalanceCents).toBe(311);
   });
 });

@@ -1,14 +1,8 @@
-import { renewalInvoice } from '../../domain/collection';
+import { renewalInvoice, settleCharge } from '../../domain/collection';
+import type { Effect } from '../../domain/effects';
 import type { InvoiceSummary, SubscriptionState } from '../../domain/subscription';
 import { calendarPeriod, update } from '../../domain/subscription';
-import {
-  applyPlanChangeNow,
-  applyScheduledChange,
-  isUpgrade,
-  quotePlanChange,
-  schedulePlanChange,
-  type PlanChangeQuote,
-} from '../../domain/plan-change';
+import { applyScheduledChange, changePlan, isUpgrade, quotePlanChange, schedulePlanChange, type PlanChangeQuote } from '../../domain/plan-change';
 import { periodEnded } from '../../domain/renewal';
 import { nextDue } from '../../domain/schedule';
 import { FEB_29, T0, active, emailOf, opened, plan } from './fixtures';
@@ -17,25 +11,26 @@ import { FEB_29, T0, active, emailOf, opened, plan } from './fixtures';
 const FEB_10 = '2028-02-10T10:00:00.000Z'; // 19 of 29 days remain
 const FEB_20 = '2028-02-20T10:00:00.000Z'; // 9 of 29 days remain
 
-/** What the workflow passes once a plan change's invoice is paid. */
-function paid(quote: PlanChangeQuote, at: string): InvoiceSummary {
-  const draft = quote.invoice!.draft;
-  return {
-    number: draft.number,
-    amountCents: draft.amountCents,
-    currency: draft.currency,
-    status: 'paid',
-    periodIndex: draft.periodIndex,
-    billingReason: draft.billingReason,
-    attempts: 1,
-    paidAt: at,
-  };
+interface Changed {
+  quote: PlanChangeQuote;
+  state: SubscriptionState;
+  effects: Effect[];
+  /** The change's invoice, as paid. */
+  invoice: InvoiceSummary | null;
 }
 
-function changeNow(state: SubscriptionState, planCode: string, at: string): { quote: PlanChangeQuote; state: SubscriptionState } {
-  const quote = quotePlanChange(state, { plan: plan(planCode) }, at);
-  expect(quote.timing).toBe('now');
-  return { quote, state: applyPlanChangeNow(state, quote, quote.invoice ? paid(quote, at) : null).state };
+/** A change now, as the workflow carries it out: its invoice issued, charged with `outcome`, and settled. */
+function changeNow(state: SubscriptionState, planCode: string, at: string, outcome: 'succeeded' | 'declined' = 'succeeded'): Changed {
+  const quote = quotePlanChange(state, { plan: plan(planCode), when: 'now' }, at);
+  const step = changePlan(state, { plan: plan(planCode), when: 'now' }, at);
+  const charge = step.effects.find((effect) => effect.kind === 'charge');
+  if (charge?.kind !== 'charge') return { quote, state: step.state, effects: step.effects, invoice: null };
+  const result =
+    outcome === 'succeeded'
+      ? ({ outcome, chargeId: 'ch_1' } as const)
+      : ({ outcome, chargeId: 'ch_1', declineCode: 'insufficient_funds', declineType: 'soft', message: 'Your card has insufficient funds.' } as const);
+  const settled = settleCharge(step.state, charge.charge, result);
+  return { quote, state: settled.state, effects: [...step.effects, ...settled.effects], invoice: settled.reply?.invoice ?? null };
 }
 
 describe('isUpgrade', () => {
@@ -90,6 +85,7 @@ describe('quotePlanChange: upgrade now', () => {
         amountCents: 1_310,
       },
       creditBalanceCents: 0,
+      service: null,
     });
   });
 
@@ -115,6 +111,8 @@ describe('quotePlanChange: upgrade now', () => {
       from: plan('basic-monthly'),
       to: plan('pro-monthly'),
       addOns: [],
+      creditCents: 0,
+      chargeCents: 0,
       discounted: false,
       timing: 'period_end',
       effectiveAt: FEB_29,
@@ -143,7 +141,7 @@ describe('quotePlanChange: downgrades', () => {
     expect(draft.amountCents).toBe(0);
     expect(creditBalanceCents).toBe(5_896);
 
-    const applied = applyPlanChangeNow(onBusiness, quote, paid(quote, FEB_10)).state;
+    const applied = changeNow(onBusiness, 'basic-monthly', FEB_10).state;
     expect(applied.plan.code).toBe('basic-monthly');
     expect(applied.creditBalanceCents).toBe(5_896);
 
@@ -172,15 +170,25 @@ describe('quotePlanChange: during a trial', () => {
     const at = '2028-02-05T10:00:00.000Z';
     for (const when of [undefined, 'now', 'period_end'] as const) {
       const quote = quotePlanChange(trialing, { plan: plan('pro-monthly'), ...(when ? { when } : {}) }, at);
-      expect(quote).toEqual({ from: plan('business-monthly'), to: plan('pro-monthly'), addOns: [], discounted: false, timing: 'now', effectiveAt: at, invoice: null, newPeriod: null });
+      expect(quote).toEqual({
+        from: plan('business-monthly'),
+        to: plan('pro-monthly'),
+        addOns: [],
+        discounted: false,
+        timing: 'now',
+        effectiveAt: at,
+        invoice: null,
+        newPeriod: null,
+        creditCents: 0,
+        chargeCents: 0,
+      });
     }
   });
 
   test('applying a trial change switches the plan without issuing an invoice or moving the trial', () => {
     const trialing = opened('business-monthly');
     const at = '2028-02-05T10:00:00.000Z';
-    const quote = quotePlanChange(trialing, { plan: plan('pro-yearly') }, at);
-    const { state, effects } = applyPlanChangeNow(trialing, quote, null);
+    const { state, effects } = changePlan(trialing, { plan: plan('pro-yearly') }, at);
     expect(state.plan.code).toBe('pro-yearly');
     expect(state.invoiceCount).toBe(0);
     expect(state.currentPeriod).toEqual(trialing.currentPeriod);
@@ -217,14 +225,16 @@ describe('quotePlanChange: interval change', () => {
         periodEnd: FEB_10_2029,
       },
     ]);
-    expect(draft).toMatchObject({ periodIndex: 1, period: { start: FEB_10, end: FEB_10_2029 }, subtotalCents: 8_410, amountCents: 8_410 });
+    // Keyed on its own number until paid: a declined change must not hold period 1.
+    expect(draft).toMatchObject({ periodIndex: null, period: { start: FEB_10, end: FEB_10_2029 }, subtotalCents: 8_410, amountCents: 8_410 });
+    const charge = changePlan(state, { plan: plan('basic-yearly'), when: 'now' }, FEB_10).effects.find((effect) => effect.kind === 'charge');
+    expect(charge).toMatchObject({ charge: { claimsPeriodIndex: 1, purpose: { kind: 'plan_change' } } });
   });
 
   test('applying it re-anchors the calendar at the change: the yearly period is invoiced and ends a year later', () => {
     const state = active('basic-monthly');
-    const quote = quotePlanChange(state, { plan: plan('basic-yearly'), when: 'now' }, FEB_10);
-    const invoice = paid(quote, FEB_10);
-    const { state: next, effects } = applyPlanChangeNow(state, quote, invoice);
+    const { state: next, effects, invoice } = changeNow(state, 'basic-yearly', FEB_10);
+    expect(invoice).toMatchObject({ number: 'INV-sub_1-0002', status: 'paid', periodIndex: 1 });
     expect(next).toMatchObject({
       plan: plan('basic-yearly'),
       anchor: FEB_10,
@@ -307,9 +317,7 @@ describe('applyPlanChangeNow / scheduled changes', () => {
   test('a change now drops a previously scheduled change and records the paid invoice', () => {
     const scheduled = schedulePlanChange(active('pro-monthly'), plan('basic-monthly'), '2028-02-02T10:00:00.000Z');
     expect(scheduled.scheduledChange).toEqual({ plan: plan('basic-monthly'), requestedAt: '2028-02-02T10:00:00.000Z' });
-    const quote = quotePlanChange(scheduled, { plan: plan('business-monthly') }, FEB_10);
-    const invoice = paid(quote, FEB_10);
-    const { state } = applyPlanChangeNow(scheduled, quote, invoice);
+    const { state, invoice } = changeNow(scheduled, 'business-monthly', FEB_10);
     expect(state).toMatchObject({ plan: plan('business-monthly'), scheduledChange: null, latestInvoice: invoice, currentPeriodInvoiced: true, invoiceCount: 2 });
     // Same interval: the calendar is unchanged.
     expect(state.anchor).toBe(T0);
@@ -320,5 +328,66 @@ describe('applyPlanChangeNow / scheduled changes', () => {
   test('applyScheduledChange without a scheduled change changes nothing', () => {
     const state = active('pro-monthly');
     expect(applyScheduledChange(state)).toEqual({ state, effects: [] });
+  });
+});
+
+describe('a change now is applied only once paid', () => {
+  test('declined: nothing changes, the invoice is voided, the credit it used comes back, and the command answers 402', () => {
+    const withCredit = update(active('basic-monthly'), { creditBalanceCents: 300 });
+    const { state, effects } = changeNow(withCredit, 'pro-monthly', FEB_10, 'declined');
+    expect(state).toMatchObject({ plan: { code: 'basic-monthly' }, creditBalanceCents: 300, invoiceCount: 2, latestInvoice: withCredit.latestInvoice });
+    expect(state.account).toEqual(withCredit.account);
+    const issued = effects.find((effect) => effect.kind === 'issue_invoice');
+    expect(issued).toMatchObject({ credit: [{ cause: 'applied_to_invoice', amountCents: -300, invoiceNumber: 'INV-sub_1-0002' }] });
+    expect(effects.find((effect) => effect.kind === 'invoice_status')).toEqual({
+      kind: 'invoice_status',
+      invoiceNumber: 'INV-sub_1-0002',
+      status: 'void',
+      at: FEB_10,
+      credit: [{ key: 'sub_1/credit/invoice_voided/INV-sub_1-0002', amountCents: 300, cause: 'invoice_voided', invoiceNumber: 'INV-sub_1-0002', periodIndex: 0, balanceAfterCents: 300, at: FEB_10 }],
+    });
+    expect(effects.at(-1)).toMatchObject({ kind: 'refuse', failure: { type: 'PaymentDeclinedError', details: { invoiceNumber: 'INV-sub_1-0002', declineCode: 'insufficient_funds' } } });
+  });
+
+  test('a declined switch to yearly leaves the monthly calendar: the next renewal bills period 1 as usual', () => {
+    const { state } = changeNow(active('pro-monthly'), 'pro-yearly', FEB_10, 'declined');
+    expect(state).toMatchObject({ periodIndex: 0, currentPeriod: { start: T0, end: FEB_29 }, plan: { code: 'pro-monthly' } });
+    const renewal = renewalInvoice(periodEnded(state).state, FEB_29);
+    expect(renewal.draft).toMatchObject({ number: 'INV-sub_1-0003', periodIndex: 1, amountCents: 2_900 });
+  });
+
+  test("paid within the period: the old plan's credit went back and the new plan was bought at list price", () => {
+    const { state } = changeNow(active('basic-monthly'), 'pro-monthly', FEB_10);
+    expect(state.account).toEqual({
+      periodIndex: 0,
+      paidCents: 900 + 1_900,
+      returnedCents: 590,
+      rates: { plan: { paid: 1, list: 1 }, addOns: { paid: 900, list: 900 } },
+      charges: [
+        { invoiceNumber: 'INV-sub_1-0001', amountCents: 900, refundedCents: 0 },
+        { invoiceNumber: 'INV-sub_1-0002', amountCents: 1_310, refundedCents: 0 },
+      ],
+    });
+  });
+});
+
+describe('credit for unused time is what was paid for it', () => {
+  test('a period bought at 20% off credits 80% of the list price for the unused time', () => {
+    const base = active('pro-monthly');
+    const discounted = update(base, { account: { ...base.account!, paidCents: 2_320, rates: { plan: { paid: 2_320, list: 2_900 }, addOns: { paid: 2_320, list: 2_900 } } } });
+    const quote = quotePlanChange(discounted, { plan: plan('business-monthly') }, FEB_10);
+    // 19/29 of 23.20 = 15.20 (at list price it would be 19.00)
+    expect(quote.creditCents).toBe(1_520);
+  });
+
+  test("never more than what is left of the period's payment", () => {
+    const base = active('pro-monthly');
+    const mostlyReturned = update(base, { account: { ...base.account!, returnedCents: 2_800 } });
+    expect(quotePlanChange(mostlyReturned, { plan: plan('business-monthly') }, FEB_10).creditCents).toBe(100);
+  });
+
+  test('nothing is credited for a period that was not paid', () => {
+    const unbilled = periodEnded(active('pro-monthly')).state;
+    expect(quotePlanChange(unbilled, { plan: plan('business-monthly') }, '2028-03-05T10:00:00.000Z').invoice!.draft.lines.map((l) => l.kind)).toEqual(['proration_charge']);
   });
 });

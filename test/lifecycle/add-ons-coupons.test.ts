@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { SubscriptionView } from '../../workflows/messages';
+import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
 import { startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';

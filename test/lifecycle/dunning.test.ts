@@ -1,4 +1,4 @@
-import { DunningAttemptKey, SubscriptionStatusKey } from '../../workflows/search-attributes';
+import { DunningAttemptKey, SubscriptionStatusKey } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
 import { startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';

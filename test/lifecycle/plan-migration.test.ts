@@ -7,7 +7,8 @@ import { planMigrationWorkflowId } from '../../domain/plan-migration';
 import { environmentApiDeps } from '../../simulator/environment';
 import type { Harness } from '../support/harness';
 import { eventually, startHarness, testApp } from '../support/harness';
-import { planMigrationWorkflow } from '../../workflows/plan-migration';
+import type { PlanMigrationWorkflow } from '../../workflows/contract';
+import { WORKFLOW_TYPES } from '../../workflows/contract';
 import type { Driver } from '../support/lifecycle';
 import { driver, newCustomer } from '../support/lifecycle';
 
@@ -157,7 +158,7 @@ describe('refused migrations', () => {
 
   test('a migration whose target plan disappeared ends as failed, and says so', async () => {
     await h.db.prisma.planMigration.create({ data: { id: 'pmg_00000000000000bb', fromPlanCode: 'pro-yearly', toPlanCode: 'retired-plan' } });
-    const handle = await h.env.client.workflow.start(planMigrationWorkflow, {
+    const handle = await h.env.client.workflow.start<PlanMigrationWorkflow>(WORKFLOW_TYPES.planMigration, {
       workflowId: planMigrationWorkflowId('pmg_00000000000000bb'),
       taskQueue: h.taskQueue,
       args: [{ migrationId: 'pmg_00000000000000bb' }],

@@ -1,4 +1,4 @@
-import type { SubscriptionView } from '../../workflows/messages';
+import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
 import { startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';

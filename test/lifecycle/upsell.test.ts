@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { HasOpenOfferKey } from '../../workflows/search-attributes';
-import type { SubscriptionView } from '../../workflows/messages';
+import { HasOpenOfferKey } from '../../workflows/contract';
+import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
 import { startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../../infra/ports';
 import { temporalCliPath } from '../../infra/tools';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/contract';
 import { eventually } from './harness';
 
 export interface DevServer {

@@ -2,7 +2,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { PLAN_CATALOGUE, type PlanSnapshot } from '../../domain/plans';
 import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
-import { subscriptionWorkflow } from '../../workflows/subscription';
+import type { SubscriptionWorkflow } from '../../workflows/contract';
+import { WORKFLOW_TYPES } from '../../workflows/contract';
 import type { Harness } from './harness';
 
 export function plan(code: string): PlanSnapshot {
@@ -16,9 +17,9 @@ export async function startSubscription(
   h: Harness,
   id: string,
   options: Partial<Omit<SubscriptionStart, 'subscriptionId' | 'customer'>> = {},
-): Promise<WorkflowHandle<typeof subscriptionWorkflow>> {
+): Promise<WorkflowHandle<SubscriptionWorkflow>> {
   const customer = await h.db.prisma.customer.create({ data: { id: `cus_${id}`, email: `${id}@example.com`, name: id } });
-  return h.env.client.workflow.start(subscriptionWorkflow, {
+  return h.env.client.workflow.start<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, {
     workflowId: subscriptionWorkflowId(id),
     taskQueue: h.taskQueue,
     args: [

@@ -1,7 +1,7 @@
 // Helpers for lifecycle tests that drive subscriptions through the API.
 import request from 'supertest';
 import type { Express } from 'express';
-import type { SubscriptionView } from '../../workflows/messages';
+import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from './harness';
 import { eventually, settled } from './harness';
 

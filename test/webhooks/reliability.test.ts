@@ -61,17 +61,17 @@ test('an invoice activity retried after a crash between its commit and the deliv
   // The process dies after the transaction committed, before any delivery workflow started.
   const crashed = { workflow: { start: () => Promise.reject(new Error('worker process killed')) } } as unknown as Client;
   const crashing = createActivities({ ...h.deps, temporal: { ...h.deps.temporal, client: crashed } });
-  await expect(crashing.issueInvoice(draft)).rejects.toThrow('worker process killed');
+  await expect(crashing.issueInvoice({ draft, credit: [] })).rejects.toThrow('worker process killed');
   const [pending] = await deliveriesTo(endpointId, 'wh_once').then((rows) => rows.filter((row) => row.event.type === 'invoice.created' && row.event.idempotencyKey.endsWith('0900')));
   expect(pending).toMatchObject({ status: 'pending', attempts: 0 });
 
   // Temporal retries the activity (twice here: the second retry meets a delivery in flight or done).
   const activities = createActivities(h.deps);
-  await activities.issueInvoice(draft);
-  await activities.issueInvoice(draft);
+  await activities.issueInvoice({ draft, credit: [] });
+  await activities.issueInvoice({ draft, credit: [] });
   const handle = h.env.client.workflow.getHandle(webhookDeliveryWorkflowId(pending!.id));
   expect(await handle.result()).toBe('delivered');
-  await activities.issueInvoice(draft);
+  await activities.issueInvoice({ draft, credit: [] });
 
   expect(await h.db.prisma.webhookEvent.count({ where: { idempotencyKey: 'invoice.created:INV-wh_once-0900' } })).toBe(1);
   expect(await h.db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: pending!.id } })).toMatchObject({ status: 'delivered', attempts: 1 });

@@ -29,7 +29,7 @@ test('a charge whose response is lost is retried under the same key and charges 
 
   expect(state.status).toBe('active');
   // The gateway was called twice with one key: the lost answer, then the retry.
-  expect(gatewayCalls).toEqual(['subscription-lost_response/0/1', 'subscription-lost_response/0/1']);
+  expect(gatewayCalls).toEqual(['subscription-lost_response/INV-lost_response-0001/1', 'subscription-lost_response/INV-lost_response-0001/1']);
   const charges = await h.db.prisma.sandboxCharge.findMany({ where: { reference: state.latestInvoice!.number } });
   expect(charges).toHaveLength(1);
   expect(charges[0]!.outcome).toBe('succeeded');

@@ -38,7 +38,7 @@ export const invoiceSummary = z.strictObject({
   subscriptionId: z.string(),
   customerId: z.string(),
   periodIndex: z.number().int().nullable().describe('Set on the invoice that bills a whole period'),
-  billingReason: z.string().describe('`subscription_create`, `subscription_cycle` or `subscription_update`'),
+  billingReason: z.string().describe('`subscription_create`, `subscription_cycle`, `subscription_update`, or `subscription_final` (what was still to bill when the subscription ended)'),
   periodStart: timestamp,
   periodEnd: timestamp,
   currency,

@@ -3,7 +3,7 @@
 // billing engine's bookkeeping); the documented ones are the stable part.
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../../../domain/status';
-import type { PlanChangePreview, PlanChangeResult, SubscriptionView } from '../../../workflows/messages';
+import type { PlanChangePreview, PlanChangeResult, SubscriptionView } from '../../../workflows/contract';
 import { plan } from './catalogue';
 import { currency, minorUnits, timestamp, type Conforms, type DocumentedFields } from './common';
 
@@ -18,6 +18,12 @@ export const latestInvoice = z.strictObject({
   billingReason: z.string(),
   attempts: z.number().int(),
   paidAt: timestamp.nullable(),
+  service: z
+    .strictObject({ periodIndex: z.number().int(), grossCents: minorUnits, netCents: minorUnits })
+    .nullable()
+    .optional()
+    .describe("The billing period whose plan and add-ons the invoice buys: their list price (gross) and what was charged for them after discounts (net)"),
+  creditAppliedCents: minorUnits.optional().describe('Account credit the invoice used (given back if it is voided)'),
 });
 
 const fields = {
@@ -87,7 +93,7 @@ const invoiceDraft = z.strictObject({
   subscriptionId: z.string(),
   customerId: z.string(),
   periodIndex: z.number().int().nullable(),
-  billingReason: z.enum(['subscription_create', 'subscription_cycle', 'subscription_update']),
+  billingReason: z.enum(['subscription_create', 'subscription_cycle', 'subscription_update', 'subscription_final']),
   period,
   currency,
   lines: z.array(

@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createSubscription } from '../../../api/services/subscriptions';
 import type { SubscriptionState } from '../../../domain/subscription';
 import { subscriptionWorkflowId } from '../../../domain/subscription';
-import { cancel, getSubscription, updatePaymentMethod } from '../../../workflows/messages';
+import { cancel, getSubscription, updatePaymentMethod } from '../../../workflows/contract';
 import { eachLimited } from '../../support/api';
 import { intSetting } from '../../support/settings';
 import type { ChaosEnvironment } from './environment';

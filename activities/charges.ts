@@ -1,0 +1,162 @@
+// Charging invoices and refunding charges. Each activity is idempotent: a retry after a crash at
+// any point charges nothing twice, and the database refuses what must never happen (a second
+// successful charge of one invoice, a charge of a closed invoice).
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { ChargeResult } from '../domain/payments';
+import { invoiceEventKeys, invoicePaid, invoicePaymentFailed } from '../domain/webhooks';
+import type { ActivityDeps } from './deps';
+import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
+import { invoiceRowPayload } from './webhook-payloads';
+
+export interface ChargeInvoiceInput {
+  invoiceNumber: string;
+  attempt: number;
+  idempotencyKey: string;
+  paymentMethod: string;
+  /** What the workflow expects to charge: the invoice must say the same. */
+  amountCents: number;
+  currency: string;
+  /** The billing period this invoice becomes the invoice of once paid (a change that starts a period). */
+  claimsPeriodIndex: number | null;
+  /** Business time of the attempt (workflow time). */
+  at: string;
+}
+
+export interface RefundInvoiceInput {
+  invoiceNumber: string;
+  amountCents: number;
+  idempotencyKey: string;
+  /** The billing period whose unused time it gives back. */
+  periodIndex: number;
+  at: string;
+}
+
+export function createChargeActivities(deps: ActivityDeps) {
+  const { prisma, gateway } = deps;
+  return {
+    /**
+     * One charge attempt on an open invoice, under the attempt's idempotency key. A retried
+     * attempt replays its recorded outcome; a void, written-off or already paid invoice is never
+     * charged.
+     */
+    async chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeResult> {
+      const invoice = await prisma.invoice.findUnique({ where: { number: input.invoiceNumber }, include: { lines: true } });
+      if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} does not exist`, 'UnknownInvoice');
+      if (invoice.amountCents !== input.amountCents || invoice.currency !== input.currency) {
+        throw ApplicationFailure.nonRetryable(
+          `invoice ${invoice.number} is for ${invoice.amountCents} ${invoice.currency}, not the ${input.amountCents} ${input.currency} asked`,
+          'InvoiceAmountMismatch',
+        );
+      }
+      const attempt = await prisma.paymentAttempt.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      if (invoice.status === 'paid' && attempt?.paidInvoiceId === invoice.id && attempt.gatewayChargeId) {
+        // This very attempt paid it: a retry after its answer was lost.
+        return { outcome: 'succeeded', chargeId: attempt.gatewayChargeId };
+      }
+      if (invoice.status !== 'open') {
+        throw ApplicationFailure.nonRetryable(`invoice ${invoice.number} is ${invoice.status}: it is not charged`, invoice.status === 'paid' ? 'InvoiceAlreadyPaid' : 'InvoiceNotCollectible');
+      }
+
+      await prisma.paymentAttempt.upsert({
+        where: { idempotencyKey: input.idempotencyKey },
+        create: {
+          idempotencyKey: input.idempotencyKey,
+          invoiceId: invoice.id,
+          attempt: input.attempt,
+          amountCents: invoice.amountCents,
+          currency: invoice.currency,
+          paymentMethod: input.paymentMethod,
+          outcome: 'pending',
+          createdAt: new Date(input.at),
+        },
+        update: {},
+      });
+
+      const result =
+        invoice.amountCents === 0
+          ? ({ outcome: 'succeeded', chargeId: `free_${input.idempotencyKey}` } as const)
+          : await gateway.charge({
+              idempotencyKey: input.idempotencyKey,
+              amountCents: invoice.amountCents,
+              currency: invoice.currency,
+              paymentMethod: input.paymentMethod,
+              reference: invoice.number,
+              at: input.at,
+            });
+
+      const completedAt = new Date(input.at);
+      const recorded = await prisma.$transaction(async (tx) => {
+        const succeeded = result.outcome === 'succeeded';
+        await tx.paymentAttempt.update({
+          where: { idempotencyKey: input.idempotencyKey },
+          data: {
+            outcome: result.outcome,
+            gatewayChargeId: result.chargeId,
+            declineCode: result.outcome === 'declined' ? result.declineCode : null,
+            declineType: result.outcome === 'declined' ? result.declineType : null,
+            // Unique: a second successful charge of the invoice fails here, loudly.
+            paidInvoiceId: succeeded ? invoice.id : null,
+            completedAt,
+          },
+        });
+        if (result.outcome === 'declined') {
+          const { declineCode, declineType, message } = result;
+          const payment = { attempt: input.attempt, declineCode, declineType, message };
+          return recordWebhookEvents(tx, [invoicePaymentFailed(invoiceRowPayload(invoice), input.idempotencyKey, payment, input.at)]);
+        }
+        const paid = await tx.invoice.updateMany({
+          where: { id: invoice.id, status: 'open' },
+          data: { status: 'paid', paidAt: completedAt, ...(input.claimsPeriodIndex !== null ? { periodIndex: input.claimsPeriodIndex } : {}) },
+        });
+        // Already paid: a retried attempt, whose event was recorded with the payment.
+        if (paid.count === 0) return { deliveryIds: [], existingKeys: [invoiceEventKeys.paid(invoice.number)] };
+        return recordWebhookEvents(tx, [invoicePaid(invoiceRowPayload({ ...invoice, status: 'paid', paidAt: completedAt }), input.at)]);
+      });
+      await publishWebhookEvents(deps, recorded);
+      // subscriptionId, workflowId and invoiceNumber come from the worker's activity log context.
+      const declined = result.outcome === 'declined' ? { declineCode: result.declineCode, declineType: result.declineType } : {};
+      const { amountCents, currency } = invoice;
+      log.info(`charge ${result.outcome}`, { attempt: input.attempt, amountCents, currency, paymentMethod: input.paymentMethod, ...declined });
+      return result;
+    },
+
+    /** Refunds part of a paid invoice's charge once, with a credit note; never more than its charge net of earlier refunds. */
+    async refundInvoice(input: RefundInvoiceInput): Promise<{ creditNoteId: string; amountCents: number }> {
+      const existing = await prisma.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      if (existing) return { creditNoteId: existing.id, amountCents: existing.amountCents };
+      const invoice = await prisma.invoice.findUnique({
+        where: { number: input.invoiceNumber },
+        include: { attempts: { where: { outcome: 'succeeded' } }, creditNotes: true },
+      });
+      const paidCharge = invoice?.attempts[0];
+      if (!invoice || invoice.status !== 'paid' || !paidCharge?.gatewayChargeId) {
+        throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} has no payment to refund`, 'NothingToRefund');
+      }
+      const alreadyRefunded = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
+      const amountCents = Math.min(input.amountCents, invoice.amountCents - alreadyRefunded);
+      if (amountCents <= 0) return { creditNoteId: '', amountCents: 0 };
+      const { refundId } = await gateway.refund({
+        idempotencyKey: input.idempotencyKey,
+        chargeId: paidCharge.gatewayChargeId,
+        amountCents,
+        currency: invoice.currency,
+        at: input.at,
+      });
+      const note = await prisma.creditNote.upsert({
+        where: { idempotencyKey: input.idempotencyKey },
+        create: {
+          idempotencyKey: input.idempotencyKey,
+          invoiceId: invoice.id,
+          amountCents,
+          currency: invoice.currency,
+          reason: 'cancellation',
+          gatewayRefundId: refundId,
+          periodIndex: input.periodIndex,
+          createdAt: new Date(input.at),
+        },
+        update: {},
+      });
+      return { creditNoteId: note.id, amountCents: note.amountCents };
+    },
+  };
+}

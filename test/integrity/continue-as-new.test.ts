@@ -1,0 +1,62 @@
+// When a subscription's run continues-as-new (issue 11): only once the new period is invoiced, and
+// never held up by emails a mail outage keeps from going out.
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { SubscriptionState } from '../../domain/subscription';
+import type { Mailer } from '../../emails/mailer';
+import { fetchRunChain } from '../../simulator/histories';
+import type { Harness } from '../support/harness';
+import { startHarness, testApp } from '../support/harness';
+import type { Driver } from '../support/lifecycle';
+import { driver, newCustomer } from '../support/lifecycle';
+import { expectHealthy } from '../support/workflow-health';
+
+let h: Harness;
+let d: Driver;
+let mailDown = false;
+beforeAll(async () => {
+  // The SMTP server refuses connections while `mailDown` is set.
+  const outage = (smtp: Mailer): Mailer => ({
+    destination: smtp.destination,
+    send: (email) => (mailDown ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ECONNREFUSED' })) : smtp.send(email)),
+  });
+  h = await startHarness({ mailer: outage });
+  d = driver(h, testApp(h));
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+/** The state each run handed to the next, in chain order. */
+async function carriedStates(id: string): Promise<SubscriptionState[]> {
+  const runs = await fetchRunChain(h.env.client.workflow, `subscription-${id}`);
+  return runs.flatMap(({ history }) => {
+    const payload = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.input?.payloads?.[0];
+    return payload ? [defaultPayloadConverter.fromPayload<{ state: SubscriptionState }>(payload).state] : [];
+  });
+}
+
+test('a run continues-as-new only once the new period is invoiced and charged', async () => {
+  const created = await d.create({ id: 'handover', customer: newCustomer('handover'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+  await d.advanceTo(created.currentPeriod.end);
+  await d.until('handover', (s) => s.periodIndex === 1 && s.latestInvoice?.status === 'paid', 'the renewal');
+  const [carried] = await carriedStates('handover');
+  expect(carried).toMatchObject({ periodIndex: 1, currentPeriodInvoiced: true, latestInvoice: { periodIndex: 1, status: 'paid' } });
+});
+
+test('a mail outage holds up neither renewals nor continue-as-new', async () => {
+  mailDown = true;
+  try {
+    const created = await d.create({ id: 'mail_down', customer: newCustomer('mail-down'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+    let state = created;
+    for (let period = 1; period <= 3; period += 1) {
+      await d.advanceTo(state.currentPeriod.end);
+      state = await d.until('mail_down', (s) => s.periodIndex === period && s.latestInvoice?.status === 'paid', `renewal ${period}`);
+    }
+    // One run per period: each renewal handed over to a new run although no email could be sent.
+    expect(state.runs.count).toBe(4);
+    expect(await h.db.prisma.emailMessage.count({ where: { subscriptionId: 'mail_down', sentAt: { not: null } } })).toBe(0);
+    await expectHealthy(h, 'mail_down');
+  } finally {
+    mailDown = false;
+  }
+});

@@ -1,0 +1,293 @@
+// The one owner of a subscription workflow's state during a run. Every change goes through
+// `apply(step)`: a pure domain step gives the new state and its effects, and the entity carries the
+// effects out in order, handing what comes back (a charge's outcome, the upsell rules' answer) to
+// the next pure step. Commands, signals and the workflow's own timers each run as one step under a
+// FIFO lock, so a step always sees the state the previous one left.
+import * as wf from '@temporalio/workflow';
+import { settleCharge } from '../domain/collection';
+import type { Command } from '../domain/commands';
+import { checkCommand } from '../domain/commands';
+import { runCommand } from '../domain/command-steps';
+import type { CommandFailure, CommandReply, Effect, Transition } from '../domain/effects';
+import { offerEvaluated } from '../domain/offers';
+import type { Due } from '../domain/schedule';
+import { dueStep, nextDue } from '../domain/schedule';
+import type { SubscriptionState } from '../domain/subscription';
+import { isEnded, nextBillingAt, openSubscription, subscriptionWorkflowId, withDefaults } from '../domain/subscription';
+import { welcomeEmail } from '../domain/collection';
+import { activities, local } from './activities';
+import type { SubscriptionView, SubscriptionWorkflow, SubscriptionWorkflowInput } from './contract';
+import {
+  CancelAtPeriodEndKey,
+  CustomerIdKey,
+  DunningAttemptKey,
+  HasOpenOfferKey,
+  NextBillingAtKey,
+  PlanCodeKey,
+  SubscriptionStatusKey,
+} from './contract';
+import { describeState } from './details';
+import { Lock } from './lock';
+
+/** How many command ids the state remembers, so a command retried after continue-as-new applies once. */
+const RECENT_COMMAND_IDS = 32;
+
+const nowIso = () => new Date().toISOString();
+
+/** Domain refusals, and any other error a pure step throws, fail the command's update: never the workflow task. */
+function updateFailure(error: unknown): wf.ApplicationFailure {
+  if (error instanceof wf.ApplicationFailure) return error;
+  const refused = error instanceof Error && (error.name === 'CommandRefusedError' || error.name === 'IllegalTransitionError');
+  return wf.ApplicationFailure.create({
+    type: refused ? 'CommandRefusedError' : 'CommandFailedError',
+    message: error instanceof Error ? error.message : String(error),
+    nonRetryable: true,
+  });
+}
+
+export class SubscriptionEntity {
+  state: SubscriptionState;
+  readonly workflowId: string;
+  private readonly lock = new Lock();
+  /** Counts applied steps: the main loop's wait ends when it moves. */
+  private changes = 0;
+  private syncedVersion = 0;
+  private readonly startPeriodIndex: number;
+  /** What the running command's steps answered, and the failure they ended with. */
+  private reply: CommandReply = {};
+  private failure: CommandFailure | null = null;
+  /** Business time of the running step: its emails are dated then, also in simulations. */
+  private stepAt = nowIso();
+
+  constructor(private readonly start: SubscriptionWorkflowInput['start'], carried: SubscriptionState | undefined) {
+    const initial = carried ? withDefaults(carried) : openSubscription(start, new Date());
+    this.state = { ...initial, runs: { ...initial.runs, count: initial.runs.count + 1 } };
+    this.workflowId = subscriptionWorkflowId(this.state.id);
+    this.startPeriodIndex = this.state.periodIndex;
+  }
+
+  view(): SubscriptionView {
+    return { ...this.state, workflowId: this.workflowId, nextBillingAt: nextBillingAt(this.state) };
+  }
+
+  get ended(): boolean {
+    return isEnded(this.state);
+  }
+
+  /** A period boundary was crossed in this run, or the history asks for a fresh run. */
+  get timeToContinue(): boolean {
+    const info = wf.workflowInfo();
+    return this.state.periodIndex !== this.startPeriodIndex || info.continueAsNewSuggested;
+  }
+
+  /** The first run records the subscription before anything refers to it (invoices have a foreign key to it). */
+  async open(): Promise<void> {
+    await this.publish();
+    if (this.state.status !== 'trialing') return;
+    this.stepAt = nowIso();
+    await this.locked(() => this.apply({ state: this.state, effects: [welcomeEmail(this.state)] }));
+  }
+
+  /** Sleeps until `due` or until any step changes the state (a command, a usage report's offer). */
+  async waitFor(due: Due | null, summary: string | undefined): Promise<void> {
+    const seen = this.changes;
+    const changed = () => this.changes !== seen;
+    if (due) await wf.condition(changed, Math.max(1, new Date(due.at).getTime() - Date.now()), { summary: summary ?? due.kind });
+    else await wf.condition(changed);
+  }
+
+  /** Runs a timer-driven step; its business time is when it was due, not the task's start. */
+  runDue(due: Due): Promise<void> {
+    return this.locked(async () => {
+      // A command may have changed what is due while this step waited for the lock.
+      const still = nextDue(this.state);
+      if (still?.kind !== due.kind || still.at !== due.at) return;
+      this.stepAt = due.at;
+      await this.apply(dueStep(this.state, due));
+      const after = nextDue(this.state);
+      if (after?.kind === due.kind && after.at === due.at) {
+        throw new Error(`the ${due.kind} step due ${due.at} changed nothing that makes it not due: a bug in domain/schedule.ts`);
+      }
+      await this.publish();
+    });
+  }
+
+  /** Whether the update `updateId` was already applied (in an earlier run: Temporal deduplicates within one). */
+  applied(updateId: string | undefined): boolean {
+    return updateId !== undefined && this.state.recentCommandIds.includes(updateId);
+  }
+
+  /** The update validator: refuses what the lifecycle rules refuse, before it enters history. */
+  validate(command: Command): void {
+    if (this.applied(wf.currentUpdateInfo()?.id)) return;
+    checkCommand(this.state, command, nowIso());
+  }
+
+  /**
+   * Runs a command under the lock, re-checking it against the state it now meets. Whatever is
+   * refused or declined fails the update (the API's 409 and 402), never the workflow task.
+   */
+  command(command: Command): Promise<CommandReply> {
+    const updateId = wf.currentUpdateInfo()?.id;
+    return this.locked(async () => {
+      if (this.applied(updateId)) return this.repeatedReply();
+      const at = nowIso();
+      this.stepAt = at;
+      let step: Transition;
+      try {
+        checkCommand(this.state, command, at);
+        step = runCommand(this.state, command, at);
+      } catch (error) {
+        throw updateFailure(error);
+      }
+      this.reply = {};
+      this.failure = null;
+      await this.apply(step);
+      const failure = this.failure as CommandFailure | null;
+      if (!failure && updateId) {
+        this.state = { ...this.state, recentCommandIds: [...this.state.recentCommandIds, updateId].slice(-RECENT_COMMAND_IDS) };
+      }
+      await this.publish();
+      if (failure) {
+        throw wf.ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true, details: failure.details ? [failure.details] : [] });
+      }
+      return this.reply;
+    });
+  }
+
+  /** A signal's step (usage, a plan migration): nothing to refuse to, so it only changes state. */
+  signal(step: (state: SubscriptionState, at: string) => Transition): Promise<void> {
+    return this.locked(async () => {
+      this.stepAt = nowIso();
+      await this.apply(step(this.state, this.stepAt));
+      await this.publish();
+    });
+  }
+
+  /** The run's end: an ended subscription completes, a running one continues as new with its state. */
+  async close(): Promise<SubscriptionState> {
+    await wf.condition(wf.allHandlersFinished);
+    if (this.ended) return this.state;
+    const historyLength = wf.workflowInfo().historyLength;
+    const { runs } = this.state;
+    const carried = { ...this.state, runs: { ...runs, lastHistoryLength: historyLength, maxHistoryLength: Math.max(runs.maxHistoryLength, historyLength) } };
+    return wf.continueAsNew<SubscriptionWorkflow>({ start: this.start, state: carried });
+  }
+
+  private locked<T>(step: () => Promise<T>): Promise<T> {
+    return this.lock.run(step);
+  }
+
+  /** A command already applied in an earlier run: what it can still tell (the state it left). */
+  private repeatedReply(): CommandReply {
+    const change = this.state.scheduledChange;
+    const latest = this.state.latestInvoice;
+    return change
+      ? { timing: 'period_end', effectiveAt: this.state.currentPeriod.end, invoice: null }
+      : { timing: 'now', effectiveAt: latest?.paidAt ?? nowIso(), invoice: latest?.billingReason === 'subscription_update' ? latest : null };
+  }
+
+  private async apply(step: Transition): Promise<void> {
+    this.state = step.state;
+    this.changes += 1;
+    if (step.reply) this.reply = { ...this.reply, ...step.reply };
+    for (const effect of step.effects) await this.carryOut(effect);
+  }
+
+  private async carryOut(effect: Effect): Promise<void> {
+    switch (effect.kind) {
+      case 'email':
+        await local.queueEmail.executeWithOptions({ summary: `email ${effect.email.content.template} to ${effect.email.to}` }, [effect.email, this.stepAt]);
+        return;
+      case 'issue_invoice': {
+        const { draft } = effect;
+        const issued = await local.issueInvoice.executeWithOptions({ summary: `issue invoice ${draft.number}` }, [{ draft, credit: effect.credit }]);
+        issuedAsDrafted(draft, issued);
+        return;
+      }
+      case 'charge': {
+        const { charge } = effect;
+        const result = await activities.chargeInvoice.executeWithOptions({ summary: `charge invoice ${charge.invoice.number}, attempt ${charge.attempt}` }, [
+          {
+            invoiceNumber: charge.invoice.number,
+            attempt: charge.attempt,
+            idempotencyKey: charge.idempotencyKey,
+            paymentMethod: charge.paymentMethod,
+            amountCents: charge.invoice.amountCents,
+            currency: charge.invoice.currency,
+            claimsPeriodIndex: charge.claimsPeriodIndex,
+            at: charge.at,
+          },
+        ]);
+        await this.apply(settleCharge(this.state, charge, result));
+        return;
+      }
+      case 'invoice_status':
+        await local.setInvoiceStatus.executeWithOptions({ summary: `mark invoice ${effect.invoiceNumber} ${effect.status}` }, [
+          { invoiceNumber: effect.invoiceNumber, status: effect.status, at: effect.at, credit: effect.credit },
+        ]);
+        return;
+      case 'refund':
+        for (const refund of effect.refunds) {
+          await activities.refundInvoice.executeWithOptions({ summary: `refund ${refund.amountCents} on invoice ${refund.invoiceNumber}` }, [{ ...refund, at: effect.at }]);
+        }
+        return;
+      case 'credit':
+        await local.recordCredit.executeWithOptions({ summary: `record account credit ${effect.entries.map((e) => e.cause).join(', ')}` }, [
+          { subscriptionId: this.state.id, customerId: this.state.customer.id, currency: this.state.plan.currency, entries: effect.entries },
+        ]);
+        return;
+      case 'offer': {
+        const { kind: _kind, ...record } = effect;
+        await local.recordOffer.executeWithOptions({ summary: `record offer ${effect.offer.id} ${effect.status}` }, [record]);
+        return;
+      }
+      case 'evaluate_offers': {
+        const decision = await local.evaluateOffers.executeWithOptions({ summary: 'evaluate upsell rules' }, [this.state]);
+        await this.apply(offerEvaluated(this.state, decision, effect.at));
+        return;
+      }
+      case 'migration_answer':
+        await local.recordPlanMigrationAnswer.executeWithOptions({ summary: `answer plan migration ${effect.answer.migrationId}: ${effect.answer.outcome}` }, [effect.answer]);
+        return;
+      case 'refuse':
+        this.failure = effect.failure;
+        return;
+    }
+  }
+
+  /** Search attributes, UI details and the database projection; `at` dates a status change. */
+  private async publish(at = this.stepAt): Promise<void> {
+    const { state } = this;
+    const next = nextBillingAt(state);
+    wf.upsertSearchAttributes([
+      { key: SubscriptionStatusKey, value: state.status },
+      { key: PlanCodeKey, value: state.plan.code },
+      { key: CustomerIdKey, value: state.customer.id },
+      { key: NextBillingAtKey, value: next ? new Date(next) : null },
+      { key: DunningAttemptKey, value: state.dunning?.attempts ?? null },
+      { key: CancelAtPeriodEndKey, value: state.cancelAtPeriodEnd },
+      { key: HasOpenOfferKey, value: state.offer !== null },
+    ]);
+    wf.setCurrentDetails(describeState(this.view()));
+    if (state.version !== this.syncedVersion) {
+      this.syncedVersion = state.version;
+      await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state, at]);
+    }
+  }
+}
+
+/**
+ * The invoice the database holds under a number must be the one the rules drafted. They differ
+ * when the rules changed under a running subscription without a rule version (domain/rules.ts):
+ * replaying its history would compute other amounts than those invoiced. The workflow task fails,
+ * so nothing goes on from a state that disagrees with the books, and replay tests catch it.
+ */
+function issuedAsDrafted(draft: { number: string; amountCents: number; currency: string }, issued: { number: string; amountCents: number; currency: string }): void {
+  if (issued.number !== draft.number || issued.amountCents !== draft.amountCents || issued.currency !== draft.currency) {
+    throw new Error(
+      `invoice ${draft.number} is recorded as ${issued.amountCents} ${issued.currency} but the current rules draft ${draft.amountCents} ${draft.currency}: ` +
+        'an amount rule changed without a rule version (domain/rules.ts)',
+    );
+  }
+}
