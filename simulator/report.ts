@@ -1,5 +1,6 @@
 // The timeline as tables for people.
 import { formatMoney } from '../domain/money';
+import type { FailedTimeline } from './failure';
 import type { Timeline } from './timeline';
 
 function table(title: string, header: string[], rows: string[][]): string {
@@ -11,7 +12,21 @@ function table(title: string, header: string[], rows: string[][]): string {
 
 const day = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
 
-export function formatTimeline(t: Timeline): string {
+const answer = (c: Timeline['commands'][number] | FailedTimeline['commands'][number]) =>
+  c.status === null ? c.outcome : `${c.status}${c.detail ? ` ${c.detail}` : ''}`;
+
+/** Where and why a failed simulation stopped, for the end of its report. */
+export function formatFailure(error: FailedTimeline['error']): string {
+  return [
+    `SIMULATION FAILED ${error.where}`,
+    `  error:    ${error.reason}`,
+    `  workflow: ${error.workflowId}${error.runId ? `, run ${error.runId}` : ''}`,
+    '',
+  ].join('\n');
+}
+
+/** The timeline as tables; a failed simulation's ends with its failure. */
+export function formatTimeline(t: Timeline | FailedTimeline): string {
   const money = (amountCents: number, currency: string) => formatMoney({ amountCents, currency });
   const currency = t.invoices[0]?.currency ?? 'EUR';
   const collected = t.invoices.filter((i) => i.status === 'paid').reduce((sum, i) => sum + i.totalCents, 0);
@@ -35,7 +50,7 @@ export function formatTimeline(t: Timeline): string {
       t.payments.map((p) => [day(p.at), p.invoice, String(p.attempt), p.outcome, money(p.amountCents, currency), p.declineCode ?? '']),
     ),
     table('Status changes', ['at', 'from', 'to'], t.statusChanges.map((c) => [day(c.at), c.from ?? '(new)', c.to])),
-    table('Commands', ['at', 'command', 'answer'], t.commands.map((c) => [day(c.at), c.type, `${c.status}${c.detail ? ` ${c.detail}` : ''}`])),
+    table('Commands', ['at', 'command', 'answer'], t.commands.map((c) => [day(c.at), c.type, answer(c)])),
     table('Emails', ['at', 'template', 'to'], t.emails.map((e) => [day(e.at), e.template, e.to])),
     table(
       'Offers',
@@ -44,5 +59,6 @@ export function formatTimeline(t: Timeline): string {
     ),
     table('Refunds', ['at', 'invoice', 'amount'], t.refunds.map((r) => [day(r.at), r.invoice, money(r.amountCents, r.currency)])),
     `Collected ${money(collected, currency)} over ${t.invoices.filter((i) => i.status === 'paid').length} paid invoices; refunded ${money(refunded, currency)}.\n`,
+    ...('error' in t ? [formatFailure(t.error)] : []),
   ].join('\n');
 }

@@ -1,16 +1,21 @@
 // Runs a scenario against the real engine on the time-skipping test server: the subscription is
 // created and driven through the API, time jumps from event to event, and the timeline is read
-// back from the database at the end.
+// back from the database at the end. After every step the subscription's workflow must be healthy
+// (simulator/health.ts); when it is not, or the API answers 5xx or not at all, the simulation stops
+// with a SimulationError that names the step and carries the timeline so far.
 import request from 'supertest';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import { DEFAULT_POLICY, subscriptionWorkflowId } from '../domain/subscription';
 import { throwawayDatabase } from './database';
-import type { Harness } from './environment';
-import { environmentApp, settled, startEnvironment } from './environment';
+import type { Harness, HarnessOptions } from './environment';
+import { environmentRawApp, startEnvironment } from './environment';
+import type { SimulationFailure, SimulationStep } from './failure';
+import { describeStage, SimulationError } from './failure';
+import { lastUpdateFailure, watchWorkflow } from './health';
 import type { Scenario, ScenarioEvent } from './scenario';
 import { ScenarioError } from './scenario';
-import type { Timeline } from './timeline';
+import type { AnsweredCommand, Timeline, UnansweredCommand } from './timeline';
 import { readTimeline } from './timeline';
 
 const SUBSCRIPTION_ID = 'simulated';
@@ -25,6 +30,22 @@ function policyOf(scenario: Scenario): SubscriptionPolicy {
     },
     trialReminderDays: p.trialReminderDays ?? DEFAULT_POLICY.trialReminderDays,
   };
+}
+
+/**
+ * The API as `environmentApp` wires it (a request without a key is sent with the admin key), but
+ * its unexpected errors go to `onUnexpectedError`: once the simulation stopped, the requests it
+ * gave up on fail as they are cancelled, which is no news.
+ */
+function simulatorApp(h: Harness, policy: SubscriptionPolicy, onUnexpectedError: (error: unknown) => void): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req, _res, next) => {
+    req.headers.authorization ??= `Bearer ${h.adminKey}`;
+    next();
+  });
+  app.use(environmentRawApp(h, { policy, onUnexpectedError }));
+  return app;
 }
 
 async function advanceTo(h: Harness, iso: string): Promise<void> {
@@ -65,13 +86,6 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
   }
 }
 
-export interface SimulationOptions {
-  /** Called after each step, for progress output. */
-  onStep?: (message: string) => void;
-  /** Called once the scenario has run, before the environment is torn down (e.g. to export histories). */
-  onFinish?: (h: Harness, workflowId: string) => Promise<void>;
-}
-
 interface Opened {
   status: number;
   /** Field errors of a refused request, named as the scenario names them. */
@@ -103,36 +117,166 @@ async function open(app: Express, scenario: Scenario): Promise<Opened> {
   };
 }
 
+
+export interface SimulationOptions {
+  /** Called after each step, for progress output. */
+  onStep?: (message: string) => void;
+  /** Called once the scenario has run, before the environment is torn down (e.g. to export histories). */
+  onFinish?: (h: Harness, workflowId: string) => Promise<void>;
+  /** The environment's options but its database: a wrapped payment gateway, another workflow bundle (tests inject failures so). */
+  environment?: Omit<HarnessOptions, 'database'>;
+  /**
+   * Real time one event's request may take before the simulation gives up on it: less than the
+   * 60 s the API gives a command itself, so that a hung command is reported as unanswered rather
+   * than as the API's 503.
+   */
+  requestTimeoutMs?: number;
+  /** Real time the workflow may take to settle once the clock has moved (as `settled` in environment.ts). */
+  settleTimeoutMs?: number;
+  /** Real time moving the clock from one event to the next may take (years of renewals take seconds). */
+  advanceTimeoutMs?: number;
+}
+
+const DEFAULTS = { requestTimeoutMs: 50_000, settleTimeoutMs: 30_000, advanceTimeoutMs: 600_000 };
+
+/** Why a step failed; becomes the SimulationFailure once the stage is known. */
+interface StepFailure {
+  reason: string;
+  runId: string | null;
+  at: string | null;
+}
+
+/** Where the simulation is: sending `event`, or on the way from `event` to `next`. */
+type Position = Pick<SimulationFailure, 'stage' | 'event' | 'next'>;
+
+/**
+ * Runs `scenario` on a fresh environment. Resolves with the timeline; rejects with a ScenarioError
+ * when the scenario cannot run (exit code 2 of `npm run simulate`), and with a SimulationError
+ * when the engine failed under it (exit code 1).
+ */
 export async function simulate(scenario: Scenario, options: SimulationOptions = {}): Promise<Timeline> {
-  const h = await startEnvironment({ database: throwawayDatabase });
+  const limits = {
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    settleTimeoutMs: options.settleTimeoutMs ?? DEFAULTS.settleTimeoutMs,
+    advanceTimeoutMs: options.advanceTimeoutMs ?? DEFAULTS.advanceTimeoutMs,
+  };
+  const h = await startEnvironment({ ...options.environment, database: throwawayDatabase });
   const workflowId = subscriptionWorkflowId(SUBSCRIPTION_ID);
+  const watch = watchWorkflow(h, workflowId);
+  const answered: AnsweredCommand[] = [];
+  const steps: SimulationStep[] = scenario.events.map((event, index) => ({ at: event.at, type: event.type, number: index + 1 }));
+  const opening: SimulationStep = { at: scenario.start, type: scenario.currentPeriodEnd ? 'import' : 'create' };
+  let position: Position | null = { stage: 'sending', event: opening, next: steps[0] ?? null };
+  let stopping = false;
+
+  /** Moves the clock to `at` and waits for the workflow to settle there; why not, if it did not. */
+  async function moveTo(at: string): Promise<StepFailure | null> {
+    const moved = await watch.guard(() => advanceTo(h, at), { timeoutMs: limits.advanceTimeoutMs, what: `moving the clock to ${at}` });
+    if (!moved.ok) return givenUp(moved);
+    const health = await watch.settle(limits.settleTimeoutMs);
+    return health.ok ? null : givenUp(health);
+  }
+
+  /** A step given up on: the workflow's health verdict, or the step's own deadline. */
+  function givenUp(failure: { reason: string; runId: string | null; at: string | null; timedOut?: boolean }): StepFailure {
+    const reason = failure.timedOut ? failure.reason : `workflow ${workflowId}: ${failure.reason}`;
+    return { reason: `${reason}${failure.at ? ` (recorded at ${failure.at})` : ''}`, runId: failure.runId, at: failure.at };
+  }
+
+  /** A 5xx answer: the engine must never give one to a well-formed command. */
+  async function serverError(status: number, detail: string): Promise<StepFailure> {
+    const update = await lastUpdateFailure(h, workflowId).catch(() => null);
+    const health = await watch.health().catch(() => null);
+    return {
+      reason: `the API answered ${status}${detail ? ` (${detail})` : ''}${update ? `; the workflow failed the update: ${update}` : ''}`,
+      runId: health?.runId ?? null,
+      at: null,
+    };
+  }
+
+  /**
+   * Stops the simulation where it is: the event being sent gets `no answer` unless it was
+   * answered, every later event `not sent`, and the timeline so far goes with the error.
+   */
+  async function stop({ stage, event, next }: Position, failure: StepFailure): Promise<never> {
+    stopping = true;
+    position = null;
+    const where = describeStage({ stage, event, next }, scenario.until);
+    const error: SimulationFailure = {
+      message: `simulation failed ${where}: ${failure.reason}`,
+      where,
+      reason: failure.reason,
+      stage,
+      event,
+      next,
+      failedAt: failure.at,
+      workflowId,
+      runId: failure.runId,
+    };
+    const stoppedAt = `the simulation stopped ${where}`;
+    // Answers are kept in event order: the event being sent has one when the API gave it (a 5xx).
+    const unanswered = stage === 'sending' && event.number !== undefined && answered.length < event.number;
+    const commands: Array<AnsweredCommand | UnansweredCommand> = [
+      ...answered,
+      ...(unanswered ? [{ at: event.at, type: event.type, status: null, outcome: 'no answer' as const, reason: failure.reason }] : []),
+      ...(next ? steps.slice(next.number! - 1) : []).map((step): UnansweredCommand => ({ at: step.at, type: step.type, status: null, outcome: 'not sent', reason: stoppedAt })),
+    ];
+    const records = await readTimeline(h.db.prisma, SUBSCRIPTION_ID).catch((readError: unknown) => {
+      error.message += ` (and its records could not be read: ${String(readError)})`;
+      return { subscriptionId: SUBSCRIPTION_ID, invoices: [], payments: [], statusChanges: [], emails: [], offers: [], refunds: [] };
+    });
+    throw new SimulationError({ ...records, commands, error });
+  }
+
   try {
     const clock = await h.env.currentTimeMs();
     if (new Date(scenario.start).getTime() < clock) {
       throw new ScenarioError(`start: must not be before the simulation clock (${new Date(clock).toISOString()})`);
     }
-    const app = environmentApp(h, policyOf(scenario));
-    await advanceTo(h, scenario.start);
-    const opened = await open(app, scenario);
-    if (opened.status >= 400) {
-      throw new ScenarioError(opened.errors.map((e) => `${e.field}: ${e.message}`).join('\n') || opened.detail);
+    const app = simulatorApp(h, policyOf(scenario), (error) => {
+      if (!stopping) console.error(error);
+    });
+    const started = await moveTo(scenario.start);
+    if (started) return await stop(position, started);
+    const opened = await watch.guard(() => open(app, scenario), { timeoutMs: limits.requestTimeoutMs, what: `the ${opening.type} request` });
+    if (!opened.ok) return await stop(position, givenUp(opened));
+    if (opened.value.status >= 500) return await stop(position, await serverError(opened.value.status, opened.value.detail));
+    if (opened.value.status >= 400) {
+      throw new ScenarioError(opened.value.errors.map((e) => `${e.field}: ${e.message}`).join('\n') || opened.value.detail);
     }
-    options.onStep?.(`${scenario.start} ${opened.summary}`);
+    options.onStep?.(`${scenario.start} ${opened.value.summary}`);
 
-    const commands: Timeline['commands'] = [];
-    for (const event of scenario.events) {
-      await advanceTo(h, event.at);
-      await settled(h, workflowId);
-      const res = await send(app, event);
+    let previous = opening;
+    for (const [index, event] of scenario.events.entries()) {
+      const step = steps[index]!;
+      const next = steps[index + 1] ?? null;
+      position = { stage: 'after', event: previous, next: step };
+      const between = await moveTo(event.at);
+      if (between) return await stop(position, between);
+      position = { stage: 'sending', event: step, next };
+      const sent = await watch.guard(() => send(app, event), { timeoutMs: limits.requestTimeoutMs, what: `the ${event.type} request` });
+      if (!sent.ok) return await stop(position, givenUp(sent));
+      const res = sent.value;
       const detail = res.status >= 400 ? String(res.body.detail ?? '') : undefined;
-      commands.push({ at: event.at, type: event.type, status: res.status, ...(detail ? { detail } : {}) });
+      answered.push({ at: event.at, type: event.type, status: res.status, ...(detail ? { detail } : {}) });
       options.onStep?.(`${event.at} ${event.type}: ${res.status}${detail ? ` (${detail})` : ''}`);
+      if (res.status >= 500) return await stop(position, await serverError(res.status, detail ?? ''));
+      previous = step;
     }
-    await advanceTo(h, scenario.until);
-    await settled(h, workflowId);
+    position = { stage: 'after', event: previous, next: null };
+    const ended = await moveTo(scenario.until);
+    if (ended) return await stop(position, ended);
+    position = null;
     await options.onFinish?.(h, workflowId);
-    return { ...(await readTimeline(h.db.prisma, SUBSCRIPTION_ID)), commands };
+    return { ...(await readTimeline(h.db.prisma, SUBSCRIPTION_ID)), commands: answered };
+  } catch (error) {
+    // The simulator's own failure (a request that broke, the test server gone) mid-scenario is
+    // reported as the engine's are: where it stopped, and every event answered.
+    if (error instanceof ScenarioError || error instanceof SimulationError || !position) throw error;
+    return await stop(position, { reason: `the simulator failed: ${error instanceof Error ? error.message : String(error)}`, runId: null, at: null });
   } finally {
+    // A request or clock move given up on must end before the environment goes.
+    await watch.release('the simulation stopped');
     await h.teardown();
   }
 }

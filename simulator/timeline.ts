@@ -33,7 +33,24 @@ export interface Timeline {
   }>;
   refunds: Array<{ at: string; invoice: string; amountCents: number; currency: string }>;
   /** The scenario's commands and how the API answered them. */
-  commands: Array<{ at: string; type: string; status: number; detail?: string }>;
+  commands: AnsweredCommand[];
+}
+
+/** A scenario event sent to the API, and its answer: the HTTP status, and the problem's detail for a 4xx or 5xx. */
+export interface AnsweredCommand {
+  at: string;
+  type: string;
+  status: number;
+  detail?: string;
+}
+
+/** A scenario event a failed simulation did not send, or sent without getting an answer. */
+export interface UnansweredCommand {
+  at: string;
+  type: string;
+  status: null;
+  outcome: 'not sent' | 'no answer';
+  reason: string;
 }
 
 const iso = (date: Date) => date.toISOString();

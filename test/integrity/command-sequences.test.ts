@@ -5,7 +5,7 @@ import type { Harness } from '../support/harness';
 import { startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
-import { expectHealthy } from '../support/workflow-health';
+import { workflowHealth } from '../../simulator/health';
 
 let h: Harness;
 let d: Driver;
@@ -39,7 +39,7 @@ test('a declined switch to a yearly plan changes nothing, and the next monthly r
     ['void', null],
     ['paid', 1],
   ]);
-  await expectHealthy(h, 'yearly_declined');
+  expect(await workflowHealth(h, 'subscription-yearly_declined')).toMatchObject({ ok: true, status: 'RUNNING' });
 });
 
 test('accepting a yearly upsell offer with a declining card answers 402, keeps the offer open and billing on', async () => {
@@ -67,7 +67,7 @@ test('accepting a yearly upsell offer with a declining card answers 402, keeps t
   await d.advanceTo(created.currentPeriod.end);
   const renewed = await d.until('offer_declined', (s) => s.periodIndex === 1 && s.latestInvoice?.status === 'paid', 'the renewal');
   expect(renewed).toMatchObject({ status: 'active', plan: { code: 'pro-monthly-nok' }, latestInvoice: { amountCents: 29_900 } });
-  await expectHealthy(h, 'offer_declined');
+  expect(await workflowHealth(h, 'subscription-offer_declined')).toMatchObject({ ok: true, status: 'RUNNING' });
   expect((await request(d.app).put('/offer-rules/test-yearly-nok').send({ ...rule, enabled: false })).status).toBe(200);
 });
 
@@ -85,12 +85,12 @@ test('add-on changes past the limit of one period are refused with 409, and rene
   expect(statuses.slice(50)).toEqual([409, 200, 409, 200, 409]);
   expect(await d.get('addon_flood')).toMatchObject({ addOns: [{ code: 'extra-seat', quantity: 2 }], pendingItems: expect.any(Array) });
   expect((await d.get('addon_flood')).pendingItems).toHaveLength(50);
-  await expectHealthy(h, 'addon_flood');
+  expect(await workflowHealth(h, 'subscription-addon_flood')).toMatchObject({ ok: true, status: 'RUNNING' });
 
   await d.advanceTo(created.currentPeriod.end);
   const renewed = await d.until('addon_flood', (s) => s.periodIndex === 1 && s.latestInvoice?.status === 'paid', 'the renewal after the flood');
   const lines = await h.db.prisma.invoiceLine.count({ where: { invoice: { number: renewed.latestInvoice!.number } } });
   // The plan, the seat, and the 50 prorations that were accepted.
   expect(lines).toBe(52);
-  await expectHealthy(h, 'addon_flood');
+  expect(await workflowHealth(h, 'subscription-addon_flood')).toMatchObject({ ok: true, status: 'RUNNING' });
 });

@@ -8,7 +8,7 @@ import type { Harness } from '../support/harness';
 import { rawTestApp, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
-import { expectHealthy } from '../support/workflow-health';
+import { workflowHealth } from '../../simulator/health';
 
 let h: Harness;
 let d: Driver;
@@ -52,7 +52,7 @@ test('pausing gives back the unused part of what was paid, not of the list price
   const again = await d.post('/subscriptions/pause_coupon/pause', { when: 'now' });
   expect(again.status).toBe(200);
   expect(again.body.creditBalanceCents).toBeLessThanOrEqual(2320);
-  await expectHealthy(h, 'pause_coupon');
+  expect(await workflowHealth(h, 'subscription-pause_coupon')).toMatchObject({ ok: true, status: 'RUNNING' });
 });
 
 test('a prorated refund after an upgrade gives back the unused Pro time, split over the charges that paid it', async () => {

@@ -2,18 +2,27 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { FailedTimeline } from '../../simulator/failure';
+import { INJECTED_MESSAGE } from './fixtures/failing-gateway';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
 function simulateCli(...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', ...args], {
+  return runScript('scripts/simulate.ts', args);
+}
+
+function runScript(script: string, args: string[], env: Record<string, string> = {}) {
+  return run(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     // The suite's PostgreSQL server instead of a second embedded one.
-    env: { ...process.env, SIMULATOR_DATABASE_ADMIN_URL: process.env.TEST_DATABASE_ADMIN_URL },
+    env: { ...process.env, SIMULATOR_DATABASE_ADMIN_URL: process.env.TEST_DATABASE_ADMIN_URL, ...env },
     maxBuffer: 10 * 1024 * 1024,
   });
 }
+
+/** How a run that must fail ended: its exit code and output. */
+const failed = (error: { code: number; stdout: string; stderr: string }) => error;
 
 test('the JSON of the README example shows the mid-period upgrade as proration lines, to the cent', async () => {
   const { stdout } = await simulateCli('examples/scenarios/upgrade-then-cancel.json', '--json');
@@ -33,11 +42,40 @@ test('the JSON of the README example shows the mid-period upgrade as proration l
 });
 
 test('a bad scenario is refused before anything runs, naming the field, with exit code 2', async () => {
-  const failure = await simulateCli('test/simulator/fixtures/bad-scenario.json').then(
-    () => undefined,
-    (error: { code: number; stderr: string }) => error,
-  );
+  const failure = await simulateCli('test/simulator/fixtures/bad-scenario.json').then(() => undefined, failed);
   expect(failure?.code).toBe(2);
   expect(failure?.stderr).toMatch(/events\.0\.at: must be between start and until/);
   expect(failure?.stderr).toMatch(/paymentMethod: must be a payment method token/);
+});
+
+test('when the workflow fails mid-scenario, --json still prints the timeline with every event answered and the error, and the exit code is 1', async () => {
+  // The command scripts/simulate.ts runs, in a process of its own, with a gateway that throws for
+  // good from Feb 20 (the renewal on Feb 29): the workflow fails (or its workflow task does),
+  // which the issue saw reported as success.
+  const failure = await runScript('test/simulator/fixtures/simulate-failing-gateway.ts', ['test/simulator/fixtures/failing-renewal.json', '--json'], {
+    SIMULATE_FAIL_CHARGES_FROM: '2028-02-20T00:00:00Z',
+  }).then(() => undefined, failed);
+  expect(failure?.code).toBe(1);
+  const where = 'after event 1 (changePlan at 2028-02-10T00:00:00.000Z), before event 2 (cancel at 2028-03-05T00:00:00.000Z)';
+  expect(failure?.stderr).toContain(`simulation failed ${where}: workflow subscription-simulated: `);
+  expect(failure?.stderr).toContain(INJECTED_MESSAGE);
+
+  const timeline = JSON.parse(failure!.stdout) as FailedTimeline;
+  expect(timeline.commands).toEqual([
+    { at: '2028-02-10T00:00:00.000Z', type: 'changePlan', status: 200 },
+    { at: '2028-03-05T00:00:00.000Z', type: 'cancel', status: null, outcome: 'not sent', reason: `the simulation stopped ${where}` },
+    { at: '2028-03-20T00:00:00.000Z', type: 'uncancel', status: null, outcome: 'not sent', reason: `the simulation stopped ${where}` },
+  ]);
+  expect(timeline.error).toMatchObject({
+    where,
+    stage: 'after',
+    event: { number: 1, at: '2028-02-10T00:00:00.000Z', type: 'changePlan' },
+    next: { number: 2, at: '2028-03-05T00:00:00.000Z', type: 'cancel' },
+    workflowId: 'subscription-simulated',
+    runId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    reason: expect.stringContaining(INJECTED_MESSAGE),
+  });
+  expect(timeline.error.message).toBe(`simulation failed ${where}: ${timeline.error.reason}`);
+  // What the engine recorded until then is reported too: the first period, billed and paid.
+  expect(timeline.invoices[0]).toMatchObject({ periodStart: expect.stringMatching(/^2028-01-31/), status: 'paid' });
 });
