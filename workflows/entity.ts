@@ -155,8 +155,16 @@ export class SubscriptionEntity {
     });
   }
 
-  /** A signal's step (usage, a plan migration): nothing to refuse to, so it only changes state. */
-  signal(step: (state: SubscriptionState, at: string) => Transition): Promise<void> {
+  /**
+   * A signal's step (usage, a plan migration): nothing to refuse to, so it only changes state.
+   *
+   * It queues for the lock only after the activation's other jobs: when a signal and an update
+   * arrive in one workflow task, the SDK may hand them to the workflow in one order the first time
+   * and in the other on replay (the update's order comes from the task's messages, then from its
+   * accepted event). Updates first, always, keeps the two the same.
+   */
+  async signal(step: (state: SubscriptionState, at: string) => Transition): Promise<void> {
+    await Promise.resolve();
     return this.locked(async () => {
       this.stepAt = nowIso();
       await this.apply(step(this.state, this.stepAt));

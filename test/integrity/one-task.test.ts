@@ -1,0 +1,51 @@
+// Commands that reach a subscription in the same workflow task (issue 11, found by the fuzz): the
+// workflow must meet them in an order its replay reproduces, or the next task after a worker
+// restart fails with a nondeterminism error and the subscription stops.
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import { fetchRunChain } from '../../simulator/histories';
+import { workflowHealth } from '../../simulator/health';
+import { WORKFLOWS_PATH } from '../../worker/worker';
+import type { Harness } from '../support/harness';
+import { startHarness, testApp } from '../support/harness';
+import type { Driver } from '../support/lifecycle';
+import { driver, newCustomer } from '../support/lifecycle';
+import { bundleWorkflows, replay } from '../support/replay';
+
+let h: Harness;
+let d: Driver;
+beforeAll(async () => {
+  // No workflow cache: every task replays the history, as after a worker restart.
+  h = await startHarness({ restartableWorker: true });
+  d = driver(h, testApp(h));
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+/** Sends `requests` while the worker is stopped, so they reach the workflow in one task, then lets it run. */
+async function inOneTask(...requests: Array<() => request.Test>): Promise<number[]> {
+  await h.stopWorker();
+  const answers = requests.map((send) => Promise.resolve(send()));
+  // Each request has reached Temporal when the server holds it; the API needs a moment to get there.
+  await sleep(500);
+  await h.startWorker();
+  return (await Promise.all(answers)).map((res) => res.status);
+}
+
+test('an add-on change and a usage report in one workflow task replay in the order they ran', async () => {
+  await d.create({ id: 'one_task', customer: newCustomer('one-task'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  await d.get('one_task');
+  const statuses = await inOneTask(
+    () => request(d.app).post('/subscriptions/one_task/add-ons').send({ code: 'extra-seat', quantity: 1 }),
+    () => request(d.app).post('/subscriptions/one_task/usage').send({ metric: 'seats', quantity: 19 }),
+  );
+  expect(statuses).toEqual([200, 202]);
+  // The next command is a new task, replayed from history by this cache-less worker.
+  expect((await d.post('/subscriptions/one_task/coupon', { code: 'LOYAL5' })).status).toBe(200);
+  expect(await workflowHealth(h, 'subscription-one_task')).toMatchObject({ ok: true, status: 'RUNNING' });
+
+  const runs = await fetchRunChain(h.env.client.workflow, 'subscription-one_task');
+  const outcomes = await replay(await bundleWorkflows(WORKFLOWS_PATH), runs.map(({ runId, history }) => ({ file: runId, history })));
+  expect([...outcomes.values()]).toEqual(runs.map(() => undefined));
+});
