@@ -6,10 +6,12 @@
 // see `issuedAsDrafted` in workflows/entity.ts). So a change to an amount rule keeps the old
 // behaviour for subscriptions that carry an older `state.rules`, and applies to new ones:
 //
-//   1. bump RULES_VERSION;
+//   1. bump RULES_VERSION (the API starts new subscriptions with it: `SubscriptionStart.rules`);
 //   2. in the changed rule, branch on `state.rules` (`state.rules >= 2 ? newWay : oldWay`);
 //   3. prove it: the recorded histories in test/histories still replay (test/replay), and the new
 //      amounts are covered by a domain test at the new version.
 //
-// A subscription keeps the version it started with, across continue-as-new.
+// The version is part of the workflow's input, never read from this constant inside the workflow,
+// so a replay of an old history bills at the version it was started with. A subscription keeps
+// it across continue-as-new (test/replay/rule-version.test.ts proves the procedure).
 export const RULES_VERSION = 1;

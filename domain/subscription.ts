@@ -17,7 +17,6 @@ import type { UsageSummary } from './usage';
 import { emptyUsage, rollUsage } from './usage';
 import type { PeriodAccount } from './credit';
 import { FULL_RATE } from './credit';
-import { RULES_VERSION } from './rules';
 
 export interface CustomerRef {
   id: string;
@@ -55,6 +54,12 @@ export interface SubscriptionStart {
   /** IANA zone whose calendar the billing periods follow. */
   timeZone?: string;
   policy?: SubscriptionPolicy;
+  /**
+   * The amount rules' version it is billed under (domain/rules.ts), chosen by whoever starts it:
+   * part of the workflow's input, so a replay of its history uses the version it started with.
+   * Absent: version 1.
+   */
+  rules?: number;
 }
 
 export interface InvoiceSummary {
@@ -194,7 +199,7 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
     invoiceCount: 0,
     latestInvoice: null,
     version: 1,
-    rules: RULES_VERSION,
+    rules: start.rules ?? 1,
     recentCommandIds: [],
     runs: { count: 0, lastHistoryLength: 0, maxHistoryLength: 0 },
   };
@@ -216,7 +221,7 @@ export function withDefaults(state: SubscriptionState): SubscriptionState {
     offer: state.offer ?? null,
     offers: state.offers ?? { made: 0, cooldownUntil: null, lastUsageEvaluationAt: null },
     account: state.account ?? null,
-    rules: state.rules ?? RULES_VERSION,
+    rules: state.rules ?? 1,
     recentCommandIds: state.recentCommandIds ?? [],
   };
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { importedPeriod, importPeriodProblem } from '../../domain/import';
 import type { PlanSnapshot } from '../../domain/plans';
+import { RULES_VERSION } from '../../domain/rules';
 import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { eachLimited } from '../../infra/each-limited';
@@ -155,6 +156,7 @@ export async function importSubscriptions(deps: ApiDeps, body: ImportSubscriptio
         currentPeriodEnd,
         ...(item.timeZone ? { timeZone: item.timeZone } : {}),
         policy: deps.policy,
+        rules: RULES_VERSION,
       },
     };
   });

@@ -2,6 +2,7 @@
 // then the workflow through update-with-start, which is idempotent on the workflow id.
 import { randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { RULES_VERSION } from '../../domain/rules';
 import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { toPlanSnapshot } from '../../infra/plans';
@@ -66,6 +67,7 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
     ...(body.trialDays !== undefined ? { trialDays: body.trialDays } : {}),
     ...(body.timeZone ? { timeZone: body.timeZone } : {}),
     policy: deps.policy,
+    rules: RULES_VERSION,
   };
   try {
     const subscription = await temporal.workflow.executeUpdateWithStart(awaitOpening, {

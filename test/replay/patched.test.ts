@@ -20,10 +20,10 @@ import { copyWorkflows } from '../support/workflows-copy';
 const PATCH_ID = 'wait-before-charging';
 const CHARGE = /^(\s*)(const result = await activities\.chargeInvoice\b)/m;
 
-/** workflows/billing.ts with `statement` run just before each charge. */
+/** workflows/entity.ts with `statement` run just before each charge. */
 function beforeCharging(statement: string) {
   return (source: string) => {
-    if (!CHARGE.test(source)) throw new Error('workflows/billing.ts no longer starts a charge with `const result = await activities.chargeInvoice`: update CHARGE');
+    if (!CHARGE.test(source)) throw new Error('workflows/entity.ts no longer starts a charge with `const result = await activities.chargeInvoice`: update CHARGE');
     return `import { patched as proofPatched, sleep as proofSleep } from '@temporalio/workflow';\n${source.replace(CHARGE, `$1${statement}\n$1$2`)}`;
   };
 }
@@ -38,8 +38,8 @@ let guarded: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   // Core logs every expected nondeterminism failure below as a warning; only errors are news here.
   installQuietRuntime({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
-  copies.push(copyWorkflows({ 'billing.ts': beforeCharging(`await proofSleep('1 minute');`) }));
-  copies.push(copyWorkflows({ 'billing.ts': beforeCharging(`if (proofPatched('${PATCH_ID}')) await proofSleep('1 minute');`) }));
+  copies.push(copyWorkflows({ 'entity.ts': beforeCharging(`await proofSleep('1 minute');`) }));
+  copies.push(copyWorkflows({ 'entity.ts': beforeCharging(`if (proofPatched('${PATCH_ID}')) await proofSleep('1 minute');`) }));
   // One at a time: webpack is CPU-bound.
   unguarded = await bundleWorkflows(copies[0]!.workflowsPath);
   guarded = await bundleWorkflows(copies[1]!.workflowsPath);

@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { PLAN_CATALOGUE, type PlanSnapshot } from '../../domain/plans';
+import { RULES_VERSION } from '../../domain/rules';
 import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import type { SubscriptionWorkflow } from '../../workflows/contract';
@@ -31,6 +32,7 @@ export async function startSubscription(
           paymentMethod: options.paymentMethod ?? 'pm_card_visa',
           ...(options.trialDays !== undefined ? { trialDays: options.trialDays } : {}),
           ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+          rules: options.rules ?? RULES_VERSION,
         },
       },
     ],

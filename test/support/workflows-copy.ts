@@ -1,6 +1,7 @@
-// A changed copy of workflows/ in a temporary directory, to prove what a change does to replay
-// without touching the real code. The repository's other top-level entries (domain/, node_modules/
-// …) are symlinked next to the copy, so its `../domain` and package imports resolve as in the repo.
+// A changed copy of workflows/ (and of domain/, when an edit is there) in a temporary directory,
+// to prove what a change does to replay without touching the real code. The repository's other
+// top-level entries (node_modules/ …) are symlinked next to the copy, so its imports resolve as in
+// the repo.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,20 +15,23 @@ export interface WorkflowsCopy {
   remove(): void;
 }
 
-/** Copies workflows/ and rewrites the named files (relative to workflows/) with `edits`. */
+/**
+ * Copies workflows/ and rewrites the named files with `edits`: a name relative to workflows/
+ * (`entity.ts`), or to the repository for domain/ (`domain/rules.ts`, which copies domain/ too).
+ */
 export function copyWorkflows(edits: Record<string, (source: string) => string>): WorkflowsCopy {
   const root = mkdtempSync(path.join(os.tmpdir(), 'workflows-copy-'));
+  const copied = new Set(['workflows', ...Object.keys(edits).filter((file) => file.startsWith('domain/')).map(() => 'domain')]);
   try {
     for (const entry of readdirSync(REPO)) {
-      if (entry !== 'workflows' && !entry.startsWith('.')) symlinkSync(path.join(REPO, entry), path.join(root, entry));
+      if (!copied.has(entry) && !entry.startsWith('.')) symlinkSync(path.join(REPO, entry), path.join(root, entry));
     }
-    const dir = path.join(root, 'workflows');
-    cpSync(path.join(REPO, 'workflows'), dir, { recursive: true });
+    for (const dir of copied) cpSync(path.join(REPO, dir), path.join(root, dir), { recursive: true });
     for (const [file, edit] of Object.entries(edits)) {
-      const target = path.join(dir, file);
+      const target = file.startsWith('domain/') ? path.join(root, file) : path.join(root, 'workflows', file);
       writeFileSync(target, edit(readFileSync(target, 'utf8')));
     }
-    return { workflowsPath: path.join(dir, 'index.ts'), remove: () => rmSync(root, { recursive: true, force: true }) };
+    return { workflowsPath: path.join(root, 'workflows', 'index.ts'), remove: () => rmSync(root, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     throw error;
