@@ -43,7 +43,8 @@ export interface Harness {
   adminKey: string;
   /**
    * Stops the subscription worker: workflow tasks wait on the server until `startWorker`, so
-   * commands sent meanwhile reach their workflow together, in one workflow task.
+   * commands sent meanwhile reach their workflow together, in one workflow task. Needs the
+   * `restartableWorker` option.
    */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -99,6 +100,11 @@ export interface HarnessOptions {
   workerMetrics?: WorkerMetrics;
   /** Replaces the SMTP mailer (to the capturing server), e.g. with one that is down. */
   mailer?: (smtp: Mailer) => Mailer;
+  /**
+   * For callers of stopWorker/startWorker: the worker keeps no workflow in memory between tasks
+   * (the time-skipping server would keep sending a stopped worker's workflows to its sticky queue).
+   */
+  restartableWorker?: boolean;
 }
 
 export async function startEnvironment(options: HarnessOptions): Promise<Harness> {
@@ -131,7 +137,7 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
   let worker: { instance: Worker; running: Promise<void> } | null = null;
   const startWorker = async () => {
     if (worker) return;
-    const instance = await createSubscriptionWorker(workerOptions);
+    const instance = await createSubscriptionWorker({ ...workerOptions, ...(options.restartableWorker ? { maxCachedWorkflows: 0 } : {}) });
     worker = { instance, running: instance.run() };
   };
   const stopWorker = async () => {
@@ -280,8 +286,8 @@ export function environmentRawApp(h: Harness, overrides: Partial<ApiDeps> = {}):
  * The API for callers that exercise the engine, not its access control (lifecycle tests, the
  * simulator): a request without an Authorization header is sent with the environment's admin key.
  */
-export function environmentApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY): Express {
-  const app = createApp(environmentApiDeps(h, policy));
+export function environmentApp(h: Harness, policy: SubscriptionPolicy = DEFAULT_POLICY, overrides: Partial<ApiDeps> = {}): Express {
+  const app = createApp({ ...environmentApiDeps(h, policy), ...overrides });
   const outer = express();
   outer.disable('x-powered-by');
   outer.use((req, _res, next) => {

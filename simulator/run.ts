@@ -4,12 +4,12 @@
 // (simulator/health.ts); when it is not, or the API answers 5xx or not at all, the simulation stops
 // with a SimulationError that names the step and carries the timeline so far.
 import request from 'supertest';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import { DEFAULT_POLICY, subscriptionWorkflowId } from '../domain/subscription';
 import { throwawayDatabase } from './database';
 import type { Harness, HarnessOptions } from './environment';
-import { environmentRawApp, startEnvironment } from './environment';
+import { environmentApp, startEnvironment } from './environment';
 import type { SimulationFailure, SimulationStep } from './failure';
 import { describeStage, SimulationError } from './failure';
 import { lastUpdateFailure, watchWorkflow } from './health';
@@ -30,22 +30,6 @@ function policyOf(scenario: Scenario): SubscriptionPolicy {
     },
     trialReminderDays: p.trialReminderDays ?? DEFAULT_POLICY.trialReminderDays,
   };
-}
-
-/**
- * The API as `environmentApp` wires it (a request without a key is sent with the admin key), but
- * its unexpected errors go to `onUnexpectedError`: once the simulation stopped, the requests it
- * gave up on fail as they are cancelled, which is no news.
- */
-function simulatorApp(h: Harness, policy: SubscriptionPolicy, onUnexpectedError: (error: unknown) => void): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use((req, _res, next) => {
-    req.headers.authorization ??= `Bearer ${h.adminKey}`;
-    next();
-  });
-  app.use(environmentRawApp(h, { policy, onUnexpectedError }));
-  return app;
 }
 
 async function advanceTo(h: Harness, iso: string): Promise<void> {
@@ -233,8 +217,11 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
     if (new Date(scenario.start).getTime() < clock) {
       throw new ScenarioError(`start: must not be before the simulation clock (${new Date(clock).toISOString()})`);
     }
-    const app = simulatorApp(h, policyOf(scenario), (error) => {
-      if (!stopping) console.error(error);
+    // Once the simulation stopped, the requests it gave up on fail as they are cancelled, which is no news.
+    const app = environmentApp(h, policyOf(scenario), {
+      onUnexpectedError: (error) => {
+        if (!stopping) console.error(error);
+      },
     });
     const started = await moveTo(scenario.start);
     if (started) return await stop(position, started);

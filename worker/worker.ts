@@ -23,6 +23,12 @@ export interface SubscriptionWorkerOptions {
   metrics?: WorkerMetrics;
   /** Run after the worker's own (the chaos runner's fault injection). */
   activityInterceptors?: ActivityInterceptorsFactory[];
+  /**
+   * Workflows kept in memory between tasks (sticky execution). 0 replays each task from history:
+   * the fuzz tests stop and restart workers, and the time-skipping server keeps sending a stopped
+   * worker's workflows to its sticky queue.
+   */
+  maxCachedWorkflows?: number;
 }
 
 export function createSubscriptionWorker(options: SubscriptionWorkerOptions): Promise<Worker> {
@@ -31,6 +37,7 @@ export function createSubscriptionWorker(options: SubscriptionWorkerOptions): Pr
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     interceptors: {
       activity: [activityLogContext, activityMetrics(options.metrics ?? createWorkerMetrics()), ...(options.activityInterceptors ?? [])],
     },

@@ -1,0 +1,401 @@
+// The commands of the model-based fuzz: what a customer, an operator or the clock can do to one
+// subscription, through the real API. Each command is valid HTTP; whether the engine accepts it
+// (200), refuses it (409) or a card declines it (402) is the engine's business. What must never
+// happen is any other answer, or a subscription whose workflow fails or stops settling.
+import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
+import request from 'supertest';
+import type { Express } from 'express';
+import type { Harness } from '../environment';
+import type { WorkflowWatch } from '../health';
+
+export interface FuzzReal {
+  h: Harness;
+  app: Express;
+  subscriptionId: string;
+  /** Every answer the API gave, in order. */
+  answers: Array<{ command: string; status: number; detail?: string }>;
+  /** How many updates and signals the API has sent to Temporal so far (see countingClient). */
+  temporalCalls: () => number;
+  /** Waits on the workflow, giving up (rather than hanging) when it fails, stalls or does not settle. */
+  watch: WorkflowWatch;
+}
+
+/** The model only counts: the engine, not the model, decides what each command does. */
+export interface FuzzModel {
+  commands: number;
+}
+
+/** Answers a valid command may get: done, accepted (a signal), declined card, refused by the lifecycle rules. */
+const ALLOWED = new Set([200, 201, 202, 402, 409]);
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+export const PLANS = ['basic-monthly', 'pro-monthly', 'business-monthly', 'basic-yearly', 'pro-yearly', 'business-yearly', 'pro-monthly-nok'] as const;
+
+/** Cards that succeed, decline softly or hard, fail a few times first, or whose gateway is briefly unreachable. */
+export const CARDS = [
+  'pm_card_visa',
+  'pm_card_visa',
+  'pm_card_insufficient_funds',
+  'pm_card_declined',
+  'pm_card_stolen',
+  'pm_card_expired',
+  'pm_card_fail_first_1',
+  'pm_card_fail_first_2',
+  'pm_card_unavailable_1',
+  'pm_card_lost_response_1',
+] as const;
+
+/** Real time a request or a move of the clock may take before the workflow counts as stalled. */
+const STALLED_AFTER_MS = 60_000;
+
+/** Waits until the subscription's workflow is quiet; fails the sequence, naming why, when it is not healthy. */
+async function settle(real: FuzzReal): Promise<void> {
+  const health = await real.watch.settle();
+  if (!health.ok) throw new Error(`the workflow did not settle: ${health.reason}`);
+}
+
+/** Runs `work` unless the workflow fails or stalls meanwhile, which fails the sequence instead of hanging it. */
+async function guarded<T>(real: FuzzReal, what: string, work: () => Promise<T>): Promise<T> {
+  const outcome = await real.watch.guard(work, { timeoutMs: STALLED_AFTER_MS, what });
+  if (!outcome.ok) throw new Error(`${what}: ${outcome.reason}`);
+  return outcome.value;
+}
+
+/** Waits (polling) until `done` holds; a sync point with the API, not a timed wait. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+const path = (real: FuzzReal, suffix: string) => `/subscriptions/${real.subscriptionId}${suffix}`;
+
+abstract class ApiCommand implements fc.AsyncCommand<FuzzModel, FuzzReal> {
+  check(): boolean {
+    return true;
+  }
+
+  /** Reads what the command needs to know (an open offer's id) while the worker still answers queries. */
+  async prepare(_real: FuzzReal): Promise<void> {}
+
+  abstract send(real: FuzzReal): Promise<request.Response>;
+  abstract toString(): string;
+
+  async run(model: FuzzModel, real: FuzzReal): Promise<void> {
+    model.commands += 1;
+    trace(real, `${this.toString()}…`);
+    await settle(real);
+    await this.prepare(real);
+    record(real, this.toString(), await guarded(real, this.toString(), () => Promise.resolve(this.send(real))));
+  }
+}
+
+/** With FUZZ_TRACE set, every command and answer goes to stderr as it happens. */
+function trace(real: FuzzReal, line: string): void {
+  if (process.env.FUZZ_TRACE) console.error(`  ${real.subscriptionId} ${line}`);
+}
+
+function record(real: FuzzReal, command: string, res: request.Response): void {
+  trace(real, `${command} → ${res.status}`);
+  const detail = res.status >= 400 ? String((res.body as { detail?: unknown }).detail ?? '') : undefined;
+  real.answers.push({ command, status: res.status, ...(detail ? { detail } : {}) });
+  if (!ALLOWED.has(res.status)) throw new Error(`${command} answered ${res.status}${detail ? `: ${detail}` : ''}`);
+}
+
+const post = (real: FuzzReal, suffix: string, body: object = {}) => request(real.app).post(path(real, suffix)).send(body);
+
+class ChangePlan extends ApiCommand {
+  constructor(
+    readonly plan: string,
+    readonly when: 'now' | 'period_end' | undefined,
+  ) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return post(real, '/plan', { plan: this.plan, ...(this.when ? { when: this.when } : {}) });
+  }
+  toString() {
+    return `changePlan(${this.plan}${this.when ? `, ${this.when}` : ''})`;
+  }
+}
+
+class DropScheduledChange extends ApiCommand {
+  send(real: FuzzReal) {
+    return request(real.app).delete(path(real, '/plan-change'));
+  }
+  toString() {
+    return 'dropScheduledChange()';
+  }
+}
+
+class Cancel extends ApiCommand {
+  constructor(
+    readonly when: 'now' | 'period_end',
+    readonly refund: 'none' | 'prorated',
+  ) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return post(real, '/cancel', { when: this.when, refund: this.refund });
+  }
+  toString() {
+    return `cancel(${this.when}, ${this.refund})`;
+  }
+}
+
+class Simple extends ApiCommand {
+  constructor(readonly action: 'uncancel' | 'removeCoupon') {
+    super();
+  }
+  send(real: FuzzReal) {
+    return this.action === 'uncancel' ? post(real, '/uncancel') : request(real.app).delete(path(real, '/coupon'));
+  }
+  toString() {
+    return `${this.action}()`;
+  }
+}
+
+class Pause extends ApiCommand {
+  constructor(
+    readonly when: 'now' | 'period_end',
+    readonly periods: number | undefined,
+  ) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return post(real, '/pause', { when: this.when, ...(this.periods ? { periods: this.periods } : {}) });
+  }
+  toString() {
+    return `pause(${this.when}${this.periods ? `, ${this.periods} periods` : ''})`;
+  }
+}
+
+class Resume extends ApiCommand {
+  constructor(readonly billingAnchor: 'now' | 'keep') {
+    super();
+  }
+  send(real: FuzzReal) {
+    return post(real, '/resume', { billingAnchor: this.billingAnchor });
+  }
+  toString() {
+    return `resume(${this.billingAnchor})`;
+  }
+}
+
+class UpdatePaymentMethod extends ApiCommand {
+  constructor(readonly paymentMethod: string) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return post(real, '/payment-method', { paymentMethod: this.paymentMethod });
+  }
+  toString() {
+    return `updatePaymentMethod(${this.paymentMethod})`;
+  }
+}
+
+class SetAddOn extends ApiCommand {
+  constructor(
+    readonly code: string,
+    readonly quantity: number,
+  ) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return this.quantity === 0 && this.code !== 'welcome-kit'
+      ? request(real.app).delete(path(real, `/add-ons/${this.code}`))
+      : post(real, '/add-ons', { code: this.code, quantity: this.quantity });
+  }
+  toString() {
+    return `setAddOn(${this.code}, ${this.quantity})`;
+  }
+}
+
+class ApplyCoupon extends ApiCommand {
+  constructor(readonly code: string) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return post(real, '/coupon', { code: this.code });
+  }
+  toString() {
+    return `applyCoupon(${this.code})`;
+  }
+}
+
+class ReportUsage extends ApiCommand {
+  constructor(
+    readonly metric: string,
+    readonly quantity: number,
+    readonly mode: 'set' | 'increment',
+  ) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return post(real, '/usage', { metric: this.metric, quantity: this.quantity, mode: this.mode });
+  }
+  toString() {
+    return `usage(${this.metric}, ${this.mode} ${this.quantity})`;
+  }
+}
+
+/** Answers the open offer, if there is one (an unknown offer id otherwise, which is refused). */
+class AnswerOffer extends ApiCommand {
+  private offerId = 'OFR-none-0001';
+  constructor(readonly answer: 'accept' | 'decline') {
+    super();
+  }
+  override async prepare(real: FuzzReal) {
+    const current = await request(real.app).get(path(real, ''));
+    this.offerId = (current.body as { offer?: { id: string } | null }).offer?.id ?? 'OFR-none-0001';
+  }
+  send(real: FuzzReal) {
+    return post(real, `/offers/${this.offerId}/${this.answer}`);
+  }
+  toString() {
+    return `${this.answer}Offer()`;
+  }
+}
+
+/**
+ * Two commands at the same instant, reaching the workflow in one workflow task: the worker is
+ * stopped until both have been sent to Temporal (or answered without it), so the workflow meets
+ * them together, as it meets commands that arrive while a step is running.
+ */
+class AtOnce extends ApiCommand {
+  constructor(
+    readonly first: ApiCommand,
+    readonly second: ApiCommand,
+  ) {
+    super();
+  }
+  override async run(model: FuzzModel, real: FuzzReal): Promise<void> {
+    model.commands += 2;
+    trace(real, `${this.toString()}…`);
+    await settle(real);
+    await this.first.prepare(real);
+    await this.second.prepare(real);
+    await real.h.stopWorker();
+    let answered = 0;
+    let sent: Array<Promise<request.Response>> = [];
+    try {
+      const calls = real.temporalCalls();
+      // Promise.resolve: a supertest request is sent when something awaits it.
+      sent = [this.first, this.second].map((command) => Promise.resolve(command.send(real)).finally(() => (answered += 1)));
+      await until(() => real.temporalCalls() - calls + answered >= 2, 'both commands to reach Temporal');
+      // The last call was made; give the server a moment to register it before the worker polls.
+      await sleep(50);
+    } finally {
+      await real.h.startWorker();
+    }
+    const [a, b] = await guarded(real, this.toString(), () => Promise.all(sent));
+    record(real, `${this.toString()}: ${this.first.toString()}`, a!);
+    record(real, `${this.toString()}: ${this.second.toString()}`, b!);
+  }
+  override send(): Promise<request.Response> {
+    throw new Error('AtOnce sends its two commands itself');
+  }
+  toString() {
+    return `atOnce(${this.first.toString()}, ${this.second.toString()})`;
+  }
+}
+
+/** Time passes: renewals, trial ends, dunning retries, pauses ending and offers expiring happen on their own. */
+class Advance implements fc.AsyncCommand<FuzzModel, FuzzReal> {
+  constructor(readonly ms: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(_model: FuzzModel, real: FuzzReal): Promise<void> {
+    trace(real, `${this.toString()}…`);
+    await guarded(real, this.toString(), () => real.h.env.sleep(this.ms));
+    await settle(real);
+  }
+  toString() {
+    return this.ms % DAY === 0 ? `advance(${this.ms / DAY}d)` : `advance(${this.ms / HOUR}h)`;
+  }
+}
+
+const timing = fc.constantFrom<'now' | 'period_end'>('now', 'period_end');
+
+const apiCommand: fc.Arbitrary<ApiCommand> = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...PLANS), fc.option(timing, { nil: undefined })).map(([plan, when]) => new ChangePlan(plan, when)) },
+  { weight: 1, arbitrary: fc.constant(new DropScheduledChange()) },
+  { weight: 1, arbitrary: fc.tuple(timing, fc.constantFrom<'none' | 'prorated'>('none', 'prorated')).map(([when, refund]) => new Cancel(when, refund)) },
+  { weight: 1, arbitrary: fc.constant(new Simple('uncancel')) },
+  { weight: 2, arbitrary: fc.tuple(timing, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([when, periods]) => new Pause(when, periods)) },
+  { weight: 2, arbitrary: fc.constantFrom<'now' | 'keep'>('now', 'keep').map((anchor) => new Resume(anchor)) },
+  { weight: 3, arbitrary: fc.constantFrom(...CARDS).map((card) => new UpdatePaymentMethod(card)) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.constantFrom('extra-seat', 'extra-storage', 'welcome-kit'), fc.integer({ min: 0, max: 3 })).map(([code, quantity]) => new SetAddOn(code, code === 'welcome-kit' ? Math.max(1, quantity) : quantity)),
+  },
+  { weight: 2, arbitrary: fc.constantFrom('WELCOME20', 'FIRSTFREE', 'LOYAL5').map((code) => new ApplyCoupon(code)) },
+  { weight: 1, arbitrary: fc.constant(new Simple('removeCoupon')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('seats', 'storage_gb'), fc.integer({ min: 0, max: 120 }), fc.constantFrom<'set' | 'increment'>('set', 'increment'))
+      .map(([metric, quantity, mode]) => new ReportUsage(metric, quantity, mode)),
+  },
+  { weight: 2, arbitrary: fc.constantFrom<'accept' | 'decline'>('accept', 'decline').map((answer) => new AnswerOffer(answer)) },
+);
+
+const advance = fc.constantFrom(HOUR, DAY, 3 * DAY, 8 * DAY, 16 * DAY, 32 * DAY, 95 * DAY).map((ms) => new Advance(ms));
+
+/** The command arbitraries fc.commands draws from: API commands, pairs at one instant, and time passing. */
+export const fuzzCommands: Array<fc.Arbitrary<fc.AsyncCommand<FuzzModel, FuzzReal>>> = [
+  apiCommand,
+  apiCommand,
+  apiCommand,
+  advance,
+  advance,
+  fc.tuple(apiCommand, apiCommand).map(([a, b]) => new AtOnce(a, b)),
+];
+
+/** `value` once in `every` draws, undefined otherwise. */
+function sometimes<T>(value: fc.Arbitrary<T>, every: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ weight: every - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value });
+}
+
+/** How a sequence's subscription starts: created (a trial on business plans or when asked), or imported already paid. */
+export interface Opening {
+  plan: (typeof PLANS)[number];
+  paymentMethod: string;
+  /** What happens when dunning runs out: cancel, or keep the subscription as unpaid. */
+  finalAction: 'cancel' | 'unpaid';
+  trialDays: number | undefined;
+  /** Imported, paid elsewhere until this long from now. */
+  importedForMs: number | undefined;
+}
+
+export const opening: fc.Arbitrary<Opening> = fc.record({
+  plan: fc.constantFrom(...PLANS),
+  paymentMethod: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('pm_card_visa') },
+    { weight: 1, arbitrary: fc.constantFrom('pm_card_insufficient_funds', 'pm_card_fail_first_1', 'pm_card_stolen') },
+  ),
+  finalAction: fc.constantFrom<'cancel' | 'unpaid'>('cancel', 'unpaid'),
+  trialDays: sometimes(fc.constantFrom(0, 7), 3),
+  importedForMs: sometimes(fc.constantFrom(2 * DAY, 20 * DAY), 6),
+});
+
+/** Opens the sequence's subscription through the API; fails the run if the API refuses a valid opening. */
+export async function openSubscription(real: FuzzReal, how: Opening, now: number): Promise<void> {
+  const customer = { email: `${real.subscriptionId}@example.com`, name: real.subscriptionId };
+  const subscription = { id: real.subscriptionId, customer, plan: how.plan, paymentMethod: how.paymentMethod };
+  const res =
+    how.importedForMs !== undefined
+      ? await request(real.app)
+          .post('/subscriptions/imports')
+          .send({ subscriptions: [{ ...subscription, currentPeriodEnd: new Date(now + how.importedForMs).toISOString() }] })
+      : await request(real.app)
+          .post('/subscriptions')
+          .send({ ...subscription, ...(how.trialDays !== undefined ? { trialDays: how.trialDays } : {}) });
+  record(real, `open(${JSON.stringify(how)})`, res);
+}
