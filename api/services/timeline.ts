@@ -1,7 +1,8 @@
 // A subscription's history as one list of events in time order, from the records the engine wrote.
 // Records of one lifecycle step share a timestamp (workflow time), so ties follow the order the
-// engine writes them in: the first status, then invoice, payment, refund, the new status, an
-// offer, and the emails the step sent.
+// engine writes them in: the first status, then invoice, account credit, payment, refund, the new
+// status, an offer, and the emails the step sent.
+import type { CreditCause } from '../../domain/credit';
 import type { SubscriptionRecords } from '../../infra/subscription-records';
 
 export type TimelineEvent = { at: string } & (
@@ -11,7 +12,8 @@ export type TimelineEvent = { at: string } & (
   | { type: 'refund_issued'; invoice: string; amountCents: number; currency: string }
   | { type: 'offer_made'; offerId: string; rule: string; toPlan: string; percentOff: number; discountPeriods: number; expiresAt: string }
   | { type: 'offer_closed'; offerId: string; status: string }
-  | { type: 'email'; template: string; to: string; sent: boolean }
+  | { type: 'credit'; amountCents: number; currency: string; cause: CreditCause; invoice: string | null; balanceAfterCents: number }
+  | { type: 'email'; template: string; to: string; sent: boolean; status: 'pending' | 'sent' | 'failed' }
 );
 
 type Ranked = { event: TimelineEvent; rank: number };
@@ -32,6 +34,18 @@ export function timelineEvents(records: SubscriptionRecords): TimelineEvent[] {
         amountCents: i.amountCents,
         currency: i.currency,
         status: i.status,
+      },
+    })),
+    ...records.credit.map((c) => ({
+      rank: 1.5,
+      event: {
+        at: c.createdAt.toISOString(),
+        type: 'credit' as const,
+        amountCents: c.amountCents,
+        currency: c.currency,
+        cause: c.cause as CreditCause,
+        invoice: c.invoiceNumber,
+        balanceAfterCents: c.balanceAfterCents,
       },
     })),
     ...records.payments.map((p) => ({
@@ -69,7 +83,7 @@ export function timelineEvents(records: SubscriptionRecords): TimelineEvent[] {
     ]),
     ...records.emails.map((e) => ({
       rank: 6,
-      event: { at: e.createdAt.toISOString(), type: 'email' as const, template: e.template, to: e.to, sent: e.sentAt !== null },
+      event: { at: e.createdAt.toISOString(), type: 'email' as const, template: e.template, to: e.to, sent: e.sentAt !== null, status: e.status },
     })),
   ];
   const byTime = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

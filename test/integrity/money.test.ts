@@ -95,6 +95,13 @@ test('credit used by an invoice that is then voided is given back, in the workfl
   const ledger = await h.db.prisma.creditEntry.findMany({ where: { subscriptionId: 'credit_void' }, orderBy: { createdAt: 'asc' } });
   expect(ledger.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(credit);
   expect(ledger.map((entry) => entry.cause)).toEqual(['invoice_surplus', 'applied_to_invoice', 'invoice_voided']);
+  // The API's timeline shows the same ledger, with the balance after each entry.
+  const timeline = await request(d.app).get('/subscriptions/credit_void/timeline');
+  expect(timeline.body.events.filter((e: { type: string }) => e.type === 'credit').map((e: { cause: string; amountCents: number; balanceAfterCents: number }) => [e.cause, e.amountCents, e.balanceAfterCents])).toEqual([
+    ['invoice_surplus', credit, credit],
+    ['applied_to_invoice', -credit, 0],
+    ['invoice_voided', credit, credit],
+  ]);
 });
 
 /** The Temporal client of the API, losing the answer of the first update it sends (as a timeout after the server applied it). */

@@ -104,7 +104,23 @@ export const timelineEvent = z.discriminatedUnion('type', [
     expiresAt: timestamp,
   }),
   event({ type: z.literal('offer_closed'), offerId: z.string(), status: z.string() }),
-  event({ type: z.literal('email'), template: z.string(), to: z.string(), sent: z.boolean() }),
+  event({
+    type: z.literal('credit'),
+    amountCents: minorUnits.describe('Account credit granted (positive) or used (negative)'),
+    currency,
+    cause: z.enum(['invoice_surplus', 'applied_to_invoice', 'pause', 'invoice_voided']).describe(
+      '`invoice_surplus`: an invoice whose credits exceeded its charges; `applied_to_invoice`: credit that paid part of an invoice; `pause`: the unused paid time of a pause; `invoice_voided`: credit given back by a voided invoice',
+    ),
+    invoice: z.string().nullable(),
+    balanceAfterCents: minorUnits,
+  }),
+  event({
+    type: z.literal('email'),
+    template: z.string(),
+    to: z.string(),
+    sent: z.boolean(),
+    status: z.enum(['pending', 'sent', 'failed']).describe('`failed`: rejected by the mail server, or undeliverable for 3 days'),
+  }),
 ]);
 
 export const timeline = z.strictObject({ subscriptionId: z.string(), events: z.array(timelineEvent).describe('In time order') });
