@@ -1,9 +1,9 @@
 // `npm run bench [-- renewal live simulator history]`: runs the benches one after another (never
 // in parallel: they would measure each other), prints a table per bench with the core count, and
 // after a full run writes bench/RESULTS.md. Sizes: BENCH_* environment variables (see the README).
-import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { RESULTS_FILE, writeBenchResults } from './support/results-file';
 import { historySize, type HistorySources } from './history-size';
 import { liveMaxSeconds, liveSubscriptions } from './live-subscriptions';
 import { renewalThroughput } from './renewal-throughput';
@@ -14,7 +14,6 @@ import { intSetting } from './support/settings';
 
 const BENCHES = ['renewal', 'live', 'simulator', 'history'] as const;
 type BenchName = (typeof BENCHES)[number];
-const RESULTS_FILE = path.join(__dirname, 'RESULTS.md');
 // The live bench is the one that can take any time (it stops at a limit); it gets what the budget
 // leaves after reserving time for its own start and stop and for the simulator that follows.
 const LIVE_OVERHEAD_SECONDS = 35;
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
     console.error(`[bench] failed: ${failures.join(', ')}; ${path.relative(process.cwd(), RESULTS_FILE)} left as it was`);
     process.exitCode = 1;
   } else if (names.length === BENCHES.length) {
-    writeFileSync(RESULTS_FILE, resultsMarkdown(results, totalMs, loadAtStart));
+    writeBenchResults(resultsMarkdown(results, totalMs, loadAtStart), ['fuzz']);
     console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } else {
     console.log(`a partial run: ${path.relative(process.cwd(), RESULTS_FILE)} is written only when every bench ran`);

@@ -1,8 +1,11 @@
-// `npm run fuzz -- [--runs N] [--seed S] [--commands C]`: random command sequences through the
-// production workflow, activities and API on Temporal's time-skipping server (simulator/fuzz/),
-// each checked against the billing invariants. Prints a summary; exits 1 on a violation, with the
-// shrunk counterexample and how to replay it.
+// `npm run fuzz -- [--runs N] [--seed S] [--commands C] [--record]`: random command sequences
+// through the production workflow, activities and API on Temporal's time-skipping server
+// (simulator/fuzz/), each checked against the billing invariants. Prints a summary; exits 1 on a
+// violation, with the shrunk counterexample and how to replay it. `--record` writes the summary to
+// bench/RESULTS.md (section "Fuzz").
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { recordSection } from '../bench/support/results-file';
 import { throwawayDatabase } from '../simulator/database';
 import { startEnvironment } from '../simulator/environment';
 import { fuzz } from '../simulator/fuzz/run';
@@ -18,7 +21,7 @@ function positive(name: string, value: string | undefined, fallback: number): nu
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, commands: { type: 'string' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, commands: { type: 'string' }, record: { type: 'boolean' } } });
   const runs = positive('runs', values.runs, 100);
   const seed = positive('seed', values.seed, Date.now() % 1_000_000_007);
   const maxCommands = positive('commands', values.commands, 20);
@@ -33,19 +36,28 @@ async function main(): Promise<void> {
         if (sequence % 10 === 0) console.error(`  ${sequence} sequences, latest with ${commands} commands`);
       },
     });
-    const answers = Object.entries(summary.answers)
-      .map(([status, count]) => `${status}: ${count}`)
-      .join(', ');
-    console.log(
-      [
-        `sequences: ${summary.sequences} (${runs} asked, seed ${seed})`,
-        `commands: ${summary.commands}`,
-        `answers: ${answers}`,
-        `final statuses: ${Object.entries(summary.finalStatuses).map(([status, count]) => `${status}: ${count}`).join(', ')}`,
-        `violations: ${summary.failure ? 'yes' : 0}`,
-        `time: ${(summary.durationMs / 1000).toFixed(1)} s`,
-      ].join('\n'),
-    );
+    const counts = (record: Record<string, number>) =>
+      Object.entries(record)
+        .map(([key, count]) => `${key}: ${count}`)
+        .join(', ');
+    const lines: Array<[string, string]> = [
+      ['sequences', `${summary.sequences} (${runs} asked, up to ${maxCommands} commands each, seed ${seed})`],
+      ['commands', String(summary.commands)],
+      ['answers, by HTTP status', counts(summary.answers)],
+      ['statuses the subscriptions ended in', counts(summary.finalStatuses)],
+      ['violations', summary.failure ? 'yes (below)' : '0'],
+      ['time', `${(summary.durationMs / 1000).toFixed(1)} s`],
+    ];
+    console.log(lines.map(([name, value]) => `${name}: ${value}`).join('\n'));
+    if (values.record) {
+      const table = ['| Figure | Value |', '| --- | --- |', ...lines.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
+      const [machine] = os.cpus();
+      recordSection(
+        'fuzz',
+        `## Fuzz: random command sequences\n\nMeasured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run fuzz -- --runs ${runs} --seed ${seed} --commands ${maxCommands} --record\` on ${os.cpus().length} × ${machine?.model ?? 'cpu'}; load average at the end ${os.loadavg()[0]!.toFixed(2)}.\n\n${table}\n${summary.failure ? `\n\`\`\`\n${summary.failure}\n\`\`\`\n` : ''}\nWhat is generated and what is checked: README, "Model-based fuzzing" and "Guarantees".`,
+      );
+      console.log('recorded in bench/RESULTS.md');
+    }
     if (summary.failure) {
       console.log(`\n${summary.failure}`);
       process.exitCode = 1;
