@@ -31,12 +31,12 @@ export function replayable(status: number): boolean {
 }
 
 /**
- * The id a request's workflow update is sent with: derived from the caller and its
- * Idempotency-Key, so a retry whose first answer was lost (a 503 after the command ran) is the
- * same update and applies once.
+ * The id a request's workflow update is sent with: derived from the caller, its Idempotency-Key
+ * and the request itself, so a retry whose first answer was lost (a 503 after the command ran) is
+ * the same update and applies once, while a key reused for another request after it expired is not.
  */
-export function commandIdFor(scope: string, key: string): string {
-  return `idem-${createHash('sha256').update(`${scope}\n${key}`).digest('hex').slice(0, 40)}`;
+export function commandIdFor(scope: string, key: string, requestHash: string): string {
+  return `idem-${createHash('sha256').update(`${scope}\n${key}\n${requestHash}`).digest('hex').slice(0, 40)}`;
 }
 
 /** `{ updateId }` for a request that carried an Idempotency-Key; nothing otherwise (Temporal picks an id). */
@@ -145,7 +145,7 @@ export function idempotency(deps: ApiDeps): RequestHandler {
     );
     if (claimed.kind === 'exists') return answerFrom(claimed.record, req.method, req.path, hash, res);
     recordAnswer(res, { scope_key: { scope, key } });
-    res.locals.commandId = commandIdFor(scope, key);
+    res.locals.commandId = commandIdFor(scope, key, hash);
     next();
   };
 }
