@@ -2,7 +2,12 @@
 // workflow must meet them in an order its replay reproduces, or the next task after a worker
 // restart fails with a nondeterminism error and the subscription stops.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { temporal } from '@temporalio/proto';
+import type { Express } from 'express';
 import request from 'supertest';
+import { DEFAULT_POLICY } from '../../domain/subscription';
+import { environmentApp, eventually } from '../../simulator/environment';
+import { countingClient } from '../../simulator/fuzz/counting-client';
 import { fetchRunChain } from '../../simulator/histories';
 import { workflowHealth } from '../../simulator/health';
 import { WORKFLOWS_PATH } from '../../worker/worker';
@@ -12,23 +17,31 @@ import type { Driver } from '../support/lifecycle';
 import { driver, newCustomer } from '../support/lifecycle';
 import { bundleWorkflows, replay } from '../support/replay';
 
+const { EventType } = temporal.api.enums.v1;
+
 let h: Harness;
 let d: Driver;
+/** The API, counting the updates and signals it sends to Temporal. */
+let counted: { app: Express; calls: () => number };
 beforeAll(async () => {
   // No workflow cache: every task replays the history, as after a worker restart.
   h = await startHarness({ restartableWorker: true });
   d = driver(h, testApp(h));
+  const temporalClient = countingClient(h.env.client);
+  counted = { app: environmentApp(h, DEFAULT_POLICY, { temporal: temporalClient.client }), calls: temporalClient.calls };
 });
 afterAll(async () => {
   await h?.teardown();
 });
 
 /** Sends `requests` while the worker is stopped, so they reach the workflow in one task, then lets it run. */
-async function inOneTask(...requests: Array<() => request.Test>): Promise<number[]> {
+async function inOneTask(...requests: Array<(app: Express) => request.Test>): Promise<number[]> {
   await h.stopWorker();
-  const answers = requests.map((send) => Promise.resolve(send()));
-  // Each request has reached Temporal when the server holds it; the API needs a moment to get there.
-  await sleep(500);
+  const before = counted.calls();
+  const answers = requests.map((send) => Promise.resolve(send(counted.app)));
+  await eventually(async () => counted.calls() - before, (calls) => calls === requests.length, 'the API to send every request to Temporal');
+  // The calls are made; their gRPC requests cross the loopback before the worker polls.
+  await sleep(100);
   await h.startWorker();
   return (await Promise.all(answers)).map((res) => res.status);
 }
@@ -37,10 +50,16 @@ test('an add-on change and a usage report in one workflow task replay in the ord
   await d.create({ id: 'one_task', customer: newCustomer('one-task'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
   await d.get('one_task');
   const statuses = await inOneTask(
-    () => request(d.app).post('/subscriptions/one_task/add-ons').send({ code: 'extra-seat', quantity: 1 }),
-    () => request(d.app).post('/subscriptions/one_task/usage').send({ metric: 'seats', quantity: 19 }),
+    (app) => request(app).post('/subscriptions/one_task/add-ons').send({ code: 'extra-seat', quantity: 1 }),
+    (app) => request(app).post('/subscriptions/one_task/usage').send({ metric: 'seats', quantity: 19 }),
   );
   expect(statuses).toEqual([200, 202]);
+  // They did meet in one task: no task started between the signal and the update's acceptance.
+  const events = (await h.env.client.workflow.getHandle('subscription-one_task').fetchHistory()).events ?? [];
+  const signaled = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+  const accepted = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'setAddOn');
+  const startedBetween = events.slice(signaled, accepted).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+  expect(startedBetween).toHaveLength(1);
   // The next command is a new task, replayed from history by this cache-less worker.
   expect((await d.post('/subscriptions/one_task/coupon', { code: 'LOYAL5' })).status).toBe(200);
   expect(await workflowHealth(h, 'subscription-one_task')).toMatchObject({ ok: true, status: 'RUNNING' });
