@@ -3,7 +3,6 @@
 // API. Used by the test suite (one per test file) and by the what-if simulator.
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { RuntimeOptions, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
@@ -25,6 +24,7 @@ import type { Mailer } from '../emails/mailer';
 import { smtpMailer } from '../emails/mailer';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SmtpCatcher } from './smtp-catcher';
+import { quietness } from './health';
 import { startSmtpCatcher } from './smtp-catcher';
 
 export interface Database {
@@ -192,17 +192,6 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
   }
 }
 
-const OPEN_ACTIVITY_CLOSERS = new Set([
-  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
-  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-  temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
-]);
-
-function millis(timestamp: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
-  return Number(timestamp?.seconds ?? 0) * 1000 + Math.floor((timestamp?.nanos ?? 0) / 1e6);
-}
-
 /**
  * Waits until the workflow's current run is quiet: its last workflow task completed, no activity is
  * outstanding and no timer is about to fire. While the test server's clock is stopped nothing can
@@ -213,7 +202,6 @@ function millis(timestamp: { seconds?: unknown; nanos?: number | null } | null |
  */
 export async function settled(h: Harness, workflowId: string): Promise<void> {
   const handle = h.env.client.workflow.getHandle(workflowId);
-  const { EventType } = temporal.api.enums.v1;
   await eventually(
     async () => {
       const description = await handle.describe().catch((error: unknown) => {
@@ -221,36 +209,13 @@ export async function settled(h: Harness, workflowId: string): Promise<void> {
         throw error;
       });
       if (description?.status.name !== 'RUNNING') return true;
-      const events = (await handle.fetchHistory()).events ?? [];
-      const lastTask = [...events].reverse().find((event) => {
-        const type = event.eventType ?? 0;
-        return type >= EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && type <= EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
-      });
-      const openActivities = new Set(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).map((e) => String(e.eventId)));
-      const openTimers = new Map<string, number>();
-      for (const event of events) {
-        if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) {
-          const started = event.timerStartedEventAttributes;
-          openTimers.set(String(event.eventId), millis(event.eventTime) + millis(started?.startToFireTimeout));
-        }
-        const closedTimer = event.timerFiredEventAttributes ?? event.timerCanceledEventAttributes;
-        if (closedTimer) openTimers.delete(String(closedTimer.startedEventId));
-        if (OPEN_ACTIVITY_CLOSERS.has(event.eventType ?? 0)) {
-          const attributes =
-            event.activityTaskCompletedEventAttributes ??
-            event.activityTaskFailedEventAttributes ??
-            event.activityTaskTimedOutEventAttributes ??
-            event.activityTaskCanceledEventAttributes;
-          openActivities.delete(String(attributes?.scheduledEventId));
-        }
-      }
+      const { quiet, nextTimerMs } = quietness((await handle.fetchHistory()).events ?? []);
       const now = await h.env.currentTimeMs();
-      const imminent = Math.min(Infinity, ...openTimers.values());
-      if (imminent <= now + 5_000) {
-        await h.env.sleep(Math.max(1, imminent - now + 10));
+      if (nextTimerMs <= now + 5_000) {
+        await h.env.sleep(Math.max(1, nextTimerMs - now + 10));
         return false;
       }
-      return lastTask?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && openActivities.size === 0;
+      return quiet;
     },
     (quiet) => quiet,
     `${workflowId} to settle`,

@@ -199,7 +199,7 @@ function millis(timestamp: { seconds?: unknown; nanos?: number | null } | null |
 }
 
 /**
- * Whether a running run is quiet, by the rule of `settled` in environment.ts: its last workflow
+ * Whether a running run is quiet (the rule `settled` in environment.ts waits for): its last workflow
  * task completed, no activity is outstanding; and the earliest timer still open.
  */
 export function quietness(events: HistoryEvent[]): { quiet: boolean; waitingFor: string; nextTimerMs: number } {
