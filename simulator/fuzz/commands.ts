@@ -101,8 +101,8 @@ function trace(real: FuzzReal, line: string): void {
 }
 
 function record(real: FuzzReal, command: string, res: request.Response): void {
-  trace(real, `${command} → ${res.status}`);
   const detail = res.status >= 400 ? String((res.body as { detail?: unknown }).detail ?? '') : undefined;
+  trace(real, `${command} → ${res.status}${detail ? ` (${detail})` : ''}`);
   real.answers.push({ command, status: res.status, ...(detail ? { detail } : {}) });
   if (!ALLOWED.has(res.status)) throw new Error(`${command} answered ${res.status}${detail ? `: ${detail}` : ''}`);
 }
@@ -305,6 +305,31 @@ class AtOnce extends ApiCommand {
   }
 }
 
+/**
+ * A new card, then at once a command that charges now: the path where a decline meets a plan
+ * change or an offer (issue 11's first reproduction). Drawn as a pair because, drawn apart, a
+ * renewal in between usually makes the subscription past due first, and declines at a command
+ * would be rare.
+ */
+class CardThen extends ApiCommand {
+  constructor(
+    readonly card: UpdatePaymentMethod,
+    readonly then: ApiCommand,
+  ) {
+    super();
+  }
+  override async run(model: FuzzModel, real: FuzzReal): Promise<void> {
+    await this.card.run(model, real);
+    await this.then.run(model, real);
+  }
+  override send(): Promise<request.Response> {
+    throw new Error('CardThen runs its two commands itself');
+  }
+  toString() {
+    return `cardThen(${this.card.toString()}, ${this.then.toString()})`;
+  }
+}
+
 /** Time passes: renewals, trial ends, dunning retries, pauses ending and offers expiring happen on their own. */
 class Advance implements fc.AsyncCommand<FuzzModel, FuzzReal> {
   constructor(readonly ms: number) {}
@@ -323,6 +348,8 @@ class Advance implements fc.AsyncCommand<FuzzModel, FuzzReal> {
 
 const timing = fc.constantFrom<'now' | 'period_end'>('now', 'period_end');
 
+const card = fc.constantFrom(...CARDS).map((c) => new UpdatePaymentMethod(c));
+
 const apiCommand: fc.Arbitrary<ApiCommand> = fc.oneof(
   { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...PLANS), fc.option(timing, { nil: undefined })).map(([plan, when]) => new ChangePlan(plan, when)) },
   { weight: 1, arbitrary: fc.constant(new DropScheduledChange()) },
@@ -330,7 +357,7 @@ const apiCommand: fc.Arbitrary<ApiCommand> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(new Simple('uncancel')) },
   { weight: 2, arbitrary: fc.tuple(timing, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([when, periods]) => new Pause(when, periods)) },
   { weight: 2, arbitrary: fc.constantFrom<'now' | 'keep'>('now', 'keep').map((anchor) => new Resume(anchor)) },
-  { weight: 3, arbitrary: fc.constantFrom(...CARDS).map((card) => new UpdatePaymentMethod(card)) },
+  { weight: 3, arbitrary: card },
   {
     weight: 3,
     arbitrary: fc.tuple(fc.constantFrom('extra-seat', 'extra-storage', 'welcome-kit'), fc.integer({ min: 0, max: 3 })).map(([code, quantity]) => new SetAddOn(code, code === 'welcome-kit' ? Math.max(1, quantity) : quantity)),
@@ -346,6 +373,13 @@ const apiCommand: fc.Arbitrary<ApiCommand> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom<'accept' | 'decline'>('accept', 'decline').map((answer) => new AnswerOffer(answer)) },
 );
 
+/** Commands that may charge at once: a plan change now, an offer accepted, a one-time add-on. */
+const chargingNow: fc.Arbitrary<ApiCommand> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...PLANS).map((plan) => new ChangePlan(plan, 'now')) },
+  { weight: 1, arbitrary: fc.constant(new AnswerOffer('accept')) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((quantity) => new SetAddOn('welcome-kit', quantity)) },
+);
+
 const advance = fc.constantFrom(HOUR, DAY, 3 * DAY, 8 * DAY, 16 * DAY, 32 * DAY, 95 * DAY).map((ms) => new Advance(ms));
 
 /** The command arbitraries fc.commands draws from: API commands, pairs at one instant, and time passing. */
@@ -356,6 +390,7 @@ export const fuzzCommands: Array<fc.Arbitrary<fc.AsyncCommand<FuzzModel, FuzzRea
   advance,
   advance,
   fc.tuple(apiCommand, apiCommand).map(([a, b]) => new AtOnce(a, b)),
+  fc.tuple(card, chargingNow).map(([a, b]) => new CardThen(a, b)),
 ];
 
 /** `value` once in `every` draws, undefined otherwise. */
