@@ -2,6 +2,7 @@
 // activities, the sandbox gateway, a real database, an SMTP server that captures emails, and the
 // API. Used by the test suite (one per test file) and by the what-if simulator.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { RuntimeOptions, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -81,9 +82,18 @@ export const TEST_LINKS = { publicUrl: 'https://billing.example.test', secret: '
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Workflows are bundled once per test file (webpack is the slow part). */
+/** Bundles the production workflows (webpack: the slow part of starting an environment). */
+export function bundleProductionWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+}
+
+/** Where a test run's global setup left the bundle it made once for every test file. */
+export const WORKFLOW_BUNDLE_FILE_VARIABLE = 'TEST_WORKFLOW_BUNDLE_FILE';
+
+/** Workflows are bundled once per process, or once per test run when the global setup left a bundle. */
 function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  const file = process.env[WORKFLOW_BUNDLE_FILE_VARIABLE];
+  bundle ??= file ? readFile(file, 'utf8').then((text) => JSON.parse(text) as WorkflowBundleWithSourceMap) : bundleProductionWorkflows();
   return bundle;
 }
 
@@ -219,6 +229,24 @@ export async function settled(h: Harness, workflowId: string): Promise<void> {
     },
     (quiet) => quiet,
     `${workflowId} to settle`,
+  );
+}
+
+/**
+ * Stops every subscription's workflow still running, so a test file's later tests do not pay for
+ * renewing the subscriptions of its earlier ones each time they move the clock.
+ */
+export async function retireSubscriptions(h: Harness): Promise<void> {
+  const subscriptions = await h.db.prisma.subscription.findMany({ select: { id: true } });
+  await Promise.all(
+    subscriptions.map(async ({ id }) => {
+      const handle = h.env.client.workflow.getHandle(`subscription-${id}`);
+      try {
+        if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test finished');
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    }),
   );
 }
 

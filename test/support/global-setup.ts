@@ -1,6 +1,6 @@
 // Once per `npm test`: a PostgreSQL server (embedded unless TEST_DATABASE_ADMIN_URL points at
 // one) and a migrated, seeded template database that each test file clones.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import { migrateDeploy } from '../../infra/migrate';
 import { seedCatalogue } from '../../prisma/seed';
 import { freePort } from '../../infra/ports';
+import { bundleProductionWorkflows, WORKFLOW_BUNDLE_FILE_VARIABLE } from '../../simulator/environment';
 
 declare global {
   var __TEST_POSTGRES_STOP__: (() => Promise<void>) | undefined;
@@ -20,7 +21,15 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** Webpack once for the whole run instead of once per test file (tests read the file). */
+async function bundleOnce(): Promise<void> {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'subscription-engine-bundle-')), 'workflows.json');
+  writeFileSync(file, JSON.stringify(await bundleProductionWorkflows()));
+  process.env[WORKFLOW_BUNDLE_FILE_VARIABLE] = file;
+}
+
 export default async function globalSetup(): Promise<void> {
+  const bundled = bundleOnce();
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   if (!adminUrl) {
     const server = await startEmbeddedPostgres({
@@ -45,6 +54,7 @@ export default async function globalSetup(): Promise<void> {
   await seedCatalogue(prisma);
   await prisma.$disconnect();
 
+  await bundled;
   process.env.TEST_DATABASE_ADMIN_URL = adminUrl;
   process.env.TEST_DATABASE_TEMPLATE = template;
 }

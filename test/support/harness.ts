@@ -11,6 +11,7 @@ export {
   environmentRawApp as rawTestApp,
   eventually,
   querySubscription,
+  retireSubscriptions,
   settled,
   TEST_LINKS,
 } from '../../simulator/environment';
