@@ -11,7 +11,7 @@ import { jsonBodiesOnly } from './json-body';
 import { createApiMetrics } from './metrics';
 import { openApiRouter } from './openapi/router';
 import { notFound } from './problem';
-import { rateLimit, TokenBuckets } from './rate-limit';
+import { failedAuthentication, throttleByAddress, throttleByKey } from './rate-limit';
 import { catalogueRouter } from './routes/catalogue';
 import { customersRouter } from './routes/customers';
 import { healthRouter } from './routes/health';
@@ -36,15 +36,21 @@ export interface AppObservability {
 export function createApp(deps: ApiDeps, observability: AppObservability = {}): express.Express {
   const logger = observability.logger ?? pino({ level: 'silent' });
   const metrics = createApiMetrics(deps.prisma, logger, observability.registry);
+  const onUnexpectedError = deps.onUnexpectedError ?? ((error: unknown) => console.error(error));
   const app = express();
   app.disable('x-powered-by');
+  // req.ip, the address the throttles count, comes from X-Forwarded-For only for trusted hops.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestLogging(logger, metrics.observeRequest));
+  // Before the body is parsed or a key looked up: a flood costs as little as possible.
+  if (deps.throttles) app.use(throttleByAddress(deps.throttles, onUnexpectedError));
   app.use(jsonBodiesOnly());
   app.use(express.json({ limit: '100kb' }));
   // Before every router, after the body parser (customer links may carry their token in the
   // body): what a request needs is decided from its method and path in api/auth-policy.ts.
   app.use(authenticate(deps));
-  if (deps.rateLimitPerMinute !== undefined) app.use(rateLimit(new TokenBuckets(deps.rateLimitPerMinute)));
+  app.use(failedAuthentication(deps.throttles, onUnexpectedError));
+  if (deps.throttles) app.use(throttleByKey(deps.throttles, onUnexpectedError));
   app.use(idempotency(deps));
 
   app.use('/healthz', healthRouter(deps));
@@ -65,6 +71,6 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use(openApiRouter());
 
   app.use((req, _res, next) => next(notFound(`no route for ${req.method} ${req.path}`)));
-  app.use(errorMiddleware(deps.onUnexpectedError ?? ((error) => console.error(error))));
+  app.use(errorMiddleware(onUnexpectedError));
   return app;
 }

@@ -46,6 +46,12 @@ function bearer(header: string): string | undefined {
   return /^Bearer +(\S+) *$/i.exec(header)?.[1];
 }
 
+/** The public prefix of the key a request presents, for logs; never the secret part. */
+export function presentedKeyPrefix(req: Request): string | undefined {
+  const key = bearer(req.get('authorization') ?? '');
+  return key === undefined ? undefined : prefixOf(key);
+}
+
 function hasLinkToken(req: Request): boolean {
   const body: unknown = req.body;
   const fromBody = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : undefined;

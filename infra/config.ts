@@ -1,9 +1,11 @@
 // Process configuration, parsed once at startup. Bad values stop the process with a message
 // naming the variable.
 import { z } from 'zod';
+import type { ThrottleLimits } from '../api/throttles';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import { LOG_LEVELS } from './logger';
 import type { LinkSigning } from './links';
+import { trustProxySetting } from './trust-proxy';
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
@@ -34,8 +36,18 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Signs customer links (offer acceptance). Set a long random value in production. */
   LINK_SIGNING_SECRET: z.string().min(16).default('development-only-link-secret'),
-  /** Requests per minute per API key (bursts up to this many); over it, 429 with Retry-After. */
+  /** Requests per minute per API key, counted after authentication; over it, 429 with Retry-After. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Requests per minute per client address, counted before authentication so floods of bad keys
+   * are refused without a key lookup. Above the per-key limit: several keys may share a NAT.
+   */
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /** Failed authentications (401) an address may have in FAILED_AUTH_WINDOW_MINUTES before it gets 429. */
+  FAILED_AUTH_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  FAILED_AUTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Express `trust proxy`: which hops' X-Forwarded-For to believe (api/trust-proxy.ts). */
+  TRUST_PROXY: trustProxySetting,
   /** JSON log lines at this level and above (API and worker). */
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** The worker's Prometheus /metrics port; 0 turns the worker's metrics off. */
@@ -64,6 +76,15 @@ export function subscriptionPolicy(config: AppConfig): SubscriptionPolicy {
     dunning: { retryDelaysDays: config.DUNNING_RETRY_DAYS, finalAction: config.DUNNING_FINAL_ACTION },
     trialReminderDays: config.TRIAL_REMINDER_DAYS,
     incompleteExpiryHours: config.INCOMPLETE_EXPIRY_HOURS,
+  };
+}
+
+export function throttleLimits(config: AppConfig): ThrottleLimits {
+  return {
+    perAddressPerMinute: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    perKeyPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    failedAuthLimit: config.FAILED_AUTH_LIMIT,
+    failedAuthWindowSeconds: config.FAILED_AUTH_WINDOW_MINUTES * 60,
   };
 }
 

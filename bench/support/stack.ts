@@ -74,6 +74,7 @@ export async function startStack(label: string, options: { temporalDb?: 'memory'
       TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${coreMetricsPort}`,
       // One key sends every request: the per-key limit would measure the limiter, not the engine.
       RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
     };
     // Receipts go to .eml files in the temporary directory, never to a real mail server.
     delete env.SMTP_URL;
