@@ -25,9 +25,9 @@ async function main(): Promise<void> {
   const throttlePool = new pg.Pool(throttlePoolConfig(config.DATABASE_URL));
   // An idle connection the database dropped (restart, outage) must not crash the process.
   throttlePool.on('error', (error) => logger.warn({ err: error }, 'rate-limit store connection lost'));
-  const throttles = createThrottles(throttlePool, throttleLimits(config), () =>
-    logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
-  );
+  const throttles = createThrottles(throttlePool, throttleLimits(config), {
+    onStoreDown: () => logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
+  });
   const app = createApp(
     {
       prisma,

@@ -1,9 +1,11 @@
 // The API's three throttles, counted in PostgreSQL (the RateLimit table) so every API process
 // draws from the same allowance. Each keeps an in-memory twin that takes over while the database
 // does not answer: throttling then fails open to per-process limits rather than refusing every
-// request (or answering 500) because its counter is unreachable; the outage is logged.
+// request (or answering 500) because its counter is unreachable; the outage is logged, and a
+// breaker (api/throttle-store.ts) keeps requests from each waiting for the database to time out.
 import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
+import { breakerStore, type Queryable } from './throttle-store';
 
 export interface ThrottleLimits {
   /** Requests a minute per client address, before authentication. */
@@ -55,21 +57,26 @@ class Insurance extends RateLimiterMemory {
   }
 }
 
-/**
- * `onStoreDown` is called (at most once a minute) when a throttle fell back to memory.
- * The RateLimit table comes from a migration, so the library is told not to create it.
- */
-export function createThrottles(pool: pg.Pool, limits: ThrottleLimits, onStoreDown: () => void = () => {}): Throttles {
+export interface ThrottleOptions {
+  /** Called (at most once a minute) when a throttle fell back to memory. */
+  onStoreDown?: () => void;
+  /** Monotonic milliseconds, for the store's breaker and the once-a-minute notice. */
+  now?: () => number;
+}
+
+/** The RateLimit table comes from a migration, so the library is told not to create it. */
+export function createThrottles(pool: Queryable, limits: ThrottleLimits, options: ThrottleOptions = {}): Throttles {
+  const now = options.now ?? (() => performance.now());
+  const store = breakerStore(pool, now);
   let noticedAt = -Infinity;
   const storeDown = () => {
-    const now = Date.now();
-    if (now - noticedAt < 60_000) return;
-    noticedAt = now;
-    onStoreDown();
+    if (now() - noticedAt < 60_000) return;
+    noticedAt = now();
+    options.onStoreDown?.();
   };
   const limiter = (keyPrefix: string, points: number, duration: number) => {
     return new RateLimiterPostgres({
-      storeClient: pool,
+      storeClient: store,
       storeType: 'pool',
       tableName: 'RateLimit',
       tableCreated: true,

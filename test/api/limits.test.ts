@@ -5,6 +5,7 @@ import pino from 'pino';
 import { generateKey, type CreatedKey } from '../../api/auth-keys';
 import { createApp } from '../../api/app';
 import { countedAddress } from '../../api/client-address';
+import { BREAK_MS, type Queryable } from '../../api/throttle-store';
 import { createThrottles, throttlePoolConfig, type ThrottleLimits } from '../../api/throttles';
 import { loadConfig } from '../../infra/config';
 import { freePort } from '../../infra/ports';
@@ -79,21 +80,30 @@ interface Throttled {
   /** The JSON log lines the app wrote. */
   logs: Array<Record<string, unknown>>;
   storeDown: jest.Mock;
+  /** Queries the throttles sent to the database. */
+  queries: () => number;
 }
 
 /**
  * An API process with throttling on: its own pool on the harness database (as a second process
  * would have), X-Forwarded-For trusted from loopback so each test counts under its own address.
  */
-function throttledApp(limits: Partial<ThrottleLimits>, options: { databaseUrl?: string; trustProxy?: TrustProxy } = {}): Throttled {
+function throttledApp(limits: Partial<ThrottleLimits>, options: { databaseUrl?: string; trustProxy?: TrustProxy; now?: () => number } = {}): Throttled {
   const pool = new pg.Pool(throttlePoolConfig(options.databaseUrl ?? h.db.url));
   pools.push(pool);
+  let queries = 0;
+  const counted: Queryable = {
+    query: (config) => {
+      queries += 1;
+      return pool.query(config);
+    },
+  };
   const storeDown = jest.fn();
-  const throttles = createThrottles(pool, { ...GENEROUS, ...limits }, storeDown);
+  const throttles = createThrottles(counted, { ...GENEROUS, ...limits }, { onStoreDown: storeDown, ...(options.now ? { now: options.now } : {}) });
   const logs: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   const app = createApp({ ...environmentApiDeps(h), throttles, trustProxy: options.trustProxy ?? ['loopback'] }, { logger });
-  return { app, logs, storeDown };
+  return { app, logs, storeDown, queries: () => queries };
 }
 
 let lastAddress = 0;
@@ -262,6 +272,19 @@ describe('when the database holding the counters does not answer', () => {
     for (let i = 0; i < 5; i += 1) statuses.push((await from(authorized(request(limited).get('/plans')), address)).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(storeDown).toHaveBeenCalledTimes(1);
+  });
+
+  test('after a failed query the store is left alone for a few seconds: requests do not each wait for it', async () => {
+    const nowhere = `postgresql://nobody@127.0.0.1:${await freePort()}/none`;
+    let now = 0;
+    const { app: limited, queries } = throttledApp({}, { databaseUrl: nowhere, now: () => now });
+    const address = newAddress();
+    for (let i = 0; i < 3; i += 1) expect((await from(authorized(request(limited).get('/plans')), address)).status).toBe(200);
+    // Three throttle checks a request, nine in all: only the first went to the database.
+    expect(queries()).toBe(1);
+    now += BREAK_MS;
+    expect((await from(authorized(request(limited).get('/plans')), address)).status).toBe(200);
+    expect(queries()).toBe(2);
   });
 });
 
