@@ -51,7 +51,7 @@ export const HEADERS: Record<HeaderName, { name: string; description: string; sc
   },
   RetryAfter: { name: 'Retry-After', description: 'Seconds to wait before retrying', schema: integer },
   RateLimitLimit: { name: 'RateLimit-Limit', description: 'Requests allowed per minute for this API key', schema: integer },
-  RateLimitRemaining: { name: 'RateLimit-Remaining', description: 'Requests left in the current bucket', schema: integer },
+  RateLimitRemaining: { name: 'RateLimit-Remaining', description: 'Requests this API key has left in the current minute', schema: integer },
   WWWAuthenticate: {
     name: 'WWW-Authenticate',
     description: 'RFC 6750 challenge: `Bearer realm="subscription-engine"`, with `error="invalid_token"` or `error="insufficient_scope", scope="…"`',
