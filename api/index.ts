@@ -1,4 +1,5 @@
-// API process: one Temporal connection and one database pool for all requests.
+// API process: one Temporal connection and one database pool for all requests (and a small pool
+// for the throttles' counters).
 import { Client } from '@temporalio/client';
 import pg from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   // An idle connection the database dropped (restart, outage) must not crash the process.
   throttlePool.on('error', (error) => logger.warn({ err: error }, 'rate-limit store connection lost'));
   const throttles = createThrottles(throttlePool, throttleLimits(config), {
+    // Prisma's ?schema= is not something pg understands: the RateLimit table is in that schema.
+    schemaName: new URL(config.DATABASE_URL).searchParams.get('schema') ?? undefined,
     onStoreDown: () => logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
   });
   const app = createApp(

@@ -62,6 +62,8 @@ export interface ThrottleOptions {
   onStoreDown?: () => void;
   /** Monotonic milliseconds, for the store's breaker and the once-a-minute notice. */
   now?: () => number;
+  /** The PostgreSQL schema holding the RateLimit table; the connection's search path when omitted. */
+  schemaName?: string | undefined;
 }
 
 /** The RateLimit table comes from a migration, so the library is told not to create it. */
@@ -79,6 +81,7 @@ export function createThrottles(pool: Queryable, limits: ThrottleLimits, options
       storeClient: store,
       storeType: 'pool',
       tableName: 'RateLimit',
+      ...(options.schemaName ? { schemaName: options.schemaName } : {}),
       tableCreated: true,
       keyPrefix,
       points,
