@@ -35,7 +35,7 @@ export interface AppObservability {
 
 export function createApp(deps: ApiDeps, observability: AppObservability = {}): express.Express {
   const logger = observability.logger ?? pino({ level: 'silent' });
-  const metrics = createApiMetrics(deps.prisma, logger, observability.registry);
+  const metrics = createApiMetrics(observability.registry);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger, metrics.observeRequest));
