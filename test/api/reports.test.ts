@@ -1,5 +1,7 @@
 // Revenue, churn and dunning reports: behind a key, and read from totals the projection keeps,
 // which must always equal a full recomputation from the Subscription rows.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { rebuildSubscriptionTotals, readSubscriptionTotals, recomputeSubscriptionTotals } from '../../activities/subscription-totals';
 import type { Harness } from '../support/harness';
@@ -146,5 +148,23 @@ describe('after subscriptions are created, upgraded, canceled, renewed and dunne
     await rebuildSubscriptionTotals(h.db.prisma);
     expect(await readSubscriptionTotals(h.db.prisma)).toEqual(await recomputeSubscriptionTotals(h.db.prisma));
     expect((await report('/reports/revenue')).currencies).toEqual(expect.arrayContaining([expect.objectContaining({ currency: 'EUR', mrrCents: 17500 })]));
+  });
+
+  test("the migration's backfill gives existing rows the totals the projection would have kept", async () => {
+    const { prisma } = h.db;
+    const sql = readFileSync(join(__dirname, '../../prisma/migrations/20261203150200_subscription_totals/migration.sql'), 'utf8');
+    const backfill = sql.slice(sql.indexOf('-- Backfill')).split(/;\s*$/m).map((statement) => statement.trim()).filter(Boolean);
+    expect(backfill).toHaveLength(3);
+    const kept = await readSubscriptionTotals(prisma);
+    const flows = async () => (await prisma.statusFlow.findMany({ orderBy: [{ month: 'asc' }, { currency: 'asc' }, { from: 'asc' }, { to: 'asc' }] })).map(({ month, currency, from, to, changes }) => ({ month, currency, from, to, changes }));
+    const keptFlows = await flows();
+    // As before the migration: rows without their contribution, no totals.
+    await prisma.subscription.updateMany({ data: { currency: null, monthlyAmountCents: null } });
+    await prisma.subscriptionTotal.deleteMany();
+    await prisma.statusFlow.deleteMany();
+    for (const statement of backfill) await prisma.$executeRawUnsafe(statement);
+    expect(await readSubscriptionTotals(prisma)).toEqual(kept);
+    // The log prices a flow at the current plan, the projection at the plan of the moment (r_up was upgraded): the counts agree.
+    expect(await flows()).toEqual(keptFlows);
   });
 });
