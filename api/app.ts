@@ -35,7 +35,7 @@ export interface AppObservability {
 
 export function createApp(deps: ApiDeps, observability: AppObservability = {}): express.Express {
   const logger = observability.logger ?? pino({ level: 'silent' });
-  const metrics = createApiMetrics(deps.prisma, logger, observability.registry);
+  const metrics = createApiMetrics(observability.registry);
   const onUnexpectedError = deps.onUnexpectedError ?? ((error: unknown) => console.error(error));
   const app = express();
   app.disable('x-powered-by');

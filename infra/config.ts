@@ -5,9 +5,14 @@ import type { ThrottleLimits } from '../api/throttles';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import { LOG_LEVELS } from './logger';
 import type { LinkSigning } from './links';
+import { DEVELOPMENT_LINK_SECRET, unsafeSecretReason } from './secrets';
 import { trustProxySetting } from './trust-proxy';
 
 const schema = z.object({
+  /** `production` (the Docker image sets it) turns on the checks of secrets below. */
+  NODE_ENV: z.string().optional(),
+  /** Names the deployment (staging, production…); anything but development or test is checked like production. */
+  APP_ENV: z.string().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -34,8 +39,9 @@ const schema = z.object({
   INCOMPLETE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(23),
   /** Where customers reach the API; links in emails point here. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
-  /** Signs customer links (offer acceptance). Set a long random value in production. */
-  LINK_SIGNING_SECRET: z.string().min(16).default('development-only-link-secret'),
+  /** Signs customer links (offer acceptance); in development a published default, elsewhere required. */
+  // Empty counts as unset: docker-compose passes an unset variable through as ''.
+  LINK_SIGNING_SECRET: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16).optional()),
   /** Requests per minute per API key, counted after authentication; over it, 429 with Retry-After. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /**
@@ -59,10 +65,24 @@ const schema = z.object({
     .default('127.0.0.1:9465'),
 });
 
-export type AppConfig = z.infer<typeof schema>;
+/** Development and tests only when nothing says otherwise: a deployment that forgets APP_ENV but sets NODE_ENV=production is checked. */
+export function isDevelopment(env: { NODE_ENV?: string | undefined; APP_ENV?: string | undefined }): boolean {
+  return env.NODE_ENV !== 'production' && (env.APP_ENV === undefined || env.APP_ENV === 'development' || env.APP_ENV === 'test');
+}
+
+/** Secrets are checked here, before anything connects: an unsafe deployment stops at once, naming the variable. */
+const checked = schema
+  .superRefine((env, ctx) => {
+    if (isDevelopment(env)) return;
+    const reason = unsafeSecretReason(env.LINK_SIGNING_SECRET);
+    if (reason) ctx.addIssue({ code: 'custom', path: ['LINK_SIGNING_SECRET'], message: reason });
+  })
+  .transform((env) => ({ ...env, LINK_SIGNING_SECRET: env.LINK_SIGNING_SECRET ?? DEVELOPMENT_LINK_SECRET }));
+
+export type AppConfig = z.infer<typeof checked>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = checked.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);

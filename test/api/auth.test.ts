@@ -42,6 +42,9 @@ describe('the scope policy, from method and path alone', () => {
     ['GET', '/api-keys', { kind: 'key', scope: 'admin' }],
     ['GET', '/healthz', { kind: 'public' }],
     ['GET', '/metrics', { kind: 'public' }],
+    // Revenue figures are a keyed read, never public like /metrics.
+    ['GET', '/reports/revenue', { kind: 'key', scope: 'read' }],
+    ['GET', '/Reports/Revenue/', { kind: 'key', scope: 'read' }],
     ['GET', '/openapi.json', { kind: 'public' }],
     ['GET', '/docs/swagger-ui.css', { kind: 'public' }],
     ['POST', '/subscriptions/sub_1/offers/OFR-sub_1-0001/accept', { kind: 'link' }],
