@@ -33,11 +33,9 @@ CREATE INDEX "AuditEvent_actor_at_idx" ON "AuditEvent"("actor", "at");
 
 -- Append-only, enforced by the database itself: an application bug or a stolen application
 -- credential can add entries but not rewrite or erase the ones already there.
-CREATE FUNCTION "audit_event_append_only"() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'AuditEvent is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
+-- Prisma's migration runner (wasm schema engine with the pg driver adapter) splits scripts at every
+-- semicolon, even inside $$ or quoted bodies: the body's semicolons are written \073 in an E'' string.
+CREATE FUNCTION "audit_event_append_only"() RETURNS trigger LANGUAGE plpgsql AS E'BEGIN RAISE EXCEPTION ''AuditEvent is append-only: % refused'', TG_OP USING ERRCODE = ''insufficient_privilege''\073 END\073';
 
 CREATE TRIGGER "AuditEvent_no_update_or_delete" BEFORE UPDATE OR DELETE ON "AuditEvent"
   FOR EACH ROW EXECUTE FUNCTION "audit_event_append_only"();
