@@ -35,9 +35,16 @@ export function auditEventId(at: Date): string {
   return `aud_${at.getTime().toString(16).padStart(12, '0')}${sequence.toString(16).padStart(8, '0')}${randomBytes(4).toString('hex')}`;
 }
 
-/** POST /subscriptions names its subscription in the body, not the path. */
+/** `/subscriptions/<id>/…` when no route matched, e.g. a request refused by authentication. */
+const SUBSCRIPTION_PATH = /^\/subscriptions\/([A-Za-z0-9_-]{1,64})(?:\/|$)/i;
+/** Not subscription ids: fixed paths under /subscriptions. */
+const NOT_IDS = new Set(['imports']);
+
+/** The route's :id; or the id in the path; or, for POST /subscriptions, the id in the body. */
 function subscriptionOf(req: Request, res: Response, fromRoute: string | undefined, route: string | null): string | undefined {
   if (fromRoute) return fromRoute;
+  const inPath = route === null ? SUBSCRIPTION_PATH.exec(req.path)?.[1] : undefined;
+  if (inPath && !NOT_IDS.has(inPath.toLowerCase())) return inPath;
   const body: unknown = req.body;
   const id = typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
   return route === '/subscriptions' && res.statusCode < 300 && typeof id === 'string' ? id : undefined;
@@ -51,7 +58,7 @@ export function auditLog(deps: ApiDeps, logger: Logger): RequestHandler {
     return row ? { actorType: 'customer', actor: row.customerId } : undefined;
   }
 
-  async function record(req: Request, res: Response): Promise<void> {
+  async function record(req: Request, res: Response, ip: string | undefined): Promise<void> {
     const auditActor = res.locals.auditActor as AuditActor | undefined;
     const context = requestContextOf(req);
     if (!auditActor || !context) return;
@@ -71,16 +78,18 @@ export function auditLog(deps: ApiDeps, logger: Logger): RequestHandler {
         updateId: (res.locals.sentUpdateId as string | undefined) ?? null,
         outcome: res.statusCode,
         requestId: context.requestId,
-        ip: req.ip ?? null,
+        ip: ip ?? null,
       },
     });
   }
 
   return (req, res, next) => {
     if (!MUTATING_METHODS.has(req.method)) return next();
+    // Read now: once the connection has closed, the socket no longer knows the peer's address.
+    const ip = req.ip;
     // 'close' rather than 'finish': a client that hung up does not hide its command from the log.
     res.once('close', () => {
-      record(req, res).catch((error: unknown) => {
+      record(req, res, ip).catch((error: unknown) => {
         (requestContextOf(req)?.log ?? logger).error({ err: error, method: req.method, status: res.statusCode }, 'audit event not recorded');
       });
     });
