@@ -15,7 +15,7 @@ import type { AuditActorType } from '../prisma/generated/client';
 import type { ApiDeps } from './deps';
 import { requestContextOf } from './request-context';
 
-export const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Set by the authentication middleware; `actor` of a customer is resolved from the subscription. */
 export type AuditActor = { type: 'api_key'; prefix: string } | { type: 'customer' };

@@ -90,6 +90,15 @@ describe('every change is recorded', () => {
     expect(cancelled).toMatchObject({ actorType: 'api_key', actor: admin.prefix, updateId: updateId(sent[7]!) });
   });
 
+  test('a customer link refused for a forged token is recorded under the customer, without the token', async () => {
+    const path = `/subscriptions/${SUB}/offers/OFR-${SUB}-0001/accept`;
+    const res = await request(app).post(path).query({ token: '99999999999999.forged' });
+    expect(res.status).toBe(403);
+    const { customerId } = await h.db.prisma.subscription.findUniqueOrThrow({ where: { id: SUB } });
+    const [entry] = await entries({ actorType: 'customer', subscriptionId: SUB }, 1);
+    expect(entry).toMatchObject({ actor: customerId, method: 'POST', path, outcome: 403, updateId: null, requestId: res.headers['x-request-id'] });
+  });
+
   test('key management and refusals of the authentication itself (a revoked key) are recorded; an unknown key is not', async () => {
     const created = await request(app).post('/api-keys').set(bearer(h.adminKey)).send({ name: 'audited', scopes: ['write'] });
     await request(app).delete(`/api-keys/${created.body.id as string}`).set(bearer(h.adminKey));
