@@ -3,6 +3,7 @@ import express from 'express';
 import pino from 'pino';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../infra/logger';
+import { auditLog } from './audit';
 import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
 import { errorMiddleware } from './errors';
@@ -12,6 +13,8 @@ import { createApiMetrics } from './metrics';
 import { openApiRouter } from './openapi/router';
 import { notFound } from './problem';
 import { failedAuthentication, throttleByAddress, throttleByKey } from './rate-limit';
+import { apiKeysRouter } from './routes/api-keys';
+import { auditEventsRouter } from './routes/audit-events';
 import { catalogueRouter } from './routes/catalogue';
 import { customersRouter } from './routes/customers';
 import { healthRouter } from './routes/health';
@@ -44,6 +47,8 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use(requestLogging(logger, metrics.observeRequest));
   // Before the body is parsed or a key looked up: a flood costs as little as possible.
   if (deps.throttles) app.use(throttleByAddress(deps.throttles, onUnexpectedError));
+  // Before authentication, so that requests it refuses (a revoked key, too little scope) are audited.
+  app.use(auditLog(deps, logger));
   app.use(jsonBodiesOnly());
   app.use(express.json({ limit: '100kb' }));
   // Before every router, after the body parser (customer links may carry their token in the
@@ -67,6 +72,8 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/customers', customersRouter(deps));
   app.use('/invoices', invoicesRouter(deps));
   app.use('/webhooks', webhooksRouter(deps));
+  app.use('/api-keys', apiKeysRouter(deps));
+  app.use('/audit-events', auditEventsRouter(deps));
   // GET /openapi.json and the Swagger UI at /docs: public, like /healthz.
   app.use(openApiRouter());
 

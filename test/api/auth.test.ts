@@ -4,7 +4,7 @@ import { grants, hashKey } from '../../api/auth-keys';
 import { requiredAccess } from '../../api/auth-policy';
 import { signOfferToken } from '../../infra/links';
 import type { Harness } from '../support/harness';
-import { createTestApiKey, rawTestApp, startHarness, TEST_LINKS, testApp } from '../support/harness';
+import { createTestApiKey, eventually, rawTestApp, startHarness, TEST_LINKS, testApp } from '../support/harness';
 import { driver, newCustomer } from '../support/lifecycle';
 
 let h: Harness;
@@ -198,5 +198,14 @@ describe('public routes', () => {
     const res = await request(app).post(`${link.pathname}?${link.searchParams.toString()}`);
     expect(res.status).toBe(200);
     expect(res.body.subscription).toMatchObject({ plan: { code: 'pro-monthly' }, offer: null });
+
+    // Audited as the customer's own action, without the token (it is in the query string).
+    const { customerId } = await h.db.prisma.subscription.findUniqueOrThrow({ where: { id: 'auth_link' } });
+    const [entry] = await eventually(
+      () => h.db.prisma.auditEvent.findMany({ where: { subscriptionId: 'auth_link', actorType: 'customer' } }),
+      (rows) => rows.length === 1,
+      'the audit event of the accepted offer',
+    );
+    expect(entry).toMatchObject({ actor: customerId, method: 'POST', path: link.pathname, outcome: 200, requestId: res.headers['x-request-id'] });
   });
 });
