@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import type { LinkSigning } from '../infra/links';
+import type { WebhookTargetPolicy } from '../infra/webhook-target';
 import type { PrismaClient } from '../prisma/generated/client';
 
 /** Long-lived dependencies shared by all requests (one Temporal connection, one DB pool). */
@@ -20,4 +21,6 @@ export interface ApiDeps {
   onUnexpectedError?: (error: unknown) => void;
   /** Requests per minute per API key (per client address for customer links); no limit when omitted. */
   rateLimitPerMinute?: number;
+  /** Which webhook URLs may be registered; production's rules (https, no internal host) when omitted. */
+  webhookTargets?: WebhookTargetPolicy;
 }

@@ -1,7 +1,7 @@
 // API process: one Temporal connection and one database pool for all requests.
 import { Client } from '@temporalio/client';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { linkSigning, loadConfig, subscriptionPolicy } from '../infra/config';
+import { linkSigning, loadConfig, subscriptionPolicy, webhookTargets } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { createLogger } from '../infra/logger';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       links: linkSigning(config),
       onUnexpectedError: unexpectedErrorLogger(logger),
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      webhookTargets: webhookTargets(config),
     },
     { logger, registry },
   );

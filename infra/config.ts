@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import { LOG_LEVELS } from './logger';
 import type { LinkSigning } from './links';
+import type { WebhookTargetPolicy } from './webhook-target';
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
@@ -34,6 +35,14 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Signs customer links (offer acceptance). Set a long random value in production. */
   LINK_SIGNING_SECRET: z.string().min(16).default('development-only-link-secret'),
+  /**
+   * Development and tests only: webhooks may use http:// and reach loopback, private and other
+   * internal addresses. Off in production, where a webhook URL could otherwise probe the network.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Requests per minute per API key (bursts up to this many); over it, 429 with Retry-After. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** JSON log lines at this level and above (API and worker). */
@@ -69,4 +78,8 @@ export function subscriptionPolicy(config: AppConfig): SubscriptionPolicy {
 
 export function linkSigning(config: AppConfig): LinkSigning {
   return { publicUrl: config.PUBLIC_URL, secret: config.LINK_SIGNING_SECRET };
+}
+
+export function webhookTargets(config: AppConfig): WebhookTargetPolicy {
+  return { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
 }
