@@ -104,8 +104,8 @@ export function webhooksRouter({ prisma, clock, webhookTargets = STRICT_TARGETS 
 
   /** A new signing secret, shown once; the old one keeps signing too for the overlap window. */
   router.post('/:id/rotate-secret', async (req, res) => {
-    const endpoint = await endpointOr404(req.params);
     const { overlapHours } = rotateSecretBody.parse(req.body ?? {});
+    const endpoint = await endpointOr404(req.params);
     const secrets = rotatedSecrets(endpoint, newSecret(), await clock(), overlapHours);
     // Only over the secret read: of two rotations at once, one would hand out a secret never used.
     const { count } = await prisma.webhookEndpoint.updateMany({ where: { id: endpoint.id, secret: endpoint.secret }, data: secrets });
