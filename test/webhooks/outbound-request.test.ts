@@ -3,6 +3,7 @@
 // followed and answers are measured, never kept.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { MAX_RESPONSE_BYTES, postWebhook } from '../../infra/webhook-request';
 import type { ResolvedAddress, Resolver, WebhookTargetPolicy } from '../../infra/webhook-target';
 
@@ -13,8 +14,8 @@ interface Local {
   hits: IncomingHttpHeaders[];
 }
 
-const servers: Server[] = [];
-afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))));
+const servers: Array<Server | TlsServer> = [];
+afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve(undefined))))));
 
 /** A server on 127.0.0.1 that records every connection and request it gets and answers with `answer`. */
 async function local(answer: (res: ServerResponse) => void = (res) => res.end('ok')): Promise<Local> {
@@ -96,6 +97,20 @@ describe('development rules (private targets allowed)', () => {
     expect(outcome.latencyMs).toEqual(expect.any(Number));
     expect(resolve.calls).toEqual(['receiver.example.test']);
     expect(server.hits).toEqual([expect.objectContaining({ host: `receiver.example.test:${server.port}`, 'content-type': 'application/json' })]);
+  });
+
+  test('https: the connection goes to the checked address and TLS names the original host (SNI)', async () => {
+    const serverNames: string[] = [];
+    // No certificate needed: the client's hello (with its server name) is all this records.
+    const tls = createTlsServer({ SNICallback: (name, done) => (serverNames.push(name), done(new Error('no certificate here'))) });
+    servers.push(tls);
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const { port } = tls.address() as AddressInfo;
+    const resolve = stubResolver({ 'secure.example.test': [v4('127.0.0.1')] });
+    const outcome = await post(`https://secure.example.test:${port}/hooks`, { allowPrivateTargets: true, resolve });
+    expect(outcome).toMatchObject({ ok: false, refused: false, statusCode: null });
+    expect(serverNames).toEqual(['secure.example.test']);
+    expect(resolve.calls).toEqual(['secure.example.test']);
   });
 
   test('a redirect to a reachable server is not followed: the 3xx is a failed attempt', async () => {

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { loadConfig, webhookTargets } from '../../infra/config';
 import type { Resolver } from '../../infra/webhook-target';
 import type { Harness } from '../support/harness';
 import { eventually, startHarness, testApp } from '../support/harness';
@@ -30,6 +31,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.teardown();
   await new Promise((done) => trap?.close(done));
+});
+
+test('WEBHOOK_ALLOW_PRIVATE_TARGETS is off unless set to exactly true', () => {
+  const env = { DATABASE_URL: 'postgresql://localhost/x' };
+  expect(webhookTargets(loadConfig(env))).toEqual({ allowPrivateTargets: false });
+  expect(webhookTargets(loadConfig({ ...env, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }))).toEqual({ allowPrivateTargets: false });
+  expect(webhookTargets(loadConfig({ ...env, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }))).toEqual({ allowPrivateTargets: true });
+  expect(() => loadConfig({ ...env, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS: must be true or false/);
 });
 
 describe('registering', () => {
