@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import type { LinkSigning } from '../infra/links';
 import type { TrustProxy } from '../infra/trust-proxy';
+import type { WebhookTargetPolicy } from '../infra/webhook-target';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { Throttles } from './throttles';
 
@@ -27,4 +28,6 @@ export interface ApiDeps {
   throttles?: Throttles;
   /** Express `trust proxy` (TRUST_PROXY): false, the default, ignores X-Forwarded-For. */
   trustProxy?: TrustProxy;
+  /** Which webhook URLs may be registered; production's rules (https, no internal host) when omitted. */
+  webhookTargets?: WebhookTargetPolicy;
 }

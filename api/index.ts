@@ -3,7 +3,7 @@
 import { Client } from '@temporalio/client';
 import pg from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { linkSigning, loadConfig, subscriptionPolicy, throttleLimits } from '../infra/config';
+import { linkSigning, loadConfig, subscriptionPolicy, throttleLimits, webhookTargets } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { createLogger } from '../infra/logger';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       onUnexpectedError: unexpectedErrorLogger(logger),
       throttles,
       trustProxy: config.TRUST_PROXY,
+      webhookTargets: webhookTargets(config),
     },
     { logger, registry },
   );

@@ -7,6 +7,7 @@ import { LOG_LEVELS } from './logger';
 import type { LinkSigning } from './links';
 import { DEVELOPMENT_LINK_SECRET, unsafeSecretReason } from './secrets';
 import { trustProxySetting } from './trust-proxy';
+import type { WebhookTargetPolicy } from './webhook-target';
 
 const schema = z.object({
   /** `production` (the Docker image sets it) turns on the checks of secrets below. */
@@ -42,6 +43,14 @@ const schema = z.object({
   /** Signs customer links (offer acceptance); in development a published default, elsewhere required. */
   // Empty counts as unset: docker-compose passes an unset variable through as ''.
   LINK_SIGNING_SECRET: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16).optional()),
+  /**
+   * Development and tests only: webhooks may use http:// and reach loopback, private and other
+   * internal addresses. Off in production, where a webhook URL could otherwise probe the network.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Requests per minute per API key, counted after authentication; over it, 429 with Retry-After. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /**
@@ -110,4 +119,8 @@ export function throttleLimits(config: AppConfig): ThrottleLimits {
 
 export function linkSigning(config: AppConfig): LinkSigning {
   return { publicUrl: config.PUBLIC_URL, secret: config.LINK_SIGNING_SECRET };
+}
+
+export function webhookTargets(config: AppConfig): WebhookTargetPolicy {
+  return { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
 }

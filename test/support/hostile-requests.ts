@@ -325,6 +325,13 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
       fc.tuple(segment, fc.constant(json({ overlapSeconds: 60 }))),
     )
     .map(([id, body]) => ({ endpoint: 'POST /api-keys/:id/rotate', method: 'post' as const, path: `/api-keys/${id}/rotate`, body, auth: 'admin' as const })),
+  // No endpoint exists here: ids malformed or unknown, with malformed bodies or a valid one.
+  fc
+    .tuple(
+      fc.oneof(segment, fc.constant(`we_${'0'.repeat(24)}`)),
+      fc.oneof(malformed({ overlapHours: 24 }, { overlapHours: { bad: badInt(0, 168) } }), fc.constant(json({ overlapHours: 0 }))),
+    )
+    .map(([id, body]) => ({ endpoint: 'POST /webhooks/:id/rotate-secret', method: 'post' as const, path: `/webhooks/${id}/rotate-secret`, body, auth: 'admin' as const })),
 ];
 
 /** Requests to one endpoint, sometimes sent without a key, with a bad key or with an Idempotency-Key. */
