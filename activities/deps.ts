@@ -1,6 +1,7 @@
 import type { Mailer } from '../emails/mailer';
 import type { PaymentGateway } from '../gateway/payment-gateway';
 import type { LinkSigning } from '../infra/links';
+import type { WebhookTargetPolicy } from '../infra/webhook-target';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { WorkflowStarter } from './webhook-outbox';
 
@@ -15,4 +16,6 @@ export interface ActivityDeps {
   links: LinkSigning;
   /** Starts delivery workflows (client and task queue): webhooks after an event is recorded, emails when queued. */
   temporal: WorkflowStarter;
+  /** Where webhooks may go; production's rules (https, public addresses only) when omitted. */
+  webhookTargets?: WebhookTargetPolicy;
 }

@@ -1,8 +1,11 @@
-// Keeps the Subscription table (what the API lists and reports read) in step with the workflow.
+// Keeps the Subscription table (what the API lists and reports read) in step with the workflow,
+// and the report totals in step with the Subscription table.
+import { monthlyAmountCents } from '../domain/plans';
 import type { SubscriptionState } from '../domain/subscription';
 import { subscriptionWorkflowId } from '../domain/subscription';
 import { subscriptionEventKeys, subscriptionEvents } from '../domain/webhooks';
 import type { ActivityDeps } from './deps';
+import { countStatusFlow, moveContribution, type Contribution } from './subscription-totals';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
 import { SUBSCRIPTION_FACT_COLUMNS, subscriptionPayload, subscriptionRowFacts } from './webhook-payloads';
 
@@ -16,15 +19,24 @@ export function createProjectionActivities(deps: ActivityDeps) {
      */
     async syncSubscription(state: SubscriptionState, at: string): Promise<void> {
       const recorded = await prisma.$transaction(async (tx) => {
-        const row = await tx.subscription.findUnique({ where: { id: state.id }, select: { stateVersion: true, ...SUBSCRIPTION_FACT_COLUMNS } });
+        // Two writes of one subscription (a retry overlapping a newer write) take turns here, so each
+        // reads the row the other left: the totals subtract exactly what was added.
+        await tx.$queryRaw`SELECT 1 FROM "Subscription" WHERE "id" = ${state.id} FOR UPDATE`;
+        const row = await tx.subscription.findUnique({
+          where: { id: state.id },
+          select: { stateVersion: true, currency: true, monthlyAmountCents: true, ...SUBSCRIPTION_FACT_COLUMNS },
+        });
         // The API's placeholder row (version 0) is not a status the subscription was ever in.
         const before = row && row.stateVersion > 0 ? row : null;
-        if (!before || (before.stateVersion < state.version && before.status !== state.status)) {
-          await tx.statusChange.createMany({
-            data: [{ subscriptionId: state.id, from: before?.status ?? null, to: state.status, version: state.version, at: new Date(at) }],
-            skipDuplicates: true,
-          });
-        }
+        const contribution: Contribution = { currency: state.plan.currency, status: state.status, monthlyAmountCents: monthlyAmountCents(state.plan) };
+        const statusChanged = !before || (before.stateVersion < state.version && before.status !== state.status);
+        const changes = statusChanged
+          ? await tx.statusChange.createMany({
+              data: [{ subscriptionId: state.id, from: before?.status ?? null, to: state.status, version: state.version, at: new Date(at) }],
+              skipDuplicates: true,
+            })
+          : { count: 0 };
+        if (before && changes.count > 0) await countStatusFlow(tx, before.status, contribution, new Date(at));
         // Only what the workflow owns: `grandfathered` belongs to the API (PUT …/grandfathered)
         // and must never be overwritten here.
         const data = {
@@ -40,6 +52,8 @@ export function createProjectionActivities(deps: ActivityDeps) {
           canceledAt: state.canceledAt ? new Date(state.canceledAt) : null,
           endedAt: state.endedAt ? new Date(state.endedAt) : null,
           stateVersion: state.version,
+          currency: contribution.currency,
+          monthlyAmountCents: contribution.monthlyAmountCents,
         };
         const updated = await tx.subscription.updateMany({
           where: { id: state.id, stateVersion: { lt: state.version } },
@@ -54,6 +68,9 @@ export function createProjectionActivities(deps: ActivityDeps) {
                 skipDuplicates: true,
               });
         if (updated.count > 0 || (created?.count ?? 0) > 0) {
+          // What the row counted before this write (nothing while it was a placeholder or absent).
+          const counted = before?.currency != null && before.monthlyAmountCents !== null ? { currency: before.currency, status: before.status, monthlyAmountCents: before.monthlyAmountCents } : null;
+          await moveContribution(tx, counted, contribution);
           const events = subscriptionEvents(before && subscriptionRowFacts(before), subscriptionPayload(state), state.version, at);
           return recordWebhookEvents(tx, events);
         }

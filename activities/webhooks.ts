@@ -1,41 +1,15 @@
 // Delivering webhooks: one signed POST per attempt, each attempt recorded on its delivery row (the
-// delivery log). The workflow's retry policy decides when to try again and when to give up.
+// delivery log). The workflow's retry policy decides when to try again and when to give up. A
+// target the policy refuses (infra/webhook-target.ts) fails the delivery at once, nothing sent: it
+// is a configuration error that retrying cannot fix, and an internal address is not to be hammered.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
+import { signingSecrets } from '../domain/webhook-secrets';
 import { webhookBody } from '../domain/webhooks';
+import { postWebhook } from '../infra/webhook-request';
 import { signWebhook } from '../infra/webhook-signature';
+import { STRICT_TARGETS } from '../infra/webhook-target';
 import type { ActivityDeps } from './deps';
-
-/** A receiver that has not answered by then is counted as failed and retried later. */
-export const WEBHOOK_TIMEOUT_MS = 10_000;
-
-interface AttemptOutcome {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-}
-
-/** Posts `body`; any 2xx is success. Redirects are not followed: a 3xx is a failure, as with Stripe. */
-async function post(url: string, headers: Record<string, string>, body: string): Promise<AttemptOutcome> {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    if (response.ok) return { ok: true, statusCode: response.status, error: null };
-    return { ok: false, statusCode: response.status, error: `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
-  } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') {
-      return { ok: false, statusCode: null, error: `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` };
-    }
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    return { ok: false, statusCode: null, error: cause ?? String(error) };
-  }
-}
 
 /**
  * A receiver that is down is expected, not a fault of this engine: benign failures are logged at
@@ -45,7 +19,7 @@ function receiverFailure(message: string, type: string, nonRetryable: boolean): 
   return ApplicationFailure.create({ message, type, nonRetryable, category: ApplicationFailureCategory.BENIGN });
 }
 
-export function createWebhookActivities({ prisma }: ActivityDeps) {
+export function createWebhookActivities({ prisma, webhookTargets = STRICT_TARGETS }: ActivityDeps) {
   return {
     /** One delivery attempt. Throws (to be retried) unless the endpoint answered 2xx. */
     async deliverWebhook(deliveryId: string): Promise<void> {
@@ -60,7 +34,9 @@ export function createWebhookActivities({ prisma }: ActivityDeps) {
       }
 
       const body = webhookBody({ id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), data: event.payload });
-      const outcome = await post(
+      // Temporal's clock: in production the moment of this attempt, in tests the skipped-to time.
+      const attemptAt = new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+      const outcome = await postWebhook(
         endpoint.url,
         {
           'content-type': 'application/json',
@@ -68,9 +44,10 @@ export function createWebhookActivities({ prisma }: ActivityDeps) {
           'webhook-id': event.id,
           'webhook-event': event.type,
           // Signed at each attempt: the timestamp is the moment of sending, not of the event.
-          'webhook-signature': signWebhook(endpoint.secret, body),
+          'webhook-signature': signWebhook(signingSecrets(endpoint, attemptAt), body),
         },
         body,
+        webhookTargets,
       );
       const at = new Date();
       await prisma.webhookDelivery.updateMany({
@@ -80,9 +57,14 @@ export function createWebhookActivities({ prisma }: ActivityDeps) {
           lastAttemptAt: at,
           lastStatusCode: outcome.statusCode,
           lastError: outcome.error,
+          lastLatencyMs: outcome.latencyMs,
+          lastResponseBytes: outcome.responseBytes,
           ...(outcome.ok ? { status: 'delivered', deliveredAt: at } : {}),
         },
       });
+      if (outcome.refused) {
+        throw ApplicationFailure.nonRetryable(`webhook endpoint ${endpoint.id}: ${outcome.error}`, 'WebhookTargetRefused');
+      }
       if (!outcome.ok) {
         throw receiverFailure(`${endpoint.url}: ${outcome.error}`, 'WebhookDeliveryFailed', false);
       }

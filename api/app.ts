@@ -3,6 +3,7 @@ import express from 'express';
 import pino from 'pino';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../infra/logger';
+import { auditLog } from './audit';
 import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
 import { errorMiddleware } from './errors';
@@ -11,7 +12,9 @@ import { jsonBodiesOnly } from './json-body';
 import { createApiMetrics } from './metrics';
 import { openApiRouter } from './openapi/router';
 import { notFound } from './problem';
-import { rateLimit, TokenBuckets } from './rate-limit';
+import { failedAuthentication, throttleByAddress, throttleByKey } from './rate-limit';
+import { apiKeysRouter } from './routes/api-keys';
+import { auditEventsRouter } from './routes/audit-events';
 import { catalogueRouter } from './routes/catalogue';
 import { customersRouter } from './routes/customers';
 import { healthRouter } from './routes/health';
@@ -35,16 +38,24 @@ export interface AppObservability {
 
 export function createApp(deps: ApiDeps, observability: AppObservability = {}): express.Express {
   const logger = observability.logger ?? pino({ level: 'silent' });
-  const metrics = createApiMetrics(deps.prisma, logger, observability.registry);
+  const metrics = createApiMetrics(observability.registry);
+  const onUnexpectedError = deps.onUnexpectedError ?? ((error: unknown) => console.error(error));
   const app = express();
   app.disable('x-powered-by');
+  // req.ip, the address the throttles count, comes from X-Forwarded-For only for trusted hops.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestLogging(logger, metrics.observeRequest));
+  // Before the body is parsed or a key looked up: a flood costs as little as possible.
+  if (deps.throttles) app.use(throttleByAddress(deps.throttles, onUnexpectedError));
+  // Before authentication, so that requests it refuses (a revoked key, too little scope) are audited.
+  app.use(auditLog(deps, logger));
   app.use(jsonBodiesOnly());
   app.use(express.json({ limit: '100kb' }));
   // Before every router, after the body parser (customer links may carry their token in the
   // body): what a request needs is decided from its method and path in api/auth-policy.ts.
   app.use(authenticate(deps));
-  if (deps.rateLimitPerMinute !== undefined) app.use(rateLimit(new TokenBuckets(deps.rateLimitPerMinute)));
+  app.use(failedAuthentication(deps.throttles, onUnexpectedError));
+  if (deps.throttles) app.use(throttleByKey(deps.throttles, onUnexpectedError));
   app.use(idempotency(deps));
 
   app.use('/healthz', healthRouter(deps));
@@ -61,10 +72,12 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/customers', customersRouter(deps));
   app.use('/invoices', invoicesRouter(deps));
   app.use('/webhooks', webhooksRouter(deps));
+  app.use('/api-keys', apiKeysRouter(deps));
+  app.use('/audit-events', auditEventsRouter(deps));
   // GET /openapi.json and the Swagger UI at /docs: public, like /healthz.
   app.use(openApiRouter());
 
   app.use((req, _res, next) => next(notFound(`no route for ${req.method} ${req.path}`)));
-  app.use(errorMiddleware(deps.onUnexpectedError ?? ((error) => console.error(error))));
+  app.use(errorMiddleware(onUnexpectedError));
   return app;
 }

@@ -55,11 +55,23 @@ export interface CreatedKey {
   key: string;
 }
 
-export async function createApiKey(prisma: PrismaClient, options: { name: string; scopes: readonly Scope[] }): Promise<CreatedKey> {
+export interface NewKeyOptions {
+  name: string;
+  scopes: readonly Scope[];
+  expiresAt?: Date | null;
+}
+
+/** The row to insert for a new key, and the key itself (returned to the caller once). */
+export function newKeyRow(options: NewKeyOptions) {
   if (options.scopes.length === 0) throw new Error('an API key needs at least one scope');
   const { key, prefix } = generateKey();
   const scopes = [...new Set(options.scopes)];
   const id = `key_${randomBytes(8).toString('hex')}`;
-  await prisma.apiKey.create({ data: { id, name: options.name, prefix, secretHash: hashKey(key), scopes } });
-  return { id, name: options.name, prefix, scopes, key };
+  return { key, data: { id, name: options.name, prefix, secretHash: hashKey(key), scopes, expiresAt: options.expiresAt ?? null } };
+}
+
+export async function createApiKey(prisma: PrismaClient, options: NewKeyOptions): Promise<CreatedKey> {
+  const { key, data } = newKeyRow(options);
+  await prisma.apiKey.create({ data });
+  return { id: data.id, name: data.name, prefix: data.prefix, scopes: data.scopes, key };
 }

@@ -17,7 +17,7 @@ const PUBLIC_PATHS = ['/healthz', '/metrics', '/openapi.json'];
 const PUBLIC_PREFIXES = ['/docs'];
 
 /** Every method needs `admin`: these manage secrets or access. */
-export const ADMIN_PREFIXES = ['/webhooks', '/api-keys'];
+export const ADMIN_PREFIXES = ['/webhooks', '/api-keys', '/audit-events'];
 
 /**
  * Reads need `read`, changes need `admin`: the catalogue every subscription prices from, and the

@@ -4,6 +4,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { grants, highestScope, matchesHash, prefixOf, type Scope } from './auth-keys';
 import { requiredAccess } from './auth-policy';
+import { setAuditActor } from './audit';
 import { isDatabaseUnavailable } from './database-unavailable';
 import type { ApiDeps } from './deps';
 import { ProblemError } from './problem';
@@ -44,6 +45,12 @@ function forbidden(res: Response, needed: Scope, scopes: string[]): ProblemError
 
 function bearer(header: string): string | undefined {
   return /^Bearer +(\S+) *$/i.exec(header)?.[1];
+}
+
+/** The public prefix of the key a request presents, for logs; never the secret part. */
+export function presentedKeyPrefix(req: Request): string | undefined {
+  const key = bearer(req.get('authorization') ?? '');
+  return key === undefined ? undefined : prefixOf(key);
 }
 
 function hasLinkToken(req: Request): boolean {
@@ -88,6 +95,7 @@ export function authenticate(deps: ApiDeps): RequestHandler {
       // The route verifies the token's signature and expiry (infra/links.ts).
       if (access.kind === 'link' && hasLinkToken(req)) {
         res.locals.caller = { kind: 'public' } satisfies Caller;
+        setAuditActor(res, { type: 'customer' });
         return next();
       }
       throw unauthorized(res, 'this request needs an API key: send Authorization: Bearer <key>', false);
@@ -95,8 +103,13 @@ export function authenticate(deps: ApiDeps): RequestHandler {
     const key = bearer(header);
     const prefix = key === undefined ? undefined : prefixOf(key);
     const row = prefix === undefined ? null : await keyRow(prefix);
-    if (!key || !row || row.revokedAt !== null || !matchesHash(key, row.secretHash)) {
-      throw unauthorized(res, 'the API key is not valid or has been revoked', true);
+    if (!key || !row || !matchesHash(key, row.secretHash)) throw unauthorized(res, 'the API key is not valid or has been revoked', true);
+    // The holder of this secret is known from here on: refusals below are audited under its prefix.
+    setAuditActor(res, { type: 'api_key', prefix: row.prefix });
+    if (row.revokedAt !== null) throw unauthorized(res, 'the API key is not valid or has been revoked', true);
+    // The clock is asked only for keys that expire (rotated ones, or created with expiresAt).
+    if (row.expiresAt !== null && row.expiresAt.getTime() <= (await deps.clock()).getTime()) {
+      throw unauthorized(res, 'the API key has expired', true);
     }
     const needed: Scope = access.kind === 'link' ? 'write' : access.scope;
     if (!grants(row.scopes, needed)) throw forbidden(res, needed, row.scopes);

@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import type { LinkSigning } from '../infra/links';
+import type { TrustProxy } from '../infra/trust-proxy';
+import type { WebhookTargetPolicy } from '../infra/webhook-target';
 import type { PrismaClient } from '../prisma/generated/client';
+import type { Throttles } from './throttles';
 
 /** Long-lived dependencies shared by all requests (one Temporal connection, one DB pool). */
 export interface ApiDeps {
@@ -18,6 +21,13 @@ export interface ApiDeps {
   queryTimeoutMs?: number;
   /** Reports errors that became 5xx answers. */
   onUnexpectedError?: (error: unknown) => void;
-  /** Requests per minute per API key (per client address for customer links); no limit when omitted. */
-  rateLimitPerMinute?: number;
+  /**
+   * Per-address, per-key and failed-authentication limits (api/throttles.ts); none when omitted,
+   * as in the test harness and the simulator, which drive the API in process.
+   */
+  throttles?: Throttles;
+  /** Express `trust proxy` (TRUST_PROXY): false, the default, ignores X-Forwarded-For. */
+  trustProxy?: TrustProxy;
+  /** Which webhook URLs may be registered; production's rules (https, no internal host) when omitted. */
+  webhookTargets?: WebhookTargetPolicy;
 }

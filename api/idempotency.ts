@@ -42,6 +42,8 @@ export function commandIdFor(scope: string, key: string, requestHash: string): s
 /** `{ updateId }` for a request that carried an Idempotency-Key; nothing otherwise (Temporal picks an id). */
 export function commandOptions(res: Response): { updateId?: string } {
   const id = res.locals.commandId as string | undefined;
+  // Only requests that did send an update carry its id into the audit log (api/audit.ts).
+  if (id) res.locals.sentUpdateId = id;
   return id ? { updateId: id } : {};
 }
 

@@ -1,12 +1,15 @@
-// API process: one Temporal connection and one database pool for all requests.
+// API process: one Temporal connection and one database pool for all requests (and a small pool
+// for the throttles' counters).
 import { Client } from '@temporalio/client';
+import pg from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { linkSigning, loadConfig, subscriptionPolicy } from '../infra/config';
+import { linkSigning, loadConfig, subscriptionPolicy, throttleLimits, webhookTargets } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { createLogger } from '../infra/logger';
 import { connectTemporal } from '../infra/temporal';
 import { createApp } from './app';
+import { createThrottles, throttlePoolConfig } from './throttles';
 import { unexpectedErrorLogger } from './request-logging';
 
 async function main(): Promise<void> {
@@ -19,6 +22,15 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(config.DATABASE_URL);
   const connection = await connectTemporal(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // The throttles' own pool: counting a request never waits behind the API's queries.
+  const throttlePool = new pg.Pool(throttlePoolConfig(config.DATABASE_URL));
+  // An idle connection the database dropped (restart, outage) must not crash the process.
+  throttlePool.on('error', (error) => logger.warn({ err: error }, 'rate-limit store connection lost'));
+  const throttles = createThrottles(throttlePool, throttleLimits(config), {
+    // Prisma's ?schema= is not something pg understands: the RateLimit table is in that schema.
+    schemaName: new URL(config.DATABASE_URL).searchParams.get('schema') ?? undefined,
+    onStoreDown: () => logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
+  });
   const app = createApp(
     {
       prisma,
@@ -28,7 +40,9 @@ async function main(): Promise<void> {
       clock: async () => new Date(),
       links: linkSigning(config),
       onUnexpectedError: unexpectedErrorLogger(logger),
-      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      throttles,
+      trustProxy: config.TRUST_PROXY,
+      webhookTargets: webhookTargets(config),
     },
     { logger, registry },
   );
@@ -40,7 +54,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'API finishing in-flight requests');
     server.close(() => {
-      void Promise.allSettled([prisma.$disconnect(), connection.close()]).then(() => process.exit(0));
+      void Promise.allSettled([prisma.$disconnect(), throttlePool.end(), connection.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

@@ -1,10 +1,8 @@
-// Prometheus metrics of the API: request latency per route pattern, and the business metrics read
-// from the database at scrape time.
+// Prometheus metrics of the API: request latency per route pattern (and, from api/index.ts, the
+// process). Operational figures only: /metrics is public, so revenue, churn and dunning figures
+// are reports behind an API key (api/routes/reports.ts), and a scrape never queries the database.
 import { Router } from 'express';
 import { Histogram, Registry } from 'prom-client';
-import type { Logger } from '../infra/logger';
-import type { PrismaClient } from '../prisma/generated/client';
-import { registerBusinessMetrics } from './metrics-business';
 import type { RequestSample } from './request-logging';
 
 export interface ApiMetrics {
@@ -17,7 +15,7 @@ export interface ApiMetrics {
 /** From a fast cached read (a few ms) to an update that waits on the first charge (seconds). */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export function createApiMetrics(prisma: PrismaClient, log: Logger, registry: Registry = new Registry()): ApiMetrics {
+export function createApiMetrics(registry: Registry = new Registry()): ApiMetrics {
   const latency = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by method, route pattern and status code',
@@ -25,7 +23,6 @@ export function createApiMetrics(prisma: PrismaClient, log: Logger, registry: Re
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  registerBusinessMetrics(registry, prisma, log);
 
   return {
     registry,

@@ -1,67 +1,88 @@
-// Per-key rate limit: a token bucket per API key (per client address for customer links), in
-// this process's memory. Each bucket holds a minute's allowance, so short bursts pass and a
-// steady rate above the limit is refused with 429 and Retry-After.
-import type { RequestHandler } from 'express';
-import { callerOf } from './auth';
+// Throttling, in the order a request meets it (limiters in api/throttles.ts):
+//  1. before authentication, per client address: an address with too many failed authentications
+//     is refused, then every request counts against the address's allowance; a flood of bad keys
+//     is refused here without a key lookup;
+//  2. a 401 is logged and counted against the address's failed-authentication budget;
+//  3. after authentication, per API key.
+// Public reads (probes, metrics, docs) are never throttled: monitoring must see an overloaded API.
+import type { ErrorRequestHandler, Response, RequestHandler } from 'express';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { callerOf, presentedKeyPrefix } from './auth';
 import { requiredAccess } from './auth-policy';
+import { clientAddress } from './client-address';
 import { ProblemError } from './problem';
+import type { Throttles } from './throttles';
 
-export type Take = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
+function tooMany(res: Response, msBeforeNext: number, reason: string): ProblemError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  res.set('Retry-After', String(retryAfterSeconds));
+  return new ProblemError(429, 'too-many-requests', `${reason}; retry in ${retryAfterSeconds} s`, { title: 'Too many requests', retryAfterSeconds });
+}
 
-/** Buckets beyond this many are pruned of the full (idle) ones, so memory stays bounded. */
-const PRUNE_ABOVE = 10_000;
+type Taken = { allowed: boolean; res: RateLimiterRes } | { allowed: true; res: undefined };
 
-export class TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly perMs: number;
-
-  constructor(
-    readonly perMinute: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    if (!(perMinute > 0)) throw new Error('the rate limit must be a positive number of requests per minute');
-    this.perMs = perMinute / 60_000;
-  }
-
-  private level(id: string, now: number): number {
-    const bucket = this.buckets.get(id);
-    return bucket ? Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * this.perMs) : this.perMinute;
-  }
-
-  take(id: string): Take {
-    const now = this.now();
-    const tokens = this.level(id, now);
-    if (tokens < 1) {
-      this.buckets.set(id, { tokens, at: now });
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000)) };
-    }
-    this.buckets.set(id, { tokens: tokens - 1, at: now });
-    if (this.buckets.size > PRUNE_ABOVE) this.prune(now);
-    return { allowed: true, remaining: Math.floor(tokens - 1) };
-  }
-
-  private prune(now: number): void {
-    for (const id of this.buckets.keys()) if (this.level(id, now) >= this.perMinute) this.buckets.delete(id);
+/**
+ * One request counted. The limiter answers from memory when the database is down; should that
+ * fail too, the request passes (fail open) and the error is reported.
+ */
+async function take(limiter: RateLimiterAbstract, id: string, onError: (error: unknown) => void): Promise<Taken> {
+  try {
+    return { allowed: true, res: await limiter.consume(id) };
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return { allowed: false, res: error };
+    onError(error);
+    return { allowed: true, res: undefined };
   }
 }
 
-/** Mounted after authentication: it needs to know whose bucket a request draws from. */
-export function rateLimit(buckets: TokenBuckets): RequestHandler {
-  return (req, res, next) => {
-    // Probes, metrics and docs are never throttled: monitoring must see an overloaded API.
+export function throttleByAddress(throttles: Throttles, onError: (error: unknown) => void): RequestHandler {
+  const { limits } = throttles;
+  return async (req, res, next) => {
     if (requiredAccess(req.method, req.path).kind === 'public') return next();
-    const caller = callerOf(res);
-    const take = buckets.take(caller.kind === 'key' ? `key:${caller.id}` : `ip:${req.ip ?? 'unknown'}`);
-    res.set('RateLimit-Limit', String(buckets.perMinute));
-    if (!take.allowed) {
-      res.set('Retry-After', String(take.retryAfterSeconds));
-      res.set('RateLimit-Remaining', '0');
-      throw new ProblemError(429, 'too-many-requests', `rate limit of ${buckets.perMinute} requests per minute exceeded; retry in ${take.retryAfterSeconds} s`, {
-        title: 'Too many requests',
-        retryAfterSeconds: take.retryAfterSeconds,
-      });
+    const address = clientAddress(req);
+    const failures = await throttles.failedAuth.get(address).catch((error: unknown) => {
+      onError(error);
+      return null;
+    });
+    if (failures && failures.consumedPoints >= limits.failedAuthLimit) {
+      throw tooMany(res, failures.msBeforeNext, `${limits.failedAuthLimit} failed authentications from this address`);
     }
-    res.set('RateLimit-Remaining', String(take.remaining));
+    const taken = await take(throttles.address, address, onError);
+    if (!taken.allowed) throw tooMany(res, taken.res.msBeforeNext, `over the limit of ${limits.perAddressPerMinute} requests a minute from this address`);
+    next();
+  };
+}
+
+/**
+ * Mounted right after authentication, so the only 401s it sees are failed authentications. Each
+ * is logged with the address and the key's public prefix, and counted when throttling is on.
+ */
+export function failedAuthentication(throttles: Throttles | undefined, onError: (error: unknown) => void): ErrorRequestHandler {
+  return (error: unknown, req, _res, next) => {
+    if (!(error instanceof ProblemError && error.status === 401)) return next(error);
+    req.log.warn({ event: 'auth.failed', address: req.ip, keyPrefix: presentedKeyPrefix(req) ?? null, method: req.method, path: req.path }, 'authentication failed');
+    if (!throttles) return next(error);
+    throttles.failedAuth.penalty(clientAddress(req)).then(
+      () => next(error),
+      (storeError: unknown) => {
+        onError(storeError);
+        next(error);
+      },
+    );
+  };
+}
+
+export function throttleByKey(throttles: Throttles, onError: (error: unknown) => void): RequestHandler {
+  const limit = throttles.limits.perKeyPerMinute;
+  return async (_req, res, next) => {
+    const caller = callerOf(res);
+    // Customer links carry no key: the per-address limit is theirs.
+    if (caller.kind !== 'key') return next();
+    const taken = await take(throttles.key, caller.id, onError);
+    if (!taken.res) return next();
+    res.set('RateLimit-Limit', String(limit));
+    res.set('RateLimit-Remaining', String(taken.res.remainingPoints));
+    if (!taken.allowed) throw tooMany(res, taken.res.msBeforeNext, `over the limit of ${limit} requests a minute for this API key`);
     next();
   };
 }

@@ -22,6 +22,12 @@ declare module 'express-serve-static-core' {
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
+/** For listeners that run after the response (the audit log), where the async context is gone. */
+const byRequest = new WeakMap<Request, RequestContext>();
+
+export function requestContextOf(req: Request): RequestContext | undefined {
+  return byRequest.get(req);
+}
 
 /** The logger of the request being handled, for code that only sees an error (the error path). */
 export function currentRequestLogger(fallback: Logger): Logger {
@@ -74,7 +80,9 @@ export function captureRoute(req: Request, context: RequestContext, base: Logger
 
 export function newContext(req: Request, base: Logger): RequestContext {
   const requestId = requestIdOf(req);
-  return { requestId, startedAt: process.hrtime.bigint(), route: null, subscriptionId: undefined, log: base.child({ requestId }) };
+  const context: RequestContext = { requestId, startedAt: process.hrtime.bigint(), route: null, subscriptionId: undefined, log: base.child({ requestId }) };
+  byRequest.set(req, context);
+  return context;
 }
 
 export function secondsSince(context: RequestContext): number {

@@ -1,11 +1,19 @@
 // Process configuration, parsed once at startup. Bad values stop the process with a message
 // naming the variable.
 import { z } from 'zod';
+import type { ThrottleLimits } from '../api/throttles';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import { LOG_LEVELS } from './logger';
 import type { LinkSigning } from './links';
+import { DEVELOPMENT_LINK_SECRET, unsafeSecretReason } from './secrets';
+import { trustProxySetting } from './trust-proxy';
+import type { WebhookTargetPolicy } from './webhook-target';
 
 const schema = z.object({
+  /** `production` (the Docker image sets it) turns on the checks of secrets below. */
+  NODE_ENV: z.string().optional(),
+  /** Names the deployment (staging, production…); anything but development or test is checked like production. */
+  APP_ENV: z.string().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -32,10 +40,29 @@ const schema = z.object({
   INCOMPLETE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(23),
   /** Where customers reach the API; links in emails point here. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
-  /** Signs customer links (offer acceptance). Set a long random value in production. */
-  LINK_SIGNING_SECRET: z.string().min(16).default('development-only-link-secret'),
-  /** Requests per minute per API key (bursts up to this many); over it, 429 with Retry-After. */
+  /** Signs customer links (offer acceptance); in development a published default, elsewhere required. */
+  // Empty counts as unset: docker-compose passes an unset variable through as ''.
+  LINK_SIGNING_SECRET: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16).optional()),
+  /**
+   * Development and tests only: webhooks may use http:// and reach loopback, private and other
+   * internal addresses. Off in production, where a webhook URL could otherwise probe the network.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** Requests per minute per API key, counted after authentication; over it, 429 with Retry-After. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Requests per minute per client address, counted before authentication so floods of bad keys
+   * are refused without a key lookup. Above the per-key limit: several keys may share a NAT.
+   */
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /** Failed authentications (401) an address may have in FAILED_AUTH_WINDOW_MINUTES before it gets 429. */
+  FAILED_AUTH_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  FAILED_AUTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Express `trust proxy`: which hops' X-Forwarded-For to believe (api/trust-proxy.ts). */
+  TRUST_PROXY: trustProxySetting,
   /** JSON log lines at this level and above (API and worker). */
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** The worker's Prometheus /metrics port; 0 turns the worker's metrics off. */
@@ -47,10 +74,24 @@ const schema = z.object({
     .default('127.0.0.1:9465'),
 });
 
-export type AppConfig = z.infer<typeof schema>;
+/** Development and tests only when nothing says otherwise: a deployment that forgets APP_ENV but sets NODE_ENV=production is checked. */
+export function isDevelopment(env: { NODE_ENV?: string | undefined; APP_ENV?: string | undefined }): boolean {
+  return env.NODE_ENV !== 'production' && (env.APP_ENV === undefined || env.APP_ENV === 'development' || env.APP_ENV === 'test');
+}
+
+/** Secrets are checked here, before anything connects: an unsafe deployment stops at once, naming the variable. */
+const checked = schema
+  .superRefine((env, ctx) => {
+    if (isDevelopment(env)) return;
+    const reason = unsafeSecretReason(env.LINK_SIGNING_SECRET);
+    if (reason) ctx.addIssue({ code: 'custom', path: ['LINK_SIGNING_SECRET'], message: reason });
+  })
+  .transform((env) => ({ ...env, LINK_SIGNING_SECRET: env.LINK_SIGNING_SECRET ?? DEVELOPMENT_LINK_SECRET }));
+
+export type AppConfig = z.infer<typeof checked>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = checked.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);
@@ -67,6 +108,19 @@ export function subscriptionPolicy(config: AppConfig): SubscriptionPolicy {
   };
 }
 
+export function throttleLimits(config: AppConfig): ThrottleLimits {
+  return {
+    perAddressPerMinute: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    perKeyPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    failedAuthLimit: config.FAILED_AUTH_LIMIT,
+    failedAuthWindowSeconds: config.FAILED_AUTH_WINDOW_MINUTES * 60,
+  };
+}
+
 export function linkSigning(config: AppConfig): LinkSigning {
   return { publicUrl: config.PUBLIC_URL, secret: config.LINK_SIGNING_SECRET };
+}
+
+export function webhookTargets(config: AppConfig): WebhookTargetPolicy {
+  return { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
 }

@@ -152,13 +152,16 @@ async function main(): Promise<void> {
   if (addedSearchAttributes.length > 0) log(`registered search attributes: ${addedSearchAttributes.join(', ')}`);
 
   const outboxDir = path.resolve(root, process.env.OUTBOX_DIR ?? path.join('.data', 'outbox'));
-  const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address, PORT: String(settings.apiPort), OUTBOX_DIR: outboxDir };
+  // Development: webhooks may go to http:// receivers on this machine or network (never the default).
+  const allowPrivateTargets = process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? 'true';
+  const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address, PORT: String(settings.apiPort), OUTBOX_DIR: outboxDir, WEBHOOK_ALLOW_PRIVATE_TARGETS: allowPrivateTargets };
   startService('worker', 'worker/index.ts', env);
   startService('API', 'api/index.ts', env);
 
   log(`API:         http://localhost:${settings.apiPort}  (try: curl -H "Authorization: Bearer $(cat .data/dev-api-key)" localhost:${settings.apiPort}/plans)`);
   if (!process.env.TEMPORAL_ADDRESS) log(`Temporal UI: http://localhost:${settings.uiPort}`);
   log(`Emails:      ${process.env.SMTP_URL ? `sent through ${process.env.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}` : `written as .eml files to ${path.relative(root, outboxDir) || outboxDir} (set SMTP_URL to deliver)`}`);
+  if (allowPrivateTargets === 'true') log('Webhooks:    http:// and local targets allowed (development; WEBHOOK_ALLOW_PRIVATE_TARGETS=false to refuse them)');
   log('Ctrl-C stops everything');
 }
 

@@ -17,6 +17,7 @@ import { SandboxGateway } from '../gateway/sandbox-gateway';
 import type { PaymentGateway } from '../gateway/payment-gateway';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { testServerExecutable } from '../infra/tools';
+import type { WebhookTargetPolicy } from '../infra/webhook-target';
 import type { WorkerMetrics } from '../worker/metrics';
 import { createSubscriptionWorker, createWebhookWorker, WORKFLOWS_PATH } from '../worker/worker';
 import type { SubscriptionView } from '../workflows/contract';
@@ -80,6 +81,9 @@ export function installQuietRuntime(custom?: RuntimeOptions): void {
 
 export const TEST_LINKS = { publicUrl: 'https://billing.example.test', secret: 'test-link-signing-secret' };
 
+/** As `npm start` runs: webhooks to http:// receivers on this machine allowed. */
+export const DEVELOPMENT_TARGETS: WebhookTargetPolicy = { allowPrivateTargets: true };
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundles the production workflows (webpack: the slow part of starting an environment). */
@@ -115,6 +119,8 @@ export interface HarnessOptions {
    * (the time-skipping server would keep sending a stopped worker's workflows to its sticky queue).
    */
   restartableWorker?: boolean;
+  /** Where webhooks may go (API registration and the worker's deliveries); DEVELOPMENT_TARGETS when omitted. */
+  webhookTargets?: WebhookTargetPolicy;
 }
 
 export async function startEnvironment(options: HarnessOptions): Promise<Harness> {
@@ -135,6 +141,8 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
     mailFrom: 'Billing <billing@example.test>',
     links: TEST_LINKS,
     temporal: { client: env.client, taskQueue },
+    // Receivers in tests listen on loopback over http; tests of the production rules pass their own.
+    webhookTargets: options.webhookTargets ?? DEVELOPMENT_TARGETS,
   };
   const workerOptions = {
     connection: env.nativeConnection,
@@ -266,6 +274,7 @@ export function environmentApiDeps(h: Harness, policy: SubscriptionPolicy = DEFA
     // The time-skipping server now and then leaves a query unanswered; callers retry reads.
     queryTimeoutMs: 2_000,
     links: TEST_LINKS,
+    webhookTargets: h.deps.webhookTargets,
     onUnexpectedError: (error) => console.error(error),
   };
 }

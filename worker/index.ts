@@ -5,7 +5,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createMailer } from '../emails/mailer';
 import { SandboxGateway } from '../gateway/sandbox-gateway';
-import { linkSigning, loadConfig } from '../infra/config';
+import { linkSigning, loadConfig, webhookTargets } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { createLogger } from '../infra/logger';
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
         mailFrom: config.MAIL_FROM,
         links: linkSigning(config),
         temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+        webhookTargets: webhookTargets(config),
       },
     };
     const worker = await createSubscriptionWorker(options);

@@ -11,7 +11,8 @@ type Activities = ReturnType<typeof createWebhookActivities>;
  * Every failure is retried (network errors, timeouts and any non-2xx answer, 4xx included: a
  * receiver's 400 or 404 is usually a deployment being fixed). Waits of 30 s, 1, 2, 4, 8, 16 and 32
  * min, then hourly: the 80th and last attempt comes about 73 hours (3 days) after the first.
- * Disabling the endpoint stops the retries at the next attempt.
+ * Disabling the endpoint stops the retries at the next attempt. A target the policy refuses (an
+ * internal address) is not a receiver being down: the activity fails that attempt non-retryable.
  */
 export const WEBHOOK_RETRY_POLICY = {
   initialInterval: '30s',

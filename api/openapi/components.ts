@@ -51,7 +51,7 @@ export const HEADERS: Record<HeaderName, { name: string; description: string; sc
   },
   RetryAfter: { name: 'Retry-After', description: 'Seconds to wait before retrying', schema: integer },
   RateLimitLimit: { name: 'RateLimit-Limit', description: 'Requests allowed per minute for this API key', schema: integer },
-  RateLimitRemaining: { name: 'RateLimit-Remaining', description: 'Requests left in the current bucket', schema: integer },
+  RateLimitRemaining: { name: 'RateLimit-Remaining', description: 'Requests this API key has left in the current minute', schema: integer },
   WWWAuthenticate: {
     name: 'WWW-Authenticate',
     description: 'RFC 6750 challenge: `Bearer realm="subscription-engine"`, with `error="invalid_token"` or `error="insufficient_scope", scope="…"`',
@@ -82,9 +82,9 @@ export const SECURITY_SCHEMES = {
     scheme: 'bearer',
     bearerFormat: 'sek_<prefix>_<secret>',
     description:
-      'An API key in `Authorization: Bearer <key>` (create one with `npm run apikey:create`). Scopes nest: `admin` ⊇ `write` ⊇ `read`. ' +
-      '`read`: reads (GET), except under /webhooks. `write`: also creating and changing subscriptions. ' +
-      '`admin`: also the catalogue, upsell rules, plan migrations, grandfathering, and everything under /webhooks. ' +
+      'An API key in `Authorization: Bearer <key>` (the first with `npm run apikey:create`, others with `POST /api-keys`). Scopes nest: `admin` ⊇ `write` ⊇ `read`. ' +
+      '`read`: reads (GET), except under /webhooks, /api-keys and /audit-events. `write`: also creating and changing subscriptions. ' +
+      '`admin`: also the catalogue, upsell rules, plan migrations, grandfathering, and everything under /webhooks, /api-keys and /audit-events. ' +
       'The scope each operation needs is listed in its security requirement and description.',
   },
   offerLink: {

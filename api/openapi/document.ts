@@ -20,9 +20,11 @@ const DESCRIPTION = `Subscription lifecycle engine on Temporal: renewals, dunnin
 
 **Errors** are RFC 9457 problem details (\`application/problem+json\`): \`type\`, \`title\`, \`status\`, \`detail\`, and for 400 \`errors\` naming each field. A path no route has is a 404 problem.
 
+**Audit**: every POST, PUT, PATCH and DELETE by a known caller, refused ones included, is recorded in an append-only log (\`GET /audit-events\`).
+
 **Retries**: send \`Idempotency-Key\` on POST and retry with the same key; the request takes effect once.
 
-**Rate limit**: per API key (\`RATE_LIMIT_PER_MINUTE\`, default 600): over it, 429 with \`Retry-After\`. Answers to requests with a key carry \`RateLimit-Limit\` and \`RateLimit-Remaining\`.
+**Rate limits**: per client address before authentication (\`RATE_LIMIT_PER_ADDRESS_PER_MINUTE\`, default 1200), per API key after it (\`RATE_LIMIT_PER_MINUTE\`, default 600), and at most \`FAILED_AUTH_LIMIT\` failed authentications per address (default 10 in 15 minutes); over any, 429 with \`Retry-After\`. Answers to requests with a key carry \`RateLimit-Limit\` and \`RateLimit-Remaining\`.
 
 **Pagination**: lists with \`nextCursor\` take \`cursor\` and \`limit\`; pass \`nextCursor\` back as \`cursor\` until it is null.`;
 

@@ -16,6 +16,7 @@ export const TAGS = {
   customers: { name: 'Customers and invoices', description: 'Customers, invoices and their payments' },
   reports: { name: 'Reports', description: 'Figures for product teams' },
   webhooks: { name: 'Webhooks', description: 'Endpoints that receive signed events, and their delivery log' },
+  security: { name: 'Keys and audit', description: 'API keys (the secret is shown once) and the append-only audit log of every change' },
   operations: { name: 'Operations', description: 'Health, metrics and this documentation: no key needed' },
 } as const;
 

@@ -25,7 +25,7 @@ function badRequest(endpoint: Endpoint): string | undefined {
 function unauthorized(access: Access): string | undefined {
   if (access.kind === 'public') return undefined;
   if (access.kind === 'link') return 'Neither an API key nor a link token was sent, or the key is not valid';
-  return 'No API key was sent, or the key is not valid or has been revoked';
+  return 'No API key was sent, or the key is not valid, has been revoked or has expired';
 }
 
 function forbidden(access: Access): string | undefined {
@@ -53,7 +53,7 @@ export function errorAnswers(endpoint: Endpoint, access: Access): ErrorAnswer[] 
     [413, endpoint.body !== undefined && 'The body is over 100 kB'],
     [415, endpoint.body !== undefined && 'The body is not `application/json`'],
     [422, post && 'The Idempotency-Key was already used for a different request (method, path, query or body)'],
-    [429, access.kind !== 'public' && 'Over the rate limit of this API key (of the client address, for link tokens)', ['RetryAfter', 'RateLimitLimit', 'RateLimitRemaining']],
+    [429, access.kind !== 'public' && 'Over a rate limit: of the client address, of this API key, or the failed authentications allowed from the address', ['RetryAfter', 'RateLimitLimit', 'RateLimitRemaining']],
     [500, 'An unexpected error; the details are logged, not returned'],
     [503, !endpoint.alwaysAnswers && 'The database or Temporal did not answer in time: retry after `Retry-After`', ['RetryAfter']],
   ];

@@ -2,6 +2,7 @@
 // rate limited: the document is the same for every caller and says nothing a key would protect.
 import { dirname } from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
+import { htmlSecurityHeaders } from '../security-headers';
 import { buildOpenApiDocument } from './document';
 import { DOCS_INITIALIZER, DOCS_PAGE, SWAGGER_UI_ASSETS } from './docs-page';
 
@@ -29,6 +30,7 @@ export function openApiRouter(): Router {
     documentJson ??= JSON.stringify(buildOpenApiDocument());
     res.type('application/json').send(documentJson);
   });
+  router.use('/docs', htmlSecurityHeaders());
   router.get('/docs', (_req, res) => {
     res.type('html').send(DOCS_PAGE);
   });

@@ -1,9 +1,25 @@
-// Reports for product teams.
+// Reports for product teams. Revenue figures are here, behind a `read` key, and not on the public
+// /metrics: they are the business's own numbers.
 import { Router } from 'express';
 import type { ApiDeps } from '../deps';
+import { monthsQuery } from '../schemas/reports';
+import { churnReport, dunningReport, revenueReport } from '../services/reports';
 
-export function reportsRouter({ prisma }: ApiDeps): Router {
+export function reportsRouter(deps: ApiDeps): Router {
+  const { prisma } = deps;
   const router = Router();
+
+  router.get('/revenue', async (_req, res) => {
+    res.json(await revenueReport(deps));
+  });
+
+  router.get('/churn', async (req, res) => {
+    res.json(await churnReport(deps, monthsQuery.parse(req.query)));
+  });
+
+  router.get('/dunning', async (req, res) => {
+    res.json(await dunningReport(deps, monthsQuery.parse(req.query)));
+  });
 
   /** Offers made, accepted, declined and expired, and the monthly recurring revenue they added. */
   router.get('/upsell', async (_req, res) => {

@@ -1,10 +1,15 @@
-// Webhook endpoints and their delivery log. The signing secret is returned once, at registration.
+// Webhook endpoints and their delivery log. A signing secret is returned once: at registration, or
+// at a rotation.
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import type { WebhookDelivery, WebhookEndpoint, WebhookEvent } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
-import { notFound } from '../problem';
-import { createWebhookBody, deliveriesQuery, webhookEventParams, webhookParams } from '../schemas/webhooks';
+import { rotatedSecrets } from '../../domain/webhook-secrets';
+import { STRICT_TARGETS, urlRefusal } from '../../infra/webhook-target';
+import { conflict, invalid, notFound } from '../problem';
+import { createWebhookBody, deliveriesQuery, rotateSecretBody, webhookEventParams, webhookParams } from '../schemas/webhooks';
+
+const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 function endpointView(endpoint: WebhookEndpoint) {
   return {
@@ -13,6 +18,7 @@ function endpointView(endpoint: WebhookEndpoint) {
     events: endpoint.events,
     description: endpoint.description,
     enabled: endpoint.enabled,
+    previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
     createdAt: endpoint.createdAt.toISOString(),
   };
 }
@@ -28,13 +34,15 @@ function deliveryView(delivery: WebhookDelivery & { event: Pick<WebhookEvent, 't
     attempts: delivery.attempts,
     lastStatusCode: delivery.lastStatusCode,
     lastError: delivery.lastError,
+    lastLatencyMs: delivery.lastLatencyMs,
+    lastResponseBytes: delivery.lastResponseBytes,
     lastAttemptAt: delivery.lastAttemptAt?.toISOString() ?? null,
     deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
     createdAt: delivery.createdAt.toISOString(),
   };
 }
 
-export function webhooksRouter({ prisma }: ApiDeps): Router {
+export function webhooksRouter({ prisma, clock, webhookTargets = STRICT_TARGETS }: ApiDeps): Router {
   const router = Router();
 
   const endpointOr404 = async (params: unknown) => {
@@ -46,13 +54,16 @@ export function webhooksRouter({ prisma }: ApiDeps): Router {
 
   router.post('/', async (req, res) => {
     const body = createWebhookBody.parse(req.body);
+    // Checked again at each delivery, after DNS: a name can point anywhere later.
+    const refusal = urlRefusal(new URL(body.url), webhookTargets);
+    if (refusal) throw invalid([{ field: 'url', message: refusal }]);
     const endpoint = await prisma.webhookEndpoint.create({
       data: {
         id: `we_${randomBytes(12).toString('hex')}`,
         url: body.url,
         events: body.events,
         description: body.description ?? null,
-        secret: `whsec_${randomBytes(32).toString('base64url')}`,
+        secret: newSecret(),
       },
     });
     res.status(201).location(`/webhooks/${endpoint.id}`).json({ ...endpointView(endpoint), secret: endpoint.secret });
@@ -89,6 +100,17 @@ export function webhooksRouter({ prisma }: ApiDeps): Router {
     const endpoint = await endpointOr404(req.params);
     const disabled = await prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { enabled: false } });
     res.json(endpointView(disabled));
+  });
+
+  /** A new signing secret, shown once; the old one keeps signing too for the overlap window. */
+  router.post('/:id/rotate-secret', async (req, res) => {
+    const { overlapHours } = rotateSecretBody.parse(req.body ?? {});
+    const endpoint = await endpointOr404(req.params);
+    const secrets = rotatedSecrets(endpoint, newSecret(), await clock(), overlapHours);
+    // Only over the secret read: of two rotations at once, one would hand out a secret never used.
+    const { count } = await prisma.webhookEndpoint.updateMany({ where: { id: endpoint.id, secret: endpoint.secret }, data: secrets });
+    if (count === 0) throw conflict('the secret was rotated meanwhile: read the endpoint and rotate again if needed');
+    res.json({ ...endpointView({ ...endpoint, ...secrets }), secret: secrets.secret });
   });
 
   router.get('/:id/deliveries', async (req, res) => {

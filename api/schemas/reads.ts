@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../../domain/status';
 
 /** `?status=` is the same as no status filter: forms and generated clients send empty fields. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 const code = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
 
-const pagination = {
+export const pagination = {
   /** `nextCursor` of the previous page. */
   cursor: optional(z.string().max(512)),
   limit: optional(z.coerce.number().int().min(1).max(100)).transform((limit) => limit ?? 20),

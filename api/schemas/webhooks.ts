@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS } from '../../domain/webhook-secrets';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 
 export const createWebhookBody = z
@@ -15,6 +16,13 @@ export const createWebhookBody = z
   .strict();
 
 export type CreateWebhookBody = z.infer<typeof createWebhookBody>;
+
+export const rotateSecretBody = z
+  .object({
+    /** Hours during which deliveries are signed with the old secret too; 0 drops it at once. */
+    overlapHours: z.number().int().min(0).max(MAX_OVERLAP_HOURS).default(DEFAULT_OVERLAP_HOURS),
+  })
+  .strict();
 
 export const webhookParams = z.object({
   id: z.string().regex(/^we_[a-f0-9]{24}$/, 'must be a webhook endpoint id such as we_0123456789abcdef01234567'),

@@ -19,7 +19,7 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-function decodeCursor(raw: string): Position {
+export function decodeCursor(raw: string): Position {
   try {
     return cursorPosition.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
   } catch {

@@ -72,8 +72,9 @@ export async function startStack(label: string, options: { temporalDb?: 'memory'
       // Free ports: the defaults may be taken by `npm start` on the same machine.
       WORKER_METRICS_PORT: String(workerMetricsPort),
       TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${coreMetricsPort}`,
-      // One key sends every request: the per-key limit would measure the limiter, not the engine.
+      // One key from one address sends every request: the limits would measure the limiter, not the engine.
       RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
     };
     // Receipts go to .eml files in the temporary directory, never to a real mail server.
     delete env.SMTP_URL;

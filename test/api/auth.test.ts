@@ -4,7 +4,7 @@ import { grants, hashKey } from '../../api/auth-keys';
 import { requiredAccess } from '../../api/auth-policy';
 import { signOfferToken } from '../../infra/links';
 import type { Harness } from '../support/harness';
-import { createTestApiKey, rawTestApp, startHarness, TEST_LINKS, testApp } from '../support/harness';
+import { createTestApiKey, eventually, rawTestApp, startHarness, TEST_LINKS, testApp } from '../support/harness';
 import { driver, newCustomer } from '../support/lifecycle';
 
 let h: Harness;
@@ -42,6 +42,9 @@ describe('the scope policy, from method and path alone', () => {
     ['GET', '/api-keys', { kind: 'key', scope: 'admin' }],
     ['GET', '/healthz', { kind: 'public' }],
     ['GET', '/metrics', { kind: 'public' }],
+    // Revenue figures are a keyed read, never public like /metrics.
+    ['GET', '/reports/revenue', { kind: 'key', scope: 'read' }],
+    ['GET', '/Reports/Revenue/', { kind: 'key', scope: 'read' }],
     ['GET', '/openapi.json', { kind: 'public' }],
     ['GET', '/docs/swagger-ui.css', { kind: 'public' }],
     ['POST', '/subscriptions/sub_1/offers/OFR-sub_1-0001/accept', { kind: 'link' }],
@@ -195,5 +198,14 @@ describe('public routes', () => {
     const res = await request(app).post(`${link.pathname}?${link.searchParams.toString()}`);
     expect(res.status).toBe(200);
     expect(res.body.subscription).toMatchObject({ plan: { code: 'pro-monthly' }, offer: null });
+
+    // Audited as the customer's own action, without the token (it is in the query string).
+    const { customerId } = await h.db.prisma.subscription.findUniqueOrThrow({ where: { id: 'auth_link' } });
+    const [entry] = await eventually(
+      () => h.db.prisma.auditEvent.findMany({ where: { subscriptionId: 'auth_link', actorType: 'customer' } }),
+      (rows) => rows.length === 1,
+      'the audit event of the accepted offer',
+    );
+    expect(entry).toMatchObject({ actor: customerId, method: 'POST', path: link.pathname, outcome: 200, requestId: res.headers['x-request-id'] });
   });
 });

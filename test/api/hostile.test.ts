@@ -52,10 +52,10 @@ afterAll(async () => {
   await h?.teardown();
 });
 
-/** Rows in every table of the schema. */
+/** Rows in every table of the schema but the audit log, where every refusal by a known key is recorded. */
 async function rowCounts(): Promise<Record<string, number>> {
   const tables = await h.db.prisma.$queryRaw<Array<{ name: string }>>`
-    SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename`;
+    SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('_prisma_migrations', 'AuditEvent') ORDER BY tablename`;
   const counts: Record<string, number> = {};
   for (const { name } of tables) {
     const [row] = await h.db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM "${name}"`);
@@ -82,6 +82,7 @@ function send(r: HostileRequest): request.Test {
 
 test(`${RUNS_PER_ENDPOINT} malformed requests to each of ${ENDPOINTS.length} endpoints: no 5xx, every change refused, no row written, no workflow started`, async () => {
   const rowsBefore = await rowCounts();
+  const auditedBefore = await h.db.prisma.auditEvent.count();
   const historyBefore = await targetHistoryLength();
   const startsBefore = started.length;
   const endpoints = new Set<string>();
@@ -105,6 +106,11 @@ test(`${RUNS_PER_ENDPOINT} malformed requests to each of ${ENDPOINTS.length} end
   expect(endpoints.size).toBe(ENDPOINTS.length);
   expect(sent).toBeGreaterThanOrEqual(1_000);
   expect(await rowCounts()).toEqual(rowsBefore);
+  // The refusals were audited (written after each answer, so some may still be on their way), and
+  // nothing else: no entry says a change went through.
+  const audited = await h.db.prisma.auditEvent.findMany({ orderBy: [{ at: 'asc' }, { id: 'asc' }], skip: auditedBefore });
+  expect(audited.length).toBeGreaterThan(0);
+  expect(audited.filter((entry) => entry.outcome < 400)).toEqual([]);
   expect(started.slice(startsBefore)).toEqual([]);
   expect(await targetHistoryLength()).toBe(historyBefore);
 });

@@ -1,8 +1,16 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { CreatedKey } from '../../api/auth-keys';
-import { TokenBuckets } from '../../api/rate-limit';
+import pg from 'pg';
+import pino from 'pino';
+import { generateKey, type CreatedKey } from '../../api/auth-keys';
+import { createApp } from '../../api/app';
+import { countedAddress } from '../../api/client-address';
+import { BREAK_MS, type Queryable } from '../../api/throttle-store';
+import { createThrottles, throttlePoolConfig, type ThrottleLimits } from '../../api/throttles';
 import { loadConfig } from '../../infra/config';
+import { freePort } from '../../infra/ports';
+import type { TrustProxy } from '../../infra/trust-proxy';
+import { environmentApiDeps } from '../../simulator/environment';
 import type { Harness } from '../support/harness';
 import { createTestApiKey, rawTestApp, startHarness } from '../support/harness';
 
@@ -14,7 +22,9 @@ beforeAll(async () => {
   app = rawTestApp(h);
   key = await createTestApiKey(h, ['write']);
 });
+const pools: pg.Pool[] = [];
 afterAll(async () => {
+  await Promise.all(pools.map((pool) => pool.end()));
   await h?.teardown();
 });
 
@@ -63,71 +73,237 @@ describe('request bodies', () => {
   });
 });
 
-describe('the token bucket', () => {
-  test('lets a full minute of requests through at once, then one more per 60/limit seconds', () => {
-    let now = 0;
-    const buckets = new TokenBuckets(6, () => now);
-    expect(Array.from({ length: 6 }, () => buckets.take('a').allowed)).toEqual(Array(6).fill(true));
-    expect(buckets.take('a')).toEqual({ allowed: false, retryAfterSeconds: 10 });
-    now += 4_000;
-    expect(buckets.take('a')).toEqual({ allowed: false, retryAfterSeconds: 6 });
-    now += 6_000;
-    expect(buckets.take('a')).toEqual({ allowed: true, remaining: 0 });
-    expect(buckets.take('a').allowed).toBe(false);
+const GENEROUS: ThrottleLimits = { perAddressPerMinute: 1000, perKeyPerMinute: 1000, failedAuthLimit: 1000, failedAuthWindowSeconds: 900 };
+
+interface Throttled {
+  app: Express;
+  /** The JSON log lines the app wrote. */
+  logs: Array<Record<string, unknown>>;
+  storeDown: jest.Mock;
+  /** Queries the throttles sent to the database. */
+  queries: () => number;
+}
+
+/**
+ * An API process with throttling on: its own pool on the harness database (as a second process
+ * would have), X-Forwarded-For trusted from loopback so each test counts under its own address.
+ */
+function throttledApp(limits: Partial<ThrottleLimits>, options: { databaseUrl?: string; trustProxy?: TrustProxy; now?: () => number } = {}): Throttled {
+  const pool = new pg.Pool(throttlePoolConfig(options.databaseUrl ?? h.db.url));
+  pools.push(pool);
+  let queries = 0;
+  const counted: Queryable = {
+    query: (config) => {
+      queries += 1;
+      return pool.query(config);
+    },
+  };
+  const storeDown = jest.fn();
+  const throttles = createThrottles(counted, { ...GENEROUS, ...limits }, { onStoreDown: storeDown, ...(options.now ? { now: options.now } : {}) });
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const app = createApp({ ...environmentApiDeps(h), throttles, trustProxy: options.trustProxy ?? ['loopback'] }, { logger });
+  return { app, logs, storeDown, queries: () => queries };
+}
+
+let lastAddress = 0;
+/** A client address no other test counts under. */
+const newAddress = () => `203.0.113.${(lastAddress += 1)}`;
+const from = (req: request.Test, address: string) => req.set('x-forwarded-for', address);
+/** A well-formed key that is in no database. */
+const unknownKey = () => generateKey().key;
+const failedAuthLines = (logs: Throttled['logs']) => logs.filter((line) => line.event === 'auth.failed');
+
+describe('before authentication, per client address', () => {
+  test('a flood of bad keys gets 429 problems with Retry-After; refused requests never reach authentication', async () => {
+    const { app: limited, logs } = throttledApp({ perAddressPerMinute: 3 });
+    const address = newAddress();
+    const statuses = [];
+    for (let i = 0; i < 6; i += 1) statuses.push((await from(request(limited).get('/plans').set('authorization', `Bearer ${unknownKey()}`), address)).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
+    // Only the three that got through were authenticated (and failed).
+    expect(failedAuthLines(logs)).toHaveLength(3);
+
+    const refused = await from(request(limited).get('/plans').set('authorization', `Bearer ${unknownKey()}`), address);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(refused.body).toMatchObject({ status: 429, type: '/problems/too-many-requests', retryAfterSeconds: Number(refused.headers['retry-after']) });
+    // A good key from the same address is refused too: the address is what is counted.
+    expect((await from(authorized(request(limited).get('/plans')), address)).status).toBe(429);
+    // Another address is not.
+    expect((await from(authorized(request(limited).get('/plans')), newAddress())).status).toBe(200);
   });
 
-  test('keeps one bucket per caller, refilled to at most the limit', () => {
-    let now = 0;
-    const buckets = new TokenBuckets(2, () => now);
-    buckets.take('a');
-    buckets.take('a');
-    expect(buckets.take('a').allowed).toBe(false);
-    expect(buckets.take('b')).toEqual({ allowed: true, remaining: 1 });
-    now += 3_600_000;
-    expect(buckets.take('a')).toEqual({ allowed: true, remaining: 1 });
+  test('health probes are never throttled', async () => {
+    const { app: limited } = throttledApp({ perAddressPerMinute: 1, perKeyPerMinute: 1 });
+    const address = newAddress();
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await from(request(limited).get('/healthz'), address)).status);
+    expect(statuses).toEqual([200, 200, 200]);
+  });
+
+  test('without TRUST_PROXY, X-Forwarded-For is ignored: a client cannot pick a fresh address per request', async () => {
+    const { app: direct } = throttledApp({ perAddressPerMinute: 2 }, { trustProxy: false });
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await from(authorized(request(direct).get('/plans')), newAddress())).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  test('IPv6 clients are counted per /64 network; IPv4-mapped addresses as IPv4', () => {
+    expect(countedAddress('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(countedAddress('2001:DB8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(countedAddress('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(countedAddress('::1')).toBe('0:0:0:0::/64');
+    expect(countedAddress('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(countedAddress('192.0.2.7')).toBe('192.0.2.7');
   });
 });
 
-describe('the per-key rate limit', () => {
-  test('over the limit, a key gets 429 problems with Retry-After; another key is unaffected', async () => {
-    const limited = rawTestApp(h, { rateLimitPerMinute: 3 });
+describe('failed authentication', () => {
+  test('each 401 is logged with address and key prefix, never the key; at the budget the address gets 429 even with a good key until the window passes', async () => {
+    const { app: limited, logs } = throttledApp({ failedAuthLimit: 3, failedAuthWindowSeconds: 900 });
+    const address = newAddress();
+    const bad = generateKey();
     const statuses = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await authorized(request(limited).get('/plans'))).status);
-    expect(statuses).toEqual([200, 200, 200]);
-    const refused = await authorized(request(limited).get('/plans'));
+    for (let i = 0; i < 3; i += 1) statuses.push((await from(request(limited).get('/plans').set('authorization', `Bearer ${bad.key}`), address)).status);
+    expect(statuses).toEqual([401, 401, 401]);
+
+    const lines = failedAuthLines(logs);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ level: 40, address, keyPrefix: bad.prefix, method: 'GET', path: '/plans' });
+    expect(JSON.stringify(logs)).not.toContain(bad.key);
+
+    const blocked = await from(authorized(request(limited).get('/plans')), address);
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.detail).toMatch(/3 failed authentications from this address/);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(890);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(900);
+    // The budget is the address's: the same good key from elsewhere works.
+    expect((await from(authorized(request(limited).get('/plans')), newAddress())).status).toBe(200);
+
+    // The store's windows are kept in epoch milliseconds: move "now" past this one.
+    const realNow = Date.now.bind(Date);
+    const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 901_000);
+    try {
+      expect((await from(authorized(request(limited).get('/plans')), address)).status).toBe(200);
+    } finally {
+      later.mockRestore();
+    }
+  });
+
+  test('without throttling, failed authentications are still logged', async () => {
+    const logs: Throttled['logs'] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+    const open = createApp(environmentApiDeps(h), { logger });
+    expect((await request(open).get('/plans')).status).toBe(401);
+    expect(failedAuthLines(logs)).toEqual([expect.objectContaining({ keyPrefix: null, path: '/plans' })]);
+  });
+});
+
+describe('after authentication, per API key', () => {
+  test('over the limit, a key gets 429 problems with Retry-After and RateLimit headers; another key is unaffected', async () => {
+    const { app: limited } = throttledApp({ perKeyPerMinute: 3 });
+    const address = newAddress();
+    const own = await createTestApiKey(h, ['read'], 'per-key limit');
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) answers.push(await from(authorized(request(limited).get('/plans'), own), address));
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
+    expect(answers.map((res) => res.headers['ratelimit-remaining'])).toEqual(['2', '1', '0']);
+    expect(answers[0]!.headers['ratelimit-limit']).toBe('3');
+
+    const refused = await from(authorized(request(limited).get('/plans'), own), address);
     expect(refused.status).toBe(429);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(refused.headers['retry-after']).toBe('20');
-    expect(refused.body).toMatchObject({ status: 429, type: '/problems/too-many-requests', retryAfterSeconds: 20 });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(refused.body).toMatchObject({ status: 429, type: '/problems/too-many-requests' });
+    expect(refused.body.detail).toMatch(/3 requests a minute for this API key/);
 
     const other = await createTestApiKey(h, ['read'], 'another client');
-    expect((await authorized(request(limited).get('/plans'), other)).status).toBe(200);
+    expect((await from(authorized(request(limited).get('/plans'), other), address)).status).toBe(200);
   });
 
   test('a refused POST runs nothing and keeps no idempotency record', async () => {
-    const limited = rawTestApp(h, { rateLimitPerMinute: 1 });
+    const { app: limited } = throttledApp({ perKeyPerMinute: 1 });
     const busy = await createTestApiKey(h, ['write'], 'busy client');
     expect((await authorized(request(limited).get('/plans'), busy)).status).toBe(200);
     const before = await h.db.prisma.subscription.count();
-    const res = await authorized(request(limited).post('/subscriptions'), busy)
+    const res = await from(authorized(request(limited).post('/subscriptions'), busy), newAddress())
       .set('idempotency-key', 'limited-1')
       .send({ customer: { email: 'limited@example.com' }, plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
     expect(res.status).toBe(429);
     expect(await h.db.prisma.subscription.count()).toBe(before);
     expect(await h.db.prisma.idempotencyRecord.count({ where: { key: 'limited-1' } })).toBe(0);
   });
+});
 
-  test('health probes are never throttled', async () => {
-    const limited = rawTestApp(h, { rateLimitPerMinute: 1 });
-    const statuses = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await request(limited).get('/healthz')).status);
-    expect(statuses).toEqual([200, 200, 200]);
+describe('across API processes', () => {
+  test('two API processes on one database share each limit: together they allow exactly the limit', async () => {
+    const first = throttledApp({ perKeyPerMinute: 5 });
+    const second = throttledApp({ perKeyPerMinute: 5 });
+    const shared = await createTestApiKey(h, ['read'], 'shared by two processes');
+    const address = newAddress();
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => from(authorized(request(i % 2 === 0 ? first.app : second.app).get('/plans'), shared), address)),
+    );
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
   });
 
-  test('RATE_LIMIT_PER_MINUTE defaults to 600 and must be a positive whole number', () => {
-    const env = { DATABASE_URL: 'postgresql://localhost/x' };
-    expect(loadConfig(env).RATE_LIMIT_PER_MINUTE).toBe(600);
+  test('the per-address limit is shared too', async () => {
+    const first = throttledApp({ perAddressPerMinute: 4 });
+    const second = throttledApp({ perAddressPerMinute: 4 });
+    const address = newAddress();
+    const statuses = [];
+    for (let i = 0; i < 8; i += 1) statuses.push((await from(authorized(request(i % 2 === 0 ? first.app : second.app).get('/plans')), address)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
+  });
+});
+
+describe('when the database holding the counters does not answer', () => {
+  test('throttling fails open to limits counted in the process, and says so once', async () => {
+    const nowhere = `postgresql://nobody@127.0.0.1:${await freePort()}/none`;
+    const { app: limited, storeDown } = throttledApp({ perAddressPerMinute: 3 }, { databaseUrl: nowhere });
+    const address = newAddress();
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await from(authorized(request(limited).get('/plans')), address)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(storeDown).toHaveBeenCalledTimes(1);
+  });
+
+  test('after a failed query the store is left alone for a few seconds: requests do not each wait for it', async () => {
+    const nowhere = `postgresql://nobody@127.0.0.1:${await freePort()}/none`;
+    let now = 0;
+    const { app: limited, queries } = throttledApp({}, { databaseUrl: nowhere, now: () => now });
+    const address = newAddress();
+    for (let i = 0; i < 3; i += 1) expect((await from(authorized(request(limited).get('/plans')), address)).status).toBe(200);
+    // Three throttle checks a request, nine in all: only the first went to the database.
+    expect(queries()).toBe(1);
+    now += BREAK_MS;
+    expect((await from(authorized(request(limited).get('/plans')), address)).status).toBe(200);
+    expect(queries()).toBe(2);
+  });
+});
+
+describe('configuration', () => {
+  const env = { DATABASE_URL: 'postgresql://localhost/x' };
+
+  test('limits default to 600 a minute per key, 1200 per address, 10 failed authentications per 15 minutes', () => {
+    const config = loadConfig(env);
+    expect([config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, config.FAILED_AUTH_LIMIT, config.FAILED_AUTH_WINDOW_MINUTES]).toEqual([600, 1200, 10, 15]);
     expect(loadConfig({ ...env, RATE_LIMIT_PER_MINUTE: '120' }).RATE_LIMIT_PER_MINUTE).toBe(120);
     expect(() => loadConfig({ ...env, RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ ...env, RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_ADDRESS_PER_MINUTE/);
+    expect(() => loadConfig({ ...env, FAILED_AUTH_LIMIT: '-1' })).toThrow(/FAILED_AUTH_LIMIT/);
+  });
+
+  test('TRUST_PROXY is off by default, takes a hop count or addresses, and refuses "true"', () => {
+    expect(loadConfig(env).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ ...env, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ...env, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => loadConfig({ ...env, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
   });
 });

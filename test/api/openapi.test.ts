@@ -216,6 +216,29 @@ describe('GET /docs', () => {
     expect(served.find(([asset]) => asset.endsWith('bundle.js'))![1].text.length).toBeGreaterThan(500_000);
   });
 
+  test('the page and its assets carry a content security policy that allows only this server, and refuse framing and sniffing', async () => {
+    const page = await request(app).get('/docs');
+    const policy = String(page.headers['content-security-policy']);
+    const directives = new Map(policy.split(';').map((part) => part.trim().split(/\s+/) as [string, ...string[]]).map(([name, ...values]) => [name, values]));
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.has('upgrade-insecure-requests')).toBe(false);
+    // Every script the page loads comes from a file on this server: none is inline.
+    expect([...page.text.matchAll(/<script([^>]*)>([^<]*)<\/script>/g)].map((match) => [match[1]!.includes('src="/docs/'), match[2]!.trim()])).toEqual([
+      [true, ''],
+      [true, ''],
+    ]);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect((await request(app).get('/docs/swagger-ui-bundle.js')).headers['content-security-policy']).toBe(policy);
+  });
+
+  test('JSON answers are left as they were: no HTML policy on /openapi.json', async () => {
+    expect((await request(app).get('/openapi.json')).headers['content-security-policy']).toBeUndefined();
+  });
+
   test("serves nothing else of the swagger-ui-dist package (its own page loads the petstore from the internet)", async () => {
     for (const path of ['/docs/index.html', '/docs/swagger-initializer.js', '/docs/package.json', '/docs/../package.json']) {
       expect([path, (await request(app).get(path)).status]).toEqual([path, 404]);

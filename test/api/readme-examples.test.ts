@@ -1,7 +1,7 @@
 // The `curl -s` examples of README.md, sent in the README's order to the app (supertest, the same
 // method, path, headers and body curl would send). Each must succeed, and answer as the OpenAPI
 // document says. The README's placeholders are filled from the answers before them, as a reader
-// would: `pmg_…` and the sample webhook id with the ids returned, `<nextCursor>` with the cursor.
+// would: `pmg_…`, the sample webhook id and API key id with the ids returned, `<nextCursor>` with the cursor.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,12 +37,13 @@ afterAll(async () => {
 });
 
 /** Ids and cursors from earlier answers, for the README's placeholders. */
-const returned: { planMigration?: string; webhook?: string; cursor?: string | null } = {};
+const returned: { planMigration?: string; webhook?: string; apiKey?: string; cursor?: string | null } = {};
 
 function remember(body: unknown): void {
   const { id, nextCursor } = (body ?? {}) as { id?: unknown; nextCursor?: unknown };
   if (typeof id === 'string' && id.startsWith('pmg_')) returned.planMigration = id;
   if (typeof id === 'string' && id.startsWith('we_')) returned.webhook = id;
+  if (typeof id === 'string' && id.startsWith('key_')) returned.apiKey = id;
   if (nextCursor !== undefined) returned.cursor = nextCursor as string | null;
 }
 
@@ -55,6 +56,7 @@ function filled(text: string): string {
     .replaceAll(KEY, h.adminKey)
     .replace(/pmg_…/g, () => value('a plan migration id', returned.planMigration))
     .replace(/we_[0-9a-f]{24}/g, () => value('a webhook endpoint id', returned.webhook))
+    .replace(/key_[0-9a-f]{16}/g, () => value('an API key id', returned.apiKey))
     .replace(/<nextCursor>/g, () => returned.cursor ?? '');
 }
 

@@ -212,6 +212,8 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
   read('GET /webhooks/:id', segment.map((id) => `/webhooks/${id}`)),
   read('GET /webhooks/events/:eventId', segment.map((id) => `/webhooks/events/${id}`)),
   read('GET /webhooks/:id/deliveries', fc.oneof(segment, fc.constant(`we_${'0'.repeat(24)}`)).map((id) => `/webhooks/${id}/deliveries`), ['status']),
+  read('GET /api-keys', fc.constant('/api-keys')),
+  read('GET /audit-events', fc.constant('/audit-events'), ['subscriptionId', 'actor', 'from', 'to']),
 
   fc
     .tuple(
@@ -306,6 +308,30 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
   fc
     .oneof(segment, fc.constant(`we_${'0'.repeat(24)}`))
     .map((id) => ({ endpoint: 'DELETE /webhooks/:id', method: 'delete' as const, path: `/webhooks/${id}`, auth: 'admin' as const })),
+  malformed(
+    { name: 'hostile', scopes: ['read'] },
+    {
+      name: { required: true, bad: fc.oneof(notString, fc.constant('   '), fc.string({ minLength: 201, maxLength: 210 })) },
+      scopes: { required: true, bad: fc.oneof(notString.filter((v) => !Array.isArray(v)), fc.constantFrom([], ['root'], ['read', 'read'], [1], ['read', 'write', 'admin', 'read'])) },
+      expiresAt: { bad: fc.oneof(notString, text, fc.constantFrom('2000-01-01T00:00:00Z', '2031-02-30T00:00:00Z', 'tomorrow')) },
+    },
+  ).map((body) => ({ endpoint: 'POST /api-keys', method: 'post' as const, path: '/api-keys', body, auth: 'admin' as const })),
+  fc
+    .oneof(segment, fc.constant(`key_${'0'.repeat(16)}`))
+    .map((id) => ({ endpoint: 'DELETE /api-keys/:id', method: 'delete' as const, path: `/api-keys/${id}`, auth: 'admin' as const })),
+  fc
+    .oneof(
+      fc.tuple(fc.constant(`key_${'0'.repeat(16)}`), malformed({ overlapSeconds: 60 }, { overlapSeconds: { bad: badInt(0, 7 * 86_400) } })),
+      fc.tuple(segment, fc.constant(json({ overlapSeconds: 60 }))),
+    )
+    .map(([id, body]) => ({ endpoint: 'POST /api-keys/:id/rotate', method: 'post' as const, path: `/api-keys/${id}/rotate`, body, auth: 'admin' as const })),
+  // No endpoint exists here: ids malformed or unknown, with malformed bodies or a valid one.
+  fc
+    .tuple(
+      fc.oneof(segment, fc.constant(`we_${'0'.repeat(24)}`)),
+      fc.oneof(malformed({ overlapHours: 24 }, { overlapHours: { bad: badInt(0, 168) } }), fc.constant(json({ overlapHours: 0 }))),
+    )
+    .map(([id, body]) => ({ endpoint: 'POST /webhooks/:id/rotate-secret', method: 'post' as const, path: `/webhooks/${id}/rotate-secret`, body, auth: 'admin' as const })),
 ];
 
 /** Requests to one endpoint, sometimes sent without a key, with a bad key or with an Idempotency-Key. */

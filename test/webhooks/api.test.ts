@@ -1,6 +1,7 @@
-// The /webhooks API: registering (secret shown once), validation as problem+json, disabling, and
-// the delivery log.
+// The /webhooks API: registering (secret shown once), validation as problem+json, disabling,
+// rotating the secret, and the delivery log.
 import request from 'supertest';
+import { verifyWebhookSignature } from '../../infra/webhook-signature';
 import type { Harness } from '../support/harness';
 import { eventually, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
@@ -80,6 +81,11 @@ test('the delivery log lists deliveries newest first with their attempts, filter
   );
   expect(log.map((row) => row.eventType).sort()).toEqual(['invoice.created', 'invoice.paid', 'subscription.created', 'subscription.updated']);
   expect(log.every((row) => row.subscriptionId === 'wh_log' && row.attempts === 1 && row.lastStatusCode === 200 && row.deliveredAt)).toBe(true);
+  // Of the answer ('ok'), its size and latency only.
+  expect(log.every((row) => row.lastResponseBytes === 2 && typeof row.lastLatencyMs === 'number' && row.lastError === null)).toBe(true);
+  expect(Object.keys(log[0]!).sort()).toEqual(
+    ['attempts', 'createdAt', 'deliveredAt', 'endpointId', 'eventId', 'eventType', 'id', 'lastAttemptAt', 'lastError', 'lastLatencyMs', 'lastResponseBytes', 'lastStatusCode', 'status', 'subscriptionId'],
+  );
   const createdAt = log.map((row) => row.createdAt as string);
   expect(createdAt).toEqual([...createdAt].sort().reverse());
 
@@ -98,4 +104,57 @@ test('the delivery log lists deliveries newest first with their attempts, filter
 
   // A disabled endpoint gets no deliveries of new events.
   expect(await h.db.prisma.webhookDelivery.count({ where: { endpointId: disabled.id } })).toBe(0);
+});
+
+describe('rotating the secret', () => {
+  const signaturesOf = (header: string) => header.split(',').filter((part) => part.startsWith('v1='));
+
+  test('both secrets sign deliveries during the overlap window, only the new one after it', async () => {
+    const rotating = await startReceiver();
+    try {
+      const { body: created } = await request(d.app).post('/webhooks').send({ url: rotating.url, events: ['invoice.paid'] }).expect(201);
+      const now = await h.env.currentTimeMs();
+      const { body: rotated } = await request(d.app).post(`/webhooks/${created.id}/rotate-secret`).expect(200);
+      expect(rotated).toMatchObject({ id: created.id, url: rotating.url, enabled: true });
+      expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+      expect(rotated.secret).not.toBe(created.secret);
+      // 24 hours by default, from the API's clock (the test server's here).
+      expect(Date.parse(rotated.previousSecretExpiresAt) - now).toBeGreaterThanOrEqual(24 * 3_600_000);
+      expect(Date.parse(rotated.previousSecretExpiresAt) - now).toBeLessThan(24 * 3_600_000 + 60_000);
+      const read = await request(d.app).get(`/webhooks/${created.id}`).expect(200);
+      expect(read.body).not.toHaveProperty('secret');
+      expect(read.body.previousSecretExpiresAt).toBe(rotated.previousSecretExpiresAt);
+
+      await d.create({ id: 'wh_rotate_1', customer: newCustomer('wh_rotate_1'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+      const [during] = await eventually(async () => rotating.received, (hooks) => hooks.length === 1, 'invoice.paid during the window');
+      const header = during!.headers['webhook-signature'] as string;
+      expect(signaturesOf(header)).toHaveLength(2);
+      expect(verifyWebhookSignature(rotated.secret, header, during!.rawBody)).toBe(true);
+      expect(verifyWebhookSignature(created.secret, header, during!.rawBody)).toBe(true);
+
+      await d.advance(25 * 3_600_000);
+      await d.create({ id: 'wh_rotate_2', customer: newCustomer('wh_rotate_2'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+      const after = await eventually(async () => rotating.received, (hooks) => hooks.length === 2, 'invoice.paid after the window');
+      const afterHeader = after[1]!.headers['webhook-signature'] as string;
+      expect(signaturesOf(afterHeader)).toHaveLength(1);
+      expect(verifyWebhookSignature(rotated.secret, afterHeader, after[1]!.rawBody)).toBe(true);
+      expect(verifyWebhookSignature(created.secret, afterHeader, after[1]!.rawBody)).toBe(false);
+      await request(d.app).delete(`/webhooks/${created.id}`).expect(200);
+    } finally {
+      await rotating.close();
+    }
+  });
+
+  test('an overlap of 0 retires the old secret at once; bad overlaps are 400, unknown endpoints 404', async () => {
+    const { body: created } = await request(d.app).post('/webhooks').send({ url: 'http://127.0.0.1:9/rotate' }).expect(201);
+    const { body: rotated } = await request(d.app).post(`/webhooks/${created.id}/rotate-secret`).send({ overlapHours: 0 }).expect(200);
+    expect(rotated.previousSecretExpiresAt).toBeNull();
+    expect(await h.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ secret: rotated.secret, previousSecret: null });
+    for (const overlapHours of [-1, 169, 1.5, '24']) {
+      const res = await request(d.app).post(`/webhooks/${created.id}/rotate-secret`).send({ overlapHours });
+      expect([res.status, res.type, res.body.errors?.[0]?.field]).toEqual([400, 'application/problem+json', 'overlapHours']);
+    }
+    expect((await request(d.app).post('/webhooks/we_000000000000000000000000/rotate-secret')).status).toBe(404);
+    await request(d.app).delete(`/webhooks/${created.id}`).expect(200);
+  });
 });

@@ -47,3 +47,19 @@ test('any of several v1 signatures may match (a receiver rotating secrets)', () 
   const other = signWebhook('whsec_old', body, sentAt).split(',')[1]!;
   expect(verifyWebhookSignature(secret, `${t},${other},${header.split(',')[1]!}`, body, 300, sentAt)).toBe(true);
 });
+
+test('signed with two secrets (a rotation overlap), the header carries two v1 entries and verifies with either secret', () => {
+  const header = signWebhook(['whsec_new', 'whsec_old'], body, sentAt);
+  expect(header).toMatch(/^t=1893456005,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+  expect(header.split(',').slice(1)).toEqual([signWebhook('whsec_new', body, sentAt).split(',')[1], signWebhook('whsec_old', body, sentAt).split(',')[1]]);
+  expect(verifyWebhookSignature('whsec_new', header, body, 300, sentAt)).toBe(true);
+  expect(verifyWebhookSignature('whsec_old', header, body, 300, sentAt)).toBe(true);
+  expect(verifyWebhookSignature('whsec_other', header, body, 300, sentAt)).toBe(false);
+});
+
+test('a receiver holding both secrets while it switches verifies with either', () => {
+  expect(verifyWebhookSignature(['whsec_old', 'whsec_new'], signWebhook('whsec_new', body, sentAt), body, 300, sentAt)).toBe(true);
+  expect(verifyWebhookSignature(['whsec_old', 'whsec_new'], signWebhook('whsec_old', body, sentAt), body, 300, sentAt)).toBe(true);
+  expect(verifyWebhookSignature(['whsec_old', 'whsec_new'], signWebhook('whsec_other', body, sentAt), body, 300, sentAt)).toBe(false);
+  expect(verifyWebhookSignature([], signWebhook('whsec_new', body, sentAt), body, 300, sentAt)).toBe(false);
+});

@@ -5,6 +5,7 @@ import { catalogueEndpoints } from './catalogue';
 import { commandEndpoints } from './commands';
 import { operationEndpoints } from './operations';
 import { recordEndpoints } from './records';
+import { securityEndpoints } from './security';
 import { subscriptionEndpoints } from './subscriptions';
 import { upsellEndpoints } from './upsell';
 import { webhookEndpoints } from './webhooks';
@@ -16,5 +17,6 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...catalogueEndpoints,
   ...recordEndpoints,
   ...webhookEndpoints,
+  ...securityEndpoints,
   ...operationEndpoints,
 ];

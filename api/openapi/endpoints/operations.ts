@@ -21,7 +21,7 @@ export const operationEndpoints: Endpoint[] = [
     operationId: 'getMetrics',
     tag: 'operations',
     summary: 'Prometheus metrics',
-    description: 'Request latency per route and status, and business metrics (subscriptions by status, MRR, dunning) read at scrape time.',
+    description: 'Operational metrics only: request latency per route and status, and Node.js process metrics. Revenue, churn and dunning figures are under `/reports` (API key with `read`).',
     answers: [{ status: 200, description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain; version=0.0.4' }],
     alwaysAnswers: true,
   },

@@ -1,6 +1,8 @@
 // Customers, invoices and reports (api/routes/customers.ts, invoices.ts, reports.ts).
 import { customerParams, invoiceParams } from '../../schemas/reads';
+import { monthsQuery } from '../../schemas/reports';
 import { upsellReport } from '../../schemas/responses/operations';
+import { churnReport, dunningReport, revenueReport } from '../../schemas/responses/reports';
 import { customer, invoice } from '../../schemas/responses/reads';
 import type { Endpoint } from '../endpoint';
 import { ok } from './answers';
@@ -36,5 +38,37 @@ export const recordEndpoints: Endpoint[] = [
     tag: 'reports',
     summary: 'Upsell offers and the revenue they added',
     answers: [ok(upsellReport, 'Offers made, accepted, declined and expired, by rule')],
+  },
+  {
+    method: 'get',
+    path: '/reports/revenue',
+    operationId: 'getRevenueReport',
+    tag: 'reports',
+    summary: 'Monthly recurring revenue and subscriptions per currency',
+    description:
+      'MRR counts `active` and `past_due` subscriptions at their plan price per month (a yearly plan counts a twelfth). Read from totals the projection keeps up to date, not computed per request.',
+    answers: [ok(revenueReport, 'MRR, paying subscriptions and subscriptions per status, per currency')],
+  },
+  {
+    method: 'get',
+    path: '/reports/churn',
+    operationId: 'getChurnReport',
+    tag: 'reports',
+    summary: 'Churned subscriptions and the MRR they took, per month',
+    query: monthsQuery,
+    queryExample: { months: 6 },
+    fields: { months: 'Calendar months covered, the current one included (1-36, default 12)' },
+    answers: [ok(churnReport, 'Churn per month and currency')],
+  },
+  {
+    method: 'get',
+    path: '/reports/dunning',
+    operationId: 'getDunningReport',
+    tag: 'reports',
+    summary: 'Subscriptions in dunning now, and dunning outcomes per month',
+    query: monthsQuery,
+    queryExample: { months: 6 },
+    fields: { months: 'Calendar months covered, the current one included (1-36, default 12)' },
+    answers: [ok(dunningReport, 'Past-due and unpaid subscriptions, and what happened to dunning per month')],
   },
 ];

@@ -1,7 +1,7 @@
 // Webhook endpoints and their delivery log (api/routes/webhooks.ts).
 import { list } from '../../schemas/responses/common';
-import { createdWebhookEndpoint, webhookDelivery, webhookEndpoint, webhookEndpointDetail, webhookEvent } from '../../schemas/responses/webhooks';
-import { createWebhookBody, deliveriesQuery, webhookEventParams, webhookParams } from '../../schemas/webhooks';
+import { createdWebhookEndpoint, rotatedWebhookEndpoint, webhookDelivery, webhookEndpoint, webhookEndpointDetail, webhookEvent } from '../../schemas/responses/webhooks';
+import { createWebhookBody, deliveriesQuery, rotateSecretBody, webhookEventParams, webhookParams } from '../../schemas/webhooks';
 import type { Endpoint } from '../endpoint';
 import { ok } from './answers';
 
@@ -15,10 +15,11 @@ export const webhookEndpoints: Endpoint[] = [
     operationId: 'createWebhookEndpoint',
     tag: 'webhooks',
     summary: 'Register an endpoint',
-    description: 'The answer carries the signing secret; it is never shown again.',
+    description:
+      'The answer carries the signing secret; it is never shown again. The URL must be https:// and its host must not be localhost or an internal IP address (loopback, private, link-local…); each delivery checks again every address the host resolves to. Development (`WEBHOOK_ALLOW_PRIVATE_TARGETS=true`) also allows http:// and internal hosts.',
     body: createWebhookBody,
     example: { url: 'https://crm.example.com/hooks/billing', events: ['invoice.paid', 'invoice.payment_failed', 'subscription.canceled'], description: 'CRM' },
-    fields: { url: 'http:// or https://', events: 'Event types to receive; omitted or empty means all' },
+    fields: { url: 'https:// (http:// and internal hosts in development only)', events: 'Event types to receive; omitted or empty means all' },
     answers: [{ status: 201, description: 'Registered; `Location` names the endpoint', schema: createdWebhookEndpoint, headers: ['Location'] }],
   },
   {
@@ -62,6 +63,23 @@ export const webhookEndpoints: Endpoint[] = [
     paramExamples: ENDPOINT_ID,
     answers: [ok(webhookEndpoint, 'The disabled endpoint')],
     errors: { 404: NO_ENDPOINT },
+  },
+  {
+    method: 'post',
+    path: '/webhooks/:id/rotate-secret',
+    operationId: 'rotateWebhookSecret',
+    tag: 'webhooks',
+    summary: "Rotate an endpoint's signing secret",
+    description:
+      'The answer carries the new secret; it is never shown again. For `overlapHours` (default 24) every delivery carries two `v1=` signatures, with the new and the previous secret, so a receiver verifies with either while it switches; then only the new one.',
+    params: webhookParams,
+    paramExamples: ENDPOINT_ID,
+    body: rotateSecretBody,
+    optionalBody: true,
+    example: { overlapHours: 24 },
+    fields: { overlapHours: '0-168, default 24; 0 stops the previous secret at once' },
+    answers: [ok(rotatedWebhookEndpoint, 'Rotated')],
+    errors: { 404: NO_ENDPOINT, 409: 'Another rotation of this endpoint happened meanwhile' },
   },
   {
     method: 'get',

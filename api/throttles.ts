@@ -1,0 +1,102 @@
+// The API's three throttles, counted in PostgreSQL (the RateLimit table) so every API process
+// draws from the same allowance. Each keeps an in-memory twin that takes over while the database
+// does not answer: throttling then fails open to per-process limits rather than refusing every
+// request (or answering 500) because its counter is unreachable; the outage is logged, and a
+// breaker (api/throttle-store.ts) keeps requests from each waiting for the database to time out.
+import type pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
+import { breakerStore, type Queryable } from './throttle-store';
+
+export interface ThrottleLimits {
+  /** Requests a minute per client address, before authentication. */
+  perAddressPerMinute: number;
+  /** Requests a minute per API key, after authentication. */
+  perKeyPerMinute: number;
+  /** Failed authentications per address in the window; reaching it, the address gets 429. */
+  failedAuthLimit: number;
+  failedAuthWindowSeconds: number;
+}
+
+export interface Throttles {
+  limits: ThrottleLimits;
+  address: RateLimiterPostgres;
+  key: RateLimiterPostgres;
+  failedAuth: RateLimiterPostgres;
+}
+
+/** How long a throttle may wait for the database before its in-memory twin answers. */
+export const STORE_TIMEOUT_MS = 1_000;
+
+/** The pool the throttles count in: small, and quick to give up so a slow database does not stall requests. */
+export function throttlePoolConfig(connectionString: string): pg.PoolConfig {
+  return { connectionString, max: 4, connectionTimeoutMillis: STORE_TIMEOUT_MS, query_timeout: STORE_TIMEOUT_MS };
+}
+
+/** Notes each use of an in-memory twin: the database did not answer a throttle. */
+class Insurance extends RateLimiterMemory {
+  constructor(
+    options: { keyPrefix: string; points: number; duration: number },
+    private readonly storeDown: () => void,
+  ) {
+    super(options);
+  }
+
+  override consume(...args: Parameters<RateLimiterMemory['consume']>): ReturnType<RateLimiterMemory['consume']> {
+    this.storeDown();
+    return super.consume(...args);
+  }
+
+  override penalty(...args: Parameters<RateLimiterMemory['penalty']>): ReturnType<RateLimiterMemory['penalty']> {
+    this.storeDown();
+    return super.penalty(...args);
+  }
+
+  override get(...args: Parameters<RateLimiterMemory['get']>): ReturnType<RateLimiterMemory['get']> {
+    this.storeDown();
+    return super.get(...args);
+  }
+}
+
+export interface ThrottleOptions {
+  /** Called (at most once a minute) when a throttle fell back to memory. */
+  onStoreDown?: () => void;
+  /** Monotonic milliseconds, for the store's breaker and the once-a-minute notice. */
+  now?: () => number;
+  /** The PostgreSQL schema holding the RateLimit table; the connection's search path when omitted. */
+  schemaName?: string | undefined;
+}
+
+/** The RateLimit table comes from a migration, so the library is told not to create it. */
+export function createThrottles(pool: Queryable, limits: ThrottleLimits, options: ThrottleOptions = {}): Throttles {
+  const now = options.now ?? (() => performance.now());
+  const store = breakerStore(pool, now);
+  let noticedAt = -Infinity;
+  const storeDown = () => {
+    if (now() - noticedAt < 60_000) return;
+    noticedAt = now();
+    options.onStoreDown?.();
+  };
+  const limiter = (keyPrefix: string, points: number, duration: number) => {
+    return new RateLimiterPostgres({
+      storeClient: store,
+      storeType: 'pool',
+      tableName: 'RateLimit',
+      ...(options.schemaName ? { schemaName: options.schemaName } : {}),
+      tableCreated: true,
+      keyPrefix,
+      points,
+      duration,
+      // Once a caller is over, this process refuses it from memory until the window ends: a flood
+      // costs one database write per process per window, not one per request.
+      inMemoryBlockOnConsumed: points + 1,
+      inMemoryBlockDuration: 0,
+      insuranceLimiter: new Insurance({ keyPrefix, points, duration }, storeDown),
+    });
+  };
+  return {
+    limits,
+    address: limiter('address', limits.perAddressPerMinute, 60),
+    key: limiter('key', limits.perKeyPerMinute, 60),
+    failedAuth: limiter('failed-auth', limits.failedAuthLimit, limits.failedAuthWindowSeconds),
+  };
+}
