@@ -12,5 +12,7 @@ module.exports = {
   // Time-skipping tests move months of workflow time; in real time they still need to bundle
   // workflows and start a server.
   testTimeout: 120_000,
-  maxWorkers: 2,
+  // Three on two cores: each file's tests also wait on the time-skipping server and the database,
+  // so a third worker fills the idle time (measured: 323 s with two, 258 s with three).
+  maxWorkers: 3,
 };

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Harness } from '../support/harness';
-import { startHarness, testApp } from '../support/harness';
+import { retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 
@@ -9,6 +9,9 @@ let d: Driver;
 beforeAll(async () => {
   h = await startHarness();
   d = driver(h, testApp(h));
+});
+afterEach(async () => {
+  await retireSubscriptions(h);
 });
 afterAll(async () => {
   await h?.teardown();

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
-import { startHarness, testApp } from '../support/harness';
+import { retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 
@@ -10,6 +10,9 @@ let d: Driver;
 beforeAll(async () => {
   h = await startHarness();
   d = driver(h, testApp(h));
+});
+afterEach(async () => {
+  await retireSubscriptions(h);
 });
 afterAll(async () => {
   await h?.teardown();
