@@ -246,16 +246,17 @@ export async function settled(h: Harness, workflowId: string): Promise<void> {
  */
 export async function retireSubscriptions(h: Harness): Promise<void> {
   const subscriptions = await h.db.prisma.subscription.findMany({ select: { id: true } });
-  await Promise.all(
-    subscriptions.map(async ({ id }) => {
-      const handle = h.env.client.workflow.getHandle(`subscription-${id}`);
-      try {
-        if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test finished');
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      }
-    }),
-  );
+  await Promise.all(subscriptions.map(({ id }) => retireSubscription(h, id, 'test finished')));
+}
+
+/** Terminates one subscription's workflow if it is still running; one that never started is fine. */
+export async function retireSubscription(h: Harness, subscriptionId: string, reason: string): Promise<void> {
+  const handle = h.env.client.workflow.getHandle(`subscription-${subscriptionId}`);
+  try {
+    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate(reason);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }
 
 export async function querySubscription(h: Harness, workflowId: string): Promise<SubscriptionView> {

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { PLAN_CATALOGUE } from '../../domain/plans';
 import { DEFAULT_POLICY } from '../../domain/subscription';
 import type { Harness } from '../environment';
-import { environmentApp } from '../environment';
+import { environmentApp, retireSubscription } from '../environment';
 import type { FuzzModel, FuzzReal, Opening } from './commands';
 import { fuzzCommands, openSubscription, opening } from './commands';
 import { watchWorkflow } from '../health';
@@ -71,12 +71,6 @@ async function installRules(h: Harness): Promise<void> {
   }
 }
 
-/** Stops a checked sequence's workflow, so it does not keep renewing while later sequences move the clock. */
-async function retire(h: Harness, subscriptionId: string): Promise<void> {
-  const handle = h.env.client.workflow.getHandle(`subscription-${subscriptionId}`);
-  if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('fuzz sequence checked');
-}
-
 export async function fuzz(h: Harness, options: FuzzOptions): Promise<FuzzSummary> {
   const started = Date.now();
   await installRules(h);
@@ -109,7 +103,8 @@ export async function fuzz(h: Harness, options: FuzzOptions): Promise<FuzzSummar
     } finally {
       for (const answer of real.answers) answers[answer.status] = (answers[answer.status] ?? 0) + 1;
       await watch.release('fuzz sequence given up');
-      await retire(h, real.subscriptionId).catch(() => undefined);
+      // Stopped, so it does not keep renewing while later sequences move the clock.
+      await retireSubscription(h, real.subscriptionId, 'fuzz sequence checked').catch(() => undefined);
     }
   });
   const result = await fc.check(property, { numRuns: options.runs, seed: options.seed });

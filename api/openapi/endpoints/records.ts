@@ -7,6 +7,8 @@ import { customer, invoice } from '../../schemas/responses/reads';
 import type { Endpoint } from '../endpoint';
 import { ok } from './answers';
 
+const MONTHS_FIELD = { months: 'Calendar months covered, the current one included (1-36, default 12)' };
+
 export const recordEndpoints: Endpoint[] = [
   {
     method: 'get',
@@ -57,7 +59,7 @@ export const recordEndpoints: Endpoint[] = [
     summary: 'Churned subscriptions and the MRR they took, per month',
     query: monthsQuery,
     queryExample: { months: 6 },
-    fields: { months: 'Calendar months covered, the current one included (1-36, default 12)' },
+    fields: MONTHS_FIELD,
     answers: [ok(churnReport, 'Churn per month and currency')],
   },
   {
@@ -68,7 +70,7 @@ export const recordEndpoints: Endpoint[] = [
     summary: 'Subscriptions in dunning now, and dunning outcomes per month',
     query: monthsQuery,
     queryExample: { months: 6 },
-    fields: { months: 'Calendar months covered, the current one included (1-36, default 12)' },
+    fields: MONTHS_FIELD,
     answers: [ok(dunningReport, 'Past-due and unpaid subscriptions, and what happened to dunning per month')],
   },
 ];
