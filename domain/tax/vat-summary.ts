@@ -1,0 +1,21 @@
+// An invoice's VAT summary: the lines sharing a category and rate, summed (never recomputed on
+// the sums, so the rows add up to the lines), highest rate first.
+import type { TaxedLine } from './lines';
+import type { VatCategoryCode, VatSummaryRow } from './types';
+
+const CATEGORY_ORDER: readonly VatCategoryCode[] = ['S', 'Z', 'E', 'AE', 'G', 'O'];
+
+export function vatSummary(lines: readonly TaxedLine[]): VatSummaryRow[] {
+  const rows = new Map<string, VatSummaryRow>();
+  for (const { tax } of lines) {
+    const key = `${tax.vatCategory}/${tax.rateBasisPoints}`;
+    const row = rows.get(key) ?? { vatCategory: tax.vatCategory, rateBasisPoints: tax.rateBasisPoints, netCents: 0, taxCents: 0 };
+    row.netCents += tax.netCents;
+    row.taxCents += tax.taxCents;
+    rows.set(key, row);
+  }
+  return [...rows.values()].sort(
+    (a, b) =>
+      b.rateBasisPoints - a.rateBasisPoints || CATEGORY_ORDER.indexOf(a.vatCategory) - CATEGORY_ORDER.indexOf(b.vatCategory),
+  );
+}
