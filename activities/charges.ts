@@ -2,7 +2,11 @@
 // any point charges nothing twice, and the database refuses what must never happen (a second
 // successful charge of one invoice, a charge of a closed invoice).
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { creditNoteDocument } from '../domain/invoice-document';
 import type { ChargeResult } from '../domain/payments';
+import type { InvoiceDocument } from '../domain/tax/types';
+import type { Prisma } from '../prisma/generated/client';
+import { takeNumber } from './number-series';
 import { invoiceEventKeys, invoicePaid, invoicePaymentFailed } from '../domain/webhooks';
 import type { ActivityDeps } from './deps';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
@@ -40,7 +44,7 @@ export function createChargeActivities(deps: ActivityDeps) {
      * charged.
      */
     async chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeResult> {
-      const invoice = await prisma.invoice.findUnique({ where: { number: input.invoiceNumber }, include: { lines: true } });
+      const invoice = await prisma.invoice.findUnique({ where: { reference: input.invoiceNumber }, include: { lines: true } });
       if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} does not exist`, 'UnknownInvoice');
       if (invoice.amountCents !== input.amountCents || invoice.currency !== input.currency) {
         throw ApplicationFailure.nonRetryable(
@@ -80,7 +84,7 @@ export function createChargeActivities(deps: ActivityDeps) {
               amountCents: invoice.amountCents,
               currency: invoice.currency,
               paymentMethod: input.paymentMethod,
-              reference: invoice.number,
+              reference: invoice.reference,
               at: input.at,
             });
 
@@ -109,7 +113,7 @@ export function createChargeActivities(deps: ActivityDeps) {
           data: { status: 'paid', paidAt: completedAt, ...(input.claimsPeriodIndex !== null ? { periodIndex: input.claimsPeriodIndex } : {}) },
         });
         // Already paid: a retried attempt, whose event was recorded with the payment.
-        if (paid.count === 0) return { deliveryIds: [], existingKeys: [invoiceEventKeys.paid(invoice.number)] };
+        if (paid.count === 0) return { deliveryIds: [], existingKeys: [invoiceEventKeys.paid(invoice.reference)] };
         return recordWebhookEvents(tx, [invoicePaid(invoiceRowPayload({ ...invoice, status: 'paid', paidAt: completedAt }), input.at)]);
       });
       await publishWebhookEvents(deps, recorded);
@@ -125,8 +129,8 @@ export function createChargeActivities(deps: ActivityDeps) {
       const existing = await prisma.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (existing) return { creditNoteId: existing.id, amountCents: existing.amountCents };
       const invoice = await prisma.invoice.findUnique({
-        where: { number: input.invoiceNumber },
-        include: { attempts: { where: { outcome: 'succeeded' } }, creditNotes: true },
+        where: { reference: input.invoiceNumber },
+        include: { attempts: { where: { outcome: 'succeeded' } }, creditNotes: { where: { kind: 'refund' } } },
       });
       const paidCharge = invoice?.attempts[0];
       if (!invoice || invoice.status !== 'paid' || !paidCharge?.gatewayChargeId) {
@@ -142,19 +146,31 @@ export function createChargeActivities(deps: ActivityDeps) {
         currency: invoice.currency,
         at: input.at,
       });
-      const note = await prisma.creditNote.upsert({
-        where: { idempotencyKey: input.idempotencyKey },
-        create: {
-          idempotencyKey: input.idempotencyKey,
-          invoiceId: invoice.id,
-          amountCents,
-          currency: invoice.currency,
-          reason: 'cancellation',
-          gatewayRefundId: refundId,
-          periodIndex: input.periodIndex,
-          createdAt: new Date(input.at),
-        },
-        update: {},
+      const note = await prisma.$transaction(async (tx) => {
+        const written = await tx.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+        if (written) return written;
+        const { sequence, number } = await takeNumber(tx, 'credit_note');
+        const document = invoice.document
+          ? creditNoteDocument(invoice.document as unknown as InvoiceDocument, { number, issuedAt: input.at, amountCents, kind: 'refund', reason: 'Refund of unused time on cancellation' })
+          : null;
+        return tx.creditNote.create({
+          data: {
+            idempotencyKey: input.idempotencyKey,
+            number,
+            sequence,
+            invoiceId: invoice.id,
+            kind: 'refund',
+            amountCents,
+            netCents: document?.netCents ?? amountCents,
+            taxCents: document?.taxCents ?? 0,
+            currency: invoice.currency,
+            ...(document ? { document: document as unknown as Prisma.InputJsonValue } : {}),
+            reason: 'cancellation',
+            gatewayRefundId: refundId,
+            periodIndex: input.periodIndex,
+            createdAt: new Date(input.at),
+          },
+        });
       });
       return { creditNoteId: note.id, amountCents: note.amountCents };
     },

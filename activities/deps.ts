@@ -3,6 +3,7 @@ import type { PaymentGateway } from '../gateway/payment-gateway';
 import type { LinkSigning } from '../infra/links';
 import type { WebhookTargetPolicy } from '../infra/webhook-target';
 import type { PrismaClient } from '../prisma/generated/client';
+import type { SellerProfile } from '../domain/tax/types';
 import type { WorkflowStarter } from './webhook-outbox';
 
 /** What activities need from the outside world; tests pass real or fake ones. */
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   links: LinkSigning;
   /** Starts delivery workflows (client and task queue): webhooks after an event is recorded, emails when queued. */
   temporal: WorkflowStarter;
+  /** Who issues the invoices (SELLER_* configuration); the development demo seller when omitted. */
+  seller?: SellerProfile;
   /** Where webhooks may go; production's rules (https, public addresses only) when omitted. */
   webhookTargets?: WebhookTargetPolicy;
 }

@@ -100,7 +100,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
     const lines =
       content.template === 'receipt'
         ? await prisma.invoiceLine.findMany({
-            where: { invoice: { number: content.invoiceNumber } },
+            where: { invoice: { reference: content.invoiceNumber } },
             orderBy: { position: 'asc' },
             select: { description: true, amountCents: true },
           })

@@ -1,5 +1,4 @@
 // Maps workflow state and database rows to the webhook payload shapes of domain/webhooks.ts.
-import type { InvoiceDraft } from '../domain/invoice';
 import type { OpenOffer } from '../domain/offers';
 import type { SubscriptionState } from '../domain/subscription';
 import type { InvoicePayload, OfferPayload, SubscriptionFacts, SubscriptionPayload } from '../domain/webhooks';
@@ -54,6 +53,7 @@ export function subscriptionPayload(state: SubscriptionState): SubscriptionPaylo
 export function invoiceRowPayload(invoice: Invoice & { lines: InvoiceLine[] }): InvoicePayload {
   return {
     number: invoice.number,
+    reference: invoice.reference,
     subscriptionId: invoice.subscriptionId,
     customerId: invoice.customerId,
     status: invoice.status,
@@ -62,35 +62,13 @@ export function invoiceRowPayload(invoice: Invoice & { lines: InvoiceLine[] }): 
     periodEnd: invoice.periodEnd.toISOString(),
     currency: invoice.currency,
     subtotalCents: invoice.subtotalCents,
+    netCents: invoice.netCents,
+    taxCents: invoice.taxCents,
     amountCents: invoice.amountCents,
     paidAt: isoOrNull(invoice.paidAt),
     lines: [...invoice.lines]
       .sort((a, b) => a.position - b.position)
       .map(invoiceLineJson),
-  };
-}
-
-export function invoiceDraftPayload(draft: InvoiceDraft): InvoicePayload {
-  return {
-    number: draft.number,
-    subscriptionId: draft.subscriptionId,
-    customerId: draft.customerId,
-    status: 'open',
-    billingReason: draft.billingReason,
-    periodStart: draft.period.start,
-    periodEnd: draft.period.end,
-    currency: draft.currency,
-    subtotalCents: draft.subtotalCents,
-    amountCents: draft.amountCents,
-    paidAt: null,
-    lines: draft.lines.map((line) => ({
-      kind: line.kind,
-      description: line.description,
-      quantity: line.quantity,
-      amountCents: line.amountCents,
-      periodStart: line.periodStart ?? null,
-      periodEnd: line.periodEnd ?? null,
-    })),
   };
 }
 

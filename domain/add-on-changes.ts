@@ -6,6 +6,7 @@ import { prorationLine, unitPriceFor } from './add-ons';
 import { CommandRefusedError } from './errors';
 import { capped, currentAccount, returned, unusedValue } from './credit';
 import type { InvoiceLineDraft } from './invoice';
+import { paidValueCode } from './invoice';
 import type { SubscriptionState } from './subscription';
 import { calendarPeriod, update } from './subscription';
 
@@ -29,6 +30,7 @@ export function priceAddOn(state: SubscriptionState, definition: AddOnDefinition
     monthlyAmountCents: definition.prices[state.plan.currency] ?? 0,
     metric: definition.metric,
     unitsPerQuantity: definition.unitsPerQuantity,
+    ...(definition.tax ? { tax: definition.tax } : {}),
   };
 }
 
@@ -50,6 +52,8 @@ export function setAddOnQuantity(state: SubscriptionState, change: AddOnChange, 
       description: change.quantity === 1 ? priced.name : `${priced.name} × ${change.quantity}`,
       quantity: change.quantity,
       amountCents: priced.unitAmountCents * change.quantity,
+      itemName: priced.name,
+      ...(priced.tax ? { tax: priced.tax } : {}),
     };
     return update(state, { pendingItems: [...state.pendingItems, line] });
   }
@@ -65,5 +69,6 @@ export function setAddOnQuantity(state: SubscriptionState, change: AddOnChange, 
   const line = prorationLine(current, delta, calendarPeriod(state), at);
   if (delta > 0) return update(state, { addOns, pendingItems: [...state.pendingItems, line] });
   const [credit = 0] = capped(state, [unusedValue(state, current.unitAmountCents * -delta, 'addOns', at)]);
-  return update(returned(state, credit), { addOns, pendingItems: [...state.pendingItems, { ...line, amountCents: -credit }] });
+  // Valued at what was paid for it, VAT included.
+  return update(returned(state, credit), { addOns, pendingItems: [...state.pendingItems, { ...line, amountCents: -credit, tax: paidValueCode(current.tax) }] });
 }

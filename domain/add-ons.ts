@@ -8,6 +8,7 @@ import type { Period } from './calendar';
 import { describeSpan, prorate } from './proration';
 import type { InvoiceLineDraft } from './invoice';
 import type { PlanSnapshot } from './plans';
+import type { TaxCode } from './tax/types';
 
 export interface AddOnDefinition {
   code: string;
@@ -18,6 +19,8 @@ export interface AddOnDefinition {
   /** The usage metric each unit adds to the plan's quota (e.g. one extra seat). */
   metric: string | null;
   unitsPerQuantity: number;
+  /** Its VAT category and whether its prices include VAT; absent: standard, included. */
+  tax?: TaxCode;
 }
 
 /** An add-on as attached to a subscription, with its price for the subscription's period. */
@@ -31,6 +34,7 @@ export interface SubscriptionAddOn {
   monthlyAmountCents: number;
   metric: string | null;
   unitsPerQuantity: number;
+  tax?: TaxCode;
 }
 
 export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
@@ -87,6 +91,8 @@ export function addOnLines(addOns: readonly SubscriptionAddOn[], calendar: Perio
     amountCents: prorate(addOn.unitAmountCents * addOn.quantity, calendar, period.start),
     periodStart: period.start,
     periodEnd: period.end,
+    itemName: addOn.name,
+    ...(addOn.tax ? { tax: addOn.tax } : {}),
   }));
 }
 
@@ -94,9 +100,10 @@ export function addOnLines(addOns: readonly SubscriptionAddOn[], calendar: Perio
 export function prorationLine(addOn: SubscriptionAddOn, delta: number, calendar: Period, at: string): InvoiceLineDraft {
   const amount = prorate(addOn.unitAmountCents * Math.abs(delta), calendar, at);
   const span = describeSpan(calendar, at);
+  const about = { itemName: addOn.name, ...(addOn.tax ? { tax: addOn.tax } : {}) };
   return delta > 0
-    ? { kind: 'proration_charge', description: `${describeAddOn(addOn, delta)} added, ${span}`, quantity: delta, amountCents: amount, periodStart: at, periodEnd: calendar.end }
-    : { kind: 'proration_credit', description: `${describeAddOn(addOn, -delta)} removed, ${span}`, quantity: -delta, amountCents: -amount, periodStart: at, periodEnd: calendar.end };
+    ? { kind: 'proration_charge', description: `${describeAddOn(addOn, delta)} added, ${span}`, quantity: delta, amountCents: amount, periodStart: at, periodEnd: calendar.end, ...about }
+    : { kind: 'proration_credit', description: `${describeAddOn(addOn, -delta)} removed, ${span}`, quantity: -delta, amountCents: -amount, periodStart: at, periodEnd: calendar.end, ...about };
 }
 
 /** The plan's quota for `metric` plus what add-ons buy. */

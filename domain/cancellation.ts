@@ -7,7 +7,7 @@ import type { CancelCommand } from './commands';
 import { capped, closeUnpaidInvoice, invoiceCreditEntries, refunded, refundSplit, unusedValue } from './credit';
 import type { Effect, Transition } from './effects';
 import { email, then, unchanged } from './effects';
-import { buildInvoice, invoiceNumber, issuedSummary } from './invoice';
+import { buildInvoice, invoiceNumber, issuedSummary, taxContextOf } from './invoice';
 import { nextStatus } from './status';
 import type { SubscriptionState } from './subscription';
 import { update } from './subscription';
@@ -89,6 +89,7 @@ export function finalInvoice(state: SubscriptionState, at: string): Transition {
       currency: state.plan.currency,
       issuedAt: at,
     },
+    taxContextOf(state, at),
     state.pendingItems,
     state.creditBalanceCents,
   );

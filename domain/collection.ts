@@ -8,9 +8,9 @@ import { afterFailedAttempt, isFinalRetryNext } from './dunning';
 import type { Effect, Transition } from './effects';
 import { email, then } from './effects';
 import type { BuiltInvoice } from './invoice';
-import { buildInvoice, invoiceNumber, issuedSummary, planLine } from './invoice';
+import { buildInvoice, invoiceNumber, issuedSummary, planLine, taxContextOf } from './invoice';
 import { addOnLines } from './add-ons';
-import { afterPeriodInvoice, discountLine } from './discounts';
+import { afterPeriodInvoice, discountLines } from './discounts';
 import { chargeOf } from './charges';
 import type { ChargeIntent, ChargeResult, Decline } from './payments';
 import { settlePlanChange } from './plan-change';
@@ -32,8 +32,8 @@ export function renewalInvoice(state: SubscriptionState, issuedAt: string): Buil
     planLine(state.plan, state.currentPeriod, prorate(state.plan.amountCents, calendar, state.currentPeriod.start)),
     ...addOnLines(state.addOns, calendar, state.currentPeriod),
   ];
-  const grossCents = recurring.reduce((sum, line) => sum + line.amountCents, 0);
-  const discount = state.discount ? discountLine(state.discount, grossCents) : null;
+  const listCents = recurring.reduce((sum, line) => sum + line.amountCents, 0);
+  const discount = state.discount ? discountLines(state.discount, recurring) : [];
   return buildInvoice(
     {
       number: invoiceNumber(state.id, state.invoiceCount + 1),
@@ -45,9 +45,10 @@ export function renewalInvoice(state: SubscriptionState, issuedAt: string): Buil
       currency: state.plan.currency,
       issuedAt,
     },
-    [...recurring, ...(discount ? [discount] : []), ...state.pendingItems],
+    taxContextOf(state, issuedAt),
+    [...recurring, ...discount, ...state.pendingItems],
     state.creditBalanceCents,
-    { periodIndex: state.periodIndex, grossCents, netCents: grossCents + (discount?.amountCents ?? 0) },
+    { periodIndex: state.periodIndex, listCents, lines: [...recurring, ...discount] },
   );
 }
 

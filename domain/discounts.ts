@@ -3,7 +3,9 @@
 // of periods or forever, as its own negative line. Percentages round half away from zero; a fixed
 // amount never takes an invoice below zero.
 import type { InvoiceLineDraft } from './invoice';
+import { DEFAULT_TAX_CODE } from './invoice';
 import { scale } from './proration';
+import type { TaxCode } from './tax/types';
 
 export interface CouponDefinition {
   code: string;
@@ -61,6 +63,35 @@ export function discountLine(discount: ActiveDiscount, chargeableCents: number):
       : Math.min(discount.amountOffCents ?? 0, chargeableCents);
   if (off <= 0) return null;
   return { kind: 'discount', description: `Discount: ${discount.name}`, quantity: 1, amountCents: -off };
+}
+
+/**
+ * The discount on `charges` as lines that carry the VAT code of what they discount: one per code,
+ * the amount split in proportion to the charges (largest remainder, so the parts sum exactly).
+ */
+export function discountLines(discount: ActiveDiscount, charges: readonly InvoiceLineDraft[]): InvoiceLineDraft[] {
+  const total = charges.reduce((sum, line) => sum + line.amountCents, 0);
+  const line = discountLine(discount, total);
+  if (!line) return [];
+  const groups: Array<{ tax: TaxCode; cents: number }> = [];
+  for (const charge of charges) {
+    const tax = charge.tax ?? DEFAULT_TAX_CODE;
+    const group = groups.find((g) => g.tax.category === tax.category && g.tax.inclusive === tax.inclusive);
+    if (group) group.cents += charge.amountCents;
+    else groups.push({ tax, cents: charge.amountCents });
+  }
+  const off = -line.amountCents;
+  const shares = groups.map((g) => ({ ...g, share: scale(off, BigInt(g.cents), BigInt(total)) }));
+  let left = off - shares.reduce((sum, s) => sum + s.share, 0);
+  for (const s of [...shares].sort((a, b) => b.cents - a.cents)) {
+    if (left === 0) break;
+    const step = left > 0 ? 1 : -1;
+    s.share += step;
+    left -= step;
+  }
+  return shares
+    .filter((s) => s.share !== 0)
+    .map((s) => ({ ...line, amountCents: -s.share, itemName: discount.name, tax: s.tax }));
 }
 
 /** The discount after one more period invoice used it; null when it has run out. */

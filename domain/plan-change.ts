@@ -15,16 +15,18 @@ import { chargeOf } from './charges';
 import type { ChangePlanCommand, Timing } from './commands';
 import type { PeriodAccount } from './credit';
 import { capped, closeUnpaidInvoice, currentAccount, FULL_RATE, invoiceCreditEntries, openAccount, paidRate, unusedValue } from './credit';
-import { afterPeriodInvoice, discountLine } from './discounts';
+import { afterPeriodInvoice, discountLines } from './discounts';
 import type { Effect, Transition } from './effects';
 import { email, then, unchanged } from './effects';
 import type { BuiltInvoice, InvoiceLineDraft } from './invoice';
-import { buildInvoice, invoiceNumber, issuedSummary, planLine } from './invoice';
+import { buildInvoice, invoiceNumber, issuedSummary, paidValueCode, planLine, taxContextOf } from './invoice';
+import type { ServiceLines } from './invoice';
+import type { TaxCode } from './tax/types';
 import { closeOffer, offerDiscount } from './offers';
 import type { ChargeResult } from './payments';
 import type { PlanSnapshot } from './plans';
 import { describeSpan, prorate } from './proration';
-import type { InvoiceService, InvoiceSummary, SubscriptionState } from './subscription';
+import type { InvoiceSummary, SubscriptionState } from './subscription';
 import { calendarPeriod, reanchor, update } from './subscription';
 
 const APPROXIMATE_DAYS = { second: 1 / 86_400, day: 1, week: 7, month: 30.436875, year: 365.2425 } as const;
@@ -75,14 +77,17 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
 
   const period = calendarPeriod(state);
   const span = describeSpan(period, at);
-  const unusedLine = (description: string, quantity: number, amountCents: number): InvoiceLineDraft[] =>
-    amountCents > 0 ? [{ kind: 'proration_credit', description: `Unused time on ${description}, ${span}`, quantity, amountCents: -amountCents, periodStart: at, periodEnd: period.end }] : [];
+  // Valued at what was paid, VAT included (paidValueCode).
+  const unusedLine = (description: string, itemName: string, tax: TaxCode | undefined, quantity: number, amountCents: number): InvoiceLineDraft[] =>
+    amountCents > 0
+      ? [{ kind: 'proration_credit', description: `Unused time on ${description}, ${span}`, quantity, amountCents: -amountCents, periodStart: at, periodEnd: period.end, itemName, tax: paidValueCode(tax) }]
+      : [];
   const newPeriod = sameInterval(from, to)
     ? null
     : { start: at, end: periodBoundary(at, to.interval, 1, state.timeZone).toISOString() };
   let lines: InvoiceLineDraft[];
   let discounted = false;
-  let service: InvoiceService | null = null;
+  let service: ServiceLines | null = null;
   let creditCents: number;
   let chargeCents = 0;
   if (newPeriod) {
@@ -94,23 +99,23 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
       ...state.addOns.map((addOn) => unusedValue(state, addOn.unitAmountCents * addOn.quantity, 'addOns', at)),
     ]);
     const recurring = [planLine(to, newPeriod), ...addOnLines(addOns, newPeriod, newPeriod)];
-    const grossCents = recurring.reduce((sum, line) => sum + line.amountCents, 0);
-    const discount = state.discount ? discountLine(state.discount, grossCents) : null;
-    discounted = discount !== null;
-    service = { periodIndex: state.periodIndex + 1, grossCents, netCents: grossCents + (discount?.amountCents ?? 0) };
+    const listCents = recurring.reduce((sum, line) => sum + line.amountCents, 0);
+    const discount = state.discount ? discountLines(state.discount, recurring) : [];
+    discounted = discount.length > 0;
+    service = { periodIndex: state.periodIndex + 1, listCents, lines: [...recurring, ...discount] };
     creditCents = planCredit + addOnCredits.reduce((sum, amount) => sum + amount, 0);
     lines = [
-      ...unusedLine(from.name, 1, planCredit),
-      ...state.addOns.flatMap((addOn, index) => unusedLine(describeAddOn(addOn, addOn.quantity), addOn.quantity, addOnCredits[index] ?? 0)),
+      ...unusedLine(from.name, from.name, from.tax, 1, planCredit),
+      ...state.addOns.flatMap((addOn, index) => unusedLine(describeAddOn(addOn, addOn.quantity), addOn.name, addOn.tax, addOn.quantity, addOnCredits[index] ?? 0)),
       ...recurring,
-      ...(discount ? [discount] : []),
+      ...discount,
     ];
   } else {
     [creditCents = 0] = capped(state, [unusedValue(state, from.amountCents, 'plan', at)]);
     chargeCents = prorate(to.amountCents, period, at);
     lines = [
-      ...unusedLine(from.name, 1, creditCents),
-      { kind: 'proration_charge', description: `Remaining time on ${to.name}, ${span}`, quantity: 1, amountCents: chargeCents, periodStart: at, periodEnd: period.end },
+      ...unusedLine(from.name, from.name, from.tax, 1, creditCents),
+      { kind: 'proration_charge', description: `Remaining time on ${to.name}, ${span}`, quantity: 1, amountCents: chargeCents, periodStart: at, periodEnd: period.end, itemName: to.name, tax: to.tax },
     ];
   }
   const invoice = buildInvoice(
@@ -126,6 +131,7 @@ export function quotePlanChange(state: SubscriptionState, command: ChangePlanCom
       currency: to.currency,
       issuedAt: at,
     },
+    taxContextOf(state, at),
     lines,
     state.creditBalanceCents,
     service,

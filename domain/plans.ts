@@ -1,6 +1,7 @@
 // The plan catalogue seeded into every database, and the snapshot of a plan that a subscription
 // carries (prices are locked when subscribing; catalogue edits do not reprice live subscriptions).
 import type { BillingInterval } from './calendar';
+import type { TaxCode } from './tax/types';
 
 export interface PlanSnapshot {
   code: string;
@@ -14,6 +15,8 @@ export interface PlanSnapshot {
   trialDays: number;
   /** Units included in the price, per usage metric (e.g. seats: 10); upsell rules compare usage to these. */
   quotas: Record<string, number>;
+  /** Its VAT category and whether its price includes VAT; absent: standard, included. */
+  tax?: TaxCode;
 }
 
 interface Tier {

@@ -17,11 +17,14 @@ import type { UsageSummary } from './usage';
 import { emptyUsage, rollUsage } from './usage';
 import type { PeriodAccount } from './credit';
 import { FULL_RATE } from './credit';
+import type { BillingProfile, SellerTaxSetup } from './tax/types';
 
 export interface CustomerRef {
   id: string;
   email: string;
   name?: string | null;
+  /** Who invoices are addressed to and how they are taxed; kept current by the billingProfileChanged signal. */
+  billing?: BillingProfile | null;
 }
 
 export interface SubscriptionPolicy {
@@ -30,6 +33,8 @@ export interface SubscriptionPolicy {
   trialReminderDays: number;
   /** How long a subscription whose first payment failed waits for a working card. */
   incompleteExpiryHours: number;
+  /** The seller's country and VAT registration (from its profile); absent: DEFAULT_SELLER_TAX. */
+  seller?: SellerTaxSetup;
 }
 
 export const DEFAULT_POLICY: SubscriptionPolicy = {
@@ -82,7 +87,9 @@ export interface InvoiceSummary {
 
 export interface InvoiceService {
   periodIndex: number;
+  /** The list price of the period's plan and add-ons, in the prices' own terms (with or without VAT). */
   grossCents: number;
+  /** What the customer pays for them: after discounts, VAT included. */
   netCents: number;
 }
 

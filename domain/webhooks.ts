@@ -110,10 +110,17 @@ export interface InvoiceLinePayload {
   amountCents: number;
   periodStart: string | null;
   periodEnd: string | null;
+  netCents: number;
+  taxCents: number;
+  taxRateBasisPoints: number;
+  vatCategory: string | null;
 }
 
 export interface InvoicePayload {
+  /** The legal number from the seller's series. */
   number: string;
+  /** The subscription's own key for it (INV-<subscription>-<n>). */
+  reference: string;
   subscriptionId: string;
   customerId: string;
   status: string;
@@ -122,6 +129,8 @@ export interface InvoicePayload {
   periodEnd: string;
   currency: string;
   subtotalCents: number;
+  netCents: number;
+  taxCents: number;
   amountCents: number;
   paidAt: string | null;
   lines: InvoiceLinePayload[];
@@ -142,11 +151,11 @@ export const invoiceEventKeys = {
 };
 
 export function invoiceCreated(invoice: InvoicePayload, at: string): NewWebhookEvent {
-  return { idempotencyKey: invoiceEventKeys.created(invoice.number), type: 'invoice.created', subscriptionId: invoice.subscriptionId, createdAt: at, data: { invoice } };
+  return { idempotencyKey: invoiceEventKeys.created(invoice.reference), type: 'invoice.created', subscriptionId: invoice.subscriptionId, createdAt: at, data: { invoice } };
 }
 
 export function invoicePaid(invoice: InvoicePayload, at: string): NewWebhookEvent {
-  return { idempotencyKey: invoiceEventKeys.paid(invoice.number), type: 'invoice.paid', subscriptionId: invoice.subscriptionId, createdAt: at, data: { invoice } };
+  return { idempotencyKey: invoiceEventKeys.paid(invoice.reference), type: 'invoice.paid', subscriptionId: invoice.subscriptionId, createdAt: at, data: { invoice } };
 }
 
 export function invoicePaymentFailed(invoice: InvoicePayload, chargeKey: string, payment: DeclinedPayment, at: string): NewWebhookEvent {

@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import type { ThrottleLimits } from '../api/throttles';
 import type { SubscriptionPolicy } from '../domain/subscription';
+import type { SellerProfile } from '../domain/tax/types';
 import { LOG_LEVELS } from './logger';
+import { loadSeller, sellerTaxSetup } from './seller';
 import type { LinkSigning } from './links';
 import { DEVELOPMENT_LINK_SECRET, unsafeSecretReason } from './secrets';
 import { trustProxySetting } from './trust-proxy';
@@ -88,7 +90,7 @@ const checked = schema
   })
   .transform((env) => ({ ...env, LINK_SIGNING_SECRET: env.LINK_SIGNING_SECRET ?? DEVELOPMENT_LINK_SECRET }));
 
-export type AppConfig = z.infer<typeof checked>;
+export type AppConfig = z.infer<typeof checked> & { seller: SellerProfile };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = checked.safeParse(env);
@@ -96,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new Error(`invalid configuration:\n${problems}`);
   }
-  return parsed.data;
+  return { ...parsed.data, seller: loadSeller(env, isDevelopment(env)) };
 }
 
 /** The lifecycle policy new subscriptions get (running ones keep the policy they started with). */
@@ -105,6 +107,7 @@ export function subscriptionPolicy(config: AppConfig): SubscriptionPolicy {
     dunning: { retryDelaysDays: config.DUNNING_RETRY_DAYS, finalAction: config.DUNNING_FINAL_ACTION },
     trialReminderDays: config.TRIAL_REMINDER_DAYS,
     incompleteExpiryHours: config.INCOMPLETE_EXPIRY_HOURS,
+    seller: sellerTaxSetup(config.seller),
   };
 }
 

@@ -12,5 +12,9 @@ export function invoiceLineJson(line: InvoiceLine) {
     amountCents: line.amountCents,
     periodStart: isoOrNull(line.periodStart),
     periodEnd: isoOrNull(line.periodEnd),
+    netCents: line.netCents ?? line.amountCents,
+    taxCents: line.taxCents ?? 0,
+    taxRateBasisPoints: line.taxRateBasisPoints ?? 0,
+    vatCategory: line.vatCategory,
   };
 }

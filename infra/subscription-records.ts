@@ -8,13 +8,13 @@ export async function readSubscriptionRecords(prisma: PrismaClient, subscription
     prisma.invoice.findMany({
       where: { subscriptionId },
       include: { lines: { orderBy: { position: 'asc' } } },
-      orderBy: { number: 'asc' },
+      orderBy: { sequence: 'asc' },
     }),
     prisma.paymentAttempt.findMany({ where: { invoice: { subscriptionId } }, include: { invoice: true }, orderBy: [{ createdAt: 'asc' }, { attempt: 'asc' }] }),
     prisma.statusChange.findMany({ where: { subscriptionId }, orderBy: [{ at: 'asc' }, { version: 'asc' }] }),
     prisma.emailMessage.findMany({ where: { subscriptionId }, orderBy: [{ createdAt: 'asc' }, { template: 'asc' }] }),
     prisma.offer.findMany({ where: { subscriptionId }, orderBy: { createdAt: 'asc' } }),
-    prisma.creditNote.findMany({ where: { invoice: { subscriptionId } }, include: { invoice: true }, orderBy: { createdAt: 'asc' } }),
+    prisma.creditNote.findMany({ where: { kind: 'refund', invoice: { subscriptionId } }, include: { invoice: true }, orderBy: { createdAt: 'asc' } }),
     prisma.creditEntry.findMany({ where: { subscriptionId }, orderBy: { createdAt: 'asc' } }),
   ]);
   return { invoices, payments, statusChanges, emails, offers, refunds, credit };

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
         links: linkSigning(config),
         temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
         webhookTargets: webhookTargets(config),
+        seller: config.seller,
       },
     };
     const worker = await createSubscriptionWorker(options);

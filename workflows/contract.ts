@@ -21,6 +21,7 @@ import type { InvoiceDraft } from '../domain/invoice';
 import type { PlanMigrationRequest } from '../domain/plan-migration';
 import type { InvoiceSummary, SubscriptionStart, SubscriptionState } from '../domain/subscription';
 import type { UsageEvent } from '../domain/usage';
+import type { BillingProfile } from '../domain/tax/types';
 import { describeInterval } from '../domain/calendar';
 import { formatMoney } from '../domain/money';
 
@@ -161,6 +162,12 @@ export const recordUsage = defineSignal<[UsageEvent]>('recordUsage');
  * its answer (scheduled, skipped or failed, with the reason) on the migration.
  */
 export const migratePlan = defineSignal<[PlanMigrationRequest]>('migratePlan');
+
+/**
+ * A fact: the customer's billing profile changed (the API sends it to each of their live
+ * subscriptions). Invoices finalized from then on are addressed and taxed by it.
+ */
+export const billingProfileChanged = defineSignal<[BillingProfile]>('billingProfileChanged');
 
 /** The ApplicationFailure types a command's update can fail with (api/errors.ts maps them). */
 export const FAILURE_TYPES = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { catalogueCode } from './codes';
 import { isValidTimeZone } from '../../domain/calendar';
+import { billingProfileInput } from './billing-profile';
 
 export const subscriptionId = z
   .string()
@@ -15,6 +16,8 @@ const customer = z
     id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"').optional(),
     email: z.email().max(254),
     name: z.string().trim().min(1).max(200).optional(),
+    /** Sets (replaces) the customer's billing profile: address, organisation number or VAT id, language. */
+    billingProfile: billingProfileInput.optional(),
   })
   .strict();
 

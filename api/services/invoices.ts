@@ -1,24 +1,50 @@
-// One invoice with everything about its money: lines, payment attempts and credit notes (refunds).
+// One invoice with everything about its money: lines with VAT, payment attempts and credit notes.
 import type { ApiDeps } from '../deps';
 import { notFound } from '../problem';
 import { invoiceSummary } from './views';
 import { isoOrNull, invoiceLineJson } from '../../infra/row-json';
+import type { CreditNote } from '../../prisma/generated/client';
+import type { VatSummaryRow } from '../../domain/tax/types';
 
-/** By id or by number (INV-…). */
-export async function getInvoice({ prisma }: ApiDeps, idOrNumber: string) {
-  const invoice = await prisma.invoice.findFirst({
-    where: { OR: [{ id: idOrNumber }, { number: idOrNumber }] },
+/** An invoice by its id, its legal number or its reference (INV-…). */
+export async function findInvoice({ prisma }: ApiDeps, key: string) {
+  const invoice = await prisma.invoice.findFirst({ where: { OR: [{ id: key }, { number: key }, { reference: key }] } });
+  if (!invoice) throw notFound(`invoice ${key} does not exist`);
+  return invoice;
+}
+
+export function creditNoteView(note: CreditNote, invoiceNumber: string) {
+  return {
+    id: note.id,
+    number: note.number,
+    invoiceId: note.invoiceId,
+    invoiceNumber,
+    kind: note.kind === 'void' ? ('void' as const) : ('refund' as const),
+    amountCents: note.amountCents,
+    netCents: note.netCents,
+    taxCents: note.taxCents,
+    currency: note.currency,
+    reason: note.reason,
+    createdAt: note.createdAt.toISOString(),
+  };
+}
+
+export async function getInvoice(deps: ApiDeps, key: string) {
+  const { id } = await findInvoice(deps, key);
+  const invoice = await deps.prisma.invoice.findUniqueOrThrow({
+    where: { id },
     include: {
       lines: { orderBy: { position: 'asc' } },
       attempts: { orderBy: { attempt: 'asc' } },
-      creditNotes: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      creditNotes: { orderBy: [{ sequence: 'asc' }] },
     },
   });
-  if (!invoice) throw notFound(`invoice ${idOrNumber} does not exist`);
-  const refundedCents = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
+  const refundedCents = invoice.creditNotes.filter((note) => note.kind === 'refund').reduce((sum, note) => sum + note.amountCents, 0);
+  const document = invoice.document as { vatSummary?: VatSummaryRow[] } | null;
   return {
     ...invoiceSummary(invoice),
     lines: invoice.lines.map((line) => ({ position: line.position, ...invoiceLineJson(line) })),
+    vatSummary: document?.vatSummary ?? [],
     paymentAttempts: invoice.attempts.map((attempt) => ({
       attempt: attempt.attempt,
       amountCents: attempt.amountCents,
@@ -30,13 +56,7 @@ export async function getInvoice({ prisma }: ApiDeps, idOrNumber: string) {
       createdAt: attempt.createdAt.toISOString(),
       completedAt: isoOrNull(attempt.completedAt),
     })),
-    creditNotes: invoice.creditNotes.map((note) => ({
-      id: note.id,
-      amountCents: note.amountCents,
-      currency: note.currency,
-      reason: note.reason,
-      createdAt: note.createdAt.toISOString(),
-    })),
+    creditNotes: invoice.creditNotes.map((note) => creditNoteView(note, invoice.number)),
     refundedCents,
   };
 }

@@ -3,6 +3,8 @@
 // Then its customers and subscription rows are written in one transaction and each workflow is
 // started. Every step is idempotent on the subscription id, so a repeated request (after a
 // timeout, a 503) finishes what an earlier one began and charges no one.
+import { writeBillingProfile } from './billing-profiles';
+import { billingProfileOf } from './views';
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { importedPeriod, importPeriodProblem } from '../../domain/import';
@@ -102,6 +104,12 @@ async function writeRows(deps: ApiDeps, items: readonly ImportedSubscription[], 
   }
   return deps.prisma.$transaction(async (tx) => {
     if (newCustomers.size > 0) await tx.customer.createMany({ data: [...newCustomers.values()], skipDuplicates: true });
+    // A billing profile in the import replaces the customer's (the last one given for an email wins).
+    const profiles = new Map(items.flatMap((item) => (item.customer.billingProfile ? [[item.customer.email, item.customer.billingProfile] as const] : [])));
+    for (const [email, profile] of profiles) {
+      const row = await tx.customer.findUnique({ where: { email }, select: { id: true } });
+      if (row) await writeBillingProfile(tx, row.id, profile);
+    }
     const customers = await tx.customer.findMany({ where: { email: { in: [...new Set(items.map((item) => item.customer.email))] } } });
     const customerByEmail = new Map(customers.map((row) => [row.email, row]));
     const missing = items.filter((item) => !customerByEmail.has(item.customer.email));
@@ -150,7 +158,7 @@ export async function importSubscriptions(deps: ApiDeps, body: ImportSubscriptio
       created: createdIds.has(item.id),
       start: {
         subscriptionId: item.id,
-        customer: { id: customer.id, email: customer.email, name: customer.name },
+        customer: { id: customer.id, email: customer.email, name: customer.name, billing: billingProfileOf(customer) },
         plan: plans.get(item.plan)!,
         paymentMethod: item.paymentMethod,
         currentPeriodEnd,

@@ -11,6 +11,8 @@ import { awaitOpening, describeSubscription, getSubscription, WORKFLOW_TYPES } f
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
 import { withSubscription } from './commands';
+import { sendBillingProfile, writeBillingProfile } from './billing-profiles';
+import { billingProfileOf } from './views';
 import type { CreateSubscriptionBody } from '../schemas/subscriptions';
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(10).toString('hex')}`;
@@ -53,7 +55,12 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
     const sameCustomer = owner?.email === body.customer.email && (!body.customer.id || body.customer.id === owner.id);
     if (!sameCustomer) throw conflict(`subscription ${id} belongs to another customer`);
   }
-  const customer = await upsertCustomer(deps, body.customer);
+  let customer = await upsertCustomer(deps, body.customer);
+  if (body.customer.billingProfile) {
+    const profile = await writeBillingProfile(prisma, customer.id, body.customer.billingProfile);
+    await sendBillingProfile(deps, customer.id, profile);
+    customer = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
+  }
   const inserted = await prisma.subscription.createMany({
     data: [{ id, workflowId, customerId: customer.id, planCode: body.plan, status: 'incomplete', paymentMethod: body.paymentMethod }],
     skipDuplicates: true,
@@ -61,7 +68,7 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
 
   const start: SubscriptionStart = {
     subscriptionId: id,
-    customer: { id: customer.id, email: customer.email, name: customer.name },
+    customer: { id: customer.id, email: customer.email, name: customer.name, billing: billingProfileOf(customer) },
     plan: toPlanSnapshot(planRow),
     paymentMethod: body.paymentMethod,
     ...(body.trialDays !== undefined ? { trialDays: body.trialDays } : {}),

@@ -1,6 +1,7 @@
 // The JSON shapes of database rows in API answers: dates as ISO-8601, money as minor units.
 import type { Customer, Invoice, Subscription } from '../../prisma/generated/client';
 import { isoOrNull } from '../../infra/row-json';
+import type { BillingProfile, TaxTreatment } from '../../domain/tax/types';
 
 /** A subscription as the database projection has it (GET /subscriptions/:id asks the workflow). */
 export function subscriptionSummary(row: Subscription) {
@@ -24,13 +25,20 @@ export function subscriptionSummary(row: Subscription) {
 }
 
 export function customerView(row: Customer) {
-  return { id: row.id, email: row.email, name: row.name, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, email: row.email, name: row.name, billingProfile: billingProfileOf(row), createdAt: row.createdAt.toISOString() };
+}
+
+/** The stored profile with its version, or null when none was given. */
+export function billingProfileOf(row: Customer): BillingProfile | null {
+  if (!row.billingProfile) return null;
+  return { ...(row.billingProfile as unknown as Omit<BillingProfile, 'version'>), version: row.billingProfileVersion };
 }
 
 export function invoiceSummary(row: Invoice) {
   return {
     id: row.id,
     number: row.number,
+    reference: row.reference,
     subscriptionId: row.subscriptionId,
     customerId: row.customerId,
     periodIndex: row.periodIndex,
@@ -39,7 +47,12 @@ export function invoiceSummary(row: Invoice) {
     periodEnd: row.periodEnd.toISOString(),
     currency: row.currency,
     subtotalCents: row.subtotalCents,
+    netCents: row.netCents,
+    taxCents: row.taxCents,
+    creditAppliedCents: row.creditAppliedCents,
     amountCents: row.amountCents,
+    taxTreatment: row.taxTreatment as TaxTreatment | null,
+    dueDate: row.dueDate ? row.dueDate.toISOString().slice(0, 10) : null,
     status: row.status,
     paidAt: isoOrNull(row.paidAt),
     createdAt: row.createdAt.toISOString(),

@@ -149,8 +149,8 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   if (changes.at(-1) && changes.at(-1)!.to !== state.status) found.push(`the last status change is to ${changes.at(-1)!.to}, the workflow is ${state.status}`);
 
   // Invoices and payments.
-  const invoices = await prisma.invoice.findMany({ where: { subscriptionId: id }, include: { lines: true, attempts: true, creditNotes: true } });
-  const numbers = invoices.map((invoice) => invoice.number);
+  const invoices = await prisma.invoice.findMany({ where: { subscriptionId: id }, include: { lines: true, attempts: true, creditNotes: { where: { kind: 'refund' } } } });
+  const references = invoices.map((invoice) => invoice.reference);
   for (const invoice of invoices) {
     const lines = invoice.lines.reduce((sum, line) => sum + line.amountCents, 0);
     if (invoice.amountCents !== Math.max(0, lines)) found.push(`${invoice.number}: amount ${invoice.amountCents} is not its lines' total ${lines}`);
@@ -173,7 +173,7 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   }
 
   // The gateway's ledger agrees: every successful charge is one recorded payment of an invoice, and refunds are the credit notes.
-  const charges = await prisma.sandboxCharge.findMany({ where: { reference: { in: numbers } } });
+  const charges = await prisma.sandboxCharge.findMany({ where: { reference: { in: references } } });
   const paidCharges = new Set(invoices.flatMap((i) => i.attempts.filter((a) => a.outcome === 'succeeded').map((a) => a.gatewayChargeId)));
   for (const charge of charges.filter((c) => c.outcome === 'succeeded')) {
     if (!paidCharges.has(charge.chargeId)) found.push(`the gateway charged ${charge.amountCents} for ${charge.reference} (${charge.idempotencyKey}) but no payment records it`);

@@ -5,6 +5,13 @@ import type { CouponDefinition } from '../../../domain/discounts';
 import type { PlanSnapshot } from '../../../domain/plans';
 import { currency, minorUnits, type Conforms } from './common';
 
+export const taxCode = z
+  .strictObject({
+    category: z.enum(['standard', 'reduced_middle', 'reduced_low', 'exempt']).describe('VAT category: Norway 25 %, 15 %, 12 %, 0 %; EU countries by their own table'),
+    inclusive: z.boolean().describe('Whether the price includes VAT (otherwise VAT is added on top)'),
+  })
+  .describe('How VAT applies to the price');
+
 export const plan = z
   .strictObject({
     code: z.string().describe('e.g. `pro-monthly`'),
@@ -16,8 +23,10 @@ export const plan = z
     currency,
     trialDays: z.number().int().min(0),
     quotas: z.record(z.string(), z.number()).describe('Units included in the price, per usage metric (e.g. `seats: 10`)'),
+    tax: taxCode.optional(),
   })
   .describe('A plan, as priced when the subscription took it');
+
 
 export const addOn = z.strictObject({
   code: z.string(),
@@ -26,6 +35,7 @@ export const addOn = z.strictObject({
   prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency'),
   metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota"),
   unitsPerQuantity: z.number().int(),
+  tax: taxCode.optional(),
 });
 
 export const coupon = z.strictObject({

@@ -7,6 +7,7 @@ import type { getCustomer, subscriptionTimeline } from '../../services/subscript
 import type { TimelineEvent } from '../../services/timeline';
 import type { customerView, invoiceSummary as invoiceSummaryView, subscriptionSummary as subscriptionSummaryView } from '../../services/views';
 import { currency, minorUnits, timestamp, type Conforms } from './common';
+import { billingProfileView } from '../billing-profile';
 
 export const subscriptionSummary = z
   .strictObject({
@@ -28,13 +29,14 @@ export const subscriptionSummary = z
   })
   .describe('A subscription as the database projection has it');
 
-const customerFields = { id: z.string(), email: z.string(), name: z.string().nullable(), createdAt: timestamp };
+const customerFields = { id: z.string(), email: z.string(), name: z.string().nullable(), billingProfile: billingProfileView.nullable(), createdAt: timestamp };
 
 export const customer = z.strictObject({ ...customerFields, subscriptions: z.array(subscriptionSummary) });
 
 export const invoiceSummary = z.strictObject({
   id: z.string(),
-  number: z.string().describe('e.g. `INV-sub_ada-0002`'),
+  number: z.string().describe("The legal number, from the seller's one gapless series (e.g. `1042`)"),
+  reference: z.string().describe("The subscription's own key for the invoice, e.g. `INV-sub_ada-0002`"),
   subscriptionId: z.string(),
   customerId: z.string(),
   periodIndex: z.number().int().nullable().describe('Set on the invoice that bills a whole period'),
@@ -42,10 +44,29 @@ export const invoiceSummary = z.strictObject({
   periodStart: timestamp,
   periodEnd: timestamp,
   currency,
-  subtotalCents: minorUnits,
-  amountCents: minorUnits,
+  subtotalCents: minorUnits.describe('The total including VAT, before account credit'),
+  netCents: minorUnits.describe('The total excluding VAT'),
+  taxCents: minorUnits.describe('VAT'),
+  creditAppliedCents: minorUnits.describe('Account credit that paid part of it'),
+  amountCents: minorUnits.describe('Due: the total less account credit'),
+  taxTreatment: z.enum(['domestic', 'oss', 'reverse_charge', 'export', 'exempt', 'not_registered']).nullable(),
+  dueDate: z.iso.date().nullable(),
   status: z.enum(['draft', 'open', 'paid', 'void', 'uncollectible']),
   paidAt: timestamp.nullable(),
+  createdAt: timestamp,
+});
+
+export const creditNoteSummary = z.strictObject({
+  id: z.string(),
+  number: z.string().describe("The legal number, from the seller's credit-note series (e.g. `CN-12`)"),
+  invoiceId: z.string(),
+  invoiceNumber: z.string().describe('The invoice it corrects'),
+  kind: z.enum(['refund', 'void']).describe('`refund`: money went back; `void`: the unpaid invoice was cancelled'),
+  amountCents: minorUnits.describe('Including VAT'),
+  netCents: minorUnits,
+  taxCents: minorUnits,
+  currency,
+  reason: z.string(),
   createdAt: timestamp,
 });
 
@@ -57,11 +78,16 @@ export const invoice = z.strictObject({
       kind: z.string(),
       description: z.string(),
       quantity: z.number().int(),
-      amountCents: minorUnits,
+      amountCents: minorUnits.describe('Including VAT'),
       periodStart: timestamp.nullable(),
       periodEnd: timestamp.nullable(),
+      netCents: minorUnits,
+      taxCents: minorUnits,
+      taxRateBasisPoints: z.number().int().describe('2500 is 25 %'),
+      vatCategory: z.string().nullable().describe('UNCL5305: S standard, Z zero rated, E exempt, AE reverse charge, G export, O outside scope; null on the account-credit line'),
     }),
   ),
+  vatSummary: z.array(z.strictObject({ vatCategory: z.string(), rateBasisPoints: z.number().int(), netCents: minorUnits, taxCents: minorUnits })).describe('VAT basis and amount per rate'),
   paymentAttempts: z.array(
     z.strictObject({
       attempt: z.number().int(),
@@ -75,8 +101,8 @@ export const invoice = z.strictObject({
       completedAt: timestamp.nullable(),
     }),
   ),
-  creditNotes: z.array(z.strictObject({ id: z.string(), amountCents: minorUnits, currency, reason: z.string(), createdAt: timestamp })),
-  refundedCents: minorUnits.describe('Sum of the credit notes'),
+  creditNotes: z.array(creditNoteSummary),
+  refundedCents: minorUnits.describe('Sum of the refunds (credit notes of kind `refund`)'),
 });
 
 const event = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject({ at: timestamp, ...shape });

@@ -4,13 +4,14 @@
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../../../domain/status';
 import type { PlanChangePreview, PlanChangeResult, SubscriptionView } from '../../../workflows/contract';
-import { plan } from './catalogue';
+import { plan, taxCode } from './catalogue';
+import { billingProfileView } from '../billing-profile';
 import { currency, minorUnits, timestamp, type Conforms, type DocumentedFields } from './common';
 
 const period = z.strictObject({ start: timestamp.describe('Inclusive'), end: timestamp.describe('Exclusive') });
 
 export const latestInvoice = z.strictObject({
-  number: z.string().describe('e.g. `INV-sub_ada-0002`'),
+  number: z.string().describe("The subscription's own key for the invoice (`INV-sub_ada-0002`): the invoice's `reference`; its legal number is on GET /invoices/{id}"),
   amountCents: minorUnits,
   currency,
   status: z.enum(['open', 'paid', 'void', 'uncollectible']),
@@ -29,7 +30,7 @@ export const latestInvoice = z.strictObject({
 const fields = {
   id: z.string(),
   workflowId: z.string().describe('The Temporal workflow that runs the subscription'),
-  customer: z.strictObject({ id: z.string(), email: z.string(), name: z.string().nullable().optional() }),
+  customer: z.strictObject({ id: z.string(), email: z.string(), name: z.string().nullable().optional(), billing: billingProfileView.nullable().optional() }),
   plan,
   paymentMethod: z.string(),
   timeZone: z.string().describe('IANA time zone the billing calendar follows'),
@@ -55,6 +56,7 @@ const fields = {
       monthlyAmountCents: minorUnits,
       metric: z.string().nullable(),
       unitsPerQuantity: z.number().int(),
+      tax: taxCode.optional(),
     }),
   ),
   discount: z
@@ -101,14 +103,31 @@ const invoiceDraft = z.strictObject({
       kind: z.string(),
       description: z.string(),
       quantity: z.number().int(),
-      amountCents: minorUnits,
-      periodStart: timestamp.optional(),
-      periodEnd: timestamp.optional(),
+      amountCents: minorUnits.describe('Including VAT'),
+      periodStart: timestamp.nullable().optional(),
+      periodEnd: timestamp.nullable().optional(),
+      itemName: z.string().nullable().optional(),
+      tax: taxCode.optional(),
+      taxed: z
+        .strictObject({
+          taxCategory: taxCode.shape.category,
+          vatCategory: z.enum(['S', 'Z', 'E', 'AE', 'G', 'O']),
+          rateBasisPoints: z.number().int(),
+          netCents: minorUnits,
+          taxCents: minorUnits,
+        })
+        .optional()
+        .describe('The VAT of the line (absent on the account-credit line)'),
     }),
   ),
-  subtotalCents: minorUnits,
-  amountCents: minorUnits,
+  subtotalCents: minorUnits.describe('Including VAT, before account credit'),
+  netCents: minorUnits,
+  taxCents: minorUnits,
+  amountCents: minorUnits.describe('Due'),
   issuedAt: timestamp,
+  treatment: z.enum(['domestic', 'oss', 'reverse_charge', 'export', 'exempt', 'not_registered']),
+  vatSummary: z.array(z.strictObject({ vatCategory: z.enum(['S', 'Z', 'E', 'AE', 'G', 'O']), rateBasisPoints: z.number().int(), netCents: minorUnits, taxCents: minorUnits })),
+  buyer: billingProfileView.nullable().describe('The billing profile it is taxed for'),
 });
 
 export const planChangeResult = z.strictObject({

@@ -53,7 +53,7 @@ export async function checkBilling(prisma: PrismaClient, ended: Ended, inbox: re
   // Charges and invoices of lost subscriptions count too; only their periods cannot be checked.
   const ids = [...finals.keys(), ...ended.lost];
   const invoices = await prisma.invoice.findMany({ where: { subscriptionId: { in: ids } } });
-  const numbers = new Set(invoices.map((invoice) => invoice.number));
+  const numbers = new Set(invoices.map((invoice) => invoice.reference));
   const references = [...new Set(ids.map((id) => `INV-${id}-`))];
   const charges = await prisma.sandboxCharge.findMany({ where: { OR: references.map((prefix) => ({ reference: { startsWith: prefix } })), outcome: 'succeeded' } });
   const chargesPer = new Map<string, typeof charges>();
@@ -63,7 +63,7 @@ export async function checkBilling(prisma: PrismaClient, ended: Ended, inbox: re
   let unmatchedCharges = charges.filter((charge) => !numbers.has(charge.reference)).length;
   let unpaidInvoices = 0;
   for (const invoice of invoices) {
-    const paid = chargesPer.get(invoice.number) ?? [];
+    const paid = chargesPer.get(invoice.reference) ?? [];
     doubleCharges += Math.max(0, paid.length - 1);
     if (invoice.status !== 'paid') unpaidInvoices += 1;
     else if (invoice.amountCents > 0 && paid.length === 0) unmatchedCharges += 1;

@@ -1,0 +1,164 @@
+// The document a finalized invoice or credit note is: the invoice's draft with the seller's and
+// buyer's profiles of that moment, its legal number and due date. Renderers (PDF, EHF) read only
+// this, so what a customer is sent never changes after finalization.
+import type { InvoiceDraft } from './invoice';
+import { taxInGross } from './tax/rounding';
+import type { BillingProfile, DocumentLine, InvoiceDocument, SellerProfile, VatSummaryRow } from './tax/types';
+
+const DAY_MS = 86_400_000;
+
+export interface Finalization {
+  number: string;
+  seller: SellerProfile;
+  customer: { email: string; name: string | null };
+}
+
+/** Without a billing profile the buyer is a consumer known by name (or email), in the seller's country. */
+function buyerOf(draft: InvoiceDraft, finalization: Finalization): BillingProfile & { email: string } {
+  const { customer, seller } = finalization;
+  const profile: BillingProfile = draft.buyer ?? {
+    legalName: customer.name ?? customer.email,
+    kind: 'consumer',
+    address: { lines: [], postalCode: '', city: '', country: seller.address.country },
+    version: 0,
+  };
+  return { ...profile, email: customer.email };
+}
+
+export function invoiceDocument(draft: InvoiceDraft, finalization: Finalization): InvoiceDocument {
+  const { seller } = finalization;
+  const buyer = buyerOf(draft, finalization);
+  const creditAppliedCents = -draft.lines.filter((line) => line.kind === 'customer_balance').reduce((sum, line) => sum + line.amountCents, 0);
+  const lines: DocumentLine[] = draft.lines.flatMap((line) =>
+    line.taxed
+      ? [
+          {
+            kind: line.kind,
+            description: line.description,
+            itemName: line.itemName ?? null,
+            quantity: line.quantity,
+            periodStart: line.periodStart ?? null,
+            periodEnd: line.periodEnd ?? null,
+            taxCategory: line.taxed.taxCategory,
+            tax: {
+              rateBasisPoints: line.taxed.rateBasisPoints,
+              vatCategory: line.taxed.vatCategory,
+              netCents: line.taxed.netCents,
+              taxCents: line.taxed.taxCents,
+              grossCents: line.amountCents,
+            },
+          },
+        ]
+      : [],
+  );
+  return {
+    kind: 'invoice',
+    number: finalization.number,
+    issuedAt: draft.issuedAt,
+    dueDate: new Date(new Date(draft.issuedAt).getTime() + seller.paymentTermsDays * DAY_MS).toISOString().slice(0, 10),
+    currency: draft.currency,
+    language: buyer.language ?? seller.language,
+    seller,
+    buyer,
+    period: { start: draft.period.start, end: draft.period.end },
+    lines,
+    vatSummary: draft.vatSummary,
+    treatment: draft.treatment,
+    netCents: draft.netCents,
+    taxCents: draft.taxCents,
+    grossCents: draft.subtotalCents,
+    creditAppliedCents,
+    amountDueCents: draft.amountCents,
+    buyerReference: draft.subscriptionId,
+    paidAt: null,
+    corrects: null,
+    reason: null,
+  };
+}
+
+export interface CreditNoteRequest {
+  number: string;
+  issuedAt: string;
+  /** Gross (VAT included) amount credited; the whole invoice when it is voided. */
+  amountCents: number;
+  kind: 'refund' | 'void';
+  reason: string;
+}
+
+/** `amount` split over `weights` in proportion (largest remainder: the parts sum to it exactly). */
+function apportion(amount: number, weights: readonly number[]): number[] {
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (total === 0) return weights.map((_, i) => (i === 0 ? amount : 0));
+  const exact = weights.map((w) => (amount * w) / total);
+  const parts = exact.map(Math.floor);
+  let left = amount - parts.reduce((sum, p) => sum + p, 0);
+  const order = exact.map((e, i) => ({ i, rest: e - Math.floor(e) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i]! += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+/**
+ * A credit note against `invoice`: a voided invoice is credited line for line; a refund takes
+ * back VAT in proportion to what each rate of the invoice carried (amounts positive, as UBL's
+ * CreditNote states them).
+ */
+export function creditNoteDocument(invoice: InvoiceDocument, request: CreditNoteRequest): InvoiceDocument {
+  const whole = request.kind === 'void' || request.amountCents >= invoice.grossCents;
+  const lines: DocumentLine[] = whole
+    ? invoice.lines.map((line) => ({ ...line, kind: request.kind === 'void' ? line.kind : 'refund', tax: { ...line.tax } }))
+    : refundLines(invoice, request.amountCents);
+  const vatSummary: VatSummaryRow[] = [];
+  for (const line of lines) {
+    const row = vatSummary.find((r) => r.vatCategory === line.tax.vatCategory && r.rateBasisPoints === line.tax.rateBasisPoints);
+    if (row) {
+      row.netCents += line.tax.netCents;
+      row.taxCents += line.tax.taxCents;
+    } else vatSummary.push({ vatCategory: line.tax.vatCategory, rateBasisPoints: line.tax.rateBasisPoints, netCents: line.tax.netCents, taxCents: line.tax.taxCents });
+  }
+  const sum = (pick: (line: DocumentLine) => number) => lines.reduce((total, line) => total + pick(line), 0);
+  const grossCents = sum((line) => line.tax.grossCents);
+  return {
+    ...invoice,
+    kind: 'credit_note',
+    number: request.number,
+    issuedAt: request.issuedAt,
+    dueDate: null,
+    lines,
+    vatSummary,
+    netCents: sum((line) => line.tax.netCents),
+    taxCents: sum((line) => line.tax.taxCents),
+    grossCents,
+    creditAppliedCents: 0,
+    amountDueCents: grossCents,
+    paidAt: null,
+    corrects: { number: invoice.number, issuedAt: invoice.issuedAt },
+    reason: request.reason,
+  };
+}
+
+function refundLines(invoice: InvoiceDocument, amountCents: number): DocumentLine[] {
+  const rows = invoice.vatSummary.filter((row) => row.netCents + row.taxCents > 0);
+  const parts = apportion(amountCents, rows.map((row) => row.netCents + row.taxCents));
+  return rows.flatMap((row, i) => {
+    const gross = parts[i] ?? 0;
+    if (gross === 0) return [];
+    const taxCents = taxInGross(gross, row.rateBasisPoints);
+    const sample = invoice.lines.find((line) => line.tax.vatCategory === row.vatCategory && line.tax.rateBasisPoints === row.rateBasisPoints);
+    return [
+      {
+        kind: 'refund',
+        description: `Refund, invoice ${invoice.number}`,
+        itemName: null,
+        quantity: 1,
+        periodStart: null,
+        periodEnd: null,
+        taxCategory: sample?.taxCategory ?? 'standard',
+        tax: { rateBasisPoints: row.rateBasisPoints, vatCategory: row.vatCategory, netCents: gross - taxCents, taxCents, grossCents: gross },
+      },
+    ];
+  });
+}
