@@ -40,7 +40,7 @@ async function invoice(status: 'open' | 'void' | 'uncollectible' | 'paid'): Prom
   const number = `INV-sub_ch-${String(invoices).padStart(4, '0')}`;
   const at = new Date('2028-01-10T00:00:00Z');
   await db.prisma.invoice.create({
-    data: { number, subscriptionId: 'sub_ch', customerId: 'cus_ch', billingReason: 'subscription_update', periodStart: at, periodEnd: at, currency: 'EUR', subtotalCents: 2_900, amountCents: 2_900, status },
+    data: { reference: number, number: `ch-${invoices}`, sequence: 90_000 + invoices, subscriptionId: 'sub_ch', customerId: 'cus_ch', billingReason: 'subscription_update', periodStart: at, periodEnd: at, currency: 'EUR', subtotalCents: 2_900, amountCents: 2_900, status },
   });
   return number;
 }
@@ -64,7 +64,7 @@ test.each(['void', 'uncollectible'] as const)('an invoice that is %s is refused 
   const before = gatewayCalls.length;
   await expect(run(input(number))).rejects.toMatchObject({ type: 'InvoiceNotCollectible', nonRetryable: true });
   expect(gatewayCalls).toHaveLength(before);
-  expect(await db.prisma.paymentAttempt.count({ where: { invoice: { number } } })).toBe(0);
+  expect(await db.prisma.paymentAttempt.count({ where: { invoice: { reference: number } } })).toBe(0);
 });
 
 test('a paid invoice is never charged by another attempt; the attempt that paid it replays its success', async () => {
@@ -75,7 +75,7 @@ test('a paid invoice is never charged by another attempt; the attempt that paid 
   await expect(run(input(number, 2))).rejects.toMatchObject({ type: 'InvoiceAlreadyPaid', nonRetryable: true });
   expect(await run(input(number, 1))).toEqual(first);
   expect(gatewayCalls).toHaveLength(before);
-  const attempts = await db.prisma.paymentAttempt.findMany({ where: { invoice: { number } } });
+  const attempts = await db.prisma.paymentAttempt.findMany({ where: { invoice: { reference: number } } });
   expect(attempts.map((a) => [a.attempt, a.outcome, a.paidInvoiceId !== null])).toEqual([[1, 'succeeded', true]]);
 });
 

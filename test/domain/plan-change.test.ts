@@ -53,7 +53,7 @@ describe('quotePlanChange: upgrade now', () => {
   test('basic → pro on Feb 10 credits 19/29 of 9.00 (5.90) and charges 19/29 of 29.00 (19.00): 13.10 due', () => {
     const quote = quotePlanChange(state, { plan: plan('pro-monthly') }, FEB_10);
     expect(quote).toMatchObject({ timing: 'now', effectiveAt: FEB_10, newPeriod: null, from: plan('basic-monthly'), to: plan('pro-monthly') });
-    expect(quote.invoice).toEqual({
+    expect(quote.invoice).toMatchObject({
       draft: {
         number: 'INV-sub_1-0002',
         subscriptionId: 'sub_1',
@@ -207,7 +207,7 @@ describe('quotePlanChange: interval change', () => {
     const quote = quotePlanChange(state, { plan: plan('basic-yearly'), when: 'now' }, FEB_10);
     expect(quote.newPeriod).toEqual({ start: FEB_10, end: FEB_10_2029 });
     const { draft } = quote.invoice!;
-    expect(draft.lines).toEqual([
+    expect(draft.lines).toMatchObject([
       {
         kind: 'proration_credit',
         description: 'Unused time on Basic monthly, 2028-02-10 – 2028-02-29',
@@ -279,7 +279,7 @@ describe('changing plan twice in one period', () => {
     const second = quotePlanChange(first.state, { plan: plan('business-monthly') }, FEB_20);
     const { draft } = second.invoice!;
     expect(draft.number).toBe('INV-sub_1-0003');
-    expect(draft.lines).toEqual([
+    expect(draft.lines).toMatchObject([
       {
         kind: 'proration_credit',
         description: 'Unused time on Pro monthly, 2028-02-20 – 2028-02-29',

@@ -55,8 +55,13 @@ test('an invoice activity retried after a crash between its commit and the deliv
     currency: created.latestInvoice!.currency,
     lines: [{ kind: 'proration_charge', description: 'Seats, rest of the period', quantity: 1, amountCents: 500 }],
     subtotalCents: 500,
+    netCents: 400,
+    taxCents: 100,
     amountCents: 500,
     issuedAt: created.currentPeriod.start,
+    treatment: 'domestic',
+    vatSummary: [{ vatCategory: 'S', rateBasisPoints: 2500, netCents: 400, taxCents: 100 }],
+    buyer: null,
   };
   // The process dies after the transaction committed, before any delivery workflow started.
   const crashed = { workflow: { start: () => Promise.reject(new Error('worker process killed')) } } as unknown as Client;
