@@ -18,7 +18,7 @@ import { auditEventsRouter } from './routes/audit-events';
 import { catalogueRouter } from './routes/catalogue';
 import { customersRouter } from './routes/customers';
 import { healthRouter } from './routes/health';
-import { invoicesRouter } from './routes/invoices';
+import { creditNotesRouter, invoicesRouter } from './routes/invoices';
 import { planMigrationsRouter } from './routes/plan-migrations';
 import { plansRouter } from './routes/plans';
 import { reportsRouter } from './routes/reports';
@@ -71,6 +71,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/reports', reportsRouter(deps));
   app.use('/customers', customersRouter(deps));
   app.use('/invoices', invoicesRouter(deps));
+  app.use('/credit-notes', creditNotesRouter(deps));
   app.use('/webhooks', webhooksRouter(deps));
   app.use('/api-keys', apiKeysRouter(deps));
   app.use('/audit-events', auditEventsRouter(deps));

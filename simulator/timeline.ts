@@ -7,10 +7,16 @@ import type { PrismaClient } from '../prisma/generated/client';
 export interface Timeline {
   subscriptionId: string;
   invoices: Array<{
+    /** The legal number, from the seller's series. */
     number: string;
+    /** The subscription's own key for it (INV-<subscription>-<n>). */
+    reference: string;
     periodStart: string;
     periodEnd: string;
-    lines: Array<{ description: string; amountCents: number }>;
+    /** Amounts include VAT; each line's VAT and rate (basis points: 2500 is 25 %). */
+    lines: Array<{ description: string; amountCents: number; netCents: number; taxCents: number; taxRateBasisPoints: number }>;
+    netCents: number;
+    taxCents: number;
     totalCents: number;
     currency: string;
     status: string;
@@ -31,7 +37,7 @@ export interface Timeline {
     expiresAt: string;
     respondedAt: string | null;
   }>;
-  refunds: Array<{ at: string; invoice: string; amountCents: number; currency: string }>;
+  refunds: Array<{ at: string; invoice: string; creditNote: string; amountCents: number; currency: string }>;
   /** The scenario's commands and how the API answered them. */
   commands: AnsweredCommand[];
 }
@@ -61,9 +67,18 @@ export async function readTimeline(prisma: PrismaClient, subscriptionId: string)
     subscriptionId,
     invoices: invoices.map((invoice) => ({
       number: invoice.number,
+      reference: invoice.reference,
       periodStart: iso(invoice.periodStart),
       periodEnd: iso(invoice.periodEnd),
-      lines: invoice.lines.map((line) => ({ description: line.description, amountCents: line.amountCents })),
+      lines: invoice.lines.map((line) => ({
+        description: line.description,
+        amountCents: line.amountCents,
+        netCents: line.netCents ?? line.amountCents,
+        taxCents: line.taxCents ?? 0,
+        taxRateBasisPoints: line.taxRateBasisPoints ?? 0,
+      })),
+      netCents: invoice.netCents,
+      taxCents: invoice.taxCents,
       totalCents: invoice.amountCents,
       currency: invoice.currency,
       status: invoice.status,
@@ -71,7 +86,7 @@ export async function readTimeline(prisma: PrismaClient, subscriptionId: string)
     })),
     payments: payments.map((p) => ({
       at: iso(p.createdAt),
-      invoice: p.invoice.number,
+      invoice: p.invoice.reference,
       attempt: p.attempt,
       outcome: p.outcome,
       amountCents: p.amountCents,
@@ -91,6 +106,6 @@ export async function readTimeline(prisma: PrismaClient, subscriptionId: string)
       expiresAt: iso(o.expiresAt),
       respondedAt: o.respondedAt ? iso(o.respondedAt) : null,
     })),
-    refunds: refunds.map((r) => ({ at: iso(r.createdAt), invoice: r.invoice.number, amountCents: r.amountCents, currency: r.currency })),
+    refunds: refunds.map((r) => ({ at: iso(r.createdAt), invoice: r.invoice.reference, creditNote: r.number, amountCents: r.amountCents, currency: r.currency })),
   };
 }

@@ -31,7 +31,10 @@ export const cursorPosition = z.object({ at: z.iso.datetime(), id: z.string().mi
 
 export const customerParams = z.object({ id: code });
 
-/** An invoice by its id or its number (INV-…). */
-export const invoiceParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an invoice id or number') });
+/** An invoice by its id, its legal number or its reference (INV-…). */
+export const invoiceParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an invoice id, number or reference') });
+
+/** A credit note by its id or its number (CN-…). */
+export const creditNoteParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a credit note id or number') });
 
 export const grandfatheredBody = z.object({ grandfathered: z.boolean() }).strict();

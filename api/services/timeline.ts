@@ -29,7 +29,7 @@ export function timelineEvents(records: SubscriptionRecords): TimelineEvent[] {
       event: {
         at: i.createdAt.toISOString(),
         type: 'invoice_issued' as const,
-        invoice: i.number,
+        invoice: i.reference,
         billingReason: i.billingReason,
         amountCents: i.amountCents,
         currency: i.currency,
@@ -53,7 +53,7 @@ export function timelineEvents(records: SubscriptionRecords): TimelineEvent[] {
       event: {
         at: p.createdAt.toISOString(),
         type: 'payment_attempted' as const,
-        invoice: p.invoice.number,
+        invoice: p.invoice.reference,
         attempt: p.attempt,
         outcome: p.outcome,
         amountCents: p.amountCents,
@@ -63,7 +63,7 @@ export function timelineEvents(records: SubscriptionRecords): TimelineEvent[] {
     })),
     ...records.refunds.map((r) => ({
       rank: 3,
-      event: { at: r.createdAt.toISOString(), type: 'refund_issued' as const, invoice: r.invoice.number, amountCents: r.amountCents, currency: r.currency },
+      event: { at: r.createdAt.toISOString(), type: 'refund_issued' as const, invoice: r.invoice.reference, amountCents: r.amountCents, currency: r.currency },
     })),
     ...records.offers.flatMap((o) => [
       {

@@ -89,7 +89,7 @@ test('an invoice whose amount is not what the workflow asked for is refused (the
 test('the database refuses a second successful charge of one invoice', async () => {
   const number = await invoice('open');
   await run(input(number, 1));
-  const row = await db.prisma.invoice.findUniqueOrThrow({ where: { number } });
+  const row = await db.prisma.invoice.findUniqueOrThrow({ where: { reference: number } });
   await expect(
     db.prisma.paymentAttempt.create({
       data: { idempotencyKey: `${number}/forged`, invoiceId: row.id, attempt: 9, amountCents: 2_900, currency: 'EUR', paymentMethod: 'pm_card_visa', outcome: 'succeeded', paidInvoiceId: row.id },
@@ -100,5 +100,5 @@ test('the database refuses a second successful charge of one invoice', async () 
 test('a plan change invoice claims the period it starts only once it is paid', async () => {
   const number = await invoice('open');
   await run(input(number, 1, { claimsPeriodIndex: 3 }));
-  expect(await db.prisma.invoice.findUniqueOrThrow({ where: { number } })).toMatchObject({ status: 'paid', periodIndex: 3 });
+  expect(await db.prisma.invoice.findUniqueOrThrow({ where: { reference: number } })).toMatchObject({ status: 'paid', periodIndex: 3 });
 });

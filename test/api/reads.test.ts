@@ -168,7 +168,7 @@ describe('invoices', () => {
     const byNumber = await get('/invoices/INV-inv_detail-0002');
     expect(byNumber.status).toBe(200);
     expect(byNumber.body).toMatchObject({
-      number: 'INV-inv_detail-0002',
+      reference: 'INV-inv_detail-0002',
       subscriptionId: 'inv_detail',
       billingReason: 'subscription_update',
       currency: 'EUR',
@@ -206,7 +206,7 @@ describe('invoices', () => {
     await d.until('inv_list', (s) => s.periodIndex === 2 && s.latestInvoice?.status === 'paid');
 
     const { ids, pages } = await allPages('/subscriptions/inv_list/invoices', { limit: 2 });
-    const numbers = (await h.db.prisma.invoice.findMany({ where: { id: { in: ids } } })).map((i) => [i.id, i.number]);
+    const numbers = (await h.db.prisma.invoice.findMany({ where: { id: { in: ids } } })).map((i) => [i.id, i.reference]);
     expect(ids.map((id) => numbers.find(([rowId]) => rowId === id)![1])).toEqual(['INV-inv_list-0003', 'INV-inv_list-0002', 'INV-inv_list-0001']);
     expect(pages).toBe(2);
 

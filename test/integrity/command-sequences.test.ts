@@ -33,7 +33,7 @@ test('a declined switch to a yearly plan changes nothing, and the next monthly r
   await d.advanceTo(created.currentPeriod.end);
   const renewed = await d.until('yearly_declined', (s) => s.periodIndex === 1 && s.latestInvoice?.status === 'paid', 'the renewal after a declined change');
   expect(renewed).toMatchObject({ status: 'active', plan: { code: 'pro-monthly' }, latestInvoice: { amountCents: 2900 }, anchor: created.anchor });
-  const invoices = await h.db.prisma.invoice.findMany({ where: { subscriptionId: 'yearly_declined' }, orderBy: { number: 'asc' } });
+  const invoices = await h.db.prisma.invoice.findMany({ where: { subscriptionId: 'yearly_declined' }, orderBy: { sequence: 'asc' } });
   expect(invoices.map((i) => [i.status, i.periodIndex])).toEqual([
     ['paid', 0],
     ['void', null],
@@ -89,7 +89,7 @@ test('add-on changes past the limit of one period are refused with 409, and rene
 
   await d.advanceTo(created.currentPeriod.end);
   const renewed = await d.until('addon_flood', (s) => s.periodIndex === 1 && s.latestInvoice?.status === 'paid', 'the renewal after the flood');
-  const lines = await h.db.prisma.invoiceLine.count({ where: { invoice: { number: renewed.latestInvoice!.number } } });
+  const lines = await h.db.prisma.invoiceLine.count({ where: { invoice: { reference: renewed.latestInvoice!.number } } });
   // The plan, the seat, and the 50 prorations that were accepted.
   expect(lines).toBe(52);
   expect(await workflowHealth(h, 'subscription-addon_flood')).toMatchObject({ ok: true, status: 'RUNNING' });

@@ -29,7 +29,7 @@ async function renewOnce(id: string, s: SubscriptionView): Promise<SubscriptionV
 }
 
 const linesOf = async (invoiceNumber: string) =>
-  (await h.db.prisma.invoiceLine.findMany({ where: { invoice: { number: invoiceNumber } }, orderBy: { position: 'asc' } })).map((l) => [l.kind, l.amountCents]);
+  (await h.db.prisma.invoiceLine.findMany({ where: { invoice: { reference: invoiceNumber } }, orderBy: { position: 'asc' } })).map((l) => [l.kind, l.amountCents]);
 
 test('an extra seat added mid-period: the next invoice bills the rest of this period prorated, and the seat in full from then on', async () => {
   const created = await d.create({ id: 'seat', customer: newCustomer('seat'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });

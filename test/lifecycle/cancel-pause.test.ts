@@ -99,7 +99,7 @@ describe('pause and resume', () => {
     const at = resumed.body.anchor;
     expect(resumed.body).toMatchObject({ status: 'active', pause: null, creditBalanceCents: 0, currentPeriod: { start: at, end: periodBoundary(at, monthly, 1).toISOString() } });
     expect(resumed.body.latestInvoice).toMatchObject({ status: 'paid', amountCents: 2900 - credit });
-    const lines = await h.db.prisma.invoiceLine.findMany({ where: { invoice: { number: resumed.body.latestInvoice.number } }, orderBy: { position: 'asc' } });
+    const lines = await h.db.prisma.invoiceLine.findMany({ where: { invoice: { reference: resumed.body.latestInvoice.number } }, orderBy: { position: 'asc' } });
     expect(lines.map((l) => [l.kind, l.amountCents])).toEqual([
       ['subscription', 2900],
       ['customer_balance', -credit],
@@ -178,7 +178,7 @@ describe('canceling now from every status that allows it', () => {
     const pastDue = await d.until('cancel_past_due', (s) => s.status === 'past_due');
     const res = await d.post('/subscriptions/cancel_past_due/cancel', { when: 'now' });
     expect(res.body).toMatchObject({ status: 'canceled', dunning: null, latestInvoice: { status: 'void' } });
-    expect((await h.db.prisma.invoice.findUniqueOrThrow({ where: { number: pastDue.latestInvoice!.number } })).status).toBe('void');
+    expect((await h.db.prisma.invoice.findUniqueOrThrow({ where: { reference: pastDue.latestInvoice!.number } })).status).toBe('void');
     // Canceling at period end is not possible while past due: only now.
     expect(await d.closed('cancel_past_due')).toBe('COMPLETED');
   });

@@ -27,7 +27,7 @@ async function activeThenFailing(dr: Driver, id: string, failingCard: string) {
 }
 
 const attemptsOn = (invoiceNumber: string) =>
-  h.db.prisma.paymentAttempt.findMany({ where: { invoice: { number: invoiceNumber } }, orderBy: { attempt: 'asc' } });
+  h.db.prisma.paymentAttempt.findMany({ where: { invoice: { reference: invoiceNumber } }, orderBy: { attempt: 'asc' } });
 
 test('a soft decline retries on the schedule (+3, +8, +15, +21 days), emails each failure, then cancels', async () => {
   const created = await activeThenFailing(d, 'dun_soft', 'pm_card_insufficient_funds');
@@ -55,7 +55,7 @@ test('a soft decline retries on the schedule (+3, +8, +15, +21 days), emails eac
   expect(attempts.map((a) => a.outcome)).toEqual(['declined', 'declined', 'declined', 'declined', 'declined']);
   // Each retry ran at its scheduled time, counted from the first failure.
   expect(attempts.map((a) => a.createdAt.getTime() - started)).toEqual([0, 3, 8, 15, 21].map((days) => days * DAY));
-  expect((await h.db.prisma.invoice.findUniqueOrThrow({ where: { number: invoiceNumber } })).status).toBe('void');
+  expect((await h.db.prisma.invoice.findUniqueOrThrow({ where: { reference: invoiceNumber } })).status).toBe('void');
 
   const templates = await d.emails('dun_soft', 7);
   expect(templates).toEqual(['receipt', 'welcome', 'payment_failed', 'payment_failed', 'payment_failed', 'final_notice', 'canceled']);
@@ -121,7 +121,7 @@ test('with the unpaid policy, exhausted retries suspend the subscription; a new 
   await unpaidPolicy.advance(3 * DAY + 60_000);
   const unpaid = await unpaidPolicy.until('dun_unpaid', (s) => s.status === 'unpaid', 'unpaid');
   expect(unpaid).toMatchObject({ nextBillingAt: null, latestInvoice: { status: 'uncollectible' } });
-  expect((await h.db.prisma.invoice.findUniqueOrThrow({ where: { number: pastDue.latestInvoice!.number } })).status).toBe('uncollectible');
+  expect((await h.db.prisma.invoice.findUniqueOrThrow({ where: { reference: pastDue.latestInvoice!.number } })).status).toBe('uncollectible');
   expect(await unpaidPolicy.emails('dun_unpaid', 5)).toEqual(['receipt', 'welcome', 'payment_failed', 'final_notice', 'unpaid']);
 
   await unpaidPolicy.advance(20 * DAY);

@@ -22,7 +22,7 @@ function prorated(amountCents: number, period: { start: string; end: string }, a
 
 const linesOf = async (invoiceNumber: string) =>
   (
-    await h.db.prisma.invoiceLine.findMany({ where: { invoice: { number: invoiceNumber } }, orderBy: { position: 'asc' } })
+    await h.db.prisma.invoiceLine.findMany({ where: { invoice: { reference: invoiceNumber } }, orderBy: { position: 'asc' } })
   ).map((line) => ({ kind: line.kind, amountCents: line.amountCents, description: line.description }));
 
 test('an upgrade now bills the unused old price as credit and the new price for the rest of the period, to the second', async () => {
@@ -118,7 +118,7 @@ test('a declined upgrade changes nothing and answers 402 with the decline', asyn
   expect(res.body).toMatchObject({ type: '/problems/payment-declined', decline: { declineCode: 'insufficient_funds' } });
   const after = await d.get('up_declined');
   expect(after).toMatchObject({ status: 'active', plan: { code: 'basic-monthly' } });
-  const voided = await h.db.prisma.invoice.findUniqueOrThrow({ where: { number: res.body.decline.invoiceNumber } });
+  const voided = await h.db.prisma.invoice.findUniqueOrThrow({ where: { reference: res.body.decline.invoiceNumber } });
   expect(voided.status).toBe('void');
   expect(await d.emails('up_declined', 2)).toEqual(['receipt', 'welcome']);
 });

@@ -96,7 +96,7 @@ test('three years: trial, upgrade, failed card, recovery, downgrade, pause, resu
   expect(s.endedAt).toBe(canceling.currentPeriod.end);
   expect(new Date(s.endedAt!).getTime()).toBeGreaterThan(threeYears);
 
-  const invoices = await h.db.prisma.invoice.findMany({ where: { subscriptionId: ID }, orderBy: { number: 'asc' } });
+  const invoices = await h.db.prisma.invoice.findMany({ where: { subscriptionId: ID }, orderBy: { sequence: 'asc' } });
   expect(invoices.map((i) => ({ amountCents: i.amountCents, status: i.status }))).toEqual(expected);
   const totalPaid = invoices.reduce((sum, i) => sum + (i.status === 'paid' ? i.amountCents : 0), 0);
   expect(totalPaid).toBe(expected.reduce((sum, i) => sum + i.amountCents, 0));

@@ -139,7 +139,7 @@ describe('offer lifecycle', () => {
 
     // The next three renewals: Pro at 29.00 less 20% = 23.20; then full price.
     let s = await renew('accept', 3);
-    const invoices = await h.db.prisma.invoice.findMany({ where: { subscriptionId: 'accept', billingReason: 'subscription_cycle' }, include: { lines: true }, orderBy: { number: 'asc' } });
+    const invoices = await h.db.prisma.invoice.findMany({ where: { subscriptionId: 'accept', billingReason: 'subscription_cycle' }, include: { lines: true }, orderBy: { sequence: 'asc' } });
     const discounted = invoices.slice(-3);
     for (const invoice of discounted) {
       expect(invoice.lines.map((l) => [l.kind, l.amountCents])).toEqual([

@@ -62,13 +62,13 @@ test('a subscription opened, paid and canceled arrives as signed events, each on
   const byType = Object.fromEntries(canceled.map((hook) => [hook.body.type, hook.body]));
   const invoice = created.latestInvoice!;
   expect(byType['invoice.paid']!.data.invoice).toMatchObject({
-    number: invoice.number,
+    reference: invoice.number,
     status: 'paid',
     amountCents: invoice.amountCents,
     currency: invoice.currency,
     lines: [expect.objectContaining({ kind: 'subscription', amountCents: invoice.amountCents })],
   });
-  expect(byType['invoice.created']!.data.invoice).toMatchObject({ number: invoice.number, status: 'open', paidAt: null });
+  expect(byType['invoice.created']!.data.invoice).toMatchObject({ reference: invoice.number, status: 'open', paidAt: null });
   expect(byType['subscription.created']!.data.subscription).toMatchObject({ id: 'wh_life', status: 'incomplete', plan: 'pro-monthly' });
   expect(byType['subscription.updated']!.data).toMatchObject({
     subscription: { status: 'active', currentPeriod: created.currentPeriod, cancelAtPeriodEnd: false },

@@ -82,7 +82,7 @@ test('an invoice activity retried after a crash between its commit and the deliv
   expect(await h.db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: pending!.id } })).toMatchObject({ status: 'delivered', attempts: 1 });
   // The closed delivery workflow is never run again (its id is reserved), so this count is final.
   expect((await handle.describe()).status.name).toBe('COMPLETED');
-  expect(live.received.filter((hook) => hook.body.data.invoice?.number === 'INV-wh_once-0900')).toHaveLength(1);
+  expect(live.received.filter((hook) => hook.body.data.invoice?.reference === 'INV-wh_once-0900')).toHaveLength(1);
   await request(d.app).delete(`/webhooks/${endpointId}`).expect(200);
 });
 
@@ -119,7 +119,7 @@ test('dead endpoints are retried with backoff and marked failed after the last a
     expect(opened.map((row) => row.event.type).sort()).toEqual(opening);
     expect(opened.map((row) => [row.status, row.attempts])).toEqual(opening.map(() => ['failed', 80]));
   }
-  const renewal = await h.db.prisma.invoice.findUniqueOrThrow({ where: { number: renewed.latestInvoice!.number }, include: { attempts: true } });
+  const renewal = await h.db.prisma.invoice.findUniqueOrThrow({ where: { reference: renewed.latestInvoice!.number }, include: { attempts: true } });
   expect(renewal.createdAt.toISOString()).toBe(created.currentPeriod.end);
   expect(renewal.attempts.map((a) => [a.outcome, a.createdAt.toISOString()])).toEqual([['succeeded', created.currentPeriod.end]]);
 

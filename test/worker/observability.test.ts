@@ -49,24 +49,24 @@ test("an activity's own log line carries subscriptionId, workflowId, workflowRun
     workflowId: 'subscription-obs_paid',
     workflowRunId: expect.any(String),
     activityType: 'chargeInvoice',
-    invoiceNumber: invoice.number,
+    invoiceNumber: invoice.reference,
     amountCents: 2900,
     currency: 'EUR',
     paymentMethod: 'pm_card_visa',
   });
   const issued = await lineWhere((line) => line.msg === 'invoice issued' && line.subscriptionId === 'obs_paid', 'the invoice log line');
-  expect(issued).toMatchObject({ activityType: 'issueInvoice', invoiceNumber: invoice.number, workflowId: 'subscription-obs_paid' });
+  expect(issued).toMatchObject({ activityType: 'issueInvoice', invoiceNumber: invoice.reference, workflowId: 'subscription-obs_paid' });
 });
 
 test('a declined charge is logged with its decline, and the SDK lines of an activity get the same context', async () => {
   const invoice = await h.db.prisma.invoice.findFirstOrThrow({ where: { subscriptionId: 'obs_declined' } });
   const declined = await lineWhere((line) => line.msg === 'charge declined' && line.subscriptionId === 'obs_declined', 'the decline log line');
-  expect(declined).toMatchObject({ invoiceNumber: invoice.number, declineCode: 'insufficient_funds', declineType: 'soft' });
+  expect(declined).toMatchObject({ invoiceNumber: invoice.reference, declineCode: 'insufficient_funds', declineType: 'soft' });
   const completed = await lineWhere(
     (line) => line.msg === 'Activity completed' && line.activityType === 'chargeInvoice' && line.subscriptionId === 'obs_declined',
     "the SDK's completion line",
   );
-  expect(completed).toMatchObject({ level: 'debug', workflowId: 'subscription-obs_declined', invoiceNumber: invoice.number, durationMs: expect.any(Number) });
+  expect(completed).toMatchObject({ level: 'debug', workflowId: 'subscription-obs_declined', invoiceNumber: invoice.reference, durationMs: expect.any(Number) });
 });
 
 test('workflow log lines carry the subscription too', async () => {

@@ -31,7 +31,7 @@ test('twelve monthly renewals bill twelve paid invoices with twelve successful c
   expect(invoices).toHaveLength(12);
   expect(invoices.every((invoice) => invoice.status === 'paid' && invoice.amountCents === proMonthly.amountCents)).toBe(true);
   expect(invoices.map((invoice) => invoice.periodIndex)).toEqual([...Array(12).keys()]);
-  const charges = await h.db.prisma.sandboxCharge.findMany({ where: { reference: { in: invoices.map((i) => i.number) } } });
+  const charges = await h.db.prisma.sandboxCharge.findMany({ where: { reference: { in: invoices.map((i) => i.reference) } } });
   expect(charges).toHaveLength(12);
   expect(charges.every((charge) => charge.outcome === 'succeeded')).toBe(true);
   const attempts = await h.db.prisma.paymentAttempt.count({ where: { outcome: 'succeeded', invoice: { subscriptionId } } });

@@ -33,6 +33,6 @@ test('a charge whose response is lost is retried under the same key and charges 
   const charges = await h.db.prisma.sandboxCharge.findMany({ where: { reference: state.latestInvoice!.number } });
   expect(charges).toHaveLength(1);
   expect(charges[0]!.outcome).toBe('succeeded');
-  const attempts = await h.db.prisma.paymentAttempt.findMany({ where: { invoice: { number: state.latestInvoice!.number } } });
+  const attempts = await h.db.prisma.paymentAttempt.findMany({ where: { invoice: { reference: state.latestInvoice!.number } } });
   expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'succeeded']]);
 });

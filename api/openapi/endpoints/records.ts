@@ -1,9 +1,11 @@
 // Customers, invoices and reports (api/routes/customers.ts, invoices.ts, reports.ts).
-import { customerParams, invoiceParams } from '../../schemas/reads';
+import { z } from 'zod';
+import { billingProfileInput } from '../../schemas/billing-profile';
+import { creditNoteParams, customerParams, invoiceParams } from '../../schemas/reads';
 import { monthsQuery } from '../../schemas/reports';
 import { upsellReport } from '../../schemas/responses/operations';
 import { churnReport, dunningReport, revenueReport } from '../../schemas/responses/reports';
-import { customer, invoice } from '../../schemas/responses/reads';
+import { billingProfileUpdated, creditNoteSummary, customer, invoice } from '../../schemas/responses/reads';
 import type { Endpoint } from '../endpoint';
 import { ok } from './answers';
 
@@ -22,16 +24,96 @@ export const recordEndpoints: Endpoint[] = [
     errors: { 404: 'No customer has this id' },
   },
   {
+    method: 'put',
+    path: '/customers/:id/billing-profile',
+    operationId: 'setBillingProfile',
+    tag: 'customers',
+    summary: "Set a customer's billing profile",
+    description:
+      "Who invoices are addressed to and how they are taxed: legal name, consumer or business, Norwegian organisation number (mod-11 checked) or EU VAT id (format checked), address, tax exemption, language. Invoices finalized from now on use it (the customer's running subscriptions are told at once); issued invoices keep the profile they were issued with.",
+    params: customerParams,
+    paramExamples: { id: 'cus_ada' },
+    body: billingProfileInput,
+    example: {
+      legalName: 'Fjord Analyse AS',
+      kind: 'business',
+      organizationNumber: '974760673',
+      address: { lines: ['Havnegata 12'], postalCode: '7010', city: 'Trondheim', country: 'NO' },
+      language: 'nb',
+    },
+    answers: [ok(billingProfileUpdated, 'The profile as stored, and how many running subscriptions were told')],
+    errors: { 404: 'No customer has this id' },
+  },
+  {
     method: 'get',
     path: '/invoices/:id',
     operationId: 'getInvoice',
     tag: 'customers',
     summary: 'An invoice',
-    description: 'By id or by number (`INV-…`): lines, payment attempts, credit notes (refunds) and the amount refunded.',
+    description:
+      "By id, legal number (the seller's gapless series) or reference (`INV-…`): lines with VAT, the VAT summary per rate, payment attempts, credit notes and the amount refunded.",
     params: invoiceParams,
     paramExamples: { id: 'INV-sub_ada-0001' },
     answers: [ok(invoice, 'The invoice')],
-    errors: { 404: 'No invoice has this id or number' },
+    errors: { 404: 'No invoice has this id, number or reference' },
+  },
+  {
+    method: 'get',
+    path: '/invoices/:id/pdf',
+    operationId: 'getInvoicePdf',
+    tag: 'customers',
+    summary: 'An invoice as PDF',
+    description: "In the customer's language (Norwegian bokmål or English), with every field bokføringsforskriften § 5-1-1 asks for. Rendered once from the invoice as finalized, then served as stored.",
+    params: invoiceParams,
+    paramExamples: { id: 'INV-sub_ada-0001' },
+    answers: [{ status: 200, description: 'The PDF', schema: z.string().describe('PDF bytes'), contentType: 'application/pdf' }],
+    errors: { 404: 'No invoice has this id, number or reference' },
+  },
+  {
+    method: 'get',
+    path: '/invoices/:id/ubl',
+    operationId: 'getInvoiceUbl',
+    tag: 'customers',
+    summary: 'An invoice as EHF (Peppol BIS Billing 3.0 UBL)',
+    description: 'For business customers with an organisation number or VAT id: the invoice as an EHF / Peppol BIS Billing 3.0 UBL 2.1 document, for their accounting system or a Peppol access point.',
+    params: invoiceParams,
+    paramExamples: { id: 'INV-sub_ada-0001' },
+    answers: [{ status: 200, description: 'The UBL document', schema: z.string().describe('UBL 2.1 XML'), contentType: 'application/xml' }],
+    errors: { 404: 'No invoice has this id, number or reference, or its customer is not a business with an organisation number or VAT id' },
+  },
+  {
+    method: 'get',
+    path: '/credit-notes/:id',
+    operationId: 'getCreditNote',
+    tag: 'customers',
+    summary: 'A credit note',
+    description: 'By id or number (`CN-…`): a refund, or the cancellation of an unpaid invoice; it names the invoice it corrects.',
+    params: creditNoteParams,
+    paramExamples: { id: 'CN-1' },
+    answers: [ok(creditNoteSummary, 'The credit note')],
+    errors: { 404: 'No credit note has this id or number' },
+  },
+  {
+    method: 'get',
+    path: '/credit-notes/:id/pdf',
+    operationId: 'getCreditNotePdf',
+    tag: 'customers',
+    summary: 'A credit note as PDF',
+    params: creditNoteParams,
+    paramExamples: { id: 'CN-1' },
+    answers: [{ status: 200, description: 'The PDF', schema: z.string().describe('PDF bytes'), contentType: 'application/pdf' }],
+    errors: { 404: 'No credit note has this id or number' },
+  },
+  {
+    method: 'get',
+    path: '/credit-notes/:id/ubl',
+    operationId: 'getCreditNoteUbl',
+    tag: 'customers',
+    summary: 'A credit note as EHF (Peppol BIS Billing 3.0 UBL)',
+    params: creditNoteParams,
+    paramExamples: { id: 'CN-1' },
+    answers: [{ status: 200, description: 'The UBL document', schema: z.string().describe('UBL 2.1 XML'), contentType: 'application/xml' }],
+    errors: { 404: 'No credit note has this id or number, or its customer is not a business with an organisation number or VAT id' },
   },
   {
     method: 'get',

@@ -70,6 +70,12 @@ export const creditNoteSummary = z.strictObject({
   createdAt: timestamp,
 });
 
+export const billingProfileUpdated = z.strictObject({
+  customerId: z.string(),
+  billingProfile: billingProfileView,
+  subscriptionsUpdated: z.number().int().describe('Running subscriptions told about the change'),
+});
+
 export const invoice = z.strictObject({
   ...invoiceSummary.shape,
   lines: z.array(
