@@ -7,6 +7,9 @@
 # (test server). When every route fails it warns and exits 0: the Temporal SDK then downloads
 # its own server at test time, which works for anyone with internet.
 #
+# Also pdftotext and pdftoppm (Debian's poppler-utils), which the PDF tests use to read rendered
+# invoices back as text and images: installed with apt-get when missing.
+#
 # Idempotent and quick when the binaries are present; safe to call from npm install, start, test.
 set -uo pipefail
 
@@ -74,6 +77,29 @@ EOF
   chmod +x "$dir/temporal-test-server"
   link temporal-test-server "$dir/temporal-test-server"
 }
+
+# Never fails the install: without apt-get or root, the PDF tests say what is missing.
+provide_poppler() {
+  command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && return 0
+  local warning="WARNING: pdftotext/pdftoppm missing and poppler-utils could not be installed; install it to run the PDF tests"
+  command -v apt-get >/dev/null 2>&1 || { log "$warning (no apt-get)"; return 0; }
+  local as_root=""
+  if [ "$(id -u)" -ne 0 ]; then
+    # -n: npm install has no terminal to ask for a password on.
+    command -v sudo >/dev/null 2>&1 || { log "$warning (not root, no sudo)"; return 0; }
+    as_root="sudo -n"
+  fi
+  log "installing poppler-utils (pdftotext, pdftoppm) for the PDF tests"
+  local install="$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils"
+  # A bare machine has no package lists yet: fetch them only when the install needs them.
+  if ! $install >&2; then
+    $as_root apt-get update >&2 && $install >&2
+  fi
+  command -v pdftoppm >/dev/null 2>&1 || log "$warning"
+  return 0
+}
+
+provide_poppler
 
 provide() { # name env-override
   local name="$1" override="${2:-}"
