@@ -9,6 +9,8 @@
 // SMTP has no idempotent submit: between the server's acceptance of an email and its sent mark,
 // the hand-over is also recorded with Temporal (heartbeat details, which a retry of the activity
 // receives). If the mark fails (the database is down), the retry marks it without sending again.
+import type { InvoiceDocument } from '../domain/tax/types';
+import { invoiceOwnerKey, storedDocument } from '../infra/document-store';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -105,9 +107,28 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
             select: { description: true, amountCents: true },
           })
         : [];
-    return renderEmail(intent, lines, {
-      ...(content.template === 'offer' ? { offer: offerAcceptLink(links, intent.subscriptionId, content.offerId, content.expiresAt) } : {}),
-    });
+    const invoice = await invoiceFor(intent);
+    const facts = invoice ? { number: invoice.number, netCents: invoice.netCents, taxCents: invoice.taxCents, vatSummary: (invoice.document as InvoiceDocument | null)?.vatSummary ?? [] } : null;
+    return renderEmail(
+      intent,
+      lines,
+      { ...(content.template === 'offer' ? { offer: offerAcceptLink(links, intent.subscriptionId, content.offerId, content.expiresAt) } : {}) },
+      facts,
+    );
+  }
+
+  function invoiceFor({ content }: EmailIntent) {
+    const reference = 'invoiceNumber' in content ? content.invoiceNumber : null;
+    return reference ? prisma.invoice.findUnique({ where: { reference } }) : Promise.resolve(null);
+  }
+
+  /** A receipt carries the invoice as PDF (rendered once, stored with the invoice). */
+  async function attachmentsFor(intent: EmailIntent) {
+    if (intent.content.template !== 'receipt') return [];
+    const invoice = await invoiceFor(intent);
+    if (!invoice?.document) return [];
+    const file = await storedDocument(prisma, invoiceOwnerKey(invoice.id), invoice.document as unknown as InvoiceDocument, 'pdf');
+    return [{ filename: file.fileName, content: file.content, contentType: file.contentType }];
   }
 
   /** sentAt is the lifecycle event's time (the row's createdAt), as before the outbox. */
@@ -168,11 +189,13 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
       await prisma.emailMessage.updateMany({ where: { idempotencyKey: key, status: 'pending' }, data: { attempts: context.info.attempt } });
       const intent = row.intent as unknown as EmailIntent;
       const rendered = await render(intent);
+      const attachments = await attachmentsFor(intent);
       try {
         await mailer.send({
           from: mailFrom,
           to: intent.to,
           ...rendered,
+          ...(attachments.length > 0 ? { attachments } : {}),
           messageId,
           headers: { 'X-Subscription-Id': intent.subscriptionId, 'X-Email-Template': intent.content.template },
         });

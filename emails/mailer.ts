@@ -13,6 +13,8 @@ export interface OutgoingEmail {
   /** Stable per email, so a receiver can recognise a resend. */
   messageId: string;
   headers: Record<string, string>;
+  /** The invoice PDF of a receipt. */
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 export interface Mailer {

@@ -8,6 +8,14 @@ export interface InvoiceLineForEmail {
   amountCents: number;
 }
 
+/** The invoice an email is about, as finalized: its legal number and VAT. */
+export interface InvoiceForEmail {
+  number: string;
+  netCents: number;
+  taxCents: number;
+  vatSummary: Array<{ rateBasisPoints: number; netCents: number; taxCents: number; vatCategory: string }>;
+}
+
 export interface RenderedEmail {
   subject: string;
   text: string;
@@ -35,7 +43,20 @@ export interface EmailLinks {
   offer?: string;
 }
 
-function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailLinks): Body {
+const percent = (basisPoints: number) => `${(basisPoints / 100).toLocaleString('en', { maximumFractionDigits: 2 })} %`;
+
+/** The VAT rows of a receipt: the total without VAT, then VAT per rate. */
+function vatRows(invoice: InvoiceForEmail | null, currency: string): Array<[string, string]> {
+  if (!invoice) return [];
+  return [
+    ['Total excluding VAT', money(invoice.netCents, currency)],
+    ...invoice.vatSummary.map((row): [string, string] => [`VAT ${percent(row.rateBasisPoints)} of ${money(row.netCents, currency)}`, money(row.taxCents, currency)]),
+  ];
+}
+
+function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailLinks, invoice: InvoiceForEmail | null): Body {
+  // The workflow knows its invoices by their reference; customers by their legal number.
+  if ('invoiceNumber' in content && content.invoiceNumber !== null && invoice) content = { ...content, invoiceNumber: invoice.number };
   switch (content.template) {
     case 'welcome':
       return {
@@ -53,6 +74,7 @@ function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailL
         paragraphs: [`We received your payment of ${money(content.amountCents, content.currency)} on ${date(content.paidAt)}.`],
         table: [
           ...lines.map((line): [string, string] => [line.description, money(line.amountCents, content.currency)]),
+          ...vatRows(invoice, content.currency),
           ['Total paid', money(content.amountCents, content.currency)],
         ],
       };
@@ -158,8 +180,8 @@ function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailL
   }
 }
 
-export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = [], links: EmailLinks = {}): RenderedEmail {
-  const { subject, paragraphs, table } = body(intent.content, lines, links);
+export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = [], links: EmailLinks = {}, invoice: InvoiceForEmail | null = null): RenderedEmail {
+  const { subject, paragraphs, table } = body(intent.content, lines, links, invoice);
   const greeting = `Hello ${intent.customerName ?? intent.to},`;
   const footer = `Subscription ${intent.subscriptionId}`;
 
