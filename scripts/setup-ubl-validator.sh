@@ -26,9 +26,9 @@ src_hash="$(digest "$project"/src/*.java)"
 mkdir -p "$out"
 
 if [ "$(cat "$out/lib.sha256" 2>/dev/null)" != "$pom_hash" ] || [ ! -d "$out/lib" ]; then
-  log "fetching the validator's jars from Maven Central (first run: about a minute)"
+  log "fetching the validator's jars from Maven Central (a first run takes some 20 s)"
   rm -rf "$out/lib.new"
-  mvn -q -B -f "$project/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+  mvn -q -B -Dstyle.color=never -f "$project/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$out/lib.new" >&2 || fail "mvn could not fetch the dependencies of $project/pom.xml"
   rm -rf "$out/lib" && mv "$out/lib.new" "$out/lib"
   echo "$pom_hash" >"$out/lib.sha256"
