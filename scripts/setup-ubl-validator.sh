@@ -28,8 +28,12 @@ mkdir -p "$out"
 if [ "$(cat "$out/lib.sha256" 2>/dev/null)" != "$pom_hash" ] || [ ! -d "$out/lib" ]; then
   log "fetching the validator's jars from Maven Central (a first run takes some 20 s)"
   rm -rf "$out/lib.new"
-  mvn -q -B -Dstyle.color=never -f "$project/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-    -DoutputDirectory="$out/lib.new" >&2 || fail "mvn could not fetch the dependencies of $project/pom.xml"
+  # Maven's output (terminal resets even when quiet) is shown only when it fails.
+  if ! mvn -q -B -f "$project/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$out/lib.new" >"$out/mvn.log" 2>&1; then
+    cat "$out/mvn.log" >&2
+    fail "mvn could not fetch the dependencies of $project/pom.xml (log above)"
+  fi
   rm -rf "$out/lib" && mv "$out/lib.new" "$out/lib"
   echo "$pom_hash" >"$out/lib.sha256"
   rm -f "$out/classes.sha256" # new jars: compile again against them
