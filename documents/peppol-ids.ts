@@ -37,6 +37,8 @@ const compact = (value: string) => value.replace(/\s+/g, '').toUpperCase();
 
 /** The company register number inside a VAT number, where the VAT number is built from it. */
 function registerNumberInVatId(vatId: string): SchemedId | null {
+  const norwegian = /^NO(\d{9})MVA$/.exec(vatId); // NO + organisasjonsnummer + MVA
+  if (norwegian) return { id: norwegian[1]!, schemeID: COMPANY_REGISTER_SCHEME.NO! };
   const swedish = /^SE(\d{10})01$/.exec(vatId); // SE + organisationsnummer + 01
   if (swedish) return { id: swedish[1]!, schemeID: COMPANY_REGISTER_SCHEME.SE! };
   const danish = /^DK(\d{8})$/.exec(vatId); // DK + CVR

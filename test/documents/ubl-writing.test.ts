@@ -41,6 +41,11 @@ test('a buyer without an organisation number or a VAT number is addressed by e-m
   expect(renderUbl({ ...creditAppliedInvoice, buyer: consumer })).toContain('<cbc:EndpointID schemeID="EM">ap@exempelkund.se</cbc:EndpointID>');
 });
 
+test('a Norwegian buyer known only by its VAT number is addressed by the organisation number inside it', () => {
+  const buyer = { ...creditAppliedInvoice.buyer, organizationNumber: null, vatId: 'NO974760673MVA' };
+  expect(renderUbl({ ...creditAppliedInvoice, buyer })).toContain('<cbc:EndpointID schemeID="0192">974760673</cbc:EndpointID>');
+});
+
 test('a document whose totals disagree with its lines is refused', () => {
   expect(() => renderUbl({ ...norwegianInvoice, grossCents: norwegianInvoice.grossCents + 1 })).toThrow(/does not add up/);
   const lines = norwegianInvoice.lines.slice(1);
