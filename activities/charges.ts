@@ -6,7 +6,7 @@ import { creditNoteDocument } from '../domain/invoice-document';
 import type { ChargeResult } from '../domain/payments';
 import type { InvoiceDocument } from '../domain/tax/types';
 import type { Prisma } from '../prisma/generated/client';
-import { takeNumber } from './number-series';
+import { SERIES_TRANSACTION, takeNumber } from './number-series';
 import { invoiceEventKeys, invoicePaid, invoicePaymentFailed } from '../domain/webhooks';
 import type { ActivityDeps } from './deps';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
@@ -171,7 +171,7 @@ export function createChargeActivities(deps: ActivityDeps) {
             createdAt: new Date(input.at),
           },
         });
-      });
+      }, SERIES_TRANSACTION);
       return { creditNoteId: note.id, amountCents: note.amountCents };
     },
   };

@@ -12,7 +12,7 @@ import type { Invoice } from '../prisma/generated/client';
 import { Prisma } from '../prisma/generated/client';
 import { writeCreditEntries } from './credit-ledger';
 import type { ActivityDeps } from './deps';
-import { takeNumber } from './number-series';
+import { SERIES_TRANSACTION, takeNumber } from './number-series';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
 import { invoiceRowPayload } from './webhook-payloads';
 
@@ -105,7 +105,7 @@ export function createInvoiceActivities(deps: ActivityDeps) {
       });
       await writeCreditEntries(tx, { subscriptionId: draft.subscriptionId, customerId: draft.customerId, currency: draft.currency }, credit);
       return [invoice, await recordWebhookEvents(tx, [invoiceCreated(invoiceRowPayload(invoice), draft.issuedAt)])] as const;
-    });
+    }, SERIES_TRANSACTION);
   }
 
   return {
@@ -177,7 +177,7 @@ export function createInvoiceActivities(deps: ActivityDeps) {
             },
           });
         }
-      });
+      }, SERIES_TRANSACTION);
     },
   };
 }

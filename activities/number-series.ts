@@ -5,6 +5,12 @@ import type { Prisma } from '../prisma/generated/client';
 
 export type Series = 'invoice' | 'credit_note';
 
+/**
+ * Transactions that take a number queue on the series' row lock: under a burst one may wait longer
+ * than Prisma's defaults (2 s for a connection, 5 s in all), which would fail it for nothing.
+ */
+export const SERIES_TRANSACTION = { maxWait: 15_000, timeout: 30_000 };
+
 const PREFIX: Record<Series, string> = { invoice: '', credit_note: 'CN-' };
 
 export async function takeNumber(tx: Prisma.TransactionClient, series: Series): Promise<{ sequence: number; number: string }> {
