@@ -1,9 +1,10 @@
 // Customers, invoices and reports (api/routes/customers.ts, invoices.ts, reports.ts).
+import { billingProfileInput } from '../../schemas/billing-profile';
 import { customerParams, invoiceParams } from '../../schemas/reads';
 import { monthsQuery } from '../../schemas/reports';
 import { upsellReport } from '../../schemas/responses/operations';
 import { churnReport, dunningReport, revenueReport } from '../../schemas/responses/reports';
-import { customer, invoice } from '../../schemas/responses/reads';
+import { billingProfileSet, customer, invoice } from '../../schemas/responses/reads';
 import type { Endpoint } from '../endpoint';
 import { ok } from './answers';
 
@@ -19,6 +20,27 @@ export const recordEndpoints: Endpoint[] = [
     params: customerParams,
     paramExamples: { id: 'cus_ada' },
     answers: [ok(customer, 'The customer')],
+    errors: { 404: 'No customer has this id' },
+  },
+  {
+    method: 'put',
+    path: '/customers/:id/billing-profile',
+    operationId: 'setBillingProfile',
+    tag: 'customers',
+    summary: "Set a customer's billing profile",
+    description:
+      "Replaces the profile invoices are addressed and taxed by, and sends it to the customer's running subscriptions: invoices finalized after it use it, issued ones keep theirs. Organisation numbers (mod 11) and EU VAT ids are checked.",
+    params: customerParams,
+    paramExamples: { id: 'cus_ada' },
+    body: billingProfileInput,
+    example: {
+      legalName: 'Fjord Fisk AS',
+      kind: 'business',
+      organizationNumber: '974760673',
+      address: { lines: ['Storgata 1'], postalCode: '0155', city: 'Oslo', country: 'NO' },
+      language: 'nb',
+    },
+    answers: [ok(billingProfileSet, 'The stored profile (with its new version) and how many subscriptions it was sent to')],
     errors: { 404: 'No customer has this id' },
   },
   {

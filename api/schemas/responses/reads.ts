@@ -2,6 +2,7 @@
 // timeline (api/services/views.ts, invoices.ts, timeline.ts).
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../../../domain/status';
+import type { setBillingProfile } from '../../services/billing-profiles';
 import type { getInvoice } from '../../services/invoices';
 import type { getCustomer, subscriptionTimeline } from '../../services/subscription-reads';
 import type { TimelineEvent } from '../../services/timeline';
@@ -32,6 +33,12 @@ export const subscriptionSummary = z
 const customerFields = { id: z.string(), email: z.string(), name: z.string().nullable(), billingProfile: billingProfileView.nullable(), createdAt: timestamp };
 
 export const customer = z.strictObject({ ...customerFields, subscriptions: z.array(subscriptionSummary) });
+
+export const billingProfileSet = z.strictObject({
+  customerId: z.string(),
+  billingProfile: billingProfileView,
+  subscriptionsUpdated: z.number().int().describe('Running subscriptions the profile was sent to: their next finalized invoices use it'),
+});
 
 export const invoiceSummary = z.strictObject({
   id: z.string(),
@@ -152,6 +159,7 @@ export const timelineEvent = z.discriminatedUnion('type', [
 export const timeline = z.strictObject({ subscriptionId: z.string(), events: z.array(timelineEvent).describe('In time order') });
 
 type _Summary = Conforms<ReturnType<typeof subscriptionSummaryView>, z.output<typeof subscriptionSummary>>;
+type _BillingProfileSet = Conforms<Awaited<ReturnType<typeof setBillingProfile>>, z.output<typeof billingProfileSet>>;
 type _Customer = Conforms<Awaited<ReturnType<typeof getCustomer>>, z.output<typeof customer>>;
 type _CustomerFields = Conforms<ReturnType<typeof customerView>, z.output<z.ZodObject<typeof customerFields>>>;
 type _InvoiceSummary = Conforms<ReturnType<typeof invoiceSummaryView>, z.output<typeof invoiceSummary>>;
