@@ -17,6 +17,7 @@ import { apiKeysRouter } from './routes/api-keys';
 import { auditEventsRouter } from './routes/audit-events';
 import { catalogueRouter } from './routes/catalogue';
 import { customersRouter } from './routes/customers';
+import { exportsRouter } from './routes/exports';
 import { healthRouter } from './routes/health';
 import { creditNotesRouter, invoicesRouter } from './routes/invoices';
 import { planMigrationsRouter } from './routes/plan-migrations';
@@ -69,6 +70,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/subscriptions', upsellRouter(deps));
   app.use('/', catalogueRouter(deps));
   app.use('/reports', reportsRouter(deps));
+  app.use('/exports', exportsRouter(deps));
   app.use('/customers', customersRouter(deps));
   app.use('/invoices', invoicesRouter(deps));
   app.use('/credit-notes', creditNotesRouter(deps));

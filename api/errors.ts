@@ -64,6 +64,13 @@ export function toProblem(error: unknown): ProblemError {
 
 export function errorMiddleware(onUnexpected: (error: unknown) => void): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    // A streamed answer (an export) that fails half-way cannot become a problem any more: it is
+    // cut off, so the client sees it incomplete instead of a file that looks whole.
+    if (res.headersSent) {
+      onUnexpected(error);
+      res.destroy();
+      return;
+    }
     const problem = toProblem(error);
     if (problem.status >= 500) onUnexpected(error);
     if (problem.status === 503 && !res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS));

@@ -11,13 +11,18 @@ export function minorUnitDigits(currency: string): number {
   return MINOR_UNIT_DIGITS[currency.toUpperCase()] ?? 2;
 }
 
-export function formatMoney({ amountCents, currency }: Money): string {
+/** Minor units as a decimal in major units, with a dot and the currency's digits: -1234 EUR → "-12.34". */
+export function decimalAmount(amountCents: number, currency: string): string {
   const digits = minorUnitDigits(currency);
   const sign = amountCents < 0 ? '-' : '';
   const absolute = Math.abs(amountCents);
   const major = Math.floor(absolute / 10 ** digits);
   const minor = digits > 0 ? `.${String(absolute % 10 ** digits).padStart(digits, '0')}` : '';
-  return `${sign}${major}${minor} ${currency.toUpperCase()}`;
+  return `${sign}${major}${minor}`;
+}
+
+export function formatMoney({ amountCents, currency }: Money): string {
+  return `${decimalAmount(amountCents, currency)} ${currency.toUpperCase()}`;
 }
 
 export function assertMinorUnits(amountCents: number, what = 'amount'): void {

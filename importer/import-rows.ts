@@ -3,11 +3,12 @@
 // after a fix (or a crash, or a timeout) the same file can simply be imported again: rows already
 // imported are counted as such and nothing is written twice.
 import { setTimeout as delay } from 'node:timers/promises';
+import { BILLING_PROFILE_COLUMNS, billingProfileOf, billingProfileProblems, profileColumnOf } from './billing-profile';
 import type { CsvRow } from './csv';
 import { CsvError } from './csv';
 
 export const REQUIRED_COLUMNS = ['id', 'email', 'plan', 'paymentMethod', 'currentPeriodEnd'] as const;
-export const OPTIONAL_COLUMNS = ['name', 'customerId', 'timeZone'] as const;
+export const OPTIONAL_COLUMNS = ['name', 'customerId', 'timeZone', ...BILLING_PROFILE_COLUMNS] as const;
 /** The API's limit per request (MAX_IMPORT_BATCH). */
 export const BATCH_SIZE = 100;
 
@@ -38,10 +39,23 @@ export function checkColumns(header: readonly string[]): void {
   if (problems.length > 0) throw new CsvError(`line 1: ${problems.join('; ')}`);
 }
 
-function item({ values }: CsvRow) {
+/** Every row's problems the API would refuse it for, found before anything is sent. */
+export function checkRows(rows: readonly CsvRow[]): void {
+  const problems = rows.flatMap(billingProfileProblems);
+  if (problems.length > 0) throw new CsvError(`${problems.join('\n')}\nNothing was imported.`);
+}
+
+function item(row: CsvRow) {
+  const { values } = row;
+  const billingProfile = billingProfileOf(row);
   return {
     id: values.id,
-    customer: { email: values.email, ...(values.name ? { name: values.name } : {}), ...(values.customerId ? { id: values.customerId } : {}) },
+    customer: {
+      email: values.email,
+      ...(values.name ? { name: values.name } : {}),
+      ...(values.customerId ? { id: values.customerId } : {}),
+      ...(billingProfile ? { billingProfile } : {}),
+    },
     plan: values.plan,
     paymentMethod: values.paymentMethod,
     currentPeriodEnd: values.currentPeriodEnd,
@@ -56,7 +70,7 @@ function refusal(batch: readonly CsvRow[], status: number, body: unknown): Impor
   const messages = answer.errors?.length
     ? answer.errors.map(({ field, message }) => {
         const match = /^subscriptions\.(\d+)\.(.+)$/.exec(field);
-        return match ? `line ${lineOf(match[1]!)}, ${COLUMN_OF_FIELD[match[2]!] ?? match[2]}: ${message}` : `${field}: ${message}`;
+        return match ? `line ${lineOf(match[1]!)}, ${COLUMN_OF_FIELD[match[2]!] ?? profileColumnOf(match[2]!) ?? match[2]}: ${message}` : `${field}: ${message}`;
       })
     : [(answer.detail ?? `the API answered ${status}`).replace(/subscriptions\.(\d+)/g, (_, index: string) => `line ${lineOf(index)}`)];
   const first = batch[0]?.line;
@@ -92,6 +106,7 @@ export async function importRows(
   post: Post,
   options: { onProgress?: (progress: ImportProgress) => void; attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<ImportProgress> {
+  checkRows(rows);
   const progress: ImportProgress = { rows: 0, created: 0, existing: 0 };
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   for (let first = 0; first < rows.length; first += BATCH_SIZE) {

@@ -57,6 +57,11 @@ export const HEADERS: Record<HeaderName, { name: string; description: string; sc
     description: 'RFC 6750 challenge: `Bearer realm="subscription-engine"`, with `error="invalid_token"` or `error="insufficient_scope", scope="…"`',
     schema: { type: 'string' },
   },
+  ContentDisposition: {
+    name: 'Content-Disposition',
+    description: 'The file name to save the answer as: `attachment; filename="…"`',
+    schema: { type: 'string' },
+  },
 };
 
 /**

@@ -15,6 +15,7 @@ export const TAGS = {
   migrations: { name: 'Plan migrations', description: 'Move every subscription on a plan to another plan at its next renewal' },
   customers: { name: 'Customers and invoices', description: 'Customers, invoices and their payments' },
   reports: { name: 'Reports', description: 'Figures for product teams' },
+  exports: { name: 'Exports', description: 'Files for bookkeeping systems' },
   webhooks: { name: 'Webhooks', description: 'Endpoints that receive signed events, and their delivery log' },
   security: { name: 'Keys and audit', description: 'API keys (the secret is shown once) and the append-only audit log of every change' },
   operations: { name: 'Operations', description: 'Health, metrics and this documentation: no key needed' },
@@ -23,7 +24,7 @@ export const TAGS = {
 export type Tag = keyof typeof TAGS;
 
 /** Response headers described once in the document's components. */
-export type HeaderName = 'Location' | 'IdempotentReplayed' | 'RetryAfter' | 'RateLimitLimit' | 'RateLimitRemaining' | 'WWWAuthenticate';
+export type HeaderName = 'Location' | 'IdempotentReplayed' | 'RetryAfter' | 'RateLimitLimit' | 'RateLimitRemaining' | 'WWWAuthenticate' | 'ContentDisposition';
 
 export interface Answer {
   status: number;

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { parseCsv } from '../../importer/csv';
+import { CsvError, parseCsv } from '../../importer/csv';
 import { ImportRefused, importRows, type Post } from '../../importer/import-rows';
 import type { Harness } from '../support/harness';
 import { startHarness, testApp } from '../support/harness';
@@ -64,4 +64,51 @@ test('a transient answer is retried (the request is idempotent), a refusal is no
   };
   await expect(importRows(rows, refusing, { sleep: async () => undefined })).rejects.toThrow('line 2: subscription retry_1 already exists with another plan');
   expect(calls).toBe(1);
+});
+
+describe('billing-profile columns', () => {
+  const PROFILE_HEADER = 'id,email,plan,paymentMethod,currentPeriodEnd,legal_name,customer_type,organization_number,vat_id,address_line1,address_line2,postal_code,city,country,language';
+  const profileCsv = (lines: string[]) => parseCsv([PROFILE_HEADER, ...lines].join('\n')).rows;
+
+  test("a row with a legal name sets its customer's billing profile; a row without one leaves the customer without", async () => {
+    const paidUntil = await inDays(12);
+    const rows = profileCsv([
+      `bp_1,bp1@example.com,basic-monthly,pm_card_visa,${paidUntil},Fjord Fisk AS,business,974 760 673,,Storgata 1,Postboks 7,0155,Oslo,no,nb`,
+      `bp_2,bp2@example.com,basic-monthly,pm_card_visa,${paidUntil},,,,,,,,,,`,
+    ]);
+    expect(await importRows(rows, post)).toEqual({ rows: 2, created: 2, existing: 0 });
+    const customer = async (id: string) => (await h.db.prisma.subscription.findUniqueOrThrow({ where: { id }, include: { customer: true } })).customer;
+    expect((await customer('bp_1')).billingProfile).toEqual({
+      legalName: 'Fjord Fisk AS',
+      kind: 'business',
+      organizationNumber: '974760673',
+      address: { lines: ['Storgata 1', 'Postboks 7'], postalCode: '0155', city: 'Oslo', country: 'NO' },
+      language: 'nb',
+    });
+    expect((await customer('bp_2')).billingProfile).toBeNull();
+  });
+
+  test('a legal name without its address is refused by line and column before anything is sent', async () => {
+    const paidUntil = await inDays(12);
+    const sent: unknown[] = [];
+    const recording: Post = async (path, body) => {
+      sent.push(body);
+      return post(path, body);
+    };
+    const rows = profileCsv([
+      `bp_3,bp3@example.com,basic-monthly,pm_card_visa,${paidUntil},,,,,,,,,,`,
+      `bp_4,bp4@example.com,basic-monthly,pm_card_visa,${paidUntil},Fjord Fisk AS,business,974760673,,,,0155,Oslo,NO,`,
+    ]);
+    const attempt = importRows(rows, recording);
+    await expect(attempt).rejects.toThrow(CsvError);
+    await expect(attempt).rejects.toThrow('line 3, address_line1: required when legal_name is filled in\nNothing was imported.');
+    expect(sent).toEqual([]);
+  });
+
+  test("an identifier the API refuses is reported by the file's line and column", async () => {
+    const paidUntil = await inDays(12);
+    const rows = profileCsv([`bp_5,bp5@example.com,basic-monthly,pm_card_visa,${paidUntil},Fjord Fisk AS,business,974760674,,Storgata 1,,0155,Oslo,NO,`]);
+    await expect(importRows(rows, post)).rejects.toThrow(/^line 2, organization_number: must be a Norwegian organisation number/);
+    expect(await h.db.prisma.subscription.count({ where: { id: 'bp_5' } })).toBe(0);
+  });
 });

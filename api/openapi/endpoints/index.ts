@@ -3,6 +3,7 @@
 import type { Endpoint } from '../endpoint';
 import { catalogueEndpoints } from './catalogue';
 import { commandEndpoints } from './commands';
+import { exportEndpoints } from './exports';
 import { operationEndpoints } from './operations';
 import { recordEndpoints } from './records';
 import { securityEndpoints } from './security';
@@ -16,6 +17,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...upsellEndpoints,
   ...catalogueEndpoints,
   ...recordEndpoints,
+  ...exportEndpoints,
   ...webhookEndpoints,
   ...securityEndpoints,
   ...operationEndpoints,
