@@ -159,7 +159,7 @@ export const timelineEvent = z.discriminatedUnion('type', [
 export const timeline = z.strictObject({ subscriptionId: z.string(), events: z.array(timelineEvent).describe('In time order') });
 
 type _Summary = Conforms<ReturnType<typeof subscriptionSummaryView>, z.output<typeof subscriptionSummary>>;
-type _BillingProfileSet = Conforms<Awaited<ReturnType<typeof setBillingProfile>>, z.output<typeof billingProfileSet>>;
+type _BillingProfileSet = Conforms<Awaited<ReturnType<typeof setBillingProfile>>, z.output<typeof billingProfileUpdated>>;
 type _Customer = Conforms<Awaited<ReturnType<typeof getCustomer>>, z.output<typeof customer>>;
 type _CustomerFields = Conforms<ReturnType<typeof customerView>, z.output<z.ZodObject<typeof customerFields>>>;
 type _InvoiceSummary = Conforms<ReturnType<typeof invoiceSummaryView>, z.output<typeof invoiceSummary>>;
