@@ -94,11 +94,10 @@ export type AppConfig = z.infer<typeof checked> & { seller: SellerProfile };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = checked.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    throw new Error(`invalid configuration:\n${problems}`);
-  }
-  return { ...parsed.data, seller: loadSeller(env, isDevelopment(env)) };
+  const seller = loadSeller(env, isDevelopment(env));
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)), ...('problems' in seller ? seller.problems : [])];
+  if (!parsed.success || 'problems' in seller) throw new Error(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  return { ...parsed.data, seller };
 }
 
 /** The lifecycle policy new subscriptions get (running ones keep the policy they started with). */

@@ -58,12 +58,11 @@ const variables = z
  * The seller from SELLER_* variables. Without SELLER_LEGAL_NAME, development gets DEMO_SELLER and
  * any other environment is refused: invoices need a real issuer.
  */
-export function loadSeller(env: NodeJS.ProcessEnv, development: boolean): SellerProfile {
+export function loadSeller(env: NodeJS.ProcessEnv, development: boolean): SellerProfile | { problems: string[] } {
   if (!env.SELLER_LEGAL_NAME && development) return DEMO_SELLER;
   const parsed = variables.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    throw new Error(`invalid seller profile (SELLER_* variables; README "For the accountant"):\n${problems}`);
+    return { problems: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (the seller on every invoice: README "For the accountant")`) };
   }
   const v = parsed.data;
   return {

@@ -6,6 +6,17 @@ import { loadConfig } from '../../infra/config';
 import { DEVELOPMENT_LINK_SECRET } from '../../infra/secrets';
 
 const base = { DATABASE_URL: 'postgresql://localhost/x' };
+/** A real seller, as production must configure one. */
+const SELLER = {
+  SELLER_LEGAL_NAME: 'Fjordlys Programvare AS',
+  SELLER_ORGANIZATION_NUMBER: '923 609 016',
+  SELLER_VAT_REGISTERED: 'true',
+  SELLER_ADDRESS: 'Dronning Eufemias gate 16',
+  SELLER_POSTAL_CODE: '0191',
+  SELLER_CITY: 'Oslo',
+  SELLER_COUNTRY: 'NO',
+  SELLER_BANK_ACCOUNT: '8601.11.17947',
+};
 const strong = 'a'.repeat(8) + 'f00dfeed'.repeat(4);
 
 test('development keeps its published default secret', () => {
@@ -29,7 +40,33 @@ test.each([
 });
 
 test('production accepts a long random secret', () => {
-  expect(loadConfig({ ...base, NODE_ENV: 'production', LINK_SIGNING_SECRET: strong }).LINK_SIGNING_SECRET).toBe(strong);
+  expect(loadConfig({ ...base, ...SELLER, NODE_ENV: 'production', LINK_SIGNING_SECRET: strong }).LINK_SIGNING_SECRET).toBe(strong);
+});
+
+test('production needs a seller: without one, every missing field is named', () => {
+  const attempt = () => loadConfig({ ...base, NODE_ENV: 'production', LINK_SIGNING_SECRET: strong });
+  expect(attempt).toThrow(/SELLER_LEGAL_NAME: .*\n.*SELLER_ORGANIZATION_NUMBER/s);
+  expect(attempt).toThrow(/SELLER_BANK_ACCOUNT/);
+});
+
+test('a seller with a wrong check digit or bank account stops the process, naming the variable', () => {
+  const env = { ...base, ...SELLER, NODE_ENV: 'production', LINK_SIGNING_SECRET: strong };
+  expect(() => loadConfig({ ...env, SELLER_ORGANIZATION_NUMBER: '923609017' })).toThrow(/SELLER_ORGANIZATION_NUMBER: is not a Norwegian organisation number/);
+  expect(() => loadConfig({ ...env, SELLER_BANK_ACCOUNT: '86011117948' })).toThrow(/SELLER_BANK_ACCOUNT: /);
+  expect(() => loadConfig({ ...env, SELLER_COUNTRY: 'US' })).toThrow(/SELLER_COUNTRY: must be Norway or an EU member state/);
+});
+
+test('the configured seller is what invoices are issued by, with its address lines and formatted numbers cleaned', () => {
+  const { seller } = loadConfig({ ...base, ...SELLER, SELLER_ADDRESS: 'Dronning Eufemias gate 16|3. etasje', NODE_ENV: 'production', LINK_SIGNING_SECRET: strong });
+  expect(seller).toMatchObject({
+    legalName: 'Fjordlys Programvare AS',
+    organizationNumber: '923609016',
+    vatRegistered: true,
+    address: { lines: ['Dronning Eufemias gate 16', '3. etasje'], postalCode: '0191', city: 'Oslo', country: 'NO' },
+    bankAccount: '86011117947',
+    paymentTermsDays: 14,
+    language: 'nb',
+  });
 });
 
 test.each(['api/index.ts', 'worker/index.ts'])('%s with NODE_ENV=production and the default secret exits non-zero, naming the variable', async (entry) => {
