@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RESULTS_FILE, writeBenchResults } from './support/results-file';
 import { historySize, type HistorySources } from './history-size';
+import { invoiceDocuments } from './invoice-documents';
 import { liveMaxSeconds, liveSubscriptions } from './live-subscriptions';
 import { renewalThroughput } from './renewal-throughput';
 import { simulatorWallTime } from './simulator-wall-time';
@@ -12,7 +13,7 @@ import { machine } from './support/machine';
 import { consoleTable, markdownSection, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
 
-const BENCHES = ['renewal', 'live', 'simulator', 'history'] as const;
+const BENCHES = ['renewal', 'live', 'simulator', 'history', 'documents'] as const;
 type BenchName = (typeof BENCHES)[number];
 // The live bench is the one that can take any time (it stops at a limit); it gets what the budget
 // leaves after reserving time for its own start and stop and for the simulator that follows.
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
       return figures.result;
     },
     history: async () => historySize(sources),
+    documents: () => invoiceDocuments(),
   };
 
   for (const name of names) {
