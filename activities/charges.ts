@@ -151,7 +151,7 @@ export function createChargeActivities(deps: ActivityDeps) {
         if (written) return written;
         const { sequence, number } = await takeNumber(tx, 'credit_note');
         const document = invoice.document
-          ? creditNoteDocument(invoice.document as unknown as InvoiceDocument, { number, issuedAt: input.at, amountCents, kind: 'refund', reason: 'Refund of unused time on cancellation' })
+          ? creditNoteDocument(invoice.document as unknown as InvoiceDocument, { number, issuedAt: input.at, amountCents, kind: 'refund' })
           : null;
         return tx.creditNote.create({
           data: {

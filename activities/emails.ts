@@ -10,7 +10,7 @@
 // the hand-over is also recorded with Temporal (heartbeat details, which a retry of the activity
 // receives). If the mark fails (the database is down), the retry marks it without sending again.
 import type { InvoiceDocument } from '../domain/tax/types';
-import { invoiceOwnerKey, storedDocument } from '../infra/document-store';
+import { invoiceFile } from '../infra/document-store';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -127,7 +127,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
     if (intent.content.template !== 'receipt') return [];
     const invoice = await invoiceFor(intent);
     if (!invoice?.document) return [];
-    const file = await storedDocument(prisma, invoiceOwnerKey(invoice.id), invoice.document as unknown as InvoiceDocument, 'pdf');
+    const file = await invoiceFile(prisma, invoice, 'pdf');
     return [{ filename: file.fileName, content: file.content, contentType: file.contentType }];
   }
 

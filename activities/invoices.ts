@@ -158,7 +158,6 @@ export function createInvoiceActivities(deps: ActivityDeps) {
             issuedAt: input.at,
             amountCents: invoice.subtotalCents,
             kind: 'void',
-            reason: 'Invoice voided: it will not be collected',
           });
           await tx.creditNote.create({
             data: {

@@ -3,7 +3,7 @@
 // this, so what a customer is sent never changes after finalization.
 import type { InvoiceDraft } from './invoice';
 import { taxInGross } from './tax/rounding';
-import type { BillingProfile, DocumentLine, InvoiceDocument, SellerProfile, VatSummaryRow } from './tax/types';
+import type { BillingProfile, DocumentLanguage, DocumentLine, InvoiceDocument, SellerProfile, VatSummaryRow } from './tax/types';
 
 const DAY_MS = 86_400_000;
 
@@ -82,8 +82,13 @@ export interface CreditNoteRequest {
   /** Gross (VAT included) amount credited; the whole invoice when it is voided. */
   amountCents: number;
   kind: 'refund' | 'void';
-  reason: string;
 }
+
+/** Why a credit note was issued, in the language of the invoice it corrects. */
+const REASONS: Record<CreditNoteRequest['kind'], Record<DocumentLanguage, string>> = {
+  refund: { nb: 'Tilbakebetaling av ubrukt tid ved oppsigelse', en: 'Refund of unused time on cancellation' },
+  void: { nb: 'Fakturaen er annullert og blir ikke innkrevd', en: 'The invoice is voided and will not be collected' },
+};
 
 /** `amount` split over `weights` in proportion (largest remainder: the parts sum to it exactly). */
 function apportion(amount: number, weights: readonly number[]): number[] {
@@ -134,9 +139,10 @@ export function creditNoteDocument(invoice: InvoiceDocument, request: CreditNote
     grossCents,
     creditAppliedCents: 0,
     amountDueCents: grossCents,
-    paidAt: null,
+    // A refund went back to the card when the note was issued.
+    paidAt: request.kind === 'refund' ? request.issuedAt : null,
     corrects: { number: invoice.number, issuedAt: invoice.issuedAt },
-    reason: request.reason,
+    reason: REASONS[request.kind][invoice.language],
   };
 }
 

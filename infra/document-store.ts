@@ -40,5 +40,20 @@ export async function storedDocument(prisma: PrismaClient, ownerKey: string, doc
   return { content: Buffer.from(stored.content), contentType: stored.contentType, fileName: name };
 }
 
+/**
+ * An invoice's document as it stands: paid by card, it says so instead of asking for a transfer.
+ * Stored once it can no longer change (paid, void, written off); an open invoice is rendered per
+ * request, so the stored file is never one that still asks to be paid after the card was charged.
+ */
+export async function invoiceFile(
+  prisma: PrismaClient,
+  invoice: { id: string; status: string; paidAt: Date | null; document: unknown },
+  format: DocumentFormat,
+): Promise<StoredDocument> {
+  const document: InvoiceDocument = { ...(invoice.document as InvoiceDocument), paidAt: invoice.paidAt?.toISOString() ?? null };
+  if (invoice.status !== 'open') return storedDocument(prisma, invoiceOwnerKey(invoice.id), document, format);
+  return { content: await render(document, format), contentType: CONTENT_TYPES[format], fileName: fileName(document, format) };
+}
+
 export const invoiceOwnerKey = (invoiceId: string) => `invoice/${invoiceId}`;
 export const creditNoteOwnerKey = (creditNoteId: string) => `credit_note/${creditNoteId}`;

@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { euVatIdProblem, isNorwegianOrganizationNumber } from '../../domain/tax/identifiers';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/** Codes Intl names that are no country: user-assigned ranges (but Kosovo's XK), the EU, the UN, UK for GB. */
+const NOT_COUNTRIES = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN|UK)$/;
 /** ISO 3166-1 alpha-2 as Intl knows them (an unknown code is echoed back). */
-const isCountryCode = (code: string) => /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== code;
+const isCountryCode = (code: string) => /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.test(code) && regionNames.of(code) !== code;
 
 export const postalAddress = z.strictObject({
   lines: z.array(z.string().trim().min(1).max(200)).min(1).max(4).describe('Street lines'),

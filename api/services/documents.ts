@@ -1,7 +1,7 @@
 // An invoice's or credit note's PDF and EHF (UBL) documents, as stored once.
 import type { InvoiceDocument } from '../../domain/tax/types';
 import type { DocumentFormat, StoredDocument } from '../../infra/document-store';
-import { creditNoteOwnerKey, hasEhf, invoiceOwnerKey, storedDocument } from '../../infra/document-store';
+import { creditNoteOwnerKey, hasEhf, invoiceFile as storedInvoiceFile, storedDocument } from '../../infra/document-store';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../problem';
 import { findInvoice } from './invoices';
@@ -17,7 +17,7 @@ export async function invoiceFile(deps: ApiDeps, key: string, format: DocumentFo
   if (!invoice.document) throw notFound(`invoice ${invoice.number} was issued before documents existed and has none`);
   const document = invoice.document as unknown as InvoiceDocument;
   checkedFormat(document, format, `invoice ${invoice.number}`);
-  return storedDocument(deps.prisma, invoiceOwnerKey(invoice.id), document, format);
+  return storedInvoiceFile(deps.prisma, invoice, format);
 }
 
 export async function findCreditNote({ prisma }: ApiDeps, key: string) {
