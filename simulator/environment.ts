@@ -192,8 +192,8 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
  * Re-reads `read()` until `accept` holds; a sync point with the worker, not a timed wait. A read
  * that fails (e.g. a query the test server left unanswered past its deadline) is retried.
  */
-export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + 30_000;
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what = 'condition', timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
   for (;;) {

@@ -67,6 +67,8 @@ export async function startDevServer(): Promise<DevServer> {
       },
       (up) => up,
       `the Temporal dev server on ${address}`,
+      // Two cores shared with three test files: the server's start can take a while.
+      90_000,
     );
   } catch (error) {
     await stop();
