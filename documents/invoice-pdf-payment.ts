@@ -2,7 +2,8 @@
 // transfer details, or the date it was paid (or refunded, for a credit note).
 import type { InvoiceDocument } from '../domain/tax/types';
 import { formatBankAccount, formatDate, formatMoney, isIban } from './format';
-import { labelsFor, treatmentNote } from './labels';
+import { legalNote } from '../domain/tax/legal-note';
+import { labelsFor } from './labels';
 import {
   COLOR,
   contentLeft,
@@ -21,7 +22,7 @@ const LABEL_WIDTH = 120;
 const ROW = 14;
 
 function drawLegalNote(pdf: Pdf, doc: InvoiceDocument, y: number, newPage: NewPage): number {
-  const note = treatmentNote(doc.treatment, doc.language, doc.buyer.taxExemptionReason);
+  const note = legalNote(doc.treatment, doc.language, doc.buyer.taxExemptionReason);
   if (!note) return y;
   useFont(pdf, FONT.bold, SIZE.body);
   const height = pdf.heightOfString(note, { width: contentWidth(pdf) });

@@ -1,6 +1,6 @@
 // Every word printed on invoices and credit notes, in Norwegian bokmål and English, and the
 // sentences built from a document's data: line descriptions, the seller's identity, the VAT note.
-import type { DocumentLanguage, DocumentLine, SellerProfile, TaxTreatment } from '../domain/tax/types';
+import type { DocumentLanguage, DocumentLine, SellerProfile } from '../domain/tax/types';
 import { formatOrganizationNumber, formatPeriod } from './format';
 
 export interface Labels {
@@ -176,39 +176,4 @@ export function describeLine(line: DocumentLine, language: DocumentLanguage): Li
 export function lineDescription(line: DocumentLine, language: DocumentLanguage): string {
   const { text, period } = describeLine(line, language);
   return period ? `${text}, ${period}` : text;
-}
-
-const TREATMENT_NOTES: Record<Exclude<TaxTreatment, 'domestic' | 'exempt'>, Record<DocumentLanguage, string>> = {
-  reverse_charge: {
-    nb: 'Omvendt avgiftsplikt – kjøper skal beregne merverdiavgift',
-    en: 'Reverse charge – VAT to be accounted for by the recipient (Article 196, Council Directive 2006/112/EC)',
-  },
-  export: {
-    nb: 'Utførsel av tjenester – ikke merverdiavgiftspliktig (mval. § 6-22)',
-    en: 'Export of services – outside the scope of Norwegian VAT',
-  },
-  oss: {
-    nb: 'Merverdiavgift etter kjøpers land (OSS)',
-    en: "VAT charged at the rate of the customer's country (One-Stop Shop)",
-  },
-  not_registered: {
-    nb: 'Selger er ikke registrert i Merverdiavgiftsregisteret',
-    en: 'The seller is not registered for VAT',
-  },
-};
-
-const EXEMPT: Record<DocumentLanguage, string> = { nb: 'Fritatt for merverdiavgift', en: 'Exempt from VAT' };
-
-/**
- * Why a document charges no VAT or another country's VAT; null for domestic sales. Same texts and
- * signature as the tax domain's legalNote, kept here so the renderer stands alone until both
- * point at one function.
- */
-export function treatmentNote(treatment: TaxTreatment, language: DocumentLanguage, exemptionReason?: string | null): string | null {
-  if (treatment === 'domestic') return null;
-  if (treatment === 'exempt') {
-    const reason = exemptionReason?.trim();
-    return reason ? `${EXEMPT[language]}: ${reason}` : EXEMPT[language];
-  }
-  return TREATMENT_NOTES[treatment][language];
 }

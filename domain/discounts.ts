@@ -5,6 +5,7 @@
 import type { InvoiceLineDraft } from './invoice';
 import { DEFAULT_TAX_CODE } from './invoice';
 import { scale } from './proration';
+import { allocateProportionally } from './tax/allocation';
 import type { TaxCode } from './tax/types';
 
 export interface CouponDefinition {
@@ -67,7 +68,7 @@ export function discountLine(discount: ActiveDiscount, chargeableCents: number):
 
 /**
  * The discount on `charges` as lines that carry the VAT code of what they discount: one per code,
- * the amount split in proportion to the charges (largest remainder, so the parts sum exactly).
+ * the amount split in proportion to the charges (domain/tax/allocation.ts: the parts sum exactly).
  */
 export function discountLines(discount: ActiveDiscount, charges: readonly InvoiceLineDraft[]): InvoiceLineDraft[] {
   const total = charges.reduce((sum, line) => sum + line.amountCents, 0);
@@ -80,18 +81,8 @@ export function discountLines(discount: ActiveDiscount, charges: readonly Invoic
     if (group) group.cents += charge.amountCents;
     else groups.push({ tax, cents: charge.amountCents });
   }
-  const off = -line.amountCents;
-  const shares = groups.map((g) => ({ ...g, share: scale(off, BigInt(g.cents), BigInt(total)) }));
-  let left = off - shares.reduce((sum, s) => sum + s.share, 0);
-  for (const s of [...shares].sort((a, b) => b.cents - a.cents)) {
-    if (left === 0) break;
-    const step = left > 0 ? 1 : -1;
-    s.share += step;
-    left -= step;
-  }
-  return shares
-    .filter((s) => s.share !== 0)
-    .map((s) => ({ ...line, amountCents: -s.share, itemName: discount.name, tax: s.tax }));
+  const shares = allocateProportionally(line.amountCents, groups.map((g) => g.cents));
+  return groups.flatMap((g, i) => (shares[i] ? [{ ...line, amountCents: shares[i], itemName: discount.name, tax: g.tax }] : []));
 }
 
 /** The discount after one more period invoice used it; null when it has run out. */

@@ -2,8 +2,10 @@
 // buyer's profiles of that moment, its legal number and due date. Renderers (PDF, EHF) read only
 // this, so what a customer is sent never changes after finalization.
 import type { InvoiceDraft } from './invoice';
+import { allocateProportionally } from './tax/allocation';
 import { taxInGross } from './tax/rounding';
-import type { BillingProfile, DocumentLanguage, DocumentLine, InvoiceDocument, SellerProfile, VatSummaryRow } from './tax/types';
+import { vatSummary } from './tax/vat-summary';
+import type { BillingProfile, DocumentLanguage, DocumentLine, InvoiceDocument, SellerProfile } from './tax/types';
 
 const DAY_MS = 86_400_000;
 
@@ -90,22 +92,6 @@ const REASONS: Record<CreditNoteRequest['kind'], Record<DocumentLanguage, string
   void: { nb: 'Fakturaen er annullert og blir ikke innkrevd', en: 'The invoice is voided and will not be collected' },
 };
 
-/** `amount` split over `weights` in proportion (largest remainder: the parts sum to it exactly). */
-function apportion(amount: number, weights: readonly number[]): number[] {
-  const total = weights.reduce((sum, w) => sum + w, 0);
-  if (total === 0) return weights.map((_, i) => (i === 0 ? amount : 0));
-  const exact = weights.map((w) => (amount * w) / total);
-  const parts = exact.map(Math.floor);
-  let left = amount - parts.reduce((sum, p) => sum + p, 0);
-  const order = exact.map((e, i) => ({ i, rest: e - Math.floor(e) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    parts[i]! += 1;
-    left -= 1;
-  }
-  return parts;
-}
-
 /**
  * A credit note against `invoice`: a voided invoice is credited line for line; a refund takes
  * back VAT in proportion to what each rate of the invoice carried (amounts positive, as UBL's
@@ -116,14 +102,6 @@ export function creditNoteDocument(invoice: InvoiceDocument, request: CreditNote
   const lines: DocumentLine[] = whole
     ? invoice.lines.map((line) => ({ ...line, kind: request.kind === 'void' ? line.kind : 'refund', tax: { ...line.tax } }))
     : refundLines(invoice, request.amountCents);
-  const vatSummary: VatSummaryRow[] = [];
-  for (const line of lines) {
-    const row = vatSummary.find((r) => r.vatCategory === line.tax.vatCategory && r.rateBasisPoints === line.tax.rateBasisPoints);
-    if (row) {
-      row.netCents += line.tax.netCents;
-      row.taxCents += line.tax.taxCents;
-    } else vatSummary.push({ vatCategory: line.tax.vatCategory, rateBasisPoints: line.tax.rateBasisPoints, netCents: line.tax.netCents, taxCents: line.tax.taxCents });
-  }
   const sum = (pick: (line: DocumentLine) => number) => lines.reduce((total, line) => total + pick(line), 0);
   const grossCents = sum((line) => line.tax.grossCents);
   return {
@@ -133,7 +111,7 @@ export function creditNoteDocument(invoice: InvoiceDocument, request: CreditNote
     issuedAt: request.issuedAt,
     dueDate: null,
     lines,
-    vatSummary,
+    vatSummary: vatSummary(lines),
     netCents: sum((line) => line.tax.netCents),
     taxCents: sum((line) => line.tax.taxCents),
     grossCents,
@@ -148,7 +126,8 @@ export function creditNoteDocument(invoice: InvoiceDocument, request: CreditNote
 
 function refundLines(invoice: InvoiceDocument, amountCents: number): DocumentLine[] {
   const rows = invoice.vatSummary.filter((row) => row.netCents + row.taxCents > 0);
-  const parts = apportion(amountCents, rows.map((row) => row.netCents + row.taxCents));
+  if (rows.length === 0) return [];
+  const parts = allocateProportionally(amountCents, rows.map((row) => row.netCents + row.taxCents));
   return rows.flatMap((row, i) => {
     const gross = parts[i] ?? 0;
     if (gross === 0) return [];

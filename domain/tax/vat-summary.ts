@@ -1,11 +1,11 @@
 // An invoice's VAT summary: the lines sharing a category and rate, summed (never recomputed on
 // the sums, so the rows add up to the lines), highest rate first.
-import type { TaxedLine } from './lines';
-import type { VatCategoryCode, VatSummaryRow } from './types';
+import type { LineTax, VatCategoryCode, VatSummaryRow } from './types';
 
 const CATEGORY_ORDER: readonly VatCategoryCode[] = ['S', 'Z', 'E', 'AE', 'G', 'O'];
 
-export function vatSummary(lines: readonly TaxedLine[]): VatSummaryRow[] {
+/** Of an invoice's taxed lines, or of a credit note's. */
+export function vatSummary(lines: ReadonlyArray<{ tax: LineTax }>): VatSummaryRow[] {
   const rows = new Map<string, VatSummaryRow>();
   for (const { tax } of lines) {
     const key = `${tax.vatCategory}/${tax.rateBasisPoints}`;

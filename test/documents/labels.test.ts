@@ -1,4 +1,5 @@
-import { lineDescription, sellerIdentity, treatmentNote } from '../../documents/labels';
+import { lineDescription, sellerIdentity } from '../../documents/labels';
+import { legalNote } from '../../domain/tax/legal-note';
 import type { DocumentLine } from '../../domain/tax/types';
 import { seller } from './fixtures';
 
@@ -34,11 +35,11 @@ test('a VAT-registered seller is identified with "MVA" after its organisation nu
 });
 
 test('each tax treatment but domestic has its legal wording', () => {
-  expect(treatmentNote('domestic', 'nb')).toBeNull();
-  expect(treatmentNote('reverse_charge', 'nb')).toBe('Omvendt avgiftsplikt – kjøper skal beregne merverdiavgift');
-  expect(treatmentNote('export', 'en')).toBe('Export of services – outside the scope of Norwegian VAT');
-  expect(treatmentNote('oss', 'en')).toBe("VAT charged at the rate of the customer's country (One-Stop Shop)");
-  expect(treatmentNote('not_registered', 'nb')).toBe('Selger er ikke registrert i Merverdiavgiftsregisteret');
-  expect(treatmentNote('exempt', 'nb', 'Helsetjeneste')).toBe('Fritatt for merverdiavgift: Helsetjeneste');
-  expect(treatmentNote('exempt', 'en', null)).toBe('Exempt from VAT');
+  expect(legalNote('domestic', 'nb')).toBeNull();
+  expect(legalNote('reverse_charge', 'nb')).toBe('Omvendt avgiftsplikt – kjøper skal beregne merverdiavgift');
+  expect(legalNote('export', 'en')).toBe('Export of services – outside the scope of Norwegian VAT');
+  expect(legalNote('oss', 'en')).toBe("VAT charged at the rate of the customer's country (One-Stop Shop)");
+  expect(legalNote('not_registered', 'nb')).toBe('Selger er ikke registrert i Merverdiavgiftsregisteret');
+  expect(legalNote('exempt', 'nb', 'Helsetjeneste')).toBe('Fritatt for merverdiavgift: Helsetjeneste');
+  expect(legalNote('exempt', 'en', null)).toBe('Exempt from VAT');
 });
