@@ -2,11 +2,9 @@
 // any point charges nothing twice, and the database refuses what must never happen (a second
 // successful charge of one invoice, a charge of a closed invoice).
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { creditNoteDocument } from '../domain/invoice-document';
 import type { ChargeResult } from '../domain/payments';
-import type { InvoiceDocument } from '../domain/tax/types';
-import type { Prisma } from '../prisma/generated/client';
-import { SERIES_TRANSACTION, takeNumber } from './number-series';
+import { writeCreditNote } from './credit-notes';
+import { SERIES_TRANSACTION } from './number-series';
 import { invoiceEventKeys, invoicePaid, invoicePaymentFailed } from '../domain/webhooks';
 import type { ActivityDeps } from './deps';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
@@ -149,27 +147,15 @@ export function createChargeActivities(deps: ActivityDeps) {
       const note = await prisma.$transaction(async (tx) => {
         const written = await tx.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
         if (written) return written;
-        const { sequence, number } = await takeNumber(tx, 'credit_note');
-        const document = invoice.document
-          ? creditNoteDocument(invoice.document as unknown as InvoiceDocument, { number, issuedAt: input.at, amountCents, kind: 'refund' })
-          : null;
-        return tx.creditNote.create({
-          data: {
-            idempotencyKey: input.idempotencyKey,
-            number,
-            sequence,
-            invoiceId: invoice.id,
-            kind: 'refund',
-            amountCents,
-            netCents: document?.netCents ?? amountCents,
-            taxCents: document?.taxCents ?? 0,
-            currency: invoice.currency,
-            ...(document ? { document: document as unknown as Prisma.InputJsonValue } : {}),
-            reason: 'cancellation',
-            gatewayRefundId: refundId,
-            periodIndex: input.periodIndex,
-            createdAt: new Date(input.at),
-          },
+        return writeCreditNote(tx, {
+          idempotencyKey: input.idempotencyKey,
+          invoice,
+          kind: 'refund',
+          amountCents,
+          reason: 'cancellation',
+          at: input.at,
+          gatewayRefundId: refundId,
+          periodIndex: input.periodIndex,
         });
       }, SERIES_TRANSACTION);
       return { creditNoteId: note.id, amountCents: note.amountCents };

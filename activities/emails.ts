@@ -97,17 +97,17 @@ async function startEmailDelivery(temporal: WorkflowStarter, intent: EmailIntent
 }
 
 export function createEmailActivities({ prisma, mailer, mailFrom, links, temporal }: Pick<ActivityDeps, 'prisma' | 'mailer' | 'mailFrom' | 'links' | 'temporal'>) {
-  async function render(intent: EmailIntent): Promise<RenderedEmail> {
+  /** The invoice the email is about, with its lines, read once per rendering. */
+  function invoiceFor({ content }: EmailIntent) {
+    const reference = 'invoiceNumber' in content ? content.invoiceNumber : null;
+    return reference ? prisma.invoice.findUnique({ where: { reference }, include: { lines: { orderBy: { position: 'asc' } } } }) : Promise.resolve(null);
+  }
+
+  type EmailInvoice = Awaited<ReturnType<typeof invoiceFor>>;
+
+  function render(intent: EmailIntent, invoice: EmailInvoice): RenderedEmail {
     const { content } = intent;
-    const lines =
-      content.template === 'receipt'
-        ? await prisma.invoiceLine.findMany({
-            where: { invoice: { reference: content.invoiceNumber } },
-            orderBy: { position: 'asc' },
-            select: { description: true, amountCents: true },
-          })
-        : [];
-    const invoice = await invoiceFor(intent);
+    const lines = content.template === 'receipt' ? (invoice?.lines ?? []).map(({ description, amountCents }) => ({ description, amountCents })) : [];
     const facts = invoice ? { number: invoice.number, netCents: invoice.netCents, taxCents: invoice.taxCents, vatSummary: (invoice.document as InvoiceDocument | null)?.vatSummary ?? [] } : null;
     return renderEmail(
       intent,
@@ -117,16 +117,9 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
     );
   }
 
-  function invoiceFor({ content }: EmailIntent) {
-    const reference = 'invoiceNumber' in content ? content.invoiceNumber : null;
-    return reference ? prisma.invoice.findUnique({ where: { reference } }) : Promise.resolve(null);
-  }
-
   /** A receipt carries the invoice as PDF (rendered once, stored with the invoice). */
-  async function attachmentsFor(intent: EmailIntent) {
-    if (intent.content.template !== 'receipt') return [];
-    const invoice = await invoiceFor(intent);
-    if (!invoice?.document) return [];
+  async function attachmentsFor(intent: EmailIntent, invoice: EmailInvoice) {
+    if (intent.content.template !== 'receipt' || !invoice?.document) return [];
     const file = await invoiceFile(prisma, invoice, 'pdf');
     return [{ filename: file.fileName, content: file.content, contentType: file.contentType }];
   }
@@ -145,7 +138,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
     const existing = await prisma.emailMessage.findUnique({ where: { idempotencyKey: intent.key }, select: { status: true } });
     if (existing && existing.status !== 'pending') return;
     if (!existing) {
-      const rendered = await render(intent);
+      const rendered = render(intent, await invoiceFor(intent));
       await prisma.emailMessage.createMany({
         data: [
           {
@@ -188,8 +181,9 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
 
       await prisma.emailMessage.updateMany({ where: { idempotencyKey: key, status: 'pending' }, data: { attempts: context.info.attempt } });
       const intent = row.intent as unknown as EmailIntent;
-      const rendered = await render(intent);
-      const attachments = await attachmentsFor(intent);
+      const invoice = await invoiceFor(intent);
+      const rendered = render(intent, invoice);
+      const attachments = await attachmentsFor(intent, invoice);
       try {
         await mailer.send({
           from: mailFrom,

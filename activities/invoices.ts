@@ -3,15 +3,15 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { CreditEntryDraft } from '../domain/credit';
 import type { InvoiceDraft } from '../domain/invoice';
-import { creditNoteDocument, invoiceDocument } from '../domain/invoice-document';
+import { invoiceDocument } from '../domain/invoice-document';
 import type { InvoiceSummary } from '../domain/subscription';
-import type { InvoiceDocument } from '../domain/tax/types';
 import { invoiceCreated, invoiceEventKeys } from '../domain/webhooks';
 import { DEMO_SELLER } from '../infra/seller';
 import type { Invoice } from '../prisma/generated/client';
 import { Prisma } from '../prisma/generated/client';
 import { writeCreditEntries } from './credit-ledger';
 import type { ActivityDeps } from './deps';
+import { writeCreditNote } from './credit-notes';
 import { SERIES_TRANSACTION, takeNumber } from './number-series';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
 import { invoiceRowPayload } from './webhook-payloads';
@@ -152,29 +152,7 @@ export function createInvoiceActivities(deps: ActivityDeps) {
         // A retry finds it closed already (its entries are written once, by key).
         if (count > 0 || invoice.status === input.status) await writeCreditEntries(tx, invoice, input.credit);
         if (count > 0 && input.status === 'void' && invoice.document) {
-          const { sequence, number } = await takeNumber(tx, 'credit_note');
-          const document = creditNoteDocument(invoice.document as unknown as InvoiceDocument, {
-            number,
-            issuedAt: input.at,
-            amountCents: invoice.subtotalCents,
-            kind: 'void',
-          });
-          await tx.creditNote.create({
-            data: {
-              idempotencyKey: `${invoice.reference}/void`,
-              number,
-              sequence,
-              invoiceId: invoice.id,
-              kind: 'void',
-              amountCents: document.grossCents,
-              netCents: document.netCents,
-              taxCents: document.taxCents,
-              currency: invoice.currency,
-              document: document as unknown as Prisma.InputJsonValue,
-              reason: 'void',
-              createdAt: new Date(input.at),
-            },
-          });
+          await writeCreditNote(tx, { idempotencyKey: `${invoice.reference}/void`, invoice, kind: 'void', amountCents: invoice.subtotalCents, reason: 'void', at: input.at });
         }
       }, SERIES_TRANSACTION);
     },

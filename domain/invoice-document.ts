@@ -2,6 +2,7 @@
 // buyer's profiles of that moment, its legal number and due date. Renderers (PDF, EHF) read only
 // this, so what a customer is sent never changes after finalization.
 import type { InvoiceDraft } from './invoice';
+import { creditApplied } from './invoice';
 import { allocateProportionally } from './tax/allocation';
 import { taxInGross } from './tax/rounding';
 import { vatSummary } from './tax/vat-summary';
@@ -30,7 +31,7 @@ function buyerOf(draft: InvoiceDraft, finalization: Finalization): BillingProfil
 export function invoiceDocument(draft: InvoiceDraft, finalization: Finalization): InvoiceDocument {
   const { seller } = finalization;
   const buyer = buyerOf(draft, finalization);
-  const creditAppliedCents = -draft.lines.filter((line) => line.kind === 'customer_balance').reduce((sum, line) => sum + line.amountCents, 0);
+  const creditAppliedCents = creditApplied(draft);
   const lines: DocumentLine[] = draft.lines.flatMap((line) =>
     line.taxed
       ? [

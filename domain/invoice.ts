@@ -186,10 +186,15 @@ export function buildInvoice(
   return { draft, creditBalanceCents: balance, service: summary };
 }
 
+/** The account credit that pays part of the invoice (its customer_balance line). */
+export function creditApplied(draft: InvoiceDraft): number {
+  return draft.lines.filter((line) => line.kind === 'customer_balance').reduce((sum, line) => sum - line.amountCents, 0);
+}
+
 /** The invoice as the subscription knows it once issued: open, not yet charged. */
 export function issuedSummary(built: BuiltInvoice): InvoiceSummary {
   const { draft } = built;
-  const applied = draft.lines.filter((line) => line.kind === 'customer_balance').reduce((sum, line) => sum - line.amountCents, 0);
+  const applied = creditApplied(draft);
   return {
     number: draft.number,
     amountCents: draft.amountCents,

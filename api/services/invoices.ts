@@ -6,9 +6,11 @@ import { isoOrNull, invoiceLineJson } from '../../infra/row-json';
 import type { CreditNote } from '../../prisma/generated/client';
 import type { VatSummaryRow } from '../../domain/tax/types';
 
+const byKey = (key: string) => ({ OR: [{ id: key }, { number: key }, { reference: key }] });
+
 /** An invoice by its id, its legal number or its reference (INV-…). */
 export async function findInvoice({ prisma }: ApiDeps, key: string) {
-  const invoice = await prisma.invoice.findFirst({ where: { OR: [{ id: key }, { number: key }, { reference: key }] } });
+  const invoice = await prisma.invoice.findFirst({ where: byKey(key) });
   if (!invoice) throw notFound(`invoice ${key} does not exist`);
   return invoice;
 }
@@ -30,15 +32,15 @@ export function creditNoteView(note: CreditNote, invoiceNumber: string) {
 }
 
 export async function getInvoice(deps: ApiDeps, key: string) {
-  const { id } = await findInvoice(deps, key);
-  const invoice = await deps.prisma.invoice.findUniqueOrThrow({
-    where: { id },
+  const invoice = await deps.prisma.invoice.findFirst({
+    where: byKey(key),
     include: {
       lines: { orderBy: { position: 'asc' } },
       attempts: { orderBy: { attempt: 'asc' } },
       creditNotes: { orderBy: [{ sequence: 'asc' }] },
     },
   });
+  if (!invoice) throw notFound(`invoice ${key} does not exist`);
   const refundedCents = invoice.creditNotes.filter((note) => note.kind === 'refund').reduce((sum, note) => sum + note.amountCents, 0);
   const document = invoice.document as { vatSummary?: VatSummaryRow[] } | null;
   return {

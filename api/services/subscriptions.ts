@@ -55,12 +55,9 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
     const sameCustomer = owner?.email === body.customer.email && (!body.customer.id || body.customer.id === owner.id);
     if (!sameCustomer) throw conflict(`subscription ${id} belongs to another customer`);
   }
-  let customer = await upsertCustomer(deps, body.customer);
-  if (body.customer.billingProfile) {
-    const profile = await writeBillingProfile(prisma, customer.id, body.customer.billingProfile);
-    await sendBillingProfile(deps, customer.id, profile);
-    customer = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
-  }
+  const customer = await upsertCustomer(deps, body.customer);
+  const profile = body.customer.billingProfile ? await writeBillingProfile(prisma, customer.id, body.customer.billingProfile) : billingProfileOf(customer);
+  if (body.customer.billingProfile && profile) await sendBillingProfile(deps, customer.id, profile);
   const inserted = await prisma.subscription.createMany({
     data: [{ id, workflowId, customerId: customer.id, planCode: body.plan, status: 'incomplete', paymentMethod: body.paymentMethod }],
     skipDuplicates: true,
@@ -68,7 +65,7 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
 
   const start: SubscriptionStart = {
     subscriptionId: id,
-    customer: { id: customer.id, email: customer.email, name: customer.name, billing: billingProfileOf(customer) },
+    customer: { id: customer.id, email: customer.email, name: customer.name, billing: profile },
     plan: toPlanSnapshot(planRow),
     paymentMethod: body.paymentMethod,
     ...(body.trialDays !== undefined ? { trialDays: body.trialDays } : {}),
