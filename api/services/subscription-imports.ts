@@ -3,7 +3,7 @@
 // Then its customers and subscription rows are written in one transaction and each workflow is
 // started. Every step is idempotent on the subscription id, so a repeated request (after a
 // timeout, a 503) finishes what an earlier one began and charges no one.
-import { writeBillingProfile } from './billing-profiles';
+import { sendBillingProfile, writeBillingProfile } from './billing-profiles';
 import { billingProfileOf } from './views';
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -145,6 +145,11 @@ export async function importSubscriptions(deps: ApiDeps, body: ImportSubscriptio
   if (problems.length > 0) throw invalid(problems);
   const known = await refuseConflicts(deps, items);
   const { customerByEmail, createdIds } = await writeRows(deps, items, plans, known);
+  // A profile the import changed reaches the customer's subscriptions already running too.
+  for (const email of new Set(items.filter((item) => item.customer.billingProfile).map((item) => item.customer.email))) {
+    const customer = customerByEmail.get(email)!;
+    await sendBillingProfile(deps, customer.id, billingProfileOf(customer)!);
+  }
 
   const results = items.map((item): ImportedResult & { start: SubscriptionStart } => {
     const customer = customerByEmail.get(item.customer.email)!;

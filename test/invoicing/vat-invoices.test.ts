@@ -271,6 +271,21 @@ test('a billing profile change applies from the next invoice: the issued one kee
   expect((await pdfOf(`/invoices/${first.number}/pdf`, 'moved-first-again')).text).toBe(old);
 });
 
+test("a billing profile given in an import reaches the customer's subscriptions already running", async () => {
+  const s = await subscribe('vat_import_a', 'pro-monthly-nok', NORWEGIAN_CONSUMER);
+  const moved = { ...NORWEGIAN_CONSUMER, legalName: 'Ola Importert', address: { lines: ['Kaigata 3'], postalCode: '5016', city: 'Bergen', country: 'NO' } };
+  const imported = await request(d.app)
+    .post('/subscriptions/imports')
+    .send({
+      subscriptions: [
+        { id: 'vat_import_b', customer: { email: 'vat_import_a@example.com', billingProfile: moved }, plan: 'pro-monthly-nok', paymentMethod: 'pm_card_visa', currentPeriodEnd: s.currentPeriod.end },
+      ],
+    });
+  expect(imported.status).toBe(201);
+  const running = await d.until('vat_import_a', (x) => x.customer.billing?.version === 2, 'the imported profile');
+  expect(running.customer.billing).toMatchObject({ legalName: 'Ola Importert', address: { city: 'Bergen' } });
+});
+
 test('a coupon and an upgrade on a price excluding VAT: the discount, the proration credit and the charge each carry 25 % VAT', async () => {
   const created = await subscribe('vat_coupon_upgrade', 'team-monthly-nok-ex', NORWEGIAN_BUSINESS);
   const coupon = await d.post('/subscriptions/vat_coupon_upgrade/coupon', { code: 'WELCOME20' });
