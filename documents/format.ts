@@ -62,10 +62,7 @@ export function formatQuantity(quantity: number, language: DocumentLanguage): st
 }
 
 /** Norwegian organisation numbers in groups of three ("923 609 016"); other ids as given. */
-export function formatOrganizationNumber(number: string): string {
-  const digits = number.replace(/\s/g, '');
-  return /^\d{9}$/.test(digits) ? digits.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3') : number;
-}
+export { formatOrganizationNumber } from '../domain/tax/identifiers';
 
 /** A Norwegian 11-digit account as banks print it ("1234 56 78903"), an IBAN in groups of four. */
 export function formatBankAccount(account: string): string {

@@ -1,17 +1,12 @@
 // How UBL writes the engine's values: amounts as decimals in the currency's minor-unit digits,
 // rates as percentages, instants as calendar dates in the seller's time zone.
-import { minorUnitDigits } from '../domain/money';
+import { assertMinorUnits, decimalAmount as minorToDecimal } from '../domain/money';
 import { leaf, type XmlElement } from './xml';
 
-/** 12345 NOK → "123.45", -5 NOK → "-0.05", 1000 JPY → "1000". */
+/** 12345 NOK → "123.45", -5 NOK → "-0.05", 1000 JPY → "1000"; a fraction of a minor unit is refused. */
 export function decimalAmount(amountCents: number, currency: string): string {
-  if (!Number.isSafeInteger(amountCents)) throw new RangeError(`not an integer amount of minor units: ${amountCents}`);
-  const digits = minorUnitDigits(currency);
-  const sign = amountCents < 0 ? '-' : '';
-  const absolute = Math.abs(amountCents);
-  if (digits === 0) return `${sign}${absolute}`;
-  const unit = 10 ** digits;
-  return `${sign}${Math.floor(absolute / unit)}.${String(absolute % unit).padStart(digits, '0')}`;
+  assertMinorUnits(amountCents);
+  return minorToDecimal(amountCents, currency);
 }
 
 /** An amount element: every UBL amount names its currency. */
