@@ -189,10 +189,24 @@ test('a Norwegian consumer on a price including VAT: 25 % extracted, one S 25 % 
   expect(text).toContain(nbPeriod(inv.periodStart, inv.periodEnd));
   expect(text).toContain('25 %');
   for (const amount of ['239,20', '59,80', '299,00']) expect(text).toContain(amount);
+  // Paid by card: the document says so, asks for no transfer, and is stored once.
+  expect(text).toMatch(/Betalt \d\d\.\d\d\.\d{4} 299,00 NOK/);
+  expect(text).not.toContain('Kontonummer');
+  expect(await h.db.prisma.documentFile.count({ where: { ownerKey: `invoice/${inv.id}`, format: 'pdf' } })).toBe(1);
 
   const png = pageToPng(pdf, `${SAMPLES}/no-consumer`, 1, 80);
   expect(pngInfo(png)).toMatchObject({ width: expect.any(Number), height: expect.any(Number) });
   expect(pngInfo(png).height).toBeGreaterThan(pngInfo(png).width);
+});
+
+test('an open invoice asks to be paid by transfer and is rendered per request, not stored, until it is final', async () => {
+  const s = await d.create({ id: 'vat_open', customer: { email: 'vat_open@example.com', name: 'Open', billingProfile: NORWEGIAN_CONSUMER }, plan: 'pro-monthly-nok', paymentMethod: 'pm_card_declined' });
+  const inv = await invoice(s.latestInvoice!.number);
+  expect(inv.status).toBe('open');
+  const { text } = await pdfOf(`/invoices/${inv.number}/pdf`, 'open-invoice');
+  expect(text).toMatch(/Å betale 299,00 NOK/);
+  expect(text).toContain('Kontonummer');
+  expect(await h.db.prisma.documentFile.count({ where: { ownerKey: `invoice/${inv.id}` } })).toBe(0);
 });
 
 test('a Norwegian business on a price excluding VAT pays 125 %, sees its organisation number, and gets a valid EHF', async () => {
