@@ -3,6 +3,7 @@
 // successful charge of one invoice, a charge of a closed invoice).
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { ChargeResult } from '../domain/payments';
+import type { Prisma } from '../prisma/generated/client';
 import { writeCreditNote } from './credit-notes';
 import { SERIES_TRANSACTION } from './number-series';
 import { invoiceEventKeys, invoicePaid, invoicePaymentFailed } from '../domain/webhooks';
@@ -24,6 +25,18 @@ export interface ChargeInvoiceInput {
   at: string;
 }
 
+export interface ResolveChargeInput {
+  invoiceNumber: string;
+  idempotencyKey: string;
+  chargeId: string;
+  /** End it now (deadline, or a command that must not meet it): the gateway's cancel, not only its word. */
+  cancel: boolean;
+  /** The billing period this invoice becomes the invoice of once paid. */
+  claimsPeriodIndex: number | null;
+  /** Business time of the question. */
+  at: string;
+}
+
 export interface RefundInvoiceInput {
   invoiceNumber: string;
   amountCents: number;
@@ -42,7 +55,7 @@ export function createChargeActivities(deps: ActivityDeps) {
      * charged.
      */
     async chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeResult> {
-      const invoice = await prisma.invoice.findUnique({ where: { reference: input.invoiceNumber }, include: { lines: true } });
+      const invoice = await prisma.invoice.findUnique({ where: { reference: input.invoiceNumber }, include: { lines: true, customer: true } });
       if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} does not exist`, 'UnknownInvoice');
       if (invoice.amountCents !== input.amountCents || invoice.currency !== input.currency) {
         throw ApplicationFailure.nonRetryable(
@@ -69,6 +82,7 @@ export function createChargeActivities(deps: ActivityDeps) {
           currency: invoice.currency,
           paymentMethod: input.paymentMethod,
           outcome: 'pending',
+          gateway: gateway.name,
           createdAt: new Date(input.at),
         },
         update: {},
@@ -83,43 +97,29 @@ export function createChargeActivities(deps: ActivityDeps) {
               currency: invoice.currency,
               paymentMethod: input.paymentMethod,
               reference: invoice.reference,
+              invoiceNumber: invoice.number,
+              subscriptionId: invoice.subscriptionId,
+              customer: { id: invoice.customer.id, email: invoice.customer.email, name: invoice.customer.name },
               at: input.at,
             });
+      return recordChargeOutcome(deps, invoice, input, result);
+    },
 
-      const completedAt = new Date(input.at);
-      const recorded = await prisma.$transaction(async (tx) => {
-        const succeeded = result.outcome === 'succeeded';
-        await tx.paymentAttempt.update({
-          where: { idempotencyKey: input.idempotencyKey },
-          data: {
-            outcome: result.outcome,
-            gatewayChargeId: result.chargeId,
-            declineCode: result.outcome === 'declined' ? result.declineCode : null,
-            declineType: result.outcome === 'declined' ? result.declineType : null,
-            // Unique: a second successful charge of the invoice fails here, loudly.
-            paidInvoiceId: succeeded ? invoice.id : null,
-            completedAt,
-          },
-        });
-        if (result.outcome === 'declined') {
-          const { declineCode, declineType, message } = result;
-          const payment = { attempt: input.attempt, declineCode, declineType, message };
-          return recordWebhookEvents(tx, [invoicePaymentFailed(invoiceRowPayload(invoice), input.idempotencyKey, payment, input.at)]);
-        }
-        const paid = await tx.invoice.updateMany({
-          where: { id: invoice.id, status: 'open' },
-          data: { status: 'paid', paidAt: completedAt, ...(input.claimsPeriodIndex !== null ? { periodIndex: input.claimsPeriodIndex } : {}) },
-        });
-        // Already paid: a retried attempt, whose event was recorded with the payment.
-        if (paid.count === 0) return { deliveryIds: [], existingKeys: [invoiceEventKeys.paid(invoice.reference)] };
-        return recordWebhookEvents(tx, [invoicePaid(invoiceRowPayload({ ...invoice, status: 'paid', paidAt: completedAt }), input.at)]);
-      });
-      await publishWebhookEvents(deps, recorded);
-      // subscriptionId, workflowId and invoiceNumber come from the worker's activity log context.
-      const declined = result.outcome === 'declined' ? { declineCode: result.declineCode, declineType: result.declineType } : {};
-      const { amountCents, currency } = invoice;
-      log.info(`charge ${result.outcome}`, { attempt: input.attempt, amountCents, currency, paymentMethod: input.paymentMethod, ...declined });
-      return result;
+    /**
+     * Where a pending charge stands now (a webhook said it moved), or, with `cancel`, its end: at
+     * its deadline, or before a command that must not meet a payment in flight. The outcome is the
+     * gateway's, recorded as a direct charge's is; a repeated call records nothing twice.
+     */
+    async resolveCharge(input: ResolveChargeInput): Promise<ChargeResult> {
+      const invoice = await prisma.invoice.findUnique({ where: { reference: input.invoiceNumber }, include: { lines: true } });
+      if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} does not exist`, 'UnknownInvoice');
+      const attempt = await prisma.paymentAttempt.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      if (!attempt) throw ApplicationFailure.nonRetryable(`no charge was attempted under ${input.idempotencyKey}`, 'UnknownCharge');
+      // Asked again after it ended (a repeated event, a retried activity): the gateway answers as
+      // before, and recording it again changes nothing.
+      const ref = { chargeId: input.chargeId, idempotencyKey: input.idempotencyKey, at: input.at };
+      const result = input.cancel ? await gateway.cancelCharge(ref) : await gateway.chargeStatus(ref);
+      return recordChargeOutcome(deps, invoice, { ...input, attempt: attempt.attempt, paymentMethod: attempt.paymentMethod }, result);
     },
 
     /** Refunds part of a paid invoice's charge once, with a credit note; never more than its charge net of earlier refunds. */
@@ -161,4 +161,65 @@ export function createChargeActivities(deps: ActivityDeps) {
       return { creditNoteId: note.id, amountCents: note.amountCents };
     },
   };
+}
+
+type InvoiceRow = Prisma.InvoiceGetPayload<{ include: { lines: true } }>;
+
+interface OutcomeContext {
+  idempotencyKey: string;
+  attempt: number;
+  paymentMethod: string;
+  claimsPeriodIndex: number | null;
+  at: string;
+}
+
+/**
+ * Writes what the gateway answered: a pending attempt keeps waiting (with why and where the
+ * customer acts); a final one completes the attempt, and a success pays the invoice, once.
+ */
+async function recordChargeOutcome(deps: ActivityDeps, invoice: InvoiceRow, input: OutcomeContext, result: ChargeResult): Promise<ChargeResult> {
+  const { prisma } = deps;
+  if (result.outcome === 'pending') {
+    await prisma.paymentAttempt.update({
+      where: { idempotencyKey: input.idempotencyKey },
+      data: { gatewayChargeId: result.chargeId, pendingReason: result.reason, actionUrl: result.actionUrl },
+    });
+    log.info('charge pending', { attempt: input.attempt, reason: result.reason, chargeId: result.chargeId });
+    return result;
+  }
+  const completedAt = new Date(input.at);
+  const recorded = await prisma.$transaction(async (tx) => {
+    const succeeded = result.outcome === 'succeeded';
+    await tx.paymentAttempt.update({
+      where: { idempotencyKey: input.idempotencyKey },
+      data: {
+        outcome: result.outcome,
+        gatewayChargeId: result.chargeId,
+        declineCode: result.outcome === 'declined' ? result.declineCode : null,
+        declineType: result.outcome === 'declined' ? result.declineType : null,
+        pendingReason: null,
+        // Unique: a second successful charge of the invoice fails here, loudly.
+        paidInvoiceId: succeeded ? invoice.id : null,
+        completedAt,
+      },
+    });
+    if (result.outcome === 'declined') {
+      const { declineCode, declineType, message } = result;
+      const payment = { attempt: input.attempt, declineCode, declineType, message };
+      return recordWebhookEvents(tx, [invoicePaymentFailed(invoiceRowPayload(invoice), input.idempotencyKey, payment, input.at)]);
+    }
+    const paid = await tx.invoice.updateMany({
+      where: { id: invoice.id, status: 'open' },
+      data: { status: 'paid', paidAt: completedAt, ...(input.claimsPeriodIndex !== null ? { periodIndex: input.claimsPeriodIndex } : {}) },
+    });
+    // Already paid: a retried attempt, whose event was recorded with the payment.
+    if (paid.count === 0) return { deliveryIds: [], existingKeys: [invoiceEventKeys.paid(invoice.reference)] };
+    return recordWebhookEvents(tx, [invoicePaid(invoiceRowPayload({ ...invoice, status: 'paid', paidAt: completedAt }), input.at)]);
+  });
+  await publishWebhookEvents(deps, recorded);
+  // subscriptionId, workflowId and invoiceNumber come from the worker's activity log context.
+  const declined = result.outcome === 'declined' ? { declineCode: result.declineCode, declineType: result.declineType } : {};
+  const { amountCents, currency } = invoice;
+  log.info(`charge ${result.outcome}`, { attempt: input.attempt, amountCents, currency, paymentMethod: input.paymentMethod, ...declined });
+  return result;
 }

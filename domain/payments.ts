@@ -4,11 +4,22 @@ import type { InvoiceSummary } from './subscription';
 
 export type DeclineType = 'soft' | 'hard';
 
+/**
+ * Why a charge has no outcome yet: the customer must authenticate it (3-D Secure, SCA), or the
+ * payment method settles later (a wallet agreement, a bank debit). Either way it is neither paid
+ * nor declined until the gateway says so.
+ */
+export type PendingReason = 'action_required' | 'processing';
+
 export type ChargeResult =
   | { outcome: 'succeeded'; chargeId: string }
-  | { outcome: 'declined'; chargeId: string; declineCode: string; declineType: DeclineType; message: string };
+  | { outcome: 'declined'; chargeId: string; declineCode: string; declineType: DeclineType; message: string }
+  | { outcome: 'pending'; chargeId: string; reason: PendingReason; /** Where the customer completes it, when the gateway gives one. */ actionUrl: string | null };
 
 export type Decline = Extract<ChargeResult, { outcome: 'declined' }>;
+export type PendingCharge = Extract<ChargeResult, { outcome: 'pending' }>;
+/** What a charge ends as. */
+export type FinalChargeResult = Exclude<ChargeResult, PendingCharge>;
 
 /**
  * What a charge is for: collecting an invoice of the subscription's lifecycle (a period, a

@@ -1,6 +1,16 @@
-// The port the billing activities charge through. A real processor (Stripe, Adyen…) implements
-// the same interface; the sandbox below stands in for it in development, tests and simulations.
-import type { ChargeResult } from '../domain/payments';
+// The port the billing activities charge through. The sandbox (development, tests, simulations)
+// and Stripe implement it; an agreement-based wallet (Vipps MobilePay Recurring) fits it too,
+// because a charge may answer `pending` and settle later: the workflow then waits for the
+// gateway's word (a webhook, turned into a signal) or its own deadline, and asks the gateway for
+// the outcome with `chargeStatus` or ends it with `cancelCharge`.
+import type { ChargeResult, FinalChargeResult } from '../domain/payments';
+
+export interface ChargeCustomer {
+  /** The engine's customer id: the gateway keeps its own customer per engine customer. */
+  id: string;
+  email: string;
+  name: string | null;
+}
 
 export interface ChargeRequest {
   /** The same key never charges twice: a repeated request returns the first result. */
@@ -8,9 +18,21 @@ export interface ChargeRequest {
   amountCents: number;
   currency: string;
   paymentMethod: string;
-  /** What is being paid, e.g. an invoice number. */
+  /** What is being paid: the invoice's key (reference). */
   reference: string;
+  /** The invoice's legal number, shown to the customer and in the gateway's dashboard. */
+  invoiceNumber: string;
+  subscriptionId: string;
+  customer: ChargeCustomer;
   /** Business time of the attempt (workflow time). */
+  at: string;
+}
+
+/** A charge made earlier: the gateway's id of it, and the key it was made under. */
+export interface ChargeRef {
+  chargeId: string;
+  idempotencyKey: string;
+  /** Business time of the question. */
   at: string;
 }
 
@@ -24,7 +46,17 @@ export interface RefundRequest {
 }
 
 export interface PaymentGateway {
+  /** Which gateway: recorded on payment attempts and shown to ops. */
+  readonly name: string;
+  /** Succeeded, declined, or pending (the customer must act, or it settles later). */
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /** Where a charge stands now: after a webhook said it moved, or at its deadline. */
+  chargeStatus(ref: ChargeRef): Promise<ChargeResult>;
+  /**
+   * Ends a pending charge so it can never complete later; answers what it ended as (succeeded,
+   * if it completed before the cancel reached the gateway). A final charge is answered as is.
+   */
+  cancelCharge(ref: ChargeRef): Promise<FinalChargeResult>;
   refund(request: RefundRequest): Promise<{ refundId: string }>;
 }
 
@@ -36,4 +68,9 @@ export class GatewayUnavailableError extends Error {
 /** A key was reused with other parameters: the processor refuses to run or replay it. Never retried. */
 export class IdempotencyKeyReuseError extends Error {
   override readonly name = 'IdempotencyKeyReuse';
+}
+
+/** The gateway refused the request itself (bad parameters, unknown payment method): never retried as is. */
+export class GatewayRequestError extends Error {
+  override readonly name = 'GatewayRequestError';
 }

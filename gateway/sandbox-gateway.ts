@@ -2,9 +2,9 @@
 // cards. Its ledger is a database table keyed by idempotency key, so a repeated request (a retried
 // activity, a restarted worker) returns the recorded result and never charges twice.
 import type { PrismaClient } from '../prisma/generated/client';
-import type { ChargeResult, DeclineType } from '../domain/payments';
-import type { ChargeRequest, PaymentGateway, RefundRequest } from './payment-gateway';
-import { GatewayUnavailableError, IdempotencyKeyReuseError } from './payment-gateway';
+import type { ChargeResult, DeclineType, FinalChargeResult, PendingReason } from '../domain/payments';
+import type { ChargeRef, ChargeRequest, PaymentGateway, RefundRequest } from './payment-gateway';
+import { GatewayRequestError, GatewayUnavailableError, IdempotencyKeyReuseError } from './payment-gateway';
 
 interface Decline {
   declineCode: string;
@@ -18,6 +18,20 @@ const DECLINES: Record<string, Decline> = {
   pm_card_stolen: { declineCode: 'stolen_card', declineType: 'hard', message: 'Your card was declined (reported stolen).' },
   pm_card_lost: { declineCode: 'lost_card', declineType: 'hard', message: 'Your card was declined (reported lost).' },
   pm_card_expired: { declineCode: 'expired_card', declineType: 'hard', message: 'Your card has expired.' },
+};
+
+/** How pending charges end when they do not succeed (by the settle call, or canceled). */
+const PENDING_DECLINES: Record<string, Decline> = {
+  authentication_failed: { declineCode: 'authentication_required', declineType: 'soft', message: 'The payment was not authenticated by the cardholder.' },
+  async_failed: { declineCode: 'insufficient_funds', declineType: 'soft', message: 'The payment was not completed: insufficient funds.' },
+  canceled: { declineCode: 'payment_canceled', declineType: 'soft', message: 'The payment was canceled before it was completed.' },
+};
+
+/** Tokens whose charges wait: for the customer to authenticate (SCA), or to settle later (a wallet agreement). */
+const PENDING_TOKENS: Record<string, { reason: PendingReason; failure: Decline }> = {
+  pm_card_authentication_required: { reason: 'action_required', failure: PENDING_DECLINES.authentication_failed! },
+  pm_async_succeeds: { reason: 'processing', failure: PENDING_DECLINES.async_failed! },
+  pm_async_fails: { reason: 'processing', failure: PENDING_DECLINES.async_failed! },
 };
 
 /** Test tokens, documented in README ("Sandbox payment methods"). */
@@ -37,7 +51,15 @@ export const SANDBOX_TOKENS = {
    * then charges and answers: the caller's retry and the late first call race on the same key.
    */
   hang: (ms: number, times: number) => `pm_card_hang_${ms}_${times}`,
+  /** Needs the customer's authentication (3-D Secure): pending until settled (`settle`) or canceled. */
+  authenticationRequired: 'pm_card_authentication_required',
+  /** Settles later, as a wallet agreement's charge does: pending until `settle` (which by default succeeds / fails). */
+  asyncSucceeds: 'pm_async_succeeds',
+  asyncFails: 'pm_async_fails',
 } as const;
+
+/** How a pending sandbox charge ends when it is settled (what the provider's callback would say). */
+export type SandboxSettlement = 'succeeded' | 'failed';
 
 function countSuffix(token: string, prefix: string): number | undefined {
   if (!token.startsWith(prefix)) return undefined;
@@ -54,21 +76,31 @@ function hangOf(token: string): { ms: number; times: number } | undefined {
 export interface SandboxGatewayOptions {
   /** How a hanging token waits; tests pass one that does not wait in real time. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where customers reach the engine (PUBLIC_URL): a charge needing authentication links to the
+   * sandbox's own authentication page there. Without it, such charges carry no link.
+   */
+  publicUrl?: string;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class SandboxGateway implements PaymentGateway {
+  readonly name = 'sandbox';
+
   /** Per idempotency key, how often this process has failed it on purpose. */
   private readonly injectedFailures: Record<string, number> = {};
 
   private readonly sleep: (ms: number) => Promise<void>;
+
+  private readonly publicUrl: string | undefined;
 
   constructor(
     private readonly prisma: PrismaClient,
     options: SandboxGatewayOptions = {},
   ) {
     this.sleep = options.sleep ?? realSleep;
+    this.publicUrl = options.publicUrl?.replace(/\/$/, '');
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
@@ -87,6 +119,33 @@ export class SandboxGateway implements PaymentGateway {
       throw new GatewayUnavailableError(`sandbox gateway response lost after charging (${request.paymentMethod})`);
     }
     return recorded;
+  }
+
+  async chargeStatus(ref: ChargeRef): Promise<ChargeResult> {
+    return this.toResult(await this.chargeRow(ref.chargeId));
+  }
+
+  async cancelCharge(ref: ChargeRef): Promise<FinalChargeResult> {
+    const { declineCode } = PENDING_DECLINES.canceled!;
+    await this.prisma.sandboxCharge.updateMany({ where: { chargeId: ref.chargeId, outcome: 'pending' }, data: { outcome: 'declined', declineCode } });
+    return this.finalResult(await this.chargeRow(ref.chargeId));
+  }
+
+  /**
+   * The sandbox's stand-in for the provider's callback: a pending charge ends as the customer (or
+   * the wallet) decided. Only a pending charge moves; settling a final one answers it as it is.
+   */
+  async settle(chargeId: string, settlement?: SandboxSettlement): Promise<FinalChargeResult> {
+    const row = await this.chargeRow(chargeId);
+    const pending = PENDING_TOKENS[row.paymentMethod];
+    if (row.outcome === 'pending' && pending) {
+      const succeeds = (settlement ?? (row.paymentMethod === 'pm_async_fails' ? 'failed' : 'succeeded')) === 'succeeded';
+      await this.prisma.sandboxCharge.updateMany({
+        where: { chargeId, outcome: 'pending' },
+        data: succeeds ? { outcome: 'succeeded' } : { outcome: 'declined', declineCode: pending.failure.declineCode },
+      });
+    }
+    return this.finalResult(await this.chargeRow(chargeId));
   }
 
   async refund(request: RefundRequest): Promise<{ refundId: string }> {
@@ -109,6 +168,32 @@ export class SandboxGateway implements PaymentGateway {
     return { refundId: stored.refundId };
   }
 
+  private async chargeRow(chargeId: string) {
+    const row = await this.prisma.sandboxCharge.findUnique({ where: { chargeId } });
+    if (!row) throw new GatewayRequestError(`the sandbox has no charge ${chargeId}`);
+    return row;
+  }
+
+  private finalResult(row: SandboxChargeRow): FinalChargeResult {
+    const result = this.toResult(row);
+    if (result.outcome === 'pending') throw new Error(`sandbox charge ${row.chargeId} is still pending`);
+    return result;
+  }
+
+  private toResult(row: SandboxChargeRow): ChargeResult {
+    if (row.outcome === 'succeeded') return { outcome: 'succeeded', chargeId: row.chargeId };
+    if (row.outcome === 'pending') {
+      const reason = PENDING_TOKENS[row.paymentMethod]?.reason ?? 'processing';
+      const actionUrl = reason === 'action_required' && this.publicUrl ? `${this.publicUrl}/sandbox/charges/${encodeURIComponent(row.chargeId)}` : null;
+      return { outcome: 'pending', chargeId: row.chargeId, reason, actionUrl };
+    }
+    const decline =
+      Object.values(DECLINES).find((d) => d.declineCode === row.declineCode) ??
+      Object.values(PENDING_DECLINES).find((d) => d.declineCode === row.declineCode) ??
+      DECLINES.pm_card_declined!;
+    return { outcome: 'declined', chargeId: row.chargeId, ...decline };
+  }
+
   private failOnPurpose(key: string, times: number): boolean {
     const failed = this.injectedFailures[key] ?? 0;
     if (failed >= times) return false;
@@ -120,9 +205,10 @@ export class SandboxGateway implements PaymentGateway {
     const existing = await this.prisma.sandboxCharge.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
     if (existing) {
       refuseOtherParameters(request.idempotencyKey, existing, request, CHARGE_PARAMETERS);
-      return toResult(existing);
+      return this.toResult(existing);
     }
     const decline = await this.decide(request);
+    const pending = PENDING_TOKENS[request.paymentMethod] !== undefined;
     const row = {
       idempotencyKey: request.idempotencyKey,
       chargeId: `ch_${request.idempotencyKey.replace(/[^A-Za-z0-9]/g, '_')}`,
@@ -130,7 +216,7 @@ export class SandboxGateway implements PaymentGateway {
       reference: request.reference,
       amountCents: request.amountCents,
       currency: request.currency,
-      outcome: decline ? 'declined' : 'succeeded',
+      outcome: pending ? 'pending' : decline ? 'declined' : 'succeeded',
       declineCode: decline?.declineCode ?? null,
       createdAt: new Date(request.at),
     };
@@ -138,7 +224,7 @@ export class SandboxGateway implements PaymentGateway {
     await this.prisma.sandboxCharge.createMany({ data: [row], skipDuplicates: true });
     const stored = await this.prisma.sandboxCharge.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } });
     refuseOtherParameters(request.idempotencyKey, stored, request, CHARGE_PARAMETERS);
-    return toResult(stored);
+    return this.toResult(stored);
   }
 
   private async decide(request: ChargeRequest): Promise<Decline | undefined> {
@@ -164,8 +250,4 @@ function refuseOtherParameters<K extends string>(key: string, stored: Record<K, 
   }
 }
 
-function toResult(row: { chargeId: string; outcome: string; declineCode: string | null }): ChargeResult {
-  if (row.outcome === 'succeeded') return { outcome: 'succeeded', chargeId: row.chargeId };
-  const decline = Object.values(DECLINES).find((d) => d.declineCode === row.declineCode) ?? DECLINES.pm_card_declined!;
-  return { outcome: 'declined', chargeId: row.chargeId, ...decline };
-}
+type SandboxChargeRow = { chargeId: string; paymentMethod: string; outcome: string; declineCode: string | null };

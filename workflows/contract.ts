@@ -22,6 +22,7 @@ import type { PlanMigrationRequest } from '../domain/plan-migration';
 import type { InvoiceSummary, SubscriptionStart, SubscriptionState } from '../domain/subscription';
 import type { UsageEvent } from '../domain/usage';
 import type { BillingProfile } from '../domain/tax/types';
+import type { PaymentEvent } from '../domain/payment-events';
 import { describeInterval } from '../domain/calendar';
 import { formatMoney } from '../domain/money';
 
@@ -168,6 +169,12 @@ export const migratePlan = defineSignal<[PlanMigrationRequest]>('migratePlan');
  * subscriptions). Invoices finalized from then on are addressed and taxed by it.
  */
 export const billingProfileChanged = defineSignal<[BillingProfile]>('billingProfileChanged');
+
+/**
+ * A fact from the payment gateway (a webhook, or the sandbox settling a charge): a pending charge
+ * moved, a refund or dispute happened, a card expires or was removed (domain/payment-events.ts).
+ */
+export const paymentEvent = defineSignal<[PaymentEvent]>('paymentEvent');
 
 /** The ApplicationFailure types a command's update can fail with (api/errors.ts maps them). */
 export const FAILURE_TYPES = {

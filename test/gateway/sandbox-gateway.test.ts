@@ -13,9 +13,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** Who and what a charge is for: the sandbox decides by token alone. */
+const FOR = { invoiceNumber: '1', subscriptionId: 'sub_sandbox', customer: { id: 'cus_sandbox', email: 'sandbox@example.com', name: null } };
+
 let keys = 0;
 const charge = (paymentMethod: string, reference = `INV-${++keys}`, idempotencyKey = `key-${++keys}`) =>
-  gateway.charge({ idempotencyKey, amountCents: 2900, currency: 'EUR', paymentMethod, reference, at: '2027-01-01T00:00:00Z' });
+  gateway.charge({ ...FOR, idempotencyKey, amountCents: 2900, currency: 'EUR', paymentMethod, reference, at: '2027-01-01T00:00:00Z' });
 
 test('pm_card_visa succeeds', async () => {
   expect(await charge(SANDBOX_TOKENS.success)).toMatchObject({ outcome: 'succeeded' });
@@ -55,7 +58,7 @@ test.each([
   ['another payment method', { paymentMethod: SANDBOX_TOKENS.softDecline }],
   ['another reference', { reference: 'INV-other' }],
 ])('a key reused with %s is refused, as real processors refuse it', async (_what, change) => {
-  const request = { idempotencyKey: `reuse-${++keys}`, amountCents: 2900, currency: 'EUR', paymentMethod: SANDBOX_TOKENS.success, reference: 'INV-reuse', at: '2027-01-01T00:00:00Z' };
+  const request = { ...FOR, idempotencyKey: `reuse-${++keys}`, amountCents: 2900, currency: 'EUR', paymentMethod: SANDBOX_TOKENS.success, reference: 'INV-reuse', at: '2027-01-01T00:00:00Z' };
   await gateway.charge(request);
   await expect(gateway.charge({ ...request, ...change })).rejects.toBeInstanceOf(IdempotencyKeyReuseError);
   expect(await db.prisma.sandboxCharge.count({ where: { idempotencyKey: request.idempotencyKey } })).toBe(1);
@@ -97,7 +100,7 @@ describe('pm_card_hang_<ms>_<times>', () => {
         return new Promise<void>((resolve) => wakeUps.push(resolve));
       },
     });
-  const request = (key: string) => ({ idempotencyKey: key, amountCents: 2900, currency: 'EUR', paymentMethod: SANDBOX_TOKENS.hang(40_000, 1), reference: `INV-${key}`, at: '2027-01-01T00:00:00Z' });
+  const request = (key: string) => ({ ...FOR, idempotencyKey: key, amountCents: 2900, currency: 'EUR', paymentMethod: SANDBOX_TOKENS.hang(40_000, 1), reference: `INV-${key}`, at: '2027-01-01T00:00:00Z' });
 
   beforeEach(() => {
     sleeps.length = 0;

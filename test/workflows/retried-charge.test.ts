@@ -14,6 +14,9 @@ beforeAll(async () => {
         return sandbox.charge(request);
       },
       refund: (request) => sandbox.refund(request),
+      name: sandbox.name,
+      chargeStatus: (ref) => sandbox.chargeStatus(ref),
+      cancelCharge: (ref) => sandbox.cancelCharge(ref),
     }),
   });
 });

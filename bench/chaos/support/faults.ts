@@ -75,6 +75,9 @@ export function faultyGateway(inner: PaymentGateway, faults: Faults, reached: Re
       return result;
     },
     refund: (request) => inner.refund(request),
+    name: inner.name,
+    chargeStatus: (ref) => inner.chargeStatus(ref),
+    cancelCharge: (ref) => inner.cancelCharge(ref),
   };
 }
 
