@@ -13,6 +13,8 @@ export interface ActivityDeps {
   mailer: Mailer;
   /** The From: of customer emails, e.g. `Billing <billing@example.com>`. */
   mailFrom: string;
+  /** Who hears about chargebacks (OPS_EMAIL); the From: address when omitted. */
+  opsEmail?: string;
   /** For signed links in emails (accept an offer). */
   links: LinkSigning;
   /** Starts delivery workflows (client and task queue): webhooks after an event is recorded, emails when queued. */

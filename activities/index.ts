@@ -6,6 +6,7 @@ import { createEmailActivities } from './emails';
 import { createInvoiceActivities } from './invoices';
 import { createOfferActivities } from './offers';
 import { createPlanMigrationActivities } from './plan-migrations';
+import { createPaymentEventActivities } from './payment-events';
 import { createProjectionActivities } from './projection';
 
 export type { ActivityDeps } from './deps';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailActivities(deps),
     ...createOfferActivities(deps),
     ...createPlanMigrationActivities(deps),
+    ...createPaymentEventActivities(deps),
   };
 }
 

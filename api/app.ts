@@ -29,6 +29,7 @@ import { subscriptionReadsRouter } from './routes/subscription-reads';
 import { subscriptionsRouter } from './routes/subscriptions';
 import { upsellRouter } from './routes/upsell';
 import { webhooksRouter } from './routes/webhooks';
+import { sandboxRouter } from './routes/sandbox';
 
 export interface AppObservability {
   /** Request lines and handler logs (`req.log`); silent when omitted (tests). */
@@ -74,6 +75,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/customers', customersRouter(deps));
   app.use('/invoices', invoicesRouter(deps));
   app.use('/credit-notes', creditNotesRouter(deps));
+  if (deps.sandbox) app.use('/sandbox', sandboxRouter(deps, deps.sandbox));
   app.use('/webhooks', webhooksRouter(deps));
   app.use('/api-keys', apiKeysRouter(deps));
   app.use('/audit-events', auditEventsRouter(deps));

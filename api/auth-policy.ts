@@ -28,6 +28,12 @@ export const CATALOGUE_PREFIXES = ['/plans', '/add-ons', '/coupons', '/offer-rul
 /** Keeping a subscription on its old price is a pricing decision, as the catalogue is. */
 const PRICING_ROUTE = /^\/subscriptions\/[^/]+\/grandfathered$/;
 
+/**
+ * The sandbox gateway's customer-facing page and settle callback (api/routes/sandbox.ts): they
+ * stand in for the provider's own pages and webhooks, which need no key of ours either.
+ */
+const SANDBOX_ROUTE = /^\/sandbox\/charges\/[^/]+(\/settle)?$/;
+
 /** Accept or decline an offer from the link in a customer's email (api/routes/upsell.ts). */
 const LINK_ROUTE = /^\/subscriptions\/[^/]+\/offers\/[^/]+\/(accept|decline)$/;
 
@@ -59,5 +65,6 @@ export function requiredAccess(method: string, rawPath: string): Access {
   if (!read && forms.some((p) => PRICING_ROUTE.test(p))) return { kind: 'key', scope: 'admin' };
   if (read && (PUBLIC_PATHS.includes(path) || PUBLIC_PREFIXES.some((prefix) => under(path, prefix)))) return { kind: 'public' };
   if (method.toUpperCase() === 'POST' && LINK_ROUTE.test(path)) return { kind: 'link' };
+  if (['GET', 'HEAD', 'POST'].includes(method.toUpperCase()) && SANDBOX_ROUTE.test(path)) return { kind: 'public' };
   return { kind: 'key', scope: read ? 'read' : 'write' };
 }

@@ -3,6 +3,7 @@ import type { SubscriptionPolicy } from '../domain/subscription';
 import type { LinkSigning } from '../infra/links';
 import type { TrustProxy } from '../infra/trust-proxy';
 import type { WebhookTargetPolicy } from '../infra/webhook-target';
+import type { SandboxGateway } from '../gateway/sandbox-gateway';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { Throttles } from './throttles';
 
@@ -30,4 +31,6 @@ export interface ApiDeps {
   trustProxy?: TrustProxy;
   /** Which webhook URLs may be registered; production's rules (https, no internal host) when omitted. */
   webhookTargets?: WebhookTargetPolicy;
+  /** The sandbox gateway, when it is the configured one: its authentication page and settle callback are served. */
+  sandbox?: SandboxGateway;
 }

@@ -12,7 +12,7 @@ import { buildInvoice, invoiceNumber, issuedSummary, planLine, taxContextOf } fr
 import { addOnLines } from './add-ons';
 import { afterPeriodInvoice, discountLines } from './discounts';
 import { chargeOf } from './charges';
-import type { ChargeIntent, ChargeResult, Decline } from './payments';
+import type { ChargeIntent, Decline, FinalChargeResult } from './payments';
 import { settlePlanChange } from './plan-change';
 import { prorate } from './proration';
 import { nextStatus } from './status';
@@ -90,7 +90,7 @@ export function collectAgain(state: SubscriptionState, at: string): Transition {
 }
 
 /** What a charge's outcome does: the next step of the lifecycle, or of the plan change it paid for. */
-export function settleCharge(state: SubscriptionState, charge: ChargeIntent, result: ChargeResult): Transition {
+export function settleCharge(state: SubscriptionState, charge: ChargeIntent, result: FinalChargeResult): Transition {
   const charged: InvoiceSummary = { ...charge.invoice, attempts: charge.attempt };
   switch (charge.purpose.kind) {
     case 'plan_change':

@@ -6,6 +6,8 @@ import type { InvoiceDraft } from './invoice';
 import type { OfferOutcome, OpenOffer } from './offers';
 import type { ChargeIntent, RefundIntent } from './payments';
 import type { PlanMigrationAnswer } from './plan-migration';
+import type { PaymentEvent } from './payment-events';
+import type { PendingPayment } from './pending-payment';
 import type { InvoiceSummary, SubscriptionState } from './subscription';
 
 export type EmailContent =
@@ -47,6 +49,24 @@ export type EmailContent =
     }
   | { template: 'canceled'; reason: CancelReason; endedAt: string; refundCents: number; currency: string }
   | { template: 'unpaid'; invoiceNumber: string; amountCents: number; currency: string }
+  /** To the business's operations (not the customer): a chargeback was opened on an invoice's payment. */
+  | { template: 'dispute_opened'; invoiceNumber: string; disputeId: string; amountCents: number; currency: string; reason: string; customerEmail: string }
+  /** A charge waits for the customer's authentication (3-D Secure); `actionUrl` completes it. */
+  | { template: 'payment_action_required'; invoiceNumber: string; amountCents: number; currency: string; actionUrl: string | null; expiresAt: string }
+  /** The payment method will not work for the next charge: it expires before it, or was removed. */
+  | {
+      template: 'payment_method_update';
+      reason: 'expiring' | 'detached';
+      brand: string | null;
+      last4: string | null;
+      expMonth: number | null;
+      expYear: number | null;
+      nextChargeAt: string | null;
+      planName: string;
+      amountCents: number;
+      currency: string;
+      interval: string;
+    }
   | { template: 'paused'; resumesAt: string | null; creditCents: number; currency: string }
   | { template: 'resumed'; nextBillingAt: string }
   | {
@@ -102,6 +122,12 @@ export type Effect =
   /** Asks the upsell rules (data in the database) for an offer; the answer goes to `offerEvaluated`. */
   | { kind: 'evaluate_offers'; at: string }
   | { kind: 'migration_answer'; answer: PlanMigrationAnswer }
+  /** Asks the gateway about a pending charge, or (`cancel`) ends it; the answer goes to `pendingAnswered`. */
+  | { kind: 'resolve_charge'; pending: PendingPayment; cancel: boolean; at: string }
+  /** A refund made at the gateway: its credit note, unless the engine made it (then it has one). */
+  | { kind: 'record_gateway_refund'; event: Extract<PaymentEvent, { kind: 'refunded' }> }
+  /** A chargeback: recorded against the invoice, and ops are told. */
+  | { kind: 'record_dispute'; event: Extract<PaymentEvent, { kind: 'disputed' }> }
   | { kind: 'refuse'; failure: CommandFailure };
 
 export interface Transition {

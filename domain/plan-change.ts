@@ -23,7 +23,7 @@ import { buildInvoice, invoiceNumber, issuedSummary, paidValueCode, planLine, ta
 import type { ServiceLines } from './invoice';
 import type { TaxCode } from './tax/types';
 import { closeOffer, offerDiscount } from './offers';
-import type { ChargeResult } from './payments';
+import type { FinalChargeResult } from './payments';
 import type { PlanSnapshot } from './plans';
 import { describeSpan, prorate } from './proration';
 import type { InvoiceSummary, SubscriptionState } from './subscription';
@@ -204,7 +204,7 @@ export function changePlan(state: SubscriptionState, input: ChangePlanCommand, a
  * pending-if-incomplete), the invoice is voided and the credit it used given back, and the command
  * answers 402.
  */
-export function settlePlanChange(state: SubscriptionState, change: PlanChangeCharge, invoice: InvoiceSummary, result: ChargeResult, at: string): Transition {
+export function settlePlanChange(state: SubscriptionState, change: PlanChangeCharge, invoice: InvoiceSummary, result: FinalChargeResult, at: string): Transition {
   if (result.outcome === 'declined') {
     const voided = closeUnpaidInvoice(state, invoice, 'void', at);
     return {

@@ -4,6 +4,7 @@ import { billPeriod, collectAgain, firstPaymentExpired, retriesExhausted } from 
 import type { Transition } from './effects';
 import { then, unchanged } from './effects';
 import { closeOffer } from './offers';
+import { resolvePending } from './pending-payment';
 import { resume } from './pause';
 import { periodEnded, trialReminder, trialReminderAt } from './renewal';
 import type { SubscriptionState } from './subscription';
@@ -17,7 +18,8 @@ export type DueKind =
   | 'dunning_deadline'
   | 'first_payment_deadline'
   | 'auto_resume'
-  | 'offer_expiry';
+  | 'offer_expiry'
+  | 'pending_payment_deadline';
 
 export interface Due {
   kind: DueKind;
@@ -35,7 +37,10 @@ function earliest(candidates: Array<Due | null>): Due | null {
 export function nextDue(state: SubscriptionState): Due | null {
   if (isEnded(state)) return null;
   const offerExpiry: Due | null = state.offer ? { kind: 'offer_expiry', at: state.offer.expiresAt } : null;
-  return earliest([lifecycleDue(state), offerExpiry]);
+  // A payment in flight holds the lifecycle (renewals, retries, deadlines) until it ends; the
+  // calendar is kept, and what fell due meanwhile runs right after.
+  const lifecycle: Due | null = state.pendingPayment ? { kind: 'pending_payment_deadline', at: state.pendingPayment.expiresAt } : lifecycleDue(state);
+  return earliest([lifecycle, offerExpiry]);
 }
 
 function lifecycleDue(state: SubscriptionState): Due | null {
@@ -86,6 +91,8 @@ export function describeDue(due: Due): string {
       return `paused until ${day}`;
     case 'offer_expiry':
       return `offer open until ${day}`;
+    case 'pending_payment_deadline':
+      return `wait for the payment in flight until ${due.at.slice(0, 16)}`;
   }
 }
 
@@ -114,5 +121,7 @@ export function dueStep(state: SubscriptionState, due: Due): Transition {
       return resume(state, 'now', due.at);
     case 'offer_expiry':
       return closeOffer(state, 'expired', due.at);
+    case 'pending_payment_deadline':
+      return resolvePending(state, due.at, true);
   }
 }

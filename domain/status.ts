@@ -18,6 +18,10 @@ export type LifecycleEvent =
   | 'awaiting_first_payment'
   | 'payment_succeeded'
   | 'payment_failed'
+  /** A charge waits for the customer to authenticate it (SCA). */
+  | 'payment_action_required'
+  /** A charge was accepted and settles later (a wallet agreement, a bank debit). */
+  | 'payment_processing'
   | 'retries_exhausted_cancel'
   | 'retries_exhausted_unpaid'
   | 'first_payment_expired'
@@ -30,6 +34,8 @@ export const TRANSITIONS: Readonly<Record<SubscriptionStatus, Partial<Record<Lif
   incomplete: {
     payment_succeeded: 'active',
     payment_failed: 'incomplete',
+    payment_action_required: 'incomplete',
+    payment_processing: 'incomplete',
     first_payment_expired: 'incomplete_expired',
     canceled: 'canceled',
   },
@@ -37,17 +43,24 @@ export const TRANSITIONS: Readonly<Record<SubscriptionStatus, Partial<Record<Lif
   trialing: {
     payment_succeeded: 'active',
     payment_failed: 'past_due',
+    payment_action_required: 'past_due',
+    // The trial is over and its first charge accepted: the subscription runs while it settles.
+    payment_processing: 'active',
     canceled: 'canceled',
   },
   active: {
     payment_succeeded: 'active',
     payment_failed: 'past_due',
+    payment_action_required: 'past_due',
+    payment_processing: 'active',
     paused: 'paused',
     canceled: 'canceled',
   },
   past_due: {
     payment_succeeded: 'active',
     payment_failed: 'past_due',
+    payment_action_required: 'past_due',
+    payment_processing: 'past_due',
     retries_exhausted_cancel: 'canceled',
     retries_exhausted_unpaid: 'unpaid',
     canceled: 'canceled',
@@ -60,6 +73,8 @@ export const TRANSITIONS: Readonly<Record<SubscriptionStatus, Partial<Record<Lif
   unpaid: {
     payment_succeeded: 'active',
     payment_failed: 'unpaid',
+    payment_action_required: 'unpaid',
+    payment_processing: 'unpaid',
     canceled: 'canceled',
   },
 };

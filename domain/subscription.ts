@@ -18,6 +18,7 @@ import { emptyUsage, rollUsage } from './usage';
 import type { PeriodAccount } from './credit';
 import { FULL_RATE } from './credit';
 import type { BillingProfile, SellerTaxSetup } from './tax/types';
+import type { PendingPayment } from './pending-payment';
 
 export interface CustomerRef {
   id: string;
@@ -35,6 +36,8 @@ export interface SubscriptionPolicy {
   incompleteExpiryHours: number;
   /** The seller's country and VAT registration (from its profile); absent: DEFAULT_SELLER_TAX. */
   seller?: SellerTaxSetup;
+  /** How long a charge may wait for the customer's authentication or its settlement; absent: 72 hours. */
+  pendingPaymentHours?: number;
 }
 
 export const DEFAULT_POLICY: SubscriptionPolicy = {
@@ -123,6 +126,8 @@ export interface SubscriptionState {
   pauseAtPeriodEnd: { periods: number | null } | null;
   /** The invoice being collected after a failed charge. */
   dunning: DunningState | null;
+  /** A charge waiting for the customer (SCA) or for settlement; nothing else charges meanwhile. */
+  pendingPayment: PendingPayment | null;
   /** Credit owed to the customer (from downgrades and pauses), applied to the next invoices. */
   creditBalanceCents: number;
   /** What was paid for the current period and what of it went back (domain/credit.ts). */
@@ -193,6 +198,7 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
     pause: null,
     pauseAtPeriodEnd: null,
     dunning: null,
+    pendingPayment: null,
     creditBalanceCents: 0,
     // An imported period was paid in full elsewhere: its unused time can be credited, never refunded.
     account: imported ? { periodIndex: 0, paidCents: start.plan.amountCents, returnedCents: 0, rates: { plan: FULL_RATE, addOns: FULL_RATE }, charges: [] } : null,
@@ -230,6 +236,7 @@ export function withDefaults(state: SubscriptionState): SubscriptionState {
     account: state.account ?? null,
     rules: state.rules ?? 1,
     recentCommandIds: state.recentCommandIds ?? [],
+    pendingPayment: state.pendingPayment ?? null,
   };
 }
 

@@ -41,7 +41,15 @@ function escapeHtml(value: string): string {
 /** Links rendered into emails, computed by the sender (they carry signed tokens). */
 export interface EmailLinks {
   offer?: string;
+  /** Where the customer gives a new payment method, when the business has such a page. */
+  paymentMethod?: string;
 }
+
+const cardName = (brand: string | null, last4: string | null) =>
+  last4 ? `your ${brand ? brand.charAt(0).toUpperCase() + brand.slice(1) : 'card'} ending in ${last4}` : 'your payment method';
+
+const monthName = (month: number | null, year: number | null) =>
+  month && year ? new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' }) : 'this month';
 
 const percent = (basisPoints: number) => `${(basisPoints / 100).toLocaleString('en', { maximumFractionDigits: 2 })} %`;
 
@@ -97,6 +105,38 @@ function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailL
                 }`,
               ]
             : []),
+        ],
+      };
+    case 'dispute_opened':
+      return {
+        subject: `Chargeback on invoice ${content.invoiceNumber}: ${money(content.amountCents, content.currency)}`,
+        paragraphs: [
+          `${content.customerEmail} disputed the payment of invoice ${content.invoiceNumber} with their bank (reason: ${content.reason.replace(/_/g, ' ')}).`,
+          `Dispute ${content.disputeId} is for ${money(content.amountCents, content.currency)}. Answer it with evidence in the payment provider's dashboard before its deadline, or accept it.`,
+        ],
+      };
+    case 'payment_action_required':
+      return {
+        subject: `Please confirm your payment for invoice ${content.invoiceNumber}`,
+        paragraphs: [
+          `Your bank asks you to confirm the payment of ${money(content.amountCents, content.currency)} for invoice ${content.invoiceNumber}.`,
+          content.actionUrl
+            ? `Confirm it here: ${content.actionUrl}`
+            : 'Your bank will ask you to confirm it in its app, or you can pay with another payment method.',
+          `If it is not confirmed by ${dateTime(content.expiresAt)}, the payment is canceled and we will try again as for a failed payment.`,
+        ],
+      };
+    case 'payment_method_update':
+      return {
+        subject: content.reason === 'expiring' ? 'Your card is about to expire' : 'Your payment method was removed',
+        paragraphs: [
+          content.reason === 'expiring'
+            ? `${cardName(content.brand, content.last4).replace(/^y/, 'Y')} expires at the end of ${monthName(content.expMonth, content.expYear)}.`
+            : `${cardName(content.brand, content.last4).replace(/^y/, 'Y')} can no longer be charged: it was removed.`,
+          content.nextChargeAt
+            ? `Please update your payment method before ${date(content.nextChargeAt)}, when ${money(content.amountCents, content.currency)} for ${content.planName} (per ${content.interval}) is due, so your subscription continues without interruption.`
+            : `Please update your payment method so your ${content.planName} subscription continues without interruption.`,
+          ...(links.paymentMethod ? [`Update it here: ${links.paymentMethod}`] : []),
         ],
       };
     case 'final_notice':

@@ -41,6 +41,8 @@ export interface Harness {
   smtp: SmtpCatcher;
   taskQueue: string;
   deps: ActivityDeps;
+  /** The sandbox gateway under `deps.gateway` (which may wrap it): tests settle its pending charges. */
+  sandbox: SandboxGateway;
   /** An admin API key in this environment's database; environmentApp sends it for callers that send none. */
   adminKey: string;
   /**
@@ -132,7 +134,7 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
     options.workflowBundle ?? workflowBundle(),
   ]);
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
-  const sandbox = new SandboxGateway(db.prisma);
+  const sandbox = new SandboxGateway(db.prisma, { publicUrl: TEST_LINKS.publicUrl });
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const deps: ActivityDeps = {
     prisma: db.prisma,
@@ -176,6 +178,7 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
     smtp,
     taskQueue,
     deps,
+    sandbox,
     adminKey,
     stopWorker,
     startWorker,
@@ -276,6 +279,7 @@ export function environmentApiDeps(h: Harness, policy: SubscriptionPolicy = DEFA
     queryTimeoutMs: 2_000,
     links: TEST_LINKS,
     webhookTargets: h.deps.webhookTargets,
+    sandbox: h.sandbox,
     onUnexpectedError: (error) => console.error(error),
   };
 }

@@ -18,6 +18,11 @@ export function describeState(view: SubscriptionView): string {
         `, deadline ${dunning.deadline}`,
     );
   }
+  if (view.pendingPayment) {
+    const { pendingPayment: pending } = view;
+    const why = pending.reason === 'action_required' ? 'action required: waiting for the customer to authenticate' : 'processing: waiting for the payment to settle';
+    lines.push(`Payment in flight: invoice ${pending.charge.invoice.number}, charge ${pending.chargeId}, ${why}, until ${pending.expiresAt}`);
+  }
   if (view.scheduledChange) lines.push(`Changes to ${view.scheduledChange.plan.code} on ${view.currentPeriod.end}`);
   if (view.pause) lines.push(`Paused since ${view.pause.startedAt}, ${view.pause.resumesAt ? `resumes ${view.pause.resumesAt}` : 'until resumed'}`);
   if (view.pauseAtPeriodEnd) lines.push('Pauses at period end');

@@ -15,6 +15,9 @@ import { dueStep, nextDue } from '../domain/schedule';
 import type { SubscriptionState } from '../domain/subscription';
 import { isEnded, nextBillingAt, openSubscription, subscriptionWorkflowId, withDefaults } from '../domain/subscription';
 import { welcomeEmail } from '../domain/collection';
+import type { PendingPayment } from '../domain/pending-payment';
+import { chargePending, endsPendingPayment, pendingAnswered, resolvePending } from '../domain/pending-payment';
+import type { ChargeResult, FinalChargeResult } from '../domain/payments';
 import { activities, local } from './activities';
 import type { SubscriptionView, SubscriptionWorkflow, SubscriptionWorkflowInput } from './contract';
 import {
@@ -133,6 +136,10 @@ export class SubscriptionEntity {
       if (this.applied(updateId)) return this.repeatedReply();
       const at = nowIso();
       this.stepAt = at;
+      if (this.state.pendingPayment && endsPendingPayment(command)) {
+        await this.apply(resolvePending(this.state, at, true));
+        await this.publish();
+      }
       let step: Transition;
       try {
         checkCommand(this.state, command, at);
@@ -227,7 +234,29 @@ export class SubscriptionEntity {
             at: charge.at,
           },
         ]);
-        await this.apply(settleCharge(this.state, charge, result));
+        if (result.outcome !== 'pending') {
+          await this.apply(settleCharge(this.state, charge, result));
+        } else if (charge.purpose.kind === 'collect') {
+          await this.apply(chargePending(this.state, charge, result));
+        } else {
+          // A plan change or a final invoice is settled while its command waits: a charge that
+          // cannot complete now is ended at the gateway, and settled as what it ended as.
+          const pending: PendingPayment = { charge, chargeId: result.chargeId, reason: result.reason, actionUrl: result.actionUrl, since: charge.at, expiresAt: charge.at };
+          await this.apply(settleCharge(this.state, charge, await this.resolveCharge(pending, true, charge.at)));
+        }
+        return;
+      }
+      case 'resolve_charge':
+        await this.apply(pendingAnswered(this.state, await this.resolveCharge(effect.pending, effect.cancel, effect.at), effect.at));
+        return;
+      case 'record_gateway_refund': {
+        const { event } = effect;
+        await activities.recordGatewayRefund.executeWithOptions({ summary: `record refund ${event.refundId} of ${event.amountCents} ${event.currency}` }, [event]);
+        return;
+      }
+      case 'record_dispute': {
+        const { event } = effect;
+        await activities.recordDispute.executeWithOptions({ summary: `record dispute ${event.disputeId} (${event.reason})` }, [event]);
         return;
       }
       case 'invoice_status':
@@ -262,6 +291,19 @@ export class SubscriptionEntity {
         this.failure = effect.failure;
         return;
     }
+  }
+
+  /** The gateway's word on a pending charge; `cancel` ends it there first, so the answer is final. */
+  private async resolveCharge(pending: PendingPayment, cancel: boolean, at: string): Promise<FinalChargeResult>;
+  private async resolveCharge(pending: PendingPayment, cancel: boolean, at: string): Promise<ChargeResult>;
+  private async resolveCharge(pending: PendingPayment, cancel: boolean, at: string): Promise<ChargeResult> {
+    const { charge } = pending;
+    const verb = cancel ? 'end' : 'check';
+    const result = await activities.resolveCharge.executeWithOptions({ summary: `${verb} pending charge of invoice ${charge.invoice.number}, attempt ${charge.attempt}` }, [
+      { invoiceNumber: charge.invoice.number, idempotencyKey: charge.idempotencyKey, chargeId: pending.chargeId, cancel, claimsPeriodIndex: charge.claimsPeriodIndex, at },
+    ]);
+    if (cancel && result.outcome === 'pending') throw new Error(`the gateway still calls charge ${pending.chargeId} pending after canceling it`);
+    return result;
   }
 
   /** Search attributes, UI details and the database projection; `at` dates a status change. */

@@ -10,7 +10,8 @@ import { quotePlanChange } from '../domain/plan-change';
 import { migratePlan as migrationStep } from '../domain/plan-migration';
 import { hasOpened } from '../domain/subscription';
 import type { PlanChangeResult } from './contract';
-import { awaitOpening, billingProfileChanged, COMMAND_UPDATES, getSubscription, migratePlan, PLAN_CHANGE_COMMANDS, previewPlanChange, recordUsage } from './contract';
+import { awaitOpening, billingProfileChanged, COMMAND_UPDATES, getSubscription, migratePlan, paymentEvent, PLAN_CHANGE_COMMANDS, previewPlanChange, recordUsage } from './contract';
+import { paymentEventReceived } from '../domain/pending-payment';
 import { billingProfileChanged as profileStep } from '../domain/billing-profile';
 import type { SubscriptionEntity } from './entity';
 
@@ -51,4 +52,5 @@ export function registerHandlers(entity: SubscriptionEntity): void {
   wf.setHandler(recordUsage, (event) => entity.signal((state, at) => usageReported(state, event, at)));
   wf.setHandler(migratePlan, (request) => entity.signal((state, at) => migrationStep(state, request, at)));
   wf.setHandler(billingProfileChanged, (profile) => entity.signal((state) => profileStep(state, profile)));
+  wf.setHandler(paymentEvent, (event) => entity.signal((state, at) => paymentEventReceived(state, event, at)));
 }

@@ -1,0 +1,98 @@
+// What the payment gateway reports after the fact, written to the books: refunds made in its
+// dashboard get their credit note, chargebacks are recorded against the invoice and ops are told.
+// Both run inside the subscription workflow, under its lock, so the engine's own refund (which
+// writes its credit note with the gateway's refund id) is always recorded before its echo arrives.
+import { log } from '@temporalio/activity';
+import type { PaymentEvent } from '../domain/payment-events';
+import type { ActivityDeps } from './deps';
+import { writeCreditNote } from './credit-notes';
+import { createEmailActivities } from './emails';
+import { SERIES_TRANSACTION } from './number-series';
+
+type Refunded = Extract<PaymentEvent, { kind: 'refunded' }>;
+type Disputed = Extract<PaymentEvent, { kind: 'disputed' }>;
+
+/** The address in a From: header such as `Billing <billing@example.com>`. */
+function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}
+
+export function createPaymentEventActivities(deps: ActivityDeps) {
+  const { prisma, gateway } = deps;
+  const { queueEmail } = createEmailActivities(deps);
+
+  /** The invoice a gateway charge paid. */
+  async function paidInvoiceOf(chargeId: string) {
+    const attempt = await prisma.paymentAttempt.findFirst({
+      where: { gatewayChargeId: chargeId, outcome: 'succeeded' },
+      include: { invoice: { include: { creditNotes: { where: { kind: 'refund' } }, customer: true } } },
+    });
+    return attempt?.invoice ?? null;
+  }
+
+  return {
+    /** A refund the engine did not make (or whose credit note it lacks): a credit note for it, once. */
+    async recordGatewayRefund(event: Refunded): Promise<{ creditNoteNumber: string | null }> {
+      const invoice = await paidInvoiceOf(event.chargeId);
+      if (!invoice) {
+        log.warn('refund of a charge that paid no invoice here', { chargeId: event.chargeId, refundId: event.refundId });
+        return { creditNoteNumber: null };
+      }
+      const known = invoice.creditNotes.find((note) => note.gatewayRefundId === event.refundId);
+      if (known) return { creditNoteNumber: known.number };
+      const refunded = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
+      const amountCents = Math.min(event.amountCents, invoice.amountCents - refunded);
+      if (amountCents <= 0) {
+        log.warn('the gateway refunded more than the invoice is still owed back', { invoice: invoice.number, refundId: event.refundId, amountCents: event.amountCents });
+        return { creditNoteNumber: null };
+      }
+      const idempotencyKey = `${gateway.name}-refund/${event.refundId}`;
+      const note = await prisma.$transaction(async (tx) => {
+        const written = await tx.creditNote.findUnique({ where: { idempotencyKey } });
+        if (written) return written;
+        return writeCreditNote(tx, { idempotencyKey, invoice, kind: 'refund', amountCents, reason: 'refund', at: event.at, gatewayRefundId: event.refundId });
+      }, SERIES_TRANSACTION);
+      return { creditNoteNumber: note.number };
+    },
+
+    /** A chargeback: recorded once against the invoice it disputes, and one email to ops. */
+    async recordDispute(event: Disputed): Promise<{ invoiceNumber: string | null }> {
+      const invoice = await paidInvoiceOf(event.chargeId);
+      if (!invoice) {
+        log.warn('dispute on a charge that paid no invoice here', { chargeId: event.chargeId, disputeId: event.disputeId });
+        return { invoiceNumber: null };
+      }
+      const dispute = {
+        gateway: gateway.name,
+        invoiceId: invoice.id,
+        gatewayChargeId: event.chargeId,
+        amountCents: event.amountCents,
+        currency: event.currency,
+        reason: event.reason,
+        status: event.status,
+        createdAt: new Date(event.at),
+      };
+      await prisma.dispute.upsert({ where: { id: event.disputeId }, create: { id: event.disputeId, ...dispute }, update: { status: event.status } });
+      const to = deps.opsEmail ?? addressOf(deps.mailFrom);
+      await queueEmail(
+        {
+          key: `${invoice.subscriptionId}/dispute_opened/${event.disputeId}`,
+          to,
+          customerName: 'billing operations',
+          subscriptionId: invoice.subscriptionId,
+          content: {
+            template: 'dispute_opened',
+            invoiceNumber: invoice.reference,
+            disputeId: event.disputeId,
+            amountCents: event.amountCents,
+            currency: event.currency,
+            reason: event.reason,
+            customerEmail: invoice.customer.email,
+          },
+        },
+        event.at,
+      );
+      return { invoiceNumber: invoice.number };
+    },
+  };
+}
