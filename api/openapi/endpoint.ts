@@ -16,6 +16,10 @@ export const TAGS = {
   customers: { name: 'Customers and invoices', description: 'Customers, invoices and their payments' },
   reports: { name: 'Reports', description: 'Figures for product teams' },
   exports: { name: 'Exports', description: 'Files for bookkeeping systems' },
+  payments: {
+    name: 'Payments',
+    description: "The payment provider's side of a charge: its webhooks, and the sandbox gateway's stand-ins for its authentication page and settlement callback",
+  },
   webhooks: { name: 'Webhooks', description: 'Endpoints that receive signed events, and their delivery log' },
   security: { name: 'Keys and audit', description: 'API keys (the secret is shown once) and the append-only audit log of every change' },
   operations: { name: 'Operations', description: 'Health, metrics and this documentation: no key needed' },

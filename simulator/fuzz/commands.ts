@@ -46,6 +46,10 @@ export const CARDS = [
   'pm_card_fail_first_2',
   'pm_card_unavailable_1',
   'pm_card_lost_response_1',
+  // Pending until settled (SettlePending) or their deadline: 3-D Secure, and asynchronous settlement.
+  'pm_card_authentication_required',
+  'pm_async_succeeds',
+  'pm_async_fails',
 ] as const;
 
 /** Real time a request or a move of the clock may take before the workflow counts as stalled. */
@@ -263,6 +267,34 @@ class AnswerOffer extends ApiCommand {
 }
 
 /**
+ * The provider's word on the subscription's payment in flight (the sandbox's settle callback): the
+ * customer authenticates or refuses, or the wallet settles. Without one, it settles the latest
+ * charge, which answers it as it ended and must change nothing.
+ */
+class SettlePending extends ApiCommand {
+  private chargeId: string | null = null;
+  constructor(readonly outcome: 'succeeded' | 'failed') {
+    super();
+  }
+  override async prepare(real: FuzzReal) {
+    const current = await request(real.app).get(path(real, ''));
+    const pending = (current.body as { pendingPayment?: { chargeId: string } | null }).pendingPayment;
+    const latest = await real.h.db.prisma.paymentAttempt.findFirst({
+      where: { invoice: { subscriptionId: real.subscriptionId }, gatewayChargeId: { startsWith: 'ch_' } },
+      orderBy: { createdAt: 'desc' },
+    });
+    this.chargeId = pending?.chargeId ?? latest?.gatewayChargeId ?? null;
+  }
+  send(real: FuzzReal) {
+    if (!this.chargeId) return request(real.app).get(path(real, ''));
+    return request(real.app).post(`/sandbox/charges/${this.chargeId}/settle?outcome=${this.outcome}`).set('Accept', 'application/json');
+  }
+  toString() {
+    return `settlePending(${this.outcome})`;
+  }
+}
+
+/**
  * Two commands at the same instant, reaching the workflow in one workflow task: the worker is
  * stopped until both have been sent to Temporal (or answered without it), so the workflow meets
  * them together, as it meets commands that arrive while a step is running.
@@ -358,6 +390,7 @@ const apiCommand: fc.Arbitrary<ApiCommand> = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(timing, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([when, periods]) => new Pause(when, periods)) },
   { weight: 2, arbitrary: fc.constantFrom<'now' | 'keep'>('now', 'keep').map((anchor) => new Resume(anchor)) },
   { weight: 3, arbitrary: card },
+  { weight: 2, arbitrary: fc.constantFrom<'succeeded' | 'failed'>('succeeded', 'succeeded', 'failed').map((outcome) => new SettlePending(outcome)) },
   {
     weight: 3,
     arbitrary: fc.tuple(fc.constantFrom('extra-seat', 'extra-storage', 'welcome-kit'), fc.integer({ min: 0, max: 3 })).map(([code, quantity]) => new SetAddOn(code, code === 'welcome-kit' ? Math.max(1, quantity) : quantity)),
@@ -414,6 +447,7 @@ export const opening: fc.Arbitrary<Opening> = fc.record({
   paymentMethod: fc.oneof(
     { weight: 6, arbitrary: fc.constant('pm_card_visa') },
     { weight: 1, arbitrary: fc.constantFrom('pm_card_insufficient_funds', 'pm_card_fail_first_1', 'pm_card_stolen') },
+    { weight: 1, arbitrary: fc.constantFrom('pm_card_authentication_required', 'pm_async_succeeds') },
   ),
   finalAction: fc.constantFrom<'cancel' | 'unpaid'>('cancel', 'unpaid'),
   trialDays: sometimes(fc.constantFrom(0, 7), 3),

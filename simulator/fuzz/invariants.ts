@@ -135,7 +135,9 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   if (due && new Date(due.at).getTime() < now - 60_000) found.push(`${due.kind} was due ${due.at} and has not run (now ${new Date(now).toISOString()})`);
   // (An imported first period was paid elsewhere: it has no invoice here.)
   const paidElsewhere = facts.importedValueCents > 0 && state.periodIndex === 0 && state.latestInvoice === null;
-  if (state.status === 'active' && (!state.currentPeriodInvoiced || (state.latestInvoice?.status !== 'paid' && !paidElsewhere))) {
+  // (A charge settling later leaves it active with the invoice open until it settles.)
+  const settling = state.pendingPayment?.charge.invoice.number === state.latestInvoice?.number;
+  if (state.status === 'active' && (!state.currentPeriodInvoiced || (state.latestInvoice?.status !== 'paid' && !paidElsewhere && !settling))) {
     found.push(`active but the current period ${state.periodIndex} is not invoiced and paid (latest ${JSON.stringify(state.latestInvoice)})`);
   }
 
@@ -157,7 +159,9 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
     const succeeded = invoice.attempts.filter((a) => a.outcome === 'succeeded');
     if (invoice.status === 'paid' && succeeded.length !== 1) found.push(`${invoice.number} is paid by ${succeeded.length} successful charges`);
     if (invoice.status !== 'paid' && succeeded.length > 0) found.push(`${invoice.number} is ${invoice.status} but was charged`);
-    if (invoice.attempts.some((a) => a.outcome === 'pending')) found.push(`${invoice.number} has a charge attempt still pending`);
+    // Only the payment the workflow waits for may be pending; any other was lost track of.
+    const waitedFor = state.pendingPayment?.charge.idempotencyKey;
+    if (invoice.attempts.some((a) => a.outcome === 'pending' && a.idempotencyKey !== waitedFor)) found.push(`${invoice.number} has a charge attempt still pending`);
     const refunded = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
     if (refunded > 0 && invoice.status !== 'paid') found.push(`${invoice.number} is ${invoice.status} but has refunds`);
     if (refunded > invoice.amountCents) found.push(`${invoice.number}: ${refunded} refunded of ${invoice.amountCents} paid`);

@@ -181,7 +181,7 @@ describe('documented answers', () => {
       const body = /json/.test(String(res.headers['content-type'])) ? res.body : res.text;
       expect([e.operationId, api.answerErrors(api.byId(e.operationId), res.status, res.headers['content-type'], body)]).toEqual([e.operationId, []]);
     }
-    // Only the event id and the credit note of the examples name nothing here (nothing was refunded),
+    // Only the event id, the sandbox charge and the credit note of the examples name nothing here (nothing was refunded),
     // and the example's customer is a consumer, who gets no EHF document.
     const notOk = Object.entries(answered).filter(([, status]) => status !== 200);
     expect(notOk).toEqual([
@@ -189,6 +189,7 @@ describe('documented answers', () => {
       ['getCreditNote', 404],
       ['getCreditNotePdf', 404],
       ['getCreditNoteUbl', 404],
+      ['getSandboxCharge', 404],
       ['getWebhookEvent', 404],
     ]);
   });

@@ -5,6 +5,7 @@ import { catalogueEndpoints } from './catalogue';
 import { commandEndpoints } from './commands';
 import { exportEndpoints } from './exports';
 import { operationEndpoints } from './operations';
+import { paymentEndpoints } from './payments';
 import { recordEndpoints } from './records';
 import { securityEndpoints } from './security';
 import { subscriptionEndpoints } from './subscriptions';
@@ -18,6 +19,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...catalogueEndpoints,
   ...recordEndpoints,
   ...exportEndpoints,
+  ...paymentEndpoints,
   ...webhookEndpoints,
   ...securityEndpoints,
   ...operationEndpoints,
