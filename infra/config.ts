@@ -30,6 +30,8 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   OUTBOX_DIR: z.string().default('.data/outbox'),
   MAIL_FROM: z.string().min(3).default('Billing <billing@localhost>'),
+  /** Who hears about chargebacks; the MAIL_FROM address when unset. */
+  OPS_EMAIL: z.email().optional(),
   /** Days between payment retries after a failed renewal, comma-separated. */
   DUNNING_RETRY_DAYS: z
     .string()

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
         gateway: new SandboxGateway(prisma),
         mailer,
         mailFrom: config.MAIL_FROM,
+        opsEmail: config.OPS_EMAIL,
         links: linkSigning(config),
         temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
         webhookTargets: webhookTargets(config),
