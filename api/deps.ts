@@ -6,6 +6,14 @@ import type { WebhookTargetPolicy } from '../infra/webhook-target';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { Throttles } from './throttles';
 
+/** Verifies the events Stripe sends to POST /webhooks/stripe. */
+export interface StripeWebhookSettings {
+  /** The endpoint's signing secret (`whsec_…`, STRIPE_WEBHOOK_SECRET). */
+  secret: string;
+  /** How old a signature may be, against replays; Stripe's default of 300 s when omitted. */
+  toleranceSeconds?: number;
+}
+
 /** Long-lived dependencies shared by all requests (one Temporal connection, one DB pool). */
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -30,4 +38,6 @@ export interface ApiDeps {
   trustProxy?: TrustProxy;
   /** Which webhook URLs may be registered; production's rules (https, no internal host) when omitted. */
   webhookTargets?: WebhookTargetPolicy;
+  /** Stripe's webhooks; without it (the sandbox gateway) POST /webhooks/stripe answers 404. */
+  stripeWebhook?: StripeWebhookSettings;
 }

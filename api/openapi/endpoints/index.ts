@@ -4,6 +4,7 @@ import type { Endpoint } from '../endpoint';
 import { catalogueEndpoints } from './catalogue';
 import { commandEndpoints } from './commands';
 import { exportEndpoints } from './exports';
+import { gatewayEndpoints } from './gateways';
 import { operationEndpoints } from './operations';
 import { recordEndpoints } from './records';
 import { securityEndpoints } from './security';
@@ -19,6 +20,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...recordEndpoints,
   ...exportEndpoints,
   ...webhookEndpoints,
+  ...gatewayEndpoints,
   ...securityEndpoints,
   ...operationEndpoints,
 ];
