@@ -31,26 +31,36 @@ export function createPaymentEventActivities(deps: ActivityDeps) {
   }
 
   return {
-    /** A refund the engine did not make (or whose credit note it lacks): a credit note for it, once. */
+    /**
+     * Refunds made at the gateway beyond those the books hold (one made in its dashboard): a credit
+     * note for the difference between the charge's refunded total and its refund credit notes. The
+     * engine's own refunds have their credit notes already, so their echo writes nothing; a late or
+     * repeated event finds the difference settled.
+     */
     async recordGatewayRefund(event: Refunded): Promise<{ creditNoteNumber: string | null }> {
       const invoice = await paidInvoiceOf(event.chargeId);
       if (!invoice) {
         log.warn('refund of a charge that paid no invoice here', { chargeId: event.chargeId, refundId: event.refundId });
         return { creditNoteNumber: null };
       }
-      const known = invoice.creditNotes.find((note) => note.gatewayRefundId === event.refundId);
-      if (known) return { creditNoteNumber: known.number };
-      const refunded = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
-      const amountCents = Math.min(event.amountCents, invoice.amountCents - refunded);
-      if (amountCents <= 0) {
-        log.warn('the gateway refunded more than the invoice is still owed back', { invoice: invoice.number, refundId: event.refundId, amountCents: event.amountCents });
-        return { creditNoteNumber: null };
-      }
-      const idempotencyKey = `${gateway.name}-refund/${event.refundId}`;
+      const credited = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
+      const refundedCents = Math.min(event.refundedCents, invoice.amountCents);
+      if (event.refundedCents > invoice.amountCents) log.warn('the gateway refunded more than the invoice', { invoice: invoice.number, refundedCents: event.refundedCents });
+      if (refundedCents <= credited) return { creditNoteNumber: null };
+      // One key per running total: a repeated event meets the note it wrote.
+      const idempotencyKey = `${gateway.name}-refund/${event.chargeId}/${refundedCents}`;
       const note = await prisma.$transaction(async (tx) => {
         const written = await tx.creditNote.findUnique({ where: { idempotencyKey } });
         if (written) return written;
-        return writeCreditNote(tx, { idempotencyKey, invoice, kind: 'refund', amountCents, reason: 'refund', at: event.at, gatewayRefundId: event.refundId });
+        return writeCreditNote(tx, {
+          idempotencyKey,
+          invoice,
+          kind: 'refund',
+          amountCents: refundedCents - credited,
+          reason: 'refund',
+          at: event.at,
+          gatewayRefundId: event.refundId,
+        });
       }, SERIES_TRANSACTION);
       return { creditNoteNumber: note.number };
     },

@@ -24,6 +24,7 @@ import { planMigrationsRouter } from './routes/plan-migrations';
 import { plansRouter } from './routes/plans';
 import { reportsRouter } from './routes/reports';
 import { requestLogging } from './request-logging';
+import { stripeWebhooksRouter } from './routes/stripe-webhooks';
 import { subscriptionCommandsRouter } from './routes/subscription-commands';
 import { subscriptionReadsRouter } from './routes/subscription-reads';
 import { subscriptionsRouter } from './routes/subscriptions';
@@ -51,6 +52,9 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   if (deps.throttles) app.use(throttleByAddress(deps.throttles, onUnexpectedError));
   // Before authentication, so that requests it refuses (a revoked key, too little scope) are audited.
   app.use(auditLog(deps, logger));
+  // Before the JSON parser and authentication: Stripe signs the raw bytes, and that signature is
+  // its credential (api/auth-policy.ts).
+  app.use('/webhooks/stripe', stripeWebhooksRouter(deps));
   app.use(jsonBodiesOnly());
   app.use(express.json({ limit: '100kb' }));
   // Before every router, after the body parser (customer links may carry their token in the

@@ -8,6 +8,8 @@ export type Access =
   | { kind: 'public' }
   /** A customer's link: a signed token instead of a key, or a key with `write`. */
   | { kind: 'link' }
+  /** No key: the body is signed by a payment gateway, and the route verifies the signature. */
+  | { kind: 'signed' }
   | { kind: 'key'; scope: Scope };
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -33,6 +35,12 @@ const PRICING_ROUTE = /^\/subscriptions\/[^/]+\/grandfathered$/;
  * stand in for the provider's own pages and webhooks, which need no key of ours either.
  */
 const SANDBOX_ROUTE = /^\/sandbox\/charges\/[^/]+(\/settle)?$/;
+
+/**
+ * Events from payment gateways (api/routes/stripe-webhooks.ts), under /webhooks but not managed
+ * there. Only the exact path, as written: an encoded or doubled form stays an admin path.
+ */
+const SIGNED_ROUTES = ['/webhooks/stripe'];
 
 /** Accept or decline an offer from the link in a customer's email (api/routes/upsell.ts). */
 const LINK_ROUTE = /^\/subscriptions\/[^/]+\/offers\/[^/]+\/(accept|decline)$/;
@@ -60,6 +68,7 @@ export function requiredAccess(method: string, rawPath: string): Access {
   // Escalations look at the decoded path too, so an encoded character cannot slip past them.
   const forms = [path, decoded(path)];
   const read = READ_METHODS.has(method.toUpperCase());
+  if (method.toUpperCase() === 'POST' && SIGNED_ROUTES.includes(rawPath.toLowerCase().replace(/(.)\/$/, '$1'))) return { kind: 'signed' };
   if (forms.some((p) => ADMIN_PREFIXES.some((prefix) => under(p, prefix)))) return { kind: 'key', scope: 'admin' };
   if (!read && forms.some((p) => CATALOGUE_PREFIXES.some((prefix) => under(p, prefix)))) return { kind: 'key', scope: 'admin' };
   if (!read && forms.some((p) => PRICING_ROUTE.test(p))) return { kind: 'key', scope: 'admin' };

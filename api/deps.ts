@@ -7,6 +7,14 @@ import type { SandboxGateway } from '../gateway/sandbox-gateway';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { Throttles } from './throttles';
 
+/** Verifies the events Stripe sends to POST /webhooks/stripe. */
+export interface StripeWebhookSettings {
+  /** The endpoint's signing secret (`whsec_…`, STRIPE_WEBHOOK_SECRET). */
+  secret: string;
+  /** How old a signature may be, against replays; Stripe's default of 300 s when omitted. */
+  toleranceSeconds?: number;
+}
+
 /** Long-lived dependencies shared by all requests (one Temporal connection, one DB pool). */
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -33,4 +41,6 @@ export interface ApiDeps {
   webhookTargets?: WebhookTargetPolicy;
   /** The sandbox gateway, when it is the configured one: its authentication page and settle callback are served. */
   sandbox?: SandboxGateway;
+  /** Stripe's webhooks; without it (the sandbox gateway) POST /webhooks/stripe answers 404. */
+  stripeWebhook?: StripeWebhookSettings;
 }

@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     schemaName: new URL(config.DATABASE_URL).searchParams.get('schema') ?? undefined,
     onStoreDown: () => logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
   });
+  // STRIPE_WEBHOOK_SECRET arrives with the Stripe gateway's configuration; unset, POST /webhooks/stripe answers 404.
+  const stripeWebhookSecret = (config as { STRIPE_WEBHOOK_SECRET?: string }).STRIPE_WEBHOOK_SECRET;
   const app = createApp(
     {
       prisma,
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
       throttles,
       trustProxy: config.TRUST_PROXY,
       webhookTargets: webhookTargets(config),
+      ...(stripeWebhookSecret ? { stripeWebhook: { secret: stripeWebhookSecret } } : {}),
     },
     { logger, registry },
   );

@@ -6,8 +6,12 @@
 export type PaymentEvent =
   /** A charge moved (succeeded, failed, needs the customer, canceled): the workflow asks the gateway where it stands. */
   | { kind: 'charge_updated'; eventId: string; chargeId: string }
-  /** Money went back on a charge, by the engine or in the gateway's dashboard. */
-  | { kind: 'refunded'; eventId: string; chargeId: string; refundId: string; amountCents: number; currency: string; at: string }
+  /**
+   * Money went back on a charge, by the engine or in the gateway's dashboard: `refundedCents` is
+   * all the charge's refunds so far (events may come late, twice, or out of order: a running total
+   * is right however they come), `refundId` the latest refund's id when the gateway says it.
+   */
+  | { kind: 'refunded'; eventId: string; chargeId: string; refundId: string | null; refundedCents: number; currency: string; at: string }
   /** The customer's bank opened a chargeback on a charge. */
   | { kind: 'disputed'; eventId: string; chargeId: string; disputeId: string; amountCents: number; currency: string; reason: string; status: string; at: string }
   /** The payment method was removed from the customer at the gateway: the next charge cannot use it. */

@@ -67,6 +67,12 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
       return request(app).delete(`${base}/add-ons/${encodeURIComponent(event.code)}`);
     case 'applyCoupon':
       return post('/coupon', { code: event.code });
+    case 'settlePayment': {
+      const pending = ((await request(app).get(base)).body as { pendingPayment?: { chargeId: string } | null }).pendingPayment;
+      // Nothing in flight: answered as the API answers a charge it does not know.
+      if (!pending) return request(app).post('/sandbox/charges/ch_none/settle').set('Accept', 'application/json');
+      return request(app).post(`/sandbox/charges/${pending.chargeId}/settle?outcome=${event.outcome}`).set('Accept', 'application/json');
+    }
   }
 }
 

@@ -29,6 +29,8 @@ const event = z.discriminatedUnion('type', [
   z.object({ at: instant, type: z.literal('addAddOn'), code: z.string().min(1), quantity: z.number().int().min(1).max(1000).default(1) }).strict(),
   z.object({ at: instant, type: z.literal('removeAddOn'), code: z.string().min(1) }).strict(),
   z.object({ at: instant, type: z.literal('applyCoupon'), code: z.string().min(1) }).strict(),
+  /** The customer confirms (or refuses) the payment in flight, or the wallet settles it (sandbox settle callback). */
+  z.object({ at: instant, type: z.literal('settlePayment'), outcome: z.enum(['succeeded', 'failed']).default('succeeded') }).strict(),
 ]);
 
 export const scenarioSchema = z

@@ -60,6 +60,15 @@ export interface WebhookDeliveryInput {
   deliveryId: string;
 }
 
+/** A refund or chargeback of an ended subscription, booked by a workflow of its own. */
+export interface PaymentRecordInput {
+  event: Extract<PaymentEvent, { kind: 'refunded' | 'disputed' }>;
+}
+
+export function paymentRecordWorkflowId(eventId: string): string {
+  return `payment-event-${eventId}`;
+}
+
 export interface EmailDeliveryInput {
   /** The EmailMessage's idempotency key (its lifecycle event). */
   emailKey: string;
@@ -70,6 +79,7 @@ export type SubscriptionWorkflow = (input: SubscriptionWorkflowInput) => Promise
 export type PlanMigrationWorkflow = (input: PlanMigrationInput) => Promise<void>;
 export type WebhookDeliveryWorkflow = (input: WebhookDeliveryInput) => Promise<'delivered' | 'failed'>;
 export type EmailDeliveryWorkflow = (input: EmailDeliveryInput) => Promise<'sent' | 'failed'>;
+export type PaymentRecordWorkflow = (input: PaymentRecordInput) => Promise<void>;
 
 /** Shown in the Temporal UI as the subscription workflow's static summary (set by whoever starts it). */
 export function describeSubscription(start: SubscriptionStart): string {
@@ -83,6 +93,7 @@ export const WORKFLOW_TYPES = {
   planMigration: 'planMigrationWorkflow',
   webhookDelivery: 'webhookDeliveryWorkflow',
   emailDelivery: 'emailDeliveryWorkflow',
+  paymentRecord: 'paymentRecordWorkflow',
 } as const;
 
 // --- messages of the subscription workflow -----------------------------------------------------

@@ -251,7 +251,7 @@ export class SubscriptionEntity {
         return;
       case 'record_gateway_refund': {
         const { event } = effect;
-        await activities.recordGatewayRefund.executeWithOptions({ summary: `record refund ${event.refundId} of ${event.amountCents} ${event.currency}` }, [event]);
+        await activities.recordGatewayRefund.executeWithOptions({ summary: `record refunds of charge ${event.chargeId}: ${event.refundedCents} ${event.currency} in all` }, [event]);
         return;
       }
       case 'record_dispute': {

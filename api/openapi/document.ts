@@ -6,7 +6,7 @@ import { version } from '../../package.json';
 import { requiredAccess, type Access } from '../auth-policy';
 import { problem } from '../schemas/responses/problem';
 import { HEADERS, IDEMPOTENCY_KEY_PARAMETER, SCHEMA_NAMES, SECURITY_SCHEMES } from './components';
-import { TAGS, type Answer, type Endpoint, type HeaderName } from './endpoint';
+import { idempotent, TAGS, type Answer, type Endpoint, type HeaderName } from './endpoint';
 import { ENDPOINTS } from './endpoints';
 import { errorAnswers } from './errors';
 import { convertSchemas, type ConvertedSchemas, type JsonSchema } from './json-schemas';
@@ -16,7 +16,7 @@ type Operation = Record<string, unknown>;
 
 const DESCRIPTION = `Subscription lifecycle engine on Temporal: renewals, dunning, proration, emails and upsell offers.
 
-**Authentication**: \`Authorization: Bearer <API key>\`; each operation names the scope it needs. Health, metrics and these docs need none.
+**Authentication**: \`Authorization: Bearer <API key>\`; each operation names the scope it needs. Health, metrics and these docs need none; a payment gateway's webhooks are authenticated by their signature.
 
 **Errors** are RFC 9457 problem details (\`application/problem+json\`): \`type\`, \`title\`, \`status\`, \`detail\`, and for 400 \`errors\` naming each field. A path no route has is a 404 problem.
 
@@ -42,6 +42,7 @@ export function accessOf(endpoint: Endpoint): Access {
 function security(access: Access): { security: Array<Record<string, string[]>>; note: string } {
   if (access.kind === 'public') return { security: [], note: 'No API key needed.' };
   if (access.kind === 'link') return { security: [{ apiKey: ['write'] }, { offerLink: [] }], note: 'Scope: `write`, or the link token.' };
+  if (access.kind === 'signed') return { security: [], note: 'No API key: the signature header authenticates the request.' };
   return { security: [{ apiKey: [access.scope] }], note: `Scope: \`${access.scope}\`.` };
 }
 
@@ -80,10 +81,12 @@ function parameters(endpoint: Endpoint, requests: ConvertedSchemas): unknown[] {
   const inPath = [...endpoint.path.matchAll(/:(\w+)/g)].map((match) => match[1]);
   const declared = Object.keys(endpoint.params?.shape ?? {});
   if (inPath.join() !== declared.join()) throw new Error(`${endpoint.operationId}: path parameters ${inPath.join()} but params schema ${declared.join()}`);
+  const signature = endpoint.inbound?.signatureHeader;
   return [
     ...fromObject('path', endpoint.params),
     ...fromObject('query', endpoint.query),
-    ...(endpoint.method === 'post' ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+    ...(signature ? [{ name: signature.name, in: 'header', required: true, description: signature.description, schema: { type: 'string' }, example: signature.example }] : []),
+    ...(idempotent(endpoint) ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
   ];
 }
 
@@ -94,6 +97,9 @@ function requestBody(endpoint: Endpoint, requests: ConvertedSchemas): Record<str
     // A described field that exists nowhere is a declaration error, not something to publish.
     if (!describeField(schema, path, description) && !queryFields.has(path)) throw new Error(`${endpoint.operationId}: field "${path}" is described but not in the query or body`);
   }
+  if (endpoint.inbound) {
+    return { required: true, content: { 'application/json': { schema: requests.of(endpoint.inbound.body), example: endpoint.inbound.example } } };
+  }
   if (!endpoint.body) return undefined;
   return {
     required: !endpoint.optionalBody,
@@ -102,7 +108,7 @@ function requestBody(endpoint: Endpoint, requests: ConvertedSchemas): Record<str
 }
 
 function success(answer: Answer, endpoint: Endpoint, answers: ConvertedSchemas): Record<string, unknown> {
-  const described = headers([...(answer.headers ?? []), ...(endpoint.method === 'post' ? (['IdempotentReplayed'] as const) : [])]);
+  const described = headers([...(answer.headers ?? []), ...(idempotent(endpoint) ? (['IdempotentReplayed'] as const) : [])]);
   return {
     description: answer.description,
     ...(described ? { headers: described } : {}),
@@ -140,7 +146,7 @@ function operation(endpoint: Endpoint, requests: ConvertedSchemas, answers: Conv
 export function buildOpenApiDocument(endpoints: readonly Endpoint[] = ENDPOINTS): OpenApiDocument {
   const requests = convertSchemas(
     'input',
-    endpoints.flatMap((e) => [e.params, e.query, e.body].filter((schema): schema is z.ZodType => schema !== undefined)),
+    endpoints.flatMap((e) => [e.params, e.query, e.body, e.inbound?.body].filter((schema): schema is z.ZodType => schema !== undefined)),
   );
   const answers = convertSchemas('output', [problem, ...endpoints.flatMap((e) => e.answers.flatMap((a) => (a.schema ? [a.schema] : [])))], SCHEMA_NAMES);
   const paths: Record<string, Record<string, Operation>> = {};

@@ -21,6 +21,7 @@ export const TAGS = {
     description: "The payment provider's side of a charge: its webhooks, and the sandbox gateway's stand-ins for its authentication page and settlement callback",
   },
   webhooks: { name: 'Webhooks', description: 'Endpoints that receive signed events, and their delivery log' },
+  gateways: { name: 'Payment gateway events', description: 'Events a payment gateway sends to the engine, authenticated by their signature instead of an API key' },
   security: { name: 'Keys and audit', description: 'API keys (the secret is shown once) and the append-only audit log of every change' },
   operations: { name: 'Operations', description: 'Health, metrics and this documentation: no key needed' },
 } as const;
@@ -42,6 +43,19 @@ export interface Answer {
 
 /** Errors whose meaning depends on the endpoint; the others are derived (api/openapi/errors.ts). */
 export type EndpointErrors = Partial<Record<400 | 402 | 404 | 409, string>>;
+
+/**
+ * A request another system sends and signs (a payment gateway's webhook). It is answered before
+ * body parsing, Idempotency-Key and authentication, so none of their answers apply; its body is
+ * that system's object, documented loosely and never refused for a field the engine does not read.
+ */
+export interface InboundWebhook {
+  signatureHeader: { name: string; description: string; example: string };
+  body: z.ZodType;
+  example: unknown;
+  /** The largest body accepted (413 above it). */
+  limit: string;
+}
 
 export interface Endpoint {
   method: Method;
@@ -66,6 +80,12 @@ export interface Endpoint {
   fields?: Record<string, string>;
   answers: [Answer, ...Answer[]];
   errors?: EndpointErrors;
+  inbound?: InboundWebhook;
   /** Never a 503: answered from memory, or (metrics) with the last values while the database is down. */
   alwaysAnswers?: true;
+}
+
+/** POSTs take an Idempotency-Key, except a gateway's webhooks, which are answered before it is read. */
+export function idempotent(endpoint: Endpoint): boolean {
+  return endpoint.method === 'post' && !endpoint.inbound;
 }

@@ -8,7 +8,7 @@ import type { SandboxGateway } from '../../gateway/sandbox-gateway';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../problem';
 import { sandboxChargeParams, sandboxSettleQuery } from '../schemas/sandbox';
-import { signalPaymentEvent, subscriptionOfCharge } from '../services/payment-events';
+import { deliverPaymentEvent, subscriptionOfCharge } from '../services/payment-events';
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
@@ -47,7 +47,7 @@ export function sandboxRouter(deps: ApiDeps, sandbox: SandboxGateway): Router {
     const { invoiceNumber } = await chargeOf(chargeId);
     const result = await sandbox.settle(chargeId, outcome);
     const subscriptionId = await subscriptionOfCharge(deps, chargeId);
-    const told = subscriptionId ? await signalPaymentEvent(deps, [subscriptionId], { kind: 'charge_updated', eventId: `sandbox/${chargeId}/${result.outcome}`, chargeId }) : [];
+    const told = subscriptionId ? await deliverPaymentEvent(deps, [subscriptionId], { kind: 'charge_updated', eventId: `sandbox/${chargeId}/${result.outcome}`, chargeId }) : [];
     if (req.accepts(['json', 'html']) === 'html') {
       const title = result.outcome === 'succeeded' ? 'Payment confirmed' : 'Payment refused';
       res.type('html').send(page(title, `<p>Invoice ${escapeHtml(invoiceNumber)}: ${escapeHtml(result.outcome)}. You can close this page.</p>`));

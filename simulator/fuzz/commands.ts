@@ -286,7 +286,8 @@ class SettlePending extends ApiCommand {
     this.chargeId = pending?.chargeId ?? latest?.gatewayChargeId ?? null;
   }
   send(real: FuzzReal) {
-    if (!this.chargeId) return request(real.app).get(path(real, ''));
+    // Nothing charged yet (a trial, an import): a read that needs no worker, as AtOnce may have stopped it.
+    if (!this.chargeId) return request(real.app).get(path(real, '/invoices'));
     return request(real.app).post(`/sandbox/charges/${this.chargeId}/settle?outcome=${this.outcome}`).set('Accept', 'application/json');
   }
   toString() {

@@ -49,6 +49,12 @@ describe('the scope policy, from method and path alone', () => {
     ['GET', '/docs/swagger-ui.css', { kind: 'public' }],
     ['POST', '/subscriptions/sub_1/offers/OFR-sub_1-0001/accept', { kind: 'link' }],
     ['POST', '/subscriptions/sub_1/offers/OFR-sub_1-0001/decline', { kind: 'link' }],
+    ['POST', '/webhooks/stripe', { kind: 'signed' }],
+    ['POST', '/Webhooks/Stripe/', { kind: 'signed' }],
+    // Only Stripe's own request is signed; anything else at that path is managing webhooks.
+    ['GET', '/webhooks/stripe', { kind: 'key', scope: 'admin' }],
+    ['POST', '/webhooks/%73tripe', { kind: 'key', scope: 'admin' }],
+    ['POST', '/webhooks/stripe/rotate-secret', { kind: 'key', scope: 'admin' }],
   ])('%s %s needs %o', (method, path, access) => {
     expect(requiredAccess(method, path)).toEqual(access);
   });

@@ -26,7 +26,7 @@ describe('scenario validation', () => {
   });
 
   test('every example scenario is valid', () => {
-    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade']) {
+    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade', 'sca-and-wallet']) {
       expect(readScenario(`examples/scenarios/${file}.json`).events.length).toBeGreaterThan(0);
     }
   });
@@ -89,4 +89,19 @@ test('an imported scenario charges nothing for the period paid elsewhere, credit
   expect(timeline.invoices[0]!.lines.map((line) => line.amountCents)).toEqual([-Math.round((2900 * 6) / 31), Math.round((9900 * 6) / 31)]);
   expect(timeline.statusChanges.map((c) => [c.from, c.to])).toEqual([[null, 'active']]);
   expect(timeline.emails.map((e) => e.template)).toEqual(['plan_changed', 'receipt', 'receipt', 'receipt']);
+});
+
+test('payments in flight: 3-D Secure confirmed, a wallet charge settled a day later, actions never taken run dunning out', async () => {
+  const timeline = await simulate(readScenario('examples/scenarios/sca-and-wallet.json'));
+  expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.status])).toEqual([
+    ['2028-01-10', 'paid'],
+    ['2028-02-10', 'paid'],
+    ['2028-03-10', 'void'],
+  ]);
+  // Paid when the customer confirmed, and when the wallet settled: not when they were asked.
+  expect(timeline.invoices[0]!.paidAt!.slice(0, 16)).toBe('2028-01-10T11:00');
+  expect(timeline.invoices[1]!.paidAt!.slice(0, 16)).toBe('2028-02-11T09:00');
+  expect(timeline.statusChanges.map((c) => c.to)).toEqual(['incomplete', 'active', 'past_due', 'canceled']);
+  expect(timeline.emails.map((e) => e.template)).toContain('payment_action_required');
+  expect(timeline.commands.filter((c) => c.type === 'settlePayment').map((c) => c.status)).toEqual([200, 200]);
 });

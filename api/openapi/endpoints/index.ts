@@ -4,6 +4,7 @@ import type { Endpoint } from '../endpoint';
 import { catalogueEndpoints } from './catalogue';
 import { commandEndpoints } from './commands';
 import { exportEndpoints } from './exports';
+import { gatewayEndpoints } from './gateways';
 import { operationEndpoints } from './operations';
 import { paymentEndpoints } from './payments';
 import { recordEndpoints } from './records';
@@ -21,6 +22,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...exportEndpoints,
   ...paymentEndpoints,
   ...webhookEndpoints,
+  ...gatewayEndpoints,
   ...securityEndpoints,
   ...operationEndpoints,
 ];

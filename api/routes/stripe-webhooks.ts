@@ -1,0 +1,53 @@
+// POST /webhooks/stripe: the events Stripe sends. Mounted ahead of the JSON body parser and of
+// authentication (api/app.ts): the signature covers the exact bytes Stripe sent, and it is what
+// authenticates the request. A refused signature writes nothing.
+import express, { Router, type RequestHandler } from 'express';
+import Stripe from 'stripe';
+import type { ApiDeps } from '../deps';
+import { invalid, notFound, ProblemError } from '../problem';
+import { STRIPE_WEBHOOK_BODY_LIMIT, stripeEvent } from '../schemas/stripe-webhooks';
+import { receiveStripeEvent } from '../services/stripe-webhooks';
+
+const badSignature = (detail: string) => new ProblemError(400, 'invalid-signature', detail, { title: 'The signature is not valid' });
+
+/**
+ * Why the signature was refused, in words of our own: Stripe's messages can quote the length and
+ * last characters of the secret, and the header that triggers them is the sender's to choose.
+ */
+function refusal(error: unknown, toleranceSeconds: number): ProblemError {
+  // Parsed only once the signature matched: Stripe signed something that is not JSON.
+  if (error instanceof SyntaxError) return invalid([{ field: '(body)', message: 'body is not JSON' }]);
+  if (error instanceof Error && error.message === 'Timestamp outside the tolerance zone') {
+    return badSignature(`the signature is more than ${toleranceSeconds} seconds old`);
+  }
+  return badSignature('the Stripe-Signature header does not match the body and the signing secret');
+}
+
+export function stripeWebhooksRouter(deps: ApiDeps): Router {
+  const router = Router();
+  // Before the body is read: with the sandbox gateway there is nothing to verify against.
+  const configured: RequestHandler = (_req, _res, next) => {
+    if (!deps.stripeWebhook) throw notFound('Stripe webhooks are not configured');
+    next();
+  };
+
+  router.post('/', configured, express.raw({ type: '*/*', limit: STRIPE_WEBHOOK_BODY_LIMIT }), async (req, res) => {
+    const { secret, toleranceSeconds = Stripe.webhooks.DEFAULT_TOLERANCE } = deps.stripeWebhook!;
+    const header = req.get('stripe-signature');
+    if (!header) throw badSignature('no Stripe-Signature header');
+    const body: unknown = req.body;
+    const payload = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+    let event: Stripe.Event;
+    try {
+      // The clock the rest of the API uses: the test server's in time-skipping tests.
+      event = Stripe.webhooks.constructEvent(payload, header, secret, toleranceSeconds, undefined, (await deps.clock()).getTime());
+    } catch (error) {
+      const problem = refusal(error, toleranceSeconds);
+      req.log.warn({ event: 'stripe.webhook_refused', reason: problem.message }, 'Stripe webhook refused');
+      throw problem;
+    }
+    stripeEvent.parse(event);
+    res.json(await receiveStripeEvent(deps, event));
+  });
+  return router;
+}
