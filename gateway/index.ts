@@ -21,7 +21,11 @@ export function createGateway(config: GatewayConfig, prisma: PrismaClient, optio
   return new StripeGateway({ stripe: stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE), prisma });
 }
 
-/** The Stripe client: no retries of its own (Temporal retries the activity), pointed at STRIPE_API_BASE when set. */
+/**
+ * The Stripe client, pointed at STRIPE_API_BASE when set. No retries of its own: Temporal retries
+ * the activity. (stripe-node still resends once, under the same idempotency key, a request whose
+ * connection closed; a key replays, so that charges nothing twice.)
+ */
 export function stripeClient(secretKey: string, apiBase?: string): Stripe {
   const base = apiBase ? new URL(apiBase) : undefined;
   return new Stripe(secretKey, {
