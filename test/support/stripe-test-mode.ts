@@ -119,7 +119,7 @@ export class StripeTestMode {
   }
 
   private cardOf(id: string): TestCard | undefined {
-    return TEST_CARDS[id] ?? this.attached.get(id)?.card;
+    return (Object.hasOwn(TEST_CARDS, id) ? TEST_CARDS[id] : undefined) ?? this.attached.get(id)?.card;
   }
 
   private paymentMethod(id: string): StripeObject {
