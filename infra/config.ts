@@ -11,6 +11,9 @@ import { DEVELOPMENT_LINK_SECRET, unsafeSecretReason } from './secrets';
 import { trustProxySetting } from './trust-proxy';
 import type { WebhookTargetPolicy } from './webhook-target';
 
+/** docker-compose passes an unset variable through as '': it counts as unset. */
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
 const schema = z.object({
   /** `production` (the Docker image sets it) turns on the checks of secrets below. */
   NODE_ENV: z.string().optional(),
@@ -42,11 +45,25 @@ const schema = z.object({
   DUNNING_FINAL_ACTION: z.enum(['cancel', 'unpaid']).default('cancel'),
   TRIAL_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   INCOMPLETE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(23),
+  /** Which payment gateway charges: the sandbox (test tokens, no money moves) or Stripe. */
+  PAYMENT_GATEWAY: z.preprocess(emptyAsUnset, z.enum(['sandbox', 'stripe']).default('sandbox')),
+  /** Stripe's secret (sk_…) or restricted (rk_…) key; required with PAYMENT_GATEWAY=stripe. Test keys are allowed anywhere. */
+  STRIPE_SECRET_KEY: z.preprocess(emptyAsUnset, z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…) or restricted key (rk_…)').optional()),
+  /** Signs Stripe's webhook deliveries (whsec_…, shown for the endpoint in Stripe's dashboard); required with PAYMENT_GATEWAY=stripe. */
+  STRIPE_WEBHOOK_SECRET: z.preprocess(emptyAsUnset, z.string().regex(/^whsec_/, 'must be a Stripe webhook signing secret (whsec_…)').optional()),
+  /** Another Stripe API address (stripe-mock, a test stand-in): protocol, host and port only. */
+  STRIPE_API_BASE: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .url()
+      .refine((value) => /^https?:$/.test(new URL(value).protocol) && new URL(value).pathname === '/', 'must be http(s)://host[:port] with no path')
+      .optional(),
+  ),
   /** Where customers reach the API; links in emails point here. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Signs customer links (offer acceptance); in development a published default, elsewhere required. */
-  // Empty counts as unset: docker-compose passes an unset variable through as ''.
-  LINK_SIGNING_SECRET: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16).optional()),
+  LINK_SIGNING_SECRET: z.preprocess(emptyAsUnset, z.string().min(16).optional()),
   /**
    * Development and tests only: webhooks may use http:// and reach loopback, private and other
    * internal addresses. Off in production, where a webhook URL could otherwise probe the network.
@@ -86,6 +103,11 @@ export function isDevelopment(env: { NODE_ENV?: string | undefined; APP_ENV?: st
 /** Secrets are checked here, before anything connects: an unsafe deployment stops at once, naming the variable. */
 const checked = schema
   .superRefine((env, ctx) => {
+    if (env.PAYMENT_GATEWAY === 'stripe') {
+      for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+        if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PAYMENT_GATEWAY=stripe' });
+      }
+    }
     if (isDevelopment(env)) return;
     const reason = unsafeSecretReason(env.LINK_SIGNING_SECRET);
     if (reason) ctx.addIssue({ code: 'custom', path: ['LINK_SIGNING_SECRET'], message: reason });

@@ -31,6 +31,15 @@ export const REDACTED_PATHS = [
   'TEMPORAL_API_KEY',
   'SMTP_URL',
   'DATABASE_URL',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  // The whole configuration logged under a key (`{ config }`) is redacted as well.
+  '*.LINK_SIGNING_SECRET',
+  '*.TEMPORAL_API_KEY',
+  '*.SMTP_URL',
+  '*.DATABASE_URL',
+  '*.STRIPE_SECRET_KEY',
+  '*.STRIPE_WEBHOOK_SECRET',
 ];
 
 export interface LoggerOptions {

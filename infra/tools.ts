@@ -1,4 +1,4 @@
-// Where the Temporal binaries installed by scripts/setup-tools.sh are.
+// Where the binaries installed by scripts/setup-tools.sh are: Temporal's, and stripe-mock.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -23,4 +23,9 @@ export function temporalCliPath(): string | undefined {
 export function testServerExecutable(): { type: 'existing-path'; path: string } | { type: 'cached-download' } {
   const found = resolveBinary('TEMPORAL_TEST_SERVER_PATH', 'temporal-test-server');
   return found ? { type: 'existing-path', path: found } : { type: 'cached-download' };
+}
+
+/** stripe-mock, which the Stripe gateway tests run (scripts/setup-stripe-mock.sh), or undefined when setup found none. */
+export function stripeMockPath(): string | undefined {
+  return resolveBinary('STRIPE_MOCK_PATH', 'stripe-mock');
 }

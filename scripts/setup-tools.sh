@@ -10,7 +10,8 @@
 # Also pdftotext and pdftoppm (Debian's poppler-utils), which the PDF tests use to read rendered
 # invoices back as text and images: installed with apt-get when missing. And the Peppol BIS Billing
 # 3.0 validator the UBL tests run (scripts/setup-ubl-validator.sh); without Java or Maven it warns
-# and the install goes on.
+# and the install goes on. And stripe-mock, which the Stripe gateway tests run
+# (scripts/setup-stripe-mock.sh); without Go it warns and the install goes on.
 #
 # Idempotent and quick when the binaries are present; safe to call from npm install, start, test.
 set -uo pipefail
@@ -127,4 +128,5 @@ provide_temporal() {
 provide_temporal
 bash "$root/scripts/setup-ubl-validator.sh" ||
   log "WARNING: the UBL validator could not be built; the UBL tests will fail until scripts/setup-ubl-validator.sh succeeds"
+bash "$root/scripts/setup-stripe-mock.sh"
 exit 0

@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createMailer } from '../emails/mailer';
-import { SandboxGateway } from '../gateway/sandbox-gateway';
+import { createGateway, stripeMode } from '../gateway';
 import { linkSigning, loadConfig, webhookTargets } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     : null;
   if (metricsServer) logger.info({ port: metricsServer.port }, `worker metrics on http://localhost:${metricsServer.port}/metrics`);
   const prisma = createPrismaClient(config.DATABASE_URL);
+  const gateway = createGateway(config, prisma);
+  const mode = gateway.name === 'stripe' && config.STRIPE_SECRET_KEY ? ` in ${stripeMode(config.STRIPE_SECRET_KEY)} mode` : '';
+  logger.info({ gateway: gateway.name }, `charging through the ${gateway.name} gateway${mode}`);
   const mailer = createMailer({ smtpUrl: config.SMTP_URL, outboxDir: config.OUTBOX_DIR });
   logger.info({ destination: mailer.destination }, `customer emails go to ${mailer.destination}`);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
       metrics,
       deps: {
         prisma,
-        gateway: new SandboxGateway(prisma),
+        gateway,
         mailer,
         mailFrom: config.MAIL_FROM,
         opsEmail: config.OPS_EMAIL,
