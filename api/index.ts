@@ -8,6 +8,7 @@ import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { createLogger } from '../infra/logger';
 import { connectTemporal } from '../infra/temporal';
+import { SandboxGateway } from '../gateway/sandbox-gateway';
 import { createApp } from './app';
 import { createThrottles, throttlePoolConfig } from './throttles';
 import { unexpectedErrorLogger } from './request-logging';
@@ -31,8 +32,6 @@ async function main(): Promise<void> {
     schemaName: new URL(config.DATABASE_URL).searchParams.get('schema') ?? undefined,
     onStoreDown: () => logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
   });
-  // STRIPE_WEBHOOK_SECRET arrives with the Stripe gateway's configuration; unset, POST /webhooks/stripe answers 404.
-  const stripeWebhookSecret = (config as { STRIPE_WEBHOOK_SECRET?: string }).STRIPE_WEBHOOK_SECRET;
   const app = createApp(
     {
       prisma,
@@ -45,7 +44,9 @@ async function main(): Promise<void> {
       throttles,
       trustProxy: config.TRUST_PROXY,
       webhookTargets: webhookTargets(config),
-      ...(stripeWebhookSecret ? { stripeWebhook: { secret: stripeWebhookSecret } } : {}),
+      // Only the configured gateway's callbacks are served: Stripe's webhooks, or the sandbox's pages.
+      ...(config.PAYMENT_GATEWAY === 'stripe' && config.STRIPE_WEBHOOK_SECRET ? { stripeWebhook: { secret: config.STRIPE_WEBHOOK_SECRET } } : {}),
+      ...(config.PAYMENT_GATEWAY === 'sandbox' ? { sandbox: new SandboxGateway(prisma, { publicUrl: config.PUBLIC_URL }) } : {}),
     },
     { logger, registry },
   );

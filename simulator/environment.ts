@@ -106,8 +106,8 @@ function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 export interface HarnessOptions {
   /** A fresh, migrated and seeded database. */
   database: () => Promise<Database>;
-  /** Wraps the sandbox gateway, e.g. to count calls. */
-  gateway?: (sandbox: SandboxGateway) => PaymentGateway;
+  /** Wraps the sandbox gateway (e.g. to count calls), or replaces it (a Stripe gateway on the environment's database). */
+  gateway?: (sandbox: SandboxGateway, prisma: PrismaClient) => PaymentGateway;
   /** Runs this bundle instead of the production workflows (e.g. a changed copy of them). */
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** A Runtime instead of the quiet one (see installQuietRuntime). */
@@ -138,7 +138,7 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const deps: ActivityDeps = {
     prisma: db.prisma,
-    gateway: options.gateway?.(sandbox) ?? sandbox,
+    gateway: options.gateway?.(sandbox, db.prisma) ?? sandbox,
     mailer: options.mailer?.(smtpMailer(smtp.url)) ?? smtpMailer(smtp.url),
     mailFrom: 'Billing <billing@example.test>',
     links: TEST_LINKS,
