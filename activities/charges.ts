@@ -101,6 +101,8 @@ export function createChargeActivities(deps: ActivityDeps) {
               subscriptionId: invoice.subscriptionId,
               customer: { id: invoice.customer.id, email: invoice.customer.email, name: invoice.customer.name },
               at: input.at,
+              // The row predates this call: an earlier call under the key may have reached the gateway.
+              repeated: attempt !== null,
             });
       return recordChargeOutcome(deps, invoice, input, result);
     },

@@ -26,6 +26,12 @@ export interface ChargeRequest {
   customer: ChargeCustomer;
   /** Business time of the attempt (workflow time). */
   at: string;
+  /**
+   * The key may have reached the gateway before (an earlier call's answer never arrived). A gateway
+   * whose idempotency keys expire (Stripe's after 24 hours) looks the charge up before making one;
+   * first calls leave it unset and save that request.
+   */
+  repeated?: boolean;
 }
 
 /** A charge made earlier: the gateway's id of it, and the key it was made under. */

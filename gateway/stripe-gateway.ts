@@ -1,9 +1,11 @@
 // Charges through Stripe: one Stripe customer per engine customer, the payment method attached to
 // it, and an off-session PaymentIntent per charge under the engine's idempotency key, so a retried
-// activity gets Stripe's recorded answer instead of a second charge. The client must be built with
-// `maxNetworkRetries: 0`: Temporal retries the activity, under the same key.
+// activity gets Stripe's recorded answer instead of a second charge. Stripe forgets a key after 24
+// hours, so the key is also the PaymentIntent's `charge_key` metadata, where a repeated call looks
+// first. The client must be built with `maxNetworkRetries: 0`: Temporal retries the activity, under
+// the same key.
 import Stripe from 'stripe';
-import type { ChargeResult, FinalChargeResult } from '../domain/payments';
+import type { ChargeResult, Decline, FinalChargeResult } from '../domain/payments';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { ChargeCustomer, ChargeRef, ChargeRequest, PaymentGateway, RefundRequest } from './payment-gateway';
 import { GatewayRequestError, GatewayUnavailableError, IdempotencyKeyReuseError } from './payment-gateway';
@@ -13,6 +15,15 @@ const GATEWAY = 'stripe';
 
 /** What a canceled PaymentIntent counts as: it will never be paid, and another attempt may be. */
 const CANCELED = { declineCode: 'payment_canceled', declineType: 'soft', message: 'The payment was canceled before it was completed.' } as const;
+
+/**
+ * Payment methods that cannot be charged for this customer. Stripe gives no decline code for
+ * either (its `resource_missing` says only that some id is unknown), so the engine names them.
+ */
+const UNUSABLE = {
+  missing: { declineCode: 'invalid_payment_method', message: 'This payment method no longer exists. Please add a new payment method.' },
+  elsewhere: { declineCode: 'invalid_payment_method', message: 'This payment method is saved to another account and cannot be used here. Please add a new payment method.' },
+} as const;
 
 export interface StripeGatewayOptions {
   stripe: Stripe;
@@ -32,9 +43,15 @@ export class StripeGateway implements PaymentGateway {
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
+    if (request.repeated) {
+      const earlier = await this.chargedUnder(request);
+      if (earlier) return resultOf(earlier);
+    }
     const customer = await this.stripeCustomer(request.customer);
     try {
-      await this.attach(request.paymentMethod, customer);
+      const unusable = await this.attach(request.paymentMethod, customer);
+      // Nothing the customer can fix by waiting: dunning asks for another payment method.
+      if (unusable) return { outcome: 'declined', chargeId: request.paymentMethod, declineType: 'hard', ...unusable };
       const intent = await this.stripe.paymentIntents.create(
         {
           amount: request.amountCents,
@@ -51,6 +68,7 @@ export class StripeGateway implements PaymentGateway {
             invoice_reference: request.reference,
             subscription_id: request.subscriptionId,
             engine_customer_id: request.customer.id,
+            charge_key: request.idempotencyKey,
           },
         },
         { idempotencyKey: request.idempotencyKey },
@@ -76,16 +94,18 @@ export class StripeGateway implements PaymentGateway {
     try {
       intent = await this.stripe.paymentIntents.cancel(ref.chargeId);
     } catch (error) {
-      // Already final (it succeeded, or was canceled): Stripe refuses the cancel, and the intent says how it ended.
+      // Already final (it succeeded, or was canceled), or processing: Stripe refuses the cancel, and the intent says where it stands.
       if (!(error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'payment_intent_unexpected_state')) {
-        throw gatewayError(error, `canceling ${ref.chargeId}`);
+        throw gatewayError(error, `canceling PaymentIntent ${ref.chargeId}`);
       }
       intent = await this.retrieve(ref.chargeId);
     }
     const result = resultOf(intent);
     if (result.outcome === 'pending') {
-      // A bank debit Stripe is processing cannot be stopped: ask again once it has settled.
-      throw new GatewayUnavailableError(`Stripe PaymentIntent ${ref.chargeId} is ${intent.status} and cannot be canceled now`);
+      // A payment Stripe is processing (a bank debit) can rarely be canceled, and how it ends is not
+      // known until it settles, days later for a debit. The port wants a final answer, so the
+      // caller retries until then (README, "Payments with Stripe": a known limit).
+      throw new GatewayUnavailableError(`Stripe PaymentIntent ${ref.chargeId} is ${intent.status}: Stripe refused to cancel it, and how it ends is known once it settles`);
     }
     return result;
   }
@@ -99,11 +119,32 @@ export class StripeGateway implements PaymentGateway {
     }
   }
 
+  /**
+   * The PaymentIntent an earlier call under this key made, if Stripe's search finds one. Search lags
+   * behind writes (under a minute, longer in an outage), so it may miss an intent made moments ago;
+   * but within 24 hours the key still replays that intent, and after 24 hours search has long
+   * caught up. An intent for another amount means the key was reused, which Stripe would refuse.
+   */
+  private async chargedUnder(request: ChargeRequest): Promise<Stripe.PaymentIntent | undefined> {
+    let found: Stripe.PaymentIntent | undefined;
+    try {
+      // Quotes and backslashes inside a quoted search value are escaped with a backslash.
+      const key = request.idempotencyKey.replace(/['\\]/g, '\\$&');
+      found = (await this.stripe.paymentIntents.search({ query: `metadata['charge_key']:'${key}'` })).data[0];
+    } catch (error) {
+      throw gatewayError(error, `looking up the PaymentIntent of ${request.idempotencyKey}`);
+    }
+    if (found && (found.amount !== request.amountCents || found.currency !== request.currency.toLowerCase())) {
+      throw new IdempotencyKeyReuseError(`Stripe PaymentIntent ${found.id} was made under ${request.idempotencyKey} for ${found.amount} ${found.currency}`);
+    }
+    return found;
+  }
+
   private async retrieve(id: string): Promise<Stripe.PaymentIntent> {
     try {
       return await this.stripe.paymentIntents.retrieve(id);
     } catch (error) {
-      throw gatewayError(error, `reading ${id}`);
+      throw gatewayError(error, `reading PaymentIntent ${id}`);
     }
   }
 
@@ -131,15 +172,23 @@ export class StripeGateway implements PaymentGateway {
 
   /**
    * Stripe charges a saved payment method only through the customer it is attached to. Attaching
-   * it to that customer again changes nothing; one attached to another customer is somebody
-   * else's card, and is refused. A card error from attaching (Stripe checks the card) propagates.
+   * it to that customer again changes nothing. One Stripe does not know, or one attached to
+   * another customer (somebody else's card), can never be charged for this customer: the answer
+   * says why. A card error from attaching (Stripe checks the card) propagates.
    */
-  private async attach(paymentMethod: string, customer: string): Promise<void> {
-    const method = await this.stripe.paymentMethods.retrieve(paymentMethod);
+  private async attach(paymentMethod: string, customer: string): Promise<Pick<Decline, 'declineCode' | 'message'> | null> {
+    let method: Stripe.PaymentMethod;
+    try {
+      method = await this.stripe.paymentMethods.retrieve(paymentMethod);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return UNUSABLE.missing;
+      throw error;
+    }
     const owner = typeof method.customer === 'string' ? method.customer : (method.customer?.id ?? null);
-    if (owner === customer) return;
-    if (owner !== null) throw new GatewayRequestError(`payment method ${paymentMethod} belongs to another Stripe customer than ${customer}`);
+    if (owner === customer) return null;
+    if (owner !== null) return UNUSABLE.elsewhere;
     await this.stripe.paymentMethods.attach(paymentMethod, { customer });
+    return null;
   }
 }
 

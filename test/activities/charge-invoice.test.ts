@@ -1,13 +1,13 @@
 // The charge activity never charges what must not be charged: an invoice that is void or written
 // off, one already paid by another attempt, or one whose amount is not what the workflow asked for.
-// A retried attempt replays its own recorded outcome.
+// A retried attempt replays its own recorded outcome, and tells the gateway it may have been there before.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { ChargeInvoiceInput } from '../../activities/charges';
 import { createChargeActivities } from '../../activities/charges';
 import type { ActivityDeps } from '../../activities/deps';
 import type { ChargeRequest } from '../../gateway/payment-gateway';
-import { SandboxGateway } from '../../gateway/sandbox-gateway';
+import { SANDBOX_TOKENS, SandboxGateway } from '../../gateway/sandbox-gateway';
 import type { TestDatabase } from '../support/database';
 import { createTestDatabase } from '../support/database';
 
@@ -101,4 +101,16 @@ test('a plan change invoice claims the period it starts only once it is paid', a
   const number = await invoice('open');
   await run(input(number, 1, { claimsPeriodIndex: 3 }));
   expect(await db.prisma.invoice.findUniqueOrThrow({ where: { reference: number } })).toMatchObject({ status: 'paid', periodIndex: 3 });
+});
+
+test('a retried attempt tells the gateway the key may have reached it (its answer was lost); the first call does not', async () => {
+  const number = await invoice('open');
+  const lost = input(number, 1, { paymentMethod: SANDBOX_TOKENS.lostResponse(1) });
+  const before = gatewayCalls.length;
+  await expect(run(lost)).rejects.toThrow(/response lost/);
+  expect(await run(lost)).toMatchObject({ outcome: 'succeeded' });
+  expect(gatewayCalls.slice(before).map((call) => [call.idempotencyKey, call.repeated])).toEqual([
+    [lost.idempotencyKey, false],
+    [lost.idempotencyKey, true],
+  ]);
 });

@@ -55,6 +55,7 @@ function chargeOf(customer: ChargeCustomer, paymentMethod: string, changes: Part
 }
 
 const requestsTo = (method: string, path: string) => standIn.requests.filter((request) => request.method === method && request.path === path);
+const searches = (requests: typeof standIn.requests) => requests.filter((request) => request.method === 'GET' && request.path.startsWith('/v1/payment_intents/search?'));
 
 test('pm_card_visa succeeds: one PaymentIntent, confirmed off-session for the Stripe customer of the engine customer', async () => {
   const customer = await engineCustomer();
@@ -73,7 +74,13 @@ test('pm_card_visa succeeds: one PaymentIntent, confirmed off-session for the St
     customer: gatewayCustomerId,
     payment_method: 'pm_card_visa',
     description: `Invoice ${request.invoiceNumber}`,
-    metadata: { invoice_number: request.invoiceNumber, invoice_reference: request.reference, subscription_id: request.subscriptionId, engine_customer_id: customer.id },
+    metadata: {
+      invoice_number: request.invoiceNumber,
+      invoice_reference: request.reference,
+      subscription_id: request.subscriptionId,
+      engine_customer_id: customer.id,
+      charge_key: request.idempotencyKey,
+    },
   });
   // Stripe's OpenAPI description accepted the charge's parameters.
   expect(requestsTo('POST', '/v1/payment_intents').find((sent) => sent.idempotencyKey === request.idempotencyKey)).toMatchObject({ stripeMockStatus: 200, status: 200 });
@@ -139,6 +146,20 @@ test('a charge Stripe is still processing is pending without a link, until it se
   expect(await gateway.chargeStatus({ chargeId: pending.chargeId, idempotencyKey: request.idempotencyKey, at: request.at })).toEqual({ outcome: 'succeeded', chargeId: pending.chargeId });
 });
 
+test('canceling a charge Stripe is processing is retryable until it settles, then answers how it ended', async () => {
+  standIn.testMode.nextChargeWaits('processing');
+  const request = chargeOf(await engineCustomer(), 'pm_card_visa');
+  const { chargeId } = await gateway.charge(request);
+  const ref = { chargeId, idempotencyKey: request.idempotencyKey, at: request.at };
+  const refused = gateway.cancelCharge(ref);
+  await expect(refused).rejects.toBeInstanceOf(GatewayUnavailableError);
+  await expect(refused).rejects.toThrow(`${chargeId} is processing`);
+  expect(requestsTo('POST', `/v1/payment_intents/${chargeId}/cancel`)).toMatchObject([{ status: 400 }]);
+
+  standIn.testMode.finish(chargeId, 'succeeded');
+  expect(await gateway.cancelCharge(ref)).toEqual({ outcome: 'succeeded', chargeId });
+});
+
 test('canceling a pending charge ends it as a soft decline for good; canceling one that completed first answers its success', async () => {
   standIn.testMode.nextChargeWaits('requires_action');
   const request = chargeOf(await engineCustomer(), 'pm_card_visa');
@@ -174,6 +195,55 @@ test('an answer lost after Stripe charged is a retryable error; the retry under 
     { status: 0, replayed: true },
     { status: 200, replayed: true },
   ]);
+});
+
+test('after Stripe forgot the key (24 hours), a repeated charge whose answer was lost finds its PaymentIntent by the key in its metadata: one charge', async () => {
+  const request = chargeOf(await engineCustomer(), 'pm_card_visa');
+  standIn.dropNextAnswers('POST', '/v1/payment_intents', 2);
+  await expect(gateway.charge(request)).rejects.toBeInstanceOf(GatewayUnavailableError);
+  const [charged] = standIn.chargesUnder(request.idempotencyKey);
+  standIn.forgetIdempotencyKeys();
+
+  const before = standIn.requests.length;
+  expect(await gateway.charge({ ...request, repeated: true })).toEqual({ outcome: 'succeeded', chargeId: charged });
+  expect(standIn.chargesUnder(request.idempotencyKey)).toEqual([charged]);
+  const sent = standIn.requests.slice(before);
+  const [search, ...more] = searches(sent);
+  expect(more).toEqual([]);
+  expect(new URLSearchParams(search!.path.split('?')[1]).get('query')).toBe(`metadata['charge_key']:'${request.idempotencyKey}'`);
+  expect(sent.filter((made) => made.method === 'POST')).toEqual([]);
+});
+
+test('a repeated charge that never reached Stripe searches, finds nothing, and charges once; a first charge makes no search', async () => {
+  const customer = await engineCustomer();
+  const first = chargeOf(customer, 'pm_card_visa');
+  const before = standIn.requests.length;
+  const result = await gateway.charge(first);
+  expect(searches(standIn.requests.slice(before))).toEqual([]);
+
+  const repeated = chargeOf(customer, 'pm_card_visa', { repeated: true });
+  const beforeRepeat = standIn.requests.length;
+  const charged = await gateway.charge(repeated);
+  expect(charged).toEqual({ outcome: 'succeeded', chargeId: expect.stringMatching(/^pi_/) });
+  expect(charged.chargeId).not.toBe(result.chargeId);
+  expect(standIn.chargesUnder(repeated.idempotencyKey)).toEqual([charged.chargeId]);
+  expect(searches(standIn.requests.slice(beforeRepeat))).toMatchObject([{ status: 200 }]);
+});
+
+test('a repeated charge declined by its PaymentIntent answers the same decline after Stripe forgot the key', async () => {
+  const request = chargeOf(await engineCustomer(), 'pm_card_chargeCustomerFail');
+  const declined = await gateway.charge(request);
+  standIn.forgetIdempotencyKeys();
+  expect(await gateway.charge({ ...request, repeated: true })).toEqual(declined);
+  expect(standIn.chargesUnder(request.idempotencyKey)).toEqual([declined.chargeId]);
+});
+
+test('after Stripe forgot the key, a repeated charge for another amount is refused as key reuse, uncharged', async () => {
+  const request = chargeOf(await engineCustomer(), 'pm_card_visa');
+  const first = await gateway.charge(request);
+  standIn.forgetIdempotencyKeys();
+  await expect(gateway.charge({ ...request, amountCents: 3900, repeated: true })).rejects.toBeInstanceOf(IdempotencyKeyReuseError);
+  expect(standIn.chargesUnder(request.idempotencyKey)).toEqual([first.chargeId]);
 });
 
 test('a key reused for another amount is refused as Stripe refuses it, and never retried into a second charge', async () => {
@@ -225,7 +295,7 @@ test('first charges of one customer on three workers at once make one Stripe cus
   expect(new Set(intents.map((intent) => intent.customer)).size).toBe(1);
 });
 
-test('a payment method already attached to the customer is charged as is; one attached to another customer is refused, uncharged', async () => {
+test('a payment method already attached to the customer is charged as is; one attached to another customer is a hard decline, uncharged', async () => {
   const customer = await engineCustomer();
   await gateway.charge(chargeOf(customer, 'pm_card_visa'));
   const { gatewayCustomerId } = await db.prisma.gatewayCustomer.findUniqueOrThrow({ where: { gateway_customerId: { gateway: 'stripe', customerId: customer.id } } });
@@ -236,8 +306,29 @@ test('a payment method already attached to the customer is charged as is; one at
   const stranger = await stripe.customers.create({ email: 'someone-else@example.com' });
   const theirs = await stripe.paymentMethods.attach('pm_card_visa', { customer: stranger.id });
   const request = chargeOf(customer, theirs.id);
-  await expect(gateway.charge(request)).rejects.toBeInstanceOf(GatewayRequestError);
+  expect(await gateway.charge(request)).toEqual({ outcome: 'declined', chargeId: theirs.id, declineCode: 'invalid_payment_method', declineType: 'hard', message: expect.stringMatching(/another account/) });
   expect(standIn.chargesUnder(request.idempotencyKey)).toEqual([]);
+  expect(requestsTo('POST', `/v1/payment_methods/${theirs.id}/attach`)).toEqual([]);
+});
+
+test('a payment method Stripe does not know is a hard decline naming it, uncharged', async () => {
+  const request = chargeOf(await engineCustomer(), 'pm_1NeverCollectedByStripe');
+  expect(await gateway.charge(request)).toEqual({
+    outcome: 'declined',
+    chargeId: 'pm_1NeverCollectedByStripe',
+    declineCode: 'invalid_payment_method',
+    declineType: 'hard',
+    message: expect.stringMatching(/no longer exists/),
+  });
+  expect(requestsTo('GET', '/v1/payment_methods/pm_1NeverCollectedByStripe')).toMatchObject([{ status: 404 }]);
+  expect(standIn.chargesUnder(request.idempotencyKey)).toEqual([]);
+});
+
+test.each(['chargeStatus', 'cancelCharge'] as const)('%s of a PaymentIntent Stripe does not know is a request error naming it (a bug, not an outage)', async (method) => {
+  const chargeId = 'pi_3NeverMadeByThisGateway';
+  const asked = gateway[method]({ chargeId, idempotencyKey: 'sub_x/2027-x/1', at: '2027-01-01T00:00:00Z' });
+  await expect(asked).rejects.toBeInstanceOf(GatewayRequestError);
+  await expect(asked).rejects.toThrow(`PaymentIntent ${chargeId}`);
 });
 
 test('a request Stripe’s API description refuses is refused by stripe-mock, and the client gets Stripe’s 400', async () => {

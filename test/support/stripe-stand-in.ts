@@ -67,6 +67,14 @@ export class StripeStandIn {
     return this.executedCharges.get(idempotencyKey) ?? [];
   }
 
+  /**
+   * As if 24 hours passed: Stripe prunes idempotency keys then, and a key's next request runs
+   * anew (a PaymentIntent under a forgotten key is a second charge).
+   */
+  forgetIdempotencyKeys(): void {
+    this.recorded.clear();
+  }
+
   /** The next `times` requests to `path` run, but their answers never reach the client: the connection drops. */
   dropNextAnswers(method: string, path: string, times: number): void {
     for (let time = 0; time < times; time += 1) this.answersToDrop.push({ method, path });
@@ -156,7 +164,8 @@ export class StripeStandIn {
   }
 
   private execute(method: string, path: string, body: string, key: string | null, stripeMock: StripeAnswer, log: StandInRequest): StripeAnswer {
-    const answer = this.testMode.handle(method, path, decodeForm(body));
+    // A GET's parameters are its query string (a search's `query`), a POST's its form body.
+    const answer = this.testMode.handle(method, path, decodeForm(method === 'GET' ? (path.split('?')[1] ?? '') : body));
     if (!answer) return this.cannotAnswer(log, `the stand-in does not emulate ${method} ${path} with ${body || 'no parameters'}`);
     if (answer.status < 400) {
       const lacking = Object.keys(stripeMock.body).filter((field) => !(field in answer.body));

@@ -49,7 +49,9 @@ const AUTHENTICATION_REQUIRED: CardError = {
 /** A charge that waits: for the customer's 3-D Secure step, or for a bank debit to settle. */
 export type WaitingStatus = 'requires_action' | 'processing';
 
-const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
+// Stripe cancels a processing PaymentIntent only "in rare cases" (its API reference): the stand-in
+// answers the usual refusal.
+const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action'];
 /** What a PaymentIntent keeps from its creation whatever its status (the rest comes from the status's fixture). */
 const IDENTITY = ['id', 'amount', 'currency', 'customer', 'description', 'metadata', 'payment_method', 'client_secret', 'created', 'latest_charge', 'last_payment_error'];
 
@@ -90,7 +92,7 @@ export class StripeTestMode {
 
   handle(method: string, path: string, params: StripeObject): StripeAnswer | undefined {
     const [, resource, id, action] = path.split('?')[0]!.split('/').slice(1);
-    const route = `${method} ${resource}${id ? '/:id' : ''}${action ? `/${action}` : ''}`;
+    const route = `${method} ${resource}${id ? (id === 'search' ? '/search' : '/:id') : ''}${action ? `/${action}` : ''}`;
     switch (route) {
       case 'POST customers':
         return this.createCustomer(params);
@@ -102,6 +104,8 @@ export class StripeTestMode {
         return this.createIntent(params);
       case 'GET payment_intents/:id':
         return this.answerIntent(id!);
+      case 'GET payment_intents/search':
+        return this.search(String(params.query ?? ''));
       case 'POST payment_intents/:id/cancel':
         return this.cancel(id!, params);
       case 'POST refunds':
@@ -208,6 +212,21 @@ export class StripeTestMode {
   private answerIntent(id: string): StripeAnswer {
     const intent = this.intents.get(id);
     return intent ? ok(intent) : missing('payment_intent', id, 'intent');
+  }
+
+  /**
+   * Stripe's search over the PaymentIntents made so far, for the one query form the gateway sends:
+   * `metadata['<key>']:'<value>'`, with `\'` and `\\` escaped in the value. Stripe's search lags
+   * behind writes; this one does not, which is what it is after the 24 hours the gateway relies on.
+   */
+  private search(query: string): StripeAnswer | undefined {
+    const match = /^metadata\['(\w+)'\]:'((?:[^'\\]|\\.)*)'$/.exec(query);
+    if (!match) return undefined;
+    const [, key, quoted] = match;
+    const value = quoted!.replace(/\\(.)/g, '$1');
+    const data = [...this.intents.values()].filter((intent) => (intent.metadata as StripeObject)[key!] === value);
+    // stripe-mock answers `total_count` (Stripe only with `expand[]=total_count`): the stand-in's answer must have its fields.
+    return ok({ object: 'search_result', data, has_more: false, next_page: null, total_count: data.length, url: '/v1/payment_intents/search' });
   }
 
   private cancel(id: string, params: StripeObject): StripeAnswer {
