@@ -88,8 +88,9 @@ export async function checkBilling(prisma: PrismaClient, ended: Ended, inbox: re
 
   const recorded = await prisma.emailMessage.findMany({ where: { subscriptionId: { in: ids } } });
   const expectedKeys = new Set(recorded.map((row) => row.idempotencyKey));
-  // Every paid invoice must have its receipt recorded, even if the record itself were lost.
-  let missingEmails = invoices.filter((invoice) => invoice.status === 'paid' && !expectedKeys.has(`${invoice.subscriptionId}/receipt/${invoice.number}`)).length;
+  // Every paid invoice must have its receipt recorded, even if the record itself were lost. Email
+  // keys name an invoice as the workflow does: by its reference, not its legal number.
+  let missingEmails = invoices.filter((invoice) => invoice.status === 'paid' && !expectedKeys.has(`${invoice.subscriptionId}/receipt/${invoice.reference}`)).length;
   const mine = inbox.filter((email) => ids.includes(email.subscriptionId));
   const deliveries = countBy(mine, (email) => email.messageId);
   const known = new Set(recorded.map((row) => row.messageId));
