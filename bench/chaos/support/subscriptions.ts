@@ -128,3 +128,17 @@ export async function endAll(env: ChaosEnvironment, ids: readonly string[]): Pro
   });
   return { finals, lost };
 }
+
+/**
+ * Waits, up to `timeoutMs`, until every email of the subscriptions is sent, and answers how many
+ * are not. An email whose sending a kill interrupted is retried only once its attempt's 1-minute
+ * timeout has passed, which may be after the subscription ended.
+ */
+export async function waitEmailsSent(env: ChaosEnvironment, ids: readonly string[], timeoutMs = 120_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const unsent = await env.stack.prisma.emailMessage.count({ where: { subscriptionId: { in: [...ids] }, sentAt: null } });
+    if (unsent === 0 || Date.now() > deadline) return unsent;
+    await sleep(1000);
+  }
+}
