@@ -12,7 +12,7 @@ import type { ChaosEnvironment } from './support/environment';
 import { confirmedKills, KILL_NOTES, killRows, runKillTrials } from './support/kill-trials';
 import { outcome, type ScenarioOutcome } from './support/outcome';
 import { createdPaymentIntents, stripeLedger } from './support/stripe-ledger';
-import { endAll, subscribe, subscriptionIds, waitCaughtUp, waitEmailsSent } from './support/subscriptions';
+import { endAll, subscribe, subscriptionIds, waitCaughtUp } from './support/subscriptions';
 
 /** Test-mode keys: the stand-in accepts any, and a test key can never reach a live account. */
 const SECRET_KEY = 'sk_test_chaosStandIn';
@@ -40,16 +40,13 @@ async function underKills(env: ChaosEnvironment, standIn: StripeStandIn): Promis
   await subscribe(env, ids, 'pm_card_visa', plan.code);
   await setup.stop();
 
-  const trials = await runKillTrials(env, intSetting('CHAOS_STRIPE_KILL_TRIALS', 12), intSetting('CHAOS_KILL_LANES', 2), stripe);
+  const trials = await runKillTrials(env, intSetting('CHAOS_STRIPE_KILL_TRIALS', 10), intSetting('CHAOS_KILL_LANES', 2), stripe);
 
   const recovery = await env.startWorker('worker (recovery, Stripe)', stripe);
   const recoveryStarted = Date.now();
   const behind = await waitCaughtUp(env, ids);
   const recoveryMs = Date.now() - recoveryStarted;
   const ended = await endAll(env, ids);
-  const endedAt = Date.now();
-  await waitEmailsSent(env, ids);
-  const emailsMs = Date.now() - endedAt;
   await recovery.stop();
 
   // The workers' requests only: reading the PaymentIntents back adds its own.
@@ -71,14 +68,14 @@ async function underKills(env: ChaosEnvironment, standIn: StripeStandIn): Promis
       ['succeeded PaymentIntents naming no invoice of the run', String(unaccounted)],
       ['Stripe requests stripe-mock refused or the stand-in could not answer', String(refused.length)],
       ['subscriptions not caught up after recovery', String(behind.length)],
-      ['time under kills / to catch up after / for the last emails once ended', `${seconds(trials.ms)} / ${seconds(recoveryMs)} / ${seconds(emailsMs)}`],
+      ['time under kills / to catch up after', `${seconds(trials.ms)} / ${seconds(recoveryMs)}`],
     ],
     notes: [
       `Every worker runs the Stripe gateway as the product's worker builds it (PAYMENT_GATEWAY=stripe, createGateway), against stripe-mock (which checks every request against Stripe's OpenAPI description) behind the Stripe test-mode stand-in of the gateway tests (test/support/stripe-stand-in.ts). The stand-in runs in the chaos runner, so Stripe's state outlives every kill. Subscriptions pay with Stripe's test payment method pm_card_visa, on a plan billed every ${plan.periodMs / 1000} s.`,
       'A kill at after-gateway lands after Stripe created and confirmed the PaymentIntent and before the engine recorded its answer.',
       ...KILL_NOTES,
       "Double charges are counted on Stripe's side: every PaymentIntent the stand-in created, read back with GET /v1/payment_intents/:id and grouped by metadata.invoice_reference. A paid invoice must have exactly one succeeded PaymentIntent, the one its succeeded payment attempt recorded (gatewayChargeId); a succeeded PaymentIntent must pay an invoice.",
-      'Emails may be redelivered under the same Message-ID, as in scenario 1. The recovery worker runs until every email is sent (at most 120 s more): one whose sending a kill interrupted is retried after its 1-minute attempt timeout.',
+      'Emails may be redelivered under the same Message-ID, as in scenario 1.',
     ],
     failures: [
       ...(behind.length > 0 ? [`${behind.length} subscriptions never caught up`] : []),
