@@ -15,6 +15,7 @@ import { databaseOutage } from './scenario-3-database-outage';
 import { smtpOutage } from './scenario-4-smtp-outage';
 import { gatewayTimeout } from './scenario-5-gateway-timeout';
 import { gracefulShutdown } from './scenario-6-graceful-shutdown';
+import { stripeWorkerKill } from './scenario-7-stripe-worker-kill';
 import { writeChaosReport, type ScenarioReport } from './support/chaos-report';
 import { BREAK_SCENARIOS } from './support/faults';
 import { startChaosEnvironment, type ChaosEnvironment } from './support/environment';
@@ -32,6 +33,7 @@ const SCENARIOS: Scenario[] = [
   { id: 4, run: smtpOutage },
   { id: 5, run: gatewayTimeout },
   { id: 6, run: gracefulShutdown },
+  { id: 7, run: stripeWorkerKill },
 ];
 
 /** CHAOS_SCENARIOS, else the scenarios a break must fail, else all. */

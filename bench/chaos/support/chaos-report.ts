@@ -20,14 +20,15 @@ const HEADER = `# Chaos results
 Written by \`npm run chaos\` (bench/chaos/run-all.ts): a real Temporal dev server, the embedded
 PostgreSQL, the worker and API as child processes, a plan billed every few seconds, and faults
 injected by the runner. Each scenario ends its subscriptions and then checks the sources of truth
-outside the workflows: the sandbox gateway's ledger (one row per idempotency key), the invoices
+outside the workflows: the sandbox gateway's ledger (one row per idempotency key) or, in scenario
+7, the PaymentIntents of the Stripe test-mode stand-in (stripe-mock behind it), the invoices
 table, and the SMTP peer that received the emails. Sizes scale with environment variables
-(\`CHAOS_KILL_TRIALS\`, \`CHAOS_*_SUBSCRIPTIONS\`, \`CHAOS_PERIOD_SECONDS\`); \`CHAOS_SCENARIOS=1,3\`
-runs a subset.
+(\`CHAOS_KILL_TRIALS\`, \`CHAOS_STRIPE_KILL_TRIALS\`, \`CHAOS_*_SUBSCRIPTIONS\`, \`CHAOS_PERIOD_SECONDS\`);
+\`CHAOS_SCENARIOS=1,3\` runs a subset.
 
 Every scenario can be shown to fail: \`CHAOS_BREAK=<switch> npm run chaos\` breaks one guarantee on
 purpose in the chaos worker or runner only (never in product code), and its figures are kept below
-under "Proof by breaking": \`idempotency\` (scenarios 1 and 5: every gateway call gets a fresh key),
+under "Proof by breaking": \`idempotency\` (scenarios 1, 5 and 7: every gateway call gets a fresh key),
 \`temporal-state\` (2: Temporal restarts without its database), \`no-retry\` (3: any activity
 failure is final), \`email-retry\` (4: a failed send is swallowed), \`no-drain\` (6: SIGKILL
 instead of SIGTERM).

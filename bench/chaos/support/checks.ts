@@ -1,6 +1,6 @@
 // What every scenario checks once its subscriptions have ended, from the sources of truth outside
-// the workflows: the sandbox gateway's ledger (SandboxCharge, one row per idempotency key), the
-// invoices table, and the SMTP peer's inbox.
+// the workflows: the gateway's ledger (the sandbox's SandboxCharge, one row per idempotency key,
+// unless a scenario passes another), the invoices table, and the SMTP peer's inbox.
 import type { PrismaClient } from '../../../infra/database';
 import type { ReceivedEmail } from '../../../simulator/smtp-catcher';
 import type { Ended } from './subscriptions';
@@ -12,7 +12,10 @@ export interface Figures {
   periodsBilled: number;
   /** Invoices charged successfully more than once (count of extra charges). */
   doubleCharges: number;
-  /** Paid invoices with no successful charge in the ledger, or successful charges of unknown invoices. */
+  /**
+   * Paid invoices with no successful charge in the ledger, or none of them the charge their
+   * successful payment attempt recorded; and successful charges of unknown invoices.
+   */
   unmatchedCharges: number;
   /** Periods with no invoice before a subscription's last one, or a last period that is not where it ended. */
   missingInvoices: number;
@@ -37,6 +40,25 @@ export function broken(figures: Figures): string[] {
   return CLEAN_KEYS.filter((key) => figures[key] !== 0).map((key) => `${key}=${figures[key]}`);
 }
 
+/** A successful charge as the gateway itself records it. */
+export interface LedgerCharge {
+  chargeId: string;
+  /** The invoice it pays (its reference). */
+  reference: string;
+  amountCents: number;
+}
+
+/** The gateway's successful charges of the invoices whose reference starts with one of `prefixes`. */
+export type Ledger = (prefixes: readonly string[]) => Promise<LedgerCharge[]>;
+
+export function sandboxLedger(prisma: PrismaClient): Ledger {
+  return (prefixes) =>
+    prisma.sandboxCharge.findMany({
+      where: { OR: prefixes.map((prefix) => ({ reference: { startsWith: prefix } })), outcome: 'succeeded' },
+      select: { chargeId: true, reference: true, amountCents: true },
+    });
+}
+
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
@@ -48,16 +70,23 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * idempotent submit, so an email accepted by the SMTP server just before the kill, before Temporal
  * recorded the hand-over, is sent again under the same Message-ID; it is counted, not failed.
  */
-export async function checkBilling(prisma: PrismaClient, ended: Ended, inbox: readonly ReceivedEmail[], options: { redeliveryAllowed?: boolean } = {}): Promise<Figures> {
+export async function checkBilling(
+  prisma: PrismaClient,
+  ended: Ended,
+  inbox: readonly ReceivedEmail[],
+  options: { redeliveryAllowed?: boolean; ledger?: Ledger } = {},
+): Promise<Figures> {
   const { finals } = ended;
   // Charges and invoices of lost subscriptions count too; only their periods cannot be checked.
   const ids = [...finals.keys(), ...ended.lost];
   const invoices = await prisma.invoice.findMany({ where: { subscriptionId: { in: ids } } });
   const numbers = new Set(invoices.map((invoice) => invoice.reference));
   const references = [...new Set(ids.map((id) => `INV-${id}-`))];
-  const charges = await prisma.sandboxCharge.findMany({ where: { OR: references.map((prefix) => ({ reference: { startsWith: prefix } })), outcome: 'succeeded' } });
-  const chargesPer = new Map<string, typeof charges>();
+  const charges = await (options.ledger ?? sandboxLedger(prisma))(references);
+  const chargesPer = new Map<string, LedgerCharge[]>();
   for (const charge of charges) chargesPer.set(charge.reference, [...(chargesPer.get(charge.reference) ?? []), charge]);
+  const attempts = await prisma.paymentAttempt.findMany({ where: { paidInvoiceId: { in: invoices.map((invoice) => invoice.id) } } });
+  const paidBy = new Map(attempts.map((attempt) => [attempt.paidInvoiceId, attempt.gatewayChargeId]));
 
   let doubleCharges = 0;
   let unmatchedCharges = charges.filter((charge) => !numbers.has(charge.reference)).length;
@@ -66,7 +95,7 @@ export async function checkBilling(prisma: PrismaClient, ended: Ended, inbox: re
     const paid = chargesPer.get(invoice.reference) ?? [];
     doubleCharges += Math.max(0, paid.length - 1);
     if (invoice.status !== 'paid') unpaidInvoices += 1;
-    else if (invoice.amountCents > 0 && paid.length === 0) unmatchedCharges += 1;
+    else if (invoice.amountCents > 0 && !paid.some((charge) => charge.chargeId === paidBy.get(invoice.id))) unmatchedCharges += 1;
     else if (paid.length > 0 && paid[0]!.amountCents !== invoice.amountCents) unpaidInvoices += 1;
   }
 
@@ -88,8 +117,9 @@ export async function checkBilling(prisma: PrismaClient, ended: Ended, inbox: re
 
   const recorded = await prisma.emailMessage.findMany({ where: { subscriptionId: { in: ids } } });
   const expectedKeys = new Set(recorded.map((row) => row.idempotencyKey));
-  // Every paid invoice must have its receipt recorded, even if the record itself were lost.
-  let missingEmails = invoices.filter((invoice) => invoice.status === 'paid' && !expectedKeys.has(`${invoice.subscriptionId}/receipt/${invoice.number}`)).length;
+  // Every paid invoice must have its receipt recorded, even if the record itself were lost. Email
+  // keys name an invoice as the workflow does: by its reference, not its legal number.
+  let missingEmails = invoices.filter((invoice) => invoice.status === 'paid' && !expectedKeys.has(`${invoice.subscriptionId}/receipt/${invoice.reference}`)).length;
   const mine = inbox.filter((email) => ids.includes(email.subscriptionId));
   const deliveries = countBy(mine, (email) => email.messageId);
   const known = new Set(recorded.map((row) => row.messageId));

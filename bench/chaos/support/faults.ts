@@ -25,7 +25,7 @@ export type Break = (typeof BREAKS)[number];
 
 /** Every break switch and the scenarios that must notice it. */
 export const BREAK_SCENARIOS: Record<string, number[]> = {
-  idempotency: [1, 5],
+  idempotency: [1, 5, 7],
   'temporal-state': [2],
   'no-retry': [3],
   'email-retry': [4],

@@ -90,7 +90,10 @@ export interface Ended {
 /**
  * Cancels every subscription at the end of its current period (retrying while one is in dunning,
  * where that is refused) and waits, up to CHAOS_END_SECONDS (120), for the workflows to complete:
- * their last period is then billed and every email they started has been sent.
+ * their last period is then billed. Then it waits as long again for every email they queued to be
+ * sent or given up: emails are delivered by workflows of their own, which a subscription's end
+ * does not wait for, and one whose sending a kill interrupted is retried only after its 1-minute
+ * attempt timeout.
  */
 export async function endAll(env: ChaosEnvironment, ids: readonly string[]): Promise<Ended> {
   const timeoutMs = intSetting('CHAOS_END_SECONDS', 120) * 1000;
@@ -126,5 +129,9 @@ export async function endAll(env: ChaosEnvironment, ids: readonly string[]): Pro
         .catch(() => undefined);
     }
   });
+  const emailsDeadline = Date.now() + timeoutMs;
+  const pending = { subscriptionId: { in: [...ids] }, status: 'pending' as const };
+  while ((await env.stack.prisma.emailMessage.count({ where: pending })) > 0 && Date.now() < emailsDeadline) await sleep(500);
   return { finals, lost };
 }
+
