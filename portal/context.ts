@@ -44,6 +44,8 @@ export function portalOf(res: Response): PortalContext {
 
 export function newContext(setup: PortalSetup, req: Request, res: Response, session: PortalSession | null): PortalContext {
   const accept = req.get('accept-language');
+  // Read once, or created once: every form of one page must be bound to the same visitor.
+  let visitor = readCookie(req, setup.cookies, 'visitor');
   const speak = (language: Language) => ({ language, t: translator(language), fmt: formatter(language) });
   const context: PortalContext = {
     branding: setup.branding,
@@ -54,7 +56,6 @@ export function newContext(setup: PortalSetup, req: Request, res: Response, sess
     },
     csrfBinding(create) {
       if (context.session) return { key: context.session.csrfSecret, subject: `session|${context.session.id}` };
-      let visitor = readCookie(req, setup.cookies, 'visitor');
       if (!visitor && !create) return null;
       if (!visitor) {
         visitor = randomBytes(16).toString('base64url');

@@ -79,7 +79,7 @@ export function offersRouter(setup: PortalSetup): Router {
     };
     renderPage(res, 'offer', {
       title: t('offer.title'),
-      current: from ? t('offer.current', { plan: from.name }) : null,
+      currentPlan: from ? t('offer.current', { plan: from.name }) : null,
       price: t('offer.price', {
         plan: to.name,
         price: fmt.money(to.amountCents, to.currency),

@@ -59,7 +59,7 @@ describe('the overview', () => {
     const end = subscriptions.ola!.currentPeriod.end;
     const norwegian = textOf((await (await signedIn('pages_ola', { 'accept-language': 'nb-NO,nb;q=0.9,en;q=0.5' })).get('/portal')).text);
     expect(norwegian).toContain(`Basic monthly Status Aktivt Neste fornyelse 9,00 € den ${nbDate(end)}`);
-    for (const headers of [{}, { 'accept-language': 'fr-FR,de;q=0.8' }]) {
+    for (const headers of [{}, { 'accept-language': 'fr-FR,de;q=0.8' }] as Array<Record<string, string>>) {
       const page = await (await signedIn('pages_ola', headers)).get('/portal');
       expect(page.text).toContain('<html lang="en">');
       expect(textOf(page.text)).toContain(`Basic monthly Status Active Next renewal €9.00 on ${enDate(end)}`);
