@@ -15,7 +15,7 @@ beforeAll(async () => {
   h = await startHarness();
   app = rawTestApp(h);
   const d = driver(h, testApp(h));
-  for (const name of ['signin_ada', 'signin_bob', 'signin_cy', 'signin_dee', 'signin_eve']) {
+  for (const name of ['signin_ada', 'signin_bob', 'signin_cy', 'signin_dee', 'signin_eve', 'signin_fay']) {
     await d.create({ id: name, customer: newCustomer(name), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
   }
 });
@@ -68,6 +68,11 @@ describe('asking for a link', () => {
     await signInEmails(h, 'signin_bob@example.com');
     expect(await h.db.prisma.emailMessage.count({ where: { to: 'nobody@example.com' } })).toBe(0);
     expect(h.smtp.received.filter((mail) => mail.to === 'nobody@example.com')).toEqual([]);
+  });
+
+  test('an address typed in capitals finds its customer, whose address gets the email', async () => {
+    await askForLink(new Browser(app), ' Signin_Fay@Example.COM ');
+    expect((await signInEmails(h, 'signin_fay@example.com')).map((mail) => mail.to)).toEqual(['signin_fay@example.com']);
   });
 
   test('an address that is not one is shown the problem, next to its field', async () => {
@@ -197,6 +202,7 @@ describe('sessions', () => {
 
     const out = await browser.submit('/portal', '/portal/sign-out');
     expect(out.status).toBe(303);
+    expect(textOf((await browser.get(out.headers.location!)).text)).toContain('You are signed out.');
     expect(await h.db.prisma.portalSession.count({ where: { tokenHash: hashToken(value) } })).toBe(0);
     expect(browser.cookies.has('__Host-portal_session')).toBe(false);
     const stolen = new Browser(app);
