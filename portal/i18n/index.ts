@@ -48,7 +48,17 @@ export interface Format {
   percent(whole: number): string;
 }
 
-export function translator(language: Language): Translate {
+/** Built once per language: Intl objects are slow to make and safe to share. */
+function once<T>(make: (language: Language) => T): (language: Language) => T {
+  const made = new Map<Language, T>();
+  return (language) => {
+    let value = made.get(language);
+    if (value === undefined) made.set(language, (value = make(language)));
+    return value;
+  };
+}
+
+export const translator = once((language): Translate => {
   const catalogue = CATALOGUES[language];
   const plurals = new Intl.PluralRules(LOCALES[language]);
   const fill = (text: string, values: Record<string, string | number>) =>
@@ -60,11 +70,12 @@ export function translator(language: Language): Translate {
     return fill(catalogue[key as MessageKey], { count, ...values });
   };
   return t;
-}
+});
 
-export function formatter(language: Language): Format {
+export const formatter = once((language): Format => {
   const locale = LOCALES[language];
   const dates = new Map<string, Intl.DateTimeFormat>();
+  const currencies = new Map<string, Intl.NumberFormat>();
   const numbers = new Intl.NumberFormat(locale);
   const percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   return {
@@ -74,11 +85,14 @@ export function formatter(language: Language): Format {
       return format.format(new Date(iso));
     },
     money(amountCents, currency) {
-      const digits = minorUnitDigits(currency);
-      const format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+      let format = currencies.get(currency);
+      if (!format) {
+        const digits = minorUnitDigits(currency);
+        currencies.set(currency, (format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits })));
+      }
       return format.format(Number(decimalAmount(amountCents, currency)));
     },
     number: (value) => numbers.format(value),
     percent: (whole) => percents.format(whole / 100),
   };
-}
+});

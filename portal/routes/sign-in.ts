@@ -19,12 +19,15 @@ import { endSession, SESSION_HOURS, startSession } from '../sessions';
 const signInForm = z.object({ email: z.string().trim().pipe(z.email()), next: z.string().optional() });
 const linkForm = z.object({ token: z.string().min(1).max(200), next: z.string().optional() });
 
-/** One more request counted; over the limit, a 429 page. */
-async function take(limiter: RateLimiterAbstract, key: string): Promise<void> {
+/**
+ * One more request counted; over the limit, a 429 page. A counter that fails even in memory lets
+ * the request through (reported), as the API's throttles do: an outage must not lock customers out.
+ */
+async function take(limiter: RateLimiterAbstract, key: string, report: (error: unknown) => void): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
+    if (!(error instanceof RateLimiterRes)) return report(error);
     throw new PortalError(429, 'tooMany', Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
   }
 }
@@ -49,9 +52,9 @@ export function signInRouter(setup: PortalSetup): Router {
       return renderPage(res, 'sign-in', { title: context.t('signIn.title'), next, email, error: context.t('signIn.invalidEmail'), signedOut: false }, 400);
     }
     const { email } = form.data;
-    await take(setup.signIn.address, clientAddress(req));
+    await take(setup.signIn.address, clientAddress(req), report);
     // Counted for every address asked for, known or not, and never stored in clear.
-    await take(setup.signIn.email, createHash('sha256').update(email.toLowerCase()).digest('hex'));
+    await take(setup.signIn.email, createHash('sha256').update(email.toLowerCase()).digest('hex'), report);
     // As typed, or in lower case: two lookups in the unique index, never a scan of all customers.
     const customer = await deps.prisma.customer.findFirst({ where: { email: { in: [...new Set([email, email.toLowerCase()])] } } });
     renderPage(res, 'sign-in-sent', { title: context.t('signIn.sentTitle'), email, minutes: SIGN_IN_LINK_MINUTES });
