@@ -11,19 +11,15 @@
 // receives). If the mark fails (the database is down), the retry marks it without sending again.
 import type { InvoiceDocument } from '../domain/tax/types';
 import { invoiceFile } from '../infra/document-store';
-import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import type { EmailIntent } from '../domain/effects';
-import { webhookTaskQueue } from '../domain/webhooks';
-import { renderEmail, type RenderedEmail } from '../emails/templates';
-import { offerAcceptLink } from '../infra/links';
-import type { Prisma } from '../prisma/generated/client';
-import type { EmailDeliveryWorkflow } from '../workflows/contract';
-import { WORKFLOW_TYPES } from '../workflows/contract';
+import { renderEmail, type EmailLinks, type RenderedEmail } from '../emails/templates';
+import { offerPageLink, portalLink, portalSignInLink, type LinkSigning } from '../infra/links';
 import type { ActivityDeps } from './deps';
-import type { WorkflowStarter } from './webhook-outbox';
+import { messageIdFor, queueOutboxEmail } from './email-outbox';
+
+export { emailDeliveryWorkflowId } from './email-outbox';
 
 /** Heartbeat details of an attempt that handed the email to the SMTP server. */
 interface HandedOver {
@@ -34,20 +30,6 @@ export interface SendOutcome {
   messageId: string;
   /** sent: by this attempt; already_sent: by an earlier one. */
   outcome: 'sent' | 'already_sent';
-}
-
-/** The key's digest: the same for the Message-ID and the delivery workflow's id. */
-function keyDigest(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
-}
-
-function messageIdFor(key: string): string {
-  return `<${keyDigest(key)}@subscription-engine>`;
-}
-
-/** One delivery workflow per email; a fixed id (a digest: keys are long) makes starting it idempotent. */
-export function emailDeliveryWorkflowId(key: string): string {
-  return `email-${keyDigest(key)}`;
 }
 
 /** What nodemailer's errors carry: the SMTP server's reply code, and nodemailer's own kind of error. */
@@ -80,19 +62,22 @@ export function smtpFailure(error: unknown): ApplicationFailure {
   });
 }
 
-/** Starts the email's delivery workflow once: its id is fixed and a closed one is never run again. */
-async function startEmailDelivery(temporal: WorkflowStarter, intent: EmailIntent): Promise<void> {
-  try {
-    await temporal.client.workflow.start<EmailDeliveryWorkflow>(WORKFLOW_TYPES.emailDelivery, {
-      workflowId: emailDeliveryWorkflowId(intent.key),
-      // Outbound deliveries (webhooks and emails) share a queue and worker of their own.
-      taskQueue: webhookTaskQueue(temporal.taskQueue),
-      args: [{ emailKey: intent.key }],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `${intent.content.template} email to ${intent.to}`,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+/**
+ * The links an email carries; each opens a portal page. Emails about a payment that needs a new
+ * payment method lead to the portal, through sign-in.
+ */
+function emailLinks(links: LinkSigning, { content, subscriptionId }: EmailIntent): EmailLinks {
+  switch (content.template) {
+    case 'offer':
+      return subscriptionId ? { offer: offerPageLink(links, subscriptionId, content.offerId, content.expiresAt) } : {};
+    case 'portal_sign_in':
+      return { signIn: portalSignInLink(links, content.tokenId, content.next) };
+    case 'payment_failed':
+    case 'final_notice':
+    case 'payment_method_update':
+      return { paymentMethod: portalLink(links) };
+    default:
+      return {};
   }
 }
 
@@ -109,12 +94,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
     const { content } = intent;
     const lines = content.template === 'receipt' ? (invoice?.lines ?? []).map(({ description, amountCents }) => ({ description, amountCents })) : [];
     const facts = invoice ? { number: invoice.number, netCents: invoice.netCents, taxCents: invoice.taxCents, vatSummary: (invoice.document as InvoiceDocument | null)?.vatSummary ?? [] } : null;
-    return renderEmail(
-      intent,
-      lines,
-      { ...(content.template === 'offer' ? { offer: offerAcceptLink(links, intent.subscriptionId, content.offerId, content.expiresAt) } : {}) },
-      facts,
-    );
+    return renderEmail(intent, lines, emailLinks(links, intent), facts);
   }
 
   /** A receipt carries the invoice as PDF (rendered once, stored with the invoice). */
@@ -135,28 +115,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
    * `at` is the lifecycle event's time (workflow time), the row's createdAt.
    */
   async function queueEmail(intent: EmailIntent, at: string): Promise<void> {
-    const existing = await prisma.emailMessage.findUnique({ where: { idempotencyKey: intent.key }, select: { status: true } });
-    if (existing && existing.status !== 'pending') return;
-    if (!existing) {
-      const rendered = render(intent, await invoiceFor(intent));
-      await prisma.emailMessage.createMany({
-        data: [
-          {
-            idempotencyKey: intent.key,
-            subscriptionId: intent.subscriptionId,
-            template: intent.content.template,
-            to: intent.to,
-            subject: rendered.subject,
-            messageId: messageIdFor(intent.key),
-            status: 'pending',
-            intent: intent as unknown as Prisma.InputJsonObject,
-            createdAt: new Date(at),
-          },
-        ],
-        skipDuplicates: true,
-      });
-    }
-    await startEmailDelivery(temporal, intent);
+    await queueOutboxEmail({ prisma, temporal }, { intent, at: new Date(at), subject: async () => render(intent, await invoiceFor(intent)).subject });
   }
 
   return {
@@ -191,7 +150,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
           ...rendered,
           ...(attachments.length > 0 ? { attachments } : {}),
           messageId,
-          headers: { 'X-Subscription-Id': intent.subscriptionId, 'X-Email-Template': intent.content.template },
+          headers: { ...(intent.subscriptionId ? { 'X-Subscription-Id': intent.subscriptionId } : {}), 'X-Email-Template': intent.content.template },
         });
       } catch (error) {
         const failure = smtpFailure(error);

@@ -31,6 +31,7 @@ import { subscriptionsRouter } from './routes/subscriptions';
 import { upsellRouter } from './routes/upsell';
 import { webhooksRouter } from './routes/webhooks';
 import { sandboxRouter } from './routes/sandbox';
+import { createPortal } from '../portal/app';
 
 export interface AppObservability {
   /** Request lines and handler logs (`req.log`); silent when omitted (tests). */
@@ -55,6 +56,9 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   // Before the JSON parser and authentication: Stripe signs the raw bytes, and that signature is
   // its credential (api/auth-policy.ts).
   app.use('/webhooks/stripe', stripeWebhooksRouter(deps));
+  // Pages for customers (portal/app.ts): HTML forms, a session cookie and CSRF tokens instead of
+  // JSON and API keys, and errors as pages. An application of its own, not API operations.
+  app.use('/portal', createPortal(deps));
   app.use(jsonBodiesOnly());
   app.use(express.json({ limit: '100kb' }));
   // Before every router, after the body parser (customer links may carry their token in the

@@ -10,6 +10,11 @@ export type Access =
   | { kind: 'link' }
   /** No key: the body is signed by a payment gateway, and the route verifies the signature. */
   | { kind: 'signed' }
+  /**
+   * The customer portal's pages (portal/): no key; the portal checks its own session cookie,
+   * signed links and CSRF tokens. Counted against the address's rate limit like any keyed request.
+   */
+  | { kind: 'portal' }
   | { kind: 'key'; scope: Scope };
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,7 +47,10 @@ const SANDBOX_ROUTE = /^\/sandbox\/charges\/[^/]+(\/settle)?$/;
  */
 const SIGNED_ROUTES = ['/webhooks/stripe'];
 
-/** Accept or decline an offer from the link in a customer's email (api/routes/upsell.ts). */
+/** Every method: pages, their forms, and their assets (portal/app.ts). */
+const PORTAL_PREFIX = '/portal';
+
+/** Accept or decline an offer through the API with a link's token (api/routes/upsell.ts). */
 const LINK_ROUTE = /^\/subscriptions\/[^/]+\/offers\/[^/]+\/(accept|decline)$/;
 
 function under(path: string, prefix: string): boolean {
@@ -73,6 +81,7 @@ export function requiredAccess(method: string, rawPath: string): Access {
   if (!read && forms.some((p) => CATALOGUE_PREFIXES.some((prefix) => under(p, prefix)))) return { kind: 'key', scope: 'admin' };
   if (!read && forms.some((p) => PRICING_ROUTE.test(p))) return { kind: 'key', scope: 'admin' };
   if (read && (PUBLIC_PATHS.includes(path) || PUBLIC_PREFIXES.some((prefix) => under(path, prefix)))) return { kind: 'public' };
+  if (under(path, PORTAL_PREFIX)) return { kind: 'portal' };
   if (method.toUpperCase() === 'POST' && LINK_ROUTE.test(path)) return { kind: 'link' };
   if (['GET', 'HEAD', 'POST'].includes(method.toUpperCase()) && SANDBOX_ROUTE.test(path)) return { kind: 'public' };
   return { kind: 'key', scope: read ? 'read' : 'write' };

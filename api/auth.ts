@@ -89,9 +89,9 @@ export function authenticate(deps: ApiDeps): RequestHandler {
 
   return async (req, res, next) => {
     const access = requiredAccess(req.method, req.path);
-    // A signed route answers before this middleware (api/app.ts); were it ever reached, the route
-    // after it still verifies the signature.
-    if (access.kind === 'public' || access.kind === 'signed') return next();
+    // Signed routes and the portal answer before this middleware (api/app.ts); were one ever
+    // reached, the route after it still verifies the signature, and the portal its own session.
+    if (access.kind === 'public' || access.kind === 'signed' || access.kind === 'portal') return next();
     const header = req.get('authorization');
     if (header === undefined) {
       // The route verifies the token's signature and expiry (infra/links.ts).

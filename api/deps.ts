@@ -5,6 +5,7 @@ import type { TrustProxy } from '../infra/trust-proxy';
 import type { WebhookTargetPolicy } from '../infra/webhook-target';
 import type { SandboxGateway } from '../gateway/sandbox-gateway';
 import type { PrismaClient } from '../prisma/generated/client';
+import type { PortalOptions } from '../portal/app';
 import type { Throttles } from './throttles';
 
 /** Verifies the events Stripe sends to POST /webhooks/stripe. */
@@ -43,4 +44,6 @@ export interface ApiDeps {
   sandbox?: SandboxGateway;
   /** Stripe's webhooks; without it (the sandbox gateway) POST /webhooks/stripe answers 404. */
   stripeWebhook?: StripeWebhookSettings;
+  /** The customer portal's branding and sign-in limits; the defaults, counted in memory, when omitted. */
+  portal?: PortalOptions;
 }

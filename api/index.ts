@@ -3,14 +3,14 @@
 import { Client } from '@temporalio/client';
 import pg from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { linkSigning, loadConfig, subscriptionPolicy, throttleLimits, webhookTargets } from '../infra/config';
+import { linkSigning, loadConfig, portalBranding, signInLimits, subscriptionPolicy, throttleLimits, webhookTargets } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { createLogger } from '../infra/logger';
 import { connectTemporal } from '../infra/temporal';
 import { SandboxGateway } from '../gateway/sandbox-gateway';
 import { createApp } from './app';
-import { createThrottles, throttlePoolConfig } from './throttles';
+import { createSignInThrottles, createThrottles, throttlePoolConfig } from './throttles';
 import { unexpectedErrorLogger } from './request-logging';
 
 async function main(): Promise<void> {
@@ -27,11 +27,12 @@ async function main(): Promise<void> {
   const throttlePool = new pg.Pool(throttlePoolConfig(config.DATABASE_URL));
   // An idle connection the database dropped (restart, outage) must not crash the process.
   throttlePool.on('error', (error) => logger.warn({ err: error }, 'rate-limit store connection lost'));
-  const throttles = createThrottles(throttlePool, throttleLimits(config), {
+  const throttleOptions = {
     // Prisma's ?schema= is not something pg understands: the RateLimit table is in that schema.
     schemaName: new URL(config.DATABASE_URL).searchParams.get('schema') ?? undefined,
     onStoreDown: () => logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
-  });
+  };
+  const throttles = createThrottles(throttlePool, throttleLimits(config), throttleOptions);
   const app = createApp(
     {
       prisma,
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       throttles,
       trustProxy: config.TRUST_PROXY,
       webhookTargets: webhookTargets(config),
+      portal: { branding: portalBranding(config), signIn: createSignInThrottles(throttlePool, signInLimits(config), throttleOptions) },
       // Only the configured gateway's callbacks are served: Stripe's webhooks, or the sandbox's pages.
       ...(config.PAYMENT_GATEWAY === 'stripe' && config.STRIPE_WEBHOOK_SECRET ? { stripeWebhook: { secret: config.STRIPE_WEBHOOK_SECRET } } : {}),
       ...(config.PAYMENT_GATEWAY === 'sandbox' ? { sandbox: new SandboxGateway(prisma, { publicUrl: config.PUBLIC_URL }) } : {}),
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
   );
 
   const server = app.listen(config.PORT, () => {
-    logger.info({ port: config.PORT }, `API listening on http://localhost:${config.PORT} (metrics on /metrics)`);
+    logger.info({ port: config.PORT }, `API listening on http://localhost:${config.PORT} (metrics on /metrics, customer portal on /portal)`);
   });
 
   const shutdown = (signal: string) => {

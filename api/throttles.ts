@@ -4,7 +4,7 @@
 // request (or answering 500) because its counter is unreachable; the outage is logged, and a
 // breaker (api/throttle-store.ts) keeps requests from each waiting for the database to time out.
 import type pg from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { breakerStore, type Queryable } from './throttle-store';
 
 export interface ThrottleLimits {
@@ -66,8 +66,10 @@ export interface ThrottleOptions {
   schemaName?: string | undefined;
 }
 
+type LimiterFactory = (keyPrefix: string, points: number, duration: number) => RateLimiterPostgres;
+
 /** The RateLimit table comes from a migration, so the library is told not to create it. */
-export function createThrottles(pool: Queryable, limits: ThrottleLimits, options: ThrottleOptions = {}): Throttles {
+function postgresLimiters(pool: Queryable, options: ThrottleOptions): LimiterFactory {
   const now = options.now ?? (() => performance.now());
   const store = breakerStore(pool, now);
   let noticedAt = -Infinity;
@@ -76,8 +78,8 @@ export function createThrottles(pool: Queryable, limits: ThrottleLimits, options
     noticedAt = now();
     options.onStoreDown?.();
   };
-  const limiter = (keyPrefix: string, points: number, duration: number) => {
-    return new RateLimiterPostgres({
+  return (keyPrefix, points, duration) =>
+    new RateLimiterPostgres({
       storeClient: store,
       storeType: 'pool',
       tableName: 'RateLimit',
@@ -92,11 +94,45 @@ export function createThrottles(pool: Queryable, limits: ThrottleLimits, options
       inMemoryBlockDuration: 0,
       insuranceLimiter: new Insurance({ keyPrefix, points, duration }, storeDown),
     });
-  };
+}
+
+export function createThrottles(pool: Queryable, limits: ThrottleLimits, options: ThrottleOptions = {}): Throttles {
+  const limiter = postgresLimiters(pool, options);
   return {
     limits,
     address: limiter('address', limits.perAddressPerMinute, 60),
     key: limiter('key', limits.perKeyPerMinute, 60),
     failedAuth: limiter('failed-auth', limits.failedAuthLimit, limits.failedAuthWindowSeconds),
+  };
+}
+
+/**
+ * Requests for a portal sign-in link, an hour at a time: each sends an email, so they are limited
+ * far below page views, per client address and per email address asked for (known or not).
+ */
+export interface SignInLimits {
+  perAddressPerHour: number;
+  perEmailPerHour: number;
+}
+
+export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = { perAddressPerHour: 30, perEmailPerHour: 5 };
+
+export interface SignInThrottles {
+  limits: SignInLimits;
+  address: RateLimiterAbstract;
+  email: RateLimiterAbstract;
+}
+
+export function createSignInThrottles(pool: Queryable, limits: SignInLimits, options: ThrottleOptions = {}): SignInThrottles {
+  const limiter = postgresLimiters(pool, options);
+  return { limits, address: limiter('sign-in-address', limits.perAddressPerHour, 3600), email: limiter('sign-in-email', limits.perEmailPerHour, 3600) };
+}
+
+/** Counted in this process only: the test harness and the simulator, which run one API in process. */
+export function memorySignInThrottles(limits: SignInLimits): SignInThrottles {
+  return {
+    limits,
+    address: new RateLimiterMemory({ keyPrefix: 'sign-in-address', points: limits.perAddressPerHour, duration: 3600 }),
+    email: new RateLimiterMemory({ keyPrefix: 'sign-in-email', points: limits.perEmailPerHour, duration: 3600 }),
   };
 }

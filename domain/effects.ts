@@ -9,6 +9,7 @@ import type { PlanMigrationAnswer } from './plan-migration';
 import type { PaymentEvent } from './payment-events';
 import type { PendingPayment } from './pending-payment';
 import type { InvoiceSummary, SubscriptionState } from './subscription';
+import type { DocumentLanguage } from './tax/types';
 
 export type EmailContent =
   | { template: 'welcome'; planName: string; amountCents: number; currency: string; interval: string; trialEnd: string | null }
@@ -80,7 +81,12 @@ export type EmailContent =
       percentOff: number;
       discountPeriods: number;
       expiresAt: string;
-    };
+    }
+  /**
+   * A customer portal sign-in link (no subscription). The link is rendered from `tokenId` when the
+   * email is sent, so the outbox never stores a usable token; `next` is the page to land on.
+   */
+  | { template: 'portal_sign_in'; tokenId: string; language: DocumentLanguage; portalName: string; validMinutes: number; next: string | null };
 
 export type EmailTemplate = EmailContent['template'];
 
@@ -91,7 +97,8 @@ export interface EmailIntent {
   key: string;
   to: string;
   customerName: string | null;
-  subscriptionId: string;
+  /** Null for an email about the customer's account rather than one subscription (portal sign-in). */
+  subscriptionId: string | null;
   content: EmailContent;
 }
 

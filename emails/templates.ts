@@ -43,6 +43,7 @@ export interface EmailLinks {
   offer?: string;
   /** Where the customer gives a new payment method, when the business has such a page. */
   paymentMethod?: string;
+  signIn?: string;
 }
 
 const cardName = (brand: string | null, last4: string | null) =>
@@ -105,6 +106,7 @@ function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailL
                 }`,
               ]
             : []),
+          ...(links.paymentMethod ? [`Update your payment method here: ${links.paymentMethod}`] : []),
         ],
       };
     case 'dispute_opened':
@@ -147,6 +149,7 @@ function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailL
           `We will make a final attempt on ${dateTime(content.finalAttemptAt)}. If it fails, your subscription will be ${
             content.consequence === 'cancel' ? 'canceled' : 'suspended until you update your payment method'
           }.`,
+          ...(links.paymentMethod ? [`Update your payment method here: ${links.paymentMethod}`] : []),
         ],
       };
     case 'trial_ending':
@@ -217,13 +220,42 @@ function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailL
           `The offer is open until ${date(content.expiresAt)}.`,
         ],
       };
+    case 'portal_sign_in':
+      return signInBody(content, links.signIn ?? '(link unavailable)');
   }
 }
 
+function signInBody({ language, portalName, validMinutes }: Extract<EmailContent, { template: 'portal_sign_in' }>, link: string): Body {
+  return language === 'nb'
+    ? {
+        subject: `Logg inn på ${portalName}`,
+        paragraphs: [
+          `Noen, forhåpentligvis du, ba om å logge inn på ${portalName} med denne e-postadressen.`,
+          `Logg inn her: ${link}`,
+          `Lenken kan brukes én gang, innen ${validMinutes} minutter. Ba du ikke om den, kan du se bort fra denne e-posten: ingen kan logge inn uten lenken.`,
+        ],
+      }
+    : {
+        subject: `Sign in to ${portalName}`,
+        paragraphs: [
+          `Someone, hopefully you, asked to sign in to ${portalName} with this email address.`,
+          `Sign in here: ${link}`,
+          `The link works once, within ${validMinutes} minutes. If you did not ask for it, ignore this email: nobody can sign in without the link.`,
+        ],
+      };
+}
+
+/** Escaped text with its web addresses as links: in HTML mail, a link to click, not to copy. */
+function htmlParagraph(text: string): string {
+  return escapeHtml(text).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+}
+
 export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = [], links: EmailLinks = {}, invoice: InvoiceForEmail | null = null): RenderedEmail {
-  const { subject, paragraphs, table } = body(intent.content, lines, links, invoice);
-  const greeting = `Hello ${intent.customerName ?? intent.to},`;
-  const footer = `Subscription ${intent.subscriptionId}`;
+  const { content } = intent;
+  const { subject, paragraphs, table } = body(content, lines, links, invoice);
+  const norwegian = content.template === 'portal_sign_in' && content.language === 'nb';
+  const greeting = `${norwegian ? 'Hei' : 'Hello'} ${intent.customerName ?? intent.to},`;
+  const footer = intent.subscriptionId ? `Subscription ${intent.subscriptionId}` : content.template === 'portal_sign_in' ? content.portalName : '';
 
   const textTable = table ? table.map(([label, value]) => `  ${label.padEnd(60)} ${value}`).join('\n') : '';
   const text = [greeting, ...paragraphs, ...(textTable ? [textTable] : []), `-- \n${footer}`].join('\n\n') + '\n';
@@ -234,9 +266,9 @@ export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = 
         .join('')}</table>`
     : '';
   const html = [
-    '<!doctype html><html><body style="font-family: sans-serif">',
+    `<!doctype html><html${content.template === 'portal_sign_in' ? ` lang="${content.language}"` : ''}><body style="font-family: sans-serif">`,
     `<p>${escapeHtml(greeting)}</p>`,
-    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...paragraphs.map((p) => `<p>${htmlParagraph(p)}</p>`),
     htmlTable,
     `<p style="color:#777">${escapeHtml(footer)}</p>`,
     '</body></html>',

@@ -1,7 +1,8 @@
 // Process configuration, parsed once at startup. Bad values stop the process with a message
 // naming the variable.
 import { z } from 'zod';
-import type { ThrottleLimits } from '../api/throttles';
+import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, type ThrottleLimits } from '../api/throttles';
+import { contrastWithWhite, DEFAULT_ACCENT_COLOR, MIN_CONTRAST, type PortalBranding } from '../portal/branding';
 import type { SubscriptionPolicy } from '../domain/subscription';
 import type { SellerProfile } from '../domain/tax/types';
 import { LOG_LEVELS } from './logger';
@@ -82,6 +83,29 @@ const schema = z.object({
   /** Failed authentications (401) an address may have in FAILED_AUTH_WINDOW_MINUTES before it gets 429. */
   FAILED_AUTH_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   FAILED_AUTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** The customer portal's name on its pages and sign-in emails; the seller's legal name when unset. */
+  PORTAL_NAME: z.preprocess(emptyAsUnset, z.string().trim().min(1).max(80).optional()),
+  /** A logo at the top of portal pages: an http(s) URL, or a path on this host (/logo.png). */
+  PORTAL_LOGO_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .refine((value) => /^\/[^/]/.test(value) || (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)), 'must be an http(s) URL or a path starting with /')
+      .optional(),
+  ),
+  /** Buttons and links of the portal: white text on it must keep WCAG AA contrast. */
+  PORTAL_ACCENT_COLOR: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb color, e.g. #1d4ed8')
+      .refine((value) => contrastWithWhite(value) >= MIN_CONTRAST, `white text on it needs a contrast of at least ${MIN_CONTRAST}:1 (WCAG AA): pick a darker color`)
+      .default(DEFAULT_ACCENT_COLOR),
+  ),
+  /** Portal sign-in links an email address may be sent in an hour (counted whether or not it is a customer's). */
+  PORTAL_SIGN_IN_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(DEFAULT_SIGN_IN_LIMITS.perEmailPerHour),
+  /** Portal sign-in link requests a client address may make in an hour. */
+  PORTAL_SIGN_IN_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_SIGN_IN_LIMITS.perAddressPerHour),
   /** Express `trust proxy`: which hops' X-Forwarded-For to believe (api/trust-proxy.ts). */
   TRUST_PROXY: trustProxySetting,
   /** JSON log lines at this level and above (API and worker). */
@@ -149,4 +173,12 @@ export function linkSigning(config: AppConfig): LinkSigning {
 
 export function webhookTargets(config: AppConfig): WebhookTargetPolicy {
   return { allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
+}
+
+export function portalBranding(config: AppConfig): PortalBranding {
+  return { name: config.PORTAL_NAME ?? config.seller.legalName, logoUrl: config.PORTAL_LOGO_URL ?? null, accentColor: config.PORTAL_ACCENT_COLOR };
+}
+
+export function signInLimits(config: AppConfig): SignInLimits {
+  return { perAddressPerHour: config.PORTAL_SIGN_IN_PER_ADDRESS_PER_HOUR, perEmailPerHour: config.PORTAL_SIGN_IN_PER_EMAIL_PER_HOUR };
 }

@@ -1,15 +1,29 @@
-// Signed, expiring tokens for links in customer emails (accept an offer): whoever holds the link
-// may act on that one offer until it expires, without an API key.
+// Signed links in customer emails. Every one opens a portal page (GET, which changes nothing) whose
+// button does the action (POST), so a mail scanner that fetches links cannot accept an offer or use
+// up a sign-in link.
+//  - an offer: whoever holds the link may accept or decline that one offer until it expires;
+//  - a sign-in link: the token is derived from the PortalSignInToken row's id, so the email can be
+//    rendered when it is sent while the database keeps only the token's hash (portal/sign-in-links.ts).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface LinkSigning {
-  /** Where customers reach the API, e.g. https://billing.example.com */
+  /** Where customers reach the API and the portal, e.g. https://billing.example.com */
   publicUrl: string;
   secret: string;
 }
 
 function mac(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('base64url');
+}
+
+function sameText(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function base(signing: LinkSigning): string {
+  return signing.publicUrl.replace(/\/$/, '');
 }
 
 export function signOfferToken(signing: LinkSigning, subscriptionId: string, offerId: string, expiresAt: string): string {
@@ -20,12 +34,37 @@ export function signOfferToken(signing: LinkSigning, subscriptionId: string, off
 export function verifyOfferToken(signing: LinkSigning, token: string, subscriptionId: string, offerId: string, now: Date): boolean {
   const [expires, signature] = token.split('.');
   if (!expires || !signature || !/^\d+$/.test(expires) || Number(expires) < now.getTime()) return false;
-  const expected = Buffer.from(mac(signing.secret, `offer|${subscriptionId}|${offerId}|${expires}`));
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameText(signature, mac(signing.secret, `offer|${subscriptionId}|${offerId}|${expires}`));
 }
 
-export function offerAcceptLink(signing: LinkSigning, subscriptionId: string, offerId: string, expiresAt: string): string {
+/** The offer's page in the portal (portal/routes/offers.ts), with Accept and Decline buttons. */
+export function offerPagePath(signing: LinkSigning, subscriptionId: string, offerId: string, expiresAt: string): string {
   const token = signOfferToken(signing, subscriptionId, offerId, expiresAt);
-  return `${signing.publicUrl.replace(/\/$/, '')}/subscriptions/${encodeURIComponent(subscriptionId)}/offers/${encodeURIComponent(offerId)}/accept?token=${token}`;
+  return `/portal/offers/${encodeURIComponent(subscriptionId)}/${encodeURIComponent(offerId)}?token=${token}`;
+}
+
+export function offerPageLink(signing: LinkSigning, subscriptionId: string, offerId: string, expiresAt: string): string {
+  return `${base(signing)}${offerPagePath(signing, subscriptionId, offerId, expiresAt)}`;
+}
+
+export function portalSignInToken(signing: LinkSigning, tokenId: string): string {
+  return `${tokenId}.${mac(signing.secret, `portal-sign-in|${tokenId}`)}`;
+}
+
+/** The row id of a sign-in token whose signature holds; undefined for anything else. */
+export function portalSignInTokenId(signing: LinkSigning, token: string): string | undefined {
+  const [tokenId, signature, ...rest] = token.split('.');
+  if (!tokenId || !signature || rest.length > 0) return undefined;
+  return sameText(signature, mac(signing.secret, `portal-sign-in|${tokenId}`)) ? tokenId : undefined;
+}
+
+/** `next`: the portal page to land on after signing in (a deep link); the overview when null. */
+export function portalSignInLink(signing: LinkSigning, tokenId: string, next: string | null): string {
+  const query = new URLSearchParams({ token: portalSignInToken(signing, tokenId), ...(next ? { next } : {}) });
+  return `${base(signing)}/portal/sign-in/link?${query.toString()}`;
+}
+
+/** A portal page; one that needs a signed-in customer sends others through sign-in first and back. */
+export function portalLink(signing: LinkSigning, path = '/portal'): string {
+  return `${base(signing)}${path}`;
 }

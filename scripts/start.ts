@@ -159,6 +159,7 @@ async function main(): Promise<void> {
   startService('API', 'api/index.ts', env);
 
   log(`API:         http://localhost:${settings.apiPort}  (try: curl -H "Authorization: Bearer $(cat .data/dev-api-key)" localhost:${settings.apiPort}/plans)`);
+  log(`Portal:      http://localhost:${settings.apiPort}/portal  (customers sign in by email link: see Emails below)`);
   if (!process.env.TEMPORAL_ADDRESS) log(`Temporal UI: http://localhost:${settings.uiPort}`);
   log(`Emails:      ${process.env.SMTP_URL ? `sent through ${process.env.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}` : `written as .eml files to ${path.relative(root, outboxDir) || outboxDir} (set SMTP_URL to deliver)`}`);
   if (allowPrivateTargets === 'true') log('Webhooks:    http:// and local targets allowed (development; WEBHOOK_ALLOW_PRIVATE_TARGETS=false to refuse them)');

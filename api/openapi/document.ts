@@ -43,6 +43,7 @@ function security(access: Access): { security: Array<Record<string, string[]>>; 
   if (access.kind === 'public') return { security: [], note: 'No API key needed.' };
   if (access.kind === 'link') return { security: [{ apiKey: ['write'] }, { offerLink: [] }], note: 'Scope: `write`, or the link token.' };
   if (access.kind === 'signed') return { security: [], note: 'No API key: the signature header authenticates the request.' };
+  if (access.kind === 'portal') return { security: [], note: "No API key: a customer portal page, behind the portal's own session or signed link." };
   return { security: [{ apiKey: [access.scope] }], note: `Scope: \`${access.scope}\`.` };
 }
 

@@ -23,7 +23,7 @@ function badRequest(endpoint: Endpoint): string | undefined {
 }
 
 function unauthorized(access: Access): string | undefined {
-  if (access.kind === 'public' || access.kind === 'signed') return undefined;
+  if (access.kind === 'public' || access.kind === 'signed' || access.kind === 'portal') return undefined;
   if (access.kind === 'link') return 'Neither an API key nor a link token was sent, or the key is not valid';
   return 'No API key was sent, or the key is not valid, has been revoked or has expired';
 }

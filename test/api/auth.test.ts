@@ -55,6 +55,11 @@ describe('the scope policy, from method and path alone', () => {
     ['GET', '/webhooks/stripe', { kind: 'key', scope: 'admin' }],
     ['POST', '/webhooks/%73tripe', { kind: 'key', scope: 'admin' }],
     ['POST', '/webhooks/stripe/rotate-secret', { kind: 'key', scope: 'admin' }],
+    // The customer portal checks its own session, links and CSRF tokens.
+    ['GET', '/portal', { kind: 'portal' }],
+    ['POST', '/portal/sign-in', { kind: 'portal' }],
+    ['POST', '/Portal/Offers/sub_1/OFR-sub_1-0001/accept/', { kind: 'portal' }],
+    ['GET', '/portals', { kind: 'key', scope: 'read' }],
   ])('%s %s needs %o', (method, path, access) => {
     expect(requiredAccess(method, path)).toEqual(access);
   });
@@ -190,7 +195,7 @@ describe('public routes', () => {
     expect(res.status).toBe(404);
   });
 
-  test("a customer accepts an offer from the emailed link, with no API key", async () => {
+  test("the emailed link's token accepts the offer through the API, with no API key", async () => {
     const d = driver(h, testApp(h));
     await d.create({ id: 'auth_link', customer: newCustomer('auth_link'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
     expect((await d.post('/subscriptions/auth_link/usage', { metric: 'seats', quantity: 3 })).status).toBe(202);
@@ -199,9 +204,10 @@ describe('public routes', () => {
     const offered = await d.until('auth_link', (s) => s.periodIndex === 1 && s.offer !== null, 'an offer after the renewal');
     await d.emails('auth_link', 4);
     const link = new URL(/https:\/\/\S+/.exec(h.smtp.for('auth_link').find((m) => m.template === 'offer')!.text)![0]);
-    expect(link.pathname).toBe(`/subscriptions/auth_link/offers/${offered.offer!.id}/accept`);
-
-    const res = await request(app).post(`${link.pathname}?${link.searchParams.toString()}`);
+    // The email opens the offer's portal page; its token also works on the API's route.
+    expect(link.pathname).toBe(`/portal/offers/auth_link/${offered.offer!.id}`);
+    const path = `/subscriptions/auth_link/offers/${offered.offer!.id}/accept`;
+    const res = await request(app).post(path).query({ token: link.searchParams.get('token')! });
     expect(res.status).toBe(200);
     expect(res.body.subscription).toMatchObject({ plan: { code: 'pro-monthly' }, offer: null });
 
@@ -212,6 +218,6 @@ describe('public routes', () => {
       (rows) => rows.length === 1,
       'the audit event of the accepted offer',
     );
-    expect(entry).toMatchObject({ actor: customerId, method: 'POST', path: link.pathname, outcome: 200, requestId: res.headers['x-request-id'] });
+    expect(entry).toMatchObject({ actor: customerId, method: 'POST', path, outcome: 200, requestId: res.headers['x-request-id'] });
   });
 });

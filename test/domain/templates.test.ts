@@ -346,3 +346,35 @@ describe('payment_failed names what happens at the deadline', () => {
     expect(text).toContain(`If the invoice is still unpaid on Tue, 21 Mar 2028 10:17 UTC, ${sentence}`);
   });
 });
+
+describe('renderEmail: portal sign-in', () => {
+  const signIn = (language: 'nb' | 'en'): EmailIntent => ({
+    key: 'portal-sign-in/psi_1',
+    to: 'kari@example.no',
+    customerName: 'Kari',
+    subscriptionId: null,
+    content: { template: 'portal_sign_in', tokenId: 'psi_1', language, portalName: 'Fjord Abonnement', validMinutes: 15, next: null },
+  });
+  const link = 'https://billing.example.test/portal/sign-in/link?token=psi_1.sig';
+
+  test('in bokmål, with the link as a link in HTML, and no subscription in the footer', () => {
+    const rendered = renderEmail(signIn('nb'), [], { signIn: link });
+    expect(rendered.subject).toBe('Logg inn på Fjord Abonnement');
+    expect(rendered.text.startsWith('Hei Kari,\n\n')).toBe(true);
+    expect(paragraphs(rendered.text)).toEqual([
+      'Noen, forhåpentligvis du, ba om å logge inn på Fjord Abonnement med denne e-postadressen.',
+      `Logg inn her: ${link}`,
+      'Lenken kan brukes én gang, innen 15 minutter. Ba du ikke om den, kan du se bort fra denne e-posten: ingen kan logge inn uten lenken.',
+    ]);
+    expect(rendered.text.endsWith('\n\n-- \nFjord Abonnement\n')).toBe(true);
+    expect(rendered.html).toContain('<html lang="nb">');
+    expect(rendered.html).toContain(`<p>Logg inn her: <a href="${link}">${link}</a></p>`);
+  });
+
+  test('in English', () => {
+    const rendered = renderEmail(signIn('en'), [], { signIn: link });
+    expect(rendered.subject).toBe('Sign in to Fjord Abonnement');
+    expect(rendered.text.startsWith('Hello Kari,\n\n')).toBe(true);
+    expect(paragraphs(rendered.text)[1]).toBe(`Sign in here: ${link}`);
+  });
+});

@@ -138,3 +138,26 @@ test('a 5xx answer to the login (a configuration fault, not the email) is retrie
     .catch((error: unknown) => error);
   expect(failure).toMatchObject({ type: 'EmailNotDelivered', nonRetryable: false });
 });
+
+test('every link in a customer email opens a portal page: the offer its own, payment problems the portal', async () => {
+  const contents: Array<EmailIntent['content']> = [
+    { template: 'payment_failed', invoiceNumber: 'INV-sub_links-0002', amountCents: 900, currency: 'EUR', attempt: 1, declineMessage: 'Declined.', nextRetryAt: null, deadline: null, consequence: null },
+    { template: 'final_notice', invoiceNumber: 'INV-sub_links-0002', amountCents: 900, currency: 'EUR', finalAttemptAt: '2027-02-01T00:00:00.000Z', consequence: 'cancel' },
+    { template: 'payment_method_update', reason: 'expiring', brand: 'visa', last4: '4242', expMonth: 2, expYear: 2027, nextChargeAt: null, planName: 'Basic monthly', amountCents: 900, currency: 'EUR', interval: 'month' },
+    { template: 'offer', offerId: 'OFR-sub_links-0001', fromPlan: 'Basic', toPlan: 'Pro', toPlanAmountCents: 2900, currency: 'EUR', interval: 'month', percentOff: 20, discountPeriods: 3, expiresAt: '2027-02-01T00:00:00.000Z' },
+  ];
+  const working = activities(db.prisma);
+  for (const content of contents) {
+    const key = `sub_links/${content.template}/0`;
+    await working.queueEmail({ ...intent(key), subscriptionId: 'sub_links', content }, '2027-01-04T00:00:00.000Z');
+    await attempt(1).run(working.sendEmail, key);
+  }
+  const links = smtp.for('sub_links').map((mail) => [mail.template, /https?:\/\/\S+/.exec(mail.text)?.[0]]);
+  expect(links).toEqual([
+    ['payment_failed', `${TEST_LINKS.publicUrl}/portal`],
+    ['final_notice', `${TEST_LINKS.publicUrl}/portal`],
+    ['payment_method_update', `${TEST_LINKS.publicUrl}/portal`],
+    ['offer', expect.stringMatching(new RegExp(`^${TEST_LINKS.publicUrl}/portal/offers/sub_links/OFR-sub_links-0001\\?token=\\d+\\.[\\w-]+$`))],
+  ]);
+  expect(smtp.for('sub_links')[0]!.html).toContain(`<a href="${TEST_LINKS.publicUrl}/portal">${TEST_LINKS.publicUrl}/portal</a>`);
+});

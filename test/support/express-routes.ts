@@ -1,5 +1,7 @@
 // The routes an Express 5 app really has, read from its router stack: what the OpenAPI document
-// must list. Middleware (authentication, static files) is not a route and is skipped.
+// must list. Middleware (authentication, static files) is not a route and is skipped, and so is a
+// mounted application: the customer portal (portal/app.ts) serves pages for people, not API
+// operations, and its layer holds no router stack.
 
 interface Layer {
   /** The path given to `use()` or `route()` (router 2.x keeps it as written). */
