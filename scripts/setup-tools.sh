@@ -8,7 +8,8 @@
 # its own server at test time, which works for anyone with internet.
 #
 # Also pdftotext and pdftoppm (Debian's poppler-utils), which the PDF tests use to read rendered
-# invoices back as text and images: installed with apt-get when missing. And the Peppol BIS Billing
+# invoices back as text and images: installed with apt-get when missing, as Debian's chromium is for
+# the browser tests (CHROMIUM_PATH names another Chromium). And the Peppol BIS Billing
 # 3.0 validator the UBL tests run (scripts/setup-ubl-validator.sh); without Java or Maven it warns
 # and the install goes on. And stripe-mock, which the Stripe gateway tests run
 # (scripts/setup-stripe-mock.sh); without Go it warns and the install goes on.
@@ -81,28 +82,56 @@ EOF
   link temporal-test-server "$dir/temporal-test-server"
 }
 
-# Never fails the install: without apt-get or root, the PDF tests say what is missing.
-provide_poppler() {
-  command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && return 0
-  local warning="WARNING: pdftotext/pdftoppm missing and poppler-utils could not be installed; install it to run the PDF tests"
-  command -v apt-get >/dev/null 2>&1 || { log "$warning (no apt-get)"; return 0; }
+# Never fails the install: without apt-get or root it warns, and the tests that need the package
+# fail saying what is missing.
+apt_install() { # purpose warning package...
+  local purpose="$1" warning="$2"; shift 2
+  command -v apt-get >/dev/null 2>&1 || { log "$warning (no apt-get)"; return 1; }
   local as_root=""
   if [ "$(id -u)" -ne 0 ]; then
     # -n: npm install has no terminal to ask for a password on.
-    command -v sudo >/dev/null 2>&1 || { log "$warning (not root, no sudo)"; return 0; }
+    command -v sudo >/dev/null 2>&1 || { log "$warning (not root, no sudo)"; return 1; }
     as_root="sudo -n"
   fi
-  log "installing poppler-utils (pdftotext, pdftoppm) for the PDF tests"
-  local install="$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils"
+  log "installing $* $purpose"
+  local install="$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $*"
   # A bare machine has no package lists yet: fetch them only when the install needs them.
   if ! $install >&2; then
     $as_root apt-get update >&2 && $install >&2
   fi
+}
+
+provide_poppler() {
+  command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && return 0
+  local warning="WARNING: pdftotext/pdftoppm missing and poppler-utils could not be installed; install it to run the PDF tests"
+  apt_install "(pdftotext, pdftoppm) for the PDF tests" "$warning" poppler-utils || return 0
   command -v pdftoppm >/dev/null 2>&1 || log "$warning"
   return 0
 }
 
+# The browser tests (test/support/browser.ts) drive this Chromium through playwright-core, which
+# never downloads one. Some 35 s on a bare machine (README, "Tests"), nothing when it is there.
+provide_chromium() {
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$chromium" ] && return 0
+  # The Dockerfile's npm ci runs this too: a browser (738 MB with its libraries on a bare Debian)
+  # has no place in the engine's image, which runs no tests.
+  if [ "${NODE_ENV:-}" = "production" ]; then
+    log "NODE_ENV=production: not installing Chromium (only the browser tests need it)"
+    return 0
+  fi
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    log "WARNING: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable; the browser tests (test/browser) will fail until it is (unset it to use Debian's chromium)"
+    return 0
+  fi
+  local warning="WARNING: no Chromium at $chromium and Debian's chromium package could not be installed; the browser tests (test/browser) will fail until it is (or set CHROMIUM_PATH)"
+  apt_install "(Debian's Chromium) for the browser tests" "$warning" chromium || return 0
+  [ -x "$chromium" ] && log "chromium: $("$chromium" --version 2>/dev/null)" || log "$warning"
+  return 0
+}
+
 provide_poppler
+provide_chromium
 
 provide() { # name env-override
   local name="$1" override="${2:-}"

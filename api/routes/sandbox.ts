@@ -12,9 +12,10 @@ import { deliverPaymentEvent, subscriptionOfCharge } from '../services/payment-e
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
+/** Landmarks and a note dark enough to read (7:1), as axe-core checks in test/browser. */
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
-<body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto; line-height: 1.5"><p style="color:#777">Sandbox bank: no real money moves</p><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+<body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5"><header><p style="color:#595959">Sandbox bank: no real money moves</p></header><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 
 export function sandboxRouter(deps: ApiDeps, sandbox: SandboxGateway): Router {
