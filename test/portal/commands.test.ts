@@ -3,6 +3,7 @@
 // and uncancels, for their own subscription only; a form without its CSRF token changes nothing;
 // a refused command or an unknown coupon is said on the page, never a crash.
 import type { Express } from 'express';
+import request from 'supertest';
 import { csrfToken } from '../../portal/csrf';
 import { hashToken } from '../../portal/sessions';
 import type { Harness } from '../support/harness';
@@ -48,6 +49,13 @@ test('the overview links to the page of commands, which lists the other plans of
   expect(text).toContain('Pro monthly: €29.00 per month');
   expect(text).not.toMatch(/kr/);
   expect(text).toContain('Sandbox payment token');
+  expect(text).not.toContain('own payment page');
+});
+
+test("with the Stripe gateway the payment method field says the business's own page collects cards", async () => {
+  const stripe = new Browser(rawTestApp(h, { stripeWebhook: { secret: 'whsec_portal_commands' } }));
+  await signIn(h, stripe, 'cmd_bob@example.com');
+  expect(textOf((await stripe.get(page('cmd_bob'))).text)).toContain('Cards are collected on the business’s own payment page; this field is for test tokens.');
 });
 
 test('changing plan shows the exact preview, and Confirm changes the plan (POST/redirect/GET)', async () => {
@@ -57,7 +65,12 @@ test('changing plan shows the exact preview, and Confirm changes the plan (POST/
   const text = textOf(preview.text);
   expect(text).toContain('Change to Pro monthly');
   expect(text).toContain('The change takes effect now.');
-  expect(text).toMatch(/Total due now €\d+\.\d\d/);
+  // Exactly what the API's preview of the same change says: each line and the total.
+  const api = (await request(d.app).get('/subscriptions/cmd_ada/plan-change/preview?plan=pro-monthly')).body as { invoice: { lines: { description: string; amountCents: number }[]; amountCents: number } };
+  expect(api.invoice.lines.length).toBeGreaterThan(0);
+  const euros = (cents: number) => `${cents < 0 ? '-' : ''}€${(Math.abs(cents) / 100).toFixed(2)}`;
+  for (const line of api.invoice.lines) expect(text).toContain(`${line.description} ${euros(line.amountCents)}`);
+  expect(text).toContain(`Total due now ${euros(api.invoice.amountCents)}`);
   const confirmed = await browser.post(`${page('cmd_ada')}/plan`, formFields(preview.text, `${page('cmd_ada')}/plan`));
   expect(confirmed.status).toBe(303);
   expect(confirmed.headers.location).toBe(`${page('cmd_ada')}?done=planChanged`);
