@@ -24,6 +24,7 @@ beforeAll(async () => {
   await d.create({ id: 'cmd_ada', customer: newCustomer('cmd_ada'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
   await d.create({ id: 'cmd_bob', customer: newCustomer('cmd_bob'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
   await d.create({ id: 'cmd_kari', customer: { ...newCustomer('cmd_kari'), billingProfile: NORWEGIAN_PROFILE }, plan: 'basic-monthly-nok', paymentMethod: 'pm_card_visa' });
+  await d.create({ id: 'cmd_decl', customer: newCustomer('cmd_decl'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
   await d.create({ id: 'cmd_due', customer: newCustomer('cmd_due'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
 });
 afterAll(async () => {
@@ -112,6 +113,15 @@ test('pause and resume; resuming again is refused, on the page, in the customerâ
   expect(again.status).toBe(409);
   expect(textOf(again.text)).toContain('Det gikk ikke Ingenting ble endret:');
   expect((await live('cmd_kari')).status).toBe('active');
+});
+
+test('an upgrade whose prorated charge is declined (402) is said on the page, and the plan stays', async () => {
+  expect((await d.post('/subscriptions/cmd_decl/payment-method', { paymentMethod: 'pm_card_declined' })).status).toBe(200);
+  const browser = await signedIn('cmd_decl');
+  const declined = await browser.submit(`${page('cmd_decl')}/plan?plan=pro-monthly`, `${page('cmd_decl')}/plan`);
+  expect(declined.status).toBe(402);
+  expect(textOf(declined.text)).toContain('That did not work The payment was declined, so nothing was changed:');
+  expect((await live('cmd_decl')).plan.code).toBe('basic-monthly');
 });
 
 test('cancel at period end with a reason, said back; then uncancel', async () => {
