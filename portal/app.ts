@@ -14,6 +14,7 @@ import { DEFAULT_BRANDING, logoOrigin, themeCss, type PortalBranding } from './b
 import { portalContext, type PortalSetup } from './context';
 import { cookiePolicy } from './cookies';
 import { portalErrors, portalNotFound } from './errors';
+import { commandsRouter } from './routes/commands';
 import { invoicesRouter } from './routes/invoices';
 import { offersRouter } from './routes/offers';
 import { overviewRouter } from './routes/overview';
@@ -47,6 +48,7 @@ export function createPortal(deps: ApiDeps): express.Express {
   portal.use(overviewRouter(setup));
   portal.use(invoicesRouter(setup));
   portal.use(offersRouter(setup));
+  portal.use(commandsRouter(setup));
 
   portal.use(portalNotFound());
   portal.use(portalErrors(setup));

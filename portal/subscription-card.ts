@@ -17,6 +17,8 @@ export interface SubscriptionCard {
   paymentMethod: string | null;
   offer: { text: string; href: string; label: string } | null;
   payment: { text: string; action: { href: string; label: string } | null } | null;
+  /** The page of its commands (portal/routes/commands.ts); an ended subscription has none. */
+  manageHref: string | null;
 }
 
 interface Words {
@@ -73,6 +75,7 @@ export function liveCard(view: SubscriptionView, links: LinkSigning, words: Word
     paymentMethod: view.paymentMethod,
     offer: offer(view, links, words),
     payment: payment(view, words),
+    manageHref: `/portal/subscriptions/${view.id}`,
   };
 }
 
@@ -86,5 +89,6 @@ export function endedCard(row: Subscription, planName: string, { t, fmt }: Words
     paymentMethod: null,
     offer: null,
     payment: null,
+    manageHref: null,
   };
 }

@@ -1,0 +1,87 @@
+// The portal in a real browser, as a customer uses it: signs in from the emailed link, changes plan
+// after its preview, adds a seat, pauses and resumes, cancels and uncancels. Every page is
+// screenshotted (test-artifacts/screenshots/portal/) and checked by axe-core.
+import { expectNoSeriousA11yViolations, screenshot, serve, type Page, type ServedApp, useBrowser } from '../support/browser';
+import type { Harness } from '../support/harness';
+import { querySubscription, startHarness, testApp } from '../support/harness';
+import type { Driver } from '../support/lifecycle';
+import { driver, newCustomer } from '../support/lifecycle';
+import { linkIn, signInEmails } from '../support/portal';
+
+const browser = useBrowser();
+let h: Harness;
+let d: Driver;
+let server: ServedApp;
+beforeAll(async () => {
+  h = await startHarness();
+  d = driver(h, testApp(h));
+  server = await serve(d.app);
+});
+afterAll(async () => {
+  await server?.close();
+  await h?.teardown();
+});
+
+async function checked(page: Page, name: string): Promise<void> {
+  await screenshot(page, `portal/${name}`);
+  await expectNoSeriousA11yViolations(page);
+}
+
+/** The flash message of the page a form redirected to; waiting for it waits for that page. */
+const flash = (page: Page, text: string | RegExp) => page.getByRole('status').getByText(text).waitFor();
+
+test('a customer signs in from the email, changes plan after its preview, adds a seat, pauses and resumes, cancels and uncancels', async () => {
+  await d.create({ id: 'portal_browser', customer: newCustomer('portal_browser'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  const { page } = browser;
+
+  await page.goto(`${server.origin}/portal/sign-in`);
+  await checked(page, 'sign-in');
+  await page.getByLabel('Email address').fill('portal_browser@example.com');
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  const [mail] = await signInEmails(h, 'portal_browser@example.com');
+  await page.goto(`${server.origin}${linkIn(mail!)}`);
+  await checked(page, 'sign-in-link');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Your subscriptions' }).waitFor();
+  await checked(page, 'overview');
+
+  await page.getByRole('link', { name: 'Manage subscription' }).click();
+  await page.getByRole('heading', { name: 'Manage Basic monthly' }).waitFor();
+  await checked(page, 'manage');
+
+  await page.getByLabel(/^Pro monthly/).check();
+  await page.getByRole('button', { name: 'See what it costs' }).click();
+  await page.getByRole('heading', { name: 'Change to Pro monthly' }).waitFor();
+  expect(await page.locator('main').innerText()).toMatch(/Total due now\s+€\d+\.\d\d/);
+  await checked(page, 'plan-preview');
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await flash(page, 'Your plan is now Pro monthly.');
+  await checked(page, 'plan-changed');
+
+  await page.getByLabel(/^Extra seat/).fill('1');
+  await page.getByRole('button', { name: 'Set quantity of Extra seat' }).click();
+  await flash(page, 'The add-on quantity is updated.');
+  await checked(page, 'seat-added');
+
+  // With the keyboard: focus the button, press Enter.
+  await page.getByRole('button', { name: 'Pause subscription' }).focus();
+  await page.keyboard.press('Enter');
+  await flash(page, 'Your subscription is paused.');
+  await checked(page, 'paused');
+  await page.getByRole('button', { name: 'Resume subscription' }).focus();
+  await page.keyboard.press('Enter');
+  await flash(page, 'Your subscription is active again.');
+  await checked(page, 'resumed');
+
+  await page.getByLabel('Why are you leaving?').selectOption('not_using');
+  await page.getByRole('button', { name: 'Cancel at period end' }).click();
+  await flash(page, /^Your subscription ends on .+\. Your reason: I do not use it enough\.$/);
+  await checked(page, 'canceled');
+  await page.getByRole('button', { name: 'Keep my subscription' }).click();
+  await flash(page, 'Your subscription will renew as before.');
+  await checked(page, 'uncanceled');
+
+  const live = await querySubscription(h, 'subscription-portal_browser');
+  expect(live).toMatchObject({ status: 'active', cancelAtPeriodEnd: false, plan: { code: 'pro-monthly' }, addOns: [expect.objectContaining({ code: 'extra-seat', quantity: 1 })] });
+});

@@ -1,0 +1,187 @@
+// The portal's command pages against the real workflow: a signed-in customer changes plan after a
+// preview, sets add-ons, applies a coupon, updates the payment method, pauses and resumes, cancels
+// and uncancels, for their own subscription only; a form without its CSRF token changes nothing;
+// a refused command or an unknown coupon is said on the page, never a crash.
+import type { Express } from 'express';
+import request from 'supertest';
+import { csrfToken } from '../../portal/csrf';
+import { hashToken } from '../../portal/sessions';
+import type { Harness } from '../support/harness';
+import { querySubscription, rawTestApp, startHarness, testApp } from '../support/harness';
+import { driver, newCustomer, type Driver } from '../support/lifecycle';
+import { Browser, formFields, signIn, textOf } from '../support/portal';
+
+let h: Harness;
+let app: Express;
+let d: Driver;
+
+const NORWEGIAN_PROFILE = { legalName: 'Kari Nordmann', kind: 'consumer', address: { lines: ['Storgata 1'], postalCode: '0155', city: 'Oslo', country: 'NO' }, language: 'nb' };
+
+beforeAll(async () => {
+  h = await startHarness();
+  app = rawTestApp(h);
+  d = driver(h, testApp(h));
+  await d.create({ id: 'cmd_ada', customer: newCustomer('cmd_ada'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  await d.create({ id: 'cmd_bob', customer: newCustomer('cmd_bob'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  await d.create({ id: 'cmd_kari', customer: { ...newCustomer('cmd_kari'), billingProfile: NORWEGIAN_PROFILE }, plan: 'basic-monthly-nok', paymentMethod: 'pm_card_visa' });
+  await d.create({ id: 'cmd_decl', customer: newCustomer('cmd_decl'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  await d.create({ id: 'cmd_due', customer: newCustomer('cmd_due'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+const live = (id: string) => querySubscription(h, `subscription-${id}`);
+const page = (id: string) => `/portal/subscriptions/${id}`;
+
+async function signedIn(name: string): Promise<Browser> {
+  const browser = new Browser(app);
+  await signIn(h, browser, `${name}@example.com`);
+  return browser;
+}
+
+test('the overview links to the page of commands, which lists the other plans of the same currency', async () => {
+  const browser = await signedIn('cmd_ada');
+  expect((await browser.get('/portal')).text).toContain(`href="${page('cmd_ada')}"`);
+  const manage = await browser.get(page('cmd_ada'));
+  expect(manage.status).toBe(200);
+  const text = textOf(manage.text);
+  expect(text).toContain('You are on Basic monthly: €9.00 per month.');
+  expect(text).toContain('Pro monthly: €29.00 per month');
+  expect(text).not.toMatch(/kr/);
+  expect(text).toContain('Sandbox payment token');
+  expect(text).not.toContain('own payment page');
+});
+
+test("with the Stripe gateway the payment method field says the business's own page collects cards", async () => {
+  const stripe = new Browser(rawTestApp(h, { stripeWebhook: { secret: 'whsec_portal_commands' } }));
+  await signIn(h, stripe, 'cmd_bob@example.com');
+  expect(textOf((await stripe.get(page('cmd_bob'))).text)).toContain('Cards are collected on the business’s own payment page; this field is for test tokens.');
+});
+
+test('changing plan shows the exact preview, and Confirm changes the plan (POST/redirect/GET)', async () => {
+  const browser = await signedIn('cmd_ada');
+  const preview = await browser.get(`${page('cmd_ada')}/plan?plan=pro-monthly`);
+  expect(preview.status).toBe(200);
+  const text = textOf(preview.text);
+  expect(text).toContain('Change to Pro monthly');
+  expect(text).toContain('The change takes effect now.');
+  // Exactly what the API's preview of the same change says: each line and the total.
+  const api = (await request(d.app).get('/subscriptions/cmd_ada/plan-change/preview?plan=pro-monthly')).body as { invoice: { lines: { description: string; amountCents: number }[]; amountCents: number } };
+  expect(api.invoice.lines.length).toBeGreaterThan(0);
+  const euros = (cents: number) => `${cents < 0 ? '-' : ''}€${(Math.abs(cents) / 100).toFixed(2)}`;
+  for (const line of api.invoice.lines) expect(text).toContain(`${line.description} ${euros(line.amountCents)}`);
+  expect(text).toContain(`Total due now ${euros(api.invoice.amountCents)}`);
+  const confirmed = await browser.post(`${page('cmd_ada')}/plan`, formFields(preview.text, `${page('cmd_ada')}/plan`));
+  expect(confirmed.status).toBe(303);
+  expect(confirmed.headers.location).toBe(`${page('cmd_ada')}?done=planChanged`);
+  expect((await live('cmd_ada')).plan.code).toBe('pro-monthly');
+  expect(textOf((await browser.get(confirmed.headers.location!)).text)).toContain('Your plan is now Pro monthly.');
+  // A plan of another currency has no preview here.
+  expect((await browser.get(`${page('cmd_ada')}/plan?plan=basic-monthly-nok`)).status).toBe(404);
+});
+
+test('an add-on quantity, and a coupon by its code (an unknown code is said on the page)', async () => {
+  const browser = await signedIn('cmd_ada');
+  const added = await browser.submit(page('cmd_ada'), `${page('cmd_ada')}/add-ons`, { code: 'extra-seat', quantity: '2' });
+  expect(added.headers.location).toBe(`${page('cmd_ada')}?done=addOnSet`);
+  expect((await live('cmd_ada')).addOns).toEqual([expect.objectContaining({ code: 'extra-seat', quantity: 2 })]);
+  expect((await browser.get(page('cmd_ada'))).text).toMatch(/id="qty-extra-seat" name="quantity" min="0" max="1000" value="2"/);
+
+  const unknown = await browser.submit(page('cmd_ada'), `${page('cmd_ada')}/coupon`, { code: 'NOSUCH' });
+  expect(unknown.status).toBe(400);
+  expect(textOf(unknown.text)).toContain('There is no coupon with the code "NOSUCH".');
+  expect((await live('cmd_ada')).discount).toBeNull();
+
+  const applied = await browser.submit(page('cmd_ada'), `${page('cmd_ada')}/coupon`, { code: 'WELCOME20' });
+  expect(applied.headers.location).toBe(`${page('cmd_ada')}?done=couponApplied`);
+  expect((await live('cmd_ada')).discount).toMatchObject({ code: 'WELCOME20' });
+});
+
+test('pause and resume; resuming again is refused, on the page, in the customer’s language', async () => {
+  const browser = await signedIn('cmd_kari');
+  const paused = await browser.submit(page('cmd_kari'), `${page('cmd_kari')}/pause`);
+  expect(paused.status).toBe(303);
+  expect((await live('cmd_kari')).status).toBe('paused');
+  expect(textOf((await browser.get(paused.headers.location!)).text)).toContain('Abonnementet er satt på pause.');
+
+  const form = formFields((await browser.get(page('cmd_kari'))).text, `${page('cmd_kari')}/resume`);
+  expect((await browser.post(`${page('cmd_kari')}/resume`, form)).headers.location).toBe(`${page('cmd_kari')}?done=resumed`);
+  expect((await live('cmd_kari')).status).toBe('active');
+
+  const again = await browser.post(`${page('cmd_kari')}/resume`, form);
+  expect(again.status).toBe(409);
+  expect(textOf(again.text)).toContain('Det gikk ikke Ingenting ble endret:');
+  expect((await live('cmd_kari')).status).toBe('active');
+});
+
+test('an upgrade whose prorated charge is declined (402) is said on the page, and the plan stays', async () => {
+  expect((await d.post('/subscriptions/cmd_decl/payment-method', { paymentMethod: 'pm_card_declined' })).status).toBe(200);
+  const browser = await signedIn('cmd_decl');
+  const declined = await browser.submit(`${page('cmd_decl')}/plan?plan=pro-monthly`, `${page('cmd_decl')}/plan`);
+  expect(declined.status).toBe(402);
+  expect(textOf(declined.text)).toContain('That did not work The payment was declined, so nothing was changed:');
+  expect((await live('cmd_decl')).plan.code).toBe('basic-monthly');
+});
+
+test('cancel at period end with a reason, said back; then uncancel', async () => {
+  const browser = await signedIn('cmd_bob');
+  const canceled = await browser.submit(page('cmd_bob'), `${page('cmd_bob')}/cancel`, { reason: 'too_expensive' });
+  expect(canceled.headers.location).toBe(`${page('cmd_bob')}?done=canceled&reason=too_expensive`);
+  expect((await live('cmd_bob')).cancelAtPeriodEnd).toBe(true);
+  expect(textOf((await browser.get(canceled.headers.location!)).text)).toMatch(/Your subscription ends on \d{1,2} \w+ \d{4}\. Your reason: It is too expensive\./);
+
+  const kept = await browser.submit(page('cmd_bob'), `${page('cmd_bob')}/uncancel`);
+  expect(kept.headers.location).toBe(`${page('cmd_bob')}?done=uncanceled`);
+  expect((await live('cmd_bob')).cancelAtPeriodEnd).toBe(false);
+});
+
+test('a form without its CSRF token is refused (403), and nothing changes', async () => {
+  const browser = await signedIn('cmd_bob');
+  const fields = formFields((await browser.get(page('cmd_bob'))).text, `${page('cmd_bob')}/pause`);
+  const { _csrf: _dropped, ...withoutCsrf } = fields;
+  for (const form of [withoutCsrf, { ...fields, _csrf: 'forged' }]) {
+    expect((await browser.post(`${page('cmd_bob')}/pause`, form)).status).toBe(403);
+  }
+  expect((await browser.post(`${page('cmd_bob')}/add-ons`, { code: 'extra-seat', quantity: '3' })).status).toBe(403);
+  const view = await live('cmd_bob');
+  expect([view.status, view.addOns]).toEqual(['active', []]);
+});
+
+test("another customer's subscription is a 404, even with a CSRF token valid for that page", async () => {
+  const browser = await signedIn('cmd_bob');
+  expect((await browser.get(page('cmd_ada'))).status).toBe(404);
+  expect((await browser.get(`${page('cmd_ada')}/plan?plan=basic-monthly`)).status).toBe(404);
+  const session = await h.db.prisma.portalSession.findUniqueOrThrow({ where: { tokenHash: hashToken(browser.cookies.get('__Host-portal_session')!) } });
+  const _csrf = csrfToken({ key: session.csrfSecret, subject: `session|${session.id}` }, 'subscription|cmd_ada');
+  for (const [action, form] of [
+    ['pause', {}],
+    ['cancel', { reason: 'other' }],
+    ['plan', { plan: 'basic-monthly' }],
+    ['payment-method', { paymentMethod: 'pm_card_visa' }],
+  ] as const) {
+    expect((await browser.post(`${page('cmd_ada')}/${action}`, { _csrf, ...form })).status).toBe(404);
+  }
+  const view = await live('cmd_ada');
+  expect([view.status, view.cancelAtPeriodEnd, view.plan.code]).toEqual(['active', false, 'pro-monthly']);
+});
+
+test('a new payment method on a past-due subscription is charged at once: still failing, then paid', async () => {
+  let browser = await signedIn('cmd_due');
+  const updated = await browser.submit(page('cmd_due'), `${page('cmd_due')}/payment-method`, { paymentMethod: 'pm_card_declined' });
+  expect(updated.headers.location).toBe(`${page('cmd_due')}?done=paymentUpdated`);
+  await d.advanceTo((await live('cmd_due')).currentPeriod.end);
+  await d.until('cmd_due', (s) => s.status === 'past_due', 'cmd_due past due');
+  // A month on, the session has expired: sign in again, as the customer would from the dunning email.
+  browser = await signedIn('cmd_due');
+
+  const failing = await browser.submit(page('cmd_due'), `${page('cmd_due')}/payment-method`, { paymentMethod: 'pm_card_insufficient_funds' });
+  expect(failing.headers.location).toBe(`${page('cmd_due')}?done=paymentFailing`);
+  expect(textOf((await browser.get(failing.headers.location!)).text)).toContain('Payment method updated, but the overdue payment still failed.');
+  expect((await live('cmd_due')).status).toBe('past_due');
+
+  const paid = await browser.submit(page('cmd_due'), `${page('cmd_due')}/payment-method`, { paymentMethod: 'pm_card_visa' });
+  expect(paid.headers.location).toBe(`${page('cmd_due')}?done=paymentPaid`);
+  expect(textOf((await browser.get(paid.headers.location!)).text)).toContain('Payment method updated, and the overdue payment went through.');
+  expect((await live('cmd_due')).status).toBe('active');
+});
