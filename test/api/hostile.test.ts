@@ -3,7 +3,7 @@ import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import fc from 'fast-check';
 import request from 'supertest';
 import type { Harness } from '../support/harness';
-import { rawTestApp, settled, startHarness } from '../support/harness';
+import { eventually, rawTestApp, settled, startHarness } from '../support/harness';
 import { ENDPOINTS, type HostileRequest, TARGET, withHostileHeaders } from '../support/hostile-requests';
 
 /** At least 1,000 requests in all, spread evenly over the endpoints. */
@@ -46,6 +46,8 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   expect(started).toEqual([`subscription-${TARGET}`]);
   await settled(h, `subscription-${TARGET}`);
+  // The receipt's delivery stores the invoice's PDF: done before the row counts are taken.
+  await eventually(() => h.db.prisma.emailMessage.count({ where: { status: 'pending' } }), (pending) => pending === 0, 'emails sent');
 });
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
