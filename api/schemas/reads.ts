@@ -27,7 +27,16 @@ export type ListSubscriptionsQuery = z.infer<typeof listSubscriptionsQuery>;
 export type PageQuery = z.infer<typeof pageQuery>;
 
 /** What an opaque cursor carries: the (createdAt, id) of the last row of the page before. */
-export const cursorPosition = z.object({ at: z.iso.datetime(), id: z.string().min(1).max(128) }).strict();
+/** A row's position; its time is one a row can have (the database has no year 0, JSON dates no year 10000). */
+export const cursorPosition = z
+  .object({
+    at: z.iso.datetime().refine((iso) => {
+      const year = new Date(iso).getUTCFullYear();
+      return year >= 1 && year <= 9999;
+    }),
+    id: z.string().min(1).max(128),
+  })
+  .strict();
 
 export const customerParams = z.object({ id: code });
 

@@ -125,6 +125,16 @@ describe('GET /subscriptions', () => {
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   });
 
+  test('a forged cursor, even one that decodes to a well-formed position in year 0, is a 400 problem', async () => {
+    const forged = (position: object) => Buffer.from(JSON.stringify(position)).toString('base64url');
+    for (const cursor of [forged({ at: '0000-01-01T00:00:00Z', id: 'x' }), forged({ at: 'yesterday', id: 'x' }), 'not-base64-json']) {
+      for (const path of ['/subscriptions', '/api-keys', '/audit-events']) {
+        const res = await get(path, { cursor });
+        expect([path, res.status, res.body.errors?.[0]?.field]).toEqual([path, 400, 'cursor']);
+      }
+    }
+  });
+
   test('an unknown parameter is a 400 problem, not silently ignored', async () => {
     const res = await get('/subscriptions', { sort: 'id' });
     expect(res.status).toBe(400);
