@@ -124,7 +124,7 @@ export function paymentEventReceived(state: SubscriptionState, event: PaymentEve
     case 'disputed':
       return { state, effects: [{ kind: 'record_dispute', event }] };
     case 'payment_method_detached':
-      return event.paymentMethod === state.paymentMethod ? { state, effects: [paymentMethodNotice(state, 'detached', event.paymentMethod, event.eventId)] } : unchanged(state);
+      return event.paymentMethod === state.paymentMethod ? { state, effects: [paymentMethodNotice(state, 'detached', event.paymentMethod)] } : unchanged(state);
     case 'card_expiring':
       return cardExpiring(state, event);
   }
@@ -135,14 +135,13 @@ function cardExpiring(state: SubscriptionState, event: Extract<PaymentEvent, { k
   const next = nextBillingAt(state);
   if (!next || Date.parse(next) < Date.parse(cardExpiresAt(event.expYear, event.expMonth))) return unchanged(state);
   const discriminator = `${event.paymentMethod}/${event.expYear}-${String(event.expMonth).padStart(2, '0')}`;
-  return { state, effects: [paymentMethodNotice(state, 'expiring', discriminator, event.eventId, event, next)] };
+  return { state, effects: [paymentMethodNotice(state, 'expiring', discriminator, event, next)] };
 }
 
 function paymentMethodNotice(
   state: SubscriptionState,
   reason: 'expiring' | 'detached',
   discriminator: string,
-  _eventId: string,
   card: { brand: string | null; last4: string | null; expMonth: number; expYear: number } | null = null,
   nextChargeAt: string | null = nextBillingAt(state),
 ): Effect {

@@ -15,9 +15,8 @@ import { dueStep, nextDue } from '../domain/schedule';
 import type { SubscriptionState } from '../domain/subscription';
 import { isEnded, nextBillingAt, openSubscription, subscriptionWorkflowId, withDefaults } from '../domain/subscription';
 import { welcomeEmail } from '../domain/collection';
-import type { PendingPayment } from '../domain/pending-payment';
 import { chargePending, endsPendingPayment, pendingAnswered, resolvePending } from '../domain/pending-payment';
-import type { ChargeResult, FinalChargeResult } from '../domain/payments';
+import type { ChargeIntent, ChargeResult, FinalChargeResult } from '../domain/payments';
 import { activities, local } from './activities';
 import type { SubscriptionView, SubscriptionWorkflow, SubscriptionWorkflowInput } from './contract';
 import {
@@ -241,13 +240,12 @@ export class SubscriptionEntity {
         } else {
           // A plan change or a final invoice is settled while its command waits: a charge that
           // cannot complete now is ended at the gateway, and settled as what it ended as.
-          const pending: PendingPayment = { charge, chargeId: result.chargeId, reason: result.reason, actionUrl: result.actionUrl, since: charge.at, expiresAt: charge.at };
-          await this.apply(settleCharge(this.state, charge, await this.resolveCharge(pending, true, charge.at)));
+          await this.apply(settleCharge(this.state, charge, await this.resolveCharge(charge, result.chargeId, true, charge.at)));
         }
         return;
       }
       case 'resolve_charge':
-        await this.apply(pendingAnswered(this.state, await this.resolveCharge(effect.pending, effect.cancel, effect.at), effect.at));
+        await this.apply(pendingAnswered(this.state, await this.resolveCharge(effect.pending.charge, effect.pending.chargeId, effect.cancel, effect.at), effect.at));
         return;
       case 'record_gateway_refund': {
         const { event } = effect;
@@ -293,16 +291,15 @@ export class SubscriptionEntity {
     }
   }
 
-  /** The gateway's word on a pending charge; `cancel` ends it there first, so the answer is final. */
-  private async resolveCharge(pending: PendingPayment, cancel: boolean, at: string): Promise<FinalChargeResult>;
-  private async resolveCharge(pending: PendingPayment, cancel: boolean, at: string): Promise<ChargeResult>;
-  private async resolveCharge(pending: PendingPayment, cancel: boolean, at: string): Promise<ChargeResult> {
-    const { charge } = pending;
+  /** The gateway's word on the pending charge `chargeId` of `charge`; `cancel` ends it there first, so the answer is final. */
+  private async resolveCharge(charge: ChargeIntent, chargeId: string, cancel: true, at: string): Promise<FinalChargeResult>;
+  private async resolveCharge(charge: ChargeIntent, chargeId: string, cancel: boolean, at: string): Promise<ChargeResult>;
+  private async resolveCharge(charge: ChargeIntent, chargeId: string, cancel: boolean, at: string): Promise<ChargeResult> {
     const verb = cancel ? 'end' : 'check';
     const result = await activities.resolveCharge.executeWithOptions({ summary: `${verb} pending charge of invoice ${charge.invoice.number}, attempt ${charge.attempt}` }, [
-      { invoiceNumber: charge.invoice.number, idempotencyKey: charge.idempotencyKey, chargeId: pending.chargeId, cancel, claimsPeriodIndex: charge.claimsPeriodIndex, at },
+      { invoiceNumber: charge.invoice.number, idempotencyKey: charge.idempotencyKey, chargeId, cancel, claimsPeriodIndex: charge.claimsPeriodIndex, at },
     ]);
-    if (cancel && result.outcome === 'pending') throw new Error(`the gateway still calls charge ${pending.chargeId} pending after canceling it`);
+    if (cancel && result.outcome === 'pending') throw new Error(`the gateway still calls charge ${chargeId} pending after canceling it`);
     return result;
   }
 
