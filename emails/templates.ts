@@ -2,6 +2,7 @@
 // gives the same message.
 import type { EmailContent, EmailIntent } from '../domain/effects';
 import { formatMoney } from '../domain/money';
+import { escapeHtml } from '../infra/html';
 
 export interface InvoiceLineForEmail {
   description: string;
@@ -33,10 +34,6 @@ const date = (iso: string) => new Date(iso).toUTCString().replace(/ \d\d:\d\d:\d
 /** e.g. "Wed, 09 Dec 2026 10:17 UTC" */
 const dateTime = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
 const money = (amountCents: number, currency: string) => formatMoney({ amountCents, currency });
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
 /** Links rendered into emails, computed by the sender (they carry signed tokens). */
 export interface EmailLinks {

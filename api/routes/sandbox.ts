@@ -4,13 +4,13 @@
 // does, so the workflow's path is the one production takes. Mounted only with the sandbox gateway.
 import { Router } from 'express';
 import { formatMoney } from '../../domain/money';
+import { escapeHtml } from '../../infra/html';
 import type { SandboxGateway } from '../../gateway/sandbox-gateway';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../problem';
 import { sandboxChargeParams, sandboxSettleQuery } from '../schemas/sandbox';
-import { deliverPaymentEvent, subscriptionOfCharge } from '../services/payment-events';
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+import { subscriptionsOfCharge } from '../services/payment-event-routing';
+import { deliverPaymentEvent } from '../services/payment-events';
 
 /** Landmarks and a note dark enough to read (7:1), as axe-core checks in test/browser. */
 function page(title: string, body: string): string {
@@ -47,8 +47,8 @@ export function sandboxRouter(deps: ApiDeps, sandbox: SandboxGateway): Router {
     const { outcome } = sandboxSettleQuery.parse(req.query);
     const { invoiceNumber } = await chargeOf(chargeId);
     const result = await sandbox.settle(chargeId, outcome);
-    const subscriptionId = await subscriptionOfCharge(deps, chargeId);
-    const told = subscriptionId ? await deliverPaymentEvent(deps, [subscriptionId], { kind: 'charge_updated', eventId: `sandbox/${chargeId}/${result.outcome}`, chargeId }) : [];
+    const subscriptionIds = [...new Set(await subscriptionsOfCharge(deps.prisma, sandbox.name, chargeId))];
+    const told = await deliverPaymentEvent(deps, subscriptionIds, { kind: 'charge_updated', eventId: `sandbox/${chargeId}/${result.outcome}`, chargeId });
     if (req.accepts(['json', 'html']) === 'html') {
       const title = result.outcome === 'succeeded' ? 'Payment confirmed' : 'Payment refused';
       res.type('html').send(page(title, `<p>Invoice ${escapeHtml(invoiceNumber)}: ${escapeHtml(result.outcome)}. You can close this page.</p>`));

@@ -7,12 +7,18 @@ import type { PrismaClient } from '../../prisma/generated/client';
 /** Ended subscriptions are not told: their workflows no longer run. */
 const LIVE = { status: { notIn: ['canceled' as const, 'incomplete_expired' as const] } };
 
-async function byCharge(prisma: PrismaClient, chargeId: string, fallback: string | undefined): Promise<string[]> {
+/** The subscriptions whose invoices a gateway's charge was attempted on. */
+export async function subscriptionsOfCharge(prisma: PrismaClient, gateway: string, chargeId: string): Promise<string[]> {
   const attempts = await prisma.paymentAttempt.findMany({
-    where: { gateway: STRIPE_GATEWAY, gatewayChargeId: chargeId },
+    where: { gateway, gatewayChargeId: chargeId },
     select: { invoice: { select: { subscriptionId: true } } },
   });
-  if (attempts.length > 0) return attempts.map((attempt) => attempt.invoice.subscriptionId);
+  return attempts.map((attempt) => attempt.invoice.subscriptionId);
+}
+
+async function byCharge(prisma: PrismaClient, chargeId: string, fallback: string | undefined): Promise<string[]> {
+  const attempted = await subscriptionsOfCharge(prisma, STRIPE_GATEWAY, chargeId);
+  if (attempted.length > 0) return attempted;
   // The event can overtake the activity that records the attempt: the PaymentIntent then names
   // its subscription itself.
   if (fallback === undefined) return [];

@@ -8,12 +8,6 @@ import type { PaymentRecordWorkflow } from '../../workflows/contract';
 import { paymentEvent, paymentRecordWorkflowId, WORKFLOW_TYPES } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 
-/** The subscription whose invoice the gateway charge `chargeId` was attempted on. */
-export async function subscriptionOfCharge(deps: Pick<ApiDeps, 'prisma'>, chargeId: string): Promise<string | null> {
-  const attempt = await deps.prisma.paymentAttempt.findFirst({ where: { gatewayChargeId: chargeId }, select: { invoice: { select: { subscriptionId: true } } } });
-  return attempt?.invoice.subscriptionId ?? null;
-}
-
 async function bookAfterEnd(deps: Pick<ApiDeps, 'temporal' | 'taskQueue'>, event: Extract<PaymentEvent, { kind: 'refunded' | 'disputed' }>): Promise<void> {
   try {
     await deps.temporal.workflow.start<PaymentRecordWorkflow>(WORKFLOW_TYPES.paymentRecord, {
