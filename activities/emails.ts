@@ -13,7 +13,9 @@ import type { InvoiceDocument } from '../domain/tax/types';
 import { invoiceFile } from '../infra/document-store';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
+import { billingProfileOf } from '../api/services/views';
 import type { EmailIntent } from '../domain/effects';
+import type { Language } from '../domain/locale-format';
 import { renderEmail, type EmailLinks, type RenderedEmail } from '../emails/templates';
 import { offerPageLink, portalLink, portalSignInLink, type LinkSigning } from '../infra/links';
 import type { ActivityDeps } from './deps';
@@ -90,11 +92,22 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
 
   type EmailInvoice = Awaited<ReturnType<typeof invoiceFor>>;
 
-  function render(intent: EmailIntent, invoice: EmailInvoice): RenderedEmail {
+  /**
+   * The language of the customer's billing profile, as the portal reads it, read when the email is
+   * rendered (so the workflow never carries it); null when the profile names none, or when there
+   * is no customer record yet.
+   */
+  async function customerLanguage({ subscriptionId, to }: EmailIntent): Promise<Language | null> {
+    const subscription = subscriptionId ? await prisma.subscription.findUnique({ where: { id: subscriptionId }, select: { customer: true } }) : null;
+    const customer = subscription?.customer ?? (await prisma.customer.findUnique({ where: { email: to } }));
+    return (customer && billingProfileOf(customer)?.language) ?? null;
+  }
+
+  async function render(intent: EmailIntent, invoice: EmailInvoice): Promise<RenderedEmail> {
     const { content } = intent;
     const lines = content.template === 'receipt' ? (invoice?.lines ?? []).map(({ description, amountCents }) => ({ description, amountCents })) : [];
     const facts = invoice ? { number: invoice.number, netCents: invoice.netCents, taxCents: invoice.taxCents, vatSummary: (invoice.document as InvoiceDocument | null)?.vatSummary ?? [] } : null;
-    return renderEmail(intent, lines, emailLinks(links, intent), facts);
+    return renderEmail(intent, { lines, links: emailLinks(links, intent), invoice: facts, language: await customerLanguage(intent) });
   }
 
   /** A receipt carries the invoice as PDF (rendered once, stored with the invoice). */
@@ -115,7 +128,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
    * `at` is the lifecycle event's time (workflow time), the row's createdAt.
    */
   async function queueEmail(intent: EmailIntent, at: string): Promise<void> {
-    await queueOutboxEmail({ prisma, temporal }, { intent, at: new Date(at), subject: async () => render(intent, await invoiceFor(intent)).subject });
+    await queueOutboxEmail({ prisma, temporal }, { intent, at: new Date(at), subject: async () => (await render(intent, await invoiceFor(intent))).subject });
   }
 
   return {
@@ -141,7 +154,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
       await prisma.emailMessage.updateMany({ where: { idempotencyKey: key, status: 'pending' }, data: { attempts: context.info.attempt } });
       const intent = row.intent as unknown as EmailIntent;
       const invoice = await invoiceFor(intent);
-      const rendered = render(intent, invoice);
+      const rendered = await render(intent, invoice);
       const attachments = await attachmentsFor(intent, invoice);
       try {
         await mailer.send({

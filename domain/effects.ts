@@ -99,6 +99,11 @@ export interface EmailIntent {
   customerName: string | null;
   /** Null for an email about the customer's account rather than one subscription (portal sign-in). */
   subscriptionId: string | null;
+  /**
+   * The subscription's time zone (IANA): the email writes its dates in it. Absent on emails about
+   * the account, and on those queued before it was recorded: UTC.
+   */
+  timeZone?: string;
   content: EmailContent;
 }
 
@@ -167,6 +172,7 @@ export function email(state: SubscriptionState, discriminator: string, content: 
       to: state.customer.email,
       customerName: state.customer.name ?? null,
       subscriptionId: state.id,
+      timeZone: state.timeZone,
       content,
     },
   };

@@ -1,8 +1,12 @@
-// Every customer email, text and HTML, in one place. Rendering is pure: the same intent always
-// gives the same message.
+// Every email, text and HTML, in one place: which paragraphs each template has. Customer emails
+// speak the customer's language (nb or en) with its Intl formats; the sentences are in ./words.
+// Rendering is pure: the same intent and facts always give the same message.
+import type { IntervalUnit } from '../domain/calendar';
 import type { EmailContent, EmailIntent } from '../domain/effects';
-import { formatMoney } from '../domain/money';
+import { formatter, type Format, type Language } from '../domain/locale-format';
 import { escapeHtml } from '../infra/html';
+import { emailWords, type EmailWords } from './words';
+import { operations } from './words/operations';
 
 export interface InvoiceLineForEmail {
   description: string;
@@ -30,11 +34,6 @@ interface Body {
   table?: Array<[string, string]>;
 }
 
-const date = (iso: string) => new Date(iso).toUTCString().replace(/ \d\d:\d\d:\d\d GMT$/, '');
-/** e.g. "Wed, 09 Dec 2026 10:17 UTC" */
-const dateTime = (iso: string) => new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC');
-const money = (amountCents: number, currency: string) => formatMoney({ amountCents, currency });
-
 /** Links rendered into emails, computed by the sender (they carry signed tokens). */
 export interface EmailLinks {
   offer?: string;
@@ -43,203 +42,226 @@ export interface EmailLinks {
   signIn?: string;
 }
 
-const cardName = (brand: string | null, last4: string | null) =>
-  last4 ? `your ${brand ? brand.charAt(0).toUpperCase() + brand.slice(1) : 'card'} ending in ${last4}` : 'your payment method';
-
-const monthName = (month: number | null, year: number | null) =>
-  month && year ? new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' }) : 'this month';
-
-const percent = (basisPoints: number) => `${(basisPoints / 100).toLocaleString('en', { maximumFractionDigits: 2 })} %`;
-
-/** The VAT rows of a receipt: the total without VAT, then VAT per rate. */
-function vatRows(invoice: InvoiceForEmail | null, currency: string): Array<[string, string]> {
-  if (!invoice) return [];
-  return [
-    ['Total excluding VAT', money(invoice.netCents, currency)],
-    ...invoice.vatSummary.map((row): [string, string] => [`VAT ${percent(row.rateBasisPoints)} of ${money(row.netCents, currency)}`, money(row.taxCents, currency)]),
-  ];
+/** What rendering needs besides the intent, read by the sender when it sends. */
+export interface EmailFacts {
+  /** A receipt's invoice lines. */
+  lines?: InvoiceLineForEmail[];
+  links?: EmailLinks;
+  invoice?: InvoiceForEmail | null;
+  /** The customer's language (their billing profile's); null or absent: English. */
+  language?: Language | null;
 }
 
-function body(content: EmailContent, lines: InvoiceLineForEmail[], links: EmailLinks, invoice: InvoiceForEmail | null): Body {
-  // The workflow knows its invoices by their reference; customers by their legal number.
-  if ('invoiceNumber' in content && content.invoiceNumber !== null && invoice) content = { ...content, invoiceNumber: invoice.number };
+/**
+ * The language an email is written in: the customer's; the sign-in email's own (the portal chose
+ * it); English for operations.
+ */
+export function emailLanguage(content: EmailContent, customerLanguage: Language | null | undefined): Language {
   switch (content.template) {
-    case 'welcome':
-      return {
-        subject: `Welcome to ${content.planName}`,
-        paragraphs: [
-          `Your ${content.planName} subscription is set up: ${money(content.amountCents, content.currency)} per ${content.interval}.`,
-          content.trialEnd
-            ? `Your free trial runs until ${date(content.trialEnd)}; you will not be charged before then.`
-            : 'Your first payment went through. Thank you!',
-        ],
-      };
-    case 'receipt':
-      return {
-        subject: `Receipt for invoice ${content.invoiceNumber}`,
-        paragraphs: [`We received your payment of ${money(content.amountCents, content.currency)} on ${date(content.paidAt)}.`],
-        table: [
-          ...lines.map((line): [string, string] => [line.description, money(line.amountCents, content.currency)]),
-          ...vatRows(invoice, content.currency),
-          ['Total paid', money(content.amountCents, content.currency)],
-        ],
-      };
-    case 'payment_failed':
-      return {
-        subject: `Payment failed for invoice ${content.invoiceNumber}`,
-        paragraphs: [
-          `We could not charge ${money(content.amountCents, content.currency)} for invoice ${content.invoiceNumber} (attempt ${content.attempt}): ${content.declineMessage}`,
-          content.nextRetryAt
-            ? `We will try again on ${dateTime(content.nextRetryAt)}. To avoid another failure, update your payment method before then.`
-            : 'Please update your payment method; we will charge it as soon as you do.',
-          ...(content.deadline && content.consequence
-            ? [
-                `If the invoice is still unpaid on ${dateTime(content.deadline)}, ${
-                  {
-                    cancel: 'your subscription will be canceled.',
-                    unpaid: 'your subscription will be suspended.',
-                    expire: 'your subscription will not start.',
-                  }[content.consequence]
-                }`,
-              ]
-            : []),
-          ...(links.paymentMethod ? [`Update your payment method here: ${links.paymentMethod}`] : []),
-        ],
-      };
-    case 'dispute_opened':
-      return {
-        subject: `Chargeback on invoice ${content.invoiceNumber}: ${money(content.amountCents, content.currency)}`,
-        paragraphs: [
-          `${content.customerEmail} disputed the payment of invoice ${content.invoiceNumber} with their bank (reason: ${content.reason.replace(/_/g, ' ')}).`,
-          `Dispute ${content.disputeId} is for ${money(content.amountCents, content.currency)}. Answer it with evidence in the payment provider's dashboard before its deadline, or accept it.`,
-        ],
-      };
-    case 'payment_action_required':
-      return {
-        subject: `Please confirm your payment for invoice ${content.invoiceNumber}`,
-        paragraphs: [
-          `Your bank asks you to confirm the payment of ${money(content.amountCents, content.currency)} for invoice ${content.invoiceNumber}.`,
-          content.actionUrl
-            ? `Confirm it here: ${content.actionUrl}`
-            : 'Your bank will ask you to confirm it in its app, or you can pay with another payment method.',
-          `If it is not confirmed by ${dateTime(content.expiresAt)}, the payment is canceled and we will try again as for a failed payment.`,
-        ],
-      };
-    case 'payment_method_update':
-      return {
-        subject: content.reason === 'expiring' ? 'Your card is about to expire' : 'Your payment method was removed',
-        paragraphs: [
-          content.reason === 'expiring'
-            ? `${cardName(content.brand, content.last4).replace(/^y/, 'Y')} expires at the end of ${monthName(content.expMonth, content.expYear)}.`
-            : `${cardName(content.brand, content.last4).replace(/^y/, 'Y')} can no longer be charged: it was removed.`,
-          content.nextChargeAt
-            ? `Please update your payment method before ${date(content.nextChargeAt)}, when ${money(content.amountCents, content.currency)} for ${content.planName} (per ${content.interval}) is due, so your subscription continues without interruption.`
-            : `Please update your payment method so your ${content.planName} subscription continues without interruption.`,
-          ...(links.paymentMethod ? [`Update it here: ${links.paymentMethod}`] : []),
-        ],
-      };
-    case 'final_notice':
-      return {
-        subject: `Final notice: invoice ${content.invoiceNumber} is unpaid`,
-        paragraphs: [
-          `We have not been able to collect ${money(content.amountCents, content.currency)} for invoice ${content.invoiceNumber}.`,
-          `We will make a final attempt on ${dateTime(content.finalAttemptAt)}. If it fails, your subscription will be ${
-            content.consequence === 'cancel' ? 'canceled' : 'suspended until you update your payment method'
-          }.`,
-          ...(links.paymentMethod ? [`Update your payment method here: ${links.paymentMethod}`] : []),
-        ],
-      };
-    case 'trial_ending':
-      return {
-        subject: 'Your trial ends soon',
-        paragraphs: [
-          `Your free trial of ${content.planName} ends on ${date(content.trialEnd)}.`,
-          `Your payment method will then be charged ${money(content.amountCents, content.currency)}. Nothing to do if you want to continue.`,
-        ],
-      };
-    case 'plan_changed':
-      return {
-        subject: `Your plan is now ${content.toPlan}`,
-        paragraphs: [
-          `Your subscription changed from ${content.fromPlan} to ${content.toPlan} on ${date(content.effectiveAt)}.`,
-          `The new price is ${money(content.amountCents, content.currency)} per ${content.interval}.`,
-          ...(content.invoiceNumber ? [`The prorated difference was billed on invoice ${content.invoiceNumber}.`] : []),
-        ],
-      };
-    case 'canceled':
-      return {
-        subject: 'Your subscription has ended',
-        paragraphs: [
-          {
-            requested: `Your subscription was canceled as requested and ended on ${date(content.endedAt)}.`,
-            non_payment: `Your subscription was canceled on ${date(content.endedAt)} because we could not collect payment.`,
-            payment_not_completed: `Your subscription was not started because the first payment was not completed.`,
-          }[content.reason],
-          ...(content.refundCents > 0 ? [`We refunded ${money(content.refundCents, content.currency)} for the unused time.`] : []),
-          'You can subscribe again at any time.',
-        ],
-      };
-    case 'unpaid':
-      return {
-        subject: 'Your subscription is suspended',
-        paragraphs: [
-          `We could not collect ${money(content.amountCents, content.currency)} for invoice ${content.invoiceNumber}, so your subscription is suspended.`,
-          'Add a new payment method to reactivate it.',
-        ],
-      };
-    case 'paused':
-      return {
-        subject: 'Your subscription is paused',
-        paragraphs: [
-          content.resumesAt ? `Your subscription is paused until ${date(content.resumesAt)}.` : 'Your subscription is paused until you resume it.',
-          ...(content.creditCents > 0
-            ? [`The unused part of your current period, ${money(content.creditCents, content.currency)}, is credited to your next invoice.`]
-            : []),
-        ],
-      };
-    case 'resumed':
-      return {
-        subject: 'Your subscription is active again',
-        paragraphs: [`Welcome back! Your subscription has resumed; the current period runs until ${date(content.nextBillingAt)}.`],
-      };
-    case 'offer':
-      return {
-        subject:
-          content.percentOff > 0
-            ? `An offer for you: ${content.toPlan} at ${content.percentOff}% off`
-            : `An offer for you: switch to ${content.toPlan}`,
-        paragraphs: [
-          `You are on ${content.fromPlan}. ${content.toPlan} costs ${money(content.toPlanAmountCents, content.currency)} per ${content.interval}` +
-            (content.percentOff > 0
-              ? `, and for you ${content.percentOff}% less for your next ${content.discountPeriods} billing period${content.discountPeriods === 1 ? '' : 's'}.`
-              : '.'),
-          `Accept it here: ${links.offer ?? '(link unavailable)'}`,
-          `The offer is open until ${date(content.expiresAt)}.`,
-        ],
-      };
     case 'portal_sign_in':
-      return signInBody(content, links.signIn ?? '(link unavailable)');
+      return content.language;
+    case 'dispute_opened':
+      return 'en';
+    default:
+      return customerLanguage ?? 'en';
   }
 }
 
-function signInBody({ language, portalName, validMinutes }: Extract<EmailContent, { template: 'portal_sign_in' }>, link: string): Body {
-  return language === 'nb'
-    ? {
-        subject: `Logg inn på ${portalName}`,
-        paragraphs: [
-          `Noen, forhåpentligvis du, ba om å logge inn på ${portalName} med denne e-postadressen.`,
-          `Logg inn her: ${link}`,
-          `Lenken kan brukes én gang, innen ${validMinutes} minutter. Ba du ikke om den, kan du se bort fra denne e-posten: ingen kan logge inn uten lenken.`,
-        ],
-      }
-    : {
-        subject: `Sign in to ${portalName}`,
-        paragraphs: [
-          `Someone, hopefully you, asked to sign in to ${portalName} with this email address.`,
-          `Sign in here: ${link}`,
-          `The link works once, within ${validMinutes} minutes. If you did not ask for it, ignore this email: nobody can sign in without the link.`,
+/** The words of one language and its formats, dates in the subscription's time zone. */
+interface Writer {
+  words: EmailWords;
+  date(iso: string): string;
+  dateTime(iso: string): string;
+  money(amountCents: number, currency: string): string;
+  percent(whole: number): string;
+  /** A plan's interval as domain/calendar.ts describeInterval wrote it ("month", "3 months"), in words. */
+  interval(described: string): string;
+  month(month: number | null, year: number | null): string | null;
+}
+
+function writer(language: Language, timeZone: string): Writer {
+  const words = emailWords(language);
+  const fmt: Format = formatter(language);
+  return {
+    words,
+    date: (iso) => fmt.date(iso, timeZone),
+    dateTime: (iso) => fmt.dateTime(iso, timeZone),
+    money: (amountCents, currency) => fmt.money(amountCents, currency),
+    percent: (whole) => fmt.percent(whole),
+    interval(described) {
+      const match = /^(?:(\d+) )?(second|day|week|month|year)s?$/.exec(described);
+      return match ? words.interval(match[2] as IntervalUnit, Number(match[1] ?? 1)) : described;
+    },
+    month: (month, year) => (month && year ? fmt.month(year, month) : null),
+  };
+}
+
+const brandName = (brand: string | null) => (brand ? brand.charAt(0).toUpperCase() + brand.slice(1) : null);
+
+/** The VAT rows of a receipt: the total without VAT, then VAT per rate. */
+function vatRows({ words, money, percent }: Writer, invoice: InvoiceForEmail | null, currency: string): Array<[string, string]> {
+  if (!invoice) return [];
+  return [
+    [words.receipt.totalExcludingVat, money(invoice.netCents, currency)],
+    ...invoice.vatSummary.map((row): [string, string] => [words.receipt.vatOf(percent(row.rateBasisPoints / 100), money(row.netCents, currency)), money(row.taxCents, currency)]),
+  ];
+}
+
+function body(write: Writer, content: EmailContent, { lines = [], links = {}, invoice = null }: EmailFacts): Body {
+  const { words, date, dateTime, money, interval } = write;
+  // The workflow knows its invoices by their reference; customers by their legal number.
+  if ('invoiceNumber' in content && content.invoiceNumber !== null && invoice) content = { ...content, invoiceNumber: invoice.number };
+  switch (content.template) {
+    case 'welcome': {
+      const w = words.welcome;
+      return {
+        subject: w.subject(content.planName),
+        paragraphs: [w.setUp(content.planName, money(content.amountCents, content.currency), interval(content.interval)), content.trialEnd ? w.trialUntil(date(content.trialEnd)) : w.paid],
+      };
+    }
+    case 'receipt': {
+      const w = words.receipt;
+      return {
+        subject: w.subject(content.invoiceNumber),
+        paragraphs: [w.received(money(content.amountCents, content.currency), date(content.paidAt))],
+        table: [
+          ...lines.map((line): [string, string] => [line.description, money(line.amountCents, content.currency)]),
+          ...vatRows(write, invoice, content.currency),
+          [w.totalPaid, money(content.amountCents, content.currency)],
         ],
       };
+    }
+    case 'payment_failed': {
+      const w = words.paymentFailed;
+      return {
+        subject: w.subject(content.invoiceNumber),
+        paragraphs: [
+          w.declined(money(content.amountCents, content.currency), content.invoiceNumber, content.attempt, content.declineMessage),
+          content.nextRetryAt ? w.retryOn(dateTime(content.nextRetryAt)) : w.noRetry,
+          ...(content.deadline && content.consequence ? [w.deadline(dateTime(content.deadline), content.consequence)] : []),
+          ...(links.paymentMethod ? [w.updateHere(links.paymentMethod)] : []),
+        ],
+      };
+    }
+    case 'dispute_opened': {
+      const w = operations.disputeOpened;
+      const amount = money(content.amountCents, content.currency);
+      return {
+        subject: w.subject(content.invoiceNumber, amount),
+        paragraphs: [w.disputed(content.customerEmail, content.invoiceNumber, content.reason.replace(/_/g, ' ')), w.answer(content.disputeId, amount)],
+      };
+    }
+    case 'payment_action_required': {
+      const w = words.paymentActionRequired;
+      return {
+        subject: w.subject(content.invoiceNumber),
+        paragraphs: [
+          w.confirm(money(content.amountCents, content.currency), content.invoiceNumber),
+          content.actionUrl ? w.confirmHere(content.actionUrl) : w.confirmInBankApp,
+          w.expires(dateTime(content.expiresAt)),
+        ],
+      };
+    }
+    case 'payment_method_update': {
+      const w = words.paymentMethodUpdate;
+      const card = { brand: brandName(content.brand), last4: content.last4 };
+      return {
+        subject: w.subject[content.reason],
+        paragraphs: [
+          content.reason === 'expiring' ? w.expiring(card, write.month(content.expMonth, content.expYear)) : w.detached(card),
+          content.nextChargeAt
+            ? w.updateBefore(date(content.nextChargeAt), money(content.amountCents, content.currency), content.planName, interval(content.interval))
+            : w.update(content.planName),
+          ...(links.paymentMethod ? [w.updateHere(links.paymentMethod)] : []),
+        ],
+      };
+    }
+    case 'final_notice': {
+      const w = words.finalNotice;
+      return {
+        subject: w.subject(content.invoiceNumber),
+        paragraphs: [
+          w.notCollected(money(content.amountCents, content.currency), content.invoiceNumber),
+          w.finalAttempt(dateTime(content.finalAttemptAt), content.consequence),
+          ...(links.paymentMethod ? [w.updateHere(links.paymentMethod)] : []),
+        ],
+      };
+    }
+    case 'trial_ending': {
+      const w = words.trialEnding;
+      return {
+        subject: w.subject,
+        paragraphs: [w.endsOn(content.planName, date(content.trialEnd)), w.charge(money(content.amountCents, content.currency))],
+      };
+    }
+    case 'plan_changed': {
+      const w = words.planChanged;
+      return {
+        subject: w.subject(content.toPlan),
+        paragraphs: [
+          w.changed(content.fromPlan, content.toPlan, date(content.effectiveAt)),
+          w.price(money(content.amountCents, content.currency), interval(content.interval)),
+          ...(content.invoiceNumber ? [w.prorated(content.invoiceNumber)] : []),
+        ],
+      };
+    }
+    case 'canceled': {
+      const w = words.canceled;
+      return {
+        subject: w.subject,
+        paragraphs: [
+          {
+            requested: () => w.requested(date(content.endedAt)),
+            non_payment: () => w.nonPayment(date(content.endedAt)),
+            payment_not_completed: () => w.paymentNotCompleted,
+          }[content.reason](),
+          ...(content.refundCents > 0 ? [w.refunded(money(content.refundCents, content.currency))] : []),
+          w.subscribeAgain,
+        ],
+      };
+    }
+    case 'unpaid': {
+      const w = words.unpaid;
+      return { subject: w.subject, paragraphs: [w.suspended(money(content.amountCents, content.currency), content.invoiceNumber), w.reactivate] };
+    }
+    case 'paused': {
+      const w = words.paused;
+      return {
+        subject: w.subject,
+        paragraphs: [
+          content.resumesAt ? w.until(date(content.resumesAt)) : w.untilResumed,
+          ...(content.creditCents > 0 ? [w.credit(money(content.creditCents, content.currency))] : []),
+        ],
+      };
+    }
+    case 'resumed':
+      return { subject: words.resumed.subject, paragraphs: [words.resumed.resumed(date(content.nextBillingAt))] };
+    case 'offer': {
+      const w = words.offer;
+      const percent = content.percentOff > 0 ? write.percent(content.percentOff) : null;
+      return {
+        subject: w.subject(content.toPlan, percent),
+        paragraphs: [
+          w.price(
+            content.fromPlan,
+            content.toPlan,
+            money(content.toPlanAmountCents, content.currency),
+            interval(content.interval),
+            percent ? { percent, periods: content.discountPeriods } : null,
+          ),
+          w.acceptHere(links.offer ?? words.linkUnavailable),
+          w.openUntil(date(content.expiresAt)),
+        ],
+      };
+    }
+    case 'portal_sign_in': {
+      const w = words.portalSignIn;
+      return {
+        subject: w.subject(content.portalName),
+        paragraphs: [w.asked(content.portalName), w.signInHere(links.signIn ?? words.linkUnavailable), w.validOnce(content.validMinutes)],
+      };
+    }
+  }
 }
 
 /** Escaped text with its web addresses as links: in HTML mail, a link to click, not to copy. */
@@ -247,12 +269,17 @@ function htmlParagraph(text: string): string {
   return escapeHtml(text).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
 }
 
-export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = [], links: EmailLinks = {}, invoice: InvoiceForEmail | null = null): RenderedEmail {
+/**
+ * The email for `intent`, in its reader's language (see emailLanguage), with dates in the
+ * subscription's time zone (UTC when the intent has none).
+ */
+export function renderEmail(intent: EmailIntent, facts: EmailFacts = {}): RenderedEmail {
   const { content } = intent;
-  const { subject, paragraphs, table } = body(content, lines, links, invoice);
-  const norwegian = content.template === 'portal_sign_in' && content.language === 'nb';
-  const greeting = `${norwegian ? 'Hei' : 'Hello'} ${intent.customerName ?? intent.to},`;
-  const footer = intent.subscriptionId ? `Subscription ${intent.subscriptionId}` : content.template === 'portal_sign_in' ? content.portalName : '';
+  const language = emailLanguage(content, facts.language);
+  const write = writer(language, intent.timeZone ?? 'UTC');
+  const { subject, paragraphs, table } = body(write, content, facts);
+  const greeting = `${write.words.greeting} ${intent.customerName ?? intent.to},`;
+  const footer = intent.subscriptionId ? write.words.subscriptionFooter(intent.subscriptionId) : content.template === 'portal_sign_in' ? content.portalName : '';
 
   const textTable = table ? table.map(([label, value]) => `  ${label.padEnd(60)} ${value}`).join('\n') : '';
   const text = [greeting, ...paragraphs, ...(textTable ? [textTable] : []), `-- \n${footer}`].join('\n\n') + '\n';
@@ -263,7 +290,7 @@ export function renderEmail(intent: EmailIntent, lines: InvoiceLineForEmail[] = 
         .join('')}</table>`
     : '';
   const html = [
-    `<!doctype html><html${content.template === 'portal_sign_in' ? ` lang="${content.language}"` : ''}><body style="font-family: sans-serif">`,
+    `<!doctype html><html lang="${language}"><body style="font-family: sans-serif">`,
     `<p>${escapeHtml(greeting)}</p>`,
     ...paragraphs.map((p) => `<p>${htmlParagraph(p)}</p>`),
     htmlTable,

@@ -1,15 +1,14 @@
 // The language of a portal page and how it writes words, dates, money and numbers: the message
-// catalogue (./en.ts, ./nb.ts) and Intl for the locale (nb-NO: "3. januar 2027", "299,00 kr").
-import { decimalAmount, minorUnitDigits } from '../../domain/money';
-import type { DocumentLanguage } from '../../domain/tax/types';
+// catalogue (./en.ts, ./nb.ts) and Intl for the locale (nb-NO: "3. januar 2027", "299,00 kr"),
+// shared with the customer emails (domain/locale-format.ts).
+import { LOCALES, perLanguage, type Language } from '../../domain/locale-format';
 import { en, type MessageKey } from './en';
 import { nb } from './nb';
 
-export type Language = DocumentLanguage;
 export type { MessageKey } from './en';
+export { formatter, type Format, type Language } from '../../domain/locale-format';
 
 const CATALOGUES: Record<Language, Record<MessageKey, string>> = { en, nb };
-const LOCALES: Record<Language, string> = { nb: 'nb-NO', en: 'en-GB' };
 
 /** Norwegian in any written form reads best in bokmål; any other language gets English. */
 const ACCEPTED: Record<string, Language> = { nb: 'nb', no: 'nb', nn: 'nb', en: 'en' };
@@ -39,26 +38,7 @@ export interface Translate {
   plural(base: string, count: number, values?: Record<string, string | number>): string;
 }
 
-export interface Format {
-  /** A calendar date in words, in the subscription's time zone (UTC when none is given). */
-  date(iso: string, timeZone?: string): string;
-  money(amountCents: number, currency: string): string;
-  number(value: number): string;
-  /** 20 → "20 %" (nb) or "20%" (en). */
-  percent(whole: number): string;
-}
-
-/** Built once per language: Intl objects are slow to make and safe to share. */
-function once<T>(make: (language: Language) => T): (language: Language) => T {
-  const made = new Map<Language, T>();
-  return (language) => {
-    let value = made.get(language);
-    if (value === undefined) made.set(language, (value = make(language)));
-    return value;
-  };
-}
-
-export const translator = once((language): Translate => {
+export const translator = perLanguage((language): Translate => {
   const catalogue = CATALOGUES[language];
   const plurals = new Intl.PluralRules(LOCALES[language]);
   const fill = (text: string, values: Record<string, string | number>) =>
@@ -70,29 +50,4 @@ export const translator = once((language): Translate => {
     return fill(catalogue[key as MessageKey], { count, ...values });
   };
   return t;
-});
-
-export const formatter = once((language): Format => {
-  const locale = LOCALES[language];
-  const dates = new Map<string, Intl.DateTimeFormat>();
-  const currencies = new Map<string, Intl.NumberFormat>();
-  const numbers = new Intl.NumberFormat(locale);
-  const percents = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
-  return {
-    date(iso, timeZone = 'UTC') {
-      let format = dates.get(timeZone);
-      if (!format) dates.set(timeZone, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone })));
-      return format.format(new Date(iso));
-    },
-    money(amountCents, currency) {
-      let format = currencies.get(currency);
-      if (!format) {
-        const digits = minorUnitDigits(currency);
-        currencies.set(currency, (format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits })));
-      }
-      return format.format(Number(decimalAmount(amountCents, currency)));
-    },
-    number: (value) => numbers.format(value),
-    percent: (whole) => percents.format(whole / 100),
-  };
 });

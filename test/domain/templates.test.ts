@@ -30,15 +30,15 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     name: 'welcome, paid',
     content: { template: 'welcome', planName: 'Pro monthly', amountCents: 2_900, currency: 'EUR', interval: 'month', trialEnd: null },
     subject: 'Welcome to Pro monthly',
-    body: ['Your Pro monthly subscription is set up: 29.00 EUR per month.', 'Your first payment went through. Thank you!'],
+    body: ['Your Pro monthly subscription is set up: €29.00 per month.', 'Your first payment went through. Thank you!'],
   },
   {
     name: 'welcome, with a trial',
     content: { template: 'welcome', planName: 'Business yearly', amountCents: 999_000, currency: 'NOK', interval: 'year', trialEnd: '2028-02-14T10:00:00.000Z' },
     subject: 'Welcome to Business yearly',
     body: [
-      'Your Business yearly subscription is set up: 9990.00 NOK per year.',
-      'Your free trial runs until Mon, 14 Feb 2028; you will not be charged before then.',
+      'Your Business yearly subscription is set up: NOK\u00a09,990.00 per year.',
+      'Your free trial runs until 14 February 2028; you will not be charged before then.',
     ],
   },
   {
@@ -56,9 +56,9 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     },
     subject: 'Payment failed for invoice INV-sub_1-0002',
     body: [
-      'We could not charge 9.00 EUR for invoice INV-sub_1-0002 (attempt 1): Your card has insufficient funds.',
-      'We will try again on Fri, 03 Mar 2028 10:00 UTC. To avoid another failure, update your payment method before then.',
-      'If the invoice is still unpaid on Tue, 21 Mar 2028 10:00 UTC, your subscription will be canceled.',
+      'We could not charge €9.00 for invoice INV-sub_1-0002 (attempt 1): Your card has insufficient funds.',
+      'We will try again on 3 March 2028 at 10:00 UTC. To avoid another failure, update your payment method before then.',
+      'If the invoice is still unpaid on 21 March 2028 at 10:00 UTC, your subscription will be canceled.',
     ],
   },
   {
@@ -76,7 +76,7 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     },
     subject: 'Payment failed for invoice INV-sub_1-0003',
     body: [
-      'We could not charge 9.00 EUR for invoice INV-sub_1-0003 (attempt 2): Your card was reported stolen.',
+      'We could not charge €9.00 for invoice INV-sub_1-0003 (attempt 2): Your card was reported stolen.',
       'Please update your payment method; we will charge it as soon as you do.',
     ],
   },
@@ -85,8 +85,8 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     content: { template: 'final_notice', invoiceNumber: 'INV-sub_1-0002', amountCents: 900, currency: 'EUR', finalAttemptAt: '2028-03-21T10:00:00.000Z', consequence: 'cancel' },
     subject: 'Final notice: invoice INV-sub_1-0002 is unpaid',
     body: [
-      'We have not been able to collect 9.00 EUR for invoice INV-sub_1-0002.',
-      'We will make a final attempt on Tue, 21 Mar 2028 10:00 UTC. If it fails, your subscription will be canceled.',
+      'We have not been able to collect €9.00 for invoice INV-sub_1-0002.',
+      'We will make a final attempt on 21 March 2028 at 10:00 UTC. If it fails, your subscription will be canceled.',
     ],
   },
   {
@@ -94,8 +94,8 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     content: { template: 'final_notice', invoiceNumber: 'INV-sub_1-0002', amountCents: 900, currency: 'EUR', finalAttemptAt: '2028-03-21T10:00:00.000Z', consequence: 'unpaid' },
     subject: 'Final notice: invoice INV-sub_1-0002 is unpaid',
     body: [
-      'We have not been able to collect 9.00 EUR for invoice INV-sub_1-0002.',
-      'We will make a final attempt on Tue, 21 Mar 2028 10:00 UTC. If it fails, your subscription will be suspended until you update your payment method.',
+      'We have not been able to collect €9.00 for invoice INV-sub_1-0002.',
+      'We will make a final attempt on 21 March 2028 at 10:00 UTC. If it fails, your subscription will be suspended until you update your payment method.',
     ],
   },
   {
@@ -103,8 +103,8 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     content: { template: 'trial_ending', trialEnd: '2028-02-14T10:00:00.000Z', planName: 'Business monthly', amountCents: 9_900, currency: 'EUR' },
     subject: 'Your trial ends soon',
     body: [
-      'Your free trial of Business monthly ends on Mon, 14 Feb 2028.',
-      'Your payment method will then be charged 99.00 EUR. Nothing to do if you want to continue.',
+      'Your free trial of Business monthly ends on 14 February 2028.',
+      'Your payment method will then be charged €99.00. Nothing to do if you want to continue.',
     ],
   },
   {
@@ -121,8 +121,8 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     },
     subject: 'Your plan is now Pro monthly',
     body: [
-      'Your subscription changed from Basic monthly to Pro monthly on Thu, 10 Feb 2028.',
-      'The new price is 29.00 EUR per month.',
+      'Your subscription changed from Basic monthly to Pro monthly on 10 February 2028.',
+      'The new price is €29.00 per month.',
       'The prorated difference was billed on invoice INV-sub_1-0002.',
     ],
   },
@@ -139,15 +139,15 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
       invoiceNumber: null,
     },
     subject: 'Your plan is now Basic monthly',
-    body: ['Your subscription changed from Pro monthly to Basic monthly on Tue, 29 Feb 2028.', 'The new price is 9.00 EUR per month.'],
+    body: ['Your subscription changed from Pro monthly to Basic monthly on 29 February 2028.', 'The new price is €9.00 per month.'],
   },
   {
     name: 'canceled, requested, with a refund',
     content: { template: 'canceled', reason: 'requested', endedAt: '2028-02-10T10:00:00.000Z', refundCents: 590, currency: 'EUR' },
     subject: 'Your subscription has ended',
     body: [
-      'Your subscription was canceled as requested and ended on Thu, 10 Feb 2028.',
-      'We refunded 5.90 EUR for the unused time.',
+      'Your subscription was canceled as requested and ended on 10 February 2028.',
+      'We refunded €5.90 for the unused time.',
       'You can subscribe again at any time.',
     ],
   },
@@ -155,7 +155,7 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     name: 'canceled, non-payment',
     content: { template: 'canceled', reason: 'non_payment', endedAt: '2028-03-21T10:00:00.000Z', refundCents: 0, currency: 'EUR' },
     subject: 'Your subscription has ended',
-    body: ['Your subscription was canceled on Tue, 21 Mar 2028 because we could not collect payment.', 'You can subscribe again at any time.'],
+    body: ['Your subscription was canceled on 21 March 2028 because we could not collect payment.', 'You can subscribe again at any time.'],
   },
   {
     name: 'canceled, first payment not completed',
@@ -168,7 +168,7 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     content: { template: 'unpaid', invoiceNumber: 'INV-sub_1-0002', amountCents: 900, currency: 'EUR' },
     subject: 'Your subscription is suspended',
     body: [
-      'We could not collect 9.00 EUR for invoice INV-sub_1-0002, so your subscription is suspended.',
+      'We could not collect €9.00 for invoice INV-sub_1-0002, so your subscription is suspended.',
       'Add a new payment method to reactivate it.',
     ],
   },
@@ -177,8 +177,8 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     content: { template: 'paused', resumesAt: '2028-04-10T10:00:00.000Z', creditCents: 590, currency: 'EUR' },
     subject: 'Your subscription is paused',
     body: [
-      'Your subscription is paused until Mon, 10 Apr 2028.',
-      'The unused part of your current period, 5.90 EUR, is credited to your next invoice.',
+      'Your subscription is paused until 10 April 2028.',
+      'The unused part of your current period, €5.90, is credited to your next invoice.',
     ],
   },
   {
@@ -191,13 +191,13 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     name: 'resumed',
     content: { template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' },
     subject: 'Your subscription is active again',
-    body: ['Welcome back! Your subscription has resumed; the current period runs until Fri, 31 Mar 2028.'],
+    body: ['Welcome back! Your subscription has resumed; the current period runs until 31 March 2028.'],
   },
   {
     name: 'receipt',
     content: { template: 'receipt', invoiceNumber: 'INV-sub_1-0001', amountCents: 900, currency: 'EUR', paidAt: '2028-01-31T10:00:05.000Z' },
     subject: 'Receipt for invoice INV-sub_1-0001',
-    body: ['We received your payment of 9.00 EUR on Mon, 31 Jan 2028.', `  ${'Total paid'.padEnd(60)} 9.00 EUR`],
+    body: ['We received your payment of €9.00 on 31 January 2028.', `  ${'Total paid'.padEnd(60)} €9.00`],
   },
 ];
 
@@ -212,7 +212,7 @@ describe('renderEmail', () => {
     expect(rendered.text.startsWith('Hello Ada,\n\n')).toBe(true);
     expect(rendered.text.endsWith('\n\n-- \nSubscription sub_1\n')).toBe(true);
     expect(paragraphs(rendered.text)).toEqual(body);
-    expect(rendered.html.startsWith('<!doctype html><html>')).toBe(true);
+    expect(rendered.html.startsWith('<!doctype html><html lang="en">')).toBe(true);
     expect(rendered.html).toContain('<p>Hello Ada,</p>');
     for (const paragraph of body.filter((p) => !p.startsWith('  '))) {
       expect(rendered.html).toContain(`<p>${paragraph.replace(/'/g, '&#39;')}</p>`);
@@ -241,36 +241,36 @@ describe('renderEmail: receipt', () => {
   const content: EmailContent = { template: 'receipt', invoiceNumber: 'INV-sub_1-0002', amountCents: 810, currency: 'EUR', paidAt: '2028-02-10T10:00:03.000Z' };
 
   test('lists every invoice line with its amount, then the total paid, in the text', () => {
-    const { text } = renderEmail(intent(content), lines);
+    const { text } = renderEmail(intent(content), { lines });
     const table = paragraphs(text).at(-1)!.split('\n');
     expect(table).toEqual([
-      `  ${'Unused time on Basic monthly, 2028-02-10 – 2028-02-29'.padEnd(60)} -5.90 EUR`,
-      `  ${'Remaining time on Pro monthly, 2028-02-10 – 2028-02-29'.padEnd(60)} 19.00 EUR`,
-      `  ${'Applied account credit'.padEnd(60)} -5.00 EUR`,
-      `  ${'Total paid'.padEnd(60)} 8.10 EUR`,
+      `  ${'Unused time on Basic monthly, 2028-02-10 – 2028-02-29'.padEnd(60)} -€5.90`,
+      `  ${'Remaining time on Pro monthly, 2028-02-10 – 2028-02-29'.padEnd(60)} €19.00`,
+      `  ${'Applied account credit'.padEnd(60)} -€5.00`,
+      `  ${'Total paid'.padEnd(60)} €8.10`,
     ]);
-    expect(text).toContain('We received your payment of 8.10 EUR on Thu, 10 Feb 2028.');
+    expect(text).toContain('We received your payment of €8.10 on 10 February 2028.');
   });
 
   test('renders the lines and the total as an HTML table', () => {
-    const { html } = renderEmail(intent(content), lines);
+    const { html } = renderEmail(intent(content), { lines });
     expect(html).toContain(
       '<table cellpadding="4">' +
-        '<tr><td>Unused time on Basic monthly, 2028-02-10 – 2028-02-29</td><td align="right">-5.90 EUR</td></tr>' +
-        '<tr><td>Remaining time on Pro monthly, 2028-02-10 – 2028-02-29</td><td align="right">19.00 EUR</td></tr>' +
-        '<tr><td>Applied account credit</td><td align="right">-5.00 EUR</td></tr>' +
-        '<tr><td>Total paid</td><td align="right">8.10 EUR</td></tr>' +
+        '<tr><td>Unused time on Basic monthly, 2028-02-10 – 2028-02-29</td><td align="right">-€5.90</td></tr>' +
+        '<tr><td>Remaining time on Pro monthly, 2028-02-10 – 2028-02-29</td><td align="right">€19.00</td></tr>' +
+        '<tr><td>Applied account credit</td><td align="right">-€5.00</td></tr>' +
+        '<tr><td>Total paid</td><td align="right">€8.10</td></tr>' +
         '</table>',
     );
   });
 
   test('amounts use the currency’s minor units (NOK: 2 decimals)', () => {
-    const { text } = renderEmail(intent({ ...content, amountCents: 29_900, currency: 'NOK' }), [{ description: 'Pro monthly', amountCents: 29_900 }]);
-    expect(text).toContain('299.00 NOK');
+    const { text } = renderEmail(intent({ ...content, amountCents: 29_900, currency: 'NOK' }), { lines: [{ description: 'Pro monthly', amountCents: 29_900 }] });
+    expect(text).toContain('NOK\u00a0299.00');
   });
 
   test('templates without a table render none', () => {
-    expect(renderEmail(intent({ template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' }), lines).html).not.toContain('<table');
+    expect(renderEmail(intent({ template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' }), { lines }).html).not.toContain('<table');
   });
 });
 
@@ -310,7 +310,7 @@ describe('renderEmail: HTML escaping', () => {
   test('receipt line descriptions are escaped in the HTML table', () => {
     const { html } = renderEmail(
       intent({ template: 'receipt', invoiceNumber: 'INV-1', amountCents: 100, currency: 'EUR', paidAt: '2028-02-10T10:00:00.000Z' }),
-      [{ description: 'Add-on <img src=x onerror=alert(1)> & more', amountCents: 100 }],
+      { lines: [{ description: 'Add-on <img src=x onerror=alert(1)> & more', amountCents: 100 }] },
     );
     expect(html).toContain('<td>Add-on &lt;img src=x onerror=alert(1)&gt; &amp; more</td>');
     expect(html).not.toContain('<img');
@@ -341,9 +341,9 @@ describe('payment_failed names what happens at the deadline', () => {
     ['cancel', 'your subscription will be canceled.'],
     ['unpaid', 'your subscription will be suspended.'],
     ['expire', 'your subscription will not start.'],
-  ] as const)('%s: "%s", with the time to the minute in UTC', (consequence, sentence) => {
+  ] as const)('%s: "%s", with the time to the minute and its zone (UTC without one)', (consequence, sentence) => {
     const { text } = renderEmail(intent(consequence));
-    expect(text).toContain(`If the invoice is still unpaid on Tue, 21 Mar 2028 10:17 UTC, ${sentence}`);
+    expect(text).toContain(`If the invoice is still unpaid on 21 March 2028 at 10:17 UTC, ${sentence}`);
   });
 });
 
@@ -358,7 +358,7 @@ describe('renderEmail: portal sign-in', () => {
   const link = 'https://billing.example.test/portal/sign-in/link?token=psi_1.sig';
 
   test('in bokmål, with the link as a link in HTML, and no subscription in the footer', () => {
-    const rendered = renderEmail(signIn('nb'), [], { signIn: link });
+    const rendered = renderEmail(signIn('nb'), { links: { signIn: link } });
     expect(rendered.subject).toBe('Logg inn på Fjord Abonnement');
     expect(rendered.text.startsWith('Hei Kari,\n\n')).toBe(true);
     expect(paragraphs(rendered.text)).toEqual([
@@ -372,7 +372,7 @@ describe('renderEmail: portal sign-in', () => {
   });
 
   test('in English', () => {
-    const rendered = renderEmail(signIn('en'), [], { signIn: link });
+    const rendered = renderEmail(signIn('en'), { links: { signIn: link } });
     expect(rendered.subject).toBe('Sign in to Fjord Abonnement');
     expect(rendered.text.startsWith('Hello Kari,\n\n')).toBe(true);
     expect(paragraphs(rendered.text)[1]).toBe(`Sign in here: ${link}`);
