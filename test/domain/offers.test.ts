@@ -318,6 +318,7 @@ describe('makeOffer', () => {
           to: 'ada@example.com',
           customerName: 'Ada',
           subscriptionId: 'sub_1',
+          timeZone: 'UTC',
           content: {
             template: 'offer',
             offerId: 'OFR-sub_1-0001',

@@ -34,7 +34,7 @@ describe('cancel', () => {
     expect(notes.map((n) => n.amountCents)).toEqual([refund]);
     expect(await h.db.prisma.sandboxRefund.count({ where: { refundId: notes[0]!.gatewayRefundId! } })).toBe(1);
     expect(await d.emails('cancel_refund', 3)).toEqual(['receipt', 'welcome', 'canceled']);
-    expect(h.smtp.for('cancel_refund').find((m) => m.template === 'canceled')!.text).toContain(`We refunded ${(refund / 100).toFixed(2)} EUR`);
+    expect(h.smtp.for('cancel_refund').find((m) => m.template === 'canceled')!.text).toContain(`We refunded €${(refund / 100).toFixed(2)}`);
     expect(await d.closed('cancel_refund')).toBe('COMPLETED');
     expect((await h.db.prisma.subscription.findUniqueOrThrow({ where: { id: 'cancel_refund' } })).status).toBe('canceled');
   });

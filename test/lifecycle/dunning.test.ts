@@ -62,8 +62,9 @@ test('a soft decline retries on the schedule (+3, +8, +15, +21 days), emails eac
   const received = (template: string) => h.smtp.for('dun_soft').filter((mail) => mail.template === template);
   const firstFailure = received('payment_failed')[0]!;
   expect(firstFailure.text).toContain('insufficient funds');
-  expect(firstFailure.text).toContain(new Date(expectedRetries[0]!).toUTCString().slice(0, 16));
-  expect(received('final_notice')[0]!.text).toContain(`final attempt on ${new Date(expectedRetries[3]!).toUTCString().slice(0, 16)}`);
+  const longDate = (at: string) => new Date(at).toLocaleDateString('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+  expect(firstFailure.text).toContain(`We will try again on ${longDate(expectedRetries[0]!)} at `);
+  expect(received('final_notice')[0]!.text).toContain(`final attempt on ${longDate(expectedRetries[3]!)} at `);
   expect(new Date(created.currentPeriod.end).getTime()).toBe(started);
   expect(await d.closed('dun_soft')).toBe('COMPLETED');
 });

@@ -21,7 +21,7 @@ test('a trial charges nothing, reminds three days before it ends, then charges a
 
   await d.advance(11 * DAY + 3_600_000); // past the reminder (day 11), before the end (day 14)
   expect(await d.emails('trial_ok', 2)).toEqual(['welcome', 'trial_ending']);
-  expect(h.smtp.for('trial_ok')[1]!.text).toContain('29.00 EUR');
+  expect(h.smtp.for('trial_ok')[1]!.text).toContain('€29.00');
   expect(await h.db.prisma.invoice.count({ where: { subscriptionId: 'trial_ok' } })).toBe(0);
   expect(await h.db.prisma.sandboxCharge.count({ where: { reference: { startsWith: 'INV-trial_ok' } } })).toBe(0);
   expect((await d.get('trial_ok')).status).toBe('trialing');

@@ -111,7 +111,7 @@ test('a card expiring before the renewal gets a "please update your card" email 
   const mail = h.smtp.for('ev_expiring').find((m) => m.template === 'payment_method_update')!;
   expect(mail.subject).toBe('Your card is about to expire');
   expect(mail.text).toContain('Visa ending in 4242');
-  expect(mail.text).toContain(`before ${renewal.toUTCString().slice(0, 16)}`);
+  expect(mail.text).toContain(`before ${renewal.toLocaleDateString('en-GB', { dateStyle: 'long', timeZone: 'UTC' })}, when €29.00`);
   await d.get('ev_expiring');
   expect(h.smtp.for('ev_expiring')).toHaveLength(3);
 });
