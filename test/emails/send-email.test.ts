@@ -161,3 +161,46 @@ test('every link in a customer email opens a portal page: the offer its own, pay
   ]);
   expect(smtp.for('sub_links')[0]!.html).toContain(`<a href="${TEST_LINKS.publicUrl}/portal">${TEST_LINKS.publicUrl}/portal</a>`);
 });
+
+test('a customer whose billing profile reads bokmål gets the email in bokmål, dates in the subscription’s time zone', async () => {
+  const profile = { legalName: 'Kari Nordmann', kind: 'consumer', address: { lines: ['Storgata 1'], postalCode: '0155', city: 'Oslo', country: 'NO' }, language: 'nb' };
+  await db.prisma.customer.create({ data: { id: 'cus_kari', email: 'kari@example.no', name: 'Kari', billingProfile: profile, billingProfileVersion: 1 } });
+  await db.prisma.subscription.create({
+    data: { id: 'sub_nb', workflowId: 'subscription-sub_nb', customerId: 'cus_kari', planCode: 'pro-monthly-nok', status: 'past_due', paymentMethod: 'pm_card_visa' },
+  });
+  const key = 'sub_nb/payment_failed/0';
+  const working = activities(db.prisma);
+  await working.queueEmail(
+    {
+      key,
+      to: 'kari@example.no',
+      customerName: 'Kari',
+      subscriptionId: 'sub_nb',
+      timeZone: 'Europe/Oslo',
+      content: {
+        template: 'payment_failed',
+        invoiceNumber: 'INV-sub_nb-0002',
+        amountCents: 29_900,
+        currency: 'NOK',
+        attempt: 1,
+        declineMessage: 'Your card has insufficient funds.',
+        nextRetryAt: '2027-01-03T23:30:00.000Z',
+        deadline: null,
+        consequence: null,
+      },
+    },
+    '2027-01-01T00:00:00.000Z',
+  );
+  expect((await row(key)).subject).toBe('Betalingen for faktura INV-sub_nb-0002 mislyktes');
+
+  await attempt(1).run(working.sendEmail, key);
+
+  const [mail] = smtp.for('sub_nb');
+  expect(mail).toMatchObject({ to: 'kari@example.no', template: 'payment_failed', subject: 'Betalingen for faktura INV-sub_nb-0002 mislyktes' });
+  const text = mail!.text.replace(/\u00a0/g, ' ');
+  expect(text.startsWith('Hei Kari,\n\n')).toBe(true);
+  expect(text).toContain('Vi klarte ikke å belaste 299,00 kr for faktura INV-sub_nb-0002 (forsøk 1)');
+  expect(text).toContain('Vi prøver igjen 4. januar 2027 kl. 00:30 CET.');
+  expect(text).toContain(`Oppdater betalingsmåten din her: ${TEST_LINKS.publicUrl}/portal`);
+  expect(mail!.html).toContain('<html lang="nb">');
+});
