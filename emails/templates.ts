@@ -3,7 +3,7 @@
 // Rendering is pure: the same intent and facts always give the same message.
 import type { IntervalUnit } from '../domain/calendar';
 import type { EmailContent, EmailIntent } from '../domain/effects';
-import { formatter, type Format, type Language } from '../domain/locale-format';
+import { formatter, type Language } from '../domain/locale-format';
 import { escapeHtml } from '../infra/html';
 import { emailWords, type EmailWords } from './words';
 import { operations } from './words/operations';
@@ -56,7 +56,7 @@ export interface EmailFacts {
  * The language an email is written in: the customer's; the sign-in email's own (the portal chose
  * it); English for operations.
  */
-export function emailLanguage(content: EmailContent, customerLanguage: Language | null | undefined): Language {
+function emailLanguage(content: EmailContent, customerLanguage: Language | null | undefined): Language {
   switch (content.template) {
     case 'portal_sign_in':
       return content.language;
@@ -81,7 +81,7 @@ interface Writer {
 
 function writer(language: Language, timeZone: string): Writer {
   const words = emailWords(language);
-  const fmt: Format = formatter(language);
+  const fmt = formatter(language);
   return {
     words,
     date: (iso) => fmt.date(iso, timeZone),
