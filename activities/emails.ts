@@ -17,7 +17,7 @@ import { billingProfileOf } from '../api/services/views';
 import type { EmailIntent } from '../domain/effects';
 import type { Language } from '../domain/locale-format';
 import { renderEmail, type EmailLinks, type RenderedEmail } from '../emails/templates';
-import { offerPageLink, portalLink, portalSignInLink, type LinkSigning } from '../infra/links';
+import { offerPageLink, paymentMethodPath, portalLink, portalSignInLink, type LinkSigning } from '../infra/links';
 import type { ActivityDeps } from './deps';
 import { messageIdFor, queueOutboxEmail } from './email-outbox';
 
@@ -66,7 +66,8 @@ export function smtpFailure(error: unknown): ApplicationFailure {
 
 /**
  * The links an email carries; each opens a portal page. Emails about a payment that needs a new
- * payment method lead to the portal, through sign-in.
+ * payment method lead to that subscription's payment-method form, through sign-in; one without a
+ * subscription to the portal's overview.
  */
 function emailLinks(links: LinkSigning, { content, subscriptionId }: EmailIntent): EmailLinks {
   switch (content.template) {
@@ -77,7 +78,7 @@ function emailLinks(links: LinkSigning, { content, subscriptionId }: EmailIntent
     case 'payment_failed':
     case 'final_notice':
     case 'payment_method_update':
-      return { paymentMethod: portalLink(links) };
+      return { paymentMethod: subscriptionId ? portalLink(links, paymentMethodPath(subscriptionId)) : portalLink(links) };
     default:
       return {};
   }

@@ -68,3 +68,12 @@ export function portalSignInLink(signing: LinkSigning, tokenId: string, next: st
 export function portalLink(signing: LinkSigning, path = '/portal'): string {
   return `${base(signing)}${path}`;
 }
+
+/**
+ * A subscription's payment-method form in the portal, for emails about a failing card. A path of
+ * its own rather than the page's `#payment-method` anchor: a browser never sends an anchor, so the
+ * sign-in that a signed-out customer goes through could not bring them back to it.
+ */
+export function paymentMethodPath(subscriptionId: string): string {
+  return `/portal/subscriptions/${encodeURIComponent(subscriptionId)}/payment-method`;
+}

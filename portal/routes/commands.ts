@@ -136,6 +136,14 @@ export function commandsRouter(setup: PortalSetup): Router {
     await renderManage(res, view, { ...(done ? { done } : {}), ...(reason ? { reason } : {}) });
   });
 
+  // The link of emails about a failing card (infra/links.ts paymentMethodPath): the page, at its
+  // payment-method form. A signed-out customer comes here again after signing in.
+  router.get('/subscriptions/:id/payment-method', requireCustomer(), async (req, res) => {
+    const id = idOf(req.params);
+    await ownSubscription(deps, sessionOf(res).customerId, id);
+    res.redirect(303, `${pagePath(id)}#payment-method`);
+  });
+
   router.get('/subscriptions/:id/plan', requireCustomer(), async (req, res) => {
     const id = idOf(req.params);
     const view = await ownView(res, id);

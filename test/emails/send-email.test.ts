@@ -139,7 +139,7 @@ test('a 5xx answer to the login (a configuration fault, not the email) is retrie
   expect(failure).toMatchObject({ type: 'EmailNotDelivered', nonRetryable: false });
 });
 
-test('every link in a customer email opens a portal page: the offer its own, payment problems the portal', async () => {
+test("every link in a customer email opens a portal page: the offer its own, payment problems the subscription's payment-method form", async () => {
   const contents: Array<EmailIntent['content']> = [
     { template: 'payment_failed', invoiceNumber: 'INV-sub_links-0002', amountCents: 900, currency: 'EUR', attempt: 1, declineMessage: 'Declined.', nextRetryAt: null, deadline: null, consequence: null },
     { template: 'final_notice', invoiceNumber: 'INV-sub_links-0002', amountCents: 900, currency: 'EUR', finalAttemptAt: '2027-02-01T00:00:00.000Z', consequence: 'cancel' },
@@ -154,12 +154,13 @@ test('every link in a customer email opens a portal page: the offer its own, pay
   }
   const links = smtp.for('sub_links').map((mail) => [mail.template, /https?:\/\/\S+/.exec(mail.text)?.[0]]);
   expect(links).toEqual([
-    ['payment_failed', `${TEST_LINKS.publicUrl}/portal`],
-    ['final_notice', `${TEST_LINKS.publicUrl}/portal`],
-    ['payment_method_update', `${TEST_LINKS.publicUrl}/portal`],
+    ['payment_failed', `${TEST_LINKS.publicUrl}/portal/subscriptions/sub_links/payment-method`],
+    ['final_notice', `${TEST_LINKS.publicUrl}/portal/subscriptions/sub_links/payment-method`],
+    ['payment_method_update', `${TEST_LINKS.publicUrl}/portal/subscriptions/sub_links/payment-method`],
     ['offer', expect.stringMatching(new RegExp(`^${TEST_LINKS.publicUrl}/portal/offers/sub_links/OFR-sub_links-0001\\?token=\\d+\\.[\\w-]+$`))],
   ]);
-  expect(smtp.for('sub_links')[0]!.html).toContain(`<a href="${TEST_LINKS.publicUrl}/portal">${TEST_LINKS.publicUrl}/portal</a>`);
+  const paymentMethod = `${TEST_LINKS.publicUrl}/portal/subscriptions/sub_links/payment-method`;
+  expect(smtp.for('sub_links')[0]!.html).toContain(`<a href="${paymentMethod}">${paymentMethod}</a>`);
 });
 
 test('a customer whose billing profile reads bokmål gets the email in bokmål, dates in the subscription’s time zone', async () => {

@@ -152,6 +152,7 @@ test("another customer's subscription is a 404, even with a CSRF token valid for
   const browser = await signedIn('cmd_bob');
   expect((await browser.get(page('cmd_ada'))).status).toBe(404);
   expect((await browser.get(`${page('cmd_ada')}/plan?plan=basic-monthly`)).status).toBe(404);
+  expect((await browser.get(`${page('cmd_ada')}/payment-method`)).status).toBe(404);
   const session = await h.db.prisma.portalSession.findUniqueOrThrow({ where: { tokenHash: hashToken(browser.cookies.get('__Host-portal_session')!) } });
   const _csrf = csrfToken({ key: session.csrfSecret, subject: `session|${session.id}` }, 'subscription|cmd_ada');
   for (const [action, form] of [

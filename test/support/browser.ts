@@ -81,11 +81,12 @@ export function useBrowser(): BrowserSession {
 /**
  * The whole page as test-artifacts/screenshots/<name>.png (kept by CI), for a person to look at;
  * nothing compares it. Names must be unique across the suite: test files run in parallel.
+ * `window`: only what the window shows where it is scrolled to, as the person sees it first.
  */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, { window = false } = {}): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: !window });
   return file;
 }
 
