@@ -3,8 +3,9 @@
 // plan for 3 periods). Asking to cancel with that reason shows "Before you go" and changes nothing;
 // Accept and stay discounts the next renewals; Cancel anyway cancels at period end; one answer per
 // rule per cooldown; other reasons cancel at once; forms need their CSRF token and their own
-// subscription.
+// subscription. The page in Norwegian, and a lower_tier rule (added through the API) at the end.
 import type { Express } from 'express';
+import request from 'supertest';
 import { csrfToken } from '../../portal/csrf';
 import { hashToken } from '../../portal/sessions';
 import type { Harness } from '../support/harness';
@@ -16,7 +17,8 @@ let h: Harness;
 let app: Express;
 let d: Driver;
 
-const SUBSCRIPTIONS = ['ret_stay', 'ret_leave', 'ret_other', 'ret_csrf'] as const;
+const SUBSCRIPTIONS = ['ret_stay', 'ret_leave', 'ret_other', 'ret_csrf', 'ret_kari'] as const;
+const NORWEGIAN_PROFILE = { legalName: 'Kari Nordmann', kind: 'consumer', address: { lines: ['Storgata 1'], postalCode: '0155', city: 'Oslo', country: 'NO' }, language: 'nb' };
 
 /** Moves time to the end of the period the subscriptions share, and waits until each has paid its `paidPeriods`th period. */
 async function renewAll(paidPeriods: number): Promise<void> {
@@ -28,9 +30,10 @@ beforeAll(async () => {
   h = await startHarness();
   app = rawTestApp(h);
   d = driver(h, testApp(h));
-  for (const id of SUBSCRIPTIONS) {
+  for (const id of SUBSCRIPTIONS.filter((id) => id !== 'ret_kari')) {
     await d.create({ id, customer: newCustomer(id), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
   }
+  await d.create({ id: 'ret_kari', customer: { ...newCustomer('ret_kari'), billingProfile: NORWEGIAN_PROFILE }, plan: 'basic-monthly-nok', paymentMethod: 'pm_card_visa' });
   // The seeded rule asks for a paid renewal.
   await renewAll(2);
 });
@@ -158,4 +161,46 @@ test("another customer's subscription is a 404, even with a CSRF token valid for
     expect((await browser.post(`${page('ret_other')}/${action}`, { _csrf, rule: 'too-expensive-stay', reason: 'too_expensive' })).status).toBe(404);
   }
   expect((await live('ret_other')).discount).toBeNull();
+});
+
+test('in Norwegian: Før du går, with the prices in kroner, and Godta og bli', async () => {
+  const browser = await signedIn('ret_kari');
+  const offered = await askToCancel(browser, 'ret_kari', 'too_expensive');
+  const text = textOf(offered.text);
+  expect(text).toContain('Før du går');
+  expect(text).toContain('Din grunn: Det er for dyrt.');
+  expect(text).toContain('Bli, og få 30 % rabatt på Basic monthly de neste 3 faktureringsperiodene.');
+  expect(text).toContain('De neste 3 faktureringsperiodene 69,30 kr per måned');
+  expect(text).toContain('Deretter 99,00 kr per måned');
+  const accepted = await browser.post(`${page('ret_kari')}/retention/accept`, formFields(offered.text, `${page('ret_kari')}/retention/accept`));
+  expect(textOf((await browser.get(accepted.headers.location!)).text)).toContain('Takk for at du blir. Rabatten gjelder fra neste faktura.');
+});
+
+test('a lower_tier rule moves the plan down at period end with its discount', async () => {
+  const rule = {
+    description: 'Switching away from Pro: Basic at 50% off for 1 period',
+    enabled: true,
+    priority: 50,
+    moment: 'cancel',
+    when: [{ fact: 'cancelReason', in: ['switching'] }, { fact: 'product', equals: 'pro' }],
+    offer: { target: { kind: 'lower_tier' }, percentOff: 50, discountPeriods: 1, expiresInDays: 1 },
+    cooldownDays: 30,
+  };
+  expect((await request(d.app).put('/offer-rules/test-switching-down').send(rule)).status).toBe(200);
+  try {
+    await d.create({ id: 'ret_down', customer: newCustomer('ret_down'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+    const browser = await signedIn('ret_down');
+    const offered = await askToCancel(browser, 'ret_down', 'switching');
+    const text = textOf(offered.text);
+    expect(text).toMatch(/Move to Basic monthly on \d{1,2} \w+ \d{4} instead, with 50% off your first billing period on it\./);
+    expect(text).toContain('Next billing period €4.50 per month');
+    expect(text).toContain('After that €9.00 per month');
+    const accepted = await browser.post(`${page('ret_down')}/retention/accept`, formFields(offered.text, `${page('ret_down')}/retention/accept`));
+    expect(accepted.headers.location).toBe(`${page('ret_down')}?done=retainedLower`);
+    expect(textOf((await browser.get(accepted.headers.location!)).text)).toMatch(/Thank you for staying\. Your plan changes to Basic monthly on \d{1,2} \w+ \d{4}\./);
+    const view = await live('ret_down');
+    expect(view).toMatchObject({ cancelAtPeriodEnd: false, plan: { code: 'pro-monthly' }, scheduledChange: { plan: { code: 'basic-monthly' } }, discount: { percentOff: 50, remainingPeriods: 1 } });
+  } finally {
+    await request(d.app).put('/offer-rules/test-switching-down').send({ ...rule, enabled: false });
+  }
 });
