@@ -1,19 +1,19 @@
 // A signed-in customer manages their own subscription: change plan (after a preview of exactly
 // what it costs), add-on quantities, a coupon, the payment method, pause and resume, cancel at
-// period end and uncancel. A cancel with a reason that a retention rule answers shows that offer
-// first ("Before you go", portal/retention.ts): Accept and stay applies it, Cancel anyway cancels.
-// Every command is a workflow update, as in the API; a POST redirects back
+// period end and uncancel. Every command is a workflow update, as in the API; a POST redirects back
 // (POST/redirect/GET) with what happened named in the query, which the page says in the customer's
 // language. A refusal (409) or a declined payment (402) is said on the page itself, never as an
-// error page: the customer can try something else from there.
+// error page: the customer can try something else from there. A cancel whose reason a retention
+// rule answers shows that offer first ("Before you go", portal/retention.ts): Accept and stay
+// applies it, Cancel anyway cancels.
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import { setAuditActor } from '../../api/audit';
 import { toProblem } from '../../api/errors';
 import { withSubscription } from '../../api/services/commands';
-import { toAddOnDefinition, toCouponDefinition } from '../../infra/catalogue';
 import { CANCEL_REASONS, retentionCoupon } from '../../domain/retention';
+import { toAddOnDefinition, toCouponDefinition } from '../../infra/catalogue';
 import { toPlanSnapshot } from '../../infra/plans';
 import * as messages from '../../workflows/contract';
 import type { SubscriptionView } from '../../workflows/contract';
@@ -239,6 +239,8 @@ export function commandsRouter(setup: PortalSetup): Router {
     });
   });
 
+  const cancelAtPeriodEnd = (id: string) => withSubscription(deps, id, (handle) => handle.executeUpdate(messages.cancel, { args: [{ when: 'period_end' }] }));
+
   router.post('/subscriptions/:id/cancel', requireCustomer(), async (req, res) => {
     const { id, form } = await formOf(req, res);
     const reason = CANCEL_REASONS.find((key) => key === form.reason);
@@ -255,7 +257,7 @@ export function commandsRouter(setup: PortalSetup): Router {
       res,
       id,
       async () => {
-        await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.cancel, { args: [{ when: 'period_end' }] }));
+        await cancelAtPeriodEnd(id);
         return 'canceled';
       },
       reason,
@@ -295,7 +297,7 @@ export function commandsRouter(setup: PortalSetup): Router {
       res,
       id,
       async () => {
-        await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.cancel, { args: [{ when: 'period_end' }] }));
+        await cancelAtPeriodEnd(id);
         if (offer) await recordRetentionAnswer(deps, view, offer, 'declined', at);
         return 'canceled';
       },
