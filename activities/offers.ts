@@ -4,7 +4,7 @@
 import { log } from '@temporalio/activity';
 import type { Effect } from '../domain/effects';
 import type { OfferDecision, OfferRule } from '../domain/offers';
-import { matchingRules, offerFacts, resolveTarget } from '../domain/offers';
+import { matchingRules, offerFacts, resolveTarget, rulesAt } from '../domain/offers';
 import type { SubscriptionState } from '../domain/subscription';
 import { offerEvents } from '../domain/webhooks';
 import { toOfferRule } from '../infra/catalogue';
@@ -29,7 +29,9 @@ export function createOfferActivities(deps: ActivityDeps) {
           log.warn('skipping an invalid offer rule', { ruleId: row.id, error: String(error) });
         }
       }
-      const matching = matchingRules(rules, offerFacts(state, rules));
+      // Retention rules (moment 'cancel') answer a customer who asks to cancel, in the portal.
+      const upsell = rulesAt(rules, 'renewal');
+      const matching = matchingRules(upsell, offerFacts(state, upsell));
       if (matching.length === 0) return null;
       const catalogue = (await prisma.plan.findMany({ where: { active: true } })).map(toPlanSnapshot);
       for (const rule of matching) {

@@ -5,6 +5,9 @@
 // than one open offer, never one while payment is being recovered or the subscription is paused or
 // ended, and after an offer is declined, expires or is accepted no new one comes until a cooldown
 // has passed.
+//
+// The same rules also decide retention offers (domain/retention.ts): a rule whose `moment` is
+// 'cancel' is evaluated when a customer asks to cancel, never at a renewal or a usage report.
 import { describeInterval } from './calendar';
 import type { ActiveDiscount } from './discounts';
 import type { Effect, Transition } from './effects';
@@ -19,16 +22,30 @@ import { periodsAtRatio, recordUsage } from './usage';
 
 export type RuleCondition =
   | { fact: 'product' | 'planCode' | 'interval' | 'currency'; equals?: string; in?: string[] }
+  /** Only at the cancel moment: the reason the customer chose (a LEAVING_REASONS value). */
+  | { fact: 'cancelReason'; in: string[] }
   | { fact: 'tier' | 'paidRenewals' | 'consecutivePaidRenewals' | 'failedPayments'; atLeast?: number; atMost?: number }
   | { usage: string; atLeastRatio: number; forPeriods: number };
 
 /** Which plan an offer proposes, resolved against the catalogue when the rule fires. */
-export type OfferTarget = { kind: 'next_tier' } | { kind: 'annual' } | { kind: 'product'; product: string };
+export type OfferTarget =
+  | { kind: 'next_tier' }
+  | { kind: 'annual' }
+  | { kind: 'product'; product: string }
+  /** Retention: stay on the plan the subscription has, at a discount. */
+  | { kind: 'current_plan' }
+  /** Retention: the next lower tier of the same interval, at a discount. */
+  | { kind: 'lower_tier' };
+
+/** When a rule is evaluated: at renewals and usage reports (upsell), or when a customer asks to cancel (retention). */
+export type OfferMoment = 'renewal' | 'cancel';
 
 export interface OfferRule {
   id: string;
   description: string;
   enabled: boolean;
+  /** Absent means 'renewal'. */
+  moment?: OfferMoment;
   /** Higher first. */
   priority: number;
   /** All must hold. */
@@ -70,11 +87,18 @@ export interface OfferFacts {
   paidRenewals: number;
   consecutivePaidRenewals: number;
   failedPayments: number;
+  /** The reason given for cancelling; null except at the cancel moment. */
+  cancelReason: string | null;
   /** Per metric: how many periods in a row usage reached each ratio of the quota asked about. */
   usage: Record<string, Record<string, number>>;
 }
 
 const DAY_MS = 86_400_000;
+
+/** The rules evaluated at `moment`: a cancel-moment rule never makes an upsell offer, nor the reverse. */
+export function rulesAt(rules: readonly OfferRule[], moment: OfferMoment): OfferRule[] {
+  return rules.filter((rule) => (rule.moment ?? 'renewal') === moment);
+}
 
 /** Whether the subscription may receive an offer at all at `at`. */
 export function canReceiveOffer(state: SubscriptionState, at: string): boolean {
@@ -109,6 +133,7 @@ export function offerFacts(state: SubscriptionState, rules: readonly OfferRule[]
     paidRenewals: Math.max(0, state.stats.paidPeriods - 1),
     consecutivePaidRenewals: Math.min(state.stats.consecutivePaidPeriods, Math.max(0, state.stats.paidPeriods - 1)),
     failedPayments: state.stats.failedPayments,
+    cancelReason: null,
     usage,
   };
 }
@@ -118,6 +143,7 @@ function holds(condition: RuleCondition, facts: OfferFacts): boolean {
     return (facts.usage[condition.usage]?.[String(condition.atLeastRatio)] ?? 0) >= condition.forPeriods;
   }
   const value = facts[condition.fact];
+  if (value === null) return false;
   if (typeof value === 'string') {
     const c = condition as { equals?: string; in?: string[] };
     return (c.equals === undefined || value === c.equals) && (c.in === undefined || c.in.includes(value));
@@ -138,6 +164,10 @@ export function resolveTarget(target: OfferTarget, plan: PlanSnapshot, catalogue
   const candidates = catalogue.filter((p) => p.currency === plan.currency && p.code !== plan.code);
   const sameInterval = (p: PlanSnapshot) => p.interval.unit === plan.interval.unit && p.interval.count === plan.interval.count;
   switch (target.kind) {
+    case 'current_plan':
+      return plan;
+    case 'lower_tier':
+      return candidates.filter((p) => p.tier < plan.tier && sameInterval(p)).sort((a, b) => b.tier - a.tier || a.code.localeCompare(b.code))[0] ?? null;
     case 'next_tier':
       return candidates.filter((p) => p.tier > plan.tier && sameInterval(p)).sort((a, b) => a.tier - b.tier)[0] ?? null;
     case 'annual':

@@ -5,6 +5,7 @@ import type { AddOnDefinition } from '../domain/add-ons';
 import { taxCode } from './tax-code';
 import type { CouponDefinition } from '../domain/discounts';
 import type { OfferRule } from '../domain/offers';
+import { CANCEL_REASONS } from '../domain/retention';
 import type { AddOn, Coupon, OfferRule as OfferRuleRow } from '../prisma/generated/client';
 
 const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
@@ -19,11 +20,33 @@ const condition = z.union([
     })
     .strict(),
   z.object({ usage: metric, atLeastRatio: z.number().positive().max(10), forPeriods: z.number().int().min(1).max(12) }).strict(),
+  z.object({ fact: z.literal('cancelReason'), in: z.array(z.enum(CANCEL_REASONS)).min(1) }).strict(),
 ]);
 
-/** What an offer rule's JSON must look like (the id, description, enabled and priority are columns). */
-export const offerRuleDefinition = z
+const RETENTION_TARGETS: readonly string[] = ['current_plan', 'lower_tier'];
+
+/** A rule's target, conditions and discount must suit its moment: upsell at renewals, retention at a cancel. */
+function fitsItsMoment(rule: z.infer<typeof definitionShape>, ctx: z.RefinementCtx): void {
+  const atCancel = rule.moment === 'cancel';
+  const target = rule.offer.target.kind;
+  if (atCancel && !RETENTION_TARGETS.includes(target)) {
+    ctx.addIssue({ code: 'custom', path: ['offer', 'target', 'kind'], message: 'a rule with moment "cancel" offers current_plan or lower_tier' });
+  }
+  if (!atCancel && RETENTION_TARGETS.includes(target)) {
+    ctx.addIssue({ code: 'custom', path: ['offer', 'target', 'kind'], message: `${target} is a target of rules with moment "cancel" only` });
+  }
+  if (!atCancel && rule.when.some((condition) => 'fact' in condition && condition.fact === 'cancelReason')) {
+    ctx.addIssue({ code: 'custom', path: ['when'], message: 'cancelReason is a condition of rules with moment "cancel" only' });
+  }
+  if (target === 'current_plan' && (rule.offer.percentOff === 0 || rule.offer.discountPeriods === 0)) {
+    ctx.addIssue({ code: 'custom', path: ['offer', 'percentOff'], message: 'staying on the current plan needs a discount: percentOff and discountPeriods above 0' });
+  }
+}
+
+const definitionShape = z
   .object({
+    /** 'renewal' (the default: upsell at renewals and usage reports) or 'cancel' (retention, in the portal). */
+    moment: z.enum(['renewal', 'cancel']).optional(),
     when: z.array(condition).min(1),
     offer: z
       .object({
@@ -31,6 +54,8 @@ export const offerRuleDefinition = z
           z.object({ kind: z.literal('next_tier') }).strict(),
           z.object({ kind: z.literal('annual') }).strict(),
           z.object({ kind: z.literal('product'), product: z.string().min(1) }).strict(),
+          z.object({ kind: z.literal('current_plan') }).strict(),
+          z.object({ kind: z.literal('lower_tier') }).strict(),
         ]),
         percentOff: z.number().int().min(0).max(100),
         discountPeriods: z.number().int().min(0).max(36),
@@ -41,12 +66,20 @@ export const offerRuleDefinition = z
   })
   .strict();
 
-export const offerRule = offerRuleDefinition.extend({
+/** What an offer rule's JSON must look like (the id, description, enabled and priority are columns). */
+export const offerRuleDefinition = definitionShape.superRefine(fitsItsMoment);
+
+const ruleColumns = {
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits and dashes'),
   description: z.string().min(1).max(500),
   enabled: z.boolean(),
   priority: z.number().int().min(-1000).max(1000),
-});
+};
+
+export const offerRule = definitionShape.extend(ruleColumns).superRefine(fitsItsMoment);
+
+/** A whole rule whose id may be left out (where something else names it, as the API's path does). */
+export const offerRuleWithOptionalId = definitionShape.extend({ ...ruleColumns, id: ruleColumns.id.optional() }).superRefine(fitsItsMoment);
 
 export function toOfferRule(row: OfferRuleRow): OfferRule {
   const definition = offerRuleDefinition.parse(row.definition);

@@ -3,13 +3,16 @@
 // period end and uncancel. Every command is a workflow update, as in the API; a POST redirects back
 // (POST/redirect/GET) with what happened named in the query, which the page says in the customer's
 // language. A refusal (409) or a declined payment (402) is said on the page itself, never as an
-// error page: the customer can try something else from there.
+// error page: the customer can try something else from there. A cancel whose reason a retention
+// rule answers shows that offer first ("Before you go", portal/retention.ts): Accept and stay
+// applies it, Cancel anyway cancels.
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import { setAuditActor } from '../../api/audit';
 import { toProblem } from '../../api/errors';
 import { withSubscription } from '../../api/services/commands';
+import { CANCEL_REASONS, retentionCoupon } from '../../domain/retention';
 import { toAddOnDefinition, toCouponDefinition } from '../../infra/catalogue';
 import { toPlanSnapshot } from '../../infra/plans';
 import * as messages from '../../workflows/contract';
@@ -20,15 +23,13 @@ import { pageNotFound } from '../errors';
 import { checkedForm } from '../forms';
 import type { MessageKey } from '../i18n';
 import { renderPage } from '../render';
+import { askRetention, recordRetentionAnswer, renderBeforeYouGo } from '../retention';
 
 const subscriptionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const catalogueCode = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
 
-/** Why a customer leaves: offered as choices, said back to them; the cancel command has no field for it. */
-export const CANCEL_REASONS = ['too_expensive', 'missing_features', 'not_using', 'switching', 'other'] as const;
-
 /** What a redirect may announce: only these, so a crafted link cannot put words on the page. */
-const DONE = ['planChanged', 'planScheduled', 'addOnSet', 'couponApplied', 'paymentPaid', 'paymentFailing', 'paymentUpdated', 'paused', 'resumed', 'canceled', 'uncanceled'] as const;
+const DONE = ['planChanged', 'planScheduled', 'addOnSet', 'couponApplied', 'paymentPaid', 'paymentFailing', 'paymentUpdated', 'paused', 'resumed', 'canceled', 'uncanceled', 'retained', 'retainedLower'] as const;
 type Done = (typeof DONE)[number];
 
 const purposeOf = (id: string) => `subscription|${id}`;
@@ -246,14 +247,66 @@ export function commandsRouter(setup: PortalSetup): Router {
     });
   });
 
+  const cancelAtPeriodEnd = (id: string) => withSubscription(deps, id, (handle) => handle.executeUpdate(messages.cancel, { args: [{ when: 'period_end' }] }));
+
   router.post('/subscriptions/:id/cancel', requireCustomer(), async (req, res) => {
     const { id, form } = await formOf(req, res);
     const reason = CANCEL_REASONS.find((key) => key === form.reason);
+    if (reason) {
+      const view = await ownView(res, id);
+      const offer = await askRetention(deps, res, view, reason, await deps.clock());
+      if (offer) {
+        // Nothing changes yet: the customer answers the offer first.
+        renderBeforeYouGo(res, view, offer, { action: `${pagePath(id)}/retention`, purpose: purposeOf(id) });
+        return;
+      }
+    }
     await command(
       res,
       id,
       async () => {
-        await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.cancel, { args: [{ when: 'period_end' }] }));
+        await cancelAtPeriodEnd(id);
+        return 'canceled';
+      },
+      reason,
+    );
+  });
+
+  /** The offer the page showed, if the rules still make it now: the form names the rule and the reason, the rules decide the rest. */
+  async function offerStillMade(req: Request, res: Response) {
+    const { id, form } = await formOf(req, res);
+    const reason = CANCEL_REASONS.find((key) => key === form.reason);
+    const view = await ownView(res, id);
+    const at = await deps.clock();
+    const offer = reason ? await askRetention(deps, res, view, reason, at) : null;
+    return { id, view, reason, at, offer: offer && offer.ruleId === form.rule ? offer : null };
+  }
+
+  router.post('/subscriptions/:id/retention/accept', requireCustomer(), async (req, res) => {
+    const { id, view, at, offer } = await offerStillMade(req, res);
+    if (!offer) {
+      await renderManage(res, view, { problem: { status: 409, message: portalOf(res).t('retention.gone') } });
+      return;
+    }
+    const coupon = retentionCoupon(offer);
+    await command(res, id, async () => {
+      if (offer.planChanges) {
+        await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.changePlan, { args: [{ plan: offer.plan, when: 'period_end' }] }));
+      }
+      if (coupon) await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.applyCoupon, { args: [{ coupon }] }));
+      await recordRetentionAnswer(deps, view, offer, 'accepted', at);
+      return offer.planChanges ? 'retainedLower' : 'retained';
+    });
+  });
+
+  router.post('/subscriptions/:id/retention/decline', requireCustomer(), async (req, res) => {
+    const { id, view, reason, at, offer } = await offerStillMade(req, res);
+    await command(
+      res,
+      id,
+      async () => {
+        await cancelAtPeriodEnd(id);
+        if (offer) await recordRetentionAnswer(deps, view, offer, 'declined', at);
         return 'canceled';
       },
       reason,

@@ -1,6 +1,8 @@
 // The portal in a real browser, as a customer uses it: signs in from the emailed link, changes plan
-// after its preview, adds a seat, pauses and resumes, cancels and uncancels. Every page is
+// after its preview, adds a seat, pauses and resumes, cancels and uncancels; and one who cancels is
+// offered a discount first (a retention rule), and stays. Every page is
 // screenshotted (test-artifacts/screenshots/portal/) and checked by axe-core.
+import request from 'supertest';
 import { expectNoSeriousA11yViolations, screenshot, serve, type Page, type ServedApp, useBrowser } from '../support/browser';
 import type { Harness } from '../support/harness';
 import { querySubscription, startHarness, testApp } from '../support/harness';
@@ -84,4 +86,39 @@ test('a customer signs in from the email, changes plan after its preview, adds a
 
   const live = await querySubscription(h, 'subscription-portal_browser');
   expect(live).toMatchObject({ status: 'active', cancelAtPeriodEnd: false, plan: { code: 'pro-monthly' }, addOns: [expect.objectContaining({ code: 'extra-seat', quantity: 1 })] });
+});
+
+test('a customer who cancels because something is missing is shown Before you go, and accepts the discount to stay', async () => {
+  // A retention rule of this test's own: unlike the seeded one, it needs no paid renewal.
+  const rule = {
+    description: 'Browser test: missing features, 25% off for 2 periods',
+    enabled: true,
+    priority: 0,
+    moment: 'cancel',
+    when: [{ fact: 'cancelReason', in: ['missing_features'] }],
+    offer: { target: { kind: 'current_plan' }, percentOff: 25, discountPeriods: 2, expiresInDays: 1 },
+    cooldownDays: 30,
+  };
+  expect((await request(d.app).put('/offer-rules/browser-retention').send(rule)).status).toBe(200);
+  await d.create({ id: 'portal_retention', customer: newCustomer('portal_retention'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  const { page } = browser;
+  await page.goto(`${server.origin}/portal/sign-in`);
+  await page.getByLabel('Email address').fill('portal_retention@example.com');
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  const [mail] = await signInEmails(h, 'portal_retention@example.com');
+  await page.goto(`${server.origin}${linkIn(mail!)}`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Manage subscription' }).click();
+
+  await page.getByLabel('Why are you leaving?').selectOption('missing_features');
+  await page.getByRole('button', { name: 'Cancel at period end' }).click();
+  await page.getByRole('heading', { name: 'Before you go' }).waitFor();
+  expect(await page.locator('main').innerText()).toMatch(/Next 2 billing periods\s+€6\.75 per month/);
+  await checked(page, 'retention');
+  await page.getByRole('button', { name: 'Accept and stay' }).click();
+  await flash(page, 'Thank you for staying. Your discount applies from your next invoice.');
+
+  const live = await querySubscription(h, 'subscription-portal_retention');
+  expect(live).toMatchObject({ cancelAtPeriodEnd: false, discount: { percentOff: 25, remainingPeriods: 2 } });
 });

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setAddOnQuantity } from '../../domain/add-on-changes';
 import { paymentSucceeded } from '../../domain/collection';
-import { canReceiveOffer, matchingRules, offerFacts, resolveTarget, type OfferRule } from '../../domain/offers';
+import { canReceiveOffer, matchingRules, offerFacts, resolveTarget, rulesAt, type OfferRule } from '../../domain/offers';
 import { PLAN_CATALOGUE } from '../../domain/plans';
+import { retentionOffer, type LeavingReason } from '../../domain/retention';
 import { update, type SubscriptionState } from '../../domain/subscription';
 import { offerRule } from '../../infra/catalogue';
 import { T0, active, pastDue } from './fixtures';
@@ -13,18 +14,20 @@ import { addOn, level, renewPaid, renewPaidTimes } from './upsell-fixtures';
 
 const RAW: unknown = JSON.parse(readFileSync(join(__dirname, '../../prisma/offer-rules.json'), 'utf8'));
 const RULES: OfferRule[] = (RAW as unknown[]).map((rule) => offerRule.parse(rule));
+/** The rules evaluated at renewals and usage reports (as evaluateOffers reads them). */
+const UPSELL = rulesAt(RULES, 'renewal');
 
 const AT = '2029-06-01T00:00:00.000Z';
 
 /** Ids of the seeded rules whose conditions hold for `state`, highest priority first. */
 function firing(state: SubscriptionState): string[] {
-  return matchingRules(RULES, offerFacts(state, RULES)).map((rule) => rule.id);
+  return matchingRules(UPSELL, offerFacts(state, UPSELL)).map((rule) => rule.id);
 }
 
 /** What the workflow would offer: the first matching rule whose target exists (as evaluateOffers does). */
 function decide(state: SubscriptionState, at = AT): { rule: string; plan: string; percentOff: number; discountPeriods: number } | null {
   if (!canReceiveOffer(state, at)) return null;
-  for (const rule of matchingRules(RULES, offerFacts(state, RULES))) {
+  for (const rule of matchingRules(UPSELL, offerFacts(state, UPSELL))) {
     const plan = resolveTarget(rule.offer.target, state.plan, PLAN_CATALOGUE);
     if (plan) return { rule: rule.id, plan: plan.code, percentOff: rule.offer.percentOff, discountPeriods: rule.offer.discountPeriods };
   }
@@ -54,13 +57,15 @@ describe('prisma/offer-rules.json', () => {
     expect(RULES).toEqual(RAW);
   });
 
-  test('seeds four enabled rules with unique ids, in priority order seats > storage > loyalty > annual', () => {
-    expect(RULES.map((r) => [r.id, r.enabled, r.priority])).toEqual([
+  test('seeds four enabled upsell rules in priority order seats > storage > loyalty > annual, and one retention rule', () => {
+    expect(rulesAt(RULES, 'renewal').map((r) => [r.id, r.enabled, r.priority])).toEqual([
       ['seats-next-tier', true, 30],
       ['storage-next-tier', true, 29],
       ['loyal-basic-to-pro', true, 20],
       ['annual-switch', true, 10],
     ]);
+    expect(rulesAt(RULES, 'cancel').map((r) => [r.id, r.enabled, r.priority])).toEqual([['too-expensive-stay', true, 10]]);
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
   });
 
   test('the schema is strict: a broken rule is refused', () => {
@@ -70,6 +75,17 @@ describe('prisma/offer-rules.json', () => {
     expect(offerRule.safeParse({ ...seats[0], when: [] }).success).toBe(false);
     expect(offerRule.safeParse({ ...seats[0], id: 'Seats Next Tier' }).success).toBe(false);
     expect(offerRule.safeParse({ ...seats[0], extra: true }).success).toBe(false);
+  });
+
+  test('retention targets and the cancelReason condition belong to rules with moment "cancel" only', () => {
+    const [seats, , , , stay] = RAW as Array<Record<string, unknown>>;
+    const stayOffer = stay!.offer as Record<string, unknown>;
+    expect(offerRule.safeParse({ ...seats, offer: { ...stayOffer } }).success).toBe(false);
+    expect(offerRule.safeParse({ ...seats, when: [{ fact: 'cancelReason', in: ['too_expensive'] }] }).success).toBe(false);
+    expect(offerRule.safeParse({ ...stay, offer: { ...stayOffer, target: { kind: 'next_tier' } } }).success).toBe(false);
+    expect(offerRule.safeParse({ ...stay, offer: { ...stayOffer, percentOff: 0 } }).success).toBe(false);
+    expect(offerRule.safeParse({ ...stay, when: [{ fact: 'cancelReason', in: ['bored'] }] }).success).toBe(false);
+    expect(offerRule.safeParse({ ...stay, offer: { ...stayOffer, target: { kind: 'lower_tier' }, percentOff: 0 } }).success).toBe(true);
   });
 });
 
@@ -206,5 +222,25 @@ describe('the seeded rules and the offer gate', () => {
 
   test('usage rules outrank loyalty rules', () => {
     expect(decide(renewPaid(level(loyal, 'seats', 3)))?.rule).toBe('seats-next-tier');
+  });
+});
+
+describe('too-expensive-stay (retention, at the cancel moment)', () => {
+  const ask = (state: SubscriptionState, reason: LeavingReason) =>
+    retentionOffer({ state, reason, rules: RULES, answers: [], catalogue: PLAN_CATALOGUE, at: AT });
+
+  test('after a paid renewal, "too expensive" is offered 30% off the current plan for 3 periods', () => {
+    expect(ask(renewPaid(active('pro-monthly')), 'too_expensive')).toMatchObject({ ruleId: 'too-expensive-stay', plan: { code: 'pro-monthly' }, planChanges: false, percentOff: 30, discountPeriods: 3 });
+  });
+
+  test('not in the first period, and not for another reason', () => {
+    expect(ask(active('pro-monthly'), 'too_expensive')).toBeNull();
+    for (const reason of ['missing_features', 'not_using', 'switching', 'other'] as const) expect(ask(renewPaid(active('pro-monthly')), reason)).toBeNull();
+  });
+
+  test('is never evaluated at a renewal: only renewal rules are read there, and without a reason its condition does not hold', () => {
+    expect(UPSELL.map((rule) => rule.id)).not.toContain('too-expensive-stay');
+    const state = renewPaidTimes(active('pro-yearly'), 6);
+    expect(matchingRules(RULES, offerFacts(state, RULES))).toEqual([]);
   });
 });

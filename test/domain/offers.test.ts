@@ -45,6 +45,7 @@ const FACTS: OfferFacts = {
   paidRenewals: 6,
   consecutivePaidRenewals: 4,
   failedPayments: 1,
+  cancelReason: null,
   usage: { seats: { '0.8': 2 } },
 };
 

@@ -38,7 +38,7 @@ export const catalogueEndpoints: Endpoint[] = [
     path: '/offer-rules',
     operationId: 'listOfferRules',
     tag: 'catalogue',
-    summary: 'Upsell rules',
+    summary: 'Upsell and retention rules',
     answers: [ok(list(offerRule), 'Every rule, highest priority first')],
   },
   {
@@ -46,8 +46,9 @@ export const catalogueEndpoints: Endpoint[] = [
     path: '/offer-rules/:id',
     operationId: 'putOfferRule',
     tag: 'catalogue',
-    summary: 'Create or replace an upsell rule',
-    description: 'Running subscriptions use it from their next evaluation (at renewal).',
+    summary: 'Create or replace an upsell or retention rule',
+    description:
+      'Running subscriptions use it from their next evaluation: at renewal for upsell rules, when a customer asks to cancel in the portal for retention rules (moment "cancel").',
     params: offerRuleParams,
     paramExamples: { id: 'seats-next-tier' },
     body: offerRuleBody,
@@ -61,6 +62,7 @@ export const catalogueEndpoints: Endpoint[] = [
     },
     fields: {
       id: 'Optional and ignored: the path names the rule',
+      moment: '"renewal" (default: upsell) or "cancel" (retention: a cancelReason condition, target current_plan or lower_tier)',
       when: 'Every condition must hold: plan facts, renewal counts, or usage against the quota',
       priority: 'Higher wins when several rules match',
       cooldownDays: 'Days after an offer before the rule may offer again',
