@@ -208,10 +208,9 @@ export function commandsRouter(setup: PortalSetup): Router {
     const day = (iso: string) => fmt.date(iso, view.timeZone);
     const { name } = input.addOn;
     const describe = (line: InvoiceLineDraft) => {
-      const values = { name: line.itemName ?? name, quantity: line.quantity, from: day(line.periodStart ?? at), to: day(line.periodEnd ?? preview.billedAt) };
-      if (line.kind === 'proration_charge') return t('addOnPreview.added', values);
-      if (line.kind === 'proration_credit') return t('addOnPreview.removed', values);
-      return t('addOnPreview.product', values);
+      const values = { name: line.itemName ?? name, from: day(line.periodStart ?? at), to: day(line.periodEnd ?? preview.billedAt) };
+      const kind = line.kind === 'proration_charge' ? 'added' : line.kind === 'proration_credit' ? 'removed' : 'product';
+      return t.plural(`addOnPreview.${kind}`, line.quantity, values);
     };
     renderPage(res, 'add-on-preview', {
       title: t('addOnPreview.title', { name }),

@@ -141,6 +141,20 @@ test('an add-on preview refused by the rules or with a bad quantity is said on t
   expect((await live('cmd_ada')).addOns).toEqual([expect.objectContaining({ code: 'extra-seat', quantity: 2 })]);
 });
 
+test('the add-on preview speaks the customer’s language: bokmål, with kroner and dates in words', async () => {
+  const browser = await signedIn('cmd_kari');
+  const preview = await browser.get(`${page('cmd_kari')}/add-ons/preview?code=extra-seat&quantity=1`);
+  expect(preview.status).toBe(200);
+  const text = textOf(preview.text);
+  expect(text).toContain('Endre Extra seat');
+  expect(text).toContain('Extra seat: fra 0 til 1.');
+  expect(text).toContain('Ingenting å betale nå.');
+  expect(text).toMatch(/Extra seat lagt til, \d{1,2}\. \p{L}+ \d{4}–\d{1,2}\. \p{L}+ \d{4} [\d ]+,\d\d kr/u);
+  expect(text).toMatch(/Legges til neste faktura [\d ]+,\d\d kr/);
+  expect(text).toMatch(/Deretter koster abonnementet [\d ]+,\d\d kr per måned \(nå [\d ]+,\d\d kr\), før eventuell rabatt\./);
+  expect((await live('cmd_kari')).addOns).toEqual([]);
+});
+
 test('a coupon by its code (an unknown code is said on the page)', async () => {
   const browser = await signedIn('cmd_ada');
   const unknown = await browser.submit(page('cmd_ada'), `${page('cmd_ada')}/coupon`, { code: 'NOSUCH' });
