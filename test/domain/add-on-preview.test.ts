@@ -65,7 +65,7 @@ describe('previewAddOnChange equals what the command then bills', () => {
   test('during a trial nothing is prorated: no lines, only the new price per period', () => {
     const trialing = opened('business-monthly');
     const preview = allowed(trialing, addOn('extra-seat'), 5, '2028-02-03T10:00:00.000Z');
-    expect(preview).toMatchObject({ lines: [], totalCents: 0, quantityAfter: 5, recurringCentsAfter: trialing.plan.amountCents + 2_500 });
+    expect(preview).toMatchObject({ lines: [], totalCents: 0, billedAt: trialing.currentPeriod.end, quantityAfter: 5, recurringCentsAfter: trialing.plan.amountCents + 2_500 });
   });
 
   test('changes nothing', () => {
