@@ -128,8 +128,17 @@ test('an add-on quantity after its exact preview: Confirm sets it (POST/redirect
   }
 });
 
-test('an add-on preview refused by the rules or with a bad quantity is said on the page, and nothing changes', async () => {
+// cmd_ada's tests sign in five times, the most one address may ask for in an hour: the credit and the refusals share a sign-in.
+test('the preview of fewer seats shows the credit; one refused by the rules or with a bad quantity is said on the page, and nothing changes', async () => {
   const browser = await signedIn('cmd_ada');
+  const text = textOf((await browser.get(`${page('cmd_ada')}/add-ons/preview?code=extra-seat&quantity=1`)).text);
+  const api = (await request(d.app).get('/subscriptions/cmd_ada/add-ons/extra-seat/preview?quantity=1')).body as { totalCents: number; recurringCentsAfter: number };
+  expect(api.totalCents).toBeLessThan(0);
+  expect(text).toContain('Extra seat: from 2 to 1.');
+  expect(text).toMatch(/Extra seat removed, .+ -€\d+\.\d\d/);
+  expect(text).toContain(`Credited on your next invoice ${euros(-api.totalCents)}`);
+  expect(text).toContain(`From then on your subscription costs ${euros(api.recurringCentsAfter)} per month`);
+
   const refused = await browser.get(`${page('cmd_ada')}/add-ons/preview?code=extra-storage&quantity=0`);
   expect(refused.status).toBe(409);
   expect(textOf(refused.text)).toContain('That did not work Nothing was changed: the subscription has no extra-storage');
@@ -221,6 +230,7 @@ test("another customer's subscription is a 404, even with a CSRF token valid for
   const browser = await signedIn('cmd_bob');
   expect((await browser.get(page('cmd_ada'))).status).toBe(404);
   expect((await browser.get(`${page('cmd_ada')}/plan?plan=basic-monthly`)).status).toBe(404);
+  expect((await browser.get(`${page('cmd_ada')}/add-ons/preview?code=extra-seat&quantity=1`)).status).toBe(404);
   const session = await h.db.prisma.portalSession.findUniqueOrThrow({ where: { tokenHash: hashToken(browser.cookies.get('__Host-portal_session')!) } });
   const _csrf = csrfToken({ key: session.csrfSecret, subject: `session|${session.id}` }, 'subscription|cmd_ada');
   for (const [action, form] of [
