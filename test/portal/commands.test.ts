@@ -229,8 +229,8 @@ test('a form without its CSRF token is refused (403), and nothing changes', asyn
 test("another customer's subscription is a 404, even with a CSRF token valid for that page", async () => {
   const browser = await signedIn('cmd_bob');
   expect((await browser.get(page('cmd_ada'))).status).toBe(404);
-  expect((await browser.get(`${page('cmd_ada')}/plan?plan=basic-monthly`)).status).toBe(404);
   expect((await browser.get(`${page('cmd_ada')}/add-ons/preview?code=extra-seat&quantity=1`)).status).toBe(404);
+  expect((await browser.get(`${page('cmd_ada')}/plan?plan=basic-monthly`)).status).toBe(404);
   const session = await h.db.prisma.portalSession.findUniqueOrThrow({ where: { tokenHash: hashToken(browser.cookies.get('__Host-portal_session')!) } });
   const _csrf = csrfToken({ key: session.csrfSecret, subject: `session|${session.id}` }, 'subscription|cmd_ada');
   for (const [action, form] of [
