@@ -44,31 +44,45 @@ export function addsPendingLine(state: SubscriptionState, change: AddOnChange): 
   return change.quantity !== current && prorates(state);
 }
 
-export function setAddOnQuantity(state: SubscriptionState, change: AddOnChange, at: string): SubscriptionState {
+/** What a change does: the state after it, and the lines it adds to the next invoice (none when nothing is prorated). */
+export interface AddOnQuote {
+  state: SubscriptionState;
+  lines: InvoiceLineDraft[];
+}
+
+/** The one computation of a change, for the command (`setAddOnQuantity`) and its preview alike. */
+export function quoteAddOnChange(state: SubscriptionState, change: AddOnChange, at: string): AddOnQuote {
   const priced = priceAddOn(state, change.addOn);
+  const waiting = (next: SubscriptionState, line: InvoiceLineDraft): AddOnQuote => ({
+    state: update(next, { pendingItems: [...state.pendingItems, line] }),
+    lines: [line],
+  });
   if (change.addOn.kind === 'one_time') {
-    const line: InvoiceLineDraft = {
+    return waiting(state, {
       kind: 'addon',
       description: change.quantity === 1 ? priced.name : `${priced.name} × ${change.quantity}`,
       quantity: change.quantity,
       amountCents: priced.unitAmountCents * change.quantity,
       itemName: priced.name,
       ...(priced.tax ? { tax: priced.tax } : {}),
-    };
-    return update(state, { pendingItems: [...state.pendingItems, line] });
+    });
   }
 
   const existing = state.addOns.find((a) => a.code === priced.code);
   // A running add-on keeps the price it was bought at.
   const current: SubscriptionAddOn = existing ?? priced;
   const delta = change.quantity - current.quantity;
-  if (delta === 0) return state;
+  if (delta === 0) return { state, lines: [] };
   const others = state.addOns.filter((a) => a.code !== priced.code);
   const addOns = change.quantity > 0 ? [...others, { ...current, quantity: change.quantity }] : others;
-  if (!prorates(state)) return update(state, { addOns });
+  if (!prorates(state)) return { state: update(state, { addOns }), lines: [] };
   const line = prorationLine(current, delta, calendarPeriod(state), at);
-  if (delta > 0) return update(state, { addOns, pendingItems: [...state.pendingItems, line] });
+  if (delta > 0) return waiting({ ...state, addOns }, line);
   const [credit = 0] = capped(state, [unusedValue(state, current.unitAmountCents * -delta, 'addOns', at)]);
   // Valued at what was paid for it, VAT included.
-  return update(returned(state, credit), { addOns, pendingItems: [...state.pendingItems, { ...line, amountCents: -credit, tax: paidValueCode(current.tax) }] });
+  return waiting({ ...returned(state, credit), addOns }, { ...line, amountCents: -credit, tax: paidValueCode(current.tax) });
+}
+
+export function setAddOnQuantity(state: SubscriptionState, change: AddOnChange, at: string): SubscriptionState {
+  return quoteAddOnChange(state, change, at).state;
 }

@@ -3,7 +3,7 @@ import type { Period } from './calendar';
 import { describeInterval } from './calendar';
 import type { PlanSnapshot } from './plans';
 import type { InvoiceService, InvoiceSummary, SubscriptionState } from './subscription';
-import type { TaxableLine, TaxContext } from './tax/calculate';
+import type { TaxableLine, TaxContext, TaxedInvoice } from './tax/calculate';
 import { taxInvoiceLines } from './tax/calculate';
 import type { BillingProfile, SellerTaxSetup, TaxCategory, TaxCode, TaxTreatment, VatCategoryCode, VatSummaryRow } from './tax/types';
 
@@ -127,20 +127,13 @@ function taxable(line: InvoiceLineDraft): TaxableLine {
   };
 }
 
-/**
- * Taxes each line (domain/tax: per line, half away from zero; a line across a rate change is
- * split at it), totals them, and settles the total against the customer's credit balance: credit
- * pays what it can (after VAT: it is a payment, not a discount), and a negative total (a
- * downgrade's credit larger than its charge) becomes balance for later invoices instead of a
- * negative invoice.
- */
-export function buildInvoice(
-  header: InvoiceHeader,
-  tax: TaxContext,
-  chargeLines: InvoiceLineDraft[],
-  creditBalanceCents: number,
-  service: ServiceLines | null = null,
-): BuiltInvoice {
+/** Lines as an invoice bills them: each taxed (VAT included in its amount), with the totals. */
+export interface TaxedLines extends Omit<TaxedInvoice, 'lines'> {
+  lines: InvoiceLineDraft[];
+}
+
+/** Taxes lines as `buildInvoice` does (per line, half away from zero; a line across a rate change is split at it). */
+export function taxLines(chargeLines: readonly InvoiceLineDraft[], tax: TaxContext): TaxedLines {
   const taxed = taxInvoiceLines(chargeLines.map(taxable), tax);
   const lines: InvoiceLineDraft[] = taxed.lines.map((line) => ({
     kind: line.kind as InvoiceLineKind,
@@ -159,6 +152,25 @@ export function buildInvoice(
       taxCents: line.tax.taxCents,
     },
   }));
+  return { ...taxed, lines };
+}
+
+/**
+ * Taxes each line (domain/tax: per line, half away from zero; a line across a rate change is
+ * split at it), totals them, and settles the total against the customer's credit balance: credit
+ * pays what it can (after VAT: it is a payment, not a discount), and a negative total (a
+ * downgrade's credit larger than its charge) becomes balance for later invoices instead of a
+ * negative invoice.
+ */
+export function buildInvoice(
+  header: InvoiceHeader,
+  tax: TaxContext,
+  chargeLines: InvoiceLineDraft[],
+  creditBalanceCents: number,
+  service: ServiceLines | null = null,
+): BuiltInvoice {
+  const taxed = taxLines(chargeLines, tax);
+  const lines = [...taxed.lines];
   const subtotalCents = taxed.grossCents;
   let balance = creditBalanceCents;
   if (subtotalCents < 0) {

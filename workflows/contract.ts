@@ -17,6 +17,7 @@ import type {
   Timing,
   UpdatePaymentMethodCommand,
 } from '../domain/commands';
+import type { AddOnChangePreview } from '../domain/add-on-preview';
 import type { InvoiceDraft } from '../domain/invoice';
 import type { PlanMigrationRequest } from '../domain/plan-migration';
 import type { InvoiceSummary, SubscriptionStart, SubscriptionState } from '../domain/subscription';
@@ -120,6 +121,11 @@ export const getSubscription = defineQuery<SubscriptionView>('getSubscription');
 
 /** The exact invoice a plan change at `at` would issue; changes nothing. */
 export const previewPlanChange = defineQuery<PlanChangePreview, [ChangePlanCommand & { at: string }]>('previewPlanChange');
+
+export type { AddOnChangePreview };
+
+/** What setting an add-on's quantity at `at` would add to the next invoice and to the price per period; changes nothing. */
+export const previewAddOnChange = defineQuery<AddOnChangePreview, [SetAddOnCommand & { at: string }]>('previewAddOnChange');
 
 /**
  * Completes once the subscription has opened (its first invoice was attempted, or its trial

@@ -5,8 +5,8 @@ import { verifyOfferToken } from '../../infra/links';
 import * as messages from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { commandOptions } from '../idempotency';
-import { invalid, ProblemError } from '../problem';
-import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, usageBody } from '../schemas/upsell';
+import { conflict, invalid, ProblemError } from '../problem';
+import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, previewAddOnQuery, usageBody } from '../schemas/upsell';
 import { subscriptionParams } from '../schemas/subscriptions';
 import { withSubscription } from '../services/commands';
 
@@ -32,6 +32,16 @@ export function upsellRouter(deps: ApiDeps): Router {
     const body = addOnBody.parse(req.body);
     const input = { addOn: await addOnByCode(body.code), quantity: body.quantity };
     res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input], ...commandOptions(res) })));
+  });
+
+  /** What the quantity would add to the next invoice and to the price per period; changes nothing (409: it would be refused). */
+  router.get('/:id/add-ons/:code/preview', async (req, res) => {
+    const { id, code } = addOnParams.parse(req.params);
+    const { quantity } = previewAddOnQuery.parse(req.query);
+    const input = { addOn: await addOnByCode(code), quantity, at: (await deps.clock()).toISOString() };
+    const preview = await withSubscription(deps, id, (h) => h.query(messages.previewAddOnChange, input), 'read');
+    if (!preview.allowed) throw conflict(preview.reason);
+    res.json(preview);
   });
 
   router.delete('/:id/add-ons/:code', async (req, res) => {

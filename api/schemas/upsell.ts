@@ -20,6 +20,9 @@ export const addOnBody = z
   })
   .strict();
 
+/** GET /subscriptions/:id/add-ons/:code/preview?quantity=n: the quantity the add-on would have (or how many of a one-time product). */
+export const previewAddOnQuery = z.object({ quantity: z.coerce.number().int().min(0).max(1000) }).strict();
+
 /** DELETE /subscriptions/:id/add-ons/:code. A path segment may decode to anything (`%00`): only a code shape reaches the database. */
 export const addOnParams = z.object({ id: subscriptionId, code: catalogueCode('extra-seat') });
 

@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 // A signed-in customer manages their own subscription: change plan (after a preview of exactly
 // what it costs), add-on quantities, a coupon, the payment method, pause and resume, cancel at
 // period end and uncancel. Every command is a workflow update, as in the API; a POST redirects back
@@ -6,6 +7,14 @@
 // error page: the customer can try something else from there. A cancel whose reason a retention
 // rule answers shows that offer first ("Before you go", portal/retention.ts): Accept and stay
 // applies it, Cancel anyway cancels.
+=======
+// A signed-in customer manages their own subscription: change plan and add-on quantities (each
+// after a preview of exactly what it costs), a coupon, the payment method, pause and resume,
+// cancel at period end and uncancel. Every command is a workflow update, as in the API; a POST
+// redirects back (POST/redirect/GET) with what happened named in the query, which the page says in
+// the customer's language. A refusal (409) or a declined payment (402) is said on the page itself,
+// never as an error page: the customer can try something else from there.
+>>>>>>> i15-addon-preview
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -15,6 +24,8 @@ import { withSubscription } from '../../api/services/commands';
 import { CANCEL_REASONS, retentionCoupon } from '../../domain/retention';
 import { toAddOnDefinition, toCouponDefinition } from '../../infra/catalogue';
 import { toPlanSnapshot } from '../../infra/plans';
+import type { SetAddOnCommand } from '../../domain/commands';
+import type { InvoiceLineDraft } from '../../domain/invoice';
 import * as messages from '../../workflows/contract';
 import type { SubscriptionView } from '../../workflows/contract';
 import { ownSubscription, requireCustomer, sessionOf } from '../access';
@@ -27,6 +38,8 @@ import { askRetention, recordRetentionAnswer, renderBeforeYouGo } from '../reten
 
 const subscriptionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const catalogueCode = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
+/** A form field is text: an empty quantity is a mistake, not 0 (which removes the add-on). */
+const addOnFields = z.object({ code: catalogueCode, quantity: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().max(1000)) });
 
 /** What a redirect may announce: only these, so a crafted link cannot put words on the page. */
 const DONE = ['planChanged', 'planScheduled', 'addOnSet', 'couponApplied', 'paymentPaid', 'paymentFailing', 'paymentUpdated', 'paused', 'resumed', 'canceled', 'uncanceled', 'retained', 'retainedLower'] as const;
@@ -129,6 +142,14 @@ export function commandsRouter(setup: PortalSetup): Router {
     return { id, form };
   }
 
+  /** A recurring add-on on sale and a quantity, from the add-on form or its preview's address; null when either is not. */
+  async function addOnInput(fields: unknown): Promise<SetAddOnCommand | null> {
+    const parsed = addOnFields.safeParse(fields);
+    const row = parsed.success ? await deps.prisma.addOn.findUnique({ where: { code: parsed.data.code } }) : null;
+    if (!parsed.success || !row || !row.active || row.kind !== 'recurring') return null;
+    return { addOn: toAddOnDefinition(row), quantity: parsed.data.quantity };
+  }
+
   router.get('/subscriptions/:id', requireCustomer(), async (req, res) => {
     const id = idOf(req.params);
     const view = await ownView(res, id);
@@ -186,15 +207,56 @@ export function commandsRouter(setup: PortalSetup): Router {
     });
   });
 
+  router.get('/subscriptions/:id/add-ons/preview', requireCustomer(), async (req, res) => {
+    const id = idOf(req.params);
+    const view = await ownView(res, id);
+    const input = await addOnInput(req.query);
+    if (!input) {
+      await renderManage(res, view, { problem: { status: 400, message: portalOf(res).t('manage.addOnInvalid') } });
+      return;
+    }
+    const at = (await deps.clock()).toISOString();
+    const preview = await withSubscription(deps, id, (handle) => handle.query(messages.previewAddOnChange, { ...input, at }), 'read');
+    if (!preview.allowed) {
+      await renderManage(res, view, { problem: { status: 409, message: preview.reason } });
+      return;
+    }
+    const { t, fmt } = portalOf(res);
+    const money = (cents: number) => fmt.money(cents, view.plan.currency);
+    const day = (iso: string) => fmt.date(iso, view.timeZone);
+    const { name } = input.addOn;
+    const describe = (line: InvoiceLineDraft) => {
+      const values = { name: line.itemName ?? name, from: day(line.periodStart ?? at), to: day(line.periodEnd ?? preview.billedAt) };
+      const kind = line.kind === 'proration_charge' ? 'added' : line.kind === 'proration_credit' ? 'removed' : 'product';
+      return t.plural(`addOnPreview.${kind}`, line.quantity, values);
+    };
+    renderPage(res, 'add-on-preview', {
+      title: t('addOnPreview.title', { name }),
+      quantity: t('addOnPreview.quantity', { name, before: fmt.number(preview.quantityBefore), after: fmt.number(preview.quantityAfter) }),
+      caption: t('addOnPreview.caption', { date: day(preview.billedAt) }),
+      lines: preview.lines.map((line) => ({ description: describe(line), amount: money(line.amountCents) })),
+      total: preview.lines.length > 0 ? money(Math.abs(preview.totalCents)) : null,
+      totalLabel: t(preview.totalCents < 0 ? 'addOnPreview.credit' : 'addOnPreview.charge'),
+      recurring: t('addOnPreview.recurring', {
+        price: money(preview.recurringCentsAfter),
+        interval: t.plural(`interval.${view.plan.interval.unit}`, view.plan.interval.count),
+        before: money(preview.recurringCentsBefore),
+      }),
+      code: input.addOn.code,
+      requested: input.quantity,
+      action: `${pagePath(id)}/add-ons`,
+      back: pagePath(id),
+      purpose: purposeOf(id),
+    });
+  });
+
   router.post('/subscriptions/:id/add-ons', requireCustomer(), async (req, res) => {
     const { id, form } = await formOf(req, res);
-    const fields = z.object({ code: catalogueCode, quantity: z.coerce.number().int().min(0).max(1000) }).safeParse(form);
-    const row = fields.success ? await deps.prisma.addOn.findUnique({ where: { code: fields.data.code } }) : null;
-    if (!fields.success || !row || !row.active || row.kind !== 'recurring') {
+    const input = await addOnInput(form);
+    if (!input) {
       await renderManage(res, await ownView(res, id), { problem: { status: 400, message: portalOf(res).t('manage.addOnInvalid') } });
       return;
     }
-    const input = { addOn: toAddOnDefinition(row), quantity: fields.data.quantity };
     await command(res, id, async () => {
       await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.setAddOn, { args: [input] }));
       return 'addOnSet';

@@ -137,6 +137,7 @@ describe('a control character in a catalogue code is refused before any lookup',
     ['POST …/add-ons', () => request(app).post('/subscriptions/sub_api_1/add-ons').send({ code: nul, quantity: 1 })],
     ['POST …/coupon', () => request(app).post('/subscriptions/sub_api_1/coupon').send({ code: nul })],
     ['DELETE …/add-ons/:code', () => request(app).delete('/subscriptions/sub_api_1/add-ons/%00')],
+    ['GET …/add-ons/:code/preview', () => request(app).get('/subscriptions/sub_api_1/add-ons/%00/preview?quantity=1')],
   ])('%s answers 400 naming the field', async (_name, send) => {
     const res = await send();
     expect(res.status).toBe(400);

@@ -1,6 +1,6 @@
 // The portal in a real browser, as a customer uses it: signs in from the emailed link, changes plan
-// after its preview, adds a seat, pauses and resumes, cancels and uncancels; and one who cancels is
-// offered a discount first (a retention rule), and stays. Every page is
+// and adds a seat, each after its preview, pauses and resumes, cancels and uncancels; and one who
+// cancels is offered a discount first (a retention rule), and stays. Every page is
 // screenshotted (test-artifacts/screenshots/portal/) and checked by axe-core.
 import request from 'supertest';
 import { expectNoSeriousA11yViolations, screenshot, serve, type Page, type ServedApp, useBrowser } from '../support/browser';
@@ -53,7 +53,7 @@ test('a customer signs in from the email, changes plan after its preview, adds a
   await checked(page, 'manage');
 
   await page.getByLabel(/^Pro monthly/).check();
-  await page.getByRole('button', { name: 'See what it costs' }).click();
+  await page.getByRole('button', { name: 'See what it costs', exact: true }).click();
   await page.getByRole('heading', { name: 'Change to Pro monthly' }).waitFor();
   expect(await page.locator('main').innerText()).toMatch(/Total due now\s+€\d+\.\d\d/);
   await checked(page, 'plan-preview');
@@ -62,7 +62,14 @@ test('a customer signs in from the email, changes plan after its preview, adds a
   await checked(page, 'plan-changed');
 
   await page.getByLabel(/^Extra seat/).fill('1');
-  await page.getByRole('button', { name: 'Set quantity of Extra seat' }).click();
+  await page.getByRole('button', { name: 'See what it costs: Extra seat' }).click();
+  await page.getByRole('heading', { name: 'Change Extra seat' }).waitFor();
+  const seatPreview = await page.locator('main').innerText();
+  expect(seatPreview).toContain('Extra seat: from 0 to 1.');
+  expect(seatPreview).toContain('Nothing to pay now.');
+  expect(seatPreview).toMatch(/Added to your next invoice\s+€\d+\.\d\d/);
+  await checked(page, 'add-on-preview');
+  await page.getByRole('button', { name: 'Confirm' }).click();
   await flash(page, 'The add-on quantity is updated.');
   await checked(page, 'seat-added');
 

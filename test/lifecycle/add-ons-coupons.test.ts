@@ -70,6 +70,50 @@ test('an extra seat added mid-period: the next invoice bills the rest of this pe
   expect((await request(d.app).delete('/subscriptions/seat/add-ons/extra-seat')).status).toBe(409);
 });
 
+test('the preview of an add-on quantity is what the confirmed change puts on the next invoice', async () => {
+  const created = await d.create({ id: 'seat_preview', customer: newCustomer('seat-preview'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+  await d.advance(10 * DAY + 12_345);
+  const before = await d.get('seat_preview');
+  const preview = await request(d.app).get('/subscriptions/seat_preview/add-ons/extra-seat/preview').query({ quantity: 3 });
+  expect(preview.status).toBe(200);
+  const previewAt: string = preview.body.lines[0].periodStart;
+  expect(preview.body).toMatchObject({
+    allowed: true,
+    code: 'extra-seat',
+    quantityBefore: 0,
+    quantityAfter: 3,
+    lines: [expect.objectContaining({ kind: 'proration_charge', amountCents: prorated(1500, created.currentPeriod, previewAt) })],
+    totalCents: prorated(1500, created.currentPeriod, previewAt),
+    billedAt: created.currentPeriod.end,
+    recurringCentsBefore: 2900,
+    recurringCentsAfter: 2900 + 1500,
+  });
+  // The preview changed nothing.
+  expect((await d.get('seat_preview')).version).toBe(before.version);
+
+  const confirmed = (await d.post('/subscriptions/seat_preview/add-ons', { code: 'extra-seat', quantity: 3 })).body as SubscriptionView;
+  const changedAt = confirmed.pendingItems[0]!.periodStart!;
+  const renewed = await renewOnce('seat_preview', created);
+  const lines = await linesOf(renewed.latestInvoice!.number);
+  expect(lines).toEqual([
+    ['subscription', 2900],
+    ['addon', 1500],
+    ['proration_charge', prorated(1500, created.currentPeriod, changedAt)],
+  ]);
+  // The same computation: identical amounts when the preview and the change fall in the same second.
+  if (Math.floor(Date.parse(previewAt) / 1000) === Math.floor(Date.parse(changedAt) / 1000)) {
+    expect(lines[2]![1]).toBe(preview.body.totalCents);
+  }
+  expect(renewed.latestInvoice!.amountCents).toBe(preview.body.recurringCentsAfter + (lines[2]![1] as number));
+
+  // What the change would refuse, the preview refuses with the same reason.
+  const refused = await request(d.app).get('/subscriptions/seat_preview/add-ons/extra-storage/preview').query({ quantity: 0 });
+  expect(refused.status).toBe(409);
+  expect(refused.body.detail).toBe('the subscription has no extra-storage');
+  expect((await request(d.app).get('/subscriptions/seat_preview/add-ons/extra-seat/preview').query({ quantity: 'many' })).status).toBe(400);
+  expect((await request(d.app).get('/subscriptions/seat_preview/add-ons/gold-bar/preview').query({ quantity: 1 })).status).toBe(400);
+});
+
 test('a one-time product is billed once, on the next invoice, at its full price', async () => {
   const created = await d.create({ id: 'kit', customer: newCustomer('kit'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
   expect((await d.post('/subscriptions/kit/add-ons', { code: 'welcome-kit', quantity: 1 })).status).toBe(200);

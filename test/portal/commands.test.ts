@@ -1,5 +1,5 @@
-// The portal's command pages against the real workflow: a signed-in customer changes plan after a
-// preview, sets add-ons, applies a coupon, updates the payment method, pauses and resumes, cancels
+// The portal's command pages against the real workflow: a signed-in customer changes plan and sets
+// add-ons after a preview, applies a coupon, updates the payment method, pauses and resumes, cancels
 // and uncancels, for their own subscription only; a form without its CSRF token changes nothing;
 // a refused command or an unknown coupon is said on the page, never a crash.
 import type { Express } from 'express';
@@ -32,6 +32,7 @@ afterAll(async () => {
 });
 
 const live = (id: string) => querySubscription(h, `subscription-${id}`);
+const euros = (cents: number) => `${cents < 0 ? '-' : ''}€${(Math.abs(cents) / 100).toFixed(2)}`;
 const page = (id: string) => `/portal/subscriptions/${id}`;
 
 async function signedIn(name: string): Promise<Browser> {
@@ -69,7 +70,6 @@ test('changing plan shows the exact preview, and Confirm changes the plan (POST/
   // Exactly what the API's preview of the same change says: each line and the total.
   const api = (await request(d.app).get('/subscriptions/cmd_ada/plan-change/preview?plan=pro-monthly')).body as { invoice: { lines: { description: string; amountCents: number }[]; amountCents: number } };
   expect(api.invoice.lines.length).toBeGreaterThan(0);
-  const euros = (cents: number) => `${cents < 0 ? '-' : ''}€${(Math.abs(cents) / 100).toFixed(2)}`;
   for (const line of api.invoice.lines) expect(text).toContain(`${line.description} ${euros(line.amountCents)}`);
   expect(text).toContain(`Total due now ${euros(api.invoice.amountCents)}`);
   const confirmed = await browser.post(`${page('cmd_ada')}/plan`, formFields(preview.text, `${page('cmd_ada')}/plan`));
@@ -81,13 +81,91 @@ test('changing plan shows the exact preview, and Confirm changes the plan (POST/
   expect((await browser.get(`${page('cmd_ada')}/plan?plan=basic-monthly-nok`)).status).toBe(404);
 });
 
-test('an add-on quantity, and a coupon by its code (an unknown code is said on the page)', async () => {
+test('an add-on quantity after its exact preview: Confirm sets it (POST/redirect/GET), and the next invoice bills what the preview said', async () => {
   const browser = await signedIn('cmd_ada');
-  const added = await browser.submit(page('cmd_ada'), `${page('cmd_ada')}/add-ons`, { code: 'extra-seat', quantity: '2' });
+  const manage = await browser.get(page('cmd_ada'));
+  expect(manage.text).toContain(`action="${page('cmd_ada')}/add-ons/preview"`);
+  expect(textOf(manage.text)).toContain('See what it costs');
+
+  const preview = await browser.get(`${page('cmd_ada')}/add-ons/preview?code=extra-seat&quantity=2`);
+  expect(preview.status).toBe(200);
+  const text = textOf(preview.text);
+  // Exactly what the API's preview of the same change says.
+  const api = (await request(d.app).get('/subscriptions/cmd_ada/add-ons/extra-seat/preview?quantity=2')).body as {
+    lines: { amountCents: number; periodStart: string }[];
+    totalCents: number;
+    recurringCentsBefore: number;
+    recurringCentsAfter: number;
+  };
+  expect(api.lines).toHaveLength(1);
+  expect(text).toContain('Change Extra seat');
+  expect(text).toContain('Extra seat: from 0 to 2.');
+  expect(text).toContain('Nothing to pay now.');
+  expect(text).toMatch(new RegExp(`Extra seat × 2 added, \\d{1,2} \\w+ \\d{4} – \\d{1,2} \\w+ \\d{4} ${euros(api.lines[0]!.amountCents).replace('.', '\\.')}`));
+  expect(text).toContain(`Added to your next invoice ${euros(api.totalCents)}`);
+  expect(text).toContain(`From then on your subscription costs ${euros(api.recurringCentsAfter)} per month (now ${euros(api.recurringCentsBefore)}), before any discount.`);
+  // The preview changed nothing.
+  expect((await live('cmd_ada')).addOns).toEqual([]);
+
+  const action = `${page('cmd_ada')}/add-ons`;
+  const added = await browser.post(action, formFields(preview.text, action));
+  expect(added.status).toBe(303);
   expect(added.headers.location).toBe(`${page('cmd_ada')}?done=addOnSet`);
-  expect((await live('cmd_ada')).addOns).toEqual([expect.objectContaining({ code: 'extra-seat', quantity: 2 })]);
+  const changed = await live('cmd_ada');
+  expect(changed.addOns).toEqual([expect.objectContaining({ code: 'extra-seat', quantity: 2 })]);
+  expect(textOf((await browser.get(added.headers.location!)).text)).toContain('The add-on quantity is updated.');
   expect((await browser.get(page('cmd_ada'))).text).toMatch(/id="qty-extra-seat" name="quantity" min="0" max="1000" value="2"/);
 
+  // The invoice the change goes on: the renewal carries its line, at the previewed amount.
+  const charged = changed.pendingItems.at(-1)!;
+  await d.advanceTo(changed.currentPeriod.end);
+  const renewed = await d.until('cmd_ada', (s) => s.periodIndex === changed.periodIndex + 1 && s.latestInvoice?.status === 'paid', 'cmd_ada renewal');
+  const lines = await h.db.prisma.invoiceLine.findMany({ where: { invoice: { reference: renewed.latestInvoice!.number }, kind: 'proration_charge' } });
+  expect(lines.map((line) => line.amountCents)).toEqual([charged.amountCents]);
+  // The same computation: identical amounts when the preview and the change fall in the same second.
+  if (Math.floor(Date.parse(api.lines[0]!.periodStart) / 1000) === Math.floor(Date.parse(charged.periodStart!) / 1000)) {
+    expect(lines[0]!.amountCents).toBe(api.totalCents);
+  }
+});
+
+// cmd_ada's tests sign in five times, the most one address may ask for in an hour: the credit and the refusals share a sign-in.
+test('the preview of fewer seats shows the credit; one refused by the rules or with a bad quantity is said on the page, and nothing changes', async () => {
+  const browser = await signedIn('cmd_ada');
+  const text = textOf((await browser.get(`${page('cmd_ada')}/add-ons/preview?code=extra-seat&quantity=1`)).text);
+  const api = (await request(d.app).get('/subscriptions/cmd_ada/add-ons/extra-seat/preview?quantity=1')).body as { totalCents: number; recurringCentsAfter: number };
+  expect(api.totalCents).toBeLessThan(0);
+  expect(text).toContain('Extra seat: from 2 to 1.');
+  expect(text).toMatch(/Extra seat removed, .+ -€\d+\.\d\d/);
+  expect(text).toContain(`Credited on your next invoice ${euros(-api.totalCents)}`);
+  expect(text).toContain(`From then on your subscription costs ${euros(api.recurringCentsAfter)} per month`);
+
+  const refused = await browser.get(`${page('cmd_ada')}/add-ons/preview?code=extra-storage&quantity=0`);
+  expect(refused.status).toBe(409);
+  expect(textOf(refused.text)).toContain('That did not work Nothing was changed: the subscription has no extra-storage');
+  for (const query of ['code=extra-seat&quantity=', 'code=extra-seat&quantity=1001', 'code=extra-seat&quantity=two', 'code=welcome-kit&quantity=1', 'code=gold&quantity=1']) {
+    const invalid = await browser.get(`${page('cmd_ada')}/add-ons/preview?${query}`);
+    expect(invalid.status).toBe(400);
+    expect(textOf(invalid.text)).toContain('Enter a whole number from 0 to 1000.');
+  }
+  expect((await live('cmd_ada')).addOns).toEqual([expect.objectContaining({ code: 'extra-seat', quantity: 2 })]);
+});
+
+test('the add-on preview speaks the customer’s language: bokmål, with kroner and dates in words', async () => {
+  const browser = await signedIn('cmd_kari');
+  const preview = await browser.get(`${page('cmd_kari')}/add-ons/preview?code=extra-seat&quantity=1`);
+  expect(preview.status).toBe(200);
+  const text = textOf(preview.text);
+  expect(text).toContain('Endre Extra seat');
+  expect(text).toContain('Extra seat: fra 0 til 1.');
+  expect(text).toContain('Ingenting å betale nå.');
+  expect(text).toMatch(/Extra seat lagt til, \d{1,2}\. \p{L}+ \d{4}–\d{1,2}\. \p{L}+ \d{4} [\d ]+,\d\d kr/u);
+  expect(text).toMatch(/Legges til neste faktura [\d ]+,\d\d kr/);
+  expect(text).toMatch(/Deretter koster abonnementet [\d ]+,\d\d kr per måned \(nå [\d ]+,\d\d kr\), før eventuell rabatt\./);
+  expect((await live('cmd_kari')).addOns).toEqual([]);
+});
+
+test('a coupon by its code (an unknown code is said on the page)', async () => {
+  const browser = await signedIn('cmd_ada');
   const unknown = await browser.submit(page('cmd_ada'), `${page('cmd_ada')}/coupon`, { code: 'NOSUCH' });
   expect(unknown.status).toBe(400);
   expect(textOf(unknown.text)).toContain('There is no coupon with the code "NOSUCH".');
@@ -151,6 +229,7 @@ test('a form without its CSRF token is refused (403), and nothing changes', asyn
 test("another customer's subscription is a 404, even with a CSRF token valid for that page", async () => {
   const browser = await signedIn('cmd_bob');
   expect((await browser.get(page('cmd_ada'))).status).toBe(404);
+  expect((await browser.get(`${page('cmd_ada')}/add-ons/preview?code=extra-seat&quantity=1`)).status).toBe(404);
   expect((await browser.get(`${page('cmd_ada')}/plan?plan=basic-monthly`)).status).toBe(404);
   expect((await browser.get(`${page('cmd_ada')}/payment-method`)).status).toBe(404);
   const session = await h.db.prisma.portalSession.findUniqueOrThrow({ where: { tokenHash: hashToken(browser.cookies.get('__Host-portal_session')!) } });

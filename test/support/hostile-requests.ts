@@ -205,6 +205,11 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
   read('GET /subscriptions/:id/invoices', fc.oneof(fc.constant(TARGET), segment).map((id) => `/subscriptions/${id}/invoices`)),
   read('GET /subscriptions/:id/timeline', segment.map((id) => `/subscriptions/${id}/timeline`)),
   read('GET /subscriptions/:id/plan-change/preview', fc.oneof(fc.constant(TARGET), segment).map((id) => `/subscriptions/${id}/plan-change/preview`), ['plan', 'when']),
+  read(
+    'GET /subscriptions/:id/add-ons/:code/preview',
+    fc.tuple(fc.oneof(fc.constant(TARGET), segment), fc.oneof(fc.constant('extra-seat'), segment)).map(([id, code]) => `/subscriptions/${id}/add-ons/${code}/preview`),
+    ['quantity'],
+  ),
   read('GET /customers/:id', segment.map((id) => `/customers/${id}`)),
   read('GET /invoices/:id', segment.map((id) => `/invoices/${id}`)),
   read('GET /plans/migrations/:id', fc.oneof(segment, fc.constant('pmg_0123456789abcdef')).map((id) => `/plans/migrations/${id}`), ['outcome']),

@@ -1,6 +1,6 @@
 // Usage, add-ons, coupons and upsell offers of one subscription (api/routes/upsell.ts).
-import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, usageBody } from '../../schemas/upsell';
-import { planChangeResult, usageAccepted } from '../../schemas/responses/subscription';
+import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, previewAddOnQuery, usageBody } from '../../schemas/upsell';
+import { addOnChangePreview, planChangeResult, usageAccepted } from '../../schemas/responses/subscription';
 import { subscriptionParams } from '../../schemas/subscriptions';
 import type { Endpoint } from '../endpoint';
 import { NO_SUBSCRIPTION, ok, REFUSED, SUBSCRIPTION_ID, subscriptionAfter } from './answers';
@@ -67,6 +67,23 @@ export const upsellEndpoints: Endpoint[] = [
     fields: { code: 'Code of an active add-on (GET /add-ons)' },
     answers: [subscriptionAfter],
     errors: { 400: 'The body is not valid, or the add-on is unknown', 404: NO_SUBSCRIPTION, 409: REFUSED },
+  },
+  {
+    method: 'get',
+    path: '/subscriptions/:id/add-ons/:code/preview',
+    operationId: 'previewAddOn',
+    tag: 'extras',
+    summary: "Preview an add-on's quantity",
+    description:
+      'What setting the quantity now would add to the next invoice (the prorated charge or credit for the rest of the period, or a one-time product) ' +
+      'and the new price per period, computed as the change itself would be; changes nothing.',
+    params: addOnParams,
+    paramExamples: { id: 'sub_ada', code: 'extra-seat' },
+    query: previewAddOnQuery,
+    queryExample: { quantity: 3 },
+    fields: { quantity: 'The new quantity of a recurring add-on (0 removes it), or how many of a one-time product' },
+    answers: [ok(addOnChangePreview, 'What the change would do')],
+    errors: { 400: 'The query is not valid, or the add-on is unknown', 404: NO_SUBSCRIPTION, 409: 'The change would be refused (the reason is in `detail`)' },
   },
   {
     method: 'delete',

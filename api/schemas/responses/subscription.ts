@@ -3,7 +3,7 @@
 // billing engine's bookkeeping); the documented ones are the stable part.
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../../../domain/status';
-import type { PlanChangePreview, PlanChangeResult, SubscriptionView } from '../../../workflows/contract';
+import type { AddOnChangePreview, PlanChangePreview, PlanChangeResult, SubscriptionView } from '../../../workflows/contract';
 import { plan, taxCode } from './catalogue';
 import { billingProfileView } from '../billing-profile';
 import { currency, minorUnits, timestamp, type Conforms, type DocumentedFields } from './common';
@@ -90,6 +90,27 @@ const fields = {
 
 export const subscriptionView = z.looseObject(fields).describe("A subscription's live state, from its workflow");
 
+const invoiceLine = z.strictObject({
+  kind: z.string(),
+  description: z.string(),
+  quantity: z.number().int(),
+  amountCents: minorUnits.describe('Including VAT'),
+  periodStart: timestamp.nullable().optional(),
+  periodEnd: timestamp.nullable().optional(),
+  itemName: z.string().nullable().optional(),
+  tax: taxCode.optional(),
+  taxed: z
+    .strictObject({
+      taxCategory: taxCode.shape.category,
+      vatCategory: z.enum(['S', 'Z', 'E', 'AE', 'G', 'O']),
+      rateBasisPoints: z.number().int(),
+      netCents: minorUnits,
+      taxCents: minorUnits,
+    })
+    .optional()
+    .describe('The VAT of the line (absent on the account-credit line)'),
+});
+
 const invoiceDraft = z.strictObject({
   number: z.string(),
   subscriptionId: z.string(),
@@ -98,28 +119,7 @@ const invoiceDraft = z.strictObject({
   billingReason: z.enum(['subscription_create', 'subscription_cycle', 'subscription_update', 'subscription_final']),
   period,
   currency,
-  lines: z.array(
-    z.strictObject({
-      kind: z.string(),
-      description: z.string(),
-      quantity: z.number().int(),
-      amountCents: minorUnits.describe('Including VAT'),
-      periodStart: timestamp.nullable().optional(),
-      periodEnd: timestamp.nullable().optional(),
-      itemName: z.string().nullable().optional(),
-      tax: taxCode.optional(),
-      taxed: z
-        .strictObject({
-          taxCategory: taxCode.shape.category,
-          vatCategory: z.enum(['S', 'Z', 'E', 'AE', 'G', 'O']),
-          rateBasisPoints: z.number().int(),
-          netCents: minorUnits,
-          taxCents: minorUnits,
-        })
-        .optional()
-        .describe('The VAT of the line (absent on the account-credit line)'),
-    }),
-  ),
+  lines: z.array(invoiceLine),
   subtotalCents: minorUnits.describe('Including VAT, before account credit'),
   netCents: minorUnits,
   taxCents: minorUnits,
@@ -145,6 +145,18 @@ export const planChangePreview = z.strictObject({
   creditBalanceCentsAfter: minorUnits,
 });
 
+export const addOnChangePreview = z.strictObject({
+  allowed: z.literal(true),
+  code: z.string(),
+  quantityBefore: z.number().int().describe('The quantity now (0 for a one-time product)'),
+  quantityAfter: z.number().int(),
+  lines: z.array(invoiceLine).describe('What the change adds to the next invoice, taxed as it bills them: a prorated charge, a credit, a one-time product. Nothing is charged now'),
+  totalCents: minorUnits.describe('The lines together, VAT included; negative is a credit'),
+  billedAt: timestamp.describe('When the invoice that carries the lines is issued'),
+  recurringCentsBefore: minorUnits.describe('The plan and recurring add-ons per billing period at their prices, before discounts'),
+  recurringCentsAfter: minorUnits,
+});
+
 export const usageAccepted = z.strictObject({
   accepted: z.literal(true),
   subscriptionId: z.string(),
@@ -157,3 +169,4 @@ export const usageAccepted = z.strictObject({
 type _View = Conforms<SubscriptionView, DocumentedFields<typeof fields>>;
 type _Result = Conforms<Omit<PlanChangeResult, 'subscription'>, Omit<z.output<typeof planChangeResult>, 'subscription'>>;
 type _Preview = Conforms<Extract<PlanChangePreview, { allowed: true }>, z.output<typeof planChangePreview>>;
+type _AddOnPreview = Conforms<Extract<AddOnChangePreview, { allowed: true }>, z.output<typeof addOnChangePreview>>;
