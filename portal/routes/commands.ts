@@ -1,20 +1,11 @@
-<<<<<<< HEAD
-// A signed-in customer manages their own subscription: change plan (after a preview of exactly
-// what it costs), add-on quantities, a coupon, the payment method, pause and resume, cancel at
-// period end and uncancel. Every command is a workflow update, as in the API; a POST redirects back
-// (POST/redirect/GET) with what happened named in the query, which the page says in the customer's
-// language. A refusal (409) or a declined payment (402) is said on the page itself, never as an
-// error page: the customer can try something else from there. A cancel whose reason a retention
-// rule answers shows that offer first ("Before you go", portal/retention.ts): Accept and stay
-// applies it, Cancel anyway cancels.
-=======
 // A signed-in customer manages their own subscription: change plan and add-on quantities (each
 // after a preview of exactly what it costs), a coupon, the payment method, pause and resume,
 // cancel at period end and uncancel. Every command is a workflow update, as in the API; a POST
 // redirects back (POST/redirect/GET) with what happened named in the query, which the page says in
 // the customer's language. A refusal (409) or a declined payment (402) is said on the page itself,
-// never as an error page: the customer can try something else from there.
->>>>>>> i15-addon-preview
+// never as an error page: the customer can try something else from there. A cancel whose reason a
+// retention rule answers shows that offer first ("Before you go", portal/retention.ts): Accept and
+// stay applies it, Cancel anyway cancels.
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
