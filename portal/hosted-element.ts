@@ -5,7 +5,7 @@
 // which reads the outcome from Stripe itself. Without a publishable key the page keeps its token field.
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { ChargeCustomer } from '../gateway/payment-gateway';
+import type { ChargeCustomer, SetupStart } from '../gateway/payment-gateway';
 import type { Customer } from '../prisma/generated/client';
 import { portalOf, type PortalSetup } from './context';
 
@@ -24,16 +24,32 @@ export function chargeCustomerOf(customer: Customer): ChargeCustomer {
   return { id: customer.id, email: customer.email, name: customer.name };
 }
 
+/** Stripe did not answer: the page says so where the element would be, and the rest of it works. */
+export const ELEMENT_UNAVAILABLE = 'unavailable';
+
 /**
  * A new SetupIntent for the element on this page, and the page's policy loosened for Stripe.js;
- * null when no element is configured. Each page view gets its own SetupIntent, as Stripe's guide
+ * null when no element is configured. When Stripe cannot make one, the page still renders (a
+ * customer must be able to cancel or pause while Stripe is down), without the element. Each page view gets its own SetupIntent, as Stripe's guide
  * has it: one confirmed earlier cannot be confirmed again, and one left unconfirmed costs nothing.
  * The key is the view's own, so the Stripe client's resend of a dropped request makes no second one.
  */
-export async function hostedElementFor(setup: PortalSetup, req: Request, res: Response, customer: Customer, subscriptionId: string): Promise<HostedElementFields | null> {
+export async function hostedElementFor(
+  setup: PortalSetup,
+  req: Request,
+  res: Response,
+  customer: Customer,
+  subscriptionId: string,
+): Promise<HostedElementFields | typeof ELEMENT_UNAVAILABLE | null> {
   const element = setup.deps.hostedElement;
   if (!element) return null;
-  const started = await element.setup.startSetup({ customer: chargeCustomerOf(customer), idempotencyKey: `portal-setup-${randomUUID()}`, subscriptionId });
+  let started: SetupStart;
+  try {
+    started = await element.setup.startSetup({ customer: chargeCustomerOf(customer), idempotencyKey: `portal-setup-${randomUUID()}`, subscriptionId });
+  } catch (error) {
+    setup.deps.onUnexpectedError?.(error);
+    return ELEMENT_UNAVAILABLE;
+  }
   setup.hostedElementPolicy(req, res, () => undefined);
   return {
     publishableKey: element.publishableKey,

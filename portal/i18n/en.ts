@@ -136,6 +136,7 @@ export const en = {
   'manage.savePaymentMethod': 'Save payment method',
   'manage.elementHint': 'Your card details go straight to Stripe, our payment provider; they never pass through this site.',
   'manage.elementUnavailable': 'Stripe’s payment form could not be loaded. Check your connection, or allow scripts from js.stripe.com, and reload the page.',
+  'manage.elementDown': 'The payment method cannot be changed just now: our payment provider, Stripe, did not answer. Please try again in a few minutes.',
   'manage.setupNotSaved': 'Stripe did not save that payment method. Please try again.',
   'manage.setupNotTheirs': 'That payment method was not saved for your account.',
   'manage.updatePaymentMethod': 'Update payment method',

@@ -136,6 +136,7 @@ export const nb = {
   'manage.savePaymentMethod': 'Lagre betalingsmåten',
   'manage.elementHint': 'Kortopplysningene dine går rett til Stripe, betalingsleverandøren vår; de går aldri gjennom dette nettstedet.',
   'manage.elementUnavailable': 'Betalingsskjemaet fra Stripe kunne ikke lastes. Sjekk tilkoblingen, eller tillat skript fra js.stripe.com, og last inn siden på nytt.',
+  'manage.elementDown': 'Betalingsmåten kan ikke endres akkurat nå: betalingsleverandøren vår, Stripe, svarte ikke. Prøv igjen om noen minutter.',
   'manage.setupNotSaved': 'Stripe lagret ikke betalingsmåten. Prøv igjen.',
   'manage.setupNotTheirs': 'Den betalingsmåten ble ikke lagret for kontoen din.',
   'manage.updatePaymentMethod': 'Oppdater betalingsmåten',

@@ -179,6 +179,40 @@ test('a SetupIntent of another customer, one that saved nothing, or one Stripe n
   expect((await live('el_bob')).paymentMethod).toBe('pm_card_visa');
 });
 
+test('a trialing customer Stripe has never seen gets their Stripe customer made for the SetupIntent, and the trial’s end charges the card it saved', async () => {
+  await d.create({ id: 'el_trial', customer: newCustomer('el_trial'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa', trialDays: 14 });
+  const customerId = await customerIdOf('el_trial');
+  expect(await h.db.prisma.gatewayCustomer.count({ where: { customerId } })).toBe(0);
+  const browser = await signedIn('el_trial');
+  const { clientSecret, setupIntent } = await elementOn(browser, 'el_trial');
+  expect((await stripe.setupIntents.retrieve(setupIntent)).customer).toBe(await stripeCustomerOf(customerId));
+  standIn.testMode.confirmSetup(clientSecret, 'pm_card_visa');
+  const saved = standIn.testMode.setupPaymentMethod(setupIntent);
+
+  const back = await browser.get(returnTo('el_trial', setupIntent));
+  expect(back.headers.location).toBe(`${page('el_trial')}?done=paymentUpdated`);
+  const trialing = await live('el_trial');
+  expect(trialing).toMatchObject({ status: 'trialing', paymentMethod: saved });
+  await d.advanceTo(trialing.currentPeriod.end);
+  await d.until('el_trial', (s) => s.status === 'active', 'el_trial active');
+  const [charged, ...others] = await h.db.prisma.paymentAttempt.findMany({ where: { invoice: { subscriptionId: 'el_trial' } } });
+  expect(others).toEqual([]);
+  expect(charged).toMatchObject({ outcome: 'succeeded', gateway: 'stripe' });
+});
+
+test('when Stripe does not answer, the page says the payment method cannot be changed now, and everything else on it works', async () => {
+  const unreachable = { PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_API_BASE: 'http://127.0.0.1:9', STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY, PUBLIC_URL: TEST_LINKS.publicUrl } as const;
+  const portal = rawTestApp(h, { stripeWebhook: { secret: WEBHOOK_SECRET }, sandbox: undefined, hostedElement: createHostedElement(unreachable, h.db.prisma)!, onUnexpectedError: () => undefined });
+  const browser = await signedIn('el_bob', portal);
+  const manage = await browser.get(page('el_bob'));
+  expect(manage.status).toBe(200);
+  expect(textOf(manage.text)).toContain('The payment method cannot be changed just now: our payment provider, Stripe, did not answer.');
+  expect(manage.text).not.toContain('js.stripe.com');
+  expect(String(manage.headers['content-security-policy'])).not.toContain('stripe.com');
+  expect((await browser.submit(page('el_bob'), `${page('el_bob')}/cancel`)).headers.location).toBe(`${page('el_bob')}?done=canceled`);
+  expect((await browser.submit(page('el_bob'), `${page('el_bob')}/uncancel`)).headers.location).toBe(`${page('el_bob')}?done=uncanceled`);
+});
+
 test('signed out, the return route asks to sign in first and then comes back to it', async () => {
   const res = await request(app).get(returnTo('el_ada', 'seti_1Anything'));
   expect(res.status).toBe(303);
