@@ -18,6 +18,7 @@
   // js.stripe.com blocked or unreachable: the form cannot work, and the customer is told so.
   if (typeof Stripe !== 'function') {
     say(data.unavailable);
+    button.hidden = true;
     return;
   }
   var stripe = Stripe(data.publishableKey, { locale: data.locale });
