@@ -113,36 +113,52 @@ test('only that page lets Stripe.js in: its policy adds js.stripe.com scripts an
   }
 });
 
-test('the return from Stripe applies the payment method its SetupIntent saved and pays the past-due invoice; loading it again charges nothing more', async () => {
+test('the return from Stripe applies the payment method its SetupIntent saved and charges the past-due invoice with it; loading it again charges nothing more', async () => {
   expect((await d.post('/subscriptions/el_due/payment-method', { paymentMethod: 'pm_card_chargeCustomerFail' })).status).toBe(200);
   await d.advanceTo((await live('el_due')).currentPeriod.end);
   await d.until('el_due', (s) => s.status === 'past_due', 'el_due past due');
-
   const browser = await signedIn('el_due');
-  const { clientSecret, setupIntent } = await elementOn(browser, 'el_due');
-  standIn.testMode.confirmSetup(clientSecret, 'pm_card_visa');
-  const saved = standIn.testMode.setupPaymentMethod(setupIntent);
-  const attemptsBefore = await h.db.prisma.paymentAttempt.count({ where: { invoice: { subscriptionId: 'el_due' } } });
-  const intentsBefore = paymentIntentsMade();
+  const attempts = () => h.db.prisma.paymentAttempt.findMany({ where: { invoice: { subscriptionId: 'el_due' } }, orderBy: { createdAt: 'asc' } });
 
-  const back = await browser.get(returnTo('el_due', setupIntent));
-  expect(back.status).toBe(303);
-  expect(back.headers.location).toBe(`${page('el_due')}?done=paymentPaid`);
-  expect(textOf((await browser.get(back.headers.location!)).text)).toContain('Payment method updated, and the overdue payment went through.');
-  const paid = await live('el_due');
-  expect(paid).toMatchObject({ status: 'active', paymentMethod: saved, dunning: null, latestInvoice: { status: 'paid' } });
-  const attempts = await h.db.prisma.paymentAttempt.findMany({ where: { invoice: { subscriptionId: 'el_due' } }, orderBy: { createdAt: 'asc' } });
-  expect(attempts).toHaveLength(attemptsBefore + 1);
-  expect(attempts.at(-1)).toMatchObject({ outcome: 'succeeded', gateway: 'stripe' });
-  expect(paymentIntentsMade()).toBe(intentsBefore + 1);
+  /** Saves `card` on the page's element, as the customer would, and comes back from Stripe. */
+  async function saveAndReturn(card: 'pm_card_visa' | 'pm_card_chargeCustomerFail') {
+    const { clientSecret, setupIntent } = await elementOn(browser, 'el_due');
+    standIn.testMode.confirmSetup(clientSecret, card);
+    const back = await browser.get(returnTo('el_due', setupIntent));
+    expect(back.status).toBe(303);
+    return { setupIntent, saved: standIn.testMode.setupPaymentMethod(setupIntent), location: back.headers.location };
+  }
+  /** Loading the return address again (a reload, the back button): the same update, applied once. */
+  async function reloadChangesNothing(setupIntent: string) {
+    const [before, intents, view] = [await attempts(), paymentIntentsMade(), await live('el_due')];
+    const again = await browser.get(returnTo('el_due', setupIntent));
+    expect(again.status).toBe(303);
+    expect(await attempts()).toEqual(before);
+    expect(paymentIntentsMade()).toBe(intents);
+    expect(await live('el_due')).toMatchObject({ status: view.status, paymentMethod: view.paymentMethod, stats: view.stats, dunning: view.dunning });
+    return again.headers.location;
+  }
 
-  // A reload, or the back button: the same SetupIntent is the same update, applied once.
-  const again = await browser.get(returnTo('el_due', setupIntent));
-  expect(again.status).toBe(303);
-  expect(again.headers.location).toMatch(new RegExp(`^${page('el_due')}\\?done=payment(Paid|Updated)$`));
-  expect(await h.db.prisma.paymentAttempt.count({ where: { invoice: { subscriptionId: 'el_due' } } })).toBe(attemptsBefore + 1);
-  expect(paymentIntentsMade()).toBe(intentsBefore + 1);
-  expect(await live('el_due')).toMatchObject({ status: 'active', paymentMethod: saved, stats: paid.stats });
+  // A card Stripe saves but that declines every charge: the overdue invoice is tried with it once.
+  const before = (await attempts()).length;
+  const failing = await saveAndReturn('pm_card_chargeCustomerFail');
+  expect(failing.location).toBe(`${page('el_due')}?done=paymentFailing`);
+  expect(await live('el_due')).toMatchObject({ status: 'past_due', paymentMethod: failing.saved });
+  expect((await attempts()).slice(before).map((a) => a.outcome)).toEqual(['declined']);
+  expect(await reloadChangesNothing(failing.setupIntent)).toBe(`${page('el_due')}?done=paymentFailing`);
+
+  const working = await saveAndReturn('pm_card_visa');
+  expect(working.location).toBe(`${page('el_due')}?done=paymentPaid`);
+  expect(textOf((await browser.get(working.location!)).text)).toContain('Payment method updated, and the overdue payment went through.');
+  expect(await live('el_due')).toMatchObject({ status: 'active', paymentMethod: working.saved, dunning: null, latestInvoice: { status: 'paid' } });
+  expect((await attempts()).slice(before).map((a) => [a.outcome, a.gateway])).toEqual([
+    ['declined', 'stripe'],
+    ['succeeded', 'stripe'],
+  ]);
+  expect(await reloadChangesNothing(working.setupIntent)).toMatch(new RegExp(`^${page('el_due')}\\?done=payment(Paid|Updated)$`));
+  // The failing card's return, loaded once more after the invoice was paid, takes nothing back.
+  await reloadChangesNothing(failing.setupIntent);
+  expect((await live('el_due')).paymentMethod).toBe(working.saved);
 });
 
 test('a SetupIntent of another customer, one that saved nothing, or one Stripe never made is refused on the page, and nothing changes', async () => {
