@@ -24,15 +24,17 @@ export function chargeCustomerOf(customer: Customer): ChargeCustomer {
   return { id: customer.id, email: customer.email, name: customer.name };
 }
 
-/** Stripe did not answer: the page says so where the element would be, and the rest of it works. */
+/** Stripe did not answer: the page (manage.eta) says so where the element would be, and the rest of it works. */
 export const ELEMENT_UNAVAILABLE = 'unavailable';
 
 /**
  * A new SetupIntent for the element on this page, and the page's policy loosened for Stripe.js;
  * null when no element is configured. When Stripe cannot make one, the page still renders (a
- * customer must be able to cancel or pause while Stripe is down), without the element. Each page view gets its own SetupIntent, as Stripe's guide
- * has it: one confirmed earlier cannot be confirmed again, and one left unconfirmed costs nothing.
- * The key is the view's own, so the Stripe client's resend of a dropped request makes no second one.
+ * customer must be able to cancel or pause while Stripe is down), without the element.
+ *
+ * Each page view gets its own SetupIntent, as Stripe's guide has it: one confirmed earlier cannot
+ * be confirmed again, and one left unconfirmed costs nothing. The key is the view's own, so the
+ * Stripe client's resend of a dropped request makes no second one.
  */
 export async function hostedElementFor(
   setup: PortalSetup,
