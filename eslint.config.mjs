@@ -17,6 +17,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The portal's own browser scripts, beside Stripe.js (window.Stripe) on the page that loads it.
+    files: ['portal/static/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, Stripe: 'readonly' } },
+  },
+  {
     files: ['**/*.ts'],
     languageOptions: {
       globals: { ...globals.node },

@@ -3,6 +3,7 @@ import type { SubscriptionPolicy } from '../domain/subscription';
 import type { LinkSigning } from '../infra/links';
 import type { TrustProxy } from '../infra/trust-proxy';
 import type { WebhookTargetPolicy } from '../infra/webhook-target';
+import type { HostedElement } from '../gateway';
 import type { SandboxGateway } from '../gateway/sandbox-gateway';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { PortalOptions } from '../portal/app';
@@ -44,6 +45,8 @@ export interface ApiDeps {
   sandbox?: SandboxGateway;
   /** Stripe's webhooks; without it (the sandbox gateway) POST /webhooks/stripe answers 404. */
   stripeWebhook?: StripeWebhookSettings;
+  /** Stripe's Payment Element for the portal's payment-method form; the token field when omitted. */
+  hostedElement?: HostedElement;
   /** The customer portal's branding and sign-in limits; the defaults, counted in memory, when omitted. */
   portal?: PortalOptions;
 }

@@ -8,6 +8,7 @@ import { stopWhenParentExits } from '../infra/parent';
 import { createPrismaClient } from '../infra/database';
 import { createLogger } from '../infra/logger';
 import { connectTemporal } from '../infra/temporal';
+import { createHostedElement } from '../gateway';
 import { SandboxGateway } from '../gateway/sandbox-gateway';
 import { createApp } from './app';
 import { createSignInThrottles, createThrottles, throttlePoolConfig } from './throttles';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     onStoreDown: () => logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
   };
   const throttles = createThrottles(throttlePool, throttleLimits(config), throttleOptions);
+  const hostedElement = createHostedElement(config, prisma);
   const app = createApp(
     {
       prisma,
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       portal: { branding: portalBranding(config), signIn: createSignInThrottles(throttlePool, signInLimits(config), throttleOptions) },
       // Only the configured gateway's callbacks are served: Stripe's webhooks, or the sandbox's pages.
       ...(config.PAYMENT_GATEWAY === 'stripe' && config.STRIPE_WEBHOOK_SECRET ? { stripeWebhook: { secret: config.STRIPE_WEBHOOK_SECRET } } : {}),
+      ...(hostedElement ? { hostedElement } : {}),
       ...(config.PAYMENT_GATEWAY === 'sandbox' ? { sandbox: new SandboxGateway(prisma, { publicUrl: config.PUBLIC_URL }) } : {}),
     },
     { logger, registry },

@@ -2,11 +2,17 @@
 import Stripe from 'stripe';
 import type { AppConfig } from '../infra/config';
 import type { PrismaClient } from '../prisma/generated/client';
-import type { PaymentGateway } from './payment-gateway';
+import type { PaymentGateway, PaymentMethodSetup } from './payment-gateway';
 import { SandboxGateway, type SandboxGatewayOptions } from './sandbox-gateway';
 import { StripeGateway } from './stripe-gateway';
 
 export type GatewayConfig = Pick<AppConfig, 'PAYMENT_GATEWAY' | 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE' | 'PUBLIC_URL'>;
+
+/** What the portal's hosted payment element needs: the Stripe gateway and its publishable key. */
+export interface HostedElement {
+  publishableKey: string;
+  setup: PaymentMethodSetup;
+}
 
 /**
  * One Stripe request may wait this long. A charge makes up to four requests (customer, payment
@@ -19,6 +25,15 @@ export function createGateway(config: GatewayConfig, prisma: PrismaClient, optio
   if (config.PAYMENT_GATEWAY === 'sandbox') return new SandboxGateway(prisma, { ...options, publicUrl: config.PUBLIC_URL });
   if (!config.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required when PAYMENT_GATEWAY=stripe');
   return new StripeGateway({ stripe: stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE), prisma });
+}
+
+/**
+ * Stripe's Payment Element for the portal's payment-method form, when the Stripe gateway has a
+ * publishable key (STRIPE_PUBLISHABLE_KEY); otherwise none, and the portal keeps its token field.
+ */
+export function createHostedElement(config: GatewayConfig & Pick<AppConfig, 'STRIPE_PUBLISHABLE_KEY'>, prisma: PrismaClient): HostedElement | undefined {
+  if (config.PAYMENT_GATEWAY !== 'stripe' || !config.STRIPE_SECRET_KEY || !config.STRIPE_PUBLISHABLE_KEY) return undefined;
+  return { publishableKey: config.STRIPE_PUBLISHABLE_KEY, setup: new StripeGateway({ stripe: stripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE), prisma }) };
 }
 
 /**

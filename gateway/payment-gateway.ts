@@ -80,3 +80,34 @@ export class IdempotencyKeyReuseError extends Error {
 export class GatewayRequestError extends Error {
   override readonly name = 'GatewayRequestError';
 }
+
+/** A payment method to be saved on the provider's own element, for the customer's later charges. */
+export interface SetupRequest {
+  customer: ChargeCustomer;
+  /** The same key never makes a second setup: a resent request gets the first one's answer. */
+  idempotencyKey: string;
+  /** Which subscription's page asked: kept on the setup, for the provider's dashboard. */
+  subscriptionId: string;
+}
+
+/** What the provider's element needs to collect the payment method: the setup's id and client secret. */
+export interface SetupStart {
+  id: string;
+  clientSecret: string;
+}
+
+/**
+ * What a setup the customer came back from says: the payment method it saved, or why it cannot be
+ * used here (the provider knows no such setup, it was made for another customer, or it did not succeed).
+ */
+export type SetupOutcome = { outcome: 'saved'; paymentMethod: string } | { outcome: 'refused'; reason: 'unknown' | 'not_theirs' | 'not_succeeded' };
+
+/**
+ * Saving a payment method on the provider's hosted element (Stripe's Payment Element) instead of
+ * the portal's token field. The outcome is always read from the provider, never from the
+ * customer's browser, which only brings back the setup's id.
+ */
+export interface PaymentMethodSetup {
+  startSetup(request: SetupRequest): Promise<SetupStart>;
+  setupOutcome(customer: ChargeCustomer, setupId: string): Promise<SetupOutcome>;
+}

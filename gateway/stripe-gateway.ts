@@ -7,7 +7,7 @@
 import Stripe from 'stripe';
 import type { ChargeResult, Decline, FinalChargeResult } from '../domain/payments';
 import type { PrismaClient } from '../prisma/generated/client';
-import type { ChargeCustomer, ChargeRef, ChargeRequest, PaymentGateway, RefundRequest } from './payment-gateway';
+import type { ChargeCustomer, ChargeRef, ChargeRequest, PaymentGateway, PaymentMethodSetup, RefundRequest, SetupOutcome, SetupRequest, SetupStart } from './payment-gateway';
 import { GatewayRequestError, GatewayUnavailableError, IdempotencyKeyReuseError } from './payment-gateway';
 import { stripeDecline, type StripeDeclineFields } from './stripe-declines';
 
@@ -30,7 +30,7 @@ export interface StripeGatewayOptions {
   prisma: PrismaClient;
 }
 
-export class StripeGateway implements PaymentGateway {
+export class StripeGateway implements PaymentGateway, PaymentMethodSetup {
   readonly name = GATEWAY;
 
   private readonly stripe: Stripe;
@@ -120,6 +120,51 @@ export class StripeGateway implements PaymentGateway {
   }
 
   /**
+   * A SetupIntent for the customer's Stripe customer, which Stripe's Payment Element confirms in
+   * the customer's browser: on success Stripe attaches the payment method to that customer, ready
+   * for the off-session charges of renewals and dunning.
+   */
+  async startSetup(request: SetupRequest): Promise<SetupStart> {
+    const customer = await this.stripeCustomer(request.customer);
+    let intent: Stripe.SetupIntent;
+    try {
+      intent = await this.stripe.setupIntents.create(
+        {
+          customer,
+          usage: 'off_session',
+          automatic_payment_methods: { enabled: true },
+          metadata: { engine_customer_id: request.customer.id, subscription_id: request.subscriptionId },
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+    } catch (error) {
+      throw gatewayError(error, `creating a SetupIntent for ${request.customer.id}`);
+    }
+    if (!intent.client_secret) throw new GatewayRequestError(`Stripe SetupIntent ${intent.id} came without a client secret`);
+    return { id: intent.id, clientSecret: intent.client_secret };
+  }
+
+  /**
+   * The payment method a SetupIntent saved, as Stripe has it: only one made for this customer's
+   * Stripe customer that succeeded. A customer never seen at Stripe has no SetupIntent there.
+   */
+  async setupOutcome(customer: ChargeCustomer, setupId: string): Promise<SetupOutcome> {
+    const known = await this.prisma.gatewayCustomer.findUnique({ where: { gateway_customerId: { gateway: GATEWAY, customerId: customer.id } } });
+    if (!known) return { outcome: 'refused', reason: 'not_theirs' };
+    let intent: Stripe.SetupIntent;
+    try {
+      intent = await this.stripe.setupIntents.retrieve(setupId);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return { outcome: 'refused', reason: 'unknown' };
+      throw gatewayError(error, `reading SetupIntent ${setupId}`);
+    }
+    if (idOf(intent.customer) !== known.gatewayCustomerId) return { outcome: 'refused', reason: 'not_theirs' };
+    const paymentMethod = idOf(intent.payment_method);
+    if (intent.status !== 'succeeded' || paymentMethod === null) return { outcome: 'refused', reason: 'not_succeeded' };
+    return { outcome: 'saved', paymentMethod };
+  }
+
+  /**
    * The PaymentIntent an earlier call under this key made, if Stripe's search finds one. Search lags
    * behind writes (under a minute, longer in an outage), so it may miss an intent made moments ago;
    * but within 24 hours the key still replays that intent, and after 24 hours search has long
@@ -184,12 +229,17 @@ export class StripeGateway implements PaymentGateway {
       if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return UNUSABLE.missing;
       throw error;
     }
-    const owner = typeof method.customer === 'string' ? method.customer : (method.customer?.id ?? null);
+    const owner = idOf(method.customer);
     if (owner === customer) return null;
     if (owner !== null) return UNUSABLE.elsewhere;
     await this.stripe.paymentMethods.attach(paymentMethod, { customer });
     return null;
   }
+}
+
+/** The id of a field Stripe answers as an id, or as the object when expanded. */
+function idOf(field: string | { id: string } | null): string | null {
+  return typeof field === 'string' ? field : (field?.id ?? null);
 }
 
 /** A PaymentIntent's status in the engine's words. */

@@ -52,6 +52,11 @@ const schema = z.object({
   STRIPE_SECRET_KEY: z.preprocess(emptyAsUnset, z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_…) or restricted key (rk_…)').optional()),
   /** Signs Stripe's webhook deliveries (whsec_…, shown for the endpoint in Stripe's dashboard); required with PAYMENT_GATEWAY=stripe. */
   STRIPE_WEBHOOK_SECRET: z.preprocess(emptyAsUnset, z.string().regex(/^whsec_/, 'must be a Stripe webhook signing secret (whsec_…)').optional()),
+  /**
+   * Stripe's publishable key (pk_test_… or pk_live_…): with the Stripe gateway, the portal's
+   * payment-method form is Stripe's Payment Element (README, "Customer portal"); without it, a token field.
+   */
+  STRIPE_PUBLISHABLE_KEY: z.preprocess(emptyAsUnset, z.string().regex(/^pk_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe publishable key (pk_test_… or pk_live_…)').optional()),
   /** Another Stripe API address (stripe-mock, a test stand-in): protocol, host and port only. */
   STRIPE_API_BASE: z.preprocess(
     emptyAsUnset,
@@ -131,6 +136,10 @@ const checked = schema
       for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
         if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PAYMENT_GATEWAY=stripe' });
       }
+    }
+    // A test-mode element cannot save a card for a live-mode charge, nor the other way round.
+    if (env.STRIPE_PUBLISHABLE_KEY && env.STRIPE_SECRET_KEY && env.STRIPE_PUBLISHABLE_KEY.startsWith('pk_live_') !== /^(sk|rk)_live_/.test(env.STRIPE_SECRET_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_PUBLISHABLE_KEY'], message: 'must be of the same mode (test or live) as STRIPE_SECRET_KEY' });
     }
     if (isDevelopment(env)) return;
     const reason = unsafeSecretReason(env.LINK_SIGNING_SECRET);

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import express from 'express';
 import type { ApiDeps } from '../api/deps';
-import { portalSecurityHeaders } from '../api/security-headers';
+import { hostedElementPolicy, portalSecurityHeaders } from '../api/security-headers';
 import { DEFAULT_SIGN_IN_LIMITS, memorySignInThrottles, type SignInThrottles } from '../api/throttles';
 import { DEFAULT_BRANDING, logoOrigin, themeCss, type PortalBranding } from './branding';
 import { portalContext, type PortalSetup } from './context';
@@ -27,11 +27,13 @@ export interface PortalOptions {
 }
 
 export function createPortal(deps: ApiDeps): express.Express {
+  const branding = deps.portal?.branding ?? DEFAULT_BRANDING;
   const setup: PortalSetup = {
     deps,
-    branding: deps.portal?.branding ?? DEFAULT_BRANDING,
+    branding,
     signIn: deps.portal?.signIn ?? memorySignInThrottles(DEFAULT_SIGN_IN_LIMITS),
     cookies: cookiePolicy(deps.links.publicUrl),
+    hostedElementPolicy: hostedElementPolicy(logoOrigin(branding)),
   };
   const theme = themeCss(setup.branding);
   const portal = express();

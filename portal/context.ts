@@ -18,6 +18,8 @@ export interface PortalSetup {
   branding: PortalBranding;
   signIn: SignInThrottles;
   cookies: CookiePolicy;
+  /** Replaces the portal's Content-Security-Policy on the page that mounts Stripe's Payment Element. */
+  hostedElementPolicy: RequestHandler;
 }
 
 export interface PortalContext {

@@ -23,6 +23,7 @@ import { ownSubscription, requireCustomer, sessionOf } from '../access';
 import { portalOf, type PortalSetup } from '../context';
 import { pageNotFound } from '../errors';
 import { checkedForm } from '../forms';
+import { chargeCustomerOf, hostedElementFor } from '../hosted-element';
 import type { MessageKey } from '../i18n';
 import { renderPage } from '../render';
 import { askRetention, recordRetentionAnswer, renderBeforeYouGo } from '../retention';
@@ -31,6 +32,8 @@ const subscriptionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const catalogueCode = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
 /** A form field is text: an empty quantity is a mistake, not 0 (which removes the add-on). */
 const addOnFields = z.object({ code: catalogueCode, quantity: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().max(1000)) });
+/** Stripe's SetupIntent ids: `seti_` and letters and digits. Anything else was never Stripe's. */
+const setupIntentId = z.string().regex(/^seti_[A-Za-z0-9]{1,200}$/);
 
 /** What a redirect may announce: only these, so a crafted link cannot put words on the page. */
 const DONE = ['planChanged', 'planScheduled', 'addOnSet', 'couponApplied', 'paymentPaid', 'paymentFailing', 'paymentUpdated', 'paused', 'resumed', 'canceled', 'uncanceled', 'retained', 'retainedLower'] as const;
@@ -98,6 +101,7 @@ export function commandsRouter(setup: PortalSetup): Router {
         coupon: view.discount ? t('manage.couponActive', { name: view.discount.name }) : null,
         paymentMethod: view.paymentMethod,
         stripe: deps.stripeWebhook !== undefined,
+        element: await hostedElementFor(setup, res.req, res, sessionOf(res).customer, view.id),
         pastDue: view.status === 'past_due' || view.dunning !== null,
         paused: view.status === 'paused',
         canPause: view.status === 'active' && !view.pauseAtPeriodEnd && !view.cancelAtPeriodEnd,
@@ -123,6 +127,14 @@ export function commandsRouter(setup: PortalSetup): Router {
     }
     const query = new URLSearchParams({ done, ...(reason ? { reason } : {}) });
     res.redirect(303, `${pagePath(id)}?${query.toString()}`);
+  }
+
+  /** The new payment method; on a past-due subscription it is charged at once, and the notice says how that went. */
+  async function newPaymentMethod(id: string, paymentMethod: string, updateId?: string): Promise<Done> {
+    const wasDue = (await withSubscription(deps, id, (handle) => handle.query(messages.getSubscription), 'read')).dunning !== null;
+    const view = await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.updatePaymentMethod, { args: [{ paymentMethod }], ...(updateId ? { updateId } : {}) }));
+    if (!wasDue) return 'paymentUpdated';
+    return view.dunning === null && view.status !== 'past_due' ? 'paymentPaid' : 'paymentFailing';
   }
 
   /** A command's form: the customer's own subscription, and the page's CSRF token. */
@@ -275,13 +287,34 @@ export function commandsRouter(setup: PortalSetup): Router {
       await renderManage(res, await ownView(res, id), { problem: { status: 400, message: portalOf(res).t('manage.paymentMethodInvalid') } });
       return;
     }
-    await command(res, id, async () => {
-      const wasDue = (await withSubscription(deps, id, (handle) => handle.query(messages.getSubscription), 'read')).dunning !== null;
-      const view = await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.updatePaymentMethod, { args: [{ paymentMethod: token.data }] }));
-      // On a past-due subscription the new method is charged at once: say how that went.
-      if (!wasDue) return 'paymentUpdated';
-      return view.dunning === null && view.status !== 'past_due' ? 'paymentPaid' : 'paymentFailing';
-    });
+    await command(res, id, () => newPaymentMethod(id, token.data));
+  });
+
+  /**
+   * Where Stripe sends the customer back after the Payment Element saved a payment method. The
+   * query names a SetupIntent and nothing more is believed from it: Stripe is asked whether that
+   * one succeeded for this customer's Stripe customer, and only then is its payment method applied.
+   * The update's id is the SetupIntent's, so loading this address again (a reload, the back
+   * button) applies nothing twice: the workflow answers the first update's outcome again.
+   */
+  router.get('/subscriptions/:id/payment-method/return', requireCustomer(), async (req, res) => {
+    const id = idOf(req.params);
+    const element = deps.hostedElement;
+    if (!element) throw pageNotFound();
+    const view = await ownView(res, id);
+    const setupId = setupIntentId.safeParse(req.query.setup_intent);
+    const { t } = portalOf(res);
+    const refuse = (message: string) => renderManage(res, view, { problem: { status: 400, message } });
+    if (!setupId.success) {
+      await refuse(t('manage.setupNotTheirs'));
+      return;
+    }
+    const outcome = await element.setup.setupOutcome(chargeCustomerOf(sessionOf(res).customer), setupId.data);
+    if (outcome.outcome === 'refused') {
+      await refuse(outcome.reason === 'not_succeeded' ? t('manage.setupNotSaved') : t('manage.setupNotTheirs'));
+      return;
+    }
+    await command(res, id, () => newPaymentMethod(id, outcome.paymentMethod, `portal-setup-${setupId.data}`));
   });
 
   router.post('/subscriptions/:id/pause', requireCustomer(), async (req, res) => {

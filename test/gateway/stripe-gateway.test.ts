@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import { createGateway, stripeClient } from '../../gateway';
 import type { ChargeCustomer, ChargeRequest, PaymentGateway } from '../../gateway/payment-gateway';
 import { GatewayRequestError, GatewayUnavailableError, IdempotencyKeyReuseError } from '../../gateway/payment-gateway';
+import { StripeGateway } from '../../gateway/stripe-gateway';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { StripeStandIn } from '../support/stripe-stand-in';
 
@@ -346,4 +347,34 @@ test('Stripe out of reach is a retryable error', async () => {
   const unreachable = createGateway({ PAYMENT_GATEWAY: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_API_BASE: 'http://127.0.0.1:1', PUBLIC_URL: 'https://billing.example.test' }, db.prisma);
   const customer = await engineCustomer();
   await expect(unreachable.charge(chargeOf(customer, 'pm_card_visa'))).rejects.toBeInstanceOf(GatewayUnavailableError);
+});
+
+test('a SetupIntent for the Payment Element is made off-session for the customer’s Stripe customer, and a resend under its key makes no second one', async () => {
+  const customer = await engineCustomer();
+  const setup = new StripeGateway({ stripe, prisma: db.prisma });
+  const first = await setup.startSetup({ customer, idempotencyKey: `portal-setup-${customer.id}`, subscriptionId: 'sub_setup' });
+  expect(first).toEqual({ id: expect.stringMatching(/^seti_/), clientSecret: expect.stringMatching(new RegExp(`^${first.id}_secret_`)) });
+  const { gatewayCustomerId } = await db.prisma.gatewayCustomer.findUniqueOrThrow({ where: { gateway_customerId: { gateway: 'stripe', customerId: customer.id } } });
+  expect(await stripe.setupIntents.retrieve(first.id)).toMatchObject({ customer: gatewayCustomerId, usage: 'off_session', metadata: { engine_customer_id: customer.id, subscription_id: 'sub_setup' } });
+
+  expect(await setup.startSetup({ customer, idempotencyKey: `portal-setup-${customer.id}`, subscriptionId: 'sub_setup' })).toEqual(first);
+  expect(requestsTo('POST', '/v1/setup_intents').filter((r) => r.idempotencyKey === `portal-setup-${customer.id}`).map((r) => r.replayed)).toEqual([false, true]);
+  expect((await setup.startSetup({ customer, idempotencyKey: `portal-setup-${customer.id}-again`, subscriptionId: 'sub_setup' })).id).not.toBe(first.id);
+});
+
+test('what a SetupIntent saved is read from Stripe: the payment method once it succeeded for this customer, a refusal otherwise', async () => {
+  const [ada, bob] = [await engineCustomer(), await engineCustomer()];
+  const setup = new StripeGateway({ stripe, prisma: db.prisma });
+  const adas = await setup.startSetup({ customer: ada, idempotencyKey: `portal-setup-${ada.id}`, subscriptionId: 'sub_ada' });
+  expect(await setup.setupOutcome(ada, adas.id)).toEqual({ outcome: 'refused', reason: 'not_succeeded' });
+  const confirmed = standIn.testMode.confirmSetup(adas.clientSecret, 'pm_card_visa');
+  expect(await setup.setupOutcome(ada, adas.id)).toEqual({ outcome: 'saved', paymentMethod: confirmed.payment_method });
+  expect(await setup.setupOutcome(ada, 'seti_1UnknownToStripe0000')).toEqual({ outcome: 'refused', reason: 'unknown' });
+
+  // Bob was never seen at Stripe: no SetupIntent can be his, and Stripe is not asked.
+  const reads = requestsTo('GET', `/v1/setup_intents/${adas.id}`).length;
+  expect(await setup.setupOutcome(bob, adas.id)).toEqual({ outcome: 'refused', reason: 'not_theirs' });
+  expect(requestsTo('GET', `/v1/setup_intents/${adas.id}`)).toHaveLength(reads);
+  await setup.startSetup({ customer: bob, idempotencyKey: `portal-setup-${bob.id}`, subscriptionId: 'sub_bob' });
+  expect(await setup.setupOutcome(bob, adas.id)).toEqual({ outcome: 'refused', reason: 'not_theirs' });
 });

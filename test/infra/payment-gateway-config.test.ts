@@ -1,5 +1,5 @@
 // PAYMENT_GATEWAY picks the gateway; Stripe's keys are checked at startup and never logged.
-import { createGateway } from '../../gateway';
+import { createGateway, createHostedElement } from '../../gateway';
 import { loadConfig } from '../../infra/config';
 import { createLogger } from '../../infra/logger';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -67,6 +67,17 @@ test('STRIPE_API_BASE is a protocol, host and port: the gateway sends its reques
   expect(() => loadConfig({ ...base, ...stripe, STRIPE_API_BASE: 'ftp://localhost' })).toThrow(/STRIPE_API_BASE/);
   const config = loadConfig({ ...base, ...stripe, STRIPE_API_BASE: 'http://localhost:12111' });
   expect(createGateway(config, db.prisma).name).toBe('stripe');
+});
+
+test('STRIPE_PUBLISHABLE_KEY turns on the hosted element with the Stripe gateway only, and must be a publishable key of the secret key’s mode', () => {
+  const publishable = 'pk_test_51PublishableKey0000';
+  expect(createHostedElement(loadConfig({ ...base, ...stripe, STRIPE_PUBLISHABLE_KEY: publishable }), db.prisma)).toMatchObject({ publishableKey: publishable });
+  expect(createHostedElement(loadConfig({ ...base, ...stripe, STRIPE_PUBLISHABLE_KEY: '' }), db.prisma)).toBeUndefined();
+  // The sandbox keeps its token field whatever the key.
+  expect(createHostedElement(loadConfig({ ...base, STRIPE_PUBLISHABLE_KEY: publishable }), db.prisma)).toBeUndefined();
+  expect(() => loadConfig({ ...base, ...stripe, STRIPE_PUBLISHABLE_KEY: SECRET_KEY })).toThrow(/STRIPE_PUBLISHABLE_KEY: must be a Stripe publishable key \(pk_test_… or pk_live_…\)/);
+  expect(() => loadConfig({ ...base, ...stripe, STRIPE_PUBLISHABLE_KEY: 'pk_live_51PublishableKey0000' })).toThrow(/STRIPE_PUBLISHABLE_KEY: must be of the same mode \(test or live\) as STRIPE_SECRET_KEY/);
+  expect(loadConfig({ ...base, ...stripe, STRIPE_SECRET_KEY: 'rk_live_51Restricted', STRIPE_PUBLISHABLE_KEY: 'pk_live_51PublishableKey0000' }).STRIPE_PUBLISHABLE_KEY).toBe('pk_live_51PublishableKey0000');
 });
 
 test('the keys never reach a log line, whether the configuration is logged whole or under a key', () => {

@@ -15,6 +15,8 @@ export type FixtureName =
   | 'payment_intent.requires_payment_method'
   | 'payment_intent.canceled'
   | 'refund'
+  | 'setup_intent.requires_payment_method'
+  | 'setup_intent.succeeded'
   | 'error.card_error'
   | 'error.idempotency_error'
   | 'error.idempotency_key_in_use'

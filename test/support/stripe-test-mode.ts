@@ -62,6 +62,7 @@ export class StripeTestMode {
   /** Payment methods made by attaching a test card: each attach of a `pm_card_…` makes a new one. */
   private readonly attached = new Map<string, { card: TestCard; customer: string }>();
   private readonly intents = new Map<string, StripeObject>();
+  private readonly setupIntents = new Map<string, StripeObject>();
   private readonly refundedCents = new Map<string, number>();
   private readonly waiting: WaitingStatus[] = [];
 
@@ -90,6 +91,30 @@ export class StripeTestMode {
     return this.store(this.moved(intent, 'payment_intent.requires_payment_method', { last_payment_error: error }));
   }
 
+  /**
+   * What Stripe.js does when the customer presses Save on the Payment Element: it confirms the
+   * SetupIntent of `clientSecret` (the page's) with the card typed in. Stripe checks the card and
+   * attaches it to the SetupIntent's customer as a new payment method; a card that fails the check
+   * leaves the SetupIntent waiting for another, with the error.
+   */
+  confirmSetup(clientSecret: string, card: keyof typeof TEST_CARDS): StripeObject {
+    const intent = [...this.setupIntents.values()].find((candidate) => candidate.client_secret === clientSecret);
+    if (!intent || intent.status !== 'requires_payment_method') throw new Error(`no SetupIntent awaiting a payment method has the client secret ${clientSecret}`);
+    const attached = this.attach(card, String(intent.customer));
+    if (attached.status !== 200) {
+      const error = { ...(attached.body.error as StripeObject), type: 'card_error' };
+      return this.storeSetup({ ...intent, last_setup_error: error });
+    }
+    const body = fixture('setup_intent.succeeded');
+    for (const field of ['id', 'client_secret', 'created', 'customer', 'metadata', 'usage']) body[field] = intent[field];
+    return this.storeSetup(Object.assign(body, { payment_method: attached.body.id, latest_attempt: stripeId('setatt_1') }));
+  }
+
+  /** The payment method a test card became when `confirmSetup` attached it. */
+  setupPaymentMethod(setupIntentId: string): string {
+    return String(this.setupIntents.get(setupIntentId)?.payment_method);
+  }
+
   handle(method: string, path: string, params: StripeObject): StripeAnswer | undefined {
     const [, resource, id, action] = path.split('?')[0]!.split('/').slice(1);
     const route = `${method} ${resource}${id ? (id === 'search' ? '/search' : '/:id') : ''}${action ? `/${action}` : ''}`;
@@ -110,6 +135,12 @@ export class StripeTestMode {
         return this.cancel(id!, params);
       case 'POST refunds':
         return this.refund(params);
+      case 'POST setup_intents':
+        return this.createSetupIntent(params);
+      case 'GET setup_intents/:id': {
+        const intent = this.setupIntents.get(id!);
+        return intent ? ok(intent) : missing('setup_intent', id!, 'intent');
+      }
       default:
         return undefined;
     }
@@ -120,6 +151,26 @@ export class StripeTestMode {
     Object.assign(customer, { id: stripeId('cus_', 14), created: unixNow(), email: params.email ?? null, name: params.name ?? null, metadata: params.metadata ?? {} });
     this.customers.add(String(customer.id));
     return ok(customer);
+  }
+
+  private createSetupIntent(params: StripeObject): StripeAnswer {
+    if (params.customer !== undefined && !this.customers.has(String(params.customer))) return missing('customer', String(params.customer), 'customer');
+    const intent = fixture('setup_intent.requires_payment_method');
+    const id = stripeId('seti_1');
+    Object.assign(intent, {
+      id,
+      client_secret: `${id}_secret_${stripeId('', 30)}`,
+      created: unixNow(),
+      customer: params.customer ?? null,
+      metadata: params.metadata ?? {},
+      usage: params.usage ?? 'off_session',
+    });
+    return ok(this.storeSetup(intent));
+  }
+
+  private storeSetup(intent: StripeObject): StripeObject {
+    this.setupIntents.set(String(intent.id), intent);
+    return intent;
   }
 
   private cardOf(id: string): TestCard | undefined {
