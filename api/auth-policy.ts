@@ -27,10 +27,10 @@ const PUBLIC_PREFIXES = ['/docs'];
 export const ADMIN_PREFIXES = ['/webhooks', '/api-keys', '/audit-events'];
 
 /**
- * Reads need `read`, changes need `admin`: the catalogue every subscription prices from, and the
- * upsell rules (includes POST /plans/:code/migrations).
+ * Reads need `read`, changes need `admin`: the catalogue every subscription prices from (products,
+ * plans, add-ons, coupons: created, edited, archived), and the upsell rules (includes POST /plans/:code/migrations).
  */
-export const CATALOGUE_PREFIXES = ['/plans', '/add-ons', '/coupons', '/offer-rules'];
+export const CATALOGUE_PREFIXES = ['/products', '/plans', '/add-ons', '/coupons', '/offer-rules'];
 
 /** Keeping a subscription on its old price is a pricing decision, as the catalogue is. */
 const PRICING_ROUTE = /^\/subscriptions\/[^/]+\/grandfathered$/;

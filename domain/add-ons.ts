@@ -13,7 +13,8 @@ import type { TaxCode } from './tax/types';
 export interface AddOnDefinition {
   code: string;
   name: string;
-  kind: 'recurring' | 'one_time';
+  /** metered: priced per unit of recorded usage of `metric`, not attached by quantity. */
+  kind: 'recurring' | 'one_time' | 'metered';
   /** Price of one unit per month (recurring) or once (one-time), per currency, in minor units. */
   prices: Record<string, number>;
   /** The usage metric each unit adds to the plan's quota (e.g. one extra seat). */
@@ -63,6 +64,7 @@ function periodPrice(code: string, monthly: number, plan: PlanSnapshot): number 
 /** The price of one unit for a subscription on `plan`, or a reason it cannot be added. */
 export function unitPriceFor(definition: AddOnDefinition, plan: PlanSnapshot): number | string {
   const monthly = definition.prices[plan.currency];
+  if (definition.kind === 'metered') return `${definition.code} is metered: it is billed from recorded usage, not by a quantity`;
   if (monthly === undefined) return `${definition.code} is not sold in ${plan.currency}`;
   return definition.kind === 'one_time' ? monthly : periodPrice(definition.code, monthly, plan);
 }

@@ -28,6 +28,13 @@ interface Tier {
   quotas: Record<string, number>;
 }
 
+/** What plans sell; a plan names its product by code. */
+export interface ProductDefinition {
+  code: string;
+  name: string;
+  description: string;
+}
+
 const TIERS: Tier[] = [
   { product: 'basic', name: 'Basic', tier: 1, monthly: { EUR: 900, NOK: 9_900 }, trialDays: 0, quotas: { seats: 3, storage_gb: 10 } },
   { product: 'pro', name: 'Pro', tier: 2, monthly: { EUR: 2_900, NOK: 29_900 }, trialDays: 0, quotas: { seats: 10, storage_gb: 100 } },
@@ -79,6 +86,8 @@ function catalogue(): PlanSnapshot[] {
 }
 
 export const PLAN_CATALOGUE: readonly PlanSnapshot[] = catalogue();
+
+export const PRODUCT_CATALOGUE: readonly ProductDefinition[] = TIERS.map((tier) => ({ code: tier.product, name: tier.name, description: '' }));
 
 /** Price per month, for comparing plans of different intervals and for MRR. */
 export function monthlyAmountCents(plan: Pick<PlanSnapshot, 'amountCents' | 'interval'>): number {

@@ -1,12 +1,13 @@
-// Reading the catalogue (plans, add-ons, coupons, offer rules) from the database into the domain's
-// shapes, and the zod schema that validates offer rules wherever they come from.
+// Reading the catalogue (products, plans, add-ons, coupons, offer rules) from the database into the
+// domain's shapes and the admin API's entries, and the zod schema that validates offer rules wherever they come from.
 import { z } from 'zod';
 import type { AddOnDefinition } from '../domain/add-ons';
 import { taxCode } from './tax-code';
 import type { CouponDefinition } from '../domain/discounts';
 import type { OfferRule } from '../domain/offers';
 import { CANCEL_REASONS } from '../domain/retention';
-import type { AddOn, Coupon, OfferRule as OfferRuleRow } from '../prisma/generated/client';
+import type { AddOn, Coupon, OfferRule as OfferRuleRow, Plan, Product } from '../prisma/generated/client';
+import { toPlanSnapshot } from './plans';
 
 const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
 
@@ -107,5 +108,33 @@ export function toCouponDefinition(row: Coupon): CouponDefinition {
     currency: row.currency,
     duration: row.duration,
     durationPeriods: row.durationPeriods,
+  };
+}
+
+/** When an entry was created, last changed and archived, as the admin lists show it. */
+function lifecycle(row: { active: boolean; archivedAt: Date | null; createdAt: Date; updatedAt: Date }) {
+  return { active: row.active, archivedAt: row.archivedAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
+
+export function toProductEntry(row: Product) {
+  return { code: row.code, name: row.name, description: row.description, ...lifecycle(row) };
+}
+
+export function toPlanEntry(row: Plan) {
+  return { ...toPlanSnapshot(row), ...lifecycle(row) };
+}
+
+export function toAddOnEntry(row: AddOn) {
+  return { ...toAddOnDefinition(row), ...lifecycle(row) };
+}
+
+export function toCouponEntry(row: Coupon) {
+  return {
+    ...toCouponDefinition(row),
+    maxRedemptions: row.maxRedemptions,
+    redemptions: row.redemptions,
+    redeemBy: row.redeemBy?.toISOString() ?? null,
+    appliesToPlans: row.appliesToPlans,
+    ...lifecycle(row),
   };
 }

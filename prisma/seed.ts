@@ -1,16 +1,19 @@
-// Seeds the catalogue: plans, add-ons, coupons and offer rules. Idempotent and safe on every
+// Seeds the catalogue: products, plans, add-ons, coupons and offer rules. Idempotent and safe on every
 // start: rows that exist are left as operators last edited them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ADD_ON_CATALOGUE } from '../domain/add-ons';
 import { COUPON_CATALOGUE } from '../domain/discounts';
-import { PLAN_CATALOGUE } from '../domain/plans';
+import { PLAN_CATALOGUE, PRODUCT_CATALOGUE } from '../domain/plans';
 import { offerRule } from '../infra/catalogue';
 import type { PrismaClient } from './generated/client';
 
 export const OFFER_RULES_FILE = path.join(__dirname, 'offer-rules.json');
 
 export async function seedPlans(prisma: PrismaClient): Promise<number> {
+  for (const product of PRODUCT_CATALOGUE) {
+    await prisma.product.upsert({ where: { code: product.code }, create: product, update: {} });
+  }
   for (const plan of PLAN_CATALOGUE) {
     const data = {
       name: plan.name,

@@ -1,21 +1,12 @@
-// The catalogue beyond plans: add-ons, coupons, and the upsell rules product teams edit.
+// The upsell and retention rules product teams edit (products, plans, add-ons and coupons have
+// routers of their own).
 import { Router } from 'express';
-import { toAddOnDefinition, toCouponDefinition, toOfferRule } from '../../infra/catalogue';
+import { toOfferRule } from '../../infra/catalogue';
 import type { ApiDeps } from '../deps';
 import { offerRuleBody, offerRuleParams } from '../schemas/catalogue';
 
 export function catalogueRouter({ prisma }: ApiDeps): Router {
   const router = Router();
-
-  router.get('/add-ons', async (_req, res) => {
-    const rows = await prisma.addOn.findMany({ where: { active: true }, orderBy: { code: 'asc' } });
-    res.json({ data: rows.map(toAddOnDefinition) });
-  });
-
-  router.get('/coupons', async (_req, res) => {
-    const rows = await prisma.coupon.findMany({ where: { active: true }, orderBy: { code: 'asc' } });
-    res.json({ data: rows.map(toCouponDefinition) });
-  });
 
   router.get('/offer-rules', async (_req, res) => {
     const rows = await prisma.offerRule.findMany({ orderBy: [{ priority: 'desc' }, { id: 'asc' }] });

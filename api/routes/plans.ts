@@ -1,12 +1,55 @@
+// Plans: read by everyone with a key, created, edited and archived by admins. A plan's price,
+// currency and interval never change here (subscribers bought them); archiving takes a plan off
+// sale for new subscriptions and plan changes, while subscriptions on it renew as before.
 import { Router } from 'express';
-import { toPlanSnapshot } from '../../infra/plans';
+import { toPlanEntry } from '../../infra/catalogue';
+import type { Prisma } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
+import { conflict, invalid } from '../problem';
+import { createPlanBody, listPlansQuery, planCodeParams, updatePlanBody } from '../schemas/catalogue-admin';
+import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
+import { cataloguePage } from '../services/catalogue-lists';
 
-export function plansRouter({ prisma }: ApiDeps): Router {
+export function plansRouter(deps: ApiDeps): Router {
+  const { prisma } = deps;
   const router = Router();
-  router.get('/', async (_req, res) => {
-    const plans = await prisma.plan.findMany({ where: { active: true }, orderBy: [{ currency: 'asc' }, { tier: 'asc' }, { code: 'asc' }] });
-    res.json({ data: plans.map(toPlanSnapshot) });
+
+  router.get('/', async (req, res) => {
+    const { product, currency, ...query } = listPlansQuery.parse(req.query);
+    const filters = { ...(product ? { product } : {}), ...(currency ? { currency } : {}) };
+    res.json(await cataloguePage((args) => prisma.plan.findMany(args as Prisma.PlanFindManyArgs), query, filters, toPlanEntry));
   });
+
+  router.post('/', async (req, res) => {
+    const { interval, ...body } = createPlanBody.parse(req.body);
+    const product = await prisma.product.findUnique({ where: { code: body.product } });
+    if (!product) throw invalid([{ field: 'product', message: `no product has the code "${body.product}" (POST /products first)` }]);
+    if (!product.active) throw conflict(`product ${product.code} is archived: it takes no new plans`);
+    const data = { ...body, intervalUnit: interval.unit, intervalCount: interval.count };
+    const row = await createUnique('plan', body.code, () => prisma.plan.create({ data }));
+    res.status(201).location(`/plans/${row.code}`).json(toPlanEntry(row));
+  });
+
+  router.get('/:code', async (req, res) => {
+    const { code } = planCodeParams.parse(req.params);
+    res.json(toPlanEntry(found(await prisma.plan.findUnique({ where: { code } }), 'plan', code)));
+  });
+
+  /** Subscriptions carry the plan as they bought it: an edit shows on new subscriptions and plan changes. */
+  router.patch('/:code', async (req, res) => {
+    const { code } = planCodeParams.parse(req.params);
+    const body = updatePlanBody.parse(req.body);
+    found(await prisma.plan.findUnique({ where: { code } }), 'plan', code);
+    res.json(toPlanEntry(await prisma.plan.update({ where: { code }, data: body })));
+  });
+
+  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
+    router.post(`/:code/${action}`, async (req, res) => {
+      const { code } = planCodeParams.parse(req.params);
+      found(await prisma.plan.findUnique({ where: { code } }), 'plan', code);
+      res.json(toPlanEntry(await prisma.plan.update({ where: { code }, data: archiveColumns(archived, await deps.clock()) })));
+    });
+  }
+
   return router;
 }

@@ -5,10 +5,11 @@ import { verifyOfferToken } from '../../infra/links';
 import * as messages from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { commandOptions } from '../idempotency';
-import { conflict, invalid, ProblemError } from '../problem';
+import { conflict, invalid, notFound, ProblemError } from '../problem';
 import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, previewAddOnQuery, usageBody } from '../schemas/upsell';
 import { subscriptionParams } from '../schemas/subscriptions';
 import { withSubscription } from '../services/commands';
+import { withRedemption } from '../services/coupon-redemptions';
 
 export function upsellRouter(deps: ApiDeps): Router {
   const router = Router();
@@ -53,10 +54,13 @@ export function upsellRouter(deps: ApiDeps): Router {
   router.post('/:id/coupon', async (req, res) => {
     const id = idOf(req.params);
     const { code } = couponBody.parse(req.body);
-    const row = await deps.prisma.coupon.findUnique({ where: { code } });
-    if (!row || !row.active) throw invalid([{ field: 'code', message: `unknown coupon "${code}"` }]);
-    const input = { coupon: toCouponDefinition(row) };
-    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.applyCoupon, { args: [input], ...commandOptions(res) })));
+    const subscription = await deps.prisma.subscription.findUnique({ where: { id }, select: { planCode: true } });
+    if (!subscription) throw notFound(`subscription ${id} does not exist`);
+    const redemption = { planCode: subscription.planCode, at: await deps.clock() };
+    const result = await withRedemption(deps.prisma, code, redemption, (row) =>
+      withSubscription(deps, id, (h) => h.executeUpdate(messages.applyCoupon, { args: [{ coupon: toCouponDefinition(row) }], ...commandOptions(res) })),
+    );
+    res.json(result);
   });
 
   router.delete('/:id/coupon', async (req, res) => {

@@ -35,6 +35,7 @@ export async function withSubscription<T>(
 
 export async function planByCode({ prisma }: ApiDeps, code: string, field = 'plan'): Promise<PlanSnapshot> {
   const plan = await prisma.plan.findUnique({ where: { code } });
-  if (!plan || !plan.active) throw invalid([{ field, message: `unknown plan "${code}"` }]);
+  if (!plan) throw invalid([{ field, message: `unknown plan "${code}"` }]);
+  if (!plan.active) throw conflict(`plan ${plan.code} is archived: it is no longer offered as a plan change`);
   return toPlanSnapshot(plan);
 }

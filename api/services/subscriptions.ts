@@ -40,7 +40,9 @@ async function upsertCustomer({ prisma }: ApiDeps, customer: CreateSubscriptionB
 export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody): Promise<CreateResult> {
   const { prisma, temporal, taskQueue } = deps;
   const planRow = await prisma.plan.findUnique({ where: { code: body.plan } });
-  if (!planRow || !planRow.active) throw invalid([{ field: 'plan', message: `unknown plan "${body.plan}"` }]);
+  if (!planRow) throw invalid([{ field: 'plan', message: `unknown plan "${body.plan}"` }]);
+  // Archived: subscriptions already on it renew on their snapshot, but nobody new takes it.
+  if (!planRow.active) throw conflict(`plan ${planRow.code} is archived: it is no longer offered to new subscriptions`);
 
   const id = body.id ?? newId('sub');
   const workflowId = subscriptionWorkflowId(id);

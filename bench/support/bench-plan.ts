@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../infra/database';
 export const BENCH_PLAN = 'bench-1s';
 
 export async function createBenchPlan(prisma: PrismaClient): Promise<void> {
+  await prisma.product.create({ data: { code: 'bench', name: 'Bench' } });
   await prisma.plan.create({
     data: {
       code: BENCH_PLAN,

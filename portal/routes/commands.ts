@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { setAuditActor } from '../../api/audit';
 import { toProblem } from '../../api/errors';
 import { withSubscription } from '../../api/services/commands';
+import { CouponRefused, withRedemption } from '../../api/services/coupon-redemptions';
+import { conflict } from '../../api/problem';
 import { CANCEL_REASONS, retentionCoupon } from '../../domain/retention';
 import { toAddOnDefinition, toCouponDefinition } from '../../infra/catalogue';
 import { toPlanSnapshot } from '../../infra/plans';
@@ -274,8 +276,18 @@ export function commandsRouter(setup: PortalSetup): Router {
       await renderManage(res, await ownView(res, id), { problem: { status: 400, message: portalOf(res).t('manage.couponUnknown', { code }) } });
       return;
     }
+    const { t } = portalOf(res);
+    const redemption = { planCode: (await ownView(res, id)).plan.code, at: await deps.clock() };
     await command(res, id, async () => {
-      await withSubscription(deps, id, (handle) => handle.executeUpdate(messages.applyCoupon, { args: [{ coupon: toCouponDefinition(row) }] }));
+      try {
+        await withRedemption(deps.prisma, code, redemption, (coupon) =>
+          withSubscription(deps, id, (handle) => handle.executeUpdate(messages.applyCoupon, { args: [{ coupon: toCouponDefinition(coupon) }] })),
+        );
+      } catch (error) {
+        // The limits of a coupon, in the customer's language.
+        if (error instanceof CouponRefused && error.reason !== 'unknown' && error.reason !== 'archived') throw conflict(t(`manage.coupon.${error.reason}`, { code }));
+        throw error;
+      }
       return 'couponApplied';
     });
   });

@@ -22,6 +22,7 @@ beforeAll(async () => {
   d = driver(h, testApp(h));
   // Business prices excluding VAT: VAT is added on top.
   const plan = { product: 'team', intervalUnit: 'month' as const, intervalCount: 1, currency: 'NOK', taxCategory: 'standard', taxInclusive: false };
+  await h.db.prisma.product.create({ data: { code: 'team', name: 'Team' } });
   await h.db.prisma.plan.createMany({
     data: [
       { ...plan, code: 'team-monthly-nok-ex', name: 'Team monthly', tier: 4, amountCents: 100_000 },

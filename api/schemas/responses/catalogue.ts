@@ -31,7 +31,7 @@ export const plan = z
 export const addOn = z.strictObject({
   code: z.string(),
   name: z.string(),
-  kind: z.enum(['recurring', 'one_time']),
+  kind: z.enum(['recurring', 'one_time', 'metered']),
   prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency'),
   metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota"),
   unitsPerQuantity: z.number().int(),

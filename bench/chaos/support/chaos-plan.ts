@@ -8,6 +8,7 @@ export async function createChaosPlan(prisma: PrismaClient, periodSeconds: numbe
   if (!Number.isInteger(periodSeconds) || periodSeconds < 1) throw new Error(`CHAOS_PERIOD_SECONDS must be a whole number ≥ 1, got ${periodSeconds}`);
   const code = `chaos-${periodSeconds}s`;
   // Scenarios may ask for the same period: the plan is created once.
+  await prisma.product.upsert({ where: { code: 'chaos' }, update: {}, create: { code: 'chaos', name: 'Chaos' } });
   await prisma.plan.upsert({
     where: { code },
     update: {},

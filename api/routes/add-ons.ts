@@ -1,0 +1,48 @@
+// Add-ons: recurring, one-time and metered extras, priced per currency. Read by every key, created,
+// edited and archived by admins. Subscriptions price an add-on when its quantity changes, so a new
+// price applies from a subscription's next change of quantity; archiving stops new purchases.
+import { Router } from 'express';
+import { toAddOnEntry } from '../../infra/catalogue';
+import type { Prisma } from '../../prisma/generated/client';
+import type { ApiDeps } from '../deps';
+import { addOnCodeParams, createAddOnBody, listAddOnsQuery, updateAddOnBody } from '../schemas/catalogue-admin';
+import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
+import { cataloguePage } from '../services/catalogue-lists';
+
+export function addOnsRouter(deps: ApiDeps): Router {
+  const { prisma } = deps;
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const { kind, ...query } = listAddOnsQuery.parse(req.query);
+    res.json(await cataloguePage((args) => prisma.addOn.findMany(args as Prisma.AddOnFindManyArgs), query, kind ? { kind } : {}, toAddOnEntry));
+  });
+
+  router.post('/', async (req, res) => {
+    const body = createAddOnBody.parse(req.body);
+    const row = await createUnique('add-on', body.code, () => prisma.addOn.create({ data: body }));
+    res.status(201).location(`/add-ons/${row.code}`).json(toAddOnEntry(row));
+  });
+
+  router.get('/:code', async (req, res) => {
+    const { code } = addOnCodeParams.parse(req.params);
+    res.json(toAddOnEntry(found(await prisma.addOn.findUnique({ where: { code } }), 'add-on', code)));
+  });
+
+  router.patch('/:code', async (req, res) => {
+    const { code } = addOnCodeParams.parse(req.params);
+    const body = updateAddOnBody.parse(req.body);
+    found(await prisma.addOn.findUnique({ where: { code } }), 'add-on', code);
+    res.json(toAddOnEntry(await prisma.addOn.update({ where: { code }, data: body })));
+  });
+
+  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
+    router.post(`/:code/${action}`, async (req, res) => {
+      const { code } = addOnCodeParams.parse(req.params);
+      found(await prisma.addOn.findUnique({ where: { code } }), 'add-on', code);
+      res.json(toAddOnEntry(await prisma.addOn.update({ where: { code }, data: archiveColumns(archived, await deps.clock()) })));
+    });
+  }
+
+  return router;
+}

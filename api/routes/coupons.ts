@@ -1,0 +1,63 @@
+// Coupons: percent or amount off, for once, some periods or forever, with limits (how many
+// redemptions, until when, on which plans) that api/services/coupon-redemptions.ts enforces when a
+// coupon is applied. What a coupon takes off never changes: its holders were promised it.
+import { Router } from 'express';
+import { toCouponEntry } from '../../infra/catalogue';
+import type { Prisma } from '../../prisma/generated/client';
+import type { ApiDeps } from '../deps';
+import { conflict } from '../problem';
+import { couponCodeParams, createCouponBody, listCouponsQuery, updateCouponBody } from '../schemas/catalogue-admin';
+import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
+import { cataloguePage } from '../services/catalogue-lists';
+
+const dateOf = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
+
+export function couponsRouter(deps: ApiDeps): Router {
+  const { prisma } = deps;
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const { currency, ...query } = listCouponsQuery.parse(req.query);
+    res.json(await cataloguePage((args) => prisma.coupon.findMany(args as Prisma.CouponFindManyArgs), query, currency ? { currency } : {}, toCouponEntry));
+  });
+
+  router.post('/', async (req, res) => {
+    const { redeemBy, ...body } = createCouponBody.parse(req.body);
+    const data = {
+      ...body,
+      percentOff: body.percentOff ?? null,
+      amountOffCents: body.amountOffCents ?? null,
+      currency: body.currency ?? null,
+      durationPeriods: body.durationPeriods ?? null,
+      maxRedemptions: body.maxRedemptions ?? null,
+      redeemBy: dateOf(redeemBy) ?? null,
+    };
+    const row = await createUnique('coupon', body.code, () => prisma.coupon.create({ data }));
+    res.status(201).location(`/coupons/${row.code}`).json(toCouponEntry(row));
+  });
+
+  router.get('/:code', async (req, res) => {
+    const { code } = couponCodeParams.parse(req.params);
+    res.json(toCouponEntry(found(await prisma.coupon.findUnique({ where: { code } }), 'coupon', code)));
+  });
+
+  router.patch('/:code', async (req, res) => {
+    const { code } = couponCodeParams.parse(req.params);
+    const { redeemBy, ...body } = updateCouponBody.parse(req.body);
+    const row = found(await prisma.coupon.findUnique({ where: { code } }), 'coupon', code);
+    if (body.maxRedemptions != null && body.maxRedemptions < row.redemptions) {
+      throw conflict(`coupon ${code} has been redeemed ${row.redemptions} times: maxRedemptions cannot be lower`);
+    }
+    res.json(toCouponEntry(await prisma.coupon.update({ where: { code }, data: { ...body, redeemBy: dateOf(redeemBy) } })));
+  });
+
+  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
+    router.post(`/:code/${action}`, async (req, res) => {
+      const { code } = couponCodeParams.parse(req.params);
+      found(await prisma.coupon.findUnique({ where: { code } }), 'coupon', code);
+      res.json(toCouponEntry(await prisma.coupon.update({ where: { code }, data: archiveColumns(archived, await deps.clock()) })));
+    });
+  }
+
+  return router;
+}

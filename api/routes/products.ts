@@ -1,0 +1,48 @@
+// Products: what plans sell. Created, renamed and archived by admins; never deleted, since plans
+// (and through them subscriptions) name them.
+import { Router } from 'express';
+import { toProductEntry } from '../../infra/catalogue';
+import type { Prisma } from '../../prisma/generated/client';
+import type { ApiDeps } from '../deps';
+import { createProductBody, listProductsQuery, productParams, updateProductBody } from '../schemas/catalogue-admin';
+import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
+import { cataloguePage } from '../services/catalogue-lists';
+
+export function productsRouter(deps: ApiDeps): Router {
+  const { prisma } = deps;
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const query = listProductsQuery.parse(req.query);
+    res.json(await cataloguePage((args) => prisma.product.findMany(args as Prisma.ProductFindManyArgs), query, {}, toProductEntry));
+  });
+
+  router.post('/', async (req, res) => {
+    const body = createProductBody.parse(req.body);
+    const row = await createUnique('product', body.code, () => prisma.product.create({ data: body }));
+    res.status(201).location(`/products/${row.code}`).json(toProductEntry(row));
+  });
+
+  router.get('/:code', async (req, res) => {
+    const { code } = productParams.parse(req.params);
+    res.json(toProductEntry(found(await prisma.product.findUnique({ where: { code } }), 'product', code)));
+  });
+
+  router.patch('/:code', async (req, res) => {
+    const { code } = productParams.parse(req.params);
+    const body = updateProductBody.parse(req.body);
+    found(await prisma.product.findUnique({ where: { code } }), 'product', code);
+    res.json(toProductEntry(await prisma.product.update({ where: { code }, data: body })));
+  });
+
+  /** New plans cannot name an archived product; its plans are archived on their own (or not). */
+  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
+    router.post(`/:code/${action}`, async (req, res) => {
+      const { code } = productParams.parse(req.params);
+      found(await prisma.product.findUnique({ where: { code } }), 'product', code);
+      res.json(toProductEntry(await prisma.product.update({ where: { code }, data: archiveColumns(archived, await deps.clock()) })));
+    });
+  }
+
+  return router;
+}

@@ -1,0 +1,159 @@
+// What the catalogue's admin endpoints accept: products, plans, add-ons and coupons created,
+// edited and archived through the API (api/routes/products.ts, plans.ts, add-ons.ts, coupons.ts).
+// Prices are not edited here: a plan's price, currency and interval are what its subscribers
+// bought, so a PATCH that names them is refused (api/services/catalogue-admin.ts says where to go).
+import { z } from 'zod';
+import { catalogueCode } from './codes';
+import { optional, pagination } from './reads';
+
+const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+const minorUnits = z.number().int().min(0).max(100_000_000);
+const name = z.string().trim().min(1).max(200);
+const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
+const quotas = z.record(metric, z.number().int().min(0).max(1_000_000_000)).refine((q) => Object.keys(q).length <= 50, 'at most 50 metrics');
+const taxCategory = z.enum(['standard', 'reduced_middle', 'reduced_low', 'exempt']);
+
+export const productParams = z.object({ code: catalogueCode('pro') });
+export const planCodeParams = z.object({ code: catalogueCode('pro-monthly') });
+export const addOnCodeParams = z.object({ code: catalogueCode('extra-seat') });
+export const couponCodeParams = z.object({ code: catalogueCode('WELCOME20') });
+
+export const createProductBody = z.strictObject({
+  code: catalogueCode('pro'),
+  name,
+  description: z.string().max(2_000).optional(),
+});
+
+export const updateProductBody = z
+  .strictObject({ name: name.optional(), description: z.string().max(2_000).optional() })
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+
+export const createPlanBody = z.strictObject({
+  code: catalogueCode('pro-monthly'),
+  name,
+  product: catalogueCode('pro'),
+  tier: z.number().int().min(0).max(1_000),
+  interval: z.strictObject({ unit: z.enum(['day', 'week', 'month', 'year']), count: z.number().int().min(1).max(36) }),
+  amountCents: minorUnits,
+  currency,
+  trialDays: z.number().int().min(0).max(365).default(0),
+  quotas: quotas.default({}),
+  taxCategory: taxCategory.default('standard'),
+  taxInclusive: z.boolean().default(true),
+});
+
+/** Fields a plan's subscribers did not buy at a price: they may change. */
+const planEdits = {
+  name: name.optional(),
+  tier: z.number().int().min(0).max(1_000).optional(),
+  trialDays: z.number().int().min(0).max(365).optional(),
+  quotas: quotas.optional(),
+  taxCategory: taxCategory.optional(),
+  taxInclusive: z.boolean().optional(),
+};
+
+/** Fields a PATCH may not carry, and why (the answer names the way to change them instead). */
+export const FIXED_PLAN_FIELDS = {
+  amountCents: 'a price changes with a new price version: POST /plans/:code/prices',
+  currency: 'a currency is fixed for a plan: create another plan in the other currency',
+  interval: 'an interval is fixed for a plan: create another plan with the other interval',
+  product: 'a plan stays in its product: create another plan in the other product',
+  code: 'a code names the plan for good: create another plan',
+} as const;
+
+export const updatePlanBody = z
+  .object({ ...planEdits })
+  .catchall(z.unknown())
+  .superRefine((body, ctx) => {
+    for (const field of Object.keys(body)) {
+      if (field in planEdits) continue;
+      const why = FIXED_PLAN_FIELDS[field as keyof typeof FIXED_PLAN_FIELDS];
+      ctx.addIssue({ code: 'custom', path: [field], message: why ?? 'is not a field of a plan that can change' });
+    }
+    if (Object.keys(body).length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'name at least one field to change' });
+  })
+  .transform((body) => body as { [K in keyof typeof planEdits]?: z.output<(typeof planEdits)[K]> });
+
+const prices = z
+  .record(currency, minorUnits)
+  .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, 'name a price in 1 to 50 currencies');
+
+export const createAddOnBody = z
+  .strictObject({
+    code: catalogueCode('extra-seat'),
+    name,
+    kind: z.enum(['recurring', 'one_time', 'metered']),
+    prices,
+    metric: metric.nullable().default(null),
+    unitsPerQuantity: z.number().int().min(0).max(1_000_000).default(0),
+    taxCategory: taxCategory.default('standard'),
+    taxInclusive: z.boolean().default(true),
+  })
+  .superRefine((body, ctx) => {
+    if (body.kind === 'metered' && body.metric === null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a metered add-on names the metric it is billed by' });
+    if (body.kind === 'one_time' && body.metric !== null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a one-time add-on adds to no quota' });
+  });
+
+/** Prices of an add-on are per unit and bought anew at each change of quantity, so they may change. */
+export const updateAddOnBody = z
+  .strictObject({
+    name: name.optional(),
+    prices: prices.optional(),
+    unitsPerQuantity: z.number().int().min(0).max(1_000_000).optional(),
+    taxCategory: taxCategory.optional(),
+    taxInclusive: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+
+const couponLimits = {
+  maxRedemptions: z.number().int().min(1).max(100_000_000).nullable().optional(),
+  redeemBy: z.iso.datetime().nullable().optional(),
+  appliesToPlans: z.array(catalogueCode('pro-monthly')).max(100).optional(),
+};
+
+export const createCouponBody = z
+  .strictObject({
+    code: catalogueCode('WELCOME20'),
+    name,
+    percentOff: z.number().int().min(1).max(100).optional(),
+    amountOffCents: z.number().int().min(1).max(100_000_000).optional(),
+    currency: currency.optional(),
+    duration: z.enum(['once', 'repeating', 'forever']),
+    durationPeriods: z.number().int().min(1).max(120).optional(),
+    ...couponLimits,
+  })
+  .superRefine((body, ctx) => {
+    const percent = body.percentOff !== undefined;
+    const amount = body.amountOffCents !== undefined;
+    if (percent === amount) ctx.addIssue({ code: 'custom', path: ['percentOff'], message: 'give either percentOff or amountOffCents (with currency)' });
+    if (amount && body.currency === undefined) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'an amount off is in a currency' });
+    if (percent && body.currency !== undefined) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'a percentage off has no currency' });
+    if ((body.duration === 'repeating') !== (body.durationPeriods !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['durationPeriods'], message: 'durationPeriods is given with duration "repeating", and only then' });
+    }
+  });
+
+/** What a coupon takes off is what its holders were promised: only its name and limits change. */
+export const updateCouponBody = z
+  .strictObject({ name: name.optional(), ...couponLimits })
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+
+const status = optional(z.enum(['active', 'archived', 'all'])).transform((s) => s ?? 'active');
+/** The start of a code or name: printable, and no LIKE wildcard or escape. */
+const prefix = optional(
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .refine((q) => [...q].every((c) => c >= ' ' && c !== '%' && c !== '\\'), 'must be plain text (no control characters, % or \\)'),
+);
+const listLimit = optional(z.coerce.number().int().min(1).max(100)).transform((limit) => limit ?? 100);
+
+const listQuery = { status, q: prefix, cursor: pagination.cursor, limit: listLimit };
+
+export const listProductsQuery = z.strictObject(listQuery);
+export const listPlansQuery = z.strictObject({ ...listQuery, product: optional(catalogueCode('pro')), currency: optional(currency) });
+export const listAddOnsQuery = z.strictObject({ ...listQuery, kind: optional(z.enum(['recurring', 'one_time', 'metered'])) });
+export const listCouponsQuery = z.strictObject({ ...listQuery, currency: optional(currency) });
+
+export type CatalogueListQuery = z.output<typeof listProductsQuery>;
