@@ -4,7 +4,7 @@
 // shared error answers — comes from api/auth-policy.ts and api/openapi/errors.ts.
 import type { z } from 'zod';
 
-export type Method = 'get' | 'post' | 'put' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export const TAGS = {
   subscriptions: { name: 'Subscriptions', description: 'Create subscriptions and read them: live state, lists, invoices, timelines' },

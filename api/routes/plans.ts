@@ -6,7 +6,7 @@ import { toPlanEntry } from '../../infra/catalogue';
 import type { Prisma } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
-import { createPlanBody, listPlansQuery, planCodeParams, updatePlanBody } from '../schemas/catalogue-admin';
+import { createPlanBody, fixedPlanFields, listPlansQuery, planCodeParams, updatePlanBody } from '../schemas/catalogue-admin';
 import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
 
@@ -38,6 +38,8 @@ export function plansRouter(deps: ApiDeps): Router {
   /** Subscriptions carry the plan as they bought it: an edit shows on new subscriptions and plan changes. */
   router.patch('/:code', async (req, res) => {
     const { code } = planCodeParams.parse(req.params);
+    const fixed = fixedPlanFields(req.body);
+    if (fixed.length > 0) throw invalid(fixed);
     const body = updatePlanBody.parse(req.body);
     found(await prisma.plan.findUnique({ where: { code } }), 'plan', code);
     res.json(toPlanEntry(await prisma.plan.update({ where: { code }, data: body })));

@@ -61,18 +61,16 @@ export const FIXED_PLAN_FIELDS = {
   code: 'a code names the plan for good: create another plan',
 } as const;
 
-export const updatePlanBody = z
-  .object({ ...planEdits })
-  .catchall(z.unknown())
-  .superRefine((body, ctx) => {
-    for (const field of Object.keys(body)) {
-      if (field in planEdits) continue;
-      const why = FIXED_PLAN_FIELDS[field as keyof typeof FIXED_PLAN_FIELDS];
-      ctx.addIssue({ code: 'custom', path: [field], message: why ?? 'is not a field of a plan that can change' });
-    }
-    if (Object.keys(body).length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'name at least one field to change' });
-  })
-  .transform((body) => body as { [K in keyof typeof planEdits]?: z.output<(typeof planEdits)[K]> });
+/** A body naming a fixed field is refused with the reason (fixedPlanFields) before this schema runs. */
+export const updatePlanBody = z.strictObject(planEdits).refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+
+/** The fields of `body` a plan cannot change, each with the way to do what was meant instead. */
+export function fixedPlanFields(body: unknown): Array<{ field: string; message: string }> {
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.entries(FIXED_PLAN_FIELDS)
+    .filter(([field]) => Object.hasOwn(body, field))
+    .map(([field, message]) => ({ field, message }));
+}
 
 const prices = z
   .record(currency, minorUnits)

@@ -44,7 +44,7 @@ function absent(endpoint: Endpoint): Record<string, string> {
 }
 
 function send(target: Express, method: string, path: string): request.Test {
-  return request(target)[method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](path);
+  return request(target)[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path);
 }
 
 describe('GET /openapi.json', () => {

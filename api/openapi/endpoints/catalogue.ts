@@ -1,38 +1,14 @@
-// The catalogue and bulk plan migrations (api/routes/plans.ts, catalogue.ts, plan-migrations.ts).
+// Upsell rules and bulk plan migrations (api/routes/catalogue.ts, plan-migrations.ts); products,
+// plans, add-ons and coupons are in catalogue-admin.ts.
 import { offerRule } from '../../../infra/catalogue';
 import { offerRuleBody, offerRuleParams } from '../../schemas/catalogue';
 import { planMigrationParams, planMigrationQuery, planParams, startPlanMigrationBody } from '../../schemas/plan-migrations';
-import { addOn, coupon, plan } from '../../schemas/responses/catalogue';
 import { list } from '../../schemas/responses/common';
 import { planMigration, planMigrationDetail } from '../../schemas/responses/plan-migrations';
 import type { Endpoint } from '../endpoint';
 import { ok } from './answers';
 
 export const catalogueEndpoints: Endpoint[] = [
-  {
-    method: 'get',
-    path: '/plans',
-    operationId: 'listPlans',
-    tag: 'catalogue',
-    summary: 'Plans on sale',
-    answers: [ok(list(plan), 'Active plans by currency, tier and code')],
-  },
-  {
-    method: 'get',
-    path: '/add-ons',
-    operationId: 'listAddOns',
-    tag: 'catalogue',
-    summary: 'Add-ons on sale',
-    answers: [ok(list(addOn), 'Active add-ons')],
-  },
-  {
-    method: 'get',
-    path: '/coupons',
-    operationId: 'listCoupons',
-    tag: 'catalogue',
-    summary: 'Coupons that can be applied',
-    answers: [ok(list(coupon), 'Active coupons')],
-  },
   {
     method: 'get',
     path: '/offer-rules',

@@ -1,6 +1,7 @@
 // Every endpoint of the API, declared once. test/api/openapi.test.ts fails when a route is added to
 // a router without being declared here, or declared without a route.
 import type { Endpoint } from '../endpoint';
+import { catalogueAdminEndpoints } from './catalogue-admin';
 import { catalogueEndpoints } from './catalogue';
 import { commandEndpoints } from './commands';
 import { exportEndpoints } from './exports';
@@ -17,6 +18,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...subscriptionEndpoints,
   ...commandEndpoints,
   ...upsellEndpoints,
+  ...catalogueAdminEndpoints,
   ...catalogueEndpoints,
   ...recordEndpoints,
   ...exportEndpoints,

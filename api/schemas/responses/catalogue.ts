@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { AddOnDefinition } from '../../../domain/add-ons';
 import type { CouponDefinition } from '../../../domain/discounts';
 import type { PlanSnapshot } from '../../../domain/plans';
-import { currency, minorUnits, type Conforms } from './common';
+import type { toAddOnEntry, toCouponEntry, toPlanEntry, toProductEntry } from '../../../infra/catalogue';
+import { currency, minorUnits, timestamp, type Conforms } from './common';
 
 export const taxCode = z
   .strictObject({
@@ -51,3 +52,32 @@ export const coupon = z.strictObject({
 type _Plan = Conforms<PlanSnapshot, z.output<typeof plan>>;
 type _AddOn = Conforms<AddOnDefinition, z.output<typeof addOn>>;
 type _Coupon = Conforms<CouponDefinition, z.output<typeof coupon>>;
+
+/** When a catalogue entry was created, last changed and archived. */
+const lifecycle = {
+  active: z.boolean().describe('False once archived: not offered to new subscriptions, plan changes or purchases'),
+  archivedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+};
+
+export const productEntry = z.strictObject({ code: z.string().describe('e.g. `pro`'), name: z.string(), description: z.string(), ...lifecycle }).describe('A product plans sell');
+
+export const planEntry = plan.extend(lifecycle).describe('A plan in the catalogue');
+
+export const addOnEntry = addOn.extend(lifecycle).describe('An add-on in the catalogue');
+
+export const couponEntry = coupon
+  .extend({
+    maxRedemptions: z.number().int().nullable().describe('How many times it can be applied in all; null: no limit'),
+    redemptions: z.number().int().describe('How many times it has been applied'),
+    redeemBy: timestamp.nullable().describe('Not applied after this time; null: no expiry'),
+    appliesToPlans: z.array(z.string()).describe('Plan codes it can be applied to; empty: every plan'),
+    ...lifecycle,
+  })
+  .describe('A coupon in the catalogue, with its limits');
+
+type _ProductEntry = Conforms<ReturnType<typeof toProductEntry>, z.output<typeof productEntry>>;
+type _PlanEntry = Conforms<ReturnType<typeof toPlanEntry>, z.output<typeof planEntry>>;
+type _AddOnEntry = Conforms<ReturnType<typeof toAddOnEntry>, z.output<typeof addOnEntry>>;
+type _CouponEntry = Conforms<ReturnType<typeof toCouponEntry>, z.output<typeof couponEntry>>;

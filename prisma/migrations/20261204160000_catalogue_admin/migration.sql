@@ -15,7 +15,7 @@ CREATE TABLE "Product" (
 );
 
 -- Seed: one product for every product string plans already name (the seeded ones get their
--- catalogue names; any other keeps its code as its name until an operator renames it).
+-- catalogue names, any other keeps its code as its name until an operator renames it).
 INSERT INTO "Product" ("code", "name", "updatedAt")
 SELECT DISTINCT "product",
        CASE "product" WHEN 'basic' THEN 'Basic' WHEN 'pro' THEN 'Pro' WHEN 'business' THEN 'Business' ELSE "product" END,
