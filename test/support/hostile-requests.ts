@@ -10,7 +10,7 @@ export type Body = { kind: 'json'; value: unknown } | { kind: 'raw'; text: strin
 export interface HostileRequest {
   /** The endpoint as written in its router, to show coverage. */
   endpoint: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   query?: string;
   body?: Body;
@@ -192,12 +192,111 @@ const VALID_RULE = {
   cooldownDays: 1,
 };
 
+const badText = (max: number) => fc.oneof(notString, fc.constant('   '), fc.string({ minLength: max + 1, maxLength: max + 10 }));
+const badPrices = fc.oneof(notString, fc.constant({}), fc.constant({ eur: 100 }), fc.constant({ EUR: -1 }), fc.constant({ EUR: 1.5 }));
+
+/** A catalogue kind's admin endpoints: malformed bodies to create and to edit an existing entry, and anything to codes of nothing. */
+function catalogueAdmin(
+  kind: string,
+  existing: string,
+  create: { base: Record<string, unknown>; fields: Fields },
+  update: { base: Record<string, unknown>; fields: Fields },
+  filters: string[],
+): Array<fc.Arbitrary<HostileRequest>> {
+  const nothing = fc.oneof(segment, fc.stringMatching(/^[a-z]{3,10}$/).map((s) => `zz-${s}`));
+  const action = (name: 'archive' | 'unarchive') =>
+    nothing.map((code) => ({ endpoint: `POST /${kind}/:code/${name}`, method: 'post' as const, path: `/${kind}/${code}/${name}`, auth: 'admin' as const }));
+  return [
+    read(`GET /${kind}`, fc.constant(`/${kind}`), ['status', 'q', ...filters]),
+    read(`GET /${kind}/:code`, fc.oneof(fc.constant(existing), segment).map((code) => `/${kind}/${code}`)),
+    malformed(create.base, create.fields).map((body) => ({ endpoint: `POST /${kind}`, method: 'post' as const, path: `/${kind}`, body, auth: 'admin' as const })),
+    fc
+      .oneof(fc.tuple(fc.constant(existing), malformed(update.base, update.fields)), fc.tuple(nothing, fc.constant(json(update.base))))
+      .map(([code, body]) => ({ endpoint: `PATCH /${kind}/:code`, method: 'patch' as const, path: `/${kind}/${code}`, body, auth: 'admin' as const })),
+    action('archive'),
+    action('unarchive'),
+  ];
+}
+
+const CATALOGUE_ADMIN = [
+  ...catalogueAdmin(
+    'products',
+    'pro',
+    { base: { code: 'hostile-product', name: 'Hostile' }, fields: { code: { required: true, bad: badPattern(/^[A-Za-z0-9_-]{1,64}$/) }, name: { required: true, bad: badText(200) }, description: { bad: fc.oneof(notString, fc.string({ minLength: 2001, maxLength: 2010 })) } } },
+    { base: { name: 'Pro' }, fields: { name: { bad: badText(200) } } },
+    [],
+  ),
+  ...catalogueAdmin(
+    'plans',
+    'pro-monthly',
+    {
+      base: { code: 'hostile-plan', name: 'Hostile', product: 'pro', tier: 9, interval: { unit: 'month', count: 1 }, amountCents: 100, currency: 'EUR' },
+      fields: {
+        code: { required: true, bad: badPattern(/^[A-Za-z0-9_-]{1,64}$/) },
+        name: { required: true, bad: badText(200) },
+        trialDays: { bad: badInt(0, 365) },
+        taxInclusive: { bad: notBoolean },
+        product: { required: true, bad: badCode },
+        tier: { required: true, bad: badInt(0, 1000) },
+        interval: { required: true, bad: fc.oneof(notString, fc.constant({ unit: 'second', count: 1 }), fc.constant({ unit: 'month', count: 0 })) },
+        amountCents: { required: true, bad: badInt(0, 100_000_000) },
+        currency: { required: true, bad: badPattern(/^[A-Z]{3}$/) },
+        quotas: { bad: fc.oneof(notString.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)), fc.constant({ 'Seats!': 1 }), fc.constant({ seats: -1 })) },
+        taxCategory: { bad: badEnum(['standard', 'reduced_middle', 'reduced_low', 'exempt']) },
+      },
+    },
+    {
+      base: { name: 'Pro monthly' },
+      fields: { name: { bad: badText(200) }, amountCents: { bad: fc.integer({ min: 0, max: 10_000 }) }, currency: { bad: fc.constant('NOK') }, trialDays: { bad: badInt(0, 365) } },
+    },
+    ['product', 'currency'],
+  ),
+  ...catalogueAdmin(
+    'add-ons',
+    'extra-seat',
+    {
+      base: { code: 'hostile-addon', name: 'Hostile', kind: 'recurring', prices: { EUR: 100 } },
+      fields: {
+        code: { required: true, bad: badPattern(/^[A-Za-z0-9_-]{1,64}$/) },
+        name: { required: true, bad: badText(200) },
+        kind: { required: true, bad: badEnum(['recurring', 'one_time', 'metered']) },
+        prices: { required: true, bad: badPrices },
+        metric: { bad: fc.oneof(fc.integer(), fc.constantFrom('Seats!', '', 'a'.repeat(40))) },
+        unitsPerQuantity: { bad: badInt(0, 1_000_000) },
+        taxCategory: { bad: badEnum(['standard', 'reduced_middle', 'reduced_low', 'exempt']) },
+        taxInclusive: { bad: notBoolean },
+      },
+    },
+    { base: { name: 'Extra seat' }, fields: { prices: { bad: badPrices }, kind: { bad: fc.constant('one_time') } } },
+    ['kind'],
+  ),
+  ...catalogueAdmin(
+    'coupons',
+    'WELCOME20',
+    {
+      base: { code: 'HOSTILE', name: 'Hostile', percentOff: 10, duration: 'once' },
+      fields: {
+        code: { required: true, bad: badPattern(/^[A-Za-z0-9_-]{1,64}$/) },
+        name: { required: true, bad: badText(200) },
+        percentOff: { bad: badInt(1, 100) },
+        amountOffCents: { bad: fc.oneof(notNumber, fc.integer({ min: 1, max: 1000 })) },
+        currency: { bad: fc.oneof(notString, fc.constant('EUR')) },
+        durationPeriods: { bad: fc.oneof(notNumber, fc.integer({ min: 1, max: 12 })) },
+        duration: { required: true, bad: badEnum(['once', 'repeating', 'forever']) },
+        maxRedemptions: { bad: badInt(1, 100_000_000) },
+        redeemBy: { bad: fc.oneof(fc.integer(), fc.constantFrom('tomorrow', '2024-02-30T00:00:00Z')) },
+        appliesToPlans: { bad: fc.oneof(fc.constant('pro-monthly'), fc.constant([1]), fc.constant(['bad code'])) },
+      },
+    },
+    { base: { name: 'Welcome' }, fields: { percentOff: { bad: fc.integer({ min: 1, max: 100 }) }, maxRedemptions: { bad: badInt(1, 100_000_000) } } },
+    ['currency'],
+  ),
+];
+
 export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
   read('GET /healthz', fc.constant('/healthz')),
   read('GET /metrics', fc.constant('/metrics')),
-  read('GET /plans', fc.constant('/plans')),
-  read('GET /add-ons', fc.constant('/add-ons')),
-  read('GET /coupons', fc.constant('/coupons')),
+  ...CATALOGUE_ADMIN,
   read('GET /offer-rules', fc.constant('/offer-rules')),
   read('GET /reports/upsell', fc.constant('/reports/upsell')),
   read('GET /subscriptions', fc.constant('/subscriptions'), ['status', 'plan', 'customer']),
