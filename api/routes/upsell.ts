@@ -22,9 +22,11 @@ export function upsellRouter(deps: ApiDeps): Router {
     res.status(202).json({ accepted: true, subscriptionId: id, ...event });
   });
 
-  const addOnByCode = async (code: string) => {
+  /** An archived add-on can still be removed from a subscription that holds it, not bought. */
+  const addOnByCode = async (code: string, purpose: 'buy' | 'remove' = 'buy') => {
     const row = await deps.prisma.addOn.findUnique({ where: { code } });
-    if (!row || !row.active) throw invalid([{ field: 'code', message: `unknown add-on "${code}"` }]);
+    if (!row) throw invalid([{ field: 'code', message: `unknown add-on "${code}"` }]);
+    if (!row.active && purpose === 'buy') throw conflict(`add-on ${code} is archived: it can no longer be bought`);
     return toAddOnDefinition(row);
   };
 
@@ -47,7 +49,7 @@ export function upsellRouter(deps: ApiDeps): Router {
 
   router.delete('/:id/add-ons/:code', async (req, res) => {
     const { id, code } = addOnParams.parse(req.params);
-    const input = { addOn: await addOnByCode(code), quantity: 0 };
+    const input = { addOn: await addOnByCode(code, 'remove'), quantity: 0 };
     res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input], ...commandOptions(res) })));
   });
 
