@@ -178,6 +178,24 @@ test('a coupon by its code (an unknown code is said on the page)', async () => {
   expect((await live('cmd_ada')).discount).toMatchObject({ code: 'WELCOME20' });
 });
 
+test('a coupon past its limits is refused on the page, in the customer’s language, and counts no redemption', async () => {
+  const admin = (body: Record<string, unknown>) => request(d.app).post('/coupons').send(body);
+  expect((await admin({ code: 'PROONLY', name: '20% off Pro', percentOff: 20, duration: 'once', appliesToPlans: ['pro-monthly'] })).status).toBe(201);
+  expect((await admin({ code: 'USEDUP', name: '10% off', percentOff: 10, duration: 'once', maxRedemptions: 1 })).status).toBe(201);
+  await h.db.prisma.coupon.update({ where: { code: 'USEDUP' }, data: { redemptions: 1 } });
+
+  const kari = await signedIn('cmd_kari');
+  const otherPlan = await kari.submit(page('cmd_kari'), `${page('cmd_kari')}/coupon`, { code: 'PROONLY' });
+  expect(otherPlan.status).toBe(409);
+  expect(textOf(otherPlan.text)).toContain('Rabattkoden «PROONLY» gjelder ikke for abonnementet ditt.');
+  const bob = await signedIn('cmd_bob');
+  const usedUp = await bob.submit(page('cmd_bob'), `${page('cmd_bob')}/coupon`, { code: 'USEDUP' });
+  expect(usedUp.status).toBe(409);
+  expect(textOf(usedUp.text)).toContain('The coupon "USEDUP" has been used as many times as it can be.');
+  expect((await live('cmd_bob')).discount).toBeNull();
+  expect((await h.db.prisma.coupon.findMany({ where: { code: { in: ['PROONLY', 'USEDUP'] } }, orderBy: { code: 'asc' } })).map((c) => c.redemptions)).toEqual([0, 1]);
+});
+
 test('pause and resume; resuming again is refused, on the page, in the customer’s language', async () => {
   const browser = await signedIn('cmd_kari');
   const paused = await browser.submit(page('cmd_kari'), `${page('cmd_kari')}/pause`);
