@@ -71,7 +71,7 @@ test.each(EXAMPLES.map((e): [number, string, CurlExample] => [e.line, `${e.metho
   'README line %i (%s) succeeds and answers as documented',
   async (_line, _what, example) => {
     const target = filled(example.target);
-    let req = request(app)[example.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](target);
+    let req = request(app)[example.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](target);
     for (const [name, value] of Object.entries(example.headers)) req = req.set(name, filled(value));
     if (example.body !== undefined) req = req.send(filled(example.body));
     const res = await req;
