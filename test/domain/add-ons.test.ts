@@ -59,6 +59,11 @@ describe('unitPriceFor', () => {
     expect(unitPriceFor(addOn('welcome-kit'), planLike('basic-monthly', { interval: { unit: 'week', count: 1 } }))).toBe(2_500);
   });
 
+  test('a metered add-on has no price per quantity: it is billed from recorded usage', () => {
+    const metered = { ...addOn('extra-seat'), code: 'api-calls', kind: 'metered' as const, metric: 'api_calls' };
+    expect(unitPriceFor(metered, plan('basic-monthly'))).toBe('api-calls is metered: it is billed from recorded usage, not by a quantity');
+  });
+
   test('refuses a currency the add-on is not sold in', () => {
     const usd = planLike('basic-monthly', { code: 'basic-monthly-usd', currency: 'USD' });
     expect(unitPriceFor(addOn('extra-seat'), usd)).toBe('extra-seat is not sold in USD');
