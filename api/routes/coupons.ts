@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { toCouponEntry } from '../../infra/catalogue';
 import type { Prisma } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
-import { conflict } from '../problem';
+import { conflict, invalid } from '../problem';
 import { couponCodeParams, createCouponBody, listCouponsQuery, updateCouponBody } from '../schemas/catalogue-admin';
 import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
@@ -16,6 +16,14 @@ export function couponsRouter(deps: ApiDeps): Router {
   const { prisma } = deps;
   const router = Router();
 
+  /** A coupon for plans that do not exist would be refused everywhere: a typo, said at once. */
+  async function checkPlans(codes: string[] | undefined): Promise<void> {
+    if (!codes || codes.length === 0) return;
+    const known = new Set((await prisma.plan.findMany({ where: { code: { in: codes } }, select: { code: true } })).map((plan) => plan.code));
+    const unknown = codes.filter((code) => !known.has(code));
+    if (unknown.length > 0) throw invalid([{ field: 'appliesToPlans', message: `no plan has the code ${unknown.map((code) => `"${code}"`).join(', ')}` }]);
+  }
+
   router.get('/', async (req, res) => {
     const { currency, ...query } = listCouponsQuery.parse(req.query);
     res.json(await cataloguePage((args) => prisma.coupon.findMany(args as Prisma.CouponFindManyArgs), query, currency ? { currency } : {}, toCouponEntry));
@@ -23,6 +31,7 @@ export function couponsRouter(deps: ApiDeps): Router {
 
   router.post('/', async (req, res) => {
     const { redeemBy, ...body } = createCouponBody.parse(req.body);
+    await checkPlans(body.appliesToPlans);
     const data = {
       ...body,
       percentOff: body.percentOff ?? null,
@@ -44,6 +53,7 @@ export function couponsRouter(deps: ApiDeps): Router {
   router.patch('/:code', async (req, res) => {
     const { code } = couponCodeParams.parse(req.params);
     const { redeemBy, ...body } = updateCouponBody.parse(req.body);
+    await checkPlans(body.appliesToPlans);
     const row = found(await prisma.coupon.findUnique({ where: { code } }), 'coupon', code);
     if (body.maxRedemptions != null && body.maxRedemptions < row.redemptions) {
       throw conflict(`coupon ${code} has been redeemed ${row.redemptions} times: maxRedemptions cannot be lower`);

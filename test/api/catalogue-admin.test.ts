@@ -223,6 +223,8 @@ describe('coupons', () => {
 
   test('appliesToPlans: refused on other plans, applied on the named ones', async () => {
     expect((await post('/coupons', { code: 'PROONLY', name: '20% off Pro', percentOff: 20, duration: 'forever', appliesToPlans: ['pro-monthly', 'pro-yearly'] })).status).toBe(201);
+    const typo = await post('/coupons', { code: 'TYPO', name: 'Typo', percentOff: 5, duration: 'once', appliesToPlans: ['pro-montly'] });
+    expect([typo.status, typo.body.errors]).toEqual([400, [{ field: 'appliesToPlans', message: 'no plan has the code "pro-montly"' }]]);
     const basic = await subscribe('basic_coupon', 'basic-monthly');
     const refused = await apply(basic.id, 'PROONLY');
     expect([refused.status, refused.body.detail]).toEqual([409, 'coupon PROONLY applies to pro-monthly, pro-yearly only, not to basic-monthly']);
