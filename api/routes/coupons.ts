@@ -55,10 +55,15 @@ export function couponsRouter(deps: ApiDeps): Router {
     const { redeemBy, ...body } = updateCouponBody.parse(req.body);
     await checkPlans(body.appliesToPlans);
     const row = found(await prisma.coupon.findUnique({ where: { code } }), 'coupon', code);
-    if (body.maxRedemptions != null && body.maxRedemptions < row.redemptions) {
-      throw conflict(`coupon ${code} has been redeemed ${row.redemptions} times: maxRedemptions cannot be lower`);
+    const tooLow = (redemptions: number) => conflict(`coupon ${code} has been redeemed ${redemptions} times: maxRedemptions cannot be lower`);
+    if (body.maxRedemptions != null && body.maxRedemptions < row.redemptions) throw tooLow(row.redemptions);
+    try {
+      res.json(toCouponEntry(await prisma.coupon.update({ where: { code }, data: { ...body, redeemBy: dateOf(redeemBy) } })));
+    } catch (error) {
+      // A redemption counted between the check above and the update: the table's constraint refused it.
+      if (String(error).includes('Coupon_redemptions_within_limit')) throw tooLow((await prisma.coupon.findUniqueOrThrow({ where: { code } })).redemptions);
+      throw error;
     }
-    res.json(toCouponEntry(await prisma.coupon.update({ where: { code }, data: { ...body, redeemBy: dateOf(redeemBy) } })));
   });
 
   for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
