@@ -22,6 +22,7 @@ import { healthRouter } from './routes/health';
 import { creditNotesRouter, invoicesRouter } from './routes/invoices';
 import { planMigrationsRouter } from './routes/plan-migrations';
 import { plansRouter } from './routes/plans';
+import { priceVersionsRouter } from './routes/price-versions';
 import { reportsRouter } from './routes/reports';
 import { requestLogging } from './request-logging';
 import { stripeWebhooksRouter } from './routes/stripe-webhooks';
@@ -73,6 +74,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/metrics', metrics.router());
   app.use('/plans', plansRouter(deps));
   app.use('/plans', planMigrationsRouter(deps));
+  app.use('/plans', priceVersionsRouter(deps));
   app.use('/subscriptions', subscriptionsRouter(deps));
   app.use('/subscriptions', subscriptionReadsRouter(deps));
   app.use('/subscriptions', subscriptionCommandsRouter(deps));

@@ -1,10 +1,13 @@
-// The catalogue and bulk plan migrations (api/routes/plans.ts, catalogue.ts, plan-migrations.ts).
+// The catalogue, price versions and bulk plan migrations (api/routes/plans.ts, catalogue.ts,
+// price-versions.ts, plan-migrations.ts).
 import { offerRule } from '../../../infra/catalogue';
 import { offerRuleBody, offerRuleParams } from '../../schemas/catalogue';
 import { planMigrationParams, planMigrationQuery, planParams, startPlanMigrationBody } from '../../schemas/plan-migrations';
+import { MAX_PRICE_CENTS, newPriceVersionBody, priceVersionsQuery } from '../../schemas/price-versions';
 import { addOn, coupon, plan } from '../../schemas/responses/catalogue';
 import { list } from '../../schemas/responses/common';
 import { planMigration, planMigrationDetail } from '../../schemas/responses/plan-migrations';
+import { priceVersion, priceVersionHistory } from '../../schemas/responses/price-versions';
 import type { Endpoint } from '../endpoint';
 import { ok } from './answers';
 
@@ -68,6 +71,42 @@ export const catalogueEndpoints: Endpoint[] = [
       cooldownDays: 'Days after an offer before the rule may offer again',
     },
     answers: [ok(offerRule, 'The rule as stored')],
+  },
+  {
+    method: 'post',
+    path: '/plans/:code/prices',
+    operationId: 'addPriceVersion',
+    tag: 'catalogue',
+    summary: "Change a plan's price: its next price version",
+    description:
+      'The new version is the plan\'s price from now on: new subscriptions and plan changes take it. Subscriptions already on the plan keep the version they bought ' +
+      '(their `plan.priceVersion`) until a plan migration with `toVersion` moves them at their next renewal. Concurrent changes each get their own version number.',
+    params: planParams,
+    paramExamples: { code: 'pro-monthly' },
+    body: newPriceVersionBody,
+    example: { amountCents: 3400 },
+    fields: { amountCents: `The price per billing period in minor units of the plan's currency, VAT as the plan says; 1-${MAX_PRICE_CENTS}` },
+    answers: [{ status: 201, description: 'The new version, now the current one', schema: priceVersion }],
+    errors: {
+      400: 'The body is not valid: the amount is not a whole number from 1 up',
+      404: 'No plan has this code',
+      409: 'The plan is archived, or already costs this amount',
+    },
+  },
+  {
+    method: 'get',
+    path: '/plans/:code/prices',
+    operationId: 'listPriceVersions',
+    tag: 'catalogue',
+    summary: "A plan's price history",
+    description: 'Every price version, newest first, with the live subscriptions billed at each (from the database projection).',
+    params: planParams,
+    paramExamples: { code: 'pro-monthly' },
+    query: priceVersionsQuery,
+    queryExample: { limit: 10 },
+    fields: { cursor: '`nextCursor` of the previous page', limit: '1-100, default 20' },
+    answers: [ok(priceVersionHistory, 'One page of versions, newest first')],
+    errors: { 404: 'No plan has this code' },
   },
   {
     method: 'post',
