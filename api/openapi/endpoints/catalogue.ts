@@ -113,22 +113,24 @@ export const catalogueEndpoints: Endpoint[] = [
     path: '/plans/:code/migrations',
     operationId: 'startPlanMigration',
     tag: 'migrations',
-    summary: 'Move every subscription on a plan to another plan',
+    summary: 'Move every subscription on a plan to another plan, or to a price version',
     description:
       'Each subscription moves at its next renewal, like a scheduled downgrade: nothing is prorated or charged early. ' +
+      'The target is a plan at a price version: `toVersion` alone moves the subscriptions on older versions of this plan to that version (the others are skipped). ' +
       'The migration runs in the background; `Location` reports its progress.',
     params: planParams,
     paramExamples: { code: 'basic-monthly' },
     body: startPlanMigrationBody,
     example: { toPlan: 'pro-monthly', excludeSubscriptionIds: ['sub_vip'] },
     fields: {
-      toPlan: 'Must exist, be on sale and bill in the same currency',
+      toPlan: 'Must exist, be on sale and bill in the same currency; omitted: this plan (then `toVersion` is needed)',
+      toVersion: "The target plan's price version (`GET /plans/:code/prices`); omitted: its current one",
       excludeGrandfathered: 'Default true: subscriptions marked grandfathered stay',
       excludeSubscriptionIds: 'These stay too',
     },
     answers: [{ status: 202, description: 'Started', schema: planMigration, headers: ['Location'] }],
     errors: {
-      400: 'The body is not valid, or the target plan is unknown or the same plan',
+      400: 'The body is not valid, the target plan or price version is unknown, or the target is the same plan without a price version',
       404: 'No plan has this code',
       409: 'The target is no longer on sale or bills in another currency, or a migration from this plan is running (`migrationId`)',
     },
