@@ -28,7 +28,7 @@ export const ADMIN_PREFIXES = ['/webhooks', '/api-keys', '/audit-events'];
 
 /**
  * Reads need `read`, changes need `admin`: the catalogue every subscription prices from, and the
- * upsell rules (includes POST /plans/:code/migrations).
+ * upsell rules (includes POST /plans/:code/prices and POST /plans/:code/migrations).
  */
 export const CATALOGUE_PREFIXES = ['/plans', '/add-ons', '/coupons', '/offer-rules'];
 
