@@ -7,6 +7,7 @@ import type { Harness } from '../support/harness';
 import { createTestApiKey, eventually, rawTestApp, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { driver, newCustomer } from '../support/lifecycle';
+import { Browser, signIn, textOf } from '../support/portal';
 
 let h: Harness;
 let d: Driver;
@@ -110,6 +111,12 @@ describe('a price change leaves existing subscribers on their version until a mi
 
     const scheduled = await d.get('pv_a');
     expect(scheduled).toMatchObject({ plan: { priceVersion: 1 }, scheduledChange: { plan: { code: 'pro-monthly', amountCents: 3400, priceVersion: 2 } } });
+    // The customer's portal says the price changes, not the plan.
+    const browser = new Browser(rawTestApp(h));
+    await signIn(h, browser, 'pv_a@example.com');
+    const overview = textOf((await browser.get('/portal')).text);
+    expect(overview).toContain('The price changes to €34.00 on');
+    expect(overview).not.toContain('Changes to Pro monthly');
     await d.advanceTo(scheduled.currentPeriod.end);
     const moved = await d.until('pv_a', (s) => s.periodIndex === 2 && s.latestInvoice?.status === 'paid');
     expect(moved).toMatchObject({ plan: { code: 'pro-monthly', amountCents: 3400, priceVersion: 2 }, scheduledChange: null, latestInvoice: { amountCents: 3400 } });
