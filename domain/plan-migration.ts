@@ -81,7 +81,8 @@ function priceVersionReason(state: SubscriptionState, request: PlanMigrationRequ
   return on === to ? `already on ${describeVersion(on)}` : `on ${describeVersion(on)}, newer than ${describeVersion(to)}`;
 }
 
-function refusal(check: () => void): MigrationResult {
+/** Scheduled, unless `check` refuses the move: then failed, with its reason. */
+function scheduledUnlessRefused(check: () => void): MigrationResult {
   try {
     check();
   } catch (error) {
@@ -99,9 +100,9 @@ export function decideMigration(state: SubscriptionState, request: PlanMigration
   if (request.plan.code === state.plan.code) {
     const staying = priceVersionReason(state, request);
     if (staying) return { outcome: 'skipped', reason: staying };
-    return refusal(() => checkPriceVersionChange(state));
+    return scheduledUnlessRefused(() => checkPriceVersionChange(state));
   }
-  return refusal(() => checkCommand(state, { name: 'changePlan', input: { plan: request.plan, when: 'period_end' } }, at));
+  return scheduledUnlessRefused(() => checkCommand(state, { name: 'changePlan', input: { plan: request.plan, when: 'period_end' } }, at));
 }
 
 /**
