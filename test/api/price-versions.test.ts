@@ -146,6 +146,16 @@ describe('concurrent price changes', () => {
     expect(await h.db.prisma.plan.findUnique({ where: { code: 'basic-yearly' } })).toMatchObject({ priceVersion: 6, amountCents: last.amountCents });
   });
 
+  test('a retried change with the same Idempotency-Key adds one version and answers the same', async () => {
+    const send = () => request(d.app).post('/plans/pro-yearly-nok/prices').set('idempotency-key', 'price-pro-yearly-nok-1').send({ amountCents: 350_000 });
+    const first = await send();
+    const again = await send();
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await h.db.prisma.planPriceVersion.count({ where: { planCode: 'pro-yearly-nok' } })).toBe(2);
+  });
+
   test('the history pages newest first', async () => {
     const pages: number[][] = [];
     let cursor: string | null = null;
