@@ -10,8 +10,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { MigrationOutcome, MigrationResult } from '../domain/plan-migration';
 import { exclusionReason } from '../domain/plan-migration';
 import { subscriptionWorkflowId } from '../domain/subscription';
-import { toPlanSnapshot } from '../infra/plans';
-import type { Prisma } from '../prisma/generated/client';
+import type { PlanSnapshot } from '../domain/plans';
+import { toPlanSnapshot, toPlanSnapshotAt } from '../infra/plans';
+import type { Plan, Prisma } from '../prisma/generated/client';
 import { migratePlan } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
 import type { ListingCursor } from './subscription-listing';
@@ -71,7 +72,15 @@ export function createPlanMigrationActivities({ prisma, temporal }: ActivityDeps
     if (!migration) throw ApplicationFailure.nonRetryable(`plan migration ${migrationId} does not exist`, 'UnknownPlanMigration');
     const plan = await prisma.plan.findUnique({ where: { code: migration.toPlanCode } });
     if (!plan) throw ApplicationFailure.nonRetryable(`plan ${migration.toPlanCode} does not exist`, 'UnknownPlan');
-    return { migration, request: { migrationId, fromPlanCode: migration.fromPlanCode, plan: toPlanSnapshot(plan) } };
+    return { migration, request: { migrationId, fromPlanCode: migration.fromPlanCode, plan: await targetSnapshot(plan, migration.toPriceVersion) } };
+  }
+
+  /** The target at the migration's price version; a migration from before versions takes the plan's price of the moment. */
+  async function targetSnapshot(plan: Plan, priceVersion: number | null): Promise<PlanSnapshot> {
+    if (priceVersion === null) return toPlanSnapshot(plan);
+    const version = await prisma.planPriceVersion.findUnique({ where: { planCode_version: { planCode: plan.code, version: priceVersion } } });
+    if (!version) throw ApplicationFailure.nonRetryable(`plan ${plan.code} has no price version ${priceVersion}`, 'UnknownPlan');
+    return toPlanSnapshotAt(plan, version);
   }
 
   return {

@@ -41,6 +41,7 @@ export function createProjectionActivities(deps: ActivityDeps) {
         // and must never be overwritten here.
         const data = {
           planCode: state.plan.code,
+          planPriceVersion: state.plan.priceVersion ?? null,
           status: state.status,
           paymentMethod: state.paymentMethod,
           billingAnchor: new Date(state.anchor),

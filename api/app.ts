@@ -25,6 +25,7 @@ import { creditNotesRouter, invoicesRouter } from './routes/invoices';
 import { planMigrationsRouter } from './routes/plan-migrations';
 import { plansRouter } from './routes/plans';
 import { productsRouter } from './routes/products';
+import { priceVersionsRouter } from './routes/price-versions';
 import { reportsRouter } from './routes/reports';
 import { requestLogging } from './request-logging';
 import { stripeWebhooksRouter } from './routes/stripe-webhooks';
@@ -79,6 +80,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/plans', plansRouter(deps));
   app.use('/add-ons', addOnsRouter(deps));
   app.use('/coupons', couponsRouter(deps));
+  app.use('/plans', priceVersionsRouter(deps));
   app.use('/subscriptions', subscriptionsRouter(deps));
   app.use('/subscriptions', subscriptionReadsRouter(deps));
   app.use('/subscriptions', subscriptionCommandsRouter(deps));

@@ -28,7 +28,8 @@ export const ADMIN_PREFIXES = ['/webhooks', '/api-keys', '/audit-events'];
 
 /**
  * Reads need `read`, changes need `admin`: the catalogue every subscription prices from (products,
- * plans, add-ons, coupons: created, edited, archived), and the upsell rules (includes POST /plans/:code/migrations).
+ * plans, add-ons, coupons: created, edited, archived; plan prices: POST /plans/:code/prices), and
+ * the upsell rules (includes POST /plans/:code/migrations).
  */
 export const CATALOGUE_PREFIXES = ['/products', '/plans', '/add-ons', '/coupons', '/offer-rules'];
 

@@ -133,11 +133,25 @@ function checkPlanChange(state: SubscriptionState, plan: PlanSnapshot): void {
   if (addOns) refuse(addOns);
 }
 
+function checkStatus(state: SubscriptionState, name: Command['name']): void {
+  if (!ALLOWED[name].includes(state.status)) {
+    refuse(`a subscription that is ${state.status.replace(/_/g, ' ')} cannot ${VERBS[name]}`);
+  }
+}
+
+/**
+ * Throws CommandRefusedError when the subscription cannot move to another price version of the
+ * plan it is on (only a bulk migration asks that): a plan change in all but the plan, so the same
+ * rules hold; the currency and the interval, hence the add-ons, stay.
+ */
+export function checkPriceVersionChange(state: SubscriptionState): void {
+  checkStatus(state, 'changePlan');
+  if (state.cancelAtPeriodEnd) refuse('the subscription cancels at period end; uncancel it first');
+}
+
 /** Throws CommandRefusedError when `command` is not allowed at `at` (workflow time). */
 export function checkCommand(state: SubscriptionState, command: Command, at: string): void {
-  if (!ALLOWED[command.name].includes(state.status)) {
-    refuse(`a subscription that is ${state.status.replace(/_/g, ' ')} cannot ${VERBS[command.name]}`);
-  }
+  checkStatus(state, command.name);
   switch (command.name) {
     case 'changePlan':
       checkPlanChange(state, command.input.plan);

@@ -47,6 +47,8 @@ export type EmailContent =
       interval: string;
       effectiveAt: string;
       invoiceNumber: string | null;
+      /** The same plan at another price version (a price migration): the price changed, not the plan. */
+      repriced?: true;
     }
   | { template: 'canceled'; reason: CancelReason; endedAt: string; refundCents: number; currency: string }
   | { template: 'unpaid'; invoiceNumber: string; amountCents: number; currency: string }

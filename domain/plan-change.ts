@@ -168,6 +168,7 @@ function changedEmail(state: SubscriptionState, from: PlanSnapshot, effectiveAt:
     interval: describeInterval(state.plan.interval),
     effectiveAt,
     invoiceNumber,
+    ...(from.code === state.plan.code ? { repriced: true as const } : {}),
   });
 }
 

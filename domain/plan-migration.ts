@@ -1,7 +1,10 @@
 // Bulk plan migrations: every subscription on a plan moves to another at its next renewal, as a
 // scheduled change. Each subscription decides for itself with the ordinary plan-change rules, so a
 // migration can never do what a customer's own change could not.
-import { checkCommand } from './commands';
+//
+// The target is a plan at one of its price versions. It may be the plan migrated from, at a newer
+// version: subscriptions on an older version move to it, the others have nothing to do.
+import { checkCommand, checkPriceVersionChange } from './commands';
 import type { Transition } from './effects';
 import { CommandRefusedError } from './errors';
 import { schedulePlanChange } from './plan-change';
@@ -14,6 +17,7 @@ export interface PlanMigrationRequest {
   migrationId: string;
   /** The plan being migrated away from: a subscription that has left it meanwhile stays put. */
   fromPlanCode: string;
+  /** The target, at the price version to move to. */
   plan: PlanSnapshot;
 }
 
@@ -57,18 +61,48 @@ function leavingReason(state: SubscriptionState, request: PlanMigrationRequest):
   return null;
 }
 
-/** What the subscription does with the request; a repeated request gives the same answer. */
-export function decideMigration(state: SubscriptionState, request: PlanMigrationRequest, at: string): MigrationResult {
-  const leaving = leavingReason(state, request);
-  if (leaving) return { outcome: 'skipped', reason: leaving };
-  if (state.scheduledChange?.plan.code === request.plan.code) return { outcome: 'scheduled', reason: null };
+/**
+ * The same plan at the same price version. Snapshots from before price versions have none, so
+ * between them this is the plan code alone, as it always was.
+ */
+function samePrice(a: PlanSnapshot, b: PlanSnapshot): boolean {
+  return a.code === b.code && a.priceVersion === b.priceVersion;
+}
+
+function describeVersion(version: number | undefined): string {
+  return version === undefined ? 'the price from before price versions' : `price version ${version}`;
+}
+
+/** Why a subscription on the target plan itself stays at its price, or null: it is not on an older version. */
+function priceVersionReason(state: SubscriptionState, request: PlanMigrationRequest): string | null {
+  const on = state.plan.priceVersion;
+  const to = request.plan.priceVersion;
+  if ((on ?? 0) < (to ?? 0)) return null;
+  return on === to ? `already on ${describeVersion(on)}` : `on ${describeVersion(on)}, newer than ${describeVersion(to)}`;
+}
+
+/** Scheduled, unless `check` refuses the move: then failed, with its reason. */
+function scheduledUnlessRefused(check: () => void): MigrationResult {
   try {
-    checkCommand(state, { name: 'changePlan', input: { plan: request.plan, when: 'period_end' } }, at);
+    check();
   } catch (error) {
     if (error instanceof CommandRefusedError) return { outcome: 'failed', reason: error.message };
     throw error;
   }
   return { outcome: 'scheduled', reason: null };
+}
+
+/** What the subscription does with the request; a repeated request gives the same answer. */
+export function decideMigration(state: SubscriptionState, request: PlanMigrationRequest, at: string): MigrationResult {
+  const leaving = leavingReason(state, request);
+  if (leaving) return { outcome: 'skipped', reason: leaving };
+  if (state.scheduledChange && samePrice(state.scheduledChange.plan, request.plan)) return { outcome: 'scheduled', reason: null };
+  if (request.plan.code === state.plan.code) {
+    const staying = priceVersionReason(state, request);
+    if (staying) return { outcome: 'skipped', reason: staying };
+    return scheduledUnlessRefused(() => checkPriceVersionChange(state));
+  }
+  return scheduledUnlessRefused(() => checkCommand(state, { name: 'changePlan', input: { plan: request.plan, when: 'period_end' } }, at));
 }
 
 /**
@@ -78,7 +112,7 @@ export function decideMigration(state: SubscriptionState, request: PlanMigration
  */
 export function migratePlan(state: SubscriptionState, request: PlanMigrationRequest, at: string): Transition {
   const decided = decideMigration(state, request, at);
-  const schedule = decided.outcome === 'scheduled' && state.scheduledChange?.plan.code !== request.plan.code;
+  const schedule = decided.outcome === 'scheduled' && !(state.scheduledChange && samePrice(state.scheduledChange.plan, request.plan));
   return {
     state: schedule ? schedulePlanChange(state, request.plan, at) : state,
     effects: [{ kind: 'migration_answer', answer: { migrationId: request.migrationId, subscriptionId: state.id, ...decided, at } }],

@@ -17,6 +17,11 @@ export interface PlanSnapshot {
   quotas: Record<string, number>;
   /** Its VAT category and whether its price includes VAT; absent: standard, included. */
   tax?: TaxCode;
+  /**
+   * The plan's price version amountCents is (PlanPriceVersion, from 1). Absent in snapshots taken
+   * before price versions were recorded: older than every version.
+   */
+  priceVersion?: number;
 }
 
 interface Tier {

@@ -197,9 +197,9 @@ function body(write: Writer, content: EmailContent, { lines = [], links = {}, in
     case 'plan_changed': {
       const w = words.planChanged;
       return {
-        subject: w.subject(content.toPlan),
+        subject: content.repriced ? w.repricedSubject(content.toPlan) : w.subject(content.toPlan),
         paragraphs: [
-          w.changed(content.fromPlan, content.toPlan, date(content.effectiveAt)),
+          content.repriced ? w.repriced(content.toPlan, date(content.effectiveAt)) : w.changed(content.fromPlan, content.toPlan, date(content.effectiveAt)),
           w.price(money(content.amountCents, content.currency), interval(content.interval)),
           ...(content.invoiceNumber ? [w.prorated(content.invoiceNumber)] : []),
         ],

@@ -1,6 +1,7 @@
-// Plan rows as the snapshot a subscription carries.
+// Plan rows as the snapshot a subscription carries: at the plan's current price, or at one of its
+// price versions (a migration's target).
 import type { PlanSnapshot } from '../domain/plans';
-import type { Plan } from '../prisma/generated/client';
+import type { Plan, PlanPriceVersion } from '../prisma/generated/client';
 import { taxCode } from './tax-code';
 
 export function toPlanSnapshot(plan: Plan): PlanSnapshot {
@@ -15,5 +16,11 @@ export function toPlanSnapshot(plan: Plan): PlanSnapshot {
     trialDays: plan.trialDays,
     quotas: (plan.quotas ?? {}) as Record<string, number>,
     tax: taxCode(plan),
+    priceVersion: plan.priceVersion,
   };
+}
+
+/** The plan at one of its price versions (a migration's target), which may not be its current one. */
+export function toPlanSnapshotAt(plan: Plan, version: Pick<PlanPriceVersion, 'version' | 'amountCents'>): PlanSnapshot {
+  return { ...toPlanSnapshot(plan), amountCents: version.amountCents, priceVersion: version.version };
 }

@@ -36,7 +36,11 @@ function notes(view: SubscriptionView, { t, fmt }: Words): string[] {
   if (view.status === 'paused') lines.push(view.pause?.resumesAt ? t('overview.pausedUntil', { date: day(view.pause.resumesAt) }) : t('overview.pausedOpen'));
   if (view.pauseAtPeriodEnd) lines.push(t('overview.pausesAtPeriodEnd', { date: day(view.currentPeriod.end) }));
   if (view.dunning) lines.push(view.dunning.nextRetryAt ? t('overview.retryOn', { date: day(view.dunning.nextRetryAt) }) : t('overview.needsPaymentMethod'));
-  if (view.scheduledChange) lines.push(t('overview.scheduledChange', { plan: view.scheduledChange.plan.name, date: day(view.currentPeriod.end) }));
+  const change = view.scheduledChange?.plan;
+  // The same plan at a new price version (a price migration): only the price changes.
+  if (change && change.code === view.plan.code) {
+    lines.push(t('overview.scheduledPriceChange', { amount: fmt.money(change.amountCents, change.currency), date: day(view.currentPeriod.end) }));
+  } else if (change) lines.push(t('overview.scheduledChange', { plan: change.name, date: day(view.currentPeriod.end) }));
   return lines;
 }
 

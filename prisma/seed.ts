@@ -10,6 +10,11 @@ import type { PrismaClient } from './generated/client';
 
 export const OFFER_RULES_FILE = path.join(__dirname, 'offer-rules.json');
 
+/**
+ * Each plan created here gets its price version 1 (PlanPriceVersion) from the database itself, in
+ * the same insert (the trigger of migration 20261204161000_price_versions); a plan that exists is
+ * left on the version it is on.
+ */
 export async function seedPlans(prisma: PrismaClient): Promise<number> {
   for (const product of PRODUCT_CATALOGUE) {
     await prisma.product.upsert({ where: { code: product.code }, create: product, update: {} });

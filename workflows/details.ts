@@ -1,10 +1,16 @@
 // The Markdown shown as "current details" of a subscription workflow in the Temporal UI.
 import { formatMoney } from '../domain/money';
+import type { PlanSnapshot } from '../domain/plans';
 import type { SubscriptionView } from './contract';
+
+/** The plan's code, and its price version when the snapshot has one. */
+function planAt(plan: PlanSnapshot): string {
+  return plan.priceVersion === undefined ? plan.code : `${plan.code}, price version ${plan.priceVersion}`;
+}
 
 export function describeState(view: SubscriptionView): string {
   const lines = [
-    `**${view.status}** · ${view.plan.name} (${view.plan.code}) · ${formatMoney(view.plan)}`,
+    `**${view.status}** · ${view.plan.name} (${planAt(view.plan)}) · ${formatMoney(view.plan)}`,
     `Customer: ${view.customer.email} (${view.customer.id})`,
     `Period ${view.periodIndex}: ${view.currentPeriod.start} → ${view.currentPeriod.end}`,
     `Next billing: ${view.nextBillingAt ?? 'none'}`,
@@ -23,7 +29,7 @@ export function describeState(view: SubscriptionView): string {
     const why = pending.reason === 'action_required' ? 'action required: waiting for the customer to authenticate' : 'processing: waiting for the payment to settle';
     lines.push(`Payment in flight: invoice ${pending.charge.invoice.number}, charge ${pending.chargeId}, ${why}, until ${pending.expiresAt}`);
   }
-  if (view.scheduledChange) lines.push(`Changes to ${view.scheduledChange.plan.code} on ${view.currentPeriod.end}`);
+  if (view.scheduledChange) lines.push(`Changes to ${planAt(view.scheduledChange.plan)} on ${view.currentPeriod.end}`);
   if (view.pause) lines.push(`Paused since ${view.pause.startedAt}, ${view.pause.resumesAt ? `resumes ${view.pause.resumesAt}` : 'until resumed'}`);
   if (view.pauseAtPeriodEnd) lines.push('Pauses at period end');
   if (view.cancelAtPeriodEnd) lines.push('Cancels at period end');

@@ -8,12 +8,16 @@ export const planParams = z.object({ code });
 
 export const startPlanMigrationBody = z
   .object({
-    toPlan: code,
+    /** Omitted: the plan migrated from, at `toVersion`. */
+    toPlan: code.optional(),
+    /** The target plan's price version; omitted: its current one. */
+    toVersion: z.number().int().min(1).optional(),
     /** Leave subscriptions marked grandfathered on their plan (PUT /subscriptions/:id/grandfathered). */
     excludeGrandfathered: z.boolean().default(true),
     excludeSubscriptionIds: z.array(subscriptionId).max(10_000).default([]),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.toPlan !== undefined || body.toVersion !== undefined, { path: ['toPlan'], message: 'name the target: toPlan, toVersion, or both' });
 
 export type StartPlanMigrationBody = z.infer<typeof startPlanMigrationBody>;
 

@@ -1,6 +1,8 @@
-// Bulk plan migrations for product teams: every subscription on a plan moves to another plan at its
-// next renewal (workflows/plan-migration.ts does the work). Checked here before anything starts:
-// both plans exist, the target is on sale and bills in the same currency.
+// Bulk plan migrations for product teams: every subscription on a plan moves to another plan, or to
+// another price version of the same plan, at its next renewal (workflows/plan-migration.ts does the
+// work). Checked here before anything starts: both plans and the price version exist, the target is
+// on sale and bills in the same currency. The target's version is fixed now: a price change while
+// the migration runs does not change what it moves subscriptions to.
 import { randomBytes } from 'node:crypto';
 import { planMigrationWorkflowId } from '../../domain/plan-migration';
 import type { PlanMigration, PlanMigrationItem } from '../../prisma/generated/client';
@@ -21,6 +23,8 @@ function migrationView(row: PlanMigration) {
     id: row.id,
     fromPlan: row.fromPlanCode,
     toPlan: row.toPlanCode,
+    /** Null on migrations from before price versions: they moved to the plan's price of the moment. */
+    toVersion: row.toPriceVersion,
     excludeGrandfathered: row.excludeGrandfathered,
     excludeSubscriptionIds: row.excludeIds,
     status: row.status,
@@ -41,9 +45,15 @@ export async function startPlanMigration(deps: ApiDeps, fromCode: string, body: 
   const { prisma } = deps;
   const from = await prisma.plan.findUnique({ where: { code: fromCode } });
   if (!from) throw notFound(`plan ${fromCode} does not exist`);
-  if (body.toPlan === from.code) throw invalid([{ field: 'toPlan', message: 'must be another plan than the one migrated from' }]);
-  const to = await prisma.plan.findUnique({ where: { code: body.toPlan } });
-  if (!to) throw invalid([{ field: 'toPlan', message: `unknown plan "${body.toPlan}"` }]);
+  const toCode = body.toPlan ?? from.code;
+  if (toCode === from.code && body.toVersion === undefined) {
+    throw invalid([{ field: 'toPlan', message: 'must be another plan than the one migrated from, or come with a price version (toVersion)' }]);
+  }
+  const to = toCode === from.code ? from : await prisma.plan.findUnique({ where: { code: toCode } });
+  if (!to) throw invalid([{ field: 'toPlan', message: `unknown plan "${toCode}"` }]);
+  const toVersion = body.toVersion ?? to.priceVersion;
+  const version = await prisma.planPriceVersion.findUnique({ where: { planCode_version: { planCode: to.code, version: toVersion } } });
+  if (!version) throw invalid([{ field: 'toVersion', message: `${to.code} has no price version ${toVersion} (its current one is ${to.priceVersion})` }]);
   if (!to.active) throw conflict(`plan ${to.code} is no longer offered`);
   if (to.currency !== from.currency) throw conflict(`${to.code} is billed in ${to.currency}; ${from.code} is billed in ${from.currency}`);
   // Two migrations from one plan would ask the same subscriptions for different things.
@@ -56,6 +66,7 @@ export async function startPlanMigration(deps: ApiDeps, fromCode: string, body: 
       id,
       fromPlanCode: from.code,
       toPlanCode: to.code,
+      toPriceVersion: toVersion,
       excludeGrandfathered: body.excludeGrandfathered,
       excludeIds: body.excludeSubscriptionIds,
       createdAt: await deps.clock(),
@@ -66,7 +77,7 @@ export async function startPlanMigration(deps: ApiDeps, fromCode: string, body: 
       workflowId: planMigrationWorkflowId(id),
       taskQueue: deps.taskQueue,
       args: [{ migrationId: id, ...tuning }],
-      staticSummary: `Move every subscription on ${from.code} to ${to.code} at its next renewal`,
+      staticSummary: `Move every subscription on ${from.code} to ${to.code} at price version ${toVersion} at its next renewal`,
     });
   } catch (error) {
     // Nothing will run it: the record must not claim it is running.

@@ -9,6 +9,7 @@ export function subscriptionSummary(row: Subscription) {
     id: row.id,
     customerId: row.customerId,
     planCode: row.planCode,
+    planPriceVersion: row.planPriceVersion,
     status: row.status,
     paymentMethod: row.paymentMethod,
     periodIndex: row.periodIndex,

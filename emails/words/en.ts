@@ -70,6 +70,8 @@ export const en: EmailWords = {
   planChanged: {
     subject: (plan) => `Your plan is now ${plan}`,
     changed: (from, to, date) => `Your subscription changed from ${from} to ${to} on ${date}.`,
+    repricedSubject: (plan) => `The price of ${plan} has changed`,
+    repriced: (plan, date) => `The price of your ${plan} subscription changed on ${date}.`,
     price: (amount, interval) => `The new price is ${amount} ${interval}.`,
     prorated: (invoice) => `The prorated difference was billed on invoice ${invoice}.`,
   },

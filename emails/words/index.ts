@@ -79,6 +79,9 @@ export interface EmailWords {
   planChanged: {
     subject(plan: string): string;
     changed(from: string, to: string, date: string): string;
+    /** The same plan at a new price (a price migration). */
+    repricedSubject(plan: string): string;
+    repriced(plan: string, date: string): string;
     price(amount: string, interval: string): string;
     prorated(invoice: string): string;
   };

@@ -80,6 +80,8 @@ export const nb: EmailWords = {
   planChanged: {
     subject: (plan) => `Planen din er nå ${plan}`,
     changed: (from, to, date) => `Abonnementet ditt ble endret fra ${from} til ${to} ${date}.`,
+    repricedSubject: (plan) => `Prisen på ${plan} er endret`,
+    repriced: (plan, date) => `Prisen på abonnementet ditt, ${plan}, ble endret ${date}.`,
     price: (amount, interval) => `Den nye prisen er ${amount} ${interval}.`,
     prorated: (invoice) => `Prisforskjellen for resten av perioden ble fakturert på faktura ${invoice}.`,
   },

@@ -45,6 +45,7 @@ export const en = {
   'overview.retryOn': 'The last payment failed. We will try again on {date}.',
   'overview.needsPaymentMethod': 'The last payment failed. Add a new payment method to continue.',
   'overview.scheduledChange': 'Changes to {plan} on {date}.',
+  'overview.scheduledPriceChange': 'The price changes to {amount} on {date}.',
   'overview.offerTitle': 'An offer for you',
   'overview.offer': '{plan} at {percent} off, open until {date}.',
   'overview.offerSwitch': 'Switch to {plan}, open until {date}.',

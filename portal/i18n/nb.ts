@@ -45,6 +45,7 @@ export const nb = {
   'overview.retryOn': 'Siste betaling mislyktes. Vi prøver igjen {date}.',
   'overview.needsPaymentMethod': 'Siste betaling mislyktes. Legg inn en ny betalingsmåte for å fortsette.',
   'overview.scheduledChange': 'Endres til {plan} {date}.',
+  'overview.scheduledPriceChange': 'Prisen endres til {amount} {date}.',
   'overview.offerTitle': 'Et tilbud til deg',
   'overview.offer': '{plan} med {percent} rabatt, gjelder til {date}.',
   'overview.offerSwitch': 'Bytt til {plan}, gjelder til {date}.',

@@ -32,7 +32,7 @@ test('ops see a summary, Markdown details, named activities and search attribute
   expect(description.typedSearchAttributes.get(NextBillingAtKey)?.toISOString()).toBe(created.currentPeriod.end);
 
   const { currentDetails } = await handle.query(workflowMetadata);
-  expect(currentDetails).toContain('**active** · Pro monthly (pro-monthly) · 29.00 EUR');
+  expect(currentDetails).toContain('**active** · Pro monthly (pro-monthly, price version 1) · 29.00 EUR');
   expect(currentDetails).toContain(`Next billing: ${created.currentPeriod.end}`);
   expect(currentDetails).toContain('Latest invoice: INV-ui-0001, 29.00 EUR, paid, 1 attempt(s)');
 

@@ -142,6 +142,22 @@ const CASES: Array<{ name: string; content: EmailContent; subject: string; body:
     body: ['Your subscription changed from Pro monthly to Basic monthly on 29 February 2028.', 'The new price is €9.00 per month.'],
   },
   {
+    name: 'plan_changed, a new price version of the same plan',
+    content: {
+      template: 'plan_changed',
+      fromPlan: 'Pro monthly',
+      toPlan: 'Pro monthly',
+      amountCents: 3_400,
+      currency: 'EUR',
+      interval: 'month',
+      effectiveAt: '2028-02-29T10:00:00.000Z',
+      invoiceNumber: null,
+      repriced: true,
+    },
+    subject: 'The price of Pro monthly has changed',
+    body: ['The price of your Pro monthly subscription changed on 29 February 2028.', 'The new price is €34.00 per month.'],
+  },
+  {
     name: 'canceled, requested, with a refund',
     content: { template: 'canceled', reason: 'requested', endedAt: '2028-02-10T10:00:00.000Z', refundCents: 590, currency: 'EUR' },
     subject: 'Your subscription has ended',

@@ -1,10 +1,13 @@
-// Upsell rules and bulk plan migrations (api/routes/catalogue.ts, plan-migrations.ts); products,
-// plans, add-ons and coupons are in catalogue-admin.ts.
+// Upsell rules, price versions and bulk plan migrations (api/routes/catalogue.ts,
+// price-versions.ts, plan-migrations.ts); products, plans, add-ons and coupons are in
+// catalogue-admin.ts.
 import { offerRule } from '../../../infra/catalogue';
 import { offerRuleBody, offerRuleParams } from '../../schemas/catalogue';
 import { planMigrationParams, planMigrationQuery, planParams, startPlanMigrationBody } from '../../schemas/plan-migrations';
+import { MAX_PRICE_CENTS, newPriceVersionBody, priceVersionsQuery } from '../../schemas/price-versions';
 import { list } from '../../schemas/responses/common';
 import { planMigration, planMigrationDetail } from '../../schemas/responses/plan-migrations';
+import { priceVersion, priceVersionHistory } from '../../schemas/responses/price-versions';
 import type { Endpoint } from '../endpoint';
 import { ok } from './answers';
 
@@ -47,25 +50,63 @@ export const catalogueEndpoints: Endpoint[] = [
   },
   {
     method: 'post',
+    path: '/plans/:code/prices',
+    operationId: 'addPriceVersion',
+    tag: 'catalogue',
+    summary: "Change a plan's price: its next price version",
+    description:
+      'The new version is the plan\'s price from now on: new subscriptions and plan changes take it. Subscriptions already on the plan keep the version they bought ' +
+      '(their `plan.priceVersion`) until a plan migration with `toVersion` moves them at their next renewal. Concurrent changes each get their own version number.',
+    params: planParams,
+    paramExamples: { code: 'pro-monthly' },
+    body: newPriceVersionBody,
+    example: { amountCents: 3400 },
+    fields: { amountCents: `The price per billing period in minor units of the plan's currency, VAT as the plan says; 1-${MAX_PRICE_CENTS}` },
+    answers: [{ status: 201, description: 'The new version, now the current one', schema: priceVersion }],
+    errors: {
+      400: 'The body is not valid: the amount is not a whole number from 1 up',
+      404: 'No plan has this code',
+      409: 'The plan is archived, or already costs this amount',
+    },
+  },
+  {
+    method: 'get',
+    path: '/plans/:code/prices',
+    operationId: 'listPriceVersions',
+    tag: 'catalogue',
+    summary: "A plan's price history",
+    description: 'Every price version, newest first, with the live subscriptions billed at each (from the database projection).',
+    params: planParams,
+    paramExamples: { code: 'pro-monthly' },
+    query: priceVersionsQuery,
+    queryExample: { limit: 10 },
+    fields: { cursor: '`nextCursor` of the previous page', limit: '1-100, default 20' },
+    answers: [ok(priceVersionHistory, 'One page of versions, newest first')],
+    errors: { 404: 'No plan has this code' },
+  },
+  {
+    method: 'post',
     path: '/plans/:code/migrations',
     operationId: 'startPlanMigration',
     tag: 'migrations',
-    summary: 'Move every subscription on a plan to another plan',
+    summary: 'Move every subscription on a plan to another plan, or to a price version',
     description:
       'Each subscription moves at its next renewal, like a scheduled downgrade: nothing is prorated or charged early. ' +
+      'The target is a plan at a price version: `toVersion` alone moves the subscriptions on older versions of this plan to that version (the others are skipped). ' +
       'The migration runs in the background; `Location` reports its progress.',
     params: planParams,
     paramExamples: { code: 'basic-monthly' },
     body: startPlanMigrationBody,
     example: { toPlan: 'pro-monthly', excludeSubscriptionIds: ['sub_vip'] },
     fields: {
-      toPlan: 'Must exist, be on sale and bill in the same currency',
+      toPlan: 'Must exist, be on sale and bill in the same currency; omitted: this plan (then `toVersion` is needed)',
+      toVersion: "The target plan's price version (`GET /plans/:code/prices`); omitted: its current one",
       excludeGrandfathered: 'Default true: subscriptions marked grandfathered stay',
       excludeSubscriptionIds: 'These stay too',
     },
     answers: [{ status: 202, description: 'Started', schema: planMigration, headers: ['Location'] }],
     errors: {
-      400: 'The body is not valid, or the target plan is unknown or the same plan',
+      400: 'The body is not valid, the target plan or price version is unknown, or the target is the same plan without a price version',
       404: 'No plan has this code',
       409: 'The target is no longer on sale or bills in another currency, or a migration from this plan is running (`migrationId`)',
     },

@@ -25,6 +25,12 @@ export const plan = z
     trialDays: z.number().int().min(0),
     quotas: z.record(z.string(), z.number()).describe('Units included in the price, per usage metric (e.g. `seats: 10`)'),
     tax: taxCode.optional(),
+    priceVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("The plan's price version `amountCents` is (`GET /plans/:code/prices`); absent when the subscription bought the plan before price versions were recorded"),
   })
   .describe('A plan, as priced when the subscription took it');
 

@@ -15,6 +15,11 @@ export const subscriptionSummary = z
     id: z.string(),
     customerId: z.string(),
     planCode: z.string(),
+    planPriceVersion: z
+      .number()
+      .int()
+      .nullable()
+      .describe("The plan's price version it is billed at (`GET /plans/:code/prices`); null when it bought the plan before price versions were recorded"),
     status: z.enum(SUBSCRIPTION_STATUSES),
     paymentMethod: z.string(),
     periodIndex: z.number().int(),
