@@ -56,7 +56,7 @@ export function pricingProblems(pricing: MeteredPricing): string[] {
   tiers.forEach((tier, index) => {
     const last = index === tiers.length - 1;
     if (last !== (tier.upTo === null)) problems.push(`tier ${index + 1}: only the last tier has upTo null`);
-    const previous = index > 0 ? tiers[index - 1].upTo : 0;
+    const previous = index > 0 ? (tiers[index - 1]?.upTo ?? null) : 0;
     if (tier.upTo !== null && (!Number.isInteger(tier.upTo) || previous === null || tier.upTo <= previous)) {
       problems.push(`tier ${index + 1}: upTo must be a whole number above the previous tier's`);
     }
@@ -161,7 +161,8 @@ export function priceUsage(pricing: MeteredPricing, quantity: number, currency: 
   if (quantity > included) {
     if (pricing.model === 'volume') {
       // Every billable unit at the price of the tier the whole quantity reaches.
-      const reached = ranges(pricing).find((range) => quantity <= range.to) ?? ranges(pricing)[pricing.tiers.length - 1];
+      const reached = ranges(pricing).find((range) => quantity <= range.to);
+      if (!reached) throw new RangeError('the metered pricing has no tier without a limit');
       const unitAmount = priceOf(reached.tier, currency);
       const flatCents = reached.tier.flatAmount?.[currency] ?? 0;
       bands.push({ from: included + 1, to: quantity, unitAmount, flatCents, amountCents: multiplyDecimal(quantity - included, unitAmount) + flatCents });
@@ -191,7 +192,7 @@ export function formatUnitAmount(unitAmount: string, currency: string): string {
   const padded = minor.padStart(scale + 1, '0');
   const major = scale > 0 ? `${padded.slice(0, -scale)}.${padded.slice(-scale)}` : padded;
   const trimmed = major.includes('.') ? major.replace(/0+$/, '').replace(/\.$/, '') : major;
-  const shown = trimmed.includes('.') && trimmed.split('.')[1].length < digits ? Number(trimmed).toFixed(digits) : trimmed;
+  const shown = trimmed.includes('.') && (trimmed.split('.')[1] ?? '').length < digits ? Number(trimmed).toFixed(digits) : trimmed;
   return `${shown} ${currency.toUpperCase()}`;
 }
 
