@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AddOnDefinition } from '../../../domain/add-ons';
 import type { CouponDefinition } from '../../../domain/discounts';
 import type { PlanSnapshot } from '../../../domain/plans';
+import { meteredPricing } from '../../../infra/metered-pricing';
 import { currency, minorUnits, type Conforms } from './common';
 
 export const taxCode = z
@@ -31,11 +32,12 @@ export const plan = z
 export const addOn = z.strictObject({
   code: z.string(),
   name: z.string(),
-  kind: z.enum(['recurring', 'one_time']),
-  prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency'),
-  metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota"),
+  kind: z.enum(['recurring', 'one_time', 'metered']),
+  prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency; empty for metered'),
+  metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota; for metered add-ons, the metric billed"),
   unitsPerQuantity: z.number().int(),
   tax: taxCode.optional(),
+  pricing: meteredPricing.optional().describe('Metered add-ons: how usage is aggregated and priced per period (billed in arrears)'),
 });
 
 export const coupon = z.strictObject({
