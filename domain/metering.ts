@@ -230,3 +230,30 @@ export function meteredLine(item: MeteredItem, events: readonly MeteredEvent[], 
     ...(item.tax ? { tax: item.tax } : {}),
   };
 }
+
+/** Late usage: how long after a period's end its events are still accepted (absent from a policy: 1 hour). */
+export const DEFAULT_USAGE_GRACE_HOURS = 1;
+
+/** When the usage of a period ending at `periodEnd` is closed: the renewal bills it then. */
+export function usageClosesAt(periodEnd: string, graceHours = DEFAULT_USAGE_GRACE_HOURS): string {
+  return new Date(new Date(periodEnd).getTime() + graceHours * 3_600_000).toISOString();
+}
+
+/** A clock may run a little ahead of ours: usage up to this far in the future is taken. */
+export const FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * Why a usage event that occurred at `occurredAt`, reported at `now`, cannot be counted any more
+ * (or yet): its period was billed, its grace window is over, or it is in the future. Null: taken.
+ * `period` is the subscription's current period as last recorded (the renewal moves it).
+ */
+export function usageRefusal(occurredAt: string, now: string, period: { start: string; end: string } | null, graceHours = DEFAULT_USAGE_GRACE_HOURS): string | null {
+  if (new Date(occurredAt).getTime() > new Date(now).getTime() + FUTURE_SKEW_MS) return `occurredAt ${occurredAt} is in the future`;
+  if (!period) return null;
+  if (occurredAt < period.start) return `the period before ${period.start} is closed and billed: usage that occurred at ${occurredAt} comes too late`;
+  const closes = usageClosesAt(period.end, graceHours);
+  if (occurredAt < period.end && now >= closes) {
+    return `the period ending ${period.end} closed for usage at ${closes} (its grace window of ${graceHours} h): usage that occurred at ${occurredAt} comes too late`;
+  }
+  return null;
+}

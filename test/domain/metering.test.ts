@@ -7,6 +7,8 @@ import {
   multiplyDecimal,
   priceUsage,
   pricingProblems,
+  usageClosesAt,
+  usageRefusal,
   type MeteredEvent,
   type MeteredPricing,
 } from '../../domain/metering';
@@ -220,5 +222,33 @@ describe('pricingProblems', () => {
       "tier 2: upTo must be a whole number above the previous tier's",
       'tier 2: flatAmount.EUR must be whole minor units',
     ]);
+  });
+});
+
+describe('usageRefusal: late events within the grace window', () => {
+  const period = { start: '2028-02-01T10:00:00.000Z', end: '2028-03-01T10:00:00.000Z' };
+
+  test('usage of the running period is taken', () => {
+    expect(usageRefusal('2028-02-10T00:00:00.000Z', '2028-02-10T00:00:01.000Z', period)).toBeNull();
+  });
+
+  test('usage of the ended period is taken until the grace window after its end closes', () => {
+    expect(usageClosesAt(period.end)).toBe('2028-03-01T11:00:00.000Z');
+    expect(usageRefusal('2028-03-01T09:59:59.000Z', '2028-03-01T10:59:59.000Z', period)).toBeNull();
+    expect(usageRefusal('2028-03-01T09:59:59.000Z', '2028-03-01T11:00:00.000Z', period)).toMatch(/closed for usage at 2028-03-01T11:00:00.000Z/);
+    expect(usageRefusal('2028-03-01T09:59:59.000Z', '2028-03-01T12:00:00.000Z', period, 3)).toBeNull();
+  });
+
+  test('usage of the next period, reported while the ended one waits for its late events, is taken', () => {
+    expect(usageRefusal('2028-03-01T10:30:00.000Z', '2028-03-01T12:00:00.000Z', period)).toBeNull();
+  });
+
+  test('usage before the current period was billed with the previous one: refused', () => {
+    expect(usageRefusal('2028-01-31T23:00:00.000Z', '2028-02-01T10:10:00.000Z', period)).toMatch(/closed and billed/);
+  });
+
+  test('usage more than five minutes in the future is refused', () => {
+    expect(usageRefusal('2028-02-10T00:05:00.000Z', '2028-02-10T00:00:00.000Z', period)).toBeNull();
+    expect(usageRefusal('2028-02-10T00:05:01.000Z', '2028-02-10T00:00:00.000Z', period)).toMatch(/in the future/);
   });
 });
