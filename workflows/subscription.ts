@@ -16,11 +16,12 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
 
   while (!entity.ended && !entity.timeToContinue) {
     const due = nextDue(entity.state);
-    if (due && new Date(due.at).getTime() <= Date.now()) {
+    const at = due ? entity.runsAt(due) : null;
+    if (due && at && new Date(at).getTime() <= Date.now()) {
       await entity.runDue(due);
       continue;
     }
-    await entity.waitFor(due, due ? describeDue(due) : undefined);
+    await entity.waitFor(due && at ? { ...due, at } : null, due ? describeDue(due) : undefined);
   }
   return entity.close();
 }
