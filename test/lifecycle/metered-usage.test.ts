@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import request from 'supertest';
+import { WORKFLOW_BUNDLE_FILE_VARIABLE, bundleProductionWorkflows } from '../../simulator/environment';
+import { fetchRunChain } from '../../simulator/histories';
+import { replay } from '../support/replay';
 import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
 import { retireSubscriptions, startHarness, testApp } from '../support/harness';
@@ -121,4 +127,17 @@ test('graduated and volume tiers with included units, a duplicate and a late usa
   // The new period starts with the usage that occurred in it.
   const next = await request(d.app).get('/subscriptions/meter/usage');
   expect(next.body).toMatchObject({ period: renewed.currentPeriod, items: [{ code: 'api-calls', value: 5, amountCents: 0 }, { code: 'active-users', value: 0 }] });
+
+  // The new path (the grace timer and the usage activity) is marked by its patch in the history,
+  // and the history replays on the workflows as they are.
+  const runs = await fetchRunChain(h.env.client.workflow, 'subscription-meter');
+  const patches = runs
+    .flatMap((run) => run.history.events ?? [])
+    .flatMap((event) => event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
+    .map((payload) => defaultPayloadConverter.fromPayload<{ id: string }>(payload).id);
+  expect(patches[0]).toBe('metered-usage-arrears');
+  const file = process.env[WORKFLOW_BUNDLE_FILE_VARIABLE];
+  const bundle = file ? (JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap) : await bundleProductionWorkflows();
+  const outcomes = await replay(bundle, runs.map((run, index) => ({ file: `meter-${index}`, history: run.history })));
+  expect([...outcomes.values()]).toEqual(runs.map(() => undefined));
 });
