@@ -141,3 +141,17 @@ test('graduated and volume tiers with included units, a duplicate and a late usa
   const outcomes = await replay(bundle, runs.map((run, index) => ({ file: `meter-${index}`, history: run.history })));
   expect([...outcomes.values()]).toEqual(runs.map(() => undefined));
 });
+
+test('without a metered add-on the renewal does not wait for late usage, and reports are stored all the same', async () => {
+  const created = await d.create({ id: 'unmetered', customer: newCustomer('unmetered'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  expect((await d.post('/subscriptions/unmetered/usage', { metric: 'seats', quantity: 3, eventId: 'seats-1' })).status).toBe(202);
+  const future = await d.post('/subscriptions/unmetered/usage', { metric: 'seats', quantity: 3, occurredAt: shifted(created.currentPeriod.start, 40 * DAY) });
+  expect(future.status).toBe(409);
+  expect(future.body.detail).toMatch(/in the future/);
+  expect(await h.db.prisma.usageEvent.count({ where: { subscriptionId: 'unmetered' } })).toBe(1);
+  expect((await request(d.app).get('/subscriptions/unmetered/usage')).body).toMatchObject({ items: [], amountCents: 0 });
+
+  await d.advanceTo(shifted(created.currentPeriod.end, MINUTE));
+  const renewed = await d.until('unmetered', (s) => s.periodIndex === created.periodIndex + 1, 'unmetered renewal');
+  expect(renewed.latestInvoice?.periodIndex).toBe(created.periodIndex + 1);
+});
