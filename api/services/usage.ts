@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { meteredItems } from '../../domain/add-ons';
 import type { MeteredAggregation, MeteredBand, MeteredModel } from '../../domain/metering';
 import { aggregate, billableQuantity, DEFAULT_USAGE_GRACE_HOURS, describeBand, priceUsage, usageClosesAt, usageRefusal } from '../../domain/metering';
+import { isTerminal } from '../../domain/status';
 import { isEnded } from '../../domain/subscription';
 import { itemEvents } from '../../infra/usage-events';
 import { Prisma } from '../../prisma/generated/client';
@@ -46,8 +47,10 @@ export async function recordUsage(deps: ApiDeps, id: string, body: UsageBody): P
   const stored = await prisma.usageEvent.findUnique({ where: { subscriptionId_idempotencyId: { subscriptionId: id, idempotencyId: eventId } }, select: { occurredAt: true } });
   if (stored) return answer(true, stored.occurredAt.toISOString());
 
-  const row = await prisma.subscription.findUnique({ where: { id }, select: { currentPeriodStart: true, currentPeriodEnd: true } });
+  const row = await prisma.subscription.findUnique({ where: { id }, select: { status: true, currentPeriodStart: true, currentPeriodEnd: true } });
   if (!row) throw notFound(`subscription ${id} does not exist`);
+  // Nothing is stored for a subscription that will never bill it.
+  if (isTerminal(row.status)) throw conflict(`subscription ${id} has ended (${row.status})`);
   const period = row.currentPeriodStart && row.currentPeriodEnd ? { start: row.currentPeriodStart.toISOString(), end: row.currentPeriodEnd.toISOString() } : null;
   const refusal = usageRefusal(occurredAt, now, period, deps.policy.usageGraceHours ?? DEFAULT_USAGE_GRACE_HOURS);
   if (refusal) throw new ProblemError(409, 'usage-too-late', refusal, { occurredAt });

@@ -154,4 +154,10 @@ test('without a metered add-on the renewal does not wait for late usage, and rep
   await d.advanceTo(shifted(created.currentPeriod.end, MINUTE));
   const renewed = await d.until('unmetered', (s) => s.periodIndex === created.periodIndex + 1, 'unmetered renewal');
   expect(renewed.latestInvoice?.periodIndex).toBe(created.periodIndex + 1);
+
+  // An ended subscription stores no more usage.
+  expect((await d.post('/subscriptions/unmetered/cancel', { when: 'now' })).status).toBe(200);
+  await d.until('unmetered', (s) => s.status === 'canceled', 'unmetered canceled');
+  expect((await d.post('/subscriptions/unmetered/usage', { metric: 'seats', quantity: 1, eventId: 'seats-after' })).status).toBe(409);
+  expect(await h.db.prisma.usageEvent.count({ where: { subscriptionId: 'unmetered', idempotencyId: 'seats-after' } })).toBe(0);
 });
