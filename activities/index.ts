@@ -4,6 +4,7 @@ import { createChargeActivities } from './charges';
 import { createCreditActivities } from './credit-ledger';
 import { createEmailActivities } from './emails';
 import { createInvoiceActivities } from './invoices';
+import { createMeteredUsageActivities } from './metered-usage';
 import { createOfferActivities } from './offers';
 import { createPlanMigrationActivities } from './plan-migrations';
 import { createPaymentEventActivities } from './payment-events';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOfferActivities(deps),
     ...createPlanMigrationActivities(deps),
     ...createPaymentEventActivities(deps),
+    ...createMeteredUsageActivities(deps),
   };
 }
 

@@ -31,6 +31,7 @@ export function priceAddOn(state: SubscriptionState, definition: AddOnDefinition
     metric: definition.metric,
     unitsPerQuantity: definition.unitsPerQuantity,
     ...(definition.tax ? { tax: definition.tax } : {}),
+    ...(definition.pricing ? { pricing: definition.pricing } : {}),
   };
 }
 
@@ -40,6 +41,7 @@ const prorates = (state: SubscriptionState) => currentAccount(state) !== null;
 /** Whether `change` adds a line to the next invoice (checked against MAX_PENDING_ITEMS before it runs). */
 export function addsPendingLine(state: SubscriptionState, change: AddOnChange): boolean {
   if (change.addOn.kind === 'one_time') return true;
+  if (change.addOn.kind === 'metered') return false;
   const current = state.addOns.find((a) => a.code === change.addOn.code)?.quantity ?? 0;
   return change.quantity !== current && prorates(state);
 }
@@ -75,7 +77,8 @@ export function quoteAddOnChange(state: SubscriptionState, change: AddOnChange, 
   if (delta === 0) return { state, lines: [] };
   const others = state.addOns.filter((a) => a.code !== priced.code);
   const addOns = change.quantity > 0 ? [...others, { ...current, quantity: change.quantity }] : others;
-  if (!prorates(state)) return { state: update(state, { addOns }), lines: [] };
+  // A metered add-on costs nothing up front: its usage is billed in arrears.
+  if (!prorates(state) || current.pricing) return { state: update(state, { addOns }), lines: [] };
   const line = prorationLine(current, delta, calendarPeriod(state), at);
   if (delta > 0) return waiting({ ...state, addOns }, line);
   const [credit = 0] = capped(state, [unusedValue(state, current.unitAmountCents * -delta, 'addOns', at)]);

@@ -1,10 +1,12 @@
 // Add-ons: extra units of what a plan includes (seats, storage), billed per unit on every period
-// invoice, and one-time products (a physical welcome kit) billed once on the next invoice.
+// invoice, one-time products (a physical welcome kit) billed once on the next invoice, and metered
+// add-ons (API calls), billed in arrears for the usage of the period that ended (domain/metering.ts).
 //
 // Like Stripe's default proration behaviour, a change in the middle of a paid period is not
 // charged on the spot: the prorated difference for the rest of the period is added to the next
 // invoice as its own line (a charge for additions, a credit for removals).
 import type { Period } from './calendar';
+import type { MeteredItem, MeteredPricing } from './metering';
 import { describeSpan, prorate } from './proration';
 import type { InvoiceLineDraft } from './invoice';
 import type { PlanSnapshot } from './plans';
@@ -13,15 +15,17 @@ import type { TaxCode } from './tax/types';
 export interface AddOnDefinition {
   code: string;
   name: string;
-  /** metered: priced per unit of recorded usage of `metric`, not attached by quantity. */
+  /** metered: billed in arrears from the recorded usage of `metric` (domain/metering.ts), held with quantity 1. */
   kind: 'recurring' | 'one_time' | 'metered';
-  /** Price of one unit per month (recurring) or once (one-time), per currency, in minor units. */
+  /** Price of one unit per month (recurring) or once (one-time), per currency, in minor units; none for metered. */
   prices: Record<string, number>;
   /** The usage metric each unit adds to the plan's quota (e.g. one extra seat). */
   metric: string | null;
   unitsPerQuantity: number;
   /** Its VAT category and whether its prices include VAT; absent: standard, included. */
   tax?: TaxCode;
+  /** Metered add-ons: how the usage of `metric` is aggregated and priced per period. */
+  pricing?: MeteredPricing;
 }
 
 /** An add-on as attached to a subscription, with its price for the subscription's period. */
@@ -36,6 +40,8 @@ export interface SubscriptionAddOn {
   metric: string | null;
   unitsPerQuantity: number;
   tax?: TaxCode;
+  /** A metered add-on's pricing as bought (quantity 1, no unit price): its usage is billed in arrears. */
+  pricing?: MeteredPricing;
 }
 
 export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
@@ -49,6 +55,44 @@ export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
     unitsPerQuantity: 100,
   },
   { code: 'welcome-kit', name: 'Welcome kit (shipped)', kind: 'one_time', prices: { EUR: 2_500, NOK: 25_000 }, metric: null, unitsPerQuantity: 0 },
+  {
+    // 1,000 calls a period included, then 0.2 cents a call up to 10,000, then 0.1 cents.
+    code: 'api-calls',
+    name: 'API calls',
+    kind: 'metered',
+    prices: {},
+    metric: 'api_calls',
+    unitsPerQuantity: 0,
+    pricing: {
+      model: 'graduated',
+      aggregation: 'sum',
+      includedUnits: 1_000,
+      tiers: [
+        { upTo: 10_000, unitAmount: { EUR: '0.2', NOK: '2' } },
+        { upTo: null, unitAmount: { EUR: '0.1', NOK: '1' } },
+      ],
+    },
+  },
+  {
+    // Distinct users a period, 5 included; every user at the price of the tier the count reaches.
+    code: 'active-users',
+    name: 'Active users',
+    kind: 'metered',
+    prices: {},
+    metric: 'active_users',
+    unitsPerQuantity: 0,
+    pricing: {
+      model: 'volume',
+      aggregation: 'unique_count',
+      property: 'user',
+      includedUnits: 5,
+      tiers: [
+        { upTo: 10, unitAmount: { EUR: '100', NOK: '1000' } },
+        { upTo: 50, unitAmount: { EUR: '80', NOK: '800' }, flatAmount: { EUR: 1_000, NOK: 10_000 } },
+        { upTo: null, unitAmount: { EUR: '50', NOK: '500' } },
+      ],
+    },
+  },
 ];
 
 /** Yearly plans pay ten months for twelve; add-ons follow the same rule. */
@@ -63,8 +107,11 @@ function periodPrice(code: string, monthly: number, plan: PlanSnapshot): number 
 
 /** The price of one unit for a subscription on `plan`, or a reason it cannot be added. */
 export function unitPriceFor(definition: AddOnDefinition, plan: PlanSnapshot): number | string {
+  if (definition.kind === 'metered') {
+    if (!definition.pricing?.tiers.every((tier) => plan.currency in tier.unitAmount)) return `${definition.code} is not sold in ${plan.currency}`;
+    return 0;
+  }
   const monthly = definition.prices[plan.currency];
-  if (definition.kind === 'metered') return `${definition.code} is metered: it is billed from recorded usage, not by a quantity`;
   if (monthly === undefined) return `${definition.code} is not sold in ${plan.currency}`;
   return definition.kind === 'one_time' ? monthly : periodPrice(definition.code, monthly, plan);
 }
@@ -86,7 +133,7 @@ export function describeAddOn(addOn: Pick<SubscriptionAddOn, 'name'>, quantity: 
 
 /** Full-period lines for the recurring add-ons, prorated when the period starts late (resume). */
 export function addOnLines(addOns: readonly SubscriptionAddOn[], calendar: Period, period: Period): InvoiceLineDraft[] {
-  return addOns.map((addOn) => ({
+  return addOns.filter((addOn) => !addOn.pricing).map((addOn) => ({
     kind: 'addon',
     description: `${describeAddOn(addOn, addOn.quantity)}, ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}`,
     quantity: addOn.quantity,
@@ -112,4 +159,13 @@ export function prorationLine(addOn: SubscriptionAddOn, delta: number, calendar:
 export function effectiveQuota(plan: PlanSnapshot, addOns: readonly SubscriptionAddOn[], metric: string): number {
   const included = plan.quotas[metric] ?? 0;
   return addOns.reduce((sum, addOn) => sum + (addOn.metric === metric ? addOn.quantity * addOn.unitsPerQuantity : 0), included);
+}
+
+/** The metered add-ons a subscription holds, as their usage is priced. */
+export function meteredItems(addOns: readonly SubscriptionAddOn[]): MeteredItem[] {
+  return addOns.flatMap((addOn) =>
+    addOn.pricing && addOn.metric && addOn.quantity > 0
+      ? [{ code: addOn.code, name: addOn.name, metric: addOn.metric, pricing: addOn.pricing, ...(addOn.tax ? { tax: addOn.tax } : {}) }]
+      : [],
+  );
 }

@@ -184,7 +184,8 @@ export function checkCommand(state: SubscriptionState, command: Command, at: str
       const price = unitPriceFor(addOn, state.plan);
       if (typeof price === 'string') refuse(price);
       if (addOn.kind === 'one_time' && quantity === 0) refuse('buy at least one');
-      if (addOn.kind === 'recurring' && quantity === 0 && !state.addOns.some((a) => a.code === addOn.code)) {
+      if (addOn.kind === 'metered' && quantity > 1) refuse('a metered add-on is held (quantity 1) or not (0): its usage decides what it costs');
+      if (addOn.kind !== 'one_time' && quantity === 0 && !state.addOns.some((a) => a.code === addOn.code)) {
         refuse(`the subscription has no ${addOn.code}`);
       }
       if (state.pendingItems.length >= MAX_PENDING_ITEMS && addsPendingLine(state, command.input)) {

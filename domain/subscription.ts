@@ -38,6 +38,11 @@ export interface SubscriptionPolicy {
   seller?: SellerTaxSetup;
   /** How long a charge may wait for the customer's authentication or its settlement; absent: 72 hours. */
   pendingPaymentHours?: number;
+  /**
+   * How long after a period's end its usage may still be reported (late events), and so how long
+   * the renewal of a subscription with metered add-ons waits before billing it; absent: 1 hour.
+   */
+  usageGraceHours?: number;
 }
 
 export const DEFAULT_POLICY: SubscriptionPolicy = {

@@ -46,6 +46,8 @@ const schema = z.object({
   DUNNING_FINAL_ACTION: z.enum(['cancel', 'unpaid']).default('cancel'),
   TRIAL_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   INCOMPLETE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(23),
+  /** How long after a period's end late usage events are still accepted and billed with it. */
+  USAGE_GRACE_HOURS: z.coerce.number().int().min(0).max(72).default(1),
   /** Which payment gateway charges: the sandbox (test tokens, no money moves) or Stripe. */
   PAYMENT_GATEWAY: z.preprocess(emptyAsUnset, z.enum(['sandbox', 'stripe']).default('sandbox')),
   /** Stripe's secret (sk_…) or restricted (rk_…) key; required with PAYMENT_GATEWAY=stripe. Test keys are allowed anywhere. */
@@ -163,6 +165,7 @@ export function subscriptionPolicy(config: AppConfig): SubscriptionPolicy {
     dunning: { retryDelaysDays: config.DUNNING_RETRY_DAYS, finalAction: config.DUNNING_FINAL_ACTION },
     trialReminderDays: config.TRIAL_REMINDER_DAYS,
     incompleteExpiryHours: config.INCOMPLETE_EXPIRY_HOURS,
+    usageGraceHours: config.USAGE_GRACE_HOURS,
     seller: sellerTaxSetup(config.seller),
   };
 }

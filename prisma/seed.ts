@@ -6,7 +6,7 @@ import { ADD_ON_CATALOGUE } from '../domain/add-ons';
 import { COUPON_CATALOGUE } from '../domain/discounts';
 import { PLAN_CATALOGUE, PRODUCT_CATALOGUE } from '../domain/plans';
 import { offerRule } from '../infra/catalogue';
-import type { PrismaClient } from './generated/client';
+import type { Prisma, PrismaClient } from './generated/client';
 
 export const OFFER_RULES_FILE = path.join(__dirname, 'offer-rules.json');
 
@@ -40,8 +40,9 @@ export async function seedPlans(prisma: PrismaClient): Promise<number> {
 
 export async function seedCatalogue(prisma: PrismaClient): Promise<{ plans: number; addOns: number; coupons: number; offerRules: number }> {
   const plans = await seedPlans(prisma);
-  for (const { code, ...addOn } of ADD_ON_CATALOGUE) {
-    await prisma.addOn.upsert({ where: { code }, create: { code, ...addOn }, update: {} });
+  for (const { code, pricing, ...addOn } of ADD_ON_CATALOGUE) {
+    const metered = pricing ? { pricing: pricing as unknown as Prisma.InputJsonValue } : {};
+    await prisma.addOn.upsert({ where: { code }, create: { code, ...addOn, ...metered }, update: {} });
   }
   for (const { code, ...coupon } of COUPON_CATALOGUE) {
     await prisma.coupon.upsert({ where: { code }, create: { code, ...coupon }, update: {} });

@@ -28,8 +28,12 @@ import {
   PlanCodeKey,
   SubscriptionStatusKey,
 } from './contract';
+import { usageBilledBy, usageLinesAdded, usageRenewalAt } from '../domain/usage-arrears';
 import { describeState } from './details';
 import { Lock } from './lock';
+
+/** Marks histories whose renewals may wait for late usage and bill metered add-ons (domain/usage-arrears.ts). */
+const METERED_USAGE_PATCH = 'metered-usage-arrears';
 
 /** How many command ids the state remembers, so a command retried after continue-as-new applies once. */
 const RECENT_COMMAND_IDS = 32;
@@ -98,6 +102,16 @@ export class SubscriptionEntity {
     else await wf.condition(changed);
   }
 
+  /** When `due` runs: a renewal that bills metered usage first waits out the grace window for late events. */
+  runsAt(due: Due): string {
+    return this.billsUsage(due) ? usageRenewalAt(this.state, due) : due.at;
+  }
+
+  /** Whether the step `due` bills metered usage; asked only when it would, so older histories replay unchanged. */
+  private billsUsage(due: Due): boolean {
+    return usageBilledBy(this.state, due).length > 0 && wf.patched(METERED_USAGE_PATCH);
+  }
+
   /** Runs a timer-driven step; its business time is when it was due, not the task's start. */
   runDue(due: Due): Promise<void> {
     return this.locked(async () => {
@@ -105,13 +119,23 @@ export class SubscriptionEntity {
       const still = nextDue(this.state);
       if (still?.kind !== due.kind || still.at !== due.at) return;
       this.stepAt = due.at;
-      await this.apply(dueStep(this.state, due));
+      const state = this.billsUsage(due) ? usageLinesAdded(this.state, await this.usageLines(due)) : this.state;
+      await this.apply(dueStep(state, due));
       const after = nextDue(this.state);
       if (after?.kind === due.kind && after.at === due.at) {
         throw new Error(`the ${due.kind} step due ${due.at} changed nothing that makes it not due: a bug in domain/schedule.ts`);
       }
       await this.publish();
     });
+  }
+
+  /** A line per metered add-on for the period ending at `due`, from the usage events the database holds. */
+  private usageLines(due: Due) {
+    const items = usageBilledBy(this.state, due);
+    const period = this.state.currentPeriod;
+    return local.meteredUsageLines.executeWithOptions({ summary: `bill usage of ${items.map((item) => item.code).join(', ')}, ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}` }, [
+      { subscriptionId: this.state.id, period, currency: this.state.plan.currency, items },
+    ]);
   }
 
   /** Whether the update `updateId` was already applied (in an earlier run: Temporal deduplicates within one). */

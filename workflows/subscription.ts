@@ -16,11 +16,14 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
 
   while (!entity.ended && !entity.timeToContinue) {
     const due = nextDue(entity.state);
-    if (due && new Date(due.at).getTime() <= Date.now()) {
+    // A renewal that bills metered usage runs once the period's late events are in (its grace window).
+    const wake = due ? { ...due, at: entity.runsAt(due) } : null;
+    if (due && wake && new Date(wake.at).getTime() <= Date.now()) {
       await entity.runDue(due);
       continue;
     }
-    await entity.waitFor(due, due ? describeDue(due) : undefined);
+    const late = due && wake && wake.at !== due.at ? `, billing usage after late events until ${wake.at.slice(0, 16)}` : '';
+    await entity.waitFor(wake, due ? `${describeDue(due)}${late}` : undefined);
   }
   return entity.close();
 }

@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { toAddOnEntry } from '../../infra/catalogue';
 import type { Prisma } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
+import { invalid } from '../problem';
 import { addOnCodeParams, createAddOnBody, listAddOnsQuery, updateAddOnBody } from '../schemas/catalogue-admin';
 import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
@@ -32,7 +33,9 @@ export function addOnsRouter(deps: ApiDeps): Router {
   router.patch('/:code', async (req, res) => {
     const { code } = addOnCodeParams.parse(req.params);
     const body = updateAddOnBody.parse(req.body);
-    found(await prisma.addOn.findUnique({ where: { code } }), 'add-on', code);
+    const row = found(await prisma.addOn.findUnique({ where: { code } }), 'add-on', code);
+    if (body.pricing !== undefined && row.kind !== 'metered') throw invalid([{ field: 'pricing', message: 'only a metered add-on has pricing tiers' }]);
+    if (body.prices !== undefined && row.kind === 'metered') throw invalid([{ field: 'prices', message: 'a metered add-on has no price per quantity: its pricing tiers price it' }]);
     res.json(toAddOnEntry(await prisma.addOn.update({ where: { code }, data: body })));
   });
 

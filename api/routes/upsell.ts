@@ -10,16 +10,21 @@ import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, 
 import { subscriptionParams } from '../schemas/subscriptions';
 import { withSubscription } from '../services/commands';
 import { withRedemption } from '../services/coupon-redemptions';
+import { recordUsage, runningUsage } from '../services/usage';
 
 export function upsellRouter(deps: ApiDeps): Router {
   const router = Router();
   const idOf = (params: unknown) => subscriptionParams.parse(params).id;
 
+  /** Stored, then signalled; a repeated event id is answered 200 as a duplicate and counted once. */
   router.post('/:id/usage', async (req, res) => {
-    const id = idOf(req.params);
-    const event = usageBody.parse(req.body);
-    await withSubscription(deps, id, (h) => h.signal(messages.recordUsage, event));
-    res.status(202).json({ accepted: true, subscriptionId: id, ...event });
+    const recorded = await recordUsage(deps, idOf(req.params), usageBody.parse(req.body));
+    res.status(recorded.duplicate ? 200 : 202).json(recorded);
+  });
+
+  /** The running period's metered usage: aggregated so far, included units, and what it would cost now. */
+  router.get('/:id/usage', async (req, res) => {
+    res.json(await runningUsage(deps, idOf(req.params)));
   });
 
   /** An archived add-on can still be removed from a subscription that holds it, not bought. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { catalogueCode } from './codes';
 import { optional, pagination } from './reads';
+import { meteredPricing } from '../../infra/metered-pricing';
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 const minorUnits = z.number().int().min(0).max(100_000_000);
@@ -81,14 +82,23 @@ export const createAddOnBody = z
     code: catalogueCode('extra-seat'),
     name,
     kind: z.enum(['recurring', 'one_time', 'metered']),
-    prices,
+    prices: z.record(currency, minorUnits).default({}),
     metric: metric.nullable().default(null),
     unitsPerQuantity: z.number().int().min(0).max(1_000_000).default(0),
+    pricing: meteredPricing.optional(),
     taxCategory: taxCategory.default('standard'),
     taxInclusive: z.boolean().default(true),
   })
   .superRefine((body, ctx) => {
-    if (body.kind === 'metered' && body.metric === null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a metered add-on names the metric it is billed by' });
+    const currencies = Object.keys(body.prices).length;
+    if (body.kind === 'metered') {
+      if (body.metric === null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a metered add-on names the metric it is billed by' });
+      if (body.pricing === undefined) ctx.addIssue({ code: 'custom', path: ['pricing'], message: 'a metered add-on is priced by its tiers: give its pricing' });
+      if (currencies > 0) ctx.addIssue({ code: 'custom', path: ['prices'], message: 'a metered add-on has no price per quantity: its pricing tiers price it' });
+      return;
+    }
+    if (body.pricing !== undefined) ctx.addIssue({ code: 'custom', path: ['pricing'], message: 'only a metered add-on has pricing tiers' });
+    if (currencies < 1 || currencies > 50) ctx.addIssue({ code: 'custom', path: ['prices'], message: 'name a price in 1 to 50 currencies' });
     if (body.kind === 'one_time' && body.metric !== null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a one-time add-on adds to no quota' });
   });
 
@@ -98,6 +108,8 @@ export const updateAddOnBody = z
     name: name.optional(),
     prices: prices.optional(),
     unitsPerQuantity: z.number().int().min(0).max(1_000_000).optional(),
+    /** A metered add-on's tiers; subscriptions that hold it keep the pricing they bought. */
+    pricing: meteredPricing.optional(),
     taxCategory: taxCategory.optional(),
     taxInclusive: z.boolean().optional(),
   })

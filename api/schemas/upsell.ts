@@ -8,10 +8,19 @@ export const usageBody = z
     quantity: z.number().finite().min(0).max(1e12),
     /** 'set' reports a level (seats in use, default); 'increment' adds to it. */
     mode: z.enum(['set', 'increment']).default('set'),
-    /** Repeating a report with the same id counts it once. */
+    /** Repeating a report with the same id counts it once (it is stored once, and answered as a duplicate). */
     eventId: z.string().min(1).max(128).optional(),
+    /** When the usage happened (default: now): it decides the period it is billed in. */
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    /** What a metered add-on's `unique_count` counts distinct values of (e.g. `{"user": "u_42"}`). */
+    properties: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), z.union([z.string().max(256), z.number().finite(), z.boolean()]))
+      .refine((properties) => Object.keys(properties).length <= 20, 'at most 20 properties')
+      .optional(),
   })
   .strict();
+
+export type UsageBody = z.output<typeof usageBody>;
 
 export const addOnBody = z
   .object({

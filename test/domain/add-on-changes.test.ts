@@ -227,3 +227,23 @@ describe('setAddOnQuantity: refusals', () => {
     );
   });
 });
+
+describe('setAddOnQuantity: metered add-ons', () => {
+  const base = active('basic-monthly');
+  const setAddOn = (state: SubscriptionState, code: string, quantity: number) => checkCommand(state, { name: 'setAddOn', input: { addOn: addOn(code), quantity } }, FEB_14);
+
+  test('held with quantity 1 mid-period: no unit price, nothing prorated, its pricing kept as bought', () => {
+    const next = setAddOnQuantity(base, { addOn: addOn('api-calls'), quantity: 1 }, FEB_14);
+    expect(next.addOns).toEqual([
+      { code: 'api-calls', name: 'API calls', quantity: 1, unitAmountCents: 0, monthlyAmountCents: 0, metric: 'api_calls', unitsPerQuantity: 0, pricing: addOn('api-calls').pricing },
+    ]);
+    expect(next.pendingItems).toEqual([]);
+    expect(setAddOnQuantity(next, { addOn: addOn('api-calls'), quantity: 0 }, FEB_24).addOns).toEqual([]);
+  });
+
+  test('a quantity above 1, or removing one that is not held, is refused', () => {
+    expect(refusal(() => setAddOn(base, 'api-calls', 2))).toBe('a metered add-on is held (quantity 1) or not (0): its usage decides what it costs');
+    expect(refusal(() => setAddOn(base, 'api-calls', 0))).toBe('the subscription has no api-calls');
+    expect(() => setAddOn(base, 'active-users', 1)).not.toThrow();
+  });
+});

@@ -1,4 +1,5 @@
-import { ADD_ON_CATALOGUE, addOnLines, effectiveQuota, prorationLine, unitPriceFor, type SubscriptionAddOn } from '../../domain/add-ons';
+import { ADD_ON_CATALOGUE, addOnLines, effectiveQuota, meteredItems, prorationLine, unitPriceFor, type SubscriptionAddOn } from '../../domain/add-ons';
+import { pricingProblems } from '../../domain/metering';
 import type { Period } from '../../domain/calendar';
 import { FEB_29, MAR_31, T0, plan } from './fixtures';
 import { addOn, planLike } from './upsell-fixtures';
@@ -22,12 +23,36 @@ function attached(code: string, quantity: number, unitAmountCents: number): Subs
 }
 
 describe('ADD_ON_CATALOGUE', () => {
-  test('sells extra seats, extra storage in 100 GB units and a one-time welcome kit, in EUR and NOK', () => {
+  test('sells extra seats, extra storage in 100 GB units, a one-time welcome kit, and metered API calls and active users, in EUR and NOK', () => {
     expect(ADD_ON_CATALOGUE.map((a) => [a.code, a.kind, a.metric, a.unitsPerQuantity, a.prices])).toEqual([
       ['extra-seat', 'recurring', 'seats', 1, { EUR: 500, NOK: 5_000 }],
       ['extra-storage', 'recurring', 'storage_gb', 100, { EUR: 300, NOK: 3_000 }],
       ['welcome-kit', 'one_time', null, 0, { EUR: 2_500, NOK: 25_000 }],
+      ['api-calls', 'metered', 'api_calls', 0, {}],
+      ['active-users', 'metered', 'active_users', 0, {}],
     ]);
+  });
+
+  test('the metered add-ons are priced by graduated and by volume tiers, each valid', () => {
+    const metered = ADD_ON_CATALOGUE.filter((a) => a.kind === 'metered');
+    expect(metered.map((a) => [a.code, a.pricing?.model, a.pricing?.aggregation, a.pricing?.includedUnits])).toEqual([
+      ['api-calls', 'graduated', 'sum', 1_000],
+      ['active-users', 'volume', 'unique_count', 5],
+    ]);
+    for (const a of metered) expect(a.pricing && pricingProblems(a.pricing)).toEqual([]);
+  });
+});
+
+describe('metered add-ons', () => {
+  test('cost nothing up front, in the currencies all their tiers are priced in', () => {
+    expect(unitPriceFor(addOn('api-calls'), plan('basic-monthly'))).toBe(0);
+    expect(unitPriceFor(addOn('api-calls'), { ...plan('basic-monthly'), currency: 'SEK' })).toBe('api-calls is not sold in SEK');
+  });
+
+  test('get no period line of their own, and are listed as metered items while held', () => {
+    const calls: SubscriptionAddOn = { ...attached('api-calls', 1, 0), pricing: addOn('api-calls').pricing };
+    expect(addOnLines([calls], PERIOD_1, PERIOD_1)).toEqual([]);
+    expect(meteredItems([calls, attached('extra-seat', 2, 500)])).toEqual([{ code: 'api-calls', name: 'API calls', metric: 'api_calls', pricing: calls.pricing }]);
   });
 });
 
@@ -57,11 +82,6 @@ describe('unitPriceFor', () => {
     expect(unitPriceFor(addOn('welcome-kit'), plan('basic-yearly'))).toBe(2_500);
     expect(unitPriceFor(addOn('welcome-kit'), plan('pro-yearly-nok'))).toBe(25_000);
     expect(unitPriceFor(addOn('welcome-kit'), planLike('basic-monthly', { interval: { unit: 'week', count: 1 } }))).toBe(2_500);
-  });
-
-  test('a metered add-on has no price per quantity: it is billed from recorded usage', () => {
-    const metered = { ...addOn('extra-seat'), code: 'api-calls', kind: 'metered' as const, metric: 'api_calls' };
-    expect(unitPriceFor(metered, plan('basic-monthly'))).toBe('api-calls is metered: it is billed from recorded usage, not by a quantity');
   });
 
   test('refuses a currency the add-on is not sold in', () => {

@@ -303,6 +303,7 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
   read('GET /subscriptions/:id', segment.map((id) => `/subscriptions/${id}`)),
   read('GET /subscriptions/:id/invoices', fc.oneof(fc.constant(TARGET), segment).map((id) => `/subscriptions/${id}/invoices`)),
   read('GET /subscriptions/:id/timeline', segment.map((id) => `/subscriptions/${id}/timeline`)),
+  read('GET /subscriptions/:id/usage', segment.map((id) => `/subscriptions/${id}/usage`)),
   read('GET /subscriptions/:id/plan-change/preview', fc.oneof(fc.constant(TARGET), segment).map((id) => `/subscriptions/${id}/plan-change/preview`), ['plan', 'when']),
   read(
     'GET /subscriptions/:id/add-ons/:code/preview',
@@ -353,6 +354,8 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
     quantity: { required: true, bad: badNumber(0, 1e12) },
     mode: { bad: badEnum(['set', 'increment']) },
     eventId: { bad: fc.oneof(notString, fc.constant(''), fc.string({ minLength: 129, maxLength: 140 })) },
+    occurredAt: { bad: fc.oneof(notString, fc.constantFrom('', 'yesterday', '2026-13-01T00:00:00Z', '2026-05-01')) },
+    properties: { bad: fc.oneof(fc.constant('u_42'), fc.constant([1]), fc.constant({ 'not a key': 1 }), fc.constant({ user: { nested: true } }), fc.constant({ user: null })) },
   }),
   command('POST /subscriptions/:id/add-ons', '/add-ons', { code: 'extra-seat', quantity: 1 }, { code: { required: true, bad: badCode }, quantity: { required: true, bad: badInt(0, 1000) } }),
   command('POST /subscriptions/:id/coupon', '/coupon', { code: 'WELCOME20' }, { code: { required: true, bad: badCode } }),

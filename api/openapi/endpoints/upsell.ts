@@ -1,6 +1,6 @@
 // Usage, add-ons, coupons and upsell offers of one subscription (api/routes/upsell.ts).
 import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, previewAddOnQuery, usageBody } from '../../schemas/upsell';
-import { addOnChangePreview, planChangeResult, usageAccepted } from '../../schemas/responses/subscription';
+import { addOnChangePreview, planChangeResult, runningUsage, usageAccepted } from '../../schemas/responses/subscription';
 import { subscriptionParams } from '../../schemas/subscriptions';
 import type { Endpoint } from '../endpoint';
 import { NO_SUBSCRIPTION, ok, REFUSED, SUBSCRIPTION_ID, subscriptionAfter } from './answers';
@@ -40,17 +40,39 @@ export const upsellEndpoints: Endpoint[] = [
     operationId: 'recordUsage',
     tag: 'extras',
     summary: 'Report usage',
-    description: 'Recorded asynchronously (a workflow signal); upsell rules compare usage with the plan\'s quotas at renewal.',
+    description:
+      'Stored as a usage event (metered add-ons bill the events of each period in arrears, on the renewal invoice), then signalled to the workflow, ' +
+      "whose upsell rules compare usage with the plan's quotas at renewal. A period's usage may arrive late until its grace window after the period's end " +
+      '(USAGE_GRACE_HOURS, 1 hour by default) closes; later, it is refused.',
     params: subscriptionParams,
     paramExamples: SUBSCRIPTION_ID,
     body: usageBody,
-    example: { metric: 'seats', quantity: 12, mode: 'set', eventId: 'seats-2026-05-01' },
+    example: { metric: 'api_calls', quantity: 250, mode: 'increment', eventId: 'calls-2026-05-01T10:00', occurredAt: '2026-05-01T10:00:00Z' },
     fields: {
-      metric: 'e.g. `seats`, `storage_gb`',
-      mode: '`set` reports a level (seats in use, default); `increment` adds to it',
-      eventId: 'Repeating a report with the same id counts it once',
+      metric: 'e.g. `seats`, `storage_gb`, `api_calls`',
+      mode: '`set` reports a level (seats in use, default); `increment` adds to it (for the upsell summary; metered pricing aggregates the values by its own rule)',
+      eventId: 'Repeating a report with the same id stores and counts it once (answered 200, `duplicate: true`)',
+      occurredAt: 'When the usage happened (default: now): it decides the billing period',
+      properties: 'What a `unique_count` metered pricing counts distinct values of, e.g. `{"user": "u_42"}`',
     },
-    answers: [{ status: 202, description: 'Accepted for recording', schema: usageAccepted }],
+    answers: [
+      { status: 202, description: 'Stored and recorded', schema: usageAccepted },
+      { status: 200, description: 'The same event id was stored before: counted once', schema: usageAccepted },
+    ],
+    errors: { 404: NO_SUBSCRIPTION, 409: "The subscription has ended, or the usage's period is closed (its grace window is over), or it is in the future" },
+  },
+  {
+    method: 'get',
+    path: '/subscriptions/:id/usage',
+    operationId: 'getUsage',
+    tag: 'extras',
+    summary: "The running period's metered usage",
+    description:
+      'For every metered add-on the subscription holds: the aggregate of the stored usage events of the running period so far, the included units, ' +
+      'and what it would cost if the period ended now, band by band, priced as the renewal invoice will price it.',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    answers: [ok(runningUsage, 'The running period')],
     errors: { 404: NO_SUBSCRIPTION, 409: 'The subscription has ended' },
   },
   {

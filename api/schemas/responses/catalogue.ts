@@ -4,6 +4,7 @@ import type { AddOnDefinition } from '../../../domain/add-ons';
 import type { CouponDefinition } from '../../../domain/discounts';
 import type { PlanSnapshot } from '../../../domain/plans';
 import type { toAddOnEntry, toCouponEntry, toPlanEntry, toProductEntry } from '../../../infra/catalogue';
+import { meteredPricing } from '../../../infra/metered-pricing';
 import { currency, minorUnits, timestamp, type Conforms } from './common';
 
 export const taxCode = z
@@ -39,10 +40,11 @@ export const addOn = z.strictObject({
   code: z.string(),
   name: z.string(),
   kind: z.enum(['recurring', 'one_time', 'metered']),
-  prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency'),
-  metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota"),
+  prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency; empty for metered'),
+  metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota; for metered add-ons, the metric billed"),
   unitsPerQuantity: z.number().int(),
   tax: taxCode.optional(),
+  pricing: meteredPricing.optional().describe('Metered add-ons: how usage is aggregated and priced per period (billed in arrears)'),
 });
 
 export const coupon = z.strictObject({

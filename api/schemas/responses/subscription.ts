@@ -4,9 +4,11 @@
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../../../domain/status';
 import type { AddOnChangePreview, PlanChangePreview, PlanChangeResult, SubscriptionView } from '../../../workflows/contract';
+import { meteredPricing } from '../../../infra/metered-pricing';
 import { plan, taxCode } from './catalogue';
 import { billingProfileView } from '../billing-profile';
 import { currency, minorUnits, timestamp, type Conforms, type DocumentedFields } from './common';
+import type { RunningUsage, UsageRecorded } from '../../services/usage';
 
 const period = z.strictObject({ start: timestamp.describe('Inclusive'), end: timestamp.describe('Exclusive') });
 
@@ -57,6 +59,7 @@ const fields = {
       metric: z.string().nullable(),
       unitsPerQuantity: z.number().int(),
       tax: taxCode.optional(),
+      pricing: meteredPricing.optional().describe('A metered add-on: its usage is billed in arrears (GET /subscriptions/{id}/usage)'),
     }),
   ),
   discount: z
@@ -159,14 +162,49 @@ export const addOnChangePreview = z.strictObject({
 
 export const usageAccepted = z.strictObject({
   accepted: z.literal(true),
+  duplicate: z.boolean().describe('The event id was stored before: the event is counted once (answered 200 instead of 202)'),
   subscriptionId: z.string(),
   metric: z.string(),
   quantity: z.number(),
   mode: z.enum(['set', 'increment']),
-  eventId: z.string().optional(),
+  eventId: z.string().describe('The id sent, or the one given to an event sent without'),
+  occurredAt: timestamp.describe('When the usage happened: it decides the billing period'),
+});
+
+const meteredBand = z.strictObject({
+  from: z.number().int().describe('First unit of the band, counted from 1'),
+  to: z.number().int().describe('Last unit of the band'),
+  unitAmount: z.string().nullable().describe('Price of one unit in minor units (a decimal string); null for the included units'),
+  flatCents: minorUnits.describe("The tier's flat fee, when it has one"),
+  amountCents: minorUnits,
+  description: z.string().describe('As on the invoice: `1–1,000 included`, `1,001–10,000 × 0.002 EUR`'),
+});
+
+export const runningUsage = z.strictObject({
+  subscriptionId: z.string(),
+  period: period.describe('The running period'),
+  currency,
+  closesAt: timestamp.describe("Until when late usage of this period is still taken: its end plus the grace window; the renewal bills it then"),
+  items: z.array(
+    z.strictObject({
+      code: z.string().describe('The metered add-on'),
+      name: z.string(),
+      metric: z.string(),
+      model: z.enum(['per_unit', 'graduated', 'volume']),
+      aggregation: z.enum(['sum', 'max', 'last', 'unique_count']),
+      value: z.number().describe("The period's aggregate so far"),
+      quantity: z.number().int().describe('The whole units it bills (a started unit counts)'),
+      includedUnits: z.number().int(),
+      amountCents: minorUnits.describe('What it would cost if the period ended now'),
+      bands: z.array(meteredBand),
+    }),
+  ),
+  amountCents: minorUnits.describe('All metered items together'),
 });
 
 type _View = Conforms<SubscriptionView, DocumentedFields<typeof fields>>;
+type _Usage = Conforms<RunningUsage, z.output<typeof runningUsage>>;
+type _UsageRecorded = Conforms<UsageRecorded, z.output<typeof usageAccepted>>;
 type _Result = Conforms<Omit<PlanChangeResult, 'subscription'>, Omit<z.output<typeof planChangeResult>, 'subscription'>>;
 type _Preview = Conforms<Extract<PlanChangePreview, { allowed: true }>, z.output<typeof planChangePreview>>;
 type _AddOnPreview = Conforms<Extract<AddOnChangePreview, { allowed: true }>, z.output<typeof addOnChangePreview>>;

@@ -1,0 +1,137 @@
+// Usage reports: stored first (the record metered billing reads), then signalled to the workflow as
+// today (its bounded summary feeds the upsell rules); and the running period's metered usage.
+import { randomUUID } from 'node:crypto';
+import { meteredItems } from '../../domain/add-ons';
+import type { MeteredAggregation, MeteredBand, MeteredModel } from '../../domain/metering';
+import { aggregate, billableQuantity, DEFAULT_USAGE_GRACE_HOURS, describeBand, priceUsage, usageClosesAt, usageRefusal } from '../../domain/metering';
+import { isTerminal } from '../../domain/status';
+import { isEnded } from '../../domain/subscription';
+import { itemEvents } from '../../infra/usage-events';
+import { Prisma } from '../../prisma/generated/client';
+import * as messages from '../../workflows/contract';
+import type { ApiDeps } from '../deps';
+import { conflict, notFound, ProblemError } from '../problem';
+import type { UsageBody } from '../schemas/upsell';
+import { withSubscription } from './commands';
+
+export interface UsageRecorded {
+  accepted: true;
+  /** The same event id was stored before: nothing is counted twice. */
+  duplicate: boolean;
+  subscriptionId: string;
+  metric: string;
+  quantity: number;
+  mode: 'set' | 'increment';
+  eventId: string;
+  occurredAt: string;
+}
+
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+export async function recordUsage(deps: ApiDeps, id: string, body: UsageBody): Promise<UsageRecorded> {
+  const { prisma } = deps;
+  const now = (await deps.clock()).toISOString();
+  const eventId = body.eventId ?? randomUUID();
+  const occurredAt = body.occurredAt ? new Date(body.occurredAt).toISOString() : now;
+  const answer = (duplicate: boolean, at: string): UsageRecorded => ({
+    accepted: true,
+    duplicate,
+    subscriptionId: id,
+    metric: body.metric,
+    quantity: body.quantity,
+    mode: body.mode,
+    eventId,
+    occurredAt: at,
+  });
+
+  const stored = await prisma.usageEvent.findUnique({ where: { subscriptionId_idempotencyId: { subscriptionId: id, idempotencyId: eventId } }, select: { occurredAt: true } });
+  if (stored) return answer(true, stored.occurredAt.toISOString());
+
+  const row = await prisma.subscription.findUnique({ where: { id }, select: { status: true, currentPeriodStart: true, currentPeriodEnd: true } });
+  if (!row) throw notFound(`subscription ${id} does not exist`);
+  // Nothing is stored for a subscription that will never bill it.
+  if (isTerminal(row.status)) throw conflict(`subscription ${id} has ended (${row.status})`);
+  const period = row.currentPeriodStart && row.currentPeriodEnd ? { start: row.currentPeriodStart.toISOString(), end: row.currentPeriodEnd.toISOString() } : null;
+  const refusal = usageRefusal(occurredAt, now, period, deps.policy.usageGraceHours ?? DEFAULT_USAGE_GRACE_HOURS);
+  if (refusal) throw new ProblemError(409, 'usage-too-late', refusal, { occurredAt });
+
+  try {
+    await prisma.usageEvent.create({
+      data: {
+        subscriptionId: id,
+        metric: body.metric,
+        idempotencyId: eventId,
+        value: body.quantity,
+        ...(body.properties ? { properties: body.properties } : {}),
+        occurredAt: new Date(occurredAt),
+        receivedAt: new Date(now),
+      },
+    });
+  } catch (error) {
+    // The same report, retried concurrently: the other request stored it.
+    if (isUniqueViolation(error)) return answer(true, occurredAt);
+    throw error;
+  }
+  const { properties: _properties, occurredAt: _occurredAt, ...summary } = body;
+  await withSubscription(deps, id, (h) => h.signal(messages.recordUsage, { ...summary, eventId }));
+  return answer(false, occurredAt);
+}
+
+export interface MeteredUsageView {
+  code: string;
+  name: string;
+  metric: string;
+  model: MeteredModel;
+  aggregation: MeteredAggregation;
+  /** The period's aggregate so far, and the whole units it bills. */
+  value: number;
+  quantity: number;
+  includedUnits: number;
+  /** What the period would cost if it ended now. */
+  amountCents: number;
+  bands: Array<MeteredBand & { description: string }>;
+}
+
+export interface RunningUsage {
+  subscriptionId: string;
+  period: { start: string; end: string };
+  currency: string;
+  /** Until when late usage of this period is still taken (its end plus the grace window). */
+  closesAt: string;
+  items: MeteredUsageView[];
+  amountCents: number;
+}
+
+/** The running period's usage of every metered add-on held, priced as the renewal will price it. */
+export async function runningUsage(deps: ApiDeps, id: string): Promise<RunningUsage> {
+  const view = await withSubscription(deps, id, (h) => h.query(messages.getSubscription), 'read');
+  if (isEnded(view)) throw conflict(`subscription ${id} has ended (${view.status})`);
+  const period = view.currentPeriod;
+  const currency = view.plan.currency;
+  const items = meteredItems(view.addOns);
+  const events = await itemEvents(deps.prisma, id, items, period);
+  const shown = items.map((item): MeteredUsageView => {
+    const value = aggregate(events.get(item.code) ?? [], item.pricing.aggregation, item.pricing.property);
+    const charge = priceUsage(item.pricing, billableQuantity(value), currency);
+    return {
+      code: item.code,
+      name: item.name,
+      metric: item.metric,
+      model: item.pricing.model,
+      aggregation: item.pricing.aggregation,
+      value,
+      quantity: charge.quantity,
+      includedUnits: charge.includedUnits,
+      amountCents: charge.amountCents,
+      bands: charge.bands.map((band) => ({ ...band, description: describeBand(band, currency) })),
+    };
+  });
+  return {
+    subscriptionId: id,
+    period: { start: period.start, end: period.end },
+    currency,
+    closesAt: usageClosesAt(period.end, view.policy.usageGraceHours),
+    items: shown,
+    amountCents: shown.reduce((sum, item) => sum + item.amountCents, 0),
+  };
+}

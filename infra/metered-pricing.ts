@@ -1,0 +1,30 @@
+// The metered pricing of an add-on (the AddOn row's `pricing` column), validated wherever it is
+// read: the same shape the API documents.
+import { z } from 'zod';
+import type { MeteredPricing } from '../domain/metering';
+import { pricingProblems } from '../domain/metering';
+
+const tier = z.strictObject({
+  upTo: z.number().int().positive().nullable().describe('The last unit of the tier, counted from the period’s first unit (inclusive); null on the last tier'),
+  unitAmount: z
+    .record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,12}(\.\d{1,12})?$/))
+    .describe('Price of one unit per currency, in minor units as a decimal string: "0.2" EUR is €0.002'),
+  flatAmount: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().int().min(0)).optional().describe('A fee in minor units charged once when billable units reach the tier'),
+});
+
+export const meteredPricing = z
+  .strictObject({
+    model: z.enum(['per_unit', 'graduated', 'volume']).describe('per_unit: one price; graduated: each tier’s units at its price; volume: every unit at the price of the tier the quantity reaches'),
+    aggregation: z.enum(['sum', 'max', 'last', 'unique_count']).describe('How the period’s events make its quantity'),
+    property: z.string().min(1).max(64).optional().describe('With unique_count: the event property whose distinct values are counted'),
+    includedUnits: z.number().int().min(0).describe('Units a period includes for free (the first ones)'),
+    tiers: z.array(tier).min(1).max(20),
+  })
+  .superRefine((pricing, ctx) => {
+    for (const message of pricingProblems(pricing)) ctx.addIssue({ code: 'custom', message });
+  })
+  .describe('How a metered add-on’s usage is aggregated per period and priced, billed in arrears');
+
+export function toMeteredPricing(json: unknown): MeteredPricing {
+  return meteredPricing.parse(json);
+}
