@@ -19,6 +19,8 @@ export interface AddOnDefinition {
   /** The usage metric each unit adds to the plan's quota (e.g. one extra seat). */
   metric: string | null;
   unitsPerQuantity: number;
+  /** Feature keys a recurring add-on grants while attached; absent: none. */
+  features?: string[];
   /** Its VAT category and whether its prices include VAT; absent: standard, included. */
   tax?: TaxCode;
 }
@@ -34,6 +36,8 @@ export interface SubscriptionAddOn {
   monthlyAmountCents: number;
   metric: string | null;
   unitsPerQuantity: number;
+  /** Feature keys it grants, as bought; absent: none. */
+  features?: string[];
   tax?: TaxCode;
 }
 

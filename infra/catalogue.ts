@@ -2,6 +2,7 @@
 // shapes, and the zod schema that validates offer rules wherever they come from.
 import { z } from 'zod';
 import type { AddOnDefinition } from '../domain/add-ons';
+import { featureKeys } from './feature-keys';
 import { taxCode } from './tax-code';
 import type { CouponDefinition } from '../domain/discounts';
 import type { OfferRule } from '../domain/offers';
@@ -94,6 +95,7 @@ export function toAddOnDefinition(row: AddOn): AddOnDefinition {
     prices: z.record(z.string(), z.number().int()).parse(row.prices),
     metric: row.metric,
     unitsPerQuantity: row.unitsPerQuantity,
+    features: featureKeys(row.features),
     tax: taxCode(row),
   };
 }

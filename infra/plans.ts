@@ -1,6 +1,7 @@
 // Plan rows as the snapshot a subscription carries.
 import type { PlanSnapshot } from '../domain/plans';
 import type { Plan } from '../prisma/generated/client';
+import { featureKeys } from './feature-keys';
 import { taxCode } from './tax-code';
 
 export function toPlanSnapshot(plan: Plan): PlanSnapshot {
@@ -14,6 +15,7 @@ export function toPlanSnapshot(plan: Plan): PlanSnapshot {
     currency: plan.currency,
     trialDays: plan.trialDays,
     quotas: (plan.quotas ?? {}) as Record<string, number>,
+    features: featureKeys(plan.features),
     tax: taxCode(plan),
   };
 }

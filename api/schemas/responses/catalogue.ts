@@ -23,6 +23,7 @@ export const plan = z
     currency,
     trialDays: z.number().int().min(0),
     quotas: z.record(z.string(), z.number()).describe('Units included in the price, per usage metric (e.g. `seats: 10`)'),
+    features: z.array(z.string()).optional().describe('Feature keys the plan grants (e.g. `sso`); absent on subscriptions that took the plan before features existed'),
     tax: taxCode.optional(),
   })
   .describe('A plan, as priced when the subscription took it');
@@ -35,6 +36,7 @@ export const addOn = z.strictObject({
   prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency'),
   metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota"),
   unitsPerQuantity: z.number().int(),
+  features: z.array(z.string()).optional().describe('Feature keys a recurring add-on grants while attached'),
   tax: taxCode.optional(),
 });
 

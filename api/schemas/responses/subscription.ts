@@ -56,6 +56,7 @@ const fields = {
       monthlyAmountCents: minorUnits,
       metric: z.string().nullable(),
       unitsPerQuantity: z.number().int(),
+      features: z.array(z.string()).optional().describe('Feature keys it grants while attached'),
       tax: taxCode.optional(),
     }),
   ),
