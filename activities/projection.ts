@@ -1,10 +1,11 @@
 // Keeps the Subscription table (what the API lists and reports read) in step with the workflow,
-// and the report totals in step with the Subscription table.
+// and the report totals and the customer's entitlements in step with the Subscription table.
 import { monthlyAmountCents } from '../domain/plans';
 import type { SubscriptionState } from '../domain/subscription';
 import { subscriptionWorkflowId } from '../domain/subscription';
 import { subscriptionEventKeys, subscriptionEvents } from '../domain/webhooks';
 import type { ActivityDeps } from './deps';
+import { syncEntitlements } from './entitlements';
 import { countStatusFlow, moveContribution, type Contribution } from './subscription-totals';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
 import { SUBSCRIPTION_FACT_COLUMNS, subscriptionPayload, subscriptionRowFacts } from './webhook-payloads';
@@ -69,6 +70,7 @@ export function createProjectionActivities(deps: ActivityDeps) {
                 skipDuplicates: true,
               });
         if (updated.count > 0 || (created?.count ?? 0) > 0) {
+          await syncEntitlements(tx, state, new Date(at));
           // What the row counted before this write (nothing while it was a placeholder or absent).
           const counted = before?.currency != null && before.monthlyAmountCents !== null ? { currency: before.currency, status: before.status, monthlyAmountCents: before.monthlyAmountCents } : null;
           await moveContribution(tx, counted, contribution);

@@ -30,6 +30,7 @@ export function priceAddOn(state: SubscriptionState, definition: AddOnDefinition
     monthlyAmountCents: definition.prices[state.plan.currency] ?? 0,
     metric: definition.metric,
     unitsPerQuantity: definition.unitsPerQuantity,
+    ...(definition.features?.length ? { features: definition.features } : {}),
     ...(definition.tax ? { tax: definition.tax } : {}),
     ...(definition.pricing ? { pricing: definition.pricing } : {}),
   };

@@ -22,6 +22,8 @@ export interface AddOnDefinition {
   /** The usage metric each unit adds to the plan's quota (e.g. one extra seat). */
   metric: string | null;
   unitsPerQuantity: number;
+  /** Feature keys a recurring add-on grants while attached; absent: none. */
+  features?: string[];
   /** Its VAT category and whether its prices include VAT; absent: standard, included. */
   tax?: TaxCode;
   /** Metered add-ons: how the usage of `metric` is aggregated and priced per period. */
@@ -39,6 +41,8 @@ export interface SubscriptionAddOn {
   monthlyAmountCents: number;
   metric: string | null;
   unitsPerQuantity: number;
+  /** Feature keys it grants, as bought; absent: none. */
+  features?: string[];
   tax?: TaxCode;
   /** A metered add-on's pricing as bought (quantity 1, no unit price): its usage is billed in arrears. */
   pricing?: MeteredPricing;

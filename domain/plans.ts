@@ -15,6 +15,11 @@ export interface PlanSnapshot {
   trialDays: number;
   /** Units included in the price, per usage metric (e.g. seats: 10); upsell rules compare usage to these. */
   quotas: Record<string, number>;
+  /**
+   * Feature keys it grants (e.g. "sso"), as sold; absent in snapshots taken before features
+   * existed (domain/entitlements.ts then reads the catalogue's).
+   */
+  features?: string[];
   /** Its VAT category and whether its price includes VAT; absent: standard, included. */
   tax?: TaxCode;
   /**
@@ -31,6 +36,7 @@ interface Tier {
   monthly: { EUR: number; NOK: number };
   trialDays: number;
   quotas: Record<string, number>;
+  features: string[];
 }
 
 /** What plans sell; a plan names its product by code. */
@@ -41,8 +47,8 @@ export interface ProductDefinition {
 }
 
 const TIERS: Tier[] = [
-  { product: 'basic', name: 'Basic', tier: 1, monthly: { EUR: 900, NOK: 9_900 }, trialDays: 0, quotas: { seats: 3, storage_gb: 10 } },
-  { product: 'pro', name: 'Pro', tier: 2, monthly: { EUR: 2_900, NOK: 29_900 }, trialDays: 0, quotas: { seats: 10, storage_gb: 100 } },
+  { product: 'basic', name: 'Basic', tier: 1, monthly: { EUR: 900, NOK: 9_900 }, trialDays: 0, quotas: { seats: 3, storage_gb: 10 }, features: ['api'] },
+  { product: 'pro', name: 'Pro', tier: 2, monthly: { EUR: 2_900, NOK: 29_900 }, trialDays: 0, quotas: { seats: 10, storage_gb: 100 }, features: ['api', 'priority-support', 'sso-lite'] },
   {
     product: 'business',
     name: 'Business',
@@ -50,6 +56,7 @@ const TIERS: Tier[] = [
     monthly: { EUR: 9_900, NOK: 99_900 },
     trialDays: 14,
     quotas: { seats: 50, storage_gb: 1_000 },
+    features: ['api', 'audit-log', 'priority-support', 'sso', 'sso-lite'],
   },
 ];
 
@@ -72,6 +79,7 @@ function catalogue(): PlanSnapshot[] {
           currency,
           trialDays: tier.trialDays,
           quotas: tier.quotas,
+          features: tier.features,
         },
         {
           code: `${tier.product}-yearly${suffix}`,
@@ -83,6 +91,7 @@ function catalogue(): PlanSnapshot[] {
           currency,
           trialDays: tier.trialDays,
           quotas: tier.quotas,
+          features: tier.features,
         },
       );
     }

@@ -2,6 +2,7 @@
 // domain's shapes and the admin API's entries, and the zod schema that validates offer rules wherever they come from.
 import { z } from 'zod';
 import type { AddOnDefinition } from '../domain/add-ons';
+import { featureKeys } from './feature-keys';
 import { toMeteredPricing } from './metered-pricing';
 import { taxCode } from './tax-code';
 import type { CouponDefinition } from '../domain/discounts';
@@ -96,6 +97,7 @@ export function toAddOnDefinition(row: AddOn): AddOnDefinition {
     prices: z.record(z.string(), z.number().int()).parse(row.prices),
     metric: row.metric,
     unitsPerQuantity: row.unitsPerQuantity,
+    features: featureKeys(row.features),
     tax: taxCode(row),
     ...(row.kind === 'metered' && row.pricing !== null ? { pricing: toMeteredPricing(row.pricing) } : {}),
   };

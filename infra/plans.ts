@@ -2,6 +2,7 @@
 // price versions (a migration's target).
 import type { PlanSnapshot } from '../domain/plans';
 import type { Plan, PlanPriceVersion } from '../prisma/generated/client';
+import { featureKeys } from './feature-keys';
 import { taxCode } from './tax-code';
 
 export function toPlanSnapshot(plan: Plan): PlanSnapshot {
@@ -15,6 +16,7 @@ export function toPlanSnapshot(plan: Plan): PlanSnapshot {
     currency: plan.currency,
     trialDays: plan.trialDays,
     quotas: (plan.quotas ?? {}) as Record<string, number>,
+    features: featureKeys(plan.features),
     tax: taxCode(plan),
     priceVersion: plan.priceVersion,
   };

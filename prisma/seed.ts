@@ -30,6 +30,7 @@ export async function seedPlans(prisma: PrismaClient): Promise<number> {
       currency: plan.currency,
       trialDays: plan.trialDays,
       quotas: plan.quotas,
+      features: plan.features ?? [],
     };
     await prisma.plan.upsert({ where: { code: plan.code }, create: { code: plan.code, ...data }, update: {} });
     // Plans created before quotas existed get them once.

@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps';
 import { billingProfileInput } from '../schemas/billing-profile';
 import { customerParams } from '../schemas/reads';
 import { setBillingProfile } from '../services/billing-profiles';
+import { getEntitlements } from '../services/entitlements';
 import { getCustomer } from '../services/subscription-reads';
 
 export function customersRouter(deps: ApiDeps): Router {
@@ -10,6 +11,10 @@ export function customersRouter(deps: ApiDeps): Router {
   /** The customer with their billing profile and all their subscriptions. */
   router.get('/:id', async (req, res) => {
     res.json(await getCustomer(deps, customerParams.parse(req.params).id));
+  });
+  /** The features and limits the customer's subscriptions grant now, from the projection. */
+  router.get('/:id/entitlements', async (req, res) => {
+    res.json(await getEntitlements(deps, customerParams.parse(req.params).id));
   });
   /** Replaces the billing profile; the customer's next finalized invoices use it. */
   router.put('/:id/billing-profile', async (req, res) => {

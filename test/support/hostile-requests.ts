@@ -311,6 +311,7 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
     ['quantity'],
   ),
   read('GET /customers/:id', segment.map((id) => `/customers/${id}`)),
+  read('GET /customers/:id/entitlements', segment.map((id) => `/customers/${id}/entitlements`)),
   read('GET /invoices/:id', segment.map((id) => `/invoices/${id}`)),
   read('GET /plans/migrations/:id', fc.oneof(segment, fc.constant('pmg_0123456789abcdef')).map((id) => `/plans/migrations/${id}`), ['outcome']),
   read('GET /webhooks', fc.constant('/webhooks')),

@@ -4,6 +4,7 @@ import { billingProfileInput } from '../../schemas/billing-profile';
 import { creditNoteParams, customerParams, invoiceParams } from '../../schemas/reads';
 import { monthsQuery } from '../../schemas/reports';
 import { upsellReport } from '../../schemas/responses/operations';
+import { entitlements } from '../../schemas/responses/entitlements';
 import { churnReport, dunningReport, revenueReport } from '../../schemas/responses/reports';
 import { billingProfileUpdated, creditNoteSummary, customer, invoice } from '../../schemas/responses/reads';
 import type { Endpoint } from '../endpoint';
@@ -21,6 +22,19 @@ export const recordEndpoints: Endpoint[] = [
     params: customerParams,
     paramExamples: { id: 'cus_ada' },
     answers: [ok(customer, 'The customer')],
+    errors: { 404: 'No customer has this id' },
+  },
+  {
+    method: 'get',
+    path: '/customers/:id/entitlements',
+    operationId: 'getEntitlements',
+    tag: 'customers',
+    summary: 'What a customer is entitled to now',
+    description:
+      "The features (union) and limits (sum per metric) of the customer's trialing, active and past-due subscriptions: each plan's features and quotas plus what its recurring add-ons grant. Read from the database projection in one indexed read, so the business's own app can gate features with it on every request. Changes when the plan change does: an upgrade now at once, a downgrade or a cancellation at period end when the period ends; a paused, unpaid or ended subscription grants nothing.",
+    params: customerParams,
+    paramExamples: { id: 'cus_ada' },
+    answers: [ok(entitlements, "The customer's entitlements (empty when no subscription grants anything)")],
     errors: { 404: 'No customer has this id' },
   },
   {

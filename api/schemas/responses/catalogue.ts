@@ -25,6 +25,7 @@ export const plan = z
     currency,
     trialDays: z.number().int().min(0),
     quotas: z.record(z.string(), z.number()).describe('Units included in the price, per usage metric (e.g. `seats: 10`)'),
+    features: z.array(z.string()).optional().describe('Feature keys the plan grants (e.g. `sso`); absent on subscriptions that took the plan before features existed'),
     tax: taxCode.optional(),
     priceVersion: z
       .number()
@@ -43,6 +44,7 @@ export const addOn = z.strictObject({
   prices: z.record(z.string(), minorUnits).describe('Price of one unit per month (recurring) or once (one-time), per currency; empty for metered'),
   metric: z.string().nullable().describe("The usage metric each unit adds to the plan's quota; for metered add-ons, the metric billed"),
   unitsPerQuantity: z.number().int(),
+  features: z.array(z.string()).optional().describe('Feature keys a recurring add-on grants while attached'),
   tax: taxCode.optional(),
   pricing: meteredPricing.optional().describe('Metered add-ons: how usage is aggregated and priced per period (billed in arrears)'),
 });

@@ -58,6 +58,7 @@ const fields = {
       monthlyAmountCents: minorUnits,
       metric: z.string().nullable(),
       unitsPerQuantity: z.number().int(),
+      features: z.array(z.string()).optional().describe('Feature keys it grants while attached'),
       tax: taxCode.optional(),
       pricing: meteredPricing.optional().describe('A metered add-on: its usage is billed in arrears (GET /subscriptions/{id}/usage)'),
     }),
