@@ -76,6 +76,9 @@ const notNumber = fc.oneof(text, fc.boolean(), fc.constant(null), fc.array(fc.in
 const notBoolean = fc.oneof(text, fc.integer(), fc.constant(null), fc.constantFrom('true', 'false', 0, 1));
 const badEnum = (values: string[]) => fc.oneof(notString, text.filter((s) => !values.includes(s)));
 const badPattern = (pattern: RegExp) => fc.oneof(notString, text.filter((s) => !pattern.test(s)));
+/** A redemption limit: null is valid (no limit), so only the rest of badInt is bad. */
+const badLimitOf = () => badInt(1, 100_000_000).filter((value) => value !== null);
+
 const badInt = (min: number, max: number) =>
   fc.oneof(
     notNumber,
@@ -283,12 +286,12 @@ const CATALOGUE_ADMIN = [
         currency: { bad: fc.oneof(notString, fc.constant('EUR')) },
         durationPeriods: { bad: fc.oneof(notNumber, fc.integer({ min: 1, max: 12 })) },
         duration: { required: true, bad: badEnum(['once', 'repeating', 'forever']) },
-        maxRedemptions: { bad: badInt(1, 100_000_000) },
+        maxRedemptions: { bad: badLimitOf() },
         redeemBy: { bad: fc.oneof(fc.integer(), fc.constantFrom('tomorrow', '2024-02-30T00:00:00Z')) },
         appliesToPlans: { bad: fc.oneof(fc.constant('pro-monthly'), fc.constant([1]), fc.constant(['bad code'])) },
       },
     },
-    { base: { name: 'Welcome' }, fields: { percentOff: { bad: fc.integer({ min: 1, max: 100 }) }, maxRedemptions: { bad: badInt(1, 100_000_000) } } },
+    { base: { name: 'Welcome' }, fields: { percentOff: { bad: fc.integer({ min: 1, max: 100 }) }, maxRedemptions: { bad: badLimitOf() } } },
     ['currency'],
   ),
 ];
