@@ -56,7 +56,14 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
     case 'updatePaymentMethod':
       return post('/payment-method', { paymentMethod: event.paymentMethod });
     case 'usage':
-      return post('/usage', { metric: event.metric, quantity: event.quantity, mode: event.mode ?? 'set' });
+      return post('/usage', {
+        metric: event.metric,
+        quantity: event.quantity,
+        mode: event.mode ?? 'set',
+        ...(event.eventId ? { eventId: event.eventId } : {}),
+        ...(event.occurredAt ? { occurredAt: event.occurredAt } : {}),
+        ...(event.properties ? { properties: event.properties } : {}),
+      });
     case 'acceptOffer':
       return post(`/offers/${event.offerId ?? (await openOffer())}/accept`);
     case 'declineOffer':
@@ -67,6 +74,14 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
       return request(app).delete(`${base}/add-ons/${encodeURIComponent(event.code)}`);
     case 'applyCoupon':
       return post('/coupon', { code: event.code });
+    case 'changePrice':
+      return request(app).post(`/plans/${encodeURIComponent(event.plan)}/prices`).send({ amountCents: event.amountCents });
+    case 'migratePlan':
+      return request(app)
+        .post(`/plans/${encodeURIComponent(event.plan)}/migrations`)
+        .send({ ...(event.toPlan ? { toPlan: event.toPlan } : {}), ...(event.toVersion !== undefined ? { toVersion: event.toVersion } : {}) });
+    case 'archivePlan':
+      return request(app).post(`/plans/${encodeURIComponent(event.plan)}/archive`);
     case 'settlePayment': {
       const pending = ((await request(app).get(base)).body as { pendingPayment?: { chargeId: string } | null }).pendingPayment;
       // Nothing in flight: answered as the API answers a charge it does not know.
