@@ -91,6 +91,16 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
   }
 }
 
+/** The customer's entitlements as the business's own app would read them, or why they could not be read. */
+async function readEntitlements(h: Harness, app: Express): Promise<NonNullable<Timeline['entitlements']>> {
+  const row = await h.db.prisma.subscription.findUnique({ where: { id: SUBSCRIPTION_ID }, select: { customerId: true } });
+  if (!row) throw new Error(`subscription ${SUBSCRIPTION_ID} is not in the database`);
+  const res = await request(app).get(`/customers/${encodeURIComponent(row.customerId)}/entitlements`);
+  if (res.status !== 200) throw new Error(`GET /customers/${row.customerId}/entitlements answered ${res.status}: ${String(res.body.detail ?? '')}`);
+  const body = res.body as { features: string[]; limits: Record<string, number> };
+  return { features: body.features, limits: body.limits };
+}
+
 interface Opened {
   status: number;
   /** Field errors of a refused request, named as the scenario names them. */
@@ -274,9 +284,10 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
     position = { stage: 'after', event: previous, next: null };
     const ended = await moveTo(scenario.until);
     if (ended) return await stop(position, ended);
+    const entitlements = await readEntitlements(h, app);
     position = null;
     await options.onFinish?.(h, workflowId);
-    return { ...(await readTimeline(h.db.prisma, SUBSCRIPTION_ID)), commands: answered };
+    return { ...(await readTimeline(h.db.prisma, SUBSCRIPTION_ID)), commands: answered, entitlements };
   } catch (error) {
     // The simulator's own failure (a request that broke, the test server gone) mid-scenario is
     // reported as the engine's are: where it stopped, and every event answered.

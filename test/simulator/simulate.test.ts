@@ -110,7 +110,7 @@ test('payments in flight: 3-D Secure confirmed, a wallet charge settled a day la
   expect(timeline.commands.filter((c) => c.type === 'settlePayment').map((c) => c.status)).toEqual([200, 200]);
 });
 
-test('metered usage: events counted once by id, graduated and volume tiers in arrears on the renewal, then a new price version reached by a migration', async () => {
+test('metered usage: events counted once by id, graduated and volume tiers in arrears on the renewal, then a new price version reached by a migration; entitlements at the end', async () => {
   const example = readScenario('examples/scenarios/metered-usage.json');
   const refused = parseScenario({
     ...example,
@@ -137,6 +137,11 @@ test('metered usage: events counted once by id, graduated and volume tiers in ar
   ]);
   expect(timeline.invoices[1]!.lines[1]!.description).toContain('12,000 (1–1,000 included; 1,001–10,000 × 0.002 EUR; 10,001–12,000 × 0.001 EUR)');
   expect(timeline.commands.filter((c) => c.type === 'usage').map((c) => c.status)).toEqual([202, 200, 202, 202, 202, 202, 202, 202, 202, 202, 202, 400]);
+  // What the customer's own app would read at the end: the plan's features and quotas, the metered add-ons' metrics.
+  expect(timeline.entitlements).toEqual({
+    features: expect.arrayContaining(['api', 'priority-support']),
+    limits: expect.objectContaining({ seats: 10, api_calls: 0, active_users: 0 }),
+  });
   expect(timeline.commands.slice(-6).map((c) => [c.type, c.status])).toEqual([
     ['changePrice', 201],
     ['migratePlan', 202],
