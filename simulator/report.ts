@@ -58,6 +58,15 @@ export function formatTimeline(t: Timeline | FailedTimeline): string {
       t.offers.map((o) => [o.id, day(o.at), o.rule, o.to, o.percentOff > 0 ? `${o.percentOff}% × ${o.discountPeriods}` : '', o.status]),
     ),
     table('Refunds', ['at', 'invoice', 'amount'], t.refunds.map((r) => [day(r.at), r.invoice, money(r.amountCents, r.currency)])),
+    ...('entitlements' in t && t.entitlements
+      ? [
+          `Entitlements at the end: features ${t.entitlements.features.join(', ') || 'none'}; limits ${
+            Object.entries(t.entitlements.limits)
+              .map(([name, limit]) => `${name} ${limit}`)
+              .join(', ') || 'none'
+          }.\n`,
+        ]
+      : []),
     `Collected ${money(collected, currency)} over ${t.invoices.filter((i) => i.status === 'paid').length} paid invoices; refunded ${money(refunded, currency)}.\n`,
     ...('error' in t ? [formatFailure(t.error)] : []),
   ].join('\n');

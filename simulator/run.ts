@@ -56,7 +56,14 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
     case 'updatePaymentMethod':
       return post('/payment-method', { paymentMethod: event.paymentMethod });
     case 'usage':
-      return post('/usage', { metric: event.metric, quantity: event.quantity, mode: event.mode ?? 'set' });
+      return post('/usage', {
+        metric: event.metric,
+        quantity: event.quantity,
+        mode: event.mode ?? 'set',
+        ...(event.eventId ? { eventId: event.eventId } : {}),
+        ...(event.occurredAt ? { occurredAt: event.occurredAt } : {}),
+        ...(event.properties ? { properties: event.properties } : {}),
+      });
     case 'acceptOffer':
       return post(`/offers/${event.offerId ?? (await openOffer())}/accept`);
     case 'declineOffer':
@@ -67,6 +74,14 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
       return request(app).delete(`${base}/add-ons/${encodeURIComponent(event.code)}`);
     case 'applyCoupon':
       return post('/coupon', { code: event.code });
+    case 'changePrice':
+      return request(app).post(`/plans/${encodeURIComponent(event.plan)}/prices`).send({ amountCents: event.amountCents });
+    case 'migratePlan':
+      return request(app)
+        .post(`/plans/${encodeURIComponent(event.plan)}/migrations`)
+        .send({ ...(event.toPlan ? { toPlan: event.toPlan } : {}), ...(event.toVersion !== undefined ? { toVersion: event.toVersion } : {}) });
+    case 'archivePlan':
+      return request(app).post(`/plans/${encodeURIComponent(event.plan)}/archive`);
     case 'settlePayment': {
       const pending = ((await request(app).get(base)).body as { pendingPayment?: { chargeId: string } | null }).pendingPayment;
       // Nothing in flight: answered as the API answers a charge it does not know.
@@ -74,6 +89,16 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
       return request(app).post(`/sandbox/charges/${pending.chargeId}/settle?outcome=${event.outcome}`).set('Accept', 'application/json');
     }
   }
+}
+
+/** The customer's entitlements as the business's own app would read them, or why they could not be read. */
+async function readEntitlements(h: Harness, app: Express): Promise<NonNullable<Timeline['entitlements']>> {
+  const row = await h.db.prisma.subscription.findUnique({ where: { id: SUBSCRIPTION_ID }, select: { customerId: true } });
+  if (!row) throw new Error(`subscription ${SUBSCRIPTION_ID} is not in the database`);
+  const res = await request(app).get(`/customers/${encodeURIComponent(row.customerId)}/entitlements`);
+  if (res.status !== 200) throw new Error(`GET /customers/${row.customerId}/entitlements answered ${res.status}: ${String(res.body.detail ?? '')}`);
+  const body = res.body as { features: string[]; limits: Record<string, number> };
+  return { features: body.features, limits: body.limits };
 }
 
 interface Opened {
@@ -259,9 +284,10 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
     position = { stage: 'after', event: previous, next: null };
     const ended = await moveTo(scenario.until);
     if (ended) return await stop(position, ended);
+    const entitlements = await readEntitlements(h, app);
     position = null;
     await options.onFinish?.(h, workflowId);
-    return { ...(await readTimeline(h.db.prisma, SUBSCRIPTION_ID)), commands: answered };
+    return { ...(await readTimeline(h.db.prisma, SUBSCRIPTION_ID)), commands: answered, entitlements };
   } catch (error) {
     // The simulator's own failure (a request that broke, the test server gone) mid-scenario is
     // reported as the engine's are: where it stopped, and every event answered.

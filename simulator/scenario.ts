@@ -22,6 +22,12 @@ const event = z.discriminatedUnion('type', [
       metric: z.string().min(1),
       quantity: z.number().min(0),
       mode: z.enum(['set', 'increment']).optional(),
+      /** A metered add-on's usage event: repeated with the same id, it counts once. */
+      eventId: z.string().min(1).max(128).optional(),
+      /** When the usage happened (default: the event's `at`): decides the period it is billed in, within the grace window. */
+      occurredAt: instant.optional(),
+      /** What a unique count counts distinct values of, e.g. {"user": "u_42"}. */
+      properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     })
     .strict(),
   z.object({ at: instant, type: z.literal('acceptOffer'), offerId: z.string().optional() }).strict(),
@@ -30,6 +36,11 @@ const event = z.discriminatedUnion('type', [
   z.object({ at: instant, type: z.literal('removeAddOn'), code: z.string().min(1) }).strict(),
   z.object({ at: instant, type: z.literal('applyCoupon'), code: z.string().min(1) }).strict(),
   /** The customer confirms (or refuses) the payment in flight, or the wallet settles it (sandbox settle callback). */
+  /** The catalogue, as a product team changes it: a new price version of a plan (existing subscribers keep theirs). */
+  z.object({ at: instant, type: z.literal('changePrice'), plan: z.string().min(1), amountCents: z.number().int().min(1) }).strict(),
+  /** Moves every subscription on `plan` to `toPlan` (default: the same plan) at price version `toVersion` (default: its current one) at renewal. */
+  z.object({ at: instant, type: z.literal('migratePlan'), plan: z.string().min(1), toPlan: z.string().min(1).optional(), toVersion: z.number().int().min(1).optional() }).strict(),
+  z.object({ at: instant, type: z.literal('archivePlan'), plan: z.string().min(1) }).strict(),
   z.object({ at: instant, type: z.literal('settlePayment'), outcome: z.enum(['succeeded', 'failed']).default('succeeded') }).strict(),
 ]);
 
@@ -84,7 +95,8 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
       start: normalize(parsed.data.start),
       until: normalize(parsed.data.until),
       ...(parsed.data.currentPeriodEnd ? { currentPeriodEnd: normalize(parsed.data.currentPeriodEnd) } : {}),
-      events: parsed.data.events.map((e) => ({ ...e, at: normalize(e.at) })).sort((a, b) => a.at.localeCompare(b.at)),
+      events: parsed.data.events
+        .map((e) => ({ ...e, at: normalize(e.at), ...('occurredAt' in e && e.occurredAt ? { occurredAt: normalize(e.occurredAt) } : {}) })).sort((a, b) => a.at.localeCompare(b.at)),
     };
   }
   const problems = parsed.error.issues.map((issue) => `  ${issue.path.length > 0 ? issue.path.join('.') : '(scenario)'}: ${issue.message}`);

@@ -40,6 +40,8 @@ export interface Timeline {
   refunds: Array<{ at: string; invoice: string; creditNote: string; amountCents: number; currency: string }>;
   /** The scenario's commands and how the API answered them. */
   commands: AnsweredCommand[];
+  /** What the customer may use when the scenario ends (GET /customers/:id/entitlements); only a run that reached `until` has it. */
+  entitlements?: { features: string[]; limits: Record<string, number> };
 }
 
 /** A scenario event sent to the API, and its answer: the HTTP status, and the problem's detail for a 4xx or 5xx. */

@@ -19,6 +19,10 @@ describe('scenario validation', () => {
     ['an event field', { events: [{ at: '2028-02-01T00:00:00Z', type: 'changePlan' }] }, 'events.0.plan'],
     ['an event time', { events: [{ at: '2030-01-01T00:00:00Z', type: 'uncancel' }] }, 'events.0.at: must be between start and until'],
     ['an unknown field', { colour: 'blue' }, '(scenario)'],
+    ['a usage event time', { events: [{ at: '2028-02-01T00:00:00Z', type: 'usage', metric: 'api_calls', quantity: 1, occurredAt: 'yesterday' }] }, 'events.0.occurredAt: must be an ISO-8601 date-time'],
+    ['a new price', { events: [{ at: '2028-02-01T00:00:00Z', type: 'changePrice', plan: 'pro-monthly', amountCents: 29.5 }] }, 'events.0.amountCents'],
+    ['a migration target version', { events: [{ at: '2028-02-01T00:00:00Z', type: 'migratePlan', plan: 'pro-monthly', toVersion: 0 }] }, 'events.0.toVersion'],
+    ['a plan to archive', { events: [{ at: '2028-02-01T00:00:00Z', type: 'archivePlan' }] }, 'events.0.plan'],
     ['trial on an import', { currentPeriodEnd: '2028-02-15T00:00:00Z', trialDays: 7 }, 'trialDays: an imported subscription (currentPeriodEnd) has no trial'],
   ])('a bad %s is refused with the field named', (_what, patch, message) => {
     expect(() => parseScenario({ ...valid, ...patch })).toThrow(ScenarioError);
@@ -26,7 +30,7 @@ describe('scenario validation', () => {
   });
 
   test('every example scenario is valid', () => {
-    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade', 'sca-and-wallet']) {
+    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade', 'sca-and-wallet', 'metered-usage']) {
       expect(readScenario(`examples/scenarios/${file}.json`).events.length).toBeGreaterThan(0);
     }
   });
@@ -104,4 +108,46 @@ test('payments in flight: 3-D Secure confirmed, a wallet charge settled a day la
   expect(timeline.statusChanges.map((c) => c.to)).toEqual(['incomplete', 'active', 'past_due', 'canceled']);
   expect(timeline.emails.map((e) => e.template)).toContain('payment_action_required');
   expect(timeline.commands.filter((c) => c.type === 'settlePayment').map((c) => c.status)).toEqual([200, 200]);
+});
+
+test('metered usage: events counted once by id, graduated and volume tiers in arrears on the renewal, then a new price version reached by a migration; entitlements at the end', async () => {
+  const example = readScenario('examples/scenarios/metered-usage.json');
+  const refused = parseScenario({
+    ...example,
+    events: [
+      ...example.events,
+      { at: '2028-03-04T00:00:00Z', type: 'migratePlan', plan: 'pro-monthly', toVersion: 9 },
+      { at: '2028-03-04T00:00:00Z', type: 'changePrice', plan: 'no-such-plan', amountCents: 100 },
+      { at: '2028-03-04T00:00:00Z', type: 'usage', metric: 'API calls', quantity: 1 },
+    ],
+  });
+  const timeline = await simulate(refused);
+  expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.totalCents, i.status])).toEqual([
+    ['2028-01-31', 2900, 'paid'],
+    ['2028-02-29', 5100, 'paid'],
+    // Migrated at renewal to price version 2.
+    ['2028-03-31', 3900, 'paid'],
+  ]);
+  // 12,000 calls (the repeated calls-feb-1 counted once): 1,000 included, 9,000 × 0.2 cents, 2,000 × 0.1 cents.
+  // 7 distinct users (u1 twice): 5 included, 2 at the 1 EUR of the tier the count reaches.
+  expect(timeline.invoices[1]!.lines.map((l) => [l.description.split(':')[0], l.amountCents])).toEqual([
+    ['Pro monthly (month), 2028-02-29 – 2028-03-31', 2900],
+    ['API calls', 2000],
+    ['Active users', 200],
+  ]);
+  expect(timeline.invoices[1]!.lines[1]!.description).toContain('12,000 (1–1,000 included; 1,001–10,000 × 0.002 EUR; 10,001–12,000 × 0.001 EUR)');
+  expect(timeline.commands.filter((c) => c.type === 'usage').map((c) => c.status)).toEqual([202, 200, 202, 202, 202, 202, 202, 202, 202, 202, 202, 400]);
+  // What the customer's own app would read at the end: the plan's features and quotas, the metered add-ons' metrics.
+  expect(timeline.entitlements).toEqual({
+    features: expect.arrayContaining(['api', 'priority-support']),
+    limits: expect.objectContaining({ seats: 10, api_calls: 0, active_users: 0 }),
+  });
+  expect(timeline.commands.slice(-6).map((c) => [c.type, c.status])).toEqual([
+    ['changePrice', 201],
+    ['migratePlan', 202],
+    ['archivePlan', 200],
+    ['migratePlan', 400],
+    ['changePrice', 404],
+    ['usage', 400],
+  ]);
 });
