@@ -45,6 +45,7 @@ const deliveriesFrom = async (id: string, periodStart: string): Promise<Delivery
   );
 
 test('a skipped delivery: scheduled for the next period, skipped and redirected before its cut-off, credited on the renewal invoice; refused after the cut-off', async () => {
+  expect((await d.post('/webhooks', { url: 'http://127.0.0.1:9/fulfilment', events: ['delivery.scheduled'] })).status).toBe(201);
   const created = await d.create({ id: 'boxed', customer: newCustomer('boxed'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
   expect((await d.post('/subscriptions/boxed/add-ons', { code: 'monthly-box', quantity: 1 })).status).toBe(200);
 
@@ -52,6 +53,9 @@ test('a skipped delivery: scheduled for the next period, skipped and redirected 
   const next = created.currentPeriod.end;
   const [scheduled] = await deliveriesFrom('boxed', next);
   expect(scheduled).toMatchObject({ status: 'scheduled', address: null, cutoffAt: shifted(next, -3 * DAY) });
+  // Fulfilment hears of it.
+  const events = await h.db.prisma.webhookEvent.findMany({ where: { subscriptionId: 'boxed', type: 'delivery.scheduled' } });
+  expect(events.map((event) => event.payload)).toEqual([{ delivery: expect.objectContaining({ id: scheduled!.id, addOnCode: 'monthly-box', cutoffAt: scheduled!.cutoffAt }) }]);
 
   // Before the cut-off: a new address applies to it, and it can be skipped.
   const moved = await request(d.app).put('/subscriptions/boxed/delivery-address').send({ address: OSLO });
