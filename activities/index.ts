@@ -2,6 +2,7 @@
 import type { ActivityDeps } from './deps';
 import { createChargeActivities } from './charges';
 import { createCreditActivities } from './credit-ledger';
+import { createDeliveryActivities } from './deliveries';
 import { createEmailActivities } from './emails';
 import { createInvoiceActivities } from './invoices';
 import { createMeteredUsageActivities } from './metered-usage';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanMigrationActivities(deps),
     ...createPaymentEventActivities(deps),
     ...createMeteredUsageActivities(deps),
+    ...createDeliveryActivities(deps),
   };
 }
 

@@ -5,6 +5,7 @@ import type { SubscriptionState } from '../domain/subscription';
 import { subscriptionWorkflowId } from '../domain/subscription';
 import { subscriptionEventKeys, subscriptionEvents } from '../domain/webhooks';
 import type { ActivityDeps } from './deps';
+import { scheduleDeliveries } from './deliveries';
 import { syncEntitlements } from './entitlements';
 import { countStatusFlow, moveContribution, type Contribution } from './subscription-totals';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
@@ -75,7 +76,8 @@ export function createProjectionActivities(deps: ActivityDeps) {
           const counted = before?.currency != null && before.monthlyAmountCents !== null ? { currency: before.currency, status: before.status, monthlyAmountCents: before.monthlyAmountCents } : null;
           await moveContribution(tx, counted, contribution);
           const events = subscriptionEvents(before && subscriptionRowFacts(before), subscriptionPayload(state), state.version, at);
-          return recordWebhookEvents(tx, events);
+          const deliveries = await scheduleDeliveries(tx, state, at);
+          return recordWebhookEvents(tx, [...events, ...deliveries]);
         }
         // A repeated (retried) write: its events were recorded with it; restart those still pending.
         const { created: createdKey, updated: updatedKey, canceled: canceledKey } = subscriptionEventKeys;

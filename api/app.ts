@@ -19,6 +19,7 @@ import { addOnsRouter } from './routes/add-ons';
 import { catalogueRouter } from './routes/catalogue';
 import { couponsRouter } from './routes/coupons';
 import { customersRouter } from './routes/customers';
+import { deliveriesRouter } from './routes/deliveries';
 import { exportsRouter } from './routes/exports';
 import { healthRouter } from './routes/health';
 import { creditNotesRouter, invoicesRouter } from './routes/invoices';
@@ -85,6 +86,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/subscriptions', subscriptionReadsRouter(deps));
   app.use('/subscriptions', subscriptionCommandsRouter(deps));
   app.use('/subscriptions', upsellRouter(deps));
+  app.use('/subscriptions', deliveriesRouter(deps));
   app.use('/', catalogueRouter(deps));
   app.use('/reports', reportsRouter(deps));
   app.use('/exports', exportsRouter(deps));

@@ -33,6 +33,7 @@ export function priceAddOn(state: SubscriptionState, definition: AddOnDefinition
     ...(definition.features?.length ? { features: definition.features } : {}),
     ...(definition.tax ? { tax: definition.tax } : {}),
     ...(definition.pricing ? { pricing: definition.pricing } : {}),
+    ...(definition.shipsEachPeriod ? { shipsEachPeriod: true } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export interface AddOnDefinition {
   tax?: TaxCode;
   /** Metered add-ons: how the usage of `metric` is aggregated and priced per period. */
   pricing?: MeteredPricing;
+  /** Recurring add-ons that are shipped every period (domain/deliveries.ts); absent: not shipped. */
+  shipsEachPeriod?: boolean;
 }
 
 /** An add-on as attached to a subscription, with its price for the subscription's period. */
@@ -46,6 +48,8 @@ export interface SubscriptionAddOn {
   tax?: TaxCode;
   /** A metered add-on's pricing as bought (quantity 1, no unit price): its usage is billed in arrears. */
   pricing?: MeteredPricing;
+  /** Shipped every period, as bought: each period gets a delivery the customer may skip. */
+  shipsEachPeriod?: boolean;
 }
 
 export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
@@ -57,6 +61,15 @@ export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
     prices: { EUR: 300, NOK: 3_000 },
     metric: 'storage_gb',
     unitsPerQuantity: 100,
+  },
+  {
+    code: 'monthly-box',
+    name: 'Monthly box (shipped)',
+    kind: 'recurring',
+    prices: { EUR: 1_500, NOK: 15_000 },
+    metric: null,
+    unitsPerQuantity: 0,
+    shipsEachPeriod: true,
   },
   { code: 'welcome-kit', name: 'Welcome kit (shipped)', kind: 'one_time', prices: { EUR: 2_500, NOK: 25_000 }, metric: null, unitsPerQuantity: 0 },
   {

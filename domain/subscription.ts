@@ -43,6 +43,8 @@ export interface SubscriptionPolicy {
    * the renewal of a subscription with metered add-ons waits before billing it; absent: 1 hour.
    */
   usageGraceHours?: number;
+  /** How many days before a period starts its deliveries become final (domain/deliveries.ts); absent: 3. */
+  deliveryCutoffDays?: number;
 }
 
 export const DEFAULT_POLICY: SubscriptionPolicy = {

@@ -11,6 +11,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'invoice.payment_failed',
   'offer.created',
   'offer.accepted',
+  'delivery.scheduled',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -100,6 +100,7 @@ export function toAddOnDefinition(row: AddOn): AddOnDefinition {
     features: featureKeys(row.features),
     tax: taxCode(row),
     ...(row.kind === 'metered' && row.pricing !== null ? { pricing: toMeteredPricing(row.pricing) } : {}),
+    ...(row.shipsEachPeriod ? { shipsEachPeriod: true } : {}),
   };
 }
 

@@ -48,6 +48,8 @@ const schema = z.object({
   INCOMPLETE_EXPIRY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(23),
   /** How long after a period's end late usage events are still accepted and billed with it. */
   USAGE_GRACE_HOURS: z.coerce.number().int().min(0).max(72).default(1),
+  /** How many days before a period starts its deliveries can no longer be skipped or redirected. */
+  DELIVERY_CUTOFF_DAYS: z.coerce.number().int().min(0).max(27).default(3),
   /** Which payment gateway charges: the sandbox (test tokens, no money moves) or Stripe. */
   PAYMENT_GATEWAY: z.preprocess(emptyAsUnset, z.enum(['sandbox', 'stripe']).default('sandbox')),
   /** Stripe's secret (sk_…) or restricted (rk_…) key; required with PAYMENT_GATEWAY=stripe. Test keys are allowed anywhere. */
@@ -166,6 +168,7 @@ export function subscriptionPolicy(config: AppConfig): SubscriptionPolicy {
     trialReminderDays: config.TRIAL_REMINDER_DAYS,
     incompleteExpiryHours: config.INCOMPLETE_EXPIRY_HOURS,
     usageGraceHours: config.USAGE_GRACE_HOURS,
+    deliveryCutoffDays: config.DELIVERY_CUTOFF_DAYS,
     seller: sellerTaxSetup(config.seller),
   };
 }

@@ -29,11 +29,15 @@ import {
   SubscriptionStatusKey,
 } from './contract';
 import { usageBilledBy, usageLinesAdded, usageRenewalAt } from '../domain/usage-arrears';
+import { deliveriesBilledBy, renewedPeriod, skippedCreditsAdded, skippedDeliveryCredits } from '../domain/deliveries';
 import { describeState } from './details';
 import { Lock } from './lock';
 
 /** Marks histories whose renewals may wait for late usage and bill metered add-ons (domain/usage-arrears.ts). */
 const METERED_USAGE_PATCH = 'metered-usage-arrears';
+
+/** Marks histories whose renewals ask which deliveries were skipped and credit them (domain/deliveries.ts). */
+const DELIVERY_SKIPS_PATCH = 'delivery-skips';
 
 /** How many command ids the state remembers, so a command retried after continue-as-new applies once. */
 const RECENT_COMMAND_IDS = 32;
@@ -119,7 +123,8 @@ export class SubscriptionEntity {
       const still = nextDue(this.state);
       if (still?.kind !== due.kind || still.at !== due.at) return;
       this.stepAt = due.at;
-      const state = this.billsUsage(due) ? usageLinesAdded(this.state, await this.usageLines(due)) : this.state;
+      const billed = this.billsUsage(due) ? usageLinesAdded(this.state, await this.usageLines(due)) : this.state;
+      const state = this.billsDeliveries(billed, due) ? skippedCreditsAdded(billed, await this.skippedCredits(billed, due)) : billed;
       await this.apply(dueStep(state, due));
       const after = nextDue(this.state);
       if (after?.kind === due.kind && after.at === due.at) {
@@ -136,6 +141,21 @@ export class SubscriptionEntity {
     return local.meteredUsageLines.executeWithOptions({ summary: `bill usage of ${items.map((item) => item.code).join(', ')}, ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}` }, [
       { subscriptionId: this.state.id, period, currency: this.state.plan.currency, items },
     ]);
+  }
+
+  /** Whether the step `due` renews with shipping add-ons; asked only when it does, so older histories replay unchanged. */
+  private billsDeliveries(state: SubscriptionState, due: Due): boolean {
+    return deliveriesBilledBy(state, due).length > 0 && wf.patched(DELIVERY_SKIPS_PATCH);
+  }
+
+  /** A credit line per shipping add-on whose delivery for the renewed period the customer skipped. */
+  private async skippedCredits(state: SubscriptionState, due: Due) {
+    const codes = deliveriesBilledBy(state, due);
+    const period = renewedPeriod(state);
+    const skipped = await local.skippedDeliveries.executeWithOptions({ summary: `ask for skipped deliveries of ${codes.join(', ')}, ${period.start.slice(0, 10)}` }, [
+      { subscriptionId: state.id, period, codes },
+    ]);
+    return skippedDeliveryCredits(state.addOns, skipped, period);
   }
 
   /** Whether the update `updateId` was already applied (in an earlier run: Temporal deduplicates within one). */

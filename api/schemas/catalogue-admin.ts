@@ -86,6 +86,7 @@ export const createAddOnBody = z
     metric: metric.nullable().default(null),
     unitsPerQuantity: z.number().int().min(0).max(1_000_000).default(0),
     pricing: meteredPricing.optional(),
+    shipsEachPeriod: z.boolean().default(false),
     taxCategory: taxCategory.default('standard'),
     taxInclusive: z.boolean().default(true),
   })
@@ -95,10 +96,12 @@ export const createAddOnBody = z
       if (body.metric === null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a metered add-on names the metric it is billed by' });
       if (body.pricing === undefined) ctx.addIssue({ code: 'custom', path: ['pricing'], message: 'a metered add-on is priced by its tiers: give its pricing' });
       if (currencies > 0) ctx.addIssue({ code: 'custom', path: ['prices'], message: 'a metered add-on has no price per quantity: its pricing tiers price it' });
+      if (body.shipsEachPeriod) ctx.addIssue({ code: 'custom', path: ['shipsEachPeriod'], message: 'only a recurring add-on ships every period' });
       return;
     }
     if (body.pricing !== undefined) ctx.addIssue({ code: 'custom', path: ['pricing'], message: 'only a metered add-on has pricing tiers' });
     if (currencies < 1 || currencies > 50) ctx.addIssue({ code: 'custom', path: ['prices'], message: 'name a price in 1 to 50 currencies' });
+    if (body.shipsEachPeriod && body.kind !== 'recurring') ctx.addIssue({ code: 'custom', path: ['shipsEachPeriod'], message: 'only a recurring add-on ships every period' });
     if (body.kind === 'one_time' && body.metric !== null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a one-time add-on adds to no quota' });
   });
 

@@ -23,10 +23,11 @@ function attached(code: string, quantity: number, unitAmountCents: number): Subs
 }
 
 describe('ADD_ON_CATALOGUE', () => {
-  test('sells extra seats, extra storage in 100 GB units, a one-time welcome kit, and metered API calls and active users, in EUR and NOK', () => {
+  test('sells extra seats, extra storage in 100 GB units, a monthly box shipped every period, a one-time welcome kit, and metered API calls and active users, in EUR and NOK', () => {
     expect(ADD_ON_CATALOGUE.map((a) => [a.code, a.kind, a.metric, a.unitsPerQuantity, a.prices])).toEqual([
       ['extra-seat', 'recurring', 'seats', 1, { EUR: 500, NOK: 5_000 }],
       ['extra-storage', 'recurring', 'storage_gb', 100, { EUR: 300, NOK: 3_000 }],
+      ['monthly-box', 'recurring', null, 0, { EUR: 1_500, NOK: 15_000 }],
       ['welcome-kit', 'one_time', null, 0, { EUR: 2_500, NOK: 25_000 }],
       ['api-calls', 'metered', 'api_calls', 0, {}],
       ['active-users', 'metered', 'active_users', 0, {}],

@@ -169,7 +169,7 @@ test('coupons and add-ons that do not fit are refused', async () => {
 test('the catalogue lists add-ons and coupons', async () => {
   const addOns = await request(d.app).get('/add-ons');
   // In the order they were created (the admin lists' keyset order): the seed's metered ones last.
-  expect(addOns.body.data.map((a: { code: string }) => a.code).sort()).toEqual(['active-users', 'api-calls', 'extra-seat', 'extra-storage', 'welcome-kit']);
+  expect(addOns.body.data.map((a: { code: string }) => a.code).sort()).toEqual(['active-users', 'api-calls', 'extra-seat', 'extra-storage', 'monthly-box', 'welcome-kit']);
   expect(addOns.body.data.find((a: { code: string }) => a.code === 'api-calls')).toMatchObject({ code: 'api-calls', kind: 'metered', prices: {}, pricing: { model: 'graduated', aggregation: 'sum', includedUnits: 1_000 } });
   const coupons = await request(d.app).get('/coupons');
   expect(coupons.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'WELCOME20', percentOff: 20, duration: 'repeating', durationPeriods: 3 })]));

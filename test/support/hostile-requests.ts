@@ -307,6 +307,7 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
   read('GET /subscriptions/:id/invoices', fc.oneof(fc.constant(TARGET), segment).map((id) => `/subscriptions/${id}/invoices`)),
   read('GET /subscriptions/:id/timeline', segment.map((id) => `/subscriptions/${id}/timeline`)),
   read('GET /subscriptions/:id/usage', segment.map((id) => `/subscriptions/${id}/usage`)),
+  read('GET /subscriptions/:id/deliveries', segment.map((id) => `/subscriptions/${id}/deliveries`)),
   read('GET /subscriptions/:id/plan-change/preview', fc.oneof(fc.constant(TARGET), segment).map((id) => `/subscriptions/${id}/plan-change/preview`), ['plan', 'when']),
   read(
     'GET /subscriptions/:id/add-ons/:code/preview',
@@ -376,6 +377,26 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
       fc.tuple(segment, fc.constant(json({ grandfathered: true }))),
     )
     .map(([id, body]) => ({ endpoint: 'PUT /subscriptions/:id/grandfathered', method: 'put' as const, path: `/subscriptions/${id}/grandfathered`, body, auth: 'admin' as const })),
+  fc
+    .oneof(
+      fc.tuple(
+        fc.constant(TARGET),
+        malformed(
+          { address: { lines: ['Storgata 1'], postalCode: '0155', city: 'Oslo', country: 'NO' } },
+          {
+            address: {
+              required: true,
+              bad: fc.oneof(notString, fc.constantFrom({}, { lines: [], postalCode: '0155', city: 'Oslo', country: 'NO' }, { lines: ['x'], postalCode: '0155', city: 'Oslo', country: 'XX' })),
+            },
+          },
+        ),
+      ),
+      fc.tuple(segment, fc.constant(json({ address: { lines: ['Storgata 1'], postalCode: '0155', city: 'Oslo', country: 'NO' } }))),
+    )
+    .map(([id, body]) => ({ endpoint: 'PUT /subscriptions/:id/delivery-address', method: 'put' as const, path: `/subscriptions/${id}/delivery-address`, body, auth: 'admin' as const })),
+  fc
+    .tuple(fc.oneof(fc.constant(TARGET), segment), segment)
+    .map(([id, deliveryId]) => ({ endpoint: 'POST /subscriptions/:id/deliveries/:deliveryId/skip', method: 'post' as const, path: `/subscriptions/${id}/deliveries/${deliveryId}/skip`, auth: 'admin' as const })),
   fc
     .tuple(
       fc.oneof(segment, fc.constantFrom('hostile-rule', 'seats-next-tier')),

@@ -187,6 +187,7 @@ export const catalogueAdminEndpoints: Endpoint[] = [
         kind: '`recurring` (every period), `one_time` (once, on the next invoice) or `metered` (billed from usage of `metric`)',
         prices: 'Price of one unit per month (recurring) or once (one-time), per currency, in minor units',
         metric: "The usage metric each unit adds to the plan's quota; required for metered",
+        shipsEachPeriod: 'A recurring add-on shipped every period (a box, a magazine): each period gets a delivery the customer may skip before its cut-off',
       },
     },
     update: {

@@ -4,6 +4,7 @@ import type { Endpoint } from '../endpoint';
 import { catalogueAdminEndpoints } from './catalogue-admin';
 import { catalogueEndpoints } from './catalogue';
 import { commandEndpoints } from './commands';
+import { deliveryEndpoints } from './deliveries';
 import { exportEndpoints } from './exports';
 import { gatewayEndpoints } from './gateways';
 import { operationEndpoints } from './operations';
@@ -18,6 +19,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...subscriptionEndpoints,
   ...commandEndpoints,
   ...upsellEndpoints,
+  ...deliveryEndpoints,
   ...catalogueAdminEndpoints,
   ...catalogueEndpoints,
   ...recordEndpoints,

@@ -47,6 +47,7 @@ export const addOn = z.strictObject({
   features: z.array(z.string()).optional().describe('Feature keys a recurring add-on grants while attached'),
   tax: taxCode.optional(),
   pricing: meteredPricing.optional().describe('Metered add-ons: how usage is aggregated and priced per period (billed in arrears)'),
+  shipsEachPeriod: z.boolean().optional().describe('Recurring add-ons shipped every period: each period gets a delivery (GET /subscriptions/:id/deliveries)'),
 });
 
 export const coupon = z.strictObject({
