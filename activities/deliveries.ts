@@ -14,34 +14,52 @@ export interface SkippedDeliveriesInput {
   codes: string[];
 }
 
-/** One row per shipping add-on for the next period (an existing one is kept as it is), with a `delivery.scheduled` event per new row. */
+/**
+ * One row per shipping add-on for the next period, with a `delivery.scheduled` event per new (or
+ * reinstated) row; a scheduled delivery of a period not yet started that no renewal will bill any
+ * more (the add-on removed, a cancel or pause at period end, the subscription ended) is canceled,
+ * with a `delivery.canceled` event, so nothing ships that is not paid for.
+ */
 export async function scheduleDeliveries(tx: Prisma.TransactionClient, state: SubscriptionState, at: string): Promise<NewWebhookEvent[]> {
   const drafts = nextDeliveries(state, state.policy.deliveryCutoffDays ?? DEFAULT_DELIVERY_CUTOFF_DAYS);
-  if (drafts.length === 0) return [];
+  const events: NewWebhookEvent[] = [];
+  const wanted = new Set(drafts.map((draft) => `${draft.addOnCode}|${new Date(draft.period.start).getTime()}`));
+  const upcoming = await tx.delivery.findMany({ where: { subscriptionId: state.id, status: 'scheduled', periodStart: { gt: new Date(at) } } });
+  for (const row of upcoming.filter((row) => !wanted.has(`${row.addOnCode}|${row.periodStart.getTime()}`))) {
+    await tx.delivery.update({ where: { id: row.id }, data: { status: 'canceled' } });
+    events.push({
+      idempotencyKey: `delivery.canceled:${row.id}:${state.version}`,
+      type: 'delivery.canceled',
+      subscriptionId: state.id,
+      createdAt: at,
+      data: { delivery: { id: row.id, addOnCode: row.addOnCode, name: row.addOnName, period: { start: row.periodStart.toISOString(), end: row.periodEnd.toISOString() } } },
+    });
+  }
+  if (drafts.length === 0) return events;
   const row = await tx.subscription.findUnique({ where: { id: state.id }, select: { deliveryAddress: true } });
   const address = (row?.deliveryAddress ?? state.customer.billing?.address ?? null) as Prisma.InputJsonValue | null;
-  const events: NewWebhookEvent[] = [];
   for (const draft of drafts) {
     const periodStart = new Date(draft.period.start);
     const key = { subscriptionId: draft.subscriptionId, addOnCode: draft.addOnCode, periodStart };
-    const existing = await tx.delivery.findUnique({ where: { subscriptionId_addOnCode_periodStart: key }, select: { id: true } });
-    if (existing) continue;
-    const created = await tx.delivery.create({
-      data: {
-        ...key,
-        addOnName: draft.addOnName,
-        quantity: draft.quantity,
-        periodEnd: new Date(draft.period.end),
-        cutoffAt: new Date(draft.cutoffAt),
-        ...(address === null ? {} : { address }),
-      },
-    });
+    const existing = await tx.delivery.findUnique({ where: { subscriptionId_addOnCode_periodStart: key }, select: { id: true, status: true } });
+    if (existing && existing.status !== 'canceled') continue;
+    const fields = {
+      addOnName: draft.addOnName,
+      quantity: draft.quantity,
+      periodEnd: new Date(draft.period.end),
+      cutoffAt: new Date(draft.cutoffAt),
+      ...(address === null ? {} : { address }),
+    };
+    // A canceled delivery comes back (an uncancel, a resumed add-on) under its own id.
+    const saved = existing
+      ? await tx.delivery.update({ where: { id: existing.id }, data: { ...fields, status: 'scheduled' } })
+      : await tx.delivery.create({ data: { ...key, ...fields } });
     events.push({
-      idempotencyKey: `delivery.scheduled:${created.id}`,
+      idempotencyKey: existing ? `delivery.scheduled:${saved.id}:${state.version}` : `delivery.scheduled:${saved.id}`,
       type: 'delivery.scheduled',
       subscriptionId: state.id,
       createdAt: at,
-      data: { delivery: { id: created.id, addOnCode: draft.addOnCode, name: draft.addOnName, quantity: draft.quantity, period: draft.period, cutoffAt: draft.cutoffAt, address } },
+      data: { delivery: { id: saved.id, addOnCode: draft.addOnCode, name: draft.addOnName, quantity: draft.quantity, period: draft.period, cutoffAt: draft.cutoffAt, address } },
     });
   }
   return events;

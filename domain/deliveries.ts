@@ -45,7 +45,8 @@ const SHIPPING_STATUSES = new Set(['trialing', 'active', 'past_due']);
  * when the subscription will not renew (ended, paused, or canceling at the period's end).
  */
 export function nextDeliveries(state: SubscriptionState, cutoffDays: number): DeliveryDraft[] {
-  if (!SHIPPING_STATUSES.has(state.status) || state.cancelAtPeriodEnd) return [];
+  // Exactly the renewals that bill shipping add-ons (deliveriesBilledBy): none into an end or a pause.
+  if (!SHIPPING_STATUSES.has(state.status) || state.cancelAtPeriodEnd || state.pauseAtPeriodEnd) return [];
   const period = renewedPeriod(state);
   return shippingAddOns(state.addOns).map((addOn) => ({
     subscriptionId: state.id,

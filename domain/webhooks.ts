@@ -12,6 +12,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'offer.created',
   'offer.accepted',
   'delivery.scheduled',
+  'delivery.canceled',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -17,7 +17,7 @@ export const deliveryView = z.strictObject({
   name: z.string(),
   quantity: z.number().int(),
   period: z.strictObject({ start: timestamp.describe('Inclusive'), end: timestamp.describe('Exclusive') }).describe('The period the delivery is for (and billed in)'),
-  status: z.enum(['scheduled', 'skipped']).describe('`skipped`: not shipped, and its period is not billed for the add-on'),
+  status: z.enum(['scheduled', 'skipped', 'canceled']).describe('`skipped`: not shipped, and its period is not billed for the add-on; `canceled`: withdrawn because no renewal bills it any more (add-on removed, cancel or pause at period end, subscription ended)'),
   address: postalAddress.nullable().describe("Where it goes: the subscription's delivery address, else the billing profile's; null while there is none"),
   cutoffAt: timestamp.describe('Until when it can be skipped or redirected; after it the delivery is final'),
   final: z.boolean().describe('The cut-off has passed'),

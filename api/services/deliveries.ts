@@ -16,7 +16,7 @@ function toDeliveryView(row: Delivery, now: Date): DeliveryView {
     name: row.addOnName,
     quantity: row.quantity,
     period: { start: row.periodStart.toISOString(), end: row.periodEnd.toISOString() },
-    status: row.status === 'skipped' ? 'skipped' : 'scheduled',
+    status: row.status === 'skipped' || row.status === 'canceled' ? row.status : 'scheduled',
     address: (row.address ?? null) as PostalAddressJson,
     cutoffAt: row.cutoffAt.toISOString(),
     final: row.cutoffAt.getTime() <= now.getTime(),
@@ -46,9 +46,10 @@ export async function skipDelivery(deps: ApiDeps, subscriptionId: string, delive
   const now = await deps.clock();
   const row = await deps.prisma.delivery.findFirst({ where: { id: deliveryId, subscriptionId } });
   if (!row) throw notFound(`subscription ${subscriptionId} has no delivery ${deliveryId}`);
+  if (row.status === 'canceled') throw conflict(`delivery ${row.id} is canceled: no renewal bills it, so nothing ships`, { deliveryId: row.id });
   refuseAfterCutoff(row, now);
   // The cut-off is checked again in the write: a skip racing past it changes nothing.
-  const { count } = await deps.prisma.delivery.updateMany({ where: { id: row.id, cutoffAt: { gt: now } }, data: { status: 'skipped' } });
+  const { count } = await deps.prisma.delivery.updateMany({ where: { id: row.id, cutoffAt: { gt: now }, status: { not: 'canceled' } }, data: { status: 'skipped' } });
   if (count === 0) refuseAfterCutoff({ ...row, cutoffAt: now }, now);
   return toDeliveryView({ ...row, status: 'skipped' }, now);
 }

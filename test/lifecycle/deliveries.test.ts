@@ -103,3 +103,27 @@ test('a skipped delivery: scheduled for the next period, skipped and redirected 
   const outcomes = await replay(bundle, runs.map((run, index) => ({ file: `boxed-${index}`, history: run.history })));
   expect([...outcomes.values()]).toEqual(runs.map(() => undefined));
 });
+
+test('a delivery no renewal will bill is withdrawn: cancel at period end cancels it, uncancel brings it back, removing the box cancels it', async () => {
+  expect((await d.post('/webhooks', { url: 'http://127.0.0.1:9/fulfilment-cancels', events: ['delivery.canceled'] })).status).toBe(201);
+  const created = await d.create({ id: 'boxed_cancel', customer: newCustomer('boxed_cancel'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  expect((await d.post('/subscriptions/boxed_cancel/add-ons', { code: 'monthly-box', quantity: 1 })).status).toBe(200);
+  const next = created.currentPeriod.end;
+  const [scheduled] = await deliveriesFrom('boxed_cancel', next);
+  const statusOf = async () =>
+    ((await request(d.app).get('/subscriptions/boxed_cancel/deliveries')).body.deliveries as DeliveryBody[]).find((delivery) => delivery.id === scheduled!.id)!.status;
+  const becomes = (status: string) => eventually(statusOf, (seen) => seen === status, `delivery ${status}`);
+
+  expect((await d.post('/subscriptions/boxed_cancel/cancel', { when: 'period_end' })).status).toBe(200);
+  await becomes('canceled');
+  const skip = await d.post(`/subscriptions/boxed_cancel/deliveries/${scheduled!.id}/skip`);
+  expect(skip.status).toBe(409);
+  const canceledEvents = await h.db.prisma.webhookEvent.count({ where: { subscriptionId: 'boxed_cancel', type: 'delivery.canceled' } });
+  expect(canceledEvents).toBe(1);
+
+  expect((await d.post('/subscriptions/boxed_cancel/uncancel')).status).toBe(200);
+  await becomes('scheduled');
+
+  expect((await request(d.app).delete('/subscriptions/boxed_cancel/add-ons/monthly-box')).status).toBe(200);
+  await becomes('canceled');
+});
