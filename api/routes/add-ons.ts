@@ -7,7 +7,7 @@ import type { Prisma } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
 import { invalid } from '../problem';
 import { addOnCodeParams, createAddOnBody, listAddOnsQuery, updateAddOnBody } from '../schemas/catalogue-admin';
-import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
+import { archiveRoutes, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
 
 export function addOnsRouter(deps: ApiDeps): Router {
@@ -39,13 +39,13 @@ export function addOnsRouter(deps: ApiDeps): Router {
     res.json(toAddOnEntry(await prisma.addOn.update({ where: { code }, data: body })));
   });
 
-  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
-    router.post(`/:code/${action}`, async (req, res) => {
-      const { code } = addOnCodeParams.parse(req.params);
-      found(await prisma.addOn.findUnique({ where: { code } }), 'add-on', code);
-      res.json(toAddOnEntry(await prisma.addOn.update({ where: { code }, data: archiveColumns(archived, await deps.clock()) })));
-    });
-  }
+  archiveRoutes(router, deps.clock, {
+    kind: 'add-on',
+    codeOf: (params) => addOnCodeParams.parse(params).code,
+    find: (code) => prisma.addOn.findUnique({ where: { code } }),
+    update: (code, columns) => prisma.addOn.update({ where: { code }, data: columns }),
+    toEntry: toAddOnEntry,
+  });
 
   return router;
 }

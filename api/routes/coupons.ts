@@ -7,7 +7,7 @@ import type { Prisma } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
 import { couponCodeParams, createCouponBody, listCouponsQuery, updateCouponBody } from '../schemas/catalogue-admin';
-import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
+import { archiveRoutes, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
 
 const dateOf = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
@@ -66,13 +66,13 @@ export function couponsRouter(deps: ApiDeps): Router {
     }
   });
 
-  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
-    router.post(`/:code/${action}`, async (req, res) => {
-      const { code } = couponCodeParams.parse(req.params);
-      found(await prisma.coupon.findUnique({ where: { code } }), 'coupon', code);
-      res.json(toCouponEntry(await prisma.coupon.update({ where: { code }, data: archiveColumns(archived, await deps.clock()) })));
-    });
-  }
+  archiveRoutes(router, deps.clock, {
+    kind: 'coupon',
+    codeOf: (params) => couponCodeParams.parse(params).code,
+    find: (code) => prisma.coupon.findUnique({ where: { code } }),
+    update: (code, columns) => prisma.coupon.update({ where: { code }, data: columns }),
+    toEntry: toCouponEntry,
+  });
 
   return router;
 }

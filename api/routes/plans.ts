@@ -7,7 +7,7 @@ import type { Prisma } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
 import { createPlanBody, fixedPlanFields, listPlansQuery, planCodeParams, updatePlanBody } from '../schemas/catalogue-admin';
-import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
+import { archiveRoutes, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
 
 export function plansRouter(deps: ApiDeps): Router {
@@ -45,13 +45,13 @@ export function plansRouter(deps: ApiDeps): Router {
     res.json(toPlanEntry(await prisma.plan.update({ where: { code }, data: body })));
   });
 
-  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
-    router.post(`/:code/${action}`, async (req, res) => {
-      const { code } = planCodeParams.parse(req.params);
-      found(await prisma.plan.findUnique({ where: { code } }), 'plan', code);
-      res.json(toPlanEntry(await prisma.plan.update({ where: { code }, data: archiveColumns(archived, await deps.clock()) })));
-    });
-  }
+  archiveRoutes(router, deps.clock, {
+    kind: 'plan',
+    codeOf: (params) => planCodeParams.parse(params).code,
+    find: (code) => prisma.plan.findUnique({ where: { code } }),
+    update: (code, columns) => prisma.plan.update({ where: { code }, data: columns }),
+    toEntry: toPlanEntry,
+  });
 
   return router;
 }

@@ -5,7 +5,7 @@ import { toProductEntry } from '../../infra/catalogue';
 import type { Prisma } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
 import { createProductBody, listProductsQuery, productParams, updateProductBody } from '../schemas/catalogue-admin';
-import { archiveColumns, createUnique, found } from '../services/catalogue-admin';
+import { archiveRoutes, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
 
 export function productsRouter(deps: ApiDeps): Router {
@@ -36,13 +36,13 @@ export function productsRouter(deps: ApiDeps): Router {
   });
 
   /** New plans cannot name an archived product; its plans are archived on their own (or not). */
-  for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
-    router.post(`/:code/${action}`, async (req, res) => {
-      const { code } = productParams.parse(req.params);
-      found(await prisma.product.findUnique({ where: { code } }), 'product', code);
-      res.json(toProductEntry(await prisma.product.update({ where: { code }, data: archiveColumns(archived, await deps.clock()) })));
-    });
-  }
+  archiveRoutes(router, deps.clock, {
+    kind: 'product',
+    codeOf: (params) => productParams.parse(params).code,
+    find: (code) => prisma.product.findUnique({ where: { code } }),
+    update: (code, columns) => prisma.product.update({ where: { code }, data: columns }),
+    toEntry: toProductEntry,
+  });
 
   return router;
 }
