@@ -117,6 +117,11 @@ function usageQuestions(rules: readonly OfferRule[]): Array<{ metric: string; ra
   return rules.flatMap((rule) => rule.when.flatMap((c) => ('usage' in c ? [{ metric: c.usage, ratio: c.atLeastRatio }] : [])));
 }
 
+/** The metrics any of `rules` asks about: usage of other metrics never needs to reach a workflow. */
+export function usageMetricsAskedAbout(rules: readonly OfferRule[]): Set<string> {
+  return new Set(usageQuestions(rules).map((question) => question.metric));
+}
+
 export function offerFacts(state: SubscriptionState, rules: readonly OfferRule[]): OfferFacts {
   const usage: OfferFacts['usage'] = {};
   for (const { metric, ratio } of usageQuestions(rules)) {

@@ -1,11 +1,15 @@
-// Usage reports: stored first (the record metered billing reads), then signalled to the workflow as
-// today (its bounded summary feeds the upsell rules); and the running period's metered usage.
+// Usage reports: stored first (the record metered billing reads); signalled to the workflow only
+// when an upsell rule asks about the metric (its bounded summary feeds those rules), so a metered
+// add-on's thousands of events a period add nothing to the workflow's history. And the running
+// period's metered usage.
 import { randomUUID } from 'node:crypto';
 import { meteredItems } from '../../domain/add-ons';
 import type { MeteredAggregation, MeteredBand, MeteredModel } from '../../domain/metering';
 import { aggregate, billableQuantity, DEFAULT_USAGE_GRACE_HOURS, describeBand, priceUsage, usageClosesAt, usageRefusal } from '../../domain/metering';
+import { rulesAt, usageMetricsAskedAbout } from '../../domain/offers';
 import { isTerminal } from '../../domain/status';
 import { isEnded } from '../../domain/subscription';
+import { toOfferRule } from '../../infra/catalogue';
 import { itemEvents } from '../../infra/usage-events';
 import { Prisma } from '../../prisma/generated/client';
 import * as messages from '../../workflows/contract';
@@ -72,9 +76,24 @@ export async function recordUsage(deps: ApiDeps, id: string, body: UsageBody): P
     if (isUniqueViolation(error)) return answer(true, occurredAt);
     throw error;
   }
-  const { properties: _properties, occurredAt: _occurredAt, ...summary } = body;
-  await withSubscription(deps, id, (h) => h.signal(messages.recordUsage, { ...summary, eventId }));
+  if (await rulesAskAbout(deps, body.metric)) {
+    const { properties: _properties, occurredAt: _occurredAt, ...summary } = body;
+    await withSubscription(deps, id, (h) => h.signal(messages.recordUsage, { ...summary, eventId }));
+  }
   return answer(false, occurredAt);
+}
+
+/** Whether an enabled upsell rule looks at `metric` (read on every report: a rule edited now applies now). */
+async function rulesAskAbout({ prisma }: ApiDeps, metric: string): Promise<boolean> {
+  const rules = (await prisma.offerRule.findMany({ where: { enabled: true } })).flatMap((row) => {
+    // A rule broken by a hand edit asks nothing, as the evaluation skips it.
+    try {
+      return [toOfferRule(row)];
+    } catch {
+      return [];
+    }
+  });
+  return usageMetricsAskedAbout(rulesAt(rules, 'renewal')).has(metric);
 }
 
 export interface MeteredUsageView {

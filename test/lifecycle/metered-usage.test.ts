@@ -27,6 +27,9 @@ afterAll(async () => {
 const MINUTE = 60_000;
 const shifted = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
 
+const usageSignals = (runs: Awaited<ReturnType<typeof fetchRunChain>>) =>
+  runs.flatMap((run) => run.history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'recordUsage').length;
+
 const linesOf = async (invoiceNumber: string) =>
   (await h.db.prisma.invoiceLine.findMany({ where: { invoice: { reference: invoiceNumber } }, orderBy: { position: 'asc' } })).map((l) => ({
     kind: l.kind,
@@ -131,6 +134,9 @@ test('graduated and volume tiers with included units, a duplicate and a late usa
   // The new path (the grace timer and the usage activity) is marked by its patch in the history,
   // and the history replays on the workflows as they are.
   const runs = await fetchRunChain(h.env.client.workflow, 'subscription-meter');
+  // No upsell rule asks about these metrics: the events live in the database only, and the
+  // workflow's history does not grow with them.
+  expect(usageSignals(runs)).toBe(0);
   const patches = runs
     .flatMap((run) => run.history.events ?? [])
     .flatMap((event) => event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
@@ -149,6 +155,8 @@ test('without a metered add-on the renewal does not wait for late usage, and rep
   expect(future.status).toBe(409);
   expect(future.body.detail).toMatch(/in the future/);
   expect(await h.db.prisma.usageEvent.count({ where: { subscriptionId: 'unmetered' } })).toBe(1);
+  // Seats are what the seeded upsell rules look at: that report reached the workflow's summary.
+  expect(usageSignals(await fetchRunChain(h.env.client.workflow, 'subscription-unmetered'))).toBe(1);
   expect((await request(d.app).get('/subscriptions/unmetered/usage')).body).toMatchObject({ items: [], amountCents: 0 });
 
   await d.advanceTo(shifted(created.currentPeriod.end, MINUTE));
