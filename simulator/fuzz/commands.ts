@@ -248,6 +248,62 @@ class ReportUsage extends ApiCommand {
   }
 }
 
+/**
+ * A metered add-on's usage event, sometimes reported late (after its period ended, within or past
+ * the grace window) and from a small pool of ids, so duplicates and late events both happen.
+ */
+class MeteredUsage extends ApiCommand {
+  private occurredAt = '';
+  constructor(
+    readonly metric: 'api_calls' | 'active_users',
+    readonly quantity: number,
+    readonly eventId: string,
+    readonly lateMinutes: number,
+  ) {
+    super();
+  }
+  override async prepare(real: FuzzReal): Promise<void> {
+    this.occurredAt = new Date((await real.h.env.currentTimeMs()) - this.lateMinutes * 60_000).toISOString();
+  }
+  send(real: FuzzReal) {
+    const body = { metric: this.metric, quantity: this.quantity, mode: 'increment', eventId: this.eventId, occurredAt: this.occurredAt };
+    return post(real, '/usage', this.metric === 'active_users' ? { ...body, properties: { user: `u${this.quantity % 7}` } } : body);
+  }
+  toString() {
+    return `meteredUsage(${this.metric}, ${this.quantity}, ${this.eventId}, ${this.lateMinutes} min late)`;
+  }
+}
+
+/** Skips the next delivery of a shipping add-on, if one is scheduled (else reads the list). */
+class SkipDelivery extends ApiCommand {
+  private deliveryId: string | undefined;
+  override async prepare(real: FuzzReal): Promise<void> {
+    const res = await request(real.app).get(path(real, '/deliveries'));
+    const deliveries = (res.body as { deliveries?: Array<{ id: string; status: string }> }).deliveries ?? [];
+    this.deliveryId = deliveries.find((delivery) => delivery.status === 'scheduled')?.id;
+  }
+  send(real: FuzzReal) {
+    return this.deliveryId ? post(real, `/deliveries/${this.deliveryId}/skip`) : request(real.app).get(path(real, '/deliveries'));
+  }
+  toString() {
+    return 'skipDelivery';
+  }
+}
+
+class ChangeDeliveryAddress extends ApiCommand {
+  constructor(readonly city: string) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return request(real.app)
+      .put(path(real, '/delivery-address'))
+      .send({ address: { lines: ['1 Fuzz Street'], postalCode: '0150', city: this.city, country: 'NO' } });
+  }
+  toString() {
+    return `changeDeliveryAddress(${this.city})`;
+  }
+}
+
 /** Answers the open offer, if there is one (an unknown offer id otherwise, which is refused). */
 class AnswerOffer extends ApiCommand {
   private offerId = 'OFR-none-0001';
@@ -396,6 +452,16 @@ const apiCommand: fc.Arbitrary<ApiCommand> = fc.oneof(
     weight: 3,
     arbitrary: fc.tuple(fc.constantFrom('extra-seat', 'extra-storage', 'welcome-kit'), fc.integer({ min: 0, max: 3 })).map(([code, quantity]) => new SetAddOn(code, code === 'welcome-kit' ? Math.max(1, quantity) : quantity)),
   },
+  // Metered add-ons (held with quantity 1, billed in arrears) and a shipping one (deliveries).
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('api-calls', 'active-users', 'monthly-box'), fc.integer({ min: 0, max: 2 })).map(([code, quantity]) => new SetAddOn(code, quantity)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom<'api_calls' | 'active_users'>('api_calls', 'active_users'), fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 0, 30, 90))
+      .map(([metric, quantity, id, late]) => new MeteredUsage(metric, quantity, `ev-${id}`, late)),
+  },
+  { weight: 1, arbitrary: fc.constant(new SkipDelivery()) },
+  { weight: 1, arbitrary: fc.constantFrom('Oslo', 'Bergen').map((city) => new ChangeDeliveryAddress(city)) },
   { weight: 2, arbitrary: fc.constantFrom('WELCOME20', 'FIRSTFREE', 'LOYAL5').map((code) => new ApplyCoupon(code)) },
   { weight: 1, arbitrary: fc.constant(new Simple('removeCoupon')) },
   {
