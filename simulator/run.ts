@@ -82,6 +82,17 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
         .send({ ...(event.toPlan ? { toPlan: event.toPlan } : {}), ...(event.toVersion !== undefined ? { toVersion: event.toVersion } : {}) });
     case 'archivePlan':
       return request(app).post(`/plans/${encodeURIComponent(event.plan)}/archive`);
+    case 'skipDelivery': {
+      const listed = (await request(app).get(`${base}/deliveries`)).body as { deliveries?: Array<{ id: string; status: string; final: boolean }> };
+      // The list is newest first: the next one to ship is the last still open (before its cut-off).
+      const scheduled = (listed.deliveries ?? []).filter((delivery) => delivery.status === 'scheduled');
+      // None open: the newest, past its cut-off, so the answer says why; none at all: answered as
+      // the API answers a delivery it does not know.
+      const next = scheduled.filter((delivery) => !delivery.final).at(-1) ?? scheduled[0];
+      return post(`/deliveries/${next?.id ?? 'dlv_none'}/skip`);
+    }
+    case 'changeDeliveryAddress':
+      return request(app).put(`${base}/delivery-address`).send({ address: event.address });
     case 'settlePayment': {
       const pending = ((await request(app).get(base)).body as { pendingPayment?: { chargeId: string } | null }).pendingPayment;
       // Nothing in flight: answered as the API answers a charge it does not know.

@@ -41,6 +41,16 @@ const event = z.discriminatedUnion('type', [
   /** Moves every subscription on `plan` to `toPlan` (default: the same plan) at price version `toVersion` (default: its current one) at renewal. */
   z.object({ at: instant, type: z.literal('migratePlan'), plan: z.string().min(1), toPlan: z.string().min(1).optional(), toVersion: z.number().int().min(1).optional() }).strict(),
   z.object({ at: instant, type: z.literal('archivePlan'), plan: z.string().min(1) }).strict(),
+  /** Skips the next scheduled delivery of a shipping add-on (refused after its cut-off): its period is not billed for it. */
+  z.object({ at: instant, type: z.literal('skipDelivery') }).strict(),
+  /** Where shipping add-ons go from now on: deliveries before their cut-off move with it. */
+  z
+    .object({
+      at: instant,
+      type: z.literal('changeDeliveryAddress'),
+      address: z.object({ lines: z.array(z.string().min(1)).min(1).max(4), postalCode: z.string().min(1), city: z.string().min(1), country: z.string().length(2) }).strict(),
+    })
+    .strict(),
   z.object({ at: instant, type: z.literal('settlePayment'), outcome: z.enum(['succeeded', 'failed']).default('succeeded') }).strict(),
 ]);
 

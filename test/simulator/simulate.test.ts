@@ -30,7 +30,7 @@ describe('scenario validation', () => {
   });
 
   test('every example scenario is valid', () => {
-    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade', 'sca-and-wallet', 'metered-usage']) {
+    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade', 'sca-and-wallet', 'metered-usage', 'monthly-box']) {
       expect(readScenario(`examples/scenarios/${file}.json`).events.length).toBeGreaterThan(0);
     }
   });
@@ -150,4 +150,28 @@ test('metered usage: events counted once by id, graduated and volume tiers in ar
     ['changePrice', 404],
     ['usage', 400],
   ]);
+});
+
+test('a shipping add-on: the address changed, a skipped delivery not billed, and a skip after the cut-off refused', async () => {
+  const timeline = await simulate(readScenario('examples/scenarios/monthly-box.json'));
+  // The box (15 EUR a month) is first prorated from Feb 1, then billed each period but the skipped one.
+  expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.totalCents])).toEqual([
+    ['2028-01-31', 900],
+    ['2028-02-29', 3870],
+    ['2028-03-31', 900],
+    ['2028-04-30', 2400],
+  ]);
+  // The skipped period shows the box and its credit, netting to nothing.
+  expect(timeline.invoices[2]!.lines.map((l) => [l.description, l.amountCents])).toEqual([
+    [expect.stringMatching(/^Basic monthly/), 900],
+    ['Monthly box (shipped), 2028-03-31 – 2028-04-30', 1500],
+    ['Delivery skipped: Monthly box (shipped), 2028-03-31 – 2028-04-30', -1500],
+  ]);
+  expect(timeline.commands.map((c) => [c.type, c.status])).toEqual([
+    ['addAddOn', 200],
+    ['changeDeliveryAddress', 200],
+    ['skipDelivery', 200],
+    ['skipDelivery', 409],
+  ]);
+  expect(timeline.commands[3]!.detail).toMatch(/the delivery for the period starting 2028-04-30 is final/);
 });
