@@ -7,13 +7,14 @@ import { health, upsellReport } from '../schemas/responses/operations';
 import { planMigration, planMigrationDetail, planMigrationItem } from '../schemas/responses/plan-migrations';
 import { problem } from '../schemas/responses/problem';
 import { customer, invoice, invoiceSummary, subscriptionSummary, timeline, timelineEvent } from '../schemas/responses/reads';
-import { latestInvoice, planChangePreview, planChangeResult, subscriptionView, usageAccepted } from '../schemas/responses/subscription';
+import { acceptedSubscription, latestInvoice, planChangePreview, planChangeResult, subscriptionView, usageAccepted } from '../schemas/responses/subscription';
 import { createdWebhookEndpoint, webhookDelivery, webhookEndpoint, webhookEndpointDetail, webhookEvent } from '../schemas/responses/webhooks';
 import type { HeaderName } from './endpoint';
 
 export const SCHEMA_NAMES: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
   [problem, 'Problem'],
   [subscriptionView, 'Subscription'],
+  [acceptedSubscription, 'AcceptedSubscription'],
   [latestInvoice, 'InvoiceState'],
   [planChangeResult, 'PlanChangeResult'],
   [planChangePreview, 'PlanChangePreview'],
@@ -44,6 +45,7 @@ const integer = { type: 'integer', minimum: 0 };
 
 export const HEADERS: Record<HeaderName, { name: string; description: string; schema: Record<string, unknown> }> = {
   Location: { name: 'Location', description: 'Path of the created resource', schema: { type: 'string' } },
+  PreferenceApplied: { name: 'Preference-Applied', description: 'RFC 7240: the preference the answer honours (`respond-async`)', schema: { type: 'string', const: 'respond-async' } },
   IdempotentReplayed: {
     name: 'Idempotent-Replayed',
     description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key',

@@ -87,6 +87,7 @@ function parameters(endpoint: Endpoint, requests: ConvertedSchemas): unknown[] {
     ...fromObject('path', endpoint.params),
     ...fromObject('query', endpoint.query),
     ...(signature ? [{ name: signature.name, in: 'header', required: true, description: signature.description, schema: { type: 'string' }, example: signature.example }] : []),
+    ...(endpoint.requestHeaders ?? []).map(({ name, description, example }) => ({ name, in: 'header', required: false, description, schema: { type: 'string' }, example })),
     ...(idempotent(endpoint) ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
   ];
 }

@@ -29,7 +29,7 @@ export const TAGS = {
 export type Tag = keyof typeof TAGS;
 
 /** Response headers described once in the document's components. */
-export type HeaderName = 'Location' | 'IdempotentReplayed' | 'RetryAfter' | 'RateLimitLimit' | 'RateLimitRemaining' | 'WWWAuthenticate' | 'ContentDisposition';
+export type HeaderName = 'PreferenceApplied' | 'Location' | 'IdempotentReplayed' | 'RetryAfter' | 'RateLimitLimit' | 'RateLimitRemaining' | 'WWWAuthenticate' | 'ContentDisposition';
 
 export interface Answer {
   status: number;
@@ -80,6 +80,8 @@ export interface Endpoint {
   fields?: Record<string, string>;
   answers: [Answer, ...Answer[]];
   errors?: EndpointErrors;
+  /** Request headers the endpoint reads besides the shared ones (Authorization, Idempotency-Key). */
+  requestHeaders?: Array<{ name: string; description: string; example: string }>;
   inbound?: InboundWebhook;
   /** Never a 503: answered from memory, or (metrics) with the last values while the database is down. */
   alwaysAnswers?: true;

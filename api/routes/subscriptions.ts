@@ -4,16 +4,25 @@ import { createSubscriptionBody, importSubscriptionsBody, subscriptionParams } f
 import { importSubscriptions } from '../services/subscription-imports';
 import { createSubscription, getSubscriptionView } from '../services/subscriptions';
 
+/** RFC 7240: `Prefer: respond-async` among the preferences (comma-separated, any case, parameters allowed). */
+export function prefersAsync(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((preference) => preference.split(';')[0]!.trim().toLowerCase() === 'respond-async');
+}
+
 export function subscriptionsRouter(deps: ApiDeps): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
     const body = createSubscriptionBody.parse(req.body);
-    const { created, subscription } = await createSubscription(deps, body);
+    const outcome = await createSubscription(deps, body, { respondAsync: prefersAsync(req.get('prefer')) });
+    if ('accepted' in outcome) {
+      res.status(202).location(outcome.accepted.href).set('Preference-Applied', 'respond-async').json(outcome.accepted);
+      return;
+    }
     res
-      .status(created ? 201 : 200)
-      .location(`/subscriptions/${subscription.id}`)
-      .json(subscription);
+      .status(outcome.created ? 201 : 200)
+      .location(`/subscriptions/${outcome.subscription.id}`)
+      .json(outcome.subscription);
   });
 
   router.post('/imports', async (req, res) => {

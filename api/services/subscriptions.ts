@@ -22,6 +22,18 @@ export interface CreateResult {
   subscription: SubscriptionView;
 }
 
+/** A sign-up answered before its first charge (Prefer: respond-async): where to follow it. */
+export interface AcceptedSubscription {
+  id: string;
+  customerId: string;
+  plan: string;
+  /** `incomplete` until the workflow has opened it: poll GET /subscriptions/:id, or take the webhooks. */
+  status: 'incomplete';
+  href: string;
+}
+
+export type CreateOutcome = CreateResult | { created: boolean; accepted: AcceptedSubscription };
+
 async function upsertCustomer({ prisma }: ApiDeps, customer: CreateSubscriptionBody['customer']) {
   const existing = await prisma.customer.findUnique({ where: { email: customer.email } });
   if (existing) {
@@ -37,7 +49,13 @@ async function upsertCustomer({ prisma }: ApiDeps, customer: CreateSubscriptionB
   });
 }
 
-export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody): Promise<CreateResult> {
+/**
+ * Without `respondAsync`, answers once the subscription has opened (its first charge or trial);
+ * with it, once its workflow has started, and the outcome follows by polling and webhooks.
+ */
+export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody): Promise<CreateResult>;
+export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody, options: { respondAsync: boolean }): Promise<CreateOutcome>;
+export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody, options = { respondAsync: false }): Promise<CreateOutcome> {
   const { prisma, temporal, taskQueue } = deps;
   const planRow = await prisma.plan.findUnique({ where: { code: body.plan } });
   if (!planRow) throw invalid([{ field: 'plan', message: `unknown plan "${body.plan}"` }]);
@@ -75,18 +93,24 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
     policy: deps.policy,
     rules: RULES_VERSION,
   };
+  const startOptions = {
+    workflowId,
+    taskQueue,
+    args: [{ start }] as Parameters<SubscriptionWorkflow>,
+    // A repeated request attaches to the running workflow instead of starting another…
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    // …and an ended subscription is never started again under its id.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    staticSummary: describeSubscription(start),
+  } as const;
   try {
+    if (options.respondAsync) {
+      await temporal.workflow.start<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, startOptions);
+      const accepted: AcceptedSubscription = { id, customerId: customer.id, plan: body.plan, status: 'incomplete', href: `/subscriptions/${id}` };
+      return { created: inserted.count === 1, accepted };
+    }
     const subscription = await temporal.workflow.executeUpdateWithStart(awaitOpening, {
-      startWorkflowOperation: new WithStartWorkflowOperation<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, {
-        workflowId,
-        taskQueue,
-        args: [{ start }],
-        // A repeated request attaches to the running workflow instead of starting another…
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        // …and an ended subscription is never started again under its id.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: describeSubscription(start),
-      }),
+      startWorkflowOperation: new WithStartWorkflowOperation<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, startOptions),
     });
     return { created: inserted.count === 1, subscription };
   } catch (error) {

@@ -87,6 +87,53 @@ describe('POST /subscriptions', () => {
   });
 });
 
+describe('POST /subscriptions with Prefer: respond-async', () => {
+  const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const value = await read();
+      if (done(value)) return value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    throw new Error('never settled');
+  };
+
+  test('answers 202 with Location before the first charge, and the subscription then opens with its outcome', async () => {
+    const res = await request(app).post('/subscriptions').set('Prefer', 'wait=5, Respond-Async').send(body({ id: 'sub_async', customer: { email: 'async@example.com' } }));
+    expect(res.status).toBe(202);
+    expect(res.headers.location).toBe('/subscriptions/sub_async');
+    expect(res.headers['preference-applied']).toBe('respond-async');
+    expect(res.body).toEqual({ id: 'sub_async', customerId: expect.any(String), plan: 'pro-monthly', status: 'incomplete', href: '/subscriptions/sub_async' });
+
+    const opened = await eventually(
+      () => request(app).get('/subscriptions/sub_async'),
+      (r) => r.status === 200 && r.body.status !== 'incomplete',
+    );
+    expect(opened.body).toMatchObject({ status: 'active', latestInvoice: { status: 'paid', amountCents: 2900 } });
+    // Repeated: accepted again, and still one workflow and one charge.
+    const again = await request(app).post('/subscriptions').set('Prefer', 'respond-async').send(body({ id: 'sub_async', customer: { email: 'async@example.com' } }));
+    expect(again.status).toBe(202);
+    expect((await request(app).get('/subscriptions/sub_async')).body.runs.count).toBe(1);
+    expect(await h.db.prisma.sandboxCharge.count({ where: { reference: { startsWith: 'INV-sub_async-' } } })).toBe(1);
+  });
+
+  test('a declined first charge is seen by polling: the subscription stays incomplete with the failed invoice', async () => {
+    const res = await request(app).post('/subscriptions').set('Prefer', 'respond-async').send(body({ id: 'sub_async_declined', customer: { email: 'declined@example.com' }, paymentMethod: 'pm_card_declined' }));
+    expect(res.status).toBe(202);
+    const seen = await eventually(
+      () => request(app).get('/subscriptions/sub_async_declined'),
+      (r) => r.status === 200 && (r.body.latestInvoice?.attempts ?? 0) > 0,
+    );
+    expect(seen.body).toMatchObject({ status: 'incomplete', latestInvoice: { attempts: 1 } });
+    expect(seen.body.latestInvoice.status).not.toBe('paid');
+  });
+
+  test('bad input is still refused at once, before anything starts', async () => {
+    const res = await request(app).post('/subscriptions').set('Prefer', 'respond-async').send(body({ id: 'sub_async_bad', plan: 'no-such-plan' }));
+    expect(res.status).toBe(400);
+    expect(await h.db.prisma.subscription.count({ where: { id: 'sub_async_bad' } })).toBe(0);
+  });
+});
+
 describe('GET /subscriptions/:id', () => {
   test('returns the live state from the workflow', async () => {
     const res = await request(app).get('/subscriptions/sub_api_1');

@@ -2,7 +2,7 @@
 import { grandfatheredBody, listSubscriptionsQuery, pageQuery } from '../../schemas/reads';
 import { page } from '../../schemas/responses/common';
 import { invoiceSummary, subscriptionSummary, timeline } from '../../schemas/responses/reads';
-import { subscriptionView } from '../../schemas/responses/subscription';
+import { acceptedSubscription, subscriptionView } from '../../schemas/responses/subscription';
 import { subscriptionImport } from '../../schemas/responses/imports';
 import { createSubscriptionBody, importSubscriptionsBody, MAX_IMPORT_BATCH, subscriptionParams } from '../../schemas/subscriptions';
 import type { Endpoint } from '../endpoint';
@@ -34,9 +34,24 @@ export const subscriptionEndpoints: Endpoint[] = [
       trialDays: "Overrides the plan's trial",
       timeZone: 'IANA time zone the billing calendar follows; default UTC',
     },
+    requestHeaders: [
+      {
+        name: 'Prefer',
+        description:
+          '`respond-async` (RFC 7240): answer 202 as soon as the workflow has started, without waiting for the first charge. ' +
+          'Follow `Location` (GET /subscriptions/:id) until `status` leaves `incomplete`, or take the `subscription.created`, `invoice.paid` and `invoice.payment_failed` webhooks',
+        example: 'respond-async',
+      },
+    ],
     answers: [
       { status: 201, description: 'Created; `Location` names the subscription', schema: subscriptionView, headers: ['Location'] },
       { status: 200, description: 'A subscription with this `id` already existed with the same plan, payment method and customer', schema: subscriptionView, headers: ['Location'] },
+      {
+        status: 202,
+        description: 'With `Prefer: respond-async`: accepted, its workflow started; the first charge follows. `Location` names the subscription to poll',
+        schema: acceptedSubscription,
+        headers: ['Location', 'PreferenceApplied'],
+      },
     ],
     errors: {
       400: 'The body is not valid, or the plan is unknown',

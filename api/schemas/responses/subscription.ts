@@ -94,6 +94,16 @@ const fields = {
 
 export const subscriptionView = z.looseObject(fields).describe("A subscription's live state, from its workflow");
 
+export const acceptedSubscription = z
+  .strictObject({
+    id: z.string(),
+    customerId: z.string(),
+    plan: z.string(),
+    status: z.literal('incomplete').describe('Until the workflow has opened the subscription (first charge or trial)'),
+    href: z.string().describe('Where to follow it: GET this path until `status` is no longer `incomplete`'),
+  })
+  .describe('A sign-up accepted before its first charge (Prefer: respond-async)');
+
 const invoiceLine = z.strictObject({
   kind: z.string(),
   description: z.string(),
