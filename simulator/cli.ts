@@ -1,11 +1,16 @@
-// `npm run simulate -- <scenario.json> [--json]` as a function of its arguments: writes the
-// report (tables, or JSON with --json) and answers the exit code. 0: the scenario ran; 1: the
-// engine failed under it (its workflow failed or got stuck, the API answered 5xx or not at all),
-// reported with the timeline so far; 2: the scenario cannot run (usage, an invalid file).
-import { formatTimeline } from './report';
+// `npm run simulate -- <scenario.json> [more.json …] [--json]` as a function of its arguments:
+// writes the report (tables, or JSON with --json) and answers the exit code. 0: every scenario
+// ran; 1: the engine failed under one (its workflow failed or got stuck, the API answered 5xx or
+// not at all), reported with the timeline so far; 2: a scenario cannot run (usage, an invalid
+// file), found before anything runs. Many scenarios run one after another in one warm process:
+// one PostgreSQL server, one migrated template database, one workflow bundle; each scenario gets
+// its own copy of the database and its own time-skipping server (each has its own clock).
+import { databasePool } from './database';
 import { SimulationError } from './failure';
+import { formatTimeline } from './report';
 import type { SimulationOptions } from './run';
 import { simulate } from './run';
+import type { Scenario } from './scenario';
 import { readScenario, ScenarioError } from './scenario';
 
 export interface CommandOutput {
@@ -13,39 +18,86 @@ export interface CommandOutput {
   stderr: { write(text: string): unknown };
 }
 
-export const USAGE = 'usage: npm run simulate -- <scenario.json> [--json]   (examples in examples/scenarios/)';
+export const USAGE = 'usage: npm run simulate -- <scenario.json> [more.json …] [--json]   (examples in examples/scenarios/)';
+
+/** How one scenario of a run ended, for the summary and the exit code. */
+interface Outcome {
+  file: string;
+  code: 0 | 1;
+  seconds: number;
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 /** `options` reach `simulate` as they are (tests inject failures into the environment so). */
 export async function simulateCommand(
   args: string[],
   output: CommandOutput = process,
-  options: Omit<SimulationOptions, 'onStep' | 'onFinish'> = {},
+  options: Omit<SimulationOptions, 'onStep' | 'onFinish' | 'database'> = {},
 ): Promise<number> {
   const json = args.includes('--json');
   const files = args.filter((a) => !a.startsWith('--'));
-  if (files.length !== 1) {
+  if (files.length === 0) {
     output.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const report = (timeline: Parameters<typeof formatTimeline>[0]) =>
-    output.stdout.write(json ? `${JSON.stringify(timeline, null, 2)}\n` : formatTimeline(timeline));
-  try {
-    const scenario = readScenario(files[0]!);
-    const started = Date.now();
-    const timeline = await simulate(scenario, { ...options, onStep: json ? undefined : (message) => output.stderr.write(`  ${message}\n`) });
-    report(timeline);
-    if (!json) output.stderr.write(`simulated ${scenario.start} → ${scenario.until} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ScenarioError) {
-      output.stderr.write(`${error.message}\n`);
-      return 2;
+  // Every file is read first: a bad one is refused before any scenario runs.
+  const scenarios: Array<{ file: string; scenario: Scenario }> = [];
+  const refused: string[] = [];
+  for (const file of files) {
+    try {
+      scenarios.push({ file, scenario: readScenario(file) });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      refused.push(error.message);
     }
-    if (error instanceof SimulationError) {
-      report(error.timeline);
-      output.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    throw error;
   }
+  if (refused.length > 0) {
+    output.stderr.write(`${refused.join('\n')}\n`);
+    return 2;
+  }
+
+  const many = scenarios.length > 1;
+  const pool = databasePool();
+  const outcomes: Outcome[] = [];
+  const reports: unknown[] = [];
+  try {
+    for (const { file, scenario } of scenarios) {
+      if (many && !json) output.stderr.write(`${file}\n`);
+      const started = Date.now();
+      const report = (timeline: Parameters<typeof formatTimeline>[0]) => {
+        if (!json) output.stdout.write(formatTimeline(timeline));
+        else if (many) reports.push({ file, seconds: seconds(Date.now() - started), timeline });
+        else output.stdout.write(`${JSON.stringify(timeline, null, 2)}\n`);
+      };
+      try {
+        const timeline = await simulate(scenario, { ...options, database: () => pool.database(), onStep: json ? undefined : (message) => output.stderr.write(`  ${message}\n`) });
+        report(timeline);
+        outcomes.push({ file, code: 0, seconds: seconds(Date.now() - started) });
+        if (!json) output.stderr.write(`simulated ${scenario.start} → ${scenario.until} in ${seconds(Date.now() - started).toFixed(1)} s\n`);
+      } catch (error) {
+        if (error instanceof ScenarioError) {
+          output.stderr.write(`${many ? `${file}: ` : ''}${error.message}\n`);
+          return 2;
+        }
+        if (!(error instanceof SimulationError)) throw error;
+        report(error.timeline);
+        outcomes.push({ file, code: 1, seconds: seconds(Date.now() - started) });
+        output.stderr.write(`${many ? `${file}: ` : ''}${error.message}\n`);
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  if (json && many) output.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+  if (many) output.stderr.write(summary(outcomes));
+  return outcomes.some((outcome) => outcome.code !== 0) ? 1 : 0;
+}
+
+/** Each scenario's outcome and wall time: the first pays for the start (server, template, bundle). */
+function summary(outcomes: Outcome[]): string {
+  const width = Math.max(...outcomes.map((outcome) => outcome.file.length), 'scenario'.length);
+  const rows = outcomes.map((o) => `${o.file.padEnd(width)}  ${(o.code === 0 ? 'ran' : 'failed').padEnd(6)}  ${o.seconds.toFixed(1).padStart(6)} s`);
+  const total = outcomes.reduce((sum, o) => sum + o.seconds, 0);
+  return [`\n${'scenario'.padEnd(width)}  outcome  wall time`, ...rows, `${'all'.padEnd(width)}  ${''.padEnd(6)}  ${total.toFixed(1).padStart(6)} s`, ''].join('\n');
 }

@@ -151,6 +151,8 @@ export interface SimulationOptions {
   onFinish?: (h: Harness, workflowId: string) => Promise<void>;
   /** The environment's options but its database: a wrapped payment gateway, another workflow bundle (tests inject failures so). */
   environment?: Omit<HarnessOptions, 'database'>;
+  /** Where the simulation's database comes from (a pool's, for many simulations); a throwaway one when omitted. */
+  database?: HarnessOptions['database'];
   /**
    * Real time one event's request may take before the simulation gives up on it: less than the
    * 60 s the API gives a command itself, so that a hung command is reported as unanswered rather
@@ -186,7 +188,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
     settleTimeoutMs: options.settleTimeoutMs ?? DEFAULTS.settleTimeoutMs,
     advanceTimeoutMs: options.advanceTimeoutMs ?? DEFAULTS.advanceTimeoutMs,
   };
-  const h = await startEnvironment({ ...options.environment, database: throwawayDatabase });
+  const h = await startEnvironment({ ...options.environment, database: options.database ?? throwawayDatabase });
   const workflowId = subscriptionWorkflowId(SUBSCRIPTION_ID);
   const watch = watchWorkflow(h, workflowId);
   const answered: AnsweredCommand[] = [];

@@ -41,6 +41,26 @@ test('the JSON of the README example shows the mid-period upgrade as proration l
   expect(timeline.invoices.filter((invoice) => invoice.periodStart > '2028-03-31').every((invoice) => invoice.totalCents === 9900)).toBe(true);
 });
 
+test('many scenarios run in one process, each on its own clock and database, with each one\'s wall time', async () => {
+  const { stdout, stderr } = await simulateCli('examples/scenarios/monthly-box.json', 'examples/scenarios/imported-then-upgrade.json', '--json');
+  const runs = JSON.parse(stdout) as Array<{ file: string; seconds: number; timeline: { subscriptionId: string; invoices: Array<{ periodStart: string; lines: Array<{ description: string }> }> } }>;
+  const boxLines = (index: number) => runs[index]!.timeline.invoices.flatMap((invoice) => invoice.lines).filter((line) => line.description.startsWith('Monthly box')).length;
+  expect(runs.map((run) => run.file)).toEqual(['examples/scenarios/monthly-box.json', 'examples/scenarios/imported-then-upgrade.json']);
+  // Both are the subscription `simulated`, yet neither sees the other's invoices: a database each.
+  expect(boxLines(0)).toBeGreaterThan(0);
+  expect(boxLines(1)).toBe(0);
+  expect(runs.every((run) => run.seconds > 0)).toBe(true);
+  expect(stderr).toMatch(/examples\/scenarios\/monthly-box\.json +ran +\d+\.\d s/);
+  expect(stderr).toMatch(/examples\/scenarios\/imported-then-upgrade\.json +ran +\d+\.\d s/);
+});
+
+test('one bad file among many refuses the run before any scenario runs, naming the file', async () => {
+  const failure = await simulateCli('examples/scenarios/monthly-box.json', 'test/simulator/fixtures/bad-scenario.json').then(() => undefined, failed);
+  expect(failure?.code).toBe(2);
+  expect(failure?.stderr).toMatch(/test\/simulator\/fixtures\/bad-scenario\.json is not a valid scenario:[^]*events\.0\.at: must be between start and until/);
+  expect(failure?.stdout).toBe('');
+});
+
 test('a bad scenario is refused before anything runs, naming the field, with exit code 2', async () => {
   const failure = await simulateCli('test/simulator/fixtures/bad-scenario.json').then(() => undefined, failed);
   expect(failure?.code).toBe(2);
