@@ -102,7 +102,7 @@ export async function itemsRenewal(): Promise<BenchResult> {
       ],
       notes: [
         `${PLAN} with extra-seat × 3, extra-storage × 2, the metered api-calls (graduated) and active-users (volume), and ${EXTRA_ADD_ONS.length} recurring add-ons made through POST /add-ons.`,
-        'Each usage event is stored in the database and signalled to the workflow (one signal each), so the history grows with the events; the renewal prices the period from the stored events.',
+        'Each usage event is stored in the database only: no upsell rule asks about the metered metrics, so no event reaches the workflow; the renewal prices the period from the stored events.',
         'One process: the API through supertest, the worker and a throwaway PostgreSQL, on the time-skipping server. History figures are periods between two charges, the first and last left out.',
       ],
     };
