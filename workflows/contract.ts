@@ -6,6 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ListingCursor } from '../activities/subscription-listing';
 import type {
+  AddCustomLineCommand,
   ApplyCouponCommand,
   CancelCommand,
   ChangePlanCommand,
@@ -14,6 +15,7 @@ import type {
   PauseCommand,
   ResumeCommand,
   SetAddOnCommand,
+  SetCustomLineCommand,
   Timing,
   UpdatePaymentMethodCommand,
 } from '../domain/commands';
@@ -146,6 +148,10 @@ export const resume = defineUpdate<SubscriptionView, [ResumeCommand]>('resume');
 export const updatePaymentMethod = defineUpdate<SubscriptionView, [UpdatePaymentMethodCommand]>('updatePaymentMethod');
 /** Sets a recurring add-on's quantity (0 removes it) or buys a one-time product. */
 export const setAddOn = defineUpdate<SubscriptionView, [SetAddOnCommand]>('setAddOn');
+/** Adds a custom line at a negotiated price (code custom-<n>); the rest of a paid period is prorated on the next invoice. */
+export const addCustomLine = defineUpdate<SubscriptionView, [AddCustomLineCommand]>('addCustomLine');
+/** Sets a custom line's quantity (0 removes it), prorated like an add-on, at the price agreed. */
+export const setCustomLine = defineUpdate<SubscriptionView, [SetCustomLineCommand]>('setCustomLine');
 export const applyCoupon = defineUpdate<SubscriptionView, [ApplyCouponCommand]>('applyCoupon');
 export const removeCoupon = defineUpdate<SubscriptionView>('removeCoupon');
 /** Accepts the open upsell offer: the plan changes now (prorated) and the offer's discount starts. */
@@ -162,6 +168,8 @@ export const COMMAND_UPDATES = {
   resume,
   updatePaymentMethod,
   setAddOn,
+  addCustomLine,
+  setCustomLine,
   applyCoupon,
   removeCoupon,
   acceptOffer,
