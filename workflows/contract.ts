@@ -129,6 +129,9 @@ export type { AddOnChangePreview };
 /** What setting an add-on's quantity at `at` would add to the next invoice and to the price per period; changes nothing. */
 export const previewAddOnChange = defineQuery<AddOnChangePreview, [SetAddOnCommand & { at: string }]>('previewAddOnChange');
 
+/** The same for a custom line's quantity, at its negotiated price; changes nothing. */
+export const previewCustomLineChange = defineQuery<AddOnChangePreview, [SetCustomLineCommand & { at: string }]>('previewCustomLineChange');
+
 /**
  * Completes once the subscription has opened (its first invoice was attempted, or its trial
  * began) and returns the state. Sent with update-with-start, so creating a subscription answers

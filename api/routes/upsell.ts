@@ -60,8 +60,11 @@ export function upsellRouter(deps: ApiDeps): Router {
   router.get('/:id/add-ons/:code/preview', async (req, res) => {
     const { id, code } = addOnParams.parse(req.params);
     const { quantity } = previewAddOnQuery.parse(req.query);
-    const input = { addOn: await addOnByCode(code), quantity, at: (await deps.clock()).toISOString() };
-    const preview = await withSubscription(deps, id, (h) => h.query(messages.previewAddOnChange, input), 'read');
+    const at = (await deps.clock()).toISOString();
+    const addOn = isCustomLineCode(code) ? null : await addOnByCode(code);
+    const preview = addOn
+      ? await withSubscription(deps, id, (h) => h.query(messages.previewAddOnChange, { addOn, quantity, at }), 'read')
+      : await withSubscription(deps, id, (h) => h.query(messages.previewCustomLineChange, { code, quantity, at }), 'read');
     if (!preview.allowed) throw conflict(preview.reason);
     res.json(preview);
   });

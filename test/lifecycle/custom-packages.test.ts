@@ -162,6 +162,11 @@ test('a custom line added mid-period: the next invoice bills the rest of the per
   ]);
 
   await d.advance(10 * DAY);
+  // The preview answers for a custom line as for an add-on, at its negotiated price.
+  const preview = await request(d.app).get('/subscriptions/pkg_mid/add-ons/custom-1/preview').query({ quantity: 0 });
+  expect(preview.status).toBe(200);
+  expect(preview.body).toMatchObject({ allowed: true, code: 'custom-1', quantityBefore: 2, quantityAfter: 0, recurringCentsBefore: 7_900, recurringCentsAfter: 2_900 });
+  expect(preview.body.lines).toEqual([expect.objectContaining({ kind: 'proration_credit' })]);
   const removed = (await d.post('/subscriptions/pkg_mid/add-ons', { code: 'custom-1', quantity: 0 })).body as SubscriptionView;
   expect(removed.addOns).toEqual([]);
   const credit = prorated(5_000, renewed.currentPeriod, removed.pendingItems[0]!.periodStart!);
@@ -174,6 +179,7 @@ test('a custom line added mid-period: the next invoice bills the rest of the per
   const again = await request(d.app).delete('/subscriptions/pkg_mid/add-ons/custom-1');
   expect(again.status).toBe(409);
   expect(again.body.detail).toBe('the subscription has no custom line custom-1');
+  expect((await request(d.app).get('/subscriptions/pkg_mid/add-ons/custom-1/preview').query({ quantity: 1 })).body.detail).toBe('the subscription has no custom line custom-1');
 });
 
 test('negotiated prices survive the catalogue: a new plan price and a migration to it, and a new add-on price, leave the custom line and the seats at their price', async () => {

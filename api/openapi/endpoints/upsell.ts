@@ -121,7 +121,7 @@ export const upsellEndpoints: Endpoint[] = [
     summary: "Preview an add-on's quantity",
     description:
       'What setting the quantity now would add to the next invoice (the prorated charge or credit for the rest of the period, or a one-time product) ' +
-      'and the new price per period, computed as the change itself would be; changes nothing.',
+      'and the new price per period, computed as the change itself would be; changes nothing. A custom line is previewed by its code (`custom-1`, …), at its negotiated price.',
     params: addOnParams,
     paramExamples: { id: 'sub_ada', code: 'extra-seat' },
     query: previewAddOnQuery,
