@@ -126,6 +126,21 @@ describe('a subscription started with a package', () => {
     expect(invoice.amountCents).toBe(6_900 - 500);
   });
 
+  test('after a trial, the first invoice bills the package and takes the first period of the discount', () => {
+    const trialing = openSubscription({ ...start('pro-monthly'), trialDays: 14, items }, new Date(T0));
+    expect(trialing.status).toBe('trialing');
+    const converted = periodEnded(trialing).state;
+    const invoice = renewalInvoice(converted, converted.currentPeriod.start).draft;
+    expect(invoice.lines.map((line) => [line.kind, line.amountCents])).toEqual([
+      ['subscription', 2_900],
+      ['addon', 1_000],
+      ['addon', 4_000],
+      ['discount', -780],
+      ['discount', -800],
+      ['addon', 2_500],
+    ]);
+  });
+
   test('a start without items opens exactly as before', () => {
     const plain = openSubscription(start('pro-monthly'), new Date(T0));
     expect(JSON.stringify(plain)).toBe(JSON.stringify({ ...opened, addOns: [], pendingItems: [], discount: null }));

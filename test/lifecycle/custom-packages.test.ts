@@ -38,8 +38,11 @@ const linesOf = async (reference: string) => (await invoiceOf(reference)).lines.
 
 const support = { description: 'Dedicated support', unitAmountCents: 4_000, quantity: 1, product: 'pro', features: ['dedicated-support'], taxCategory: 'reduced_middle' };
 
+const redemptions = async (code: string) => (await h.db.prisma.coupon.findUniqueOrThrow({ where: { code } })).redemptions;
+
 test('a package of plan, two extra seats, a custom line and a coupon: the first invoice bills them all, discounted and taxed per line, and so does the renewal', async () => {
-  const created = await d.create({
+  const before = await redemptions('WELCOME20');
+  const body = {
     id: 'pkg',
     customer: newCustomer('pkg'),
     plan: 'pro-monthly',
@@ -47,7 +50,13 @@ test('a package of plan, two extra seats, a custom line and a coupon: the first 
     addOns: [{ code: 'extra-seat', quantity: 2 }],
     customLines: [support],
     coupon: 'WELCOME20',
-  });
+  };
+  const created = await d.create(body);
+  expect(await redemptions('WELCOME20')).toBe(before + 1);
+  // The same request again: the same subscription, and the coupon is not redeemed twice.
+  const repeated = await request(d.app).post('/subscriptions').send(body);
+  expect(repeated.status).toBe(200);
+  expect(await redemptions('WELCOME20')).toBe(before + 1);
   expect(created.status).toBe('active');
   expect(created.addOns).toEqual([
     expect.objectContaining({ code: 'extra-seat', quantity: 2, unitAmountCents: 500 }),
@@ -109,6 +118,11 @@ test('a package that does not fit is refused naming each field, and writes nothi
   await request(d.app).post('/coupons').send({ code: 'BASICONLY', name: 'Basic only', percentOff: 10, duration: 'once', appliesToPlans: ['basic-monthly'] });
   await request(d.app).post('/coupons').send({ code: 'ONEUSE', name: 'One use', percentOff: 10, duration: 'once', maxRedemptions: 1 });
 
+  // custom-<n> names custom lines: no catalogue add-on may take such a code.
+  const taken = await request(d.app).post('/add-ons').send({ code: 'custom-1', name: 'Confusing', kind: 'recurring', prices: { EUR: 100 } });
+  expect(taken.status).toBe(400);
+  expect(taken.body.errors).toEqual([{ field: 'code', message: expect.stringContaining('custom lines') }]);
+
   const base = { customer: newCustomer('refused-pkg'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' };
   const cases: Array<[Record<string, unknown>, string[]]> = [
     [{ addOns: [{ code: 'gold-bars', quantity: 1 }] }, ['addOns[0].code']],
@@ -132,7 +146,7 @@ test('a package that does not fit is refused naming each field, and writes nothi
   expect(onWeekly.status).toBe(400);
   expect(onWeekly.body.errors).toEqual([{ field: 'customLines[0]', message: expect.stringContaining('monthly or yearly plan') }]);
   expect(await h.db.prisma.customer.count({ where: { email: base.customer.email } })).toBe(0);
-  expect(await h.db.prisma.coupon.findUniqueOrThrow({ where: { code: 'BASICONLY' } })).toMatchObject({ redemptions: 0 });
+  expect(await redemptions('BASICONLY')).toBe(0);
 
   // The last redemption taken: the second package is refused (409) and its customer never written.
   await d.create({ ...base, id: 'pkg_oneuse', customer: newCustomer('one-use'), coupon: 'ONEUSE' });
@@ -140,7 +154,7 @@ test('a package that does not fit is refused naming each field, and writes nothi
   expect(usedUp.status).toBe(409);
   expect(usedUp.body.detail).toContain('ONEUSE');
   expect(await h.db.prisma.customer.count({ where: { email: base.customer.email } })).toBe(0);
-  expect(await h.db.prisma.coupon.findUniqueOrThrow({ where: { code: 'ONEUSE' } })).toMatchObject({ redemptions: 1 });
+  expect(await redemptions('ONEUSE')).toBe(1);
 });
 
 test('a custom line added mid-period: the next invoice bills the rest of the period prorated, then the line in full; set to 0, its unused part is credited', async () => {
