@@ -24,7 +24,8 @@ export interface PackageItems {
 }
 
 export interface PackageRequest {
-  addOns: Array<{ addOn: AddOnDefinition; quantity: number }>;
+  /** In the request's order; null for an entry the caller already refused (unknown, archived), so the others keep their positions. */
+  addOns: Array<{ addOn: AddOnDefinition; quantity: number } | null>;
   customLines: CustomLineInput[];
   coupon: CouponDefinition | null;
 }
@@ -50,9 +51,11 @@ export function pricePackage(plan: PlanSnapshot, request: PackageRequest): Price
   const refusals: PackageRefusal[] = [];
   const addOns: SubscriptionAddOn[] = [];
   const pendingItems: InvoiceLineDraft[] = [];
-  request.addOns.forEach(({ addOn, quantity }, index) => {
+  request.addOns.forEach((entry, index) => {
+    if (!entry) return;
+    const { addOn, quantity } = entry;
     const field = `addOns[${index}]`;
-    if (request.addOns.findIndex((other) => other.addOn.code === addOn.code) < index) {
+    if (request.addOns.findIndex((other) => other?.addOn.code === addOn.code) < index) {
       refusals.push({ field: `${field}.code`, message: `${addOn.code} is listed twice: give its total quantity once` });
       return;
     }

@@ -128,6 +128,7 @@ test('a package that does not fit is refused naming each field, and writes nothi
     [{ addOns: [{ code: 'gold-bars', quantity: 1 }] }, ['addOns[0].code']],
     [{ addOns: [{ code: 'extra-seat', quantity: 1 }, { code: 'old-seat', quantity: 1 }] }, ['addOns[1].code']],
     [{ addOns: [{ code: 'extra-seat', quantity: 1 }, { code: 'extra-seat', quantity: 2 }] }, ['addOns[1].code']],
+    [{ addOns: [{ code: 'gold-bars', quantity: 1 }, { code: 'api-calls', quantity: 1 }, { code: 'api-calls', quantity: 1 }] }, ['addOns[0].code', 'addOns[2].code']],
     [{ addOns: [{ code: 'api-calls', quantity: 3 }] }, ['addOns[0].quantity']],
     [{ coupon: 'BASICONLY' }, ['coupon']],
     [{ coupon: 'NOPE' }, ['coupon']],
