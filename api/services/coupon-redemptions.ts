@@ -17,6 +17,11 @@ export class CouponRefused extends ProblemError {
   }
 }
 
+/** `refused` as the answer to a request that names the coupon in `field` (a subscription's `coupon`). */
+export function couponField(refused: CouponRefused, field: string): ProblemError {
+  return new ProblemError(refused.status, refused.slug, refused.message, { reason: refused.reason, errors: [{ field, message: refused.message }] });
+}
+
 export interface Redemption {
   /** The subscription's plan now. */
   planCode: string;

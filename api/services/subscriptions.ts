@@ -14,7 +14,7 @@ import { awaitOpening, describeSubscription, getSubscription, WORKFLOW_TYPES } f
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
 import { withSubscription } from './commands';
-import { withRedemption } from './coupon-redemptions';
+import { CouponRefused, couponField, withRedemption } from './coupon-redemptions';
 import { priceItems } from './package-items';
 import { sendBillingProfile, writeBillingProfile } from './billing-profiles';
 import { billingProfileOf } from './views';
@@ -67,7 +67,12 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
   const items = await priceItems(deps, body, plan, at);
   // A repeated request does not redeem its coupon again.
   if (body.coupon && !existing) {
-    return withRedemption(prisma, body.coupon, { planCode: plan.code, at }, () => start(deps, body, id, plan, items));
+    try {
+      return await withRedemption(prisma, body.coupon, { planCode: plan.code, at }, () => start(deps, body, id, plan, items));
+    } catch (error) {
+      // Taken by someone else since it was checked (its last redemption, an archive): said of the field.
+      throw error instanceof CouponRefused ? couponField(error, 'coupon') : error;
+    }
   }
   return start(deps, body, id, plan, items);
 }

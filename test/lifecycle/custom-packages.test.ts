@@ -153,7 +153,7 @@ test('a package that does not fit is refused naming each field, and writes nothi
   await d.create({ ...base, id: 'pkg_oneuse', customer: newCustomer('one-use'), coupon: 'ONEUSE' });
   const usedUp = await request(d.app).post('/subscriptions').send({ ...base, coupon: 'ONEUSE' });
   expect(usedUp.status).toBe(409);
-  expect(usedUp.body.detail).toContain('ONEUSE');
+  expect(usedUp.body.errors).toEqual([{ field: 'coupon', message: expect.stringContaining('ONEUSE') }]);
   expect(await h.db.prisma.customer.count({ where: { email: base.customer.email } })).toBe(0);
   expect(await redemptions('ONEUSE')).toBe(1);
 });
