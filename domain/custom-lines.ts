@@ -40,11 +40,12 @@ export function isCustomLineCode(code: string): boolean {
 }
 
 /** The code of the next custom line: custom-1, custom-2, … in the order they are added (one past the highest held). */
-export function nextCustomLineCode(addOns: readonly SubscriptionAddOn[], after = 0): string {
-  const highest = addOns.reduce((max, addOn) => Math.max(max, Number(CODE.exec(addOn.code)?.[1] ?? 0)), after);
+export function nextCustomLineCode(addOns: readonly SubscriptionAddOn[]): string {
+  const highest = addOns.reduce((max, addOn) => Math.max(max, Number(CODE.exec(addOn.code)?.[1] ?? 0)), 0);
   return `custom-${highest + 1}`;
 }
 
+/** The custom lines among a subscription's add-ons. */
 export function customLinesOf(addOns: readonly SubscriptionAddOn[]): SubscriptionAddOn[] {
   return addOns.filter((addOn) => addOn.custom);
 }
