@@ -29,6 +29,8 @@ import { chargeCustomerOf, hostedElementFor } from '../hosted-element';
 import type { MessageKey } from '../i18n';
 import { renderPage } from '../render';
 import { askRetention, recordRetentionAnswer, renderBeforeYouGo } from '../retention';
+import { describeAddOn } from '../../domain/add-ons';
+import { customLinesOf } from '../../domain/custom-lines';
 
 const subscriptionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const catalogueCode = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
@@ -100,6 +102,14 @@ export function commandsRouter(setup: PortalSetup): Router {
           quantity: view.addOns.find((held) => held.code === addOn.code)?.quantity ?? 0,
           price: t('manage.addOnPrice', { price: fmt.money(addOn.prices[currency]!, currency) }),
         })),
+        // Custom lines are agreed with the business, not bought here: shown, never changed in the portal.
+        customLines: customLinesOf(view.addOns).map((line) =>
+          t('manage.customLine', {
+            name: describeAddOn(line, line.quantity),
+            price: fmt.money(line.unitAmountCents * line.quantity, currency),
+            interval: interval(view.plan.interval.unit, view.plan.interval.count),
+          }),
+        ),
         coupon: view.discount ? t('manage.couponActive', { name: view.discount.name }) : null,
         paymentMethod: view.paymentMethod,
         stripe: deps.stripeWebhook !== undefined,

@@ -54,6 +54,19 @@ test('the overview links to the page of commands, which lists the other plans of
   expect(text).not.toContain('own payment page');
 });
 
+test('custom lines agreed with the customer are listed at their price, with no form to change them', async () => {
+  const customLines = [{ description: 'Dedicated support', unitAmountCents: 4_000, quantity: 2 }];
+  await d.create({ id: 'cmd_pkg', customer: newCustomer('cmd_pkg'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa', customLines });
+  const browser = await signedIn('cmd_pkg');
+  const manage = await browser.get(page('cmd_pkg'));
+  const text = textOf(manage.text);
+  expect(text).toContain('Agreed with you');
+  expect(text).toContain('Dedicated support × 2: €80.00 per month');
+  expect(manage.text).not.toContain('value="custom-1"');
+  // Without custom lines, no such section.
+  expect(textOf((await (await signedIn('cmd_bob')).get(page('cmd_bob'))).text)).not.toContain('Agreed with you');
+});
+
 test("with the Stripe gateway the payment method field says the business's own page collects cards", async () => {
   const stripe = new Browser(rawTestApp(h, { stripeWebhook: { secret: 'whsec_portal_commands' } }));
   await signIn(h, stripe, 'cmd_bob@example.com');
