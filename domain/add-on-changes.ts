@@ -2,10 +2,11 @@
 // buying a one-time product. Prorated differences wait for the next invoice (see add-ons.ts); a
 // removal's credit is what was paid for the unused time, within what is left of the period's payment.
 import type { AddOnDefinition, SubscriptionAddOn } from './add-ons';
-import { prorationLine, unitPriceFor } from './add-ons';
+import { oneTimeLine, prorationLine, unitPriceFor } from './add-ons';
 import { CommandRefusedError } from './errors';
 import { capped, currentAccount, returned, unusedValue } from './credit';
 import type { InvoiceLineDraft } from './invoice';
+import type { PlanSnapshot } from './plans';
 import { paidValueCode } from './invoice';
 import type { SubscriptionState } from './subscription';
 import { calendarPeriod, update } from './subscription';
@@ -20,14 +21,19 @@ export interface AddOnChange {
 
 /** What the subscription pays per unit of `definition`, or a refusal. */
 export function priceAddOn(state: SubscriptionState, definition: AddOnDefinition): SubscriptionAddOn {
-  const price = unitPriceFor(definition, state.plan);
+  return priceAddOnFor(state.plan, definition);
+}
+
+/** What a subscription on `plan` pays per unit of `definition` (quantity 0), or a refusal. */
+export function priceAddOnFor(plan: PlanSnapshot, definition: AddOnDefinition): SubscriptionAddOn {
+  const price = unitPriceFor(definition, plan);
   if (typeof price === 'string') throw new CommandRefusedError(price);
   return {
     code: definition.code,
     name: definition.name,
     quantity: 0,
     unitAmountCents: price,
-    monthlyAmountCents: definition.prices[state.plan.currency] ?? 0,
+    monthlyAmountCents: definition.prices[plan.currency] ?? 0,
     metric: definition.metric,
     unitsPerQuantity: definition.unitsPerQuantity,
     ...(definition.features?.length ? { features: definition.features } : {}),
@@ -57,35 +63,33 @@ export interface AddOnQuote {
 /** The one computation of a change, for the command (`setAddOnQuantity`) and its preview alike. */
 export function quoteAddOnChange(state: SubscriptionState, change: AddOnChange, at: string): AddOnQuote {
   const priced = priceAddOn(state, change.addOn);
-  const waiting = (next: SubscriptionState, line: InvoiceLineDraft): AddOnQuote => ({
-    state: update(next, { pendingItems: [...state.pendingItems, line] }),
-    lines: [line],
-  });
-  if (change.addOn.kind === 'one_time') {
-    return waiting(state, {
-      kind: 'addon',
-      description: change.quantity === 1 ? priced.name : `${priced.name} × ${change.quantity}`,
-      quantity: change.quantity,
-      amountCents: priced.unitAmountCents * change.quantity,
-      itemName: priced.name,
-      ...(priced.tax ? { tax: priced.tax } : {}),
-    });
-  }
-
-  const existing = state.addOns.find((a) => a.code === priced.code);
+  if (change.addOn.kind === 'one_time') return waiting(state, state, oneTimeLine(priced, change.quantity));
   // A running add-on keeps the price it was bought at.
-  const current: SubscriptionAddOn = existing ?? priced;
-  const delta = change.quantity - current.quantity;
+  const current: SubscriptionAddOn = state.addOns.find((a) => a.code === priced.code) ?? priced;
+  return quoteQuantityChange(state, current, change.quantity, at);
+}
+
+/** `next` with `line` waiting for the next invoice. */
+function waiting(state: SubscriptionState, next: SubscriptionState, line: InvoiceLineDraft): AddOnQuote {
+  return { state: update(next, { pendingItems: [...state.pendingItems, line] }), lines: [line] };
+}
+
+/**
+ * Holding `quantity` of `current` (an add-on or custom line as held, or as priced when new) from
+ * `at`: the difference for the rest of a paid period waits for the next invoice.
+ */
+export function quoteQuantityChange(state: SubscriptionState, current: SubscriptionAddOn, quantity: number, at: string): AddOnQuote {
+  const delta = quantity - current.quantity;
   if (delta === 0) return { state, lines: [] };
-  const others = state.addOns.filter((a) => a.code !== priced.code);
-  const addOns = change.quantity > 0 ? [...others, { ...current, quantity: change.quantity }] : others;
+  const others = state.addOns.filter((a) => a.code !== current.code);
+  const addOns = quantity > 0 ? [...others, { ...current, quantity }] : others;
   // A metered add-on costs nothing up front: its usage is billed in arrears.
   if (!prorates(state) || current.pricing) return { state: update(state, { addOns }), lines: [] };
   const line = prorationLine(current, delta, calendarPeriod(state), at);
-  if (delta > 0) return waiting({ ...state, addOns }, line);
+  if (delta > 0) return waiting(state, { ...state, addOns }, line);
   const [credit = 0] = capped(state, [unusedValue(state, current.unitAmountCents * -delta, 'addOns', at)]);
   // Valued at what was paid for it, VAT included.
-  return waiting({ ...returned(state, credit), addOns }, { ...line, amountCents: -credit, tax: paidValueCode(current.tax) });
+  return waiting(state, { ...returned(state, credit), addOns }, { ...line, amountCents: -credit, tax: paidValueCode(current.tax) });
 }
 
 export function setAddOnQuantity(state: SubscriptionState, change: AddOnChange, at: string): SubscriptionState {

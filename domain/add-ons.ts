@@ -50,6 +50,11 @@ export interface SubscriptionAddOn {
   pricing?: MeteredPricing;
   /** Shipped every period, as bought: each period gets a delivery the customer may skip. */
   shipsEachPeriod?: boolean;
+  /**
+   * A custom line (domain/custom-lines.ts): sold at a price negotiated with this customer, which no
+   * catalogue change moves; `product` is the catalogue product it sells, if any.
+   */
+  custom?: { product?: string };
 }
 
 export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
@@ -115,6 +120,14 @@ export const ADD_ON_CATALOGUE: readonly AddOnDefinition[] = [
 /** Yearly plans pay ten months for twelve; add-ons follow the same rule. */
 const MONTHS_CHARGED = { month: 1, year: 10 } as const;
 
+/** Months a period of `plan` lasts, or null when it is not counted in months (days, weeks). */
+export function monthsPerPeriod(plan: Pick<PlanSnapshot, 'interval'>): number | null {
+  const { unit, count } = plan.interval;
+  if (unit === 'month') return count;
+  if (unit === 'year') return 12 * count;
+  return null;
+}
+
 /** The price of a recurring unit per `plan` period, from its monthly price, or why it cannot be had. */
 function periodPrice(code: string, monthly: number, plan: PlanSnapshot): number | string {
   const unit = plan.interval.unit;
@@ -133,8 +146,17 @@ export function unitPriceFor(definition: AddOnDefinition, plan: PlanSnapshot): n
   return definition.kind === 'one_time' ? monthly : periodPrice(definition.code, monthly, plan);
 }
 
-/** An attached add-on priced for `plan`'s billing interval (after a plan change), or why it cannot be. */
+/**
+ * An attached add-on priced for `plan`'s billing interval (after a plan change), or why it cannot
+ * be. A custom line's negotiated price is per month × months of the new period: the yearly
+ * discount is a catalogue rule, and nobody negotiated it.
+ */
 export function repriceFor(addOn: SubscriptionAddOn, plan: PlanSnapshot): SubscriptionAddOn | string {
+  if (addOn.custom) {
+    const months = monthsPerPeriod(plan);
+    if (months === null) return `${addOn.code} needs a monthly or yearly plan`;
+    return { ...addOn, unitAmountCents: addOn.monthlyAmountCents * months };
+  }
   const price = periodPrice(addOn.code, addOn.monthlyAmountCents, plan);
   return typeof price === 'string' ? price : { ...addOn, unitAmountCents: price };
 }
@@ -142,6 +164,18 @@ export function repriceFor(addOn: SubscriptionAddOn, plan: PlanSnapshot): Subscr
 /** What the recurring add-ons cost for one full period. */
 export function addOnsPerPeriod(addOns: readonly SubscriptionAddOn[]): number {
   return addOns.reduce((sum, addOn) => sum + addOn.unitAmountCents * addOn.quantity, 0);
+}
+
+/** The line that bills `quantity` of a one-time product once, on the next invoice. */
+export function oneTimeLine(priced: SubscriptionAddOn, quantity: number): InvoiceLineDraft {
+  return {
+    kind: 'addon',
+    description: describeAddOn(priced, quantity),
+    quantity,
+    amountCents: priced.unitAmountCents * quantity,
+    itemName: priced.name,
+    ...(priced.tax ? { tax: priced.tax } : {}),
+  };
 }
 
 export function describeAddOn(addOn: Pick<SubscriptionAddOn, 'name'>, quantity: number): string {

@@ -13,6 +13,7 @@ import type { ActiveDiscount } from './discounts';
 import type { CancelReason } from './effects';
 import type { InvoiceLineDraft } from './invoice';
 import type { OfferHistory, OpenOffer } from './offers';
+import type { PackageItems } from './packages';
 import type { UsageSummary } from './usage';
 import { emptyUsage, rollUsage } from './usage';
 import type { PeriodAccount } from './credit';
@@ -75,6 +76,11 @@ export interface SubscriptionStart {
    * Absent: version 1.
    */
   rules?: number;
+  /**
+   * A custom package (domain/packages.ts): add-ons, custom lines and a coupon, priced by whoever
+   * starts the subscription. They are in its first state, so the first invoice bills them.
+   */
+  items?: PackageItems;
 }
 
 export interface InvoiceSummary {
@@ -209,9 +215,9 @@ export function openSubscription(start: SubscriptionStart, now: Date): Subscript
     creditBalanceCents: 0,
     // An imported period was paid in full elsewhere: its unused time can be credited, never refunded.
     account: imported ? { periodIndex: 0, paidCents: start.plan.amountCents, returnedCents: 0, rates: { plan: FULL_RATE, addOns: FULL_RATE }, charges: [] } : null,
-    addOns: [],
-    pendingItems: [],
-    discount: null,
+    addOns: start.items?.addOns ?? [],
+    pendingItems: start.items?.pendingItems ?? [],
+    discount: start.items?.discount ?? null,
     usage: emptyUsage(0),
     stats: { paidPeriods: 0, consecutivePaidPeriods: 0, failedPayments: 0 },
     offer: null,

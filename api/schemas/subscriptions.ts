@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { catalogueCode } from './codes';
 import { isValidTimeZone } from '../../domain/calendar';
 import { billingProfileInput } from './billing-profile';
+import { packageItems } from './items';
 
 export const subscriptionId = z
   .string()
@@ -32,6 +33,8 @@ export const createSubscriptionBody = z
     paymentMethod: paymentMethodToken,
     trialDays: z.number().int().min(0).max(730).optional(),
     timeZone: timeZone.optional(),
+    /** A custom package: catalogue add-ons, custom lines at a negotiated price, a coupon from the first invoice. */
+    ...packageItems,
   })
   .strict();
 

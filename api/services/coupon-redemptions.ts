@@ -24,7 +24,7 @@ export interface Redemption {
 }
 
 /** Why `row` cannot be applied to a subscription on `planCode` at `at`, short of its count; or null. */
-function refusal(code: string, row: Coupon | null, { planCode, at }: Redemption): CouponRefused | null {
+export function redemptionRefusal(code: string, row: Coupon | null, { planCode, at }: Redemption): CouponRefused | null {
   if (!row) return new CouponRefused('unknown', `unknown coupon "${code}"`);
   if (!row.active) return new CouponRefused('archived', `coupon "${code}" is archived: it can no longer be applied`);
   if (row.redeemBy && at.getTime() > row.redeemBy.getTime()) return new CouponRefused('expired', `coupon ${code} could be redeemed until ${row.redeemBy.toISOString()}`);
@@ -37,7 +37,7 @@ function refusal(code: string, row: Coupon | null, { planCode, at }: Redemption)
 /** Counts one redemption of `code`, or throws why it cannot be had. */
 export async function redeemCoupon(prisma: PrismaClient, code: string, redemption: Redemption): Promise<Coupon> {
   const row = await prisma.coupon.findUnique({ where: { code } });
-  const refused = refusal(code, row, redemption);
+  const refused = redemptionRefusal(code, row, redemption);
   if (refused) throw refused;
   const counted = await prisma.$executeRaw`
     UPDATE "Coupon" SET "redemptions" = "redemptions" + 1, "updatedAt" = now()

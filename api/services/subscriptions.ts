@@ -1,8 +1,11 @@
-// Creating and reading subscriptions: rows first (so nothing the workflow writes is orphaned),
-// then the workflow through update-with-start, which is idempotent on the workflow id.
+// Creating and reading subscriptions: every check first (plan, package items, coupon), then the
+// coupon's redemption, the rows (so nothing the workflow writes is orphaned), and the workflow
+// through update-with-start, which is idempotent on the workflow id.
 import { randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { RULES_VERSION } from '../../domain/rules';
+import type { PackageItems } from '../../domain/packages';
+import type { PlanSnapshot } from '../../domain/plans';
 import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { toPlanSnapshot } from '../../infra/plans';
@@ -11,6 +14,8 @@ import { awaitOpening, describeSubscription, getSubscription, WORKFLOW_TYPES } f
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
 import { withSubscription } from './commands';
+import { withRedemption } from './coupon-redemptions';
+import { priceItems } from './package-items';
 import { sendBillingProfile, writeBillingProfile } from './billing-profiles';
 import { billingProfileOf } from './views';
 import type { CreateSubscriptionBody } from '../schemas/subscriptions';
@@ -38,14 +43,13 @@ async function upsertCustomer({ prisma }: ApiDeps, customer: CreateSubscriptionB
 }
 
 export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody): Promise<CreateResult> {
-  const { prisma, temporal, taskQueue } = deps;
+  const { prisma } = deps;
   const planRow = await prisma.plan.findUnique({ where: { code: body.plan } });
   if (!planRow) throw invalid([{ field: 'plan', message: `unknown plan "${body.plan}"` }]);
   // Archived: subscriptions already on it renew on their snapshot, but nobody new takes it.
   if (!planRow.active) throw conflict(`plan ${planRow.code} is archived: it is no longer offered to new subscriptions`);
 
   const id = body.id ?? newId('sub');
-  const workflowId = subscriptionWorkflowId(id);
   const existing = await prisma.subscription.findUnique({ where: { id } });
   if (existing && (existing.planCode !== body.plan || existing.paymentMethod !== body.paymentMethod)) {
     throw conflict(`subscription ${id} already exists with a different plan or payment method`);
@@ -57,6 +61,21 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
     const sameCustomer = owner?.email === body.customer.email && (!body.customer.id || body.customer.id === owner.id);
     if (!sameCustomer) throw conflict(`subscription ${id} belongs to another customer`);
   }
+  const plan = toPlanSnapshot(planRow);
+  // Priced and checked before anything is written: a refused package leaves no row behind.
+  const at = await deps.clock();
+  const items = await priceItems(deps, body, plan, at);
+  // A repeated request does not redeem its coupon again.
+  if (body.coupon && !existing) {
+    return withRedemption(prisma, body.coupon, { planCode: plan.code, at }, () => start(deps, body, id, plan, items));
+  }
+  return start(deps, body, id, plan, items);
+}
+
+/** Writes the customer and the subscription's row, then starts its workflow (or attaches to it). */
+async function start(deps: ApiDeps, body: CreateSubscriptionBody, id: string, plan: PlanSnapshot, items: PackageItems | undefined): Promise<CreateResult> {
+  const { prisma, temporal, taskQueue } = deps;
+  const workflowId = subscriptionWorkflowId(id);
   const customer = await upsertCustomer(deps, body.customer);
   const profile = body.customer.billingProfile ? await writeBillingProfile(prisma, customer.id, body.customer.billingProfile) : billingProfileOf(customer);
   if (body.customer.billingProfile && profile) await sendBillingProfile(deps, customer.id, profile);
@@ -68,12 +87,13 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
   const start: SubscriptionStart = {
     subscriptionId: id,
     customer: { id: customer.id, email: customer.email, name: customer.name, billing: profile },
-    plan: toPlanSnapshot(planRow),
+    plan,
     paymentMethod: body.paymentMethod,
     ...(body.trialDays !== undefined ? { trialDays: body.trialDays } : {}),
     ...(body.timeZone ? { timeZone: body.timeZone } : {}),
     policy: deps.policy,
     rules: RULES_VERSION,
+    ...(items ? { items } : {}),
   };
   try {
     const subscription = await temporal.workflow.executeUpdateWithStart(awaitOpening, {

@@ -61,6 +61,11 @@ const fields = {
       features: z.array(z.string()).optional().describe('Feature keys it grants while attached'),
       tax: taxCode.optional(),
       pricing: meteredPricing.optional().describe('A metered add-on: its usage is billed in arrears (GET /subscriptions/{id}/usage)'),
+      shipsEachPeriod: z.boolean().optional().describe('Shipped every period: each period gets a delivery the customer may skip'),
+      custom: z
+        .strictObject({ product: z.string().optional().describe('The catalogue product it sells, if any') })
+        .optional()
+        .describe('A custom line (code custom-1, custom-2, …) at a price negotiated with the customer: no catalogue price change moves it'),
     }),
   ),
   discount: z
