@@ -9,10 +9,12 @@ import { priceQuote, type QuotePricing } from '../../domain/quote';
 import { RULES_VERSION } from '../../domain/rules';
 import { renderEmail } from '../../emails/templates';
 import { queueOutboxEmail } from '../../activities/email-outbox';
+import { NOTHING_RECORDED, publishWebhookEvents, recordWebhookEvents } from '../../activities/webhook-outbox';
+import { quoteEvent, type QuotePayload } from '../../domain/webhooks';
 import { toPlanSnapshot } from '../../infra/plans';
 import { quotePageLink, quoteToken, quoteTokenId } from '../../infra/links';
 import { hashToken } from '../../portal/sessions';
-import type { Customer, Prisma, Quote } from '../../prisma/generated/client';
+import { Prisma, type Customer, type Quote } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid, notFound, ProblemError } from '../problem';
 import type { AddOnItem, CustomLine } from '../schemas/items';
@@ -135,6 +137,30 @@ async function found({ prisma }: ApiDeps, id: string): Promise<Quote> {
 const quoteExpired = (row: Quote) =>
   new ProblemError(409, 'quote-expired', `quote ${row.id} expired at ${row.expiresAt.toISOString()}`, { expiresAt: row.expiresAt.toISOString() });
 
+const outbox = (deps: ApiDeps) => ({ prisma: deps.prisma, temporal: { client: deps.temporal, taskQueue: deps.taskQueue } });
+
+/**
+ * Changes the quote with `change` (a conditional update: none or one row) and records its webhook
+ * event in the same transaction, only when the row changed: one event per quote and fact.
+ */
+async function withEvent(deps: ApiDeps, type: 'quote.sent' | 'quote.accepted', at: Date, change: (tx: Prisma.TransactionClient) => Promise<Quote[]>) {
+  return deps.prisma.$transaction(async (tx) => {
+    const [changed] = await change(tx);
+    if (!changed) return { changed: null, recorded: NOTHING_RECORDED };
+    const payload: QuotePayload = {
+      id: changed.id,
+      status: changed.status,
+      customerId: changed.customerId,
+      customerEmail: changed.customerEmail,
+      plan: changed.planCode,
+      currency: changed.currency,
+      expiresAt: changed.expiresAt.toISOString(),
+      subscriptionId: changed.subscriptionId,
+    };
+    return { changed, recorded: await recordWebhookEvents(tx, [quoteEvent(type, payload, at.toISOString())]) };
+  });
+}
+
 export async function createQuote(deps: ApiDeps, body: CreateQuoteBody): Promise<QuoteView> {
   const now = await deps.clock();
   const expiresAt = new Date(body.expiresAt);
@@ -240,11 +266,11 @@ export async function sendQuote(deps: ApiDeps, id: string): Promise<{ quote: Quo
   if (row.expiresAt <= now) throw quoteExpired(row);
   const customer = await customerOf(deps, row);
   const { plan, pricing } = await priceOf(deps, row, customer, now);
-  const [sent] = await deps.prisma.quote.updateManyAndReturn({
-    where: { id, status: 'draft' },
-    data: { status: 'sent', sentAt: now, tokenHash: hashToken(quoteToken(deps.links, id)) },
-  });
+  const { changed: sent, recorded } = await withEvent(deps, 'quote.sent', now, (tx) =>
+    tx.quote.updateManyAndReturn({ where: { id, status: 'draft' }, data: { status: 'sent', sentAt: now, tokenHash: hashToken(quoteToken(deps.links, id)) } }),
+  );
   if (!sent) return sendQuote(deps, id);
+  await publishWebhookEvents(outbox(deps), recorded);
   const language = (customer && billingProfileOf(customer)?.language) || (row.language as 'en' | 'nb');
   const intent: EmailIntent = {
     key: `quote/${id}`,
@@ -254,7 +280,7 @@ export async function sendQuote(deps: ApiDeps, id: string): Promise<{ quote: Quo
     content: { template: 'quote', quoteId: id, language, planName: plan.name, firstInvoiceCents: pricing.firstInvoice.totalCents, currency: plan.currency, expiresAt: row.expiresAt.toISOString() },
   };
   await queueOutboxEmail(
-    { prisma: deps.prisma, temporal: { client: deps.temporal, taskQueue: deps.taskQueue } },
+    outbox(deps),
     { intent, subject: () => renderEmail(intent).subject, at: now, ...(customer ? { customerId: customer.id } : {}) },
   );
   return { quote: quoteView(sent, now, pricing), url };
@@ -287,7 +313,7 @@ export async function acceptQuote(deps: ApiDeps, id: string, given: { paymentMet
   if (!made && row.expiresAt <= now) throw quoteExpired(row);
   if (!paymentMethod) throw invalid([{ field: 'paymentMethod', message: 'the quote has no payment method: give the one to charge' }]);
   const { addOns, customLines } = itemsOf(row);
-  const result = await createSubscription(deps, {
+  const body = {
     id: subscriptionId,
     customer: { ...(row.customerId ? { id: row.customerId } : {}), email: row.customerEmail, ...(row.customerName ? { name: row.customerName } : {}) },
     plan: row.planCode,
@@ -295,13 +321,22 @@ export async function acceptQuote(deps: ApiDeps, id: string, given: { paymentMet
     ...(addOns.length > 0 ? { addOns } : {}),
     ...(customLines.length > 0 ? { customLines } : {}),
     ...(row.coupon ? { coupon: row.coupon } : {}),
+  };
+  // Two acceptances at once both create the new customer: the one that loses to the other's row
+  // tries again, finds it, and attaches to the same subscription.
+  const result = await createSubscription(deps, body).catch((error: unknown) => {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return createSubscription(deps, body);
+    throw error;
   });
   const customer = await deps.prisma.customer.findUnique({ where: { email: row.customerEmail } });
   // The subscription exists: the quote is accepted with it, whoever got here first.
-  await deps.prisma.quote.updateMany({
-    where: { id, status: { not: 'accepted' } },
-    data: { status: 'accepted', acceptedAt: now, subscriptionId, paymentMethod, customerId: customer?.id ?? row.customerId },
-  });
+  const { recorded } = await withEvent(deps, 'quote.accepted', now, (tx) =>
+    tx.quote.updateManyAndReturn({
+      where: { id, status: { not: 'accepted' } },
+      data: { status: 'accepted', acceptedAt: now, subscriptionId, paymentMethod, customerId: customer?.id ?? row.customerId },
+    }),
+  );
+  await publishWebhookEvents(outbox(deps), recorded);
   return { quote: quoteView(await found(deps, id), now, null), subscription: result.subscription, created: result.created };
 }
 

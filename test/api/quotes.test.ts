@@ -7,19 +7,24 @@ import type { Harness } from '../support/harness';
 import { eventually, rawTestApp, retireSubscriptions, startHarness, testApp } from '../support/harness';
 import { DAY, newCustomer } from '../support/lifecycle';
 import { Browser, formFields as formOf, linkIn, textOf } from '../support/portal';
+import { startReceiver, type Receiver } from '../webhooks/receiver';
 
 let h: Harness;
 let api: Express;
 let portal: Express;
+let receiver: Receiver;
 beforeAll(async () => {
   h = await startHarness();
   api = testApp(h);
   portal = rawTestApp(h);
+  receiver = await startReceiver();
+  expect((await request(api).post('/webhooks').send({ url: receiver.url, events: ['quote.sent', 'quote.accepted'] })).status).toBe(201);
 });
 afterEach(async () => {
   await retireSubscriptions(h);
 });
 afterAll(async () => {
+  await receiver?.close();
   await h?.teardown();
 });
 
@@ -109,6 +114,18 @@ test('a quote drafted, edited, sent and accepted on its link becomes a subscript
   expect([resent.status, resent.headers.location]).toEqual([303, link]);
   expect(await h.db.prisma.invoice.count({ where: { subscriptionId } })).toBe(1);
   expect(await h.db.prisma.sandboxCharge.count({ where: { reference: { startsWith: `INV-${subscriptionId}-` } } })).toBe(1);
+
+  // One event per fact, however often it was asked for.
+  const events = await eventually(
+    async () => receiver.received.filter((hook) => hook.body.data.quote?.id === created.id).map((hook) => hook.body),
+    (found) => found.length >= 2,
+    'the quote webhooks',
+  );
+  expect(events.map((event) => [event.type, event.data.quote!.status, event.data.quote!.subscriptionId])).toEqual([
+    ['quote.sent', 'sent', null],
+    ['quote.accepted', 'accepted', subscriptionId],
+  ]);
+  expect(await h.db.prisma.webhookEvent.count({ where: { type: { startsWith: 'quote.' }, payload: { path: ['quote', 'id'], equals: created.id } } })).toBe(2);
 });
 
 test('a quote accepted twice at once makes one subscription', async () => {
