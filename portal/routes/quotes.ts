@@ -11,7 +11,7 @@ import type { Quote } from '../../prisma/generated/client';
 import { portalOf, type PortalSetup } from '../context';
 import { linkInvalid } from '../errors';
 import { checkedForm } from '../forms';
-import type { Language } from '../i18n';
+import type { Language, MessageKey } from '../i18n';
 import { renderPage } from '../render';
 
 const purposeOf = (quote: Quote) => `quote|${quote.id}`;
@@ -28,7 +28,8 @@ export function quotesRouter(setup: PortalSetup): Router {
     return quote;
   }
 
-  async function renderQuote(req: Request, res: Response, quote: Quote, problem: string | null = null): Promise<void> {
+  /** `problem`: what is wrong with the form, said in the language the page speaks (chosen here). */
+  async function renderQuote(req: Request, res: Response, quote: Quote, problem: MessageKey | null = null): Promise<void> {
     const context = portalOf(res);
     const { quote: view, customer, planName } = await quoteForPage(deps, quote);
     if (customer) context.speakTo(customer);
@@ -70,7 +71,7 @@ export function quotesRouter(setup: PortalSetup): Router {
         action: `${pagePath(req.params.token as string)}/accept`,
         purpose: purposeOf(quote),
         token: req.params.token,
-        problem,
+        problem: problem ? t(problem) : null,
         signIn: view.subscriptionId ? `/portal/sign-in?next=${encodeURIComponent(`/portal/subscriptions/${view.subscriptionId}`)}` : null,
       },
       problem ? 400 : 200,
@@ -86,7 +87,7 @@ export function quotesRouter(setup: PortalSetup): Router {
     const form = checkedForm(req, res, purposeOf(quote));
     setAuditActor(res, { type: 'customer' });
     const given = quote.paymentMethod === null ? paymentMethodToken.safeParse(typeof form.paymentMethod === 'string' ? form.paymentMethod.trim() : '') : null;
-    if (given && !given.success) return renderQuote(req, res, quote, portalOf(res).t('quote.paymentMethodInvalid'));
+    if (given && !given.success) return renderQuote(req, res, quote, 'quote.paymentMethodInvalid');
     // An expired, canceled or accepted quote is answered with its page, which says so: a second click changes nothing.
     if (quote.status === 'sent' && quote.expiresAt > (await deps.clock())) {
       await acceptQuote(deps, quote.id, given?.success ? { paymentMethod: given.data } : {});

@@ -128,6 +128,28 @@ test('a quote drafted, edited, sent and accepted on its link becomes a subscript
   expect(await h.db.prisma.webhookEvent.count({ where: { type: { startsWith: 'quote.' }, payload: { path: ['quote', 'id'], equals: created.id } } })).toBe(2);
 });
 
+test("a quote for someone without an account speaks the quote's language, in the email and on the page, and asks for a payment method it lacks", async () => {
+  const created = await draft('quote-kari', { plan: 'pro-monthly-nok', addOns: [], customLines: [], language: 'nb' });
+  await sent(created.id);
+  const [mail] = await quoteEmails('quote-kari@example.com');
+  expect(mail!.subject).toBe('Ditt tilbud på Pro monthly');
+  const link = linkIn(mail!);
+  const browser = new Browser(portal);
+  const page = await browser.get(link);
+  expect(page.text).toContain('<html lang="nb"');
+  expect(textOf(page.text)).toContain('Godta tilbudet');
+  expect(page.text).toContain('name="paymentMethod"');
+
+  const wrong = await browser.submit(link, `${link}/accept`, { paymentMethod: 'visa 4242' });
+  expect(wrong.status).toBe(400);
+  expect(textOf(wrong.text)).toContain('Skriv inn et betalingsmåte-token, for eksempel pm_card_visa.');
+  expect(await h.db.prisma.subscription.count({ where: { id: `sub_${created.id}` } })).toBe(0);
+
+  const withMethod = await draft('quote-kari-card', { paymentMethod: 'pm_card_visa' });
+  const { url } = await sent(withMethod.id);
+  expect((await browser.get(new URL(url).pathname)).text).not.toContain('name="paymentMethod"');
+});
+
 test('a quote accepted twice at once makes one subscription', async () => {
   const created = await draft('quote-race', { paymentMethod: 'pm_card_visa' });
   const [first, second] = await Promise.all([request(api).post(`/quotes/${created.id}/accept`).send({}), request(api).post(`/quotes/${created.id}/accept`).send({})]);
