@@ -194,7 +194,14 @@ export async function quoteByToken({ prisma, links }: ApiDeps, token: string): P
 export async function quoteForPage(deps: ApiDeps, row: Quote) {
   const now = await deps.clock();
   const plan = await deps.prisma.plan.findUnique({ where: { code: row.planCode } });
-  return { quote: quoteView(row, now, await pricingForRead(deps, row, now)), customer: await customerOf(deps, row), planName: plan?.name ?? row.planCode };
+  const subscription = row.subscriptionId ? await deps.prisma.subscription.findUnique({ where: { id: row.subscriptionId }, select: { status: true } }) : null;
+  return {
+    quote: quoteView(row, now, await pricingForRead(deps, row, now)),
+    customer: await customerOf(deps, row),
+    planName: plan?.name ?? row.planCode,
+    /** The subscription's status as the database last projected it: `incomplete` while its first payment is not made. */
+    subscriptionStatus: subscription?.status ?? null,
+  };
 }
 
 export async function getQuote(deps: ApiDeps, id: string): Promise<QuoteView> {

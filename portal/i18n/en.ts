@@ -253,6 +253,7 @@ export const en = {
   'quote.paymentMethodInvalid': 'Enter a payment method token, like pm_card_visa.',
   'quote.accept': 'Accept the quote',
   'quote.accepted': 'You accepted this quote on {date}. Your subscription {id} has started.',
+  'quote.acceptedUnpaid': 'You accepted this quote on {date}. The first payment of your subscription {id} did not go through: sign in to give another payment method.',
   'quote.signIn': 'Sign in to see and manage your subscription',
   'quote.expired': 'This quote expired on {date}. Ask us for a new one.',
   'quote.canceled': 'This quote was withdrawn on {date}. Ask us for a new one.',

@@ -253,6 +253,7 @@ export const nb = {
   'quote.paymentMethodInvalid': 'Skriv inn et betalingsmåte-token, for eksempel pm_card_visa.',
   'quote.accept': 'Godta tilbudet',
   'quote.accepted': 'Du godtok dette tilbudet {date}. Abonnementet ditt {id} har startet.',
+  'quote.acceptedUnpaid': 'Du godtok dette tilbudet {date}. Den første betalingen for abonnementet ditt {id} gikk ikke gjennom: logg inn for å oppgi en annen betalingsmåte.',
   'quote.signIn': 'Logg inn for å se og administrere abonnementet',
   'quote.expired': 'Dette tilbudet utløp {date}. Be oss om et nytt.',
   'quote.canceled': 'Dette tilbudet ble trukket tilbake {date}. Be oss om et nytt.',

@@ -31,7 +31,7 @@ export function quotesRouter(setup: PortalSetup): Router {
   /** `problem`: what is wrong with the form, said in the language the page speaks (chosen here). */
   async function renderQuote(req: Request, res: Response, quote: Quote, problem: MessageKey | null = null): Promise<void> {
     const context = portalOf(res);
-    const { quote: view, customer, planName } = await quoteForPage(deps, quote);
+    const { quote: view, customer, planName, subscriptionStatus } = await quoteForPage(deps, quote);
     if (customer) context.speakTo(customer);
     else context.speakIn(quote.language as Language);
     const { t, fmt } = context;
@@ -41,7 +41,7 @@ export function quotesRouter(setup: PortalSetup): Router {
     const outcome = {
       draft: null,
       sent: t('quote.openUntil', { date: day(view.expiresAt) }),
-      accepted: t('quote.accepted', { date: day(view.acceptedAt), id: view.subscriptionId ?? '' }),
+      accepted: t(subscriptionStatus === 'incomplete' ? 'quote.acceptedUnpaid' : 'quote.accepted', { date: day(view.acceptedAt), id: view.subscriptionId ?? '' }),
       expired: t('quote.expired', { date: day(view.expiresAt) }),
       canceled: t('quote.canceled', { date: day(view.canceledAt) }),
     }[view.status];

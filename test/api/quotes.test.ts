@@ -150,6 +150,26 @@ test("a quote for someone without an account speaks the quote's language, in the
   expect((await browser.get(new URL(url).pathname)).text).not.toContain('name="paymentMethod"');
 });
 
+test('a declined first charge still makes the subscription, incomplete and waiting for a working card, and the quote is accepted with it', async () => {
+  const created = await draft('quote-declined', { customLines: [] });
+  const { url } = await sent(created.id);
+  const link = new URL(url).pathname;
+  const browser = new Browser(portal);
+  const posted = await browser.submit(link, `${link}/accept`, { paymentMethod: 'pm_card_insufficient_funds' });
+  expect(posted.status).toBe(303);
+  const subscriptionId = `sub_${created.id}`;
+  const subscription = (await request(api).get(`/subscriptions/${subscriptionId}`)).body;
+  expect(subscription).toMatchObject({ status: 'incomplete', latestInvoice: { status: 'open' } });
+  const quote = (await request(api).get(`/quotes/${created.id}`)).body;
+  expect(quote).toMatchObject({ status: 'accepted', subscriptionId, paymentMethod: 'pm_card_insufficient_funds' });
+  const page = await eventually(
+    async () => textOf((await browser.get(link)).text),
+    (text) => text.includes('did not go through'),
+    'the page to show the unpaid subscription',
+  );
+  expect(page).toContain(`The first payment of your subscription ${subscriptionId} did not go through: sign in to give another payment method.`);
+});
+
 test('a quote accepted twice at once makes one subscription', async () => {
   const created = await draft('quote-race', { paymentMethod: 'pm_card_visa' });
   const [first, second] = await Promise.all([request(api).post(`/quotes/${created.id}/accept`).send({}), request(api).post(`/quotes/${created.id}/accept`).send({})]);
