@@ -180,6 +180,7 @@ test('a quote accepted twice at once makes one subscription', async () => {
 
 test('a sent quote past its expiry reads as expired and cannot be accepted, by sales or on its page', async () => {
   const created = await draft('quote-late', { expiresAt: await inDays(2) });
+  const unsent = await draft('quote-unsent', { expiresAt: await inDays(2) });
   const { url } = await sent(created.id);
   const link = new URL(url).pathname;
   const browser = new Browser(portal);
@@ -195,6 +196,12 @@ test('a sent quote past its expiry reads as expired and cannot be accepted, by s
 
   const refused = await request(api).post(`/quotes/${created.id}/accept`).send({ paymentMethod: 'pm_card_visa' });
   expect([refused.status, refused.body.type]).toEqual([409, '/problems/quote-expired']);
+  // A draft past its expiry is not sent: a later expiresAt first.
+  const stale = await request(api).post(`/quotes/${unsent.id}/send`);
+  expect([stale.status, stale.body.type]).toEqual([409, '/problems/quote-expired']);
+  expect((await request(api).patch(`/quotes/${unsent.id}`).send({ expiresAt: '2020-01-01T00:00:00Z' })).body.errors).toEqual([expect.objectContaining({ field: 'expiresAt' })]);
+  expect((await request(api).patch(`/quotes/${unsent.id}`).send({ expiresAt: await inDays(7) })).status).toBe(200);
+  expect((await request(api).post(`/quotes/${unsent.id}/send`)).status).toBe(200);
   // The form loaded before the expiry changes nothing either; the page says the quote expired.
   const posted = await browser.post(`${link}/accept`, { ...formOf(open.text, `${link}/accept`), paymentMethod: 'pm_card_visa' });
   expect(posted.status).toBe(303);
