@@ -44,7 +44,7 @@ export function priceAddOnFor(plan: PlanSnapshot, definition: AddOnDefinition): 
 }
 
 /** Only time already paid for is prorated; during a trial (or an unpaid period) nothing is. */
-const prorates = (state: SubscriptionState) => currentAccount(state) !== null;
+export const prorates = (state: SubscriptionState) => currentAccount(state) !== null;
 
 /** Whether `change` adds a line to the next invoice (checked against MAX_PENDING_ITEMS before it runs). */
 export function addsPendingLine(state: SubscriptionState, change: AddOnChange): boolean {

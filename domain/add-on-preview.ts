@@ -2,10 +2,12 @@
 // workflow's `previewAddOnChange` query, which the API and the portal show before the customer
 // confirms. It runs the command's own check (`checkCommand`) and computation (`quoteAddOnChange`),
 // so the preview and the command cannot disagree.
-import type { SetAddOnCommand } from './commands';
+import type { SetAddOnCommand, SetCustomLineCommand } from './commands';
 import { checkCommand } from './commands';
 import { addOnsPerPeriod } from './add-ons';
+import type { AddOnQuote } from './add-on-changes';
 import { quoteAddOnChange } from './add-on-changes';
+import { quoteCustomLineQuantity } from './custom-lines';
 import type { InvoiceLineDraft } from './invoice';
 import { taxContextOf, taxLines } from './invoice';
 import type { SubscriptionState } from './subscription';
@@ -43,14 +45,31 @@ export function previewAddOnChange(state: SubscriptionState, change: SetAddOnCom
   }
   const quote = quoteAddOnChange(state, change, at);
   const held = (of: SubscriptionState) => of.addOns.find((addOn) => addOn.code === change.addOn.code)?.quantity ?? 0;
+  const oneTime = change.addOn.kind === 'one_time';
+  return previewOf(state, quote, change.addOn.code, oneTime ? 0 : held(state), oneTime ? change.quantity : held(quote.state));
+}
+
+/** Exactly what `setCustomLine` with `change` would do at `at`, as `previewAddOnChange` answers for an add-on. */
+export function previewCustomLineChange(state: SubscriptionState, change: SetCustomLineCommand, at: string): AddOnChangePreview {
+  try {
+    checkCommand(state, { name: 'setCustomLine', input: change }, at);
+  } catch (error) {
+    return { allowed: false, reason: (error as Error).message };
+  }
+  const quote = quoteCustomLineQuantity(state, change.code, change.quantity, at);
+  const before = state.addOns.find((addOn) => addOn.code === change.code)?.quantity ?? 0;
+  return previewOf(state, quote, change.code, before, change.quantity);
+}
+
+function previewOf(state: SubscriptionState, quote: AddOnQuote, code: string, quantityBefore: number, quantityAfter: number): AddOnChangePreview {
   // A period invoice is issued at its period's start, which is when the lines waiting for it are taxed.
   const billedAt = nextBillingAt(quote.state) ?? quote.state.currentPeriod.end;
   const taxed = taxLines(quote.lines, taxContextOf(quote.state, billedAt));
   return {
     allowed: true,
-    code: change.addOn.code,
-    quantityBefore: change.addOn.kind === 'one_time' ? 0 : held(state),
-    quantityAfter: change.addOn.kind === 'one_time' ? change.quantity : held(quote.state),
+    code,
+    quantityBefore,
+    quantityAfter,
     lines: taxed.lines,
     totalCents: taxed.grossCents,
     billedAt,

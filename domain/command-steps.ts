@@ -3,6 +3,7 @@
 // effects; nothing here can fail a workflow.
 import { setAddOnQuantity } from './add-on-changes';
 import { cancelAtPeriodEnd, cancelNow, uncancel } from './cancellation';
+import { quoteCustomLineAddition, quoteCustomLineQuantity } from './custom-lines';
 import { billPeriod, collectAgain } from './collection';
 import type { Command } from './commands';
 import { discountFromCoupon } from './discounts';
@@ -44,6 +45,10 @@ export function runCommand(state: SubscriptionState, command: Command, at: strin
       return paymentMethodUpdated(state, command.input.paymentMethod, at);
     case 'setAddOn':
       return unchanged(setAddOnQuantity(state, command.input, at));
+    case 'addCustomLine':
+      return unchanged(quoteCustomLineAddition(state, command.input.line, at).state);
+    case 'setCustomLine':
+      return unchanged(quoteCustomLineQuantity(state, command.input.code, command.input.quantity, at).state);
     case 'applyCoupon':
       return unchanged(update(state, { discount: discountFromCoupon(command.input.coupon) }));
     case 'removeCoupon':

@@ -3,7 +3,9 @@
 // it executes the command, since the state may have moved on in between.
 import type { AddOnDefinition } from './add-ons';
 import { unitPriceFor } from './add-ons';
-import { addsPendingLine, MAX_PENDING_ITEMS } from './add-on-changes';
+import { addsPendingLine, MAX_PENDING_ITEMS, prorates } from './add-on-changes';
+import type { CustomLineInput } from './custom-lines';
+import { customLineRefusal, customLinesOf, MAX_CUSTOM_LINE_QUANTITY } from './custom-lines';
 import { CommandRefusedError } from './errors';
 import type { CouponDefinition } from './discounts';
 import { couponRefusal } from './discounts';
@@ -47,6 +49,16 @@ export interface SetAddOnCommand {
   quantity: number;
 }
 
+export interface AddCustomLineCommand {
+  line: CustomLineInput;
+}
+
+/** A custom line's new quantity (0 removes it); its price stays the one agreed. */
+export interface SetCustomLineCommand {
+  code: string;
+  quantity: number;
+}
+
 export interface ApplyCouponCommand {
   coupon: CouponDefinition;
 }
@@ -64,6 +76,8 @@ export type Command =
   | { name: 'resume'; input: ResumeCommand }
   | { name: 'updatePaymentMethod'; input: UpdatePaymentMethodCommand }
   | { name: 'setAddOn'; input: SetAddOnCommand }
+  | { name: 'addCustomLine'; input: AddCustomLineCommand }
+  | { name: 'setCustomLine'; input: SetCustomLineCommand }
   | { name: 'applyCoupon'; input: ApplyCouponCommand }
   | { name: 'removeCoupon' }
   | { name: 'acceptOffer'; input: OfferCommand }
@@ -83,6 +97,8 @@ export const COMMAND_NAMES = [
   'resume',
   'updatePaymentMethod',
   'setAddOn',
+  'addCustomLine',
+  'setCustomLine',
   'applyCoupon',
   'removeCoupon',
   'acceptOffer',
@@ -98,6 +114,8 @@ const ALLOWED: Record<Command['name'], readonly SubscriptionStatus[]> = {
   resume: ['paused', 'active'],
   updatePaymentMethod: ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'unpaid'],
   setAddOn: ['trialing', 'active'],
+  addCustomLine: ['trialing', 'active'],
+  setCustomLine: ['trialing', 'active'],
   applyCoupon: ['trialing', 'active', 'past_due', 'paused'],
   removeCoupon: ['trialing', 'active', 'past_due', 'paused'],
   acceptOffer: ['active'],
@@ -113,6 +131,8 @@ const VERBS: Record<Command['name'], string> = {
   resume: 'be resumed',
   updatePaymentMethod: 'take a new payment method',
   setAddOn: 'change add-ons',
+  addCustomLine: 'take a custom line',
+  setCustomLine: 'change custom lines',
   applyCoupon: 'take a coupon',
   removeCoupon: 'drop its coupon',
   acceptOffer: 'accept an offer',
@@ -131,6 +151,12 @@ function checkPlanChange(state: SubscriptionState, plan: PlanSnapshot): void {
   if (state.cancelAtPeriodEnd) refuse('the subscription cancels at period end; uncancel it first');
   const addOns = addOnsRefusal(state, plan);
   if (addOns) refuse(addOns);
+}
+
+function checkPendingRoom(state: SubscriptionState, addsLine: boolean): void {
+  if (state.pendingItems.length >= MAX_PENDING_ITEMS && addsLine) {
+    refuse(`${MAX_PENDING_ITEMS} changes are already waiting for the next invoice; this one can be made after it`);
+  }
 }
 
 function checkStatus(state: SubscriptionState, name: Command['name']): void {
@@ -188,9 +214,21 @@ export function checkCommand(state: SubscriptionState, command: Command, at: str
       if (addOn.kind !== 'one_time' && quantity === 0 && !state.addOns.some((a) => a.code === addOn.code)) {
         refuse(`the subscription has no ${addOn.code}`);
       }
-      if (state.pendingItems.length >= MAX_PENDING_ITEMS && addsPendingLine(state, command.input)) {
-        refuse(`${MAX_PENDING_ITEMS} changes are already waiting for the next invoice; this one can be made after it`);
-      }
+      checkPendingRoom(state, addsPendingLine(state, command.input));
+      return;
+    }
+    case 'addCustomLine': {
+      const refusal = customLineRefusal(state, command.input.line);
+      if (refusal) refuse(refusal);
+      checkPendingRoom(state, prorates(state));
+      return;
+    }
+    case 'setCustomLine': {
+      const { code, quantity } = command.input;
+      if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_CUSTOM_LINE_QUANTITY) refuse(`quantity must be a whole number from 0 to ${MAX_CUSTOM_LINE_QUANTITY}`);
+      const held = customLinesOf(state.addOns).find((line) => line.code === code);
+      if (!held) refuse(`the subscription has no custom line ${code}`);
+      checkPendingRoom(state, quantity !== held.quantity && prorates(state));
       return;
     }
     case 'applyCoupon': {

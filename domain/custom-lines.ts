@@ -29,6 +29,9 @@ export interface CustomLineInput {
 /** At most this many custom lines a subscription holds, so its state stays small. */
 export const MAX_CUSTOM_LINES = 50;
 
+/** The most units of one custom line (as api/schemas/items.ts allows). */
+export const MAX_CUSTOM_LINE_QUANTITY = 10_000;
+
 const CODE = /^custom-(\d+)$/;
 
 /** Codes custom lines have, and catalogue add-ons may not take. */
@@ -77,7 +80,7 @@ export function priceCustomLine(line: CustomLineInput, code: string, plan: PlanS
 /** Why `line` cannot be added to the subscription now, short of its status, or null. */
 export function customLineRefusal(state: SubscriptionState, line: CustomLineInput): string | null {
   if (customLinesOf(state.addOns).length >= MAX_CUSTOM_LINES) return `the subscription already holds ${MAX_CUSTOM_LINES} custom lines`;
-  if (!Number.isInteger(line.quantity) || line.quantity < 1) return 'quantity must be a whole number of at least 1';
+  if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_CUSTOM_LINE_QUANTITY) return `quantity must be a whole number from 1 to ${MAX_CUSTOM_LINE_QUANTITY}`;
   if (!Number.isInteger(line.unitAmountCents) || line.unitAmountCents < 0) return 'unitAmountCents must be a whole number of minor units, at least 0';
   const priced = priceCustomLine(line, nextCustomLineCode(state.addOns), state.plan);
   return typeof priced === 'string' ? priced : null;

@@ -25,7 +25,12 @@ export type RuleCondition =
   /** Only at the cancel moment: the reason the customer chose (a LEAVING_REASONS value). */
   | { fact: 'cancelReason'; in: string[] }
   | { fact: 'tier' | 'paidRenewals' | 'consecutivePaidRenewals' | 'failedPayments'; atLeast?: number; atMost?: number }
-  | { usage: string; atLeastRatio: number; forPeriods: number };
+  | { usage: string; atLeastRatio: number; forPeriods: number }
+  /**
+   * The subscription holds at least `atLeast` (default 1) units of a catalogue add-on with this
+   * code, or of custom lines that sell the catalogue product with this code (domain/custom-lines.ts).
+   */
+  | { holds: string; atLeast?: number };
 
 /** Which plan an offer proposes, resolved against the catalogue when the rule fires. */
 export type OfferTarget =
@@ -91,6 +96,8 @@ export interface OfferFacts {
   cancelReason: string | null;
   /** Per metric: how many periods in a row usage reached each ratio of the quota asked about. */
   usage: Record<string, Record<string, number>>;
+  /** Units held per add-on code, and per product its custom lines sell. */
+  held: Record<string, number>;
 }
 
 const DAY_MS = 86_400_000;
@@ -135,10 +142,22 @@ export function offerFacts(state: SubscriptionState, rules: readonly OfferRule[]
     failedPayments: state.stats.failedPayments,
     cancelReason: null,
     usage,
+    held: heldItems(state),
   };
 }
 
+/** Units held per add-on code, and per catalogue product sold by custom lines (a custom line's own code names nothing). */
+function heldItems(state: SubscriptionState): Record<string, number> {
+  const held: Record<string, number> = {};
+  for (const addOn of state.addOns) {
+    const key = addOn.custom ? addOn.custom.product : addOn.code;
+    if (key !== undefined && addOn.quantity > 0) held[key] = (held[key] ?? 0) + addOn.quantity;
+  }
+  return held;
+}
+
 function holds(condition: RuleCondition, facts: OfferFacts): boolean {
+  if ('holds' in condition) return (facts.held[condition.holds] ?? 0) >= (condition.atLeast ?? 1);
   if ('usage' in condition) {
     return (facts.usage[condition.usage]?.[String(condition.atLeastRatio)] ?? 0) >= condition.forPeriods;
   }

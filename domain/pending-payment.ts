@@ -106,6 +106,8 @@ export function endsPendingPayment(command: Command): boolean {
     case 'updatePaymentMethod':
     case 'changePlan':
     case 'setAddOn':
+    case 'addCustomLine':
+    case 'setCustomLine':
     case 'acceptOffer':
       return true;
     default:

@@ -24,6 +24,8 @@ const condition = z.union([
     .strict(),
   z.object({ usage: metric, atLeastRatio: z.number().positive().max(10), forPeriods: z.number().int().min(1).max(12) }).strict(),
   z.object({ fact: z.literal('cancelReason'), in: z.array(z.enum(CANCEL_REASONS)).min(1) }).strict(),
+  /** Holds an add-on by its code, or custom lines selling a product by its code. */
+  z.object({ holds: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an add-on or product code such as extra-seat'), atLeast: z.number().int().min(1).max(100_000).optional() }).strict(),
 ]);
 
 const RETENTION_TARGETS: readonly string[] = ['current_plan', 'lower_tier'];

@@ -74,6 +74,10 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
       return request(app).delete(`${base}/add-ons/${encodeURIComponent(event.code)}`);
     case 'applyCoupon':
       return post('/coupon', { code: event.code });
+    case 'addCustomLine': {
+      const { at: _at, type: _type, ...line } = event;
+      return post('/custom-lines', line);
+    }
     case 'changePrice':
       return request(app).post(`/plans/${encodeURIComponent(event.plan)}/prices`).send({ amountCents: event.amountCents });
     case 'migratePlan':
@@ -119,7 +123,13 @@ async function open(app: Express, scenario: Scenario): Promise<Opened> {
         .send({ subscriptions: [{ ...subscription, currentPeriodEnd: scenario.currentPeriodEnd }] })
     : await request(app)
         .post('/subscriptions')
-        .send({ ...subscription, ...(scenario.trialDays !== undefined ? { trialDays: scenario.trialDays } : {}) });
+        .send({
+          ...subscription,
+          ...(scenario.trialDays !== undefined ? { trialDays: scenario.trialDays } : {}),
+          ...(scenario.addOns ? { addOns: scenario.addOns } : {}),
+          ...(scenario.customLines ? { customLines: scenario.customLines } : {}),
+          ...(scenario.coupon ? { coupon: scenario.coupon } : {}),
+        });
   const body = res.body as { errors?: Array<{ field: string; message: string }>; detail?: string; status?: unknown };
   return {
     status: res.status,

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/calendar';
+import { customLine, packageItems } from '../api/schemas/items';
 
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time such as 2028-01-31T10:00:00Z' });
 const token = z.string().regex(/^pm_[A-Za-z0-9_]{1,100}$/, 'must be a payment method token such as pm_card_visa');
@@ -35,6 +36,8 @@ const event = z.discriminatedUnion('type', [
   z.object({ at: instant, type: z.literal('addAddOn'), code: z.string().min(1), quantity: z.number().int().min(1).max(1000).default(1) }).strict(),
   z.object({ at: instant, type: z.literal('removeAddOn'), code: z.string().min(1) }).strict(),
   z.object({ at: instant, type: z.literal('applyCoupon'), code: z.string().min(1) }).strict(),
+  /** A custom line at a negotiated price (POST /subscriptions/:id/custom-lines); change or remove it with addAddOn/removeAddOn and its code, custom-<n>. */
+  customLine.extend({ at: instant, type: z.literal('addCustomLine') }),
   /** The customer confirms (or refuses) the payment in flight, or the wallet settles it (sandbox settle callback). */
   /** The catalogue, as a product team changes it: a new price version of a plan (existing subscribers keep theirs). */
   z.object({ at: instant, type: z.literal('changePrice'), plan: z.string().min(1), amountCents: z.number().int().min(1) }).strict(),
@@ -54,6 +57,8 @@ export const scenarioSchema = z
     /** Imported at `start`, paid elsewhere until this instant (POST /subscriptions/imports). */
     currentPeriodEnd: instant.optional(),
     paymentMethod: token,
+    /** A custom package the subscription is created with: catalogue add-ons, custom lines, a coupon (as POST /subscriptions takes them). */
+    ...packageItems,
     customer: z.object({ email: z.email(), name: z.string().min(1).optional() }).strict().default({ email: 'simulated@example.com', name: 'Simulated customer' }),
     /** Overrides of the lifecycle policy, as the environment variables of the same meaning. */
     policy: z
@@ -71,6 +76,11 @@ export const scenarioSchema = z
     if (scenario.until <= scenario.start) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be after start' });
     if (scenario.currentPeriodEnd !== undefined && scenario.trialDays !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['trialDays'], message: 'an imported subscription (currentPeriodEnd) has no trial' });
+    }
+    for (const field of ['addOns', 'customLines', 'coupon'] as const) {
+      if (scenario.currentPeriodEnd !== undefined && scenario[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'an imported subscription (currentPeriodEnd) starts with its plan only' });
+      }
     }
     scenario.events.forEach((e, index) => {
       if (e.at < scenario.start || e.at > scenario.until) {

@@ -6,6 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ListingCursor } from '../activities/subscription-listing';
 import type {
+  AddCustomLineCommand,
   ApplyCouponCommand,
   CancelCommand,
   ChangePlanCommand,
@@ -14,6 +15,7 @@ import type {
   PauseCommand,
   ResumeCommand,
   SetAddOnCommand,
+  SetCustomLineCommand,
   Timing,
   UpdatePaymentMethodCommand,
 } from '../domain/commands';
@@ -127,6 +129,9 @@ export type { AddOnChangePreview };
 /** What setting an add-on's quantity at `at` would add to the next invoice and to the price per period; changes nothing. */
 export const previewAddOnChange = defineQuery<AddOnChangePreview, [SetAddOnCommand & { at: string }]>('previewAddOnChange');
 
+/** The same for a custom line's quantity, at its negotiated price; changes nothing. */
+export const previewCustomLineChange = defineQuery<AddOnChangePreview, [SetCustomLineCommand & { at: string }]>('previewCustomLineChange');
+
 /**
  * Completes once the subscription has opened (its first invoice was attempted, or its trial
  * began) and returns the state. Sent with update-with-start, so creating a subscription answers
@@ -146,6 +151,10 @@ export const resume = defineUpdate<SubscriptionView, [ResumeCommand]>('resume');
 export const updatePaymentMethod = defineUpdate<SubscriptionView, [UpdatePaymentMethodCommand]>('updatePaymentMethod');
 /** Sets a recurring add-on's quantity (0 removes it) or buys a one-time product. */
 export const setAddOn = defineUpdate<SubscriptionView, [SetAddOnCommand]>('setAddOn');
+/** Adds a custom line at a negotiated price (code custom-<n>); the rest of a paid period is prorated on the next invoice. */
+export const addCustomLine = defineUpdate<SubscriptionView, [AddCustomLineCommand]>('addCustomLine');
+/** Sets a custom line's quantity (0 removes it), prorated like an add-on, at the price agreed. */
+export const setCustomLine = defineUpdate<SubscriptionView, [SetCustomLineCommand]>('setCustomLine');
 export const applyCoupon = defineUpdate<SubscriptionView, [ApplyCouponCommand]>('applyCoupon');
 export const removeCoupon = defineUpdate<SubscriptionView>('removeCoupon');
 /** Accepts the open upsell offer: the plan changes now (prorated) and the offer's discount starts. */
@@ -162,6 +171,8 @@ export const COMMAND_UPDATES = {
   resume,
   updatePaymentMethod,
   setAddOn,
+  addCustomLine,
+  setCustomLine,
   applyCoupon,
   removeCoupon,
   acceptOffer,

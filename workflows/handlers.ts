@@ -5,13 +5,13 @@ import type { UpdateDefinition } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Command } from '../domain/commands';
 import { checkCommand, COMMAND_NAMES } from '../domain/commands';
-import { previewAddOnChange as addOnPreview } from '../domain/add-on-preview';
+import { previewAddOnChange as addOnPreview, previewCustomLineChange as customLinePreview } from '../domain/add-on-preview';
 import { usageReported } from '../domain/offers';
 import { quotePlanChange } from '../domain/plan-change';
 import { migratePlan as migrationStep } from '../domain/plan-migration';
 import { hasOpened } from '../domain/subscription';
 import type { PlanChangeResult } from './contract';
-import { awaitOpening, billingProfileChanged, COMMAND_UPDATES, getSubscription, migratePlan, paymentEvent, PLAN_CHANGE_COMMANDS, previewAddOnChange, previewPlanChange, recordUsage } from './contract';
+import { awaitOpening, billingProfileChanged, COMMAND_UPDATES, getSubscription, migratePlan, paymentEvent, PLAN_CHANGE_COMMANDS, previewAddOnChange, previewCustomLineChange, previewPlanChange, recordUsage } from './contract';
 import { paymentEventReceived } from '../domain/pending-payment';
 import { billingProfileChanged as profileStep } from '../domain/billing-profile';
 import type { SubscriptionEntity } from './entity';
@@ -34,6 +34,7 @@ export function registerHandlers(entity: SubscriptionEntity): void {
     };
   });
   wf.setHandler(previewAddOnChange, ({ at, ...input }) => addOnPreview(entity.state, input, at));
+  wf.setHandler(previewCustomLineChange, ({ at, ...input }) => customLinePreview(entity.state, input, at));
   wf.setHandler(awaitOpening, async () => {
     await wf.condition(() => hasOpened(entity.state));
     return entity.view();

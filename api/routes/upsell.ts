@@ -1,12 +1,13 @@
 // Usage reports, add-ons, coupons and upsell offers of one subscription.
 import { Router } from 'express';
+import { isCustomLineCode } from '../../domain/custom-lines';
 import { toAddOnDefinition, toCouponDefinition } from '../../infra/catalogue';
 import { verifyOfferToken } from '../../infra/links';
 import * as messages from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { commandOptions } from '../idempotency';
 import { conflict, invalid, notFound, ProblemError } from '../problem';
-import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, previewAddOnQuery, usageBody } from '../schemas/upsell';
+import { addOnBody, addOnParams, couponBody, customLineBody, offerActionBody, offerActionQuery, offerParams, previewAddOnQuery, usageBody } from '../schemas/upsell';
 import { subscriptionParams } from '../schemas/subscriptions';
 import { withSubscription } from '../services/commands';
 import { withRedemption } from '../services/coupon-redemptions';
@@ -35,25 +36,46 @@ export function upsellRouter(deps: ApiDeps): Router {
     return toAddOnDefinition(row);
   };
 
+  /** A custom line's code (custom-1, …) changes that line at its negotiated price; any other code is a catalogue add-on. */
   router.post('/:id/add-ons', async (req, res) => {
     const id = idOf(req.params);
     const body = addOnBody.parse(req.body);
+    if (isCustomLineCode(body.code)) {
+      const input = { code: body.code, quantity: body.quantity };
+      res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setCustomLine, { args: [input], ...commandOptions(res) })));
+      return;
+    }
     const input = { addOn: await addOnByCode(body.code), quantity: body.quantity };
     res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input], ...commandOptions(res) })));
+  });
+
+  /** A new custom line at a negotiated price; the rest of a paid period is prorated on the next invoice. */
+  router.post('/:id/custom-lines', async (req, res) => {
+    const id = idOf(req.params);
+    const input = { line: customLineBody.parse(req.body) };
+    res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.addCustomLine, { args: [input], ...commandOptions(res) })));
   });
 
   /** What the quantity would add to the next invoice and to the price per period; changes nothing (409: it would be refused). */
   router.get('/:id/add-ons/:code/preview', async (req, res) => {
     const { id, code } = addOnParams.parse(req.params);
     const { quantity } = previewAddOnQuery.parse(req.query);
-    const input = { addOn: await addOnByCode(code), quantity, at: (await deps.clock()).toISOString() };
-    const preview = await withSubscription(deps, id, (h) => h.query(messages.previewAddOnChange, input), 'read');
+    const at = (await deps.clock()).toISOString();
+    const addOn = isCustomLineCode(code) ? null : await addOnByCode(code);
+    const preview = addOn
+      ? await withSubscription(deps, id, (h) => h.query(messages.previewAddOnChange, { addOn, quantity, at }), 'read')
+      : await withSubscription(deps, id, (h) => h.query(messages.previewCustomLineChange, { code, quantity, at }), 'read');
     if (!preview.allowed) throw conflict(preview.reason);
     res.json(preview);
   });
 
   router.delete('/:id/add-ons/:code', async (req, res) => {
     const { id, code } = addOnParams.parse(req.params);
+    if (isCustomLineCode(code)) {
+      const input = { code, quantity: 0 };
+      res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setCustomLine, { args: [input], ...commandOptions(res) })));
+      return;
+    }
     const input = { addOn: await addOnByCode(code, 'remove'), quantity: 0 };
     res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input], ...commandOptions(res) })));
   });

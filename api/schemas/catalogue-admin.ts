@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { catalogueCode } from './codes';
 import { optional, pagination } from './reads';
 import { meteredPricing } from '../../infra/metered-pricing';
+import { isCustomLineCode } from '../../domain/custom-lines';
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 const minorUnits = z.number().int().min(0).max(100_000_000);
@@ -79,7 +80,8 @@ const prices = z
 
 export const createAddOnBody = z
   .strictObject({
-    code: catalogueCode('extra-seat'),
+    // custom-1, custom-2, … name a subscription's custom lines (domain/custom-lines.ts).
+    code: catalogueCode('extra-seat').refine((code) => !isCustomLineCode(code), 'custom-<number> is how custom lines are named; choose another code'),
     name,
     kind: z.enum(['recurring', 'one_time', 'metered']),
     prices: z.record(currency, minorUnits).default({}),

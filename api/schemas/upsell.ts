@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { catalogueCode } from './codes';
 import { subscriptionId } from './subscriptions';
+import { customLine } from './items';
 
 export const usageBody = z
   .object({
@@ -34,6 +35,9 @@ export const previewAddOnQuery = z.object({ quantity: z.coerce.number().int().mi
 
 /** DELETE /subscriptions/:id/add-ons/:code. A path segment may decode to anything (`%00`): only a code shape reaches the database. */
 export const addOnParams = z.object({ id: subscriptionId, code: catalogueCode('extra-seat') });
+
+/** A custom line added to a running subscription: the same fields as at creation (api/schemas/items.ts). */
+export const customLineBody = customLine;
 
 export const couponBody = z.object({ code: catalogueCode('WELCOME20') }).strict();
 

@@ -47,6 +47,7 @@ const FACTS: OfferFacts = {
   failedPayments: 1,
   cancelReason: null,
   usage: { seats: { '0.8': 2 } },
+  held: {},
 };
 
 const ids = (rules: OfferRule[]) => rules.map((r) => r.id);
@@ -177,6 +178,23 @@ describe('matchingRules', () => {
   test('equals and in together must both hold', () => {
     expect(ids(matchingRules([rule('r', [{ fact: 'product', equals: 'basic', in: ['basic', 'pro'] }])], FACTS))).toEqual(['r']);
     expect(ids(matchingRules([rule('r', [{ fact: 'product', equals: 'basic', in: ['pro'] }])], FACTS))).toEqual([]);
+  });
+
+  test('holds: an add-on held by its code, custom lines by the product they sell, at least atLeast units (default 1)', () => {
+    const line = { metric: null, unitsPerQuantity: 0 };
+    const addOns = [
+      { code: 'extra-seat', name: 'Extra seat', quantity: 3, unitAmountCents: 500, monthlyAmountCents: 500, metric: 'seats', unitsPerQuantity: 1 },
+      { ...line, code: 'custom-1', name: 'Consulting days', quantity: 2, unitAmountCents: 90_000, monthlyAmountCents: 90_000, custom: { product: 'consulting' } },
+      { ...line, code: 'custom-2', name: 'More consulting', quantity: 1, unitAmountCents: 90_000, monthlyAmountCents: 90_000, custom: { product: 'consulting' } },
+      { ...line, code: 'custom-3', name: 'Support', quantity: 1, unitAmountCents: 1_000, monthlyAmountCents: 1_000, custom: {} },
+    ];
+    const facts = offerFacts({ ...active('basic-monthly'), addOns }, []);
+    expect(facts.held).toEqual({ 'extra-seat': 3, consulting: 3 });
+    expect(ids(matchingRules([rule('r', [{ holds: 'extra-seat' }])], facts))).toEqual(['r']);
+    expect(ids(matchingRules([rule('r', [{ holds: 'extra-seat', atLeast: 4 }])], facts))).toEqual([]);
+    expect(ids(matchingRules([rule('r', [{ holds: 'consulting', atLeast: 3 }])], facts))).toEqual(['r']);
+    expect(ids(matchingRules([rule('r', [{ holds: 'custom-3' }])], facts))).toEqual([]);
+    expect(ids(matchingRules([rule('r', [{ holds: 'extra-storage' }])], facts))).toEqual([]);
   });
 
   test('atLeast and atMost are inclusive bounds', () => {

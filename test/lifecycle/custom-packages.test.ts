@@ -6,7 +6,7 @@ import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
 import { retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
-import { driver, newCustomer } from '../support/lifecycle';
+import { DAY, driver, newCustomer } from '../support/lifecycle';
 
 let h: Harness;
 let d: Driver;
@@ -24,6 +24,11 @@ afterAll(async () => {
 async function renewOnce(id: string, s: SubscriptionView): Promise<SubscriptionView> {
   await d.advanceTo(s.currentPeriod.end);
   return d.until(id, (x) => x.periodIndex === s.periodIndex + 1 && x.latestInvoice?.status === 'paid', `${id} renewal`);
+}
+
+function prorated(amountCents: number, period: { start: string; end: string }, at: string): number {
+  const seconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
+  return Math.round((amountCents * (seconds(period.end) - seconds(at))) / (seconds(period.end) - seconds(period.start)));
 }
 
 const invoiceOf = (reference: string) =>
@@ -136,4 +141,88 @@ test('a package that does not fit is refused naming each field, and writes nothi
   expect(usedUp.body.detail).toContain('ONEUSE');
   expect(await h.db.prisma.customer.count({ where: { email: base.customer.email } })).toBe(0);
   expect(await h.db.prisma.coupon.findUniqueOrThrow({ where: { code: 'ONEUSE' } })).toMatchObject({ redemptions: 1 });
+});
+
+test('a custom line added mid-period: the next invoice bills the rest of the period prorated, then the line in full; set to 0, its unused part is credited', async () => {
+  const created = await d.create({ id: 'pkg_mid', customer: newCustomer('pkg-mid'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+  await d.advance(10 * DAY);
+  const res = await d.post('/subscriptions/pkg_mid/custom-lines', { description: 'Onboarding workshops', unitAmountCents: 2_500, quantity: 2 });
+  expect(res.status).toBe(200);
+  const added = res.body as SubscriptionView;
+  expect(added.addOns).toEqual([expect.objectContaining({ code: 'custom-1', name: 'Onboarding workshops', quantity: 2, unitAmountCents: 2_500, custom: {} })]);
+  const charge = prorated(5_000, created.currentPeriod, added.pendingItems[0]!.periodStart!);
+  expect(added.pendingItems).toEqual([expect.objectContaining({ kind: 'proration_charge', amountCents: charge })]);
+  expect(await h.db.prisma.invoice.count({ where: { subscriptionId: 'pkg_mid' } })).toBe(1);
+
+  const renewed = await renewOnce('pkg_mid', created);
+  expect(await linesOf(renewed.latestInvoice!.number)).toEqual([
+    ['subscription', 'Pro monthly', 2_900, 'standard'],
+    ['addon', 'Onboarding workshops', 5_000, 'standard'],
+    ['proration_charge', 'Onboarding workshops', charge, 'standard'],
+  ]);
+
+  await d.advance(10 * DAY);
+  // The preview answers for a custom line as for an add-on, at its negotiated price.
+  const preview = await request(d.app).get('/subscriptions/pkg_mid/add-ons/custom-1/preview').query({ quantity: 0 });
+  expect(preview.status).toBe(200);
+  expect(preview.body).toMatchObject({ allowed: true, code: 'custom-1', quantityBefore: 2, quantityAfter: 0, recurringCentsBefore: 7_900, recurringCentsAfter: 2_900 });
+  expect(preview.body.lines).toEqual([expect.objectContaining({ kind: 'proration_credit' })]);
+  const removed = (await d.post('/subscriptions/pkg_mid/add-ons', { code: 'custom-1', quantity: 0 })).body as SubscriptionView;
+  expect(removed.addOns).toEqual([]);
+  const credit = prorated(5_000, renewed.currentPeriod, removed.pendingItems[0]!.periodStart!);
+  const next = await renewOnce('pkg_mid', renewed);
+  expect(await linesOf(next.latestInvoice!.number)).toEqual([
+    ['subscription', 'Pro monthly', 2_900, 'standard'],
+    ['proration_credit', 'Onboarding workshops', -credit, 'standard'],
+  ]);
+  // Gone: nothing left to remove.
+  const again = await request(d.app).delete('/subscriptions/pkg_mid/add-ons/custom-1');
+  expect(again.status).toBe(409);
+  expect(again.body.detail).toBe('the subscription has no custom line custom-1');
+  expect((await request(d.app).get('/subscriptions/pkg_mid/add-ons/custom-1/preview').query({ quantity: 1 })).body.detail).toBe('the subscription has no custom line custom-1');
+});
+
+test('negotiated prices survive the catalogue: a new plan price and a migration to it, and a new add-on price, leave the custom line and the seats at their price', async () => {
+  const created = await d.create({
+    id: 'pkg_price',
+    customer: newCustomer('pkg-price'),
+    plan: 'basic-monthly',
+    paymentMethod: 'pm_card_visa',
+    addOns: [{ code: 'extra-storage', quantity: 1 }],
+    customLines: [{ description: 'Negotiated bundle', unitAmountCents: 1_200, quantity: 3 }],
+  });
+  expect((await request(d.app).post('/plans/basic-monthly/prices').send({ amountCents: 1_500 })).status).toBe(201);
+  expect((await request(d.app).patch('/add-ons/extra-storage').send({ prices: { EUR: 700, NOK: 7_000 } })).status).toBe(200);
+  const started = await request(d.app).post('/plans/basic-monthly/migrations').send({ toVersion: 2 });
+  expect(started.status).toBe(202);
+  await d.until('pkg_price', (s) => s.scheduledChange?.plan.priceVersion === 2, 'the migration scheduled');
+
+  const moved = await renewOnce('pkg_price', created);
+  expect(moved.plan).toMatchObject({ amountCents: 1_500, priceVersion: 2 });
+  expect(moved.addOns).toEqual([
+    expect.objectContaining({ code: 'extra-storage', unitAmountCents: 300 }),
+    expect.objectContaining({ code: 'custom-1', unitAmountCents: 1_200, quantity: 3 }),
+  ]);
+  expect(await linesOf(moved.latestInvoice!.number)).toEqual([
+    ['subscription', 'Basic monthly', 1_500, 'standard'],
+    ['addon', 'Extra storage (100 GB)', 300, 'standard'],
+    ['addon', 'Negotiated bundle', 3_600, 'standard'],
+  ]);
+});
+
+test('a change to a yearly plan reprices a custom line by months, without the yearly discount the catalogue add-ons get', async () => {
+  await d.create({
+    id: 'pkg_yearly',
+    customer: newCustomer('pkg-yearly'),
+    plan: 'basic-monthly',
+    paymentMethod: 'pm_card_visa',
+    addOns: [{ code: 'extra-seat', quantity: 1 }],
+    customLines: [{ description: 'Negotiated support', unitAmountCents: 1_000, quantity: 1 }],
+  });
+  const changed = await d.post('/subscriptions/pkg_yearly/plan', { plan: 'pro-yearly', when: 'now' });
+  expect(changed.status).toBe(200);
+  expect((changed.body as { subscription: SubscriptionView }).subscription.addOns).toEqual([
+    expect.objectContaining({ code: 'extra-seat', unitAmountCents: 5_000 }),
+    expect.objectContaining({ code: 'custom-1', unitAmountCents: 12_000, monthlyAmountCents: 1_000 }),
+  ]);
 });

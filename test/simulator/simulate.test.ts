@@ -24,13 +24,16 @@ describe('scenario validation', () => {
     ['a migration target version', { events: [{ at: '2028-02-01T00:00:00Z', type: 'migratePlan', plan: 'pro-monthly', toVersion: 0 }] }, 'events.0.toVersion'],
     ['a plan to archive', { events: [{ at: '2028-02-01T00:00:00Z', type: 'archivePlan' }] }, 'events.0.plan'],
     ['trial on an import', { currentPeriodEnd: '2028-02-15T00:00:00Z', trialDays: 7 }, 'trialDays: an imported subscription (currentPeriodEnd) has no trial'],
+    ['package on an import', { currentPeriodEnd: '2028-02-15T00:00:00Z', coupon: 'WELCOME20' }, 'coupon: an imported subscription (currentPeriodEnd) starts with its plan only'],
+    ['custom line', { customLines: [{ description: 'Support', unitAmountCents: 10.5, quantity: 1 }] }, 'customLines.0.unitAmountCents'],
+    ['custom line event', { events: [{ at: '2028-02-01T00:00:00Z', type: 'addCustomLine', description: 'Support', quantity: 1 }] }, 'events.0.unitAmountCents'],
   ])('a bad %s is refused with the field named', (_what, patch, message) => {
     expect(() => parseScenario({ ...valid, ...patch })).toThrow(ScenarioError);
     expect(() => parseScenario({ ...valid, ...patch })).toThrow(message);
   });
 
   test('every example scenario is valid', () => {
-    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade', 'sca-and-wallet', 'metered-usage']) {
+    for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade', 'sca-and-wallet', 'metered-usage', 'custom-package']) {
       expect(readScenario(`examples/scenarios/${file}.json`).events.length).toBeGreaterThan(0);
     }
   });
@@ -150,4 +153,25 @@ test('metered usage: events counted once by id, graduated and volume tiers in ar
     ['changePrice', 404],
     ['usage', 400],
   ]);
+});
+
+test('a custom package: seats, a custom line at its own VAT rate and a coupon from the first invoice; a custom line added and removed; a price migration that leaves negotiated prices alone', async () => {
+  const timeline = await simulate(readScenario('examples/scenarios/custom-package.json'));
+  expect(timeline.commands.map((c) => [c.type, c.status])).toEqual([
+    ['addCustomLine', 200],
+    ['changePrice', 201],
+    ['migratePlan', 202],
+    ['removeAddOn', 200],
+  ]);
+  const amounts = (index: number) => timeline.invoices[index]!.lines.map((l) => l.amountCents);
+  // 29 + 10 + 40, less 20% split per VAT category.
+  expect(amounts(0)).toEqual([2900, 1000, 4000, -780, -800]);
+  // The workshops (2 × 25.00) join, discounted too, with the 15 of 29 days before the renewal prorated.
+  expect(amounts(1)).toEqual([2900, 1000, 4000, 5000, -1780, -800, Math.round((5000 * 15) / 29)]);
+  // The plan's new price version; the seats and the support line keep theirs; the workshops' unused
+  // 16 days 10 hours of 31 are credited at what was paid for them (20% off).
+  expect(amounts(2).slice(0, 5)).toEqual([3900, 1000, 4000, -980, -800]);
+  expect(amounts(2)[5]).toBe(-Math.round((5000 * 0.8 * (16 * 24 + 10)) / (31 * 24)));
+  expect(timeline.invoices.map((i) => i.status)).toEqual(['paid', 'paid', 'paid']);
+  expect(timeline.entitlements?.features).toContain('dedicated-support');
 });

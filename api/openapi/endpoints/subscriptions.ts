@@ -22,9 +22,20 @@ export const subscriptionEndpoints: Endpoint[] = [
     summary: 'Create a subscription',
     description:
       'Starts the subscription workflow and waits until the subscription has opened: the answer carries the outcome of the first charge ' +
-      '(or the start of the trial). Repeating the request with the same `id` returns the same subscription (200 instead of 201) and never starts a second workflow.',
+      '(or the start of the trial). Repeating the request with the same `id` returns the same subscription (200 instead of 201) and never starts a second workflow. ' +
+      'A custom package adds catalogue add-ons, custom lines at a negotiated price and a coupon: the first invoice already bills them ' +
+      '(a one-time product once, recurring ones every period), discounted by the coupon and taxed per line. Everything is checked before anything is written: ' +
+      'a refusal names each field that does not fit (`addOns[1].code`, `customLines[0]`, `coupon`) and creates no customer, subscription or redemption.',
     body: createSubscriptionBody,
-    example: { id: 'sub_ada', customer: { id: 'cus_ada', email: 'ada@example.com', name: 'Ada Lovelace' }, plan: 'pro-monthly', paymentMethod: 'pm_card_visa' },
+    example: {
+      id: 'sub_ada',
+      customer: { id: 'cus_ada', email: 'ada@example.com', name: 'Ada Lovelace' },
+      plan: 'pro-monthly',
+      paymentMethod: 'pm_card_visa',
+      addOns: [{ code: 'extra-seat', quantity: 2 }],
+      customLines: [{ description: 'Dedicated support', unitAmountCents: 4000, quantity: 1, features: ['dedicated-support'] }],
+      coupon: 'WELCOME20',
+    },
     fields: {
       id: 'Client-chosen id; generated when omitted. The same id returns the same subscription',
       'customer.id': 'Client-chosen customer id; generated for a new email when omitted',
@@ -33,14 +44,21 @@ export const subscriptionEndpoints: Endpoint[] = [
       paymentMethod: 'Payment method token, e.g. `pm_card_visa` (the sandbox gateway behaves by token)',
       trialDays: "Overrides the plan's trial",
       timeZone: 'IANA time zone the billing calendar follows; default UTC',
+      addOns: 'Catalogue add-ons (GET /add-ons) with a quantity, priced as a later purchase would be: each code once; a metered one with quantity 1',
+      customLines:
+        'Lines at a negotiated price, held as add-ons `custom-1`, `custom-2`, … in the order given. `unitAmountCents` is per billing period of the plan (monthly or yearly plans only); ' +
+        'no catalogue price change or price migration moves it. A change to another interval reprices it by months: its monthly price × the months of the new period',
+      'customLines.taxCategory': "VAT category of the line; default standard. Its price includes VAT when the plan's does",
+      'customLines.features': 'Feature keys the line grants while held (GET /customers/{id}/entitlements)',
+      coupon: 'Code of an active coupon (GET /coupons) for this plan: it discounts the plan, add-ons and custom lines from the first invoice on, and counts one redemption',
     },
     answers: [
       { status: 201, description: 'Created; `Location` names the subscription', schema: subscriptionView, headers: ['Location'] },
       { status: 200, description: 'A subscription with this `id` already existed with the same plan, payment method and customer', schema: subscriptionView, headers: ['Location'] },
     ],
     errors: {
-      400: 'The body is not valid, or the plan is unknown',
-      409: 'The `id` exists with another plan, payment method or customer, or the email belongs to another customer id',
+      400: 'The body is not valid, the plan is unknown, or an item does not fit it (unknown, archived or not sold in its currency; a coupon not for this plan or expired): `errors` names each field',
+      409: 'The `id` exists with another plan, payment method or customer, the email belongs to another customer id, or the coupon has been redeemed its maximum times',
     },
   },
   {

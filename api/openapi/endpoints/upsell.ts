@@ -1,5 +1,5 @@
 // Usage, add-ons, coupons and upsell offers of one subscription (api/routes/upsell.ts).
-import { addOnBody, addOnParams, couponBody, offerActionBody, offerActionQuery, offerParams, previewAddOnQuery, usageBody } from '../../schemas/upsell';
+import { addOnBody, addOnParams, couponBody, customLineBody, offerActionBody, offerActionQuery, offerParams, previewAddOnQuery, usageBody } from '../../schemas/upsell';
 import { addOnChangePreview, planChangeResult, runningUsage, usageAccepted } from '../../schemas/responses/subscription';
 import { subscriptionParams } from '../../schemas/subscriptions';
 import type { Endpoint } from '../endpoint';
@@ -81,14 +81,37 @@ export const upsellEndpoints: Endpoint[] = [
     operationId: 'setAddOn',
     tag: 'extras',
     summary: "Set an add-on's quantity",
-    description: 'A recurring add-on is prorated for the rest of the period; a one-time product is billed on the next invoice. Quantity 0 removes it.',
+    description:
+      'A recurring add-on is prorated for the rest of the period; a one-time product is billed on the next invoice. Quantity 0 removes it. ' +
+      "A custom line's code (`custom-1`, …) sets that line's quantity the same way, at its negotiated price (the catalogue never reprices it).",
     params: subscriptionParams,
     paramExamples: SUBSCRIPTION_ID,
     body: addOnBody,
     example: { code: 'extra-seat', quantity: 2 },
-    fields: { code: 'Code of an active add-on (GET /add-ons)' },
+    fields: { code: 'Code of an active add-on (GET /add-ons), or of a custom line the subscription holds' },
     answers: [subscriptionAfter],
     errors: { 400: 'The body is not valid, or the add-on is unknown', 404: NO_SUBSCRIPTION, 409: REFUSED },
+  },
+  {
+    method: 'post',
+    path: '/subscriptions/:id/custom-lines',
+    operationId: 'addCustomLine',
+    tag: 'extras',
+    summary: 'Add a custom line',
+    description:
+      'A line at a price negotiated with the customer, held as the next `custom-<n>` add-on: billed every period at that price, discounted by the coupon, taxed by its own category. ' +
+      'Added in a paid period, the rest of the period is prorated on the next invoice, like an add-on. Change its quantity or remove it with the add-on endpoints and its code.',
+    params: subscriptionParams,
+    paramExamples: SUBSCRIPTION_ID,
+    body: customLineBody,
+    example: { description: 'Onboarding workshops', unitAmountCents: 2500, quantity: 2, taxCategory: 'standard' },
+    fields: {
+      unitAmountCents: "Price of one unit per billing period of the plan, in minor units of the plan's currency",
+      taxCategory: "VAT category; default standard. The price includes VAT when the plan's does",
+      features: 'Feature keys the line grants while held',
+    },
+    answers: [subscriptionAfter],
+    errors: { 400: 'The body is not valid', 404: NO_SUBSCRIPTION, 409: REFUSED },
   },
   {
     method: 'get',
@@ -98,7 +121,7 @@ export const upsellEndpoints: Endpoint[] = [
     summary: "Preview an add-on's quantity",
     description:
       'What setting the quantity now would add to the next invoice (the prorated charge or credit for the rest of the period, or a one-time product) ' +
-      'and the new price per period, computed as the change itself would be; changes nothing.',
+      'and the new price per period, computed as the change itself would be; changes nothing. A custom line is previewed by its code (`custom-1`, …), at its negotiated price.',
     params: addOnParams,
     paramExamples: { id: 'sub_ada', code: 'extra-seat' },
     query: previewAddOnQuery,
@@ -113,6 +136,7 @@ export const upsellEndpoints: Endpoint[] = [
     operationId: 'removeAddOn',
     tag: 'extras',
     summary: 'Remove an add-on',
+    description: "Also removes a custom line by its code (`custom-1`, …): a paid period's unused part is credited on the next invoice.",
     params: addOnParams,
     paramExamples: { id: 'sub_ada', code: 'extra-seat' },
     answers: [subscriptionAfter],
