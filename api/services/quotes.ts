@@ -5,41 +5,29 @@
 // makes one subscription. A sent quote past its expiresAt reads as expired and cannot be accepted.
 import { randomBytes } from 'node:crypto';
 import type { EmailIntent } from '../../domain/effects';
-import { priceQuote, type QuotePricing } from '../../domain/quote';
-import { RULES_VERSION } from '../../domain/rules';
+import type { QuotePricing } from '../../domain/quote';
 import { renderEmail } from '../../emails/templates';
 import { queueOutboxEmail } from '../../activities/email-outbox';
 import { NOTHING_RECORDED, publishWebhookEvents, recordWebhookEvents } from '../../activities/webhook-outbox';
 import { quoteEvent, type QuotePayload } from '../../domain/webhooks';
-import { toPlanSnapshot } from '../../infra/plans';
 import { quotePageLink, quoteToken, quoteTokenId } from '../../infra/links';
 import { hashToken } from '../../portal/sessions';
-import { Prisma, type Customer, type Quote } from '../../prisma/generated/client';
+import { Prisma, type Quote } from '../../prisma/generated/client';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid, notFound, ProblemError } from '../problem';
-import type { AddOnItem, CustomLine } from '../schemas/items';
 import type { CreateQuoteBody, ListQuotesQuery, QuoteStatus, UpdateQuoteBody } from '../schemas/quotes';
-import { priceItems } from './package-items';
 import { keyset, toPage, type Page } from './pagination';
+import { customerOf, itemsOf, priceOf, pricingForRead, quoteSubscriptionId } from './quote-pricing';
 import { createSubscription, getSubscriptionView, type CreateResult } from './subscriptions';
 import { billingProfileOf } from './views';
 
-interface QuoteItems {
-  addOns: AddOnItem[];
-  customLines: CustomLine[];
-}
-
 export type QuoteView = ReturnType<typeof quoteView>;
-
-/** The subscription a quote becomes: one id per quote, so accepting twice makes one subscription. */
-export const subscriptionIdOf = (quoteId: string) => `sub_${quoteId}`;
 
 /** A sent quote past its expiry is expired; nothing writes it (reading it is enough). */
 export function statusOf(row: Quote, now: Date): QuoteStatus {
   return row.status === 'sent' && row.expiresAt <= now ? 'expired' : (row.status as QuoteStatus);
 }
 
-const itemsOf = (row: Quote) => row.items as unknown as QuoteItems;
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 export function quoteView(row: Quote, now: Date, pricing?: QuotePricing | null) {
@@ -65,52 +53,6 @@ export function quoteView(row: Quote, now: Date, pricing?: QuotePricing | null) 
     ...(pricing === undefined ? {} : { pricing }),
   };
 }
-
-/** The quote's plan, still on sale (a quote offers nothing new subscriptions cannot have). */
-async function planFor({ prisma }: ApiDeps, code: string) {
-  const row = await prisma.plan.findUnique({ where: { code } });
-  if (!row) throw invalid([{ field: 'plan', message: `unknown plan "${code}"` }]);
-  if (!row.active) throw invalid([{ field: 'plan', message: `plan ${code} is archived: it is no longer offered to new subscriptions` }]);
-  return toPlanSnapshot(row);
-}
-
-/**
- * What the quote costs if accepted at `now`, priced as createSubscription prices it (the same
- * catalogue checks, the same items) and billed as the workflow bills it (domain/quote.ts). Throws
- * the problem naming the field that cannot be sold.
- */
-async function priceOf(deps: ApiDeps, row: Pick<Quote, 'id' | 'planCode' | 'items' | 'coupon' | 'paymentMethod' | 'customerEmail' | 'customerName'>, customer: Customer | null, now: Date) {
-  const plan = await planFor(deps, row.planCode);
-  const { addOns, customLines } = row.items as unknown as QuoteItems;
-  const items = await priceItems(deps, { addOns, customLines, ...(row.coupon ? { coupon: row.coupon } : {}) }, plan, now);
-  const pricing = priceQuote(
-    {
-      subscriptionId: subscriptionIdOf(row.id),
-      customer: { id: customer?.id ?? 'new', email: row.customerEmail, name: row.customerName, billing: customer ? billingProfileOf(customer) : null },
-      plan,
-      paymentMethod: row.paymentMethod ?? '',
-      policy: deps.policy,
-      rules: RULES_VERSION,
-      ...(items ? { items } : {}),
-    },
-    now,
-  );
-  return { plan, pricing };
-}
-
-/** The pricing a read shows: null once accepted, or when an item can no longer be sold. */
-async function pricingForRead(deps: ApiDeps, row: Quote, now: Date): Promise<QuotePricing | null> {
-  if (row.status === 'accepted' || row.status === 'canceled') return null;
-  try {
-    return (await priceOf(deps, row, await customerOf(deps, row), now)).pricing;
-  } catch (error) {
-    if (error instanceof ProblemError && error.status === 400) return null;
-    throw error;
-  }
-}
-
-const customerOf = ({ prisma }: ApiDeps, row: Pick<Quote, 'customerId' | 'customerEmail'>) =>
-  row.customerId ? prisma.customer.findUnique({ where: { id: row.customerId } }) : prisma.customer.findUnique({ where: { email: row.customerEmail } });
 
 /** The customer fields of a quote: an existing customer by id, or an email (an existing customer's, or a new one's). */
 async function customerFields({ prisma }: ApiDeps, customer: CreateQuoteBody['customer']) {
@@ -313,7 +255,7 @@ export async function acceptQuote(deps: ApiDeps, id: string, given: { paymentMet
     return { quote: quoteView(row, now, null), subscription: await getSubscriptionView(deps, row.subscriptionId), created: false };
   }
   if (row.status === 'canceled') throw conflict(`quote ${id} is canceled`, { quoteStatus: 'canceled' });
-  const subscriptionId = subscriptionIdOf(id);
+  const subscriptionId = quoteSubscriptionId(id);
   // An acceptance that made the subscription but stopped before marking the quote is finished, even past the expiry.
   const made = await deps.prisma.subscription.findUnique({ where: { id: subscriptionId } });
   const paymentMethod = made?.paymentMethod ?? row.paymentMethod ?? given.paymentMethod;
