@@ -260,3 +260,18 @@ test('quotes are listed newest first, a page at a time, and filtered by customer
   const second = (await request(api).get('/quotes').query({ customer: 'quote-list@example.com', limit: 1, cursor: first.nextCursor })).body;
   expect([second.data.map((quote: { id: string }) => quote.id), second.nextCursor]).toEqual([[older.id], null]);
 });
+
+test('a quote whose add-on is archived after it was made shows no price, and can be neither sent nor accepted', async () => {
+  expect((await request(api).post('/add-ons').send({ code: 'quote-kit', name: 'Quote kit', kind: 'recurring', prices: { EUR: 1_000 } })).status).toBe(201);
+  const created = await draft('quote-archived', { addOns: [{ code: 'quote-kit', quantity: 1 }], paymentMethod: 'pm_card_visa' });
+  expect(created.pricing.firstInvoice.totalCents).toBe(2_900 + 1_000 + 15_000);
+  expect((await request(api).post('/add-ons/quote-kit/archive').send()).status).toBe(200);
+
+  expect((await request(api).get(`/quotes/${created.id}`)).body).toMatchObject({ status: 'draft', pricing: null });
+  for (const action of ['send', 'accept']) {
+    const refused = await request(api).post(`/quotes/${created.id}/${action}`).send({});
+    expect([action, refused.status, refused.body.errors]).toEqual([action, 400, [expect.objectContaining({ field: 'addOns[0].code', message: expect.stringContaining('archived') })]]);
+  }
+  expect((await request(api).get(`/quotes/${created.id}`)).body.status).toBe('draft');
+  expect(await h.db.prisma.subscription.count({ where: { id: `sub_${created.id}` } })).toBe(0);
+});
