@@ -17,7 +17,7 @@ import { billingProfileOf } from '../api/services/views';
 import type { EmailIntent } from '../domain/effects';
 import type { Language } from '../domain/locale-format';
 import { renderEmail, type EmailLinks, type RenderedEmail } from '../emails/templates';
-import { offerPageLink, paymentMethodPath, portalLink, portalSignInLink, type LinkSigning } from '../infra/links';
+import { offerPageLink, paymentMethodPath, portalLink, portalSignInLink, quotePageLink, type LinkSigning } from '../infra/links';
 import type { ActivityDeps } from './deps';
 import { messageIdFor, queueOutboxEmail } from './email-outbox';
 
@@ -75,6 +75,8 @@ function emailLinks(links: LinkSigning, { content, subscriptionId }: EmailIntent
       return subscriptionId ? { offer: offerPageLink(links, subscriptionId, content.offerId, content.expiresAt) } : {};
     case 'portal_sign_in':
       return { signIn: portalSignInLink(links, content.tokenId, content.next) };
+    case 'quote':
+      return { quote: quotePageLink(links, content.quoteId) };
     case 'payment_failed':
     case 'final_notice':
     case 'payment_method_update':

@@ -26,6 +26,7 @@ import { creditNotesRouter, invoicesRouter } from './routes/invoices';
 import { planMigrationsRouter } from './routes/plan-migrations';
 import { plansRouter } from './routes/plans';
 import { productsRouter } from './routes/products';
+import { quotesRouter } from './routes/quotes';
 import { priceVersionsRouter } from './routes/price-versions';
 import { reportsRouter } from './routes/reports';
 import { requestLogging } from './request-logging';
@@ -90,6 +91,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use('/', catalogueRouter(deps));
   app.use('/reports', reportsRouter(deps));
   app.use('/exports', exportsRouter(deps));
+  app.use('/quotes', quotesRouter(deps));
   app.use('/customers', customersRouter(deps));
   app.use('/invoices', invoicesRouter(deps));
   app.use('/credit-notes', creditNotesRouter(deps));

@@ -88,7 +88,21 @@ export type EmailContent =
    * A customer portal sign-in link (no subscription). The link is rendered from `tokenId` when the
    * email is sent, so the outbox never stores a usable token; `next` is the page to land on.
    */
-  | { template: 'portal_sign_in'; tokenId: string; language: DocumentLanguage; portalName: string; validMinutes: number; next: string | null };
+  | { template: 'portal_sign_in'; tokenId: string; language: DocumentLanguage; portalName: string; validMinutes: number; next: string | null }
+  /**
+   * A quote's link (no subscription yet). The link is rendered from `quoteId` when the email is
+   * sent (infra/links.ts), so the outbox never stores a usable token; the API chose the language.
+   */
+  | {
+      template: 'quote';
+      quoteId: string;
+      language: DocumentLanguage;
+      planName: string;
+      /** The first invoice's total, VAT included. */
+      firstInvoiceCents: number;
+      currency: string;
+      expiresAt: string;
+    };
 
 export type EmailTemplate = EmailContent['template'];
 

@@ -13,6 +13,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'offer.accepted',
   'delivery.scheduled',
   'delivery.canceled',
+  'quote.sent',
+  'quote.accepted',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -22,7 +24,8 @@ export interface NewWebhookEvent {
   /** Deterministic per fact: a retried activity records the event once. */
   idempotencyKey: string;
   type: WebhookEventType;
-  subscriptionId: string;
+  /** Null for a fact before there is a subscription (a quote sent). */
+  subscriptionId: string | null;
   /** Business time of the fact (workflow time). */
   createdAt: string;
   data: Record<string, unknown>;
@@ -193,6 +196,26 @@ export function offerEvents(offer: OfferPayload, at: string): NewWebhookEvent[] 
   const type = offer.status === 'open' ? 'offer.created' : offer.status === 'accepted' ? 'offer.accepted' : null;
   if (!type) return [];
   return [{ idempotencyKey: `${type}:${offer.id}`, type, subscriptionId: offer.subscriptionId, createdAt: at, data: { offer } }];
+}
+
+// --- quotes ---------------------------------------------------------------------------------
+
+export interface QuotePayload {
+  id: string;
+  status: string;
+  /** Null until the acceptance creates the customer. */
+  customerId: string | null;
+  customerEmail: string;
+  plan: string;
+  currency: string;
+  expiresAt: string;
+  /** Set once accepted: the subscription the quote became. */
+  subscriptionId: string | null;
+}
+
+/** `quote.sent` when a quote is sent, `quote.accepted` when it became its subscription; one each per quote. */
+export function quoteEvent(type: 'quote.sent' | 'quote.accepted', quote: QuotePayload, at: string): NewWebhookEvent {
+  return { idempotencyKey: `${type}:${quote.id}`, type, subscriptionId: quote.subscriptionId, createdAt: at, data: { quote } };
 }
 
 /** The JSON body sent to endpoints: a stable envelope around the event's data. */

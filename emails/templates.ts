@@ -40,6 +40,7 @@ export interface EmailLinks {
   /** Where the customer gives a new payment method, when the business has such a page. */
   paymentMethod?: string;
   signIn?: string;
+  quote?: string;
 }
 
 /** What rendering needs besides the intent, read by the sender when it sends. */
@@ -59,6 +60,7 @@ export interface EmailFacts {
 function emailLanguage(content: EmailContent, customerLanguage: Language | null | undefined): Language {
   switch (content.template) {
     case 'portal_sign_in':
+    case 'quote':
       return content.language;
     case 'dispute_opened':
       return 'en';
@@ -259,6 +261,17 @@ function body(write: Writer, content: EmailContent, { lines = [], links = {}, in
       return {
         subject: w.subject(content.portalName),
         paragraphs: [w.asked(content.portalName), w.signInHere(links.signIn ?? words.linkUnavailable), w.validOnce(content.validMinutes)],
+      };
+    }
+    case 'quote': {
+      const w = words.quote;
+      return {
+        subject: w.subject(content.planName),
+        paragraphs: [
+          w.offered(content.planName, money(content.firstInvoiceCents, content.currency)),
+          w.reviewHere(links.quote ?? words.linkUnavailable),
+          w.openUntil(date(content.expiresAt)),
+        ],
       };
     }
   }

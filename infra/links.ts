@@ -3,7 +3,9 @@
 // up a sign-in link.
 //  - an offer: whoever holds the link may accept or decline that one offer until it expires;
 //  - a sign-in link: the token is derived from the PortalSignInToken row's id, so the email can be
-//    rendered when it is sent while the database keeps only the token's hash (portal/sign-in-links.ts).
+//    rendered when it is sent while the database keeps only the token's hash (portal/sign-in-links.ts);
+//  - a quote: the token is derived from the quote's id in the same way, and the Quote row keeps only
+//    its hash once the quote is sent (api/services/quotes.ts); whoever holds it may accept the quote.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface LinkSigning {
@@ -76,4 +78,24 @@ export function portalLink(signing: LinkSigning, path = '/portal'): string {
  */
 export function paymentMethodPath(subscriptionId: string): string {
   return `/portal/subscriptions/${encodeURIComponent(subscriptionId)}/payment-method`;
+}
+
+export function quoteToken(signing: LinkSigning, quoteId: string): string {
+  return `${quoteId}.${mac(signing.secret, `quote|${quoteId}`)}`;
+}
+
+/** The quote id of a token whose signature holds; undefined for anything else. */
+export function quoteTokenId(signing: LinkSigning, token: string): string | undefined {
+  const [quoteId, signature, ...rest] = token.split('.');
+  if (!quoteId || !signature || rest.length > 0) return undefined;
+  return sameText(signature, mac(signing.secret, `quote|${quoteId}`)) ? quoteId : undefined;
+}
+
+/** The quote's page in the portal (portal/routes/quotes.ts), with its Accept button. */
+export function quotePagePath(signing: LinkSigning, quoteId: string): string {
+  return `/portal/quotes/${quoteToken(signing, quoteId)}`;
+}
+
+export function quotePageLink(signing: LinkSigning, quoteId: string): string {
+  return `${base(signing)}${quotePagePath(signing, quoteId)}`;
 }

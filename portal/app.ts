@@ -18,6 +18,7 @@ import { commandsRouter } from './routes/commands';
 import { invoicesRouter } from './routes/invoices';
 import { offersRouter } from './routes/offers';
 import { overviewRouter } from './routes/overview';
+import { quotesRouter } from './routes/quotes';
 import { signInRouter } from './routes/sign-in';
 
 export interface PortalOptions {
@@ -50,6 +51,7 @@ export function createPortal(deps: ApiDeps): express.Express {
   portal.use(overviewRouter(setup));
   portal.use(invoicesRouter(setup));
   portal.use(offersRouter(setup));
+  portal.use(quotesRouter(setup));
   portal.use(commandsRouter(setup));
 
   portal.use(portalNotFound());

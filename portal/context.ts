@@ -30,6 +30,8 @@ export interface PortalContext {
   session: PortalSession | null;
   /** From now on the page speaks the customer's language (their billing profile's), if they chose one. */
   speakTo(customer: Customer): void;
+  /** From now on the page speaks `language` (a quote's, for a customer who has no account yet). */
+  speakIn(language: Language): void;
   /**
    * What this request's forms are bound to: the session, or else the visitor cookie. `create`
    * gives a visitor without one a new cookie (a page with a form); otherwise it is null (a POST
@@ -55,6 +57,9 @@ export function newContext(setup: PortalSetup, req: Request, res: Response, sess
     session,
     speakTo(customer) {
       Object.assign(context, speak(chooseLanguage(billingProfileOf(customer)?.language, accept)));
+    },
+    speakIn(language) {
+      Object.assign(context, speak(language));
     },
     csrfBinding(create) {
       if (context.session) return { key: context.session.csrfSecret, subject: `session|${context.session.id}` };

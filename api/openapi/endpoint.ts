@@ -11,6 +11,7 @@ export const TAGS = {
   commands: { name: 'Subscription commands', description: 'Change a running subscription. A command the lifecycle refuses answers 409 and changes nothing' },
   extras: { name: 'Usage, add-ons and coupons', description: 'Usage reports, add-ons and coupons of one subscription' },
   offers: { name: 'Upsell offers', description: "Accept or decline an offer, with an API key or the signed token from the customer's email" },
+  quotes: { name: 'Quotes', description: 'Custom packages offered to a customer, sent with a link and accepted into a subscription' },
   catalogue: { name: 'Catalogue', description: 'Plans, add-ons, coupons and upsell rules' },
   migrations: { name: 'Plan migrations', description: 'Move every subscription on a plan to another plan at its next renewal' },
   customers: { name: 'Customers and invoices', description: 'Customers, invoices and their payments' },

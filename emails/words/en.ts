@@ -114,4 +114,10 @@ export const en: EmailWords = {
     signInHere: (link) => `Sign in here: ${link}`,
     validOnce: (minutes) => `The link works once, within ${minutes} minutes. If you did not ask for it, ignore this email: nobody can sign in without the link.`,
   },
+  quote: {
+    subject: (plan) => `Your quote for ${plan}`,
+    offered: (plan, firstInvoice) => `Here is the quote we prepared for you: ${plan}, with a first invoice of ${firstInvoice}.`,
+    reviewHere: (link) => `See every line and accept it here: ${link}`,
+    openUntil: (date) => `The quote is open until ${date}.`,
+  },
 };

@@ -121,6 +121,12 @@ export interface EmailWords {
     signInHere(link: string): string;
     validOnce(minutes: number): string;
   };
+  quote: {
+    subject(plan: string): string;
+    offered(plan: string, firstInvoice: string): string;
+    reviewHere(link: string): string;
+    openUntil(date: string): string;
+  };
 }
 
 const WORDS: Record<Language, EmailWords> = { en, nb };

@@ -125,4 +125,10 @@ export const nb: EmailWords = {
     validOnce: (minutes) =>
       `Lenken kan brukes én gang, innen ${minutes} minutter. Ba du ikke om den, kan du se bort fra denne e-posten: ingen kan logge inn uten lenken.`,
   },
+  quote: {
+    subject: (plan) => `Ditt tilbud på ${plan}`,
+    offered: (plan, firstInvoice) => `Her er tilbudet vi har laget til deg: ${plan}, med en første faktura på ${firstInvoice}.`,
+    reviewHere: (link) => `Se alle linjene og godta tilbudet her: ${link}`,
+    openUntil: (date) => `Tilbudet gjelder til ${date}.`,
+  },
 };

@@ -168,14 +168,21 @@ describe('documented answers', () => {
     await settled(h, 'subscription-sub_ada');
     const webhook = await request(admin).post('/webhooks').send({ url: 'http://127.0.0.1:9/hooks', events: ['invoice.paid'] });
     const migration = await request(admin).post('/plans/basic-monthly/migrations').send({ toPlan: 'pro-monthly' });
-    expect([webhook.status, migration.status]).toEqual([201, 202]);
-    for (const [res, id] of [[webhook, 'createWebhookEndpoint'], [migration, 'startPlanMigration']] as const) {
+    const quote = await request(admin).post('/quotes').send(declared('createQuote').example as object);
+    expect([webhook.status, migration.status, quote.status]).toEqual([201, 202, 201]);
+    for (const [res, id] of [[webhook, 'createWebhookEndpoint'], [migration, 'startPlanMigration'], [quote, 'createQuote']] as const) {
       expect(api.answerErrors(api.byId(id), res.status, res.headers['content-type'], res.body)).toEqual([]);
     }
 
     const answered: Record<string, number> = {};
     for (const e of ENDPOINTS.filter((endpoint) => endpoint.method === 'get')) {
-      const id = e.path.startsWith('/webhooks/:id') ? webhook.body.id : e.path.startsWith('/plans/migrations') ? migration.body.id : undefined;
+      const id = e.path.startsWith('/webhooks/:id')
+        ? webhook.body.id
+        : e.path.startsWith('/plans/migrations')
+          ? migration.body.id
+          : e.path.startsWith('/quotes/:id')
+            ? quote.body.id
+            : undefined;
       const res = await request(admin).get(concretePath(e, id ? { id } : {})).query(e.queryExample ?? {});
       answered[e.operationId] = res.status;
       const body = /json/.test(String(res.headers['content-type'])) ? res.body : res.text;

@@ -1,7 +1,7 @@
 // The `curl -s` examples of README.md, sent in the README's order to the app (supertest, the same
 // method, path, headers and body curl would send). Each must succeed, and answer as the OpenAPI
 // document says. The README's placeholders are filled from the answers before them, as a reader
-// would: `pmg_…`, the sample webhook id and API key id with the ids returned, `<nextCursor>` with the cursor,
+// would: `pmg_…`, `quo_…`, the sample webhook id and API key id with the ids returned, `<nextCursor>` with the cursor,
 // `<chargeId>` with the payment in flight's charge.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 /** Ids and cursors from earlier answers, for the README's placeholders. */
-const returned: { planMigration?: string; webhook?: string; apiKey?: string; cursor?: string | null; chargeId?: string } = {};
+const returned: { planMigration?: string; webhook?: string; apiKey?: string; quote?: string; cursor?: string | null; chargeId?: string } = {};
 
 function remember(body: unknown): void {
   const { id, nextCursor, pendingPayment } = (body ?? {}) as { id?: unknown; nextCursor?: unknown; pendingPayment?: { chargeId?: unknown } | null };
@@ -46,6 +46,7 @@ function remember(body: unknown): void {
   if (typeof id === 'string' && id.startsWith('pmg_')) returned.planMigration = id;
   if (typeof id === 'string' && id.startsWith('we_')) returned.webhook = id;
   if (typeof id === 'string' && id.startsWith('key_')) returned.apiKey = id;
+  if (typeof id === 'string' && id.startsWith('quo_')) returned.quote = id;
   if (nextCursor !== undefined) returned.cursor = nextCursor as string | null;
 }
 
@@ -59,6 +60,7 @@ function filled(text: string): string {
     .replace(/pmg_…/g, () => value('a plan migration id', returned.planMigration))
     .replace(/we_[0-9a-f]{24}/g, () => value('a webhook endpoint id', returned.webhook))
     .replace(/key_[0-9a-f]{16}/g, () => value('an API key id', returned.apiKey))
+    .replace(/quo_…/g, () => value('a quote id', returned.quote))
     .replace(/<nextCursor>/g, () => returned.cursor ?? '')
     .replace(/<chargeId>/g, () => value('a payment in flight', returned.chargeId));
 }

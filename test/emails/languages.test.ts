@@ -29,7 +29,7 @@ function render(content: EmailContent, language: Language, timeZone?: string | n
   return { subject: plain(rendered.subject), text: plain(rendered.text), html: plain(rendered.html) };
 }
 
-type CustomerTemplate = Exclude<EmailTemplate, 'dispute_opened' | 'portal_sign_in'>;
+type CustomerTemplate = Exclude<EmailTemplate, 'dispute_opened' | 'portal_sign_in' | 'quote'>;
 
 /** Per customer template: its content, and per language its subject and sentences it must say. */
 const CASES: Record<CustomerTemplate, { content: EmailContent } & Record<Language, { subject: string; says: string[] }>> = {
@@ -307,5 +307,18 @@ describe('emails whose language is not the customer’s', () => {
     expect(rendered.subject).toBe('Logg inn på Fjord');
     expect(rendered.html.startsWith('<!doctype html><html lang="nb">')).toBe(true);
     expect(rendered.text).toContain('Logg inn her: (lenken er ikke tilgjengelig)');
+  });
+
+  test('the quote email speaks the language the API chose for it (the customer may have no account yet)', () => {
+    const quote: EmailContent = { template: 'quote', quoteId: 'quo_1', language: 'nb', planName: 'Pro', firstInvoiceCents: 123_450, currency: 'NOK', expiresAt: DAY };
+    const link = 'https://billing.example.com/portal/quotes/quo_1.sig';
+    const rendered = renderEmail({ key: 'quote/quo_1', to: 'kari@example.no', customerName: 'Kari', subscriptionId: null, content: quote }, { language: 'en', links: { quote: link } });
+    expect(rendered.subject).toBe('Ditt tilbud på Pro');
+    expect(plain(rendered.text)).toContain('Her er tilbudet vi har laget til deg: Pro, med en første faktura på 1 234,50 kr.');
+    expect(rendered.text).toContain(`Se alle linjene og godta tilbudet her: ${link}`);
+    expect(plain(rendered.text)).toContain('Tilbudet gjelder til 9. desember 2026.');
+    const english = renderEmail({ key: 'quote/quo_1', to: 'ada@example.com', customerName: 'Ada', subscriptionId: null, content: { ...quote, language: 'en' } }, { language: 'nb', links: { quote: link } });
+    expect(english.subject).toBe('Your quote for Pro');
+    expect(english.html).toContain(`<a href="${link}">${link}</a>`);
   });
 });

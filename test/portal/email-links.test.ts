@@ -22,7 +22,7 @@ let d: Driver;
 const SUBSCRIPTIONS = ['links_offer', 'links_dunning', 'links_expiring', 'links_sca'] as const;
 
 /** Emails whose links the scan must meet, each at least once. */
-const LINKED = ['offer', 'payment_failed', 'final_notice', 'payment_method_update', 'payment_action_required', 'portal_sign_in'];
+const LINKED = ['offer', 'payment_failed', 'final_notice', 'payment_method_update', 'payment_action_required', 'portal_sign_in', 'quote'];
 
 beforeAll(async () => {
   h = await startHarness();
@@ -68,6 +68,10 @@ beforeAll(async () => {
   await arrived('links_expiring', 'payment_method_update');
   await arrived('links_sca', 'payment_action_required');
   await signInEmails(h, 'links_dunning@example.com');
+  // A quote sent to someone who is not a customer yet: its page has the Accept button.
+  const quote = await request(d.app).post('/quotes').send({ customer: newCustomer('links_quote'), plan: 'pro-monthly', expiresAt: new Date((await h.env.currentTimeMs()) + 14 * DAY).toISOString() });
+  expect((await request(d.app).post(`/quotes/${quote.body.id}/send`)).status).toBe(200);
+  await eventually(async () => h.smtp.received.filter((mail) => mail.template === 'quote'), (mails) => mails.length === 1, 'the quote email');
 });
 afterAll(async () => {
   await h?.teardown();
@@ -97,6 +101,8 @@ async function everything() {
     paymentAttempts: await prisma.paymentAttempt.findMany({ orderBy: { id: 'asc' } }),
     sandboxCharges: await prisma.sandboxCharge.findMany({ orderBy: { chargeId: 'asc' } }),
     signInTokens: await prisma.portalSignInToken.findMany({ orderBy: { id: 'asc' } }),
+    quotes: await prisma.quote.findMany({ orderBy: { id: 'asc' } }),
+    customers: await prisma.customer.count(),
     sessions: await prisma.portalSession.findMany({ orderBy: { id: 'asc' } }),
     emails: await prisma.emailMessage.findMany({ orderBy: { idempotencyKey: 'asc' } }),
     auditEvents: await prisma.auditEvent.count(),
@@ -151,6 +157,7 @@ test('a prefetch (GET) of every link of every customer email changes nothing, an
   expect(after).toEqual(before);
   expect(before.offers.map((offer) => offer.status)).toEqual(['open']);
   expect(before.signInTokens.map((token) => token.usedAt)).toEqual([null]);
+  expect(before.quotes.map((quote) => quote.status)).toEqual(['sent']);
   expect(before.sandboxCharges.filter((charge) => charge.outcome === 'pending')).toHaveLength(1);
 
   // What the scan fetched still works for the customer: the sign-in link signs in, once.

@@ -296,6 +296,33 @@ const CATALOGUE_ADMIN = [
   ),
 ];
 
+const QUOTE_DRAFT = { customer: { email: 'hostile@example.com' }, plan: 'basic-monthly', expiresAt: '2031-01-31T00:00:00Z' };
+
+const QUOTE_FIELDS: Fields = {
+  customer: {
+    required: true,
+    bad: fc.oneof(notString, fc.constantFrom({}, { id: 'cus_nobody' }, { email: 'a@' }, { email: 'ok@example.com', id: 'cus_x' }, { email: 'ok@example.com', extra: 1 })),
+  },
+  plan: { required: true, bad: badCode },
+  expiresAt: { required: true, bad: fc.oneof(notString, fc.constantFrom('tomorrow', '2020-01-01T00:00:00Z', '2031-13-01T00:00:00Z')) },
+  addOns: { bad: fc.oneof(notString, fc.constant([{ code: 'extra-seat', quantity: 0 }]), fc.constant([{ code: 'gold-seat', quantity: 1 }]), fc.constant([{ code: 'api-calls', quantity: 2 }])) },
+  customLines: {
+    bad: fc.oneof(notString, fc.constant([{ description: '', unitAmountCents: 1, quantity: 1 }]), fc.constant([{ description: 'x', unitAmountCents: -1, quantity: 1 }]), fc.constant([{ description: 'x', unitAmountCents: 1.5, quantity: 1 }])),
+  },
+  coupon: { bad: fc.oneof(badCode, fc.constant('NOPE')) },
+  paymentMethod: { bad: badPattern(/^pm_[A-Za-z0-9_]{1,100}$/) },
+  language: { bad: badEnum(['en', 'nb']) },
+};
+
+/** Malformed or unknown quote ids, and a well-formed id of no quote. */
+const quoteId = fc.oneof(segment, fc.constant(`quo_${'0'.repeat(20)}`));
+
+function quoteAction(action: 'send' | 'accept' | 'cancel'): fc.Arbitrary<HostileRequest> {
+  return fc
+    .tuple(quoteId, fc.option(fc.oneof(brokenBody, fc.constant(json({ paymentMethod: 'pm_card_visa' })))))
+    .map(([id, body]) => ({ endpoint: `POST /quotes/:id/${action}`, method: 'post' as const, path: `/quotes/${id}/${action}`, ...(body === null ? {} : { body }), auth: 'admin' as const }));
+}
+
 export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
   read('GET /healthz', fc.constant('/healthz')),
   read('GET /metrics', fc.constant('/metrics')),
@@ -348,6 +375,15 @@ export const ENDPOINTS: Array<fc.Arbitrary<HostileRequest>> = [
       fc.option(fc.stringMatching(/^[!-~]{1,40}$/)),
     )
     .map(([body, key]) => ({ endpoint: 'POST /subscriptions', method: 'post' as const, path: '/subscriptions', body, auth: 'admin' as const, ...(key === null ? {} : { idempotencyKey: key }) })),
+  malformed(QUOTE_DRAFT, QUOTE_FIELDS).map((body) => ({ endpoint: 'POST /quotes', method: 'post' as const, path: '/quotes', body, auth: 'admin' as const })),
+  read('GET /quotes', fc.constant('/quotes'), ['status', 'customer']),
+  read('GET /quotes/:id', quoteId.map((id) => `/quotes/${id}`)),
+  fc
+    .tuple(quoteId, fc.oneof(malformed({}, { addOns: QUOTE_FIELDS.addOns!, expiresAt: QUOTE_FIELDS.expiresAt!, paymentMethod: QUOTE_FIELDS.paymentMethod! }), fc.constant(json({}))))
+    .map(([id, body]) => ({ endpoint: 'PATCH /quotes/:id', method: 'patch' as const, path: `/quotes/${id}`, body, auth: 'admin' as const })),
+  quoteAction('send'),
+  quoteAction('accept'),
+  quoteAction('cancel'),
   command('POST /subscriptions/:id/plan', '/plan', { plan: 'pro-monthly' }, { plan: { required: true, bad: badCode }, when: { bad: badEnum(timing) } }),
   command('POST /subscriptions/:id/cancel', '/cancel', {}, { when: { bad: badEnum(timing) }, refund: { bad: badEnum(['none', 'prorated']) } }),
   command('POST /subscriptions/:id/uncancel', '/uncancel', {}, {}),

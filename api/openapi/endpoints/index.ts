@@ -9,6 +9,7 @@ import { exportEndpoints } from './exports';
 import { gatewayEndpoints } from './gateways';
 import { operationEndpoints } from './operations';
 import { paymentEndpoints } from './payments';
+import { quoteEndpoints } from './quotes';
 import { recordEndpoints } from './records';
 import { securityEndpoints } from './security';
 import { subscriptionEndpoints } from './subscriptions';
@@ -20,6 +21,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...commandEndpoints,
   ...upsellEndpoints,
   ...deliveryEndpoints,
+  ...quoteEndpoints,
   ...catalogueAdminEndpoints,
   ...catalogueEndpoints,
   ...recordEndpoints,
