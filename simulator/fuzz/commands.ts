@@ -274,6 +274,22 @@ class MeteredUsage extends ApiCommand {
   }
 }
 
+/** A line at a negotiated price added mid-period (prorated like an add-on); its code is custom-<n>. */
+class AddCustomLine extends ApiCommand {
+  constructor(
+    readonly unitAmountCents: number,
+    readonly quantity: number,
+  ) {
+    super();
+  }
+  send(real: FuzzReal) {
+    return post(real, '/custom-lines', { description: 'Negotiated service', unitAmountCents: this.unitAmountCents, quantity: this.quantity });
+  }
+  toString() {
+    return `addCustomLine(${this.unitAmountCents} × ${this.quantity})`;
+  }
+}
+
 /** Skips the next delivery of a shipping add-on, if one is scheduled (else reads the list). */
 class SkipDelivery extends ApiCommand {
   private deliveryId: string | undefined;
@@ -462,6 +478,9 @@ const apiCommand: fc.Arbitrary<ApiCommand> = fc.oneof(
       .map(([metric, quantity, id, late]) => new MeteredUsage(metric, quantity, `ev-${id}`, late)),
   },
   { weight: 1, arbitrary: fc.constant(new SkipDelivery()) },
+  // Custom lines: added at a negotiated price, then set or removed by their code like add-ons.
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 1, max: 3 })).map(([unit, quantity]) => new AddCustomLine(unit, quantity)) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('custom-1', 'custom-2'), fc.integer({ min: 0, max: 3 })).map(([code, quantity]) => new SetAddOn(code, quantity)) },
   { weight: 1, arbitrary: fc.constantFrom('Oslo', 'Bergen').map((city) => new ChangeDeliveryAddress(city)) },
   { weight: 2, arbitrary: fc.constantFrom('WELCOME20', 'FIRSTFREE', 'LOYAL5').map((code) => new ApplyCoupon(code)) },
   { weight: 1, arbitrary: fc.constant(new Simple('removeCoupon')) },
@@ -508,6 +527,8 @@ export interface Opening {
   trialDays: number | undefined;
   /** Imported, paid elsewhere until this long from now. */
   importedForMs: number | undefined;
+  /** Created as a custom package: add-ons, a custom line and a coupon from the first invoice. */
+  package: { addOns: Array<{ code: string; quantity: number }>; customLines: Array<{ description: string; unitAmountCents: number; quantity: number }>; coupon?: string } | undefined;
 }
 
 export const opening: fc.Arbitrary<Opening> = fc.record({
@@ -520,6 +541,23 @@ export const opening: fc.Arbitrary<Opening> = fc.record({
   finalAction: fc.constantFrom<'cancel' | 'unpaid'>('cancel', 'unpaid'),
   trialDays: sometimes(fc.constantFrom(0, 7), 3),
   importedForMs: sometimes(fc.constantFrom(2 * DAY, 20 * DAY), 6),
+  package: sometimes(
+    fc.record(
+      {
+        addOns: fc.subarray([
+          { code: 'extra-seat', quantity: 2 },
+          { code: 'api-calls', quantity: 1 },
+          { code: 'monthly-box', quantity: 1 },
+          { code: 'welcome-kit', quantity: 1 },
+        ]),
+        customLines: fc.array(fc.record({ description: fc.constant('Negotiated line'), unitAmountCents: fc.integer({ min: 0, max: 50_000 }), quantity: fc.integer({ min: 1, max: 3 }) }), { maxLength: 2 }),
+        // Coupons sold in every plan's currency (LOYAL5 is EUR only: refused on a NOK plan).
+        coupon: fc.constantFrom('WELCOME20', 'FIRSTFREE'),
+      },
+      { requiredKeys: ['addOns', 'customLines'] },
+    ),
+    4,
+  ),
 });
 
 /** Opens the sequence's subscription through the API; fails the run if the API refuses a valid opening. */
@@ -533,6 +571,6 @@ export async function openSubscription(real: FuzzReal, how: Opening, now: number
           .send({ subscriptions: [{ ...subscription, currentPeriodEnd: new Date(now + how.importedForMs).toISOString() }] })
       : await request(real.app)
           .post('/subscriptions')
-          .send({ ...subscription, ...(how.trialDays !== undefined ? { trialDays: how.trialDays } : {}) });
+          .send({ ...subscription, ...(how.trialDays !== undefined ? { trialDays: how.trialDays } : {}), ...(how.package ?? {}) });
   record(real, `open(${JSON.stringify(how)})`, res);
 }
