@@ -10,16 +10,20 @@ import { createOfferActivities } from './offers';
 import { createPlanMigrationActivities } from './plan-migrations';
 import { createPaymentEventActivities } from './payment-events';
 import { createProjectionActivities } from './projection';
+import { createStepWriteActivities } from './step-writes';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
+  const projection = createProjectionActivities(deps);
+  const emails = createEmailActivities(deps);
   return {
     ...createInvoiceActivities(deps),
     ...createChargeActivities(deps),
     ...createCreditActivities(deps),
-    ...createProjectionActivities(deps),
-    ...createEmailActivities(deps),
+    ...projection,
+    ...emails,
+    ...createStepWriteActivities(projection, emails),
     ...createOfferActivities(deps),
     ...createPlanMigrationActivities(deps),
     ...createPaymentEventActivities(deps),

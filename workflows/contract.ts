@@ -38,6 +38,12 @@ export interface SubscriptionWorkflowInput {
   start: SubscriptionStart;
   /** Carried over by continue-as-new; absent on the first run. */
   state?: SubscriptionState;
+  /**
+   * Carried over by continue-as-new: this run queues a step's emails with its projection write, in
+   * one local activity (recordStep). Absent: a run started by older code, which queued each email
+   * in a local activity of its own; its history replays so.
+   */
+  batchedWrites?: true;
 }
 
 export interface PlanMigrationProgress {

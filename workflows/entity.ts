@@ -8,7 +8,7 @@ import { settleCharge } from '../domain/collection';
 import type { Command } from '../domain/commands';
 import { checkCommand } from '../domain/commands';
 import { runCommand } from '../domain/command-steps';
-import type { CommandFailure, CommandReply, Effect, Transition } from '../domain/effects';
+import type { CommandFailure, CommandReply, Effect, EmailIntent, Transition } from '../domain/effects';
 import { offerEvaluated } from '../domain/offers';
 import type { Due } from '../domain/schedule';
 import { dueStep, nextDue } from '../domain/schedule';
@@ -39,6 +39,12 @@ const METERED_USAGE_PATCH = 'metered-usage-arrears';
 /** Marks histories whose renewals ask which deliveries were skipped and credit them (domain/deliveries.ts). */
 const DELIVERY_SKIPS_PATCH = 'delivery-skips';
 
+/**
+ * Marks first runs that queue a step's emails with its projection write (recordStep); later runs
+ * are told so by their continue-as-new input, so the marker is not repeated every period.
+ */
+const BATCHED_WRITES_PATCH = 'batched-step-writes';
+
 /** How many command ids the state remembers, so a command retried after continue-as-new applies once. */
 const RECENT_COMMAND_IDS = 32;
 
@@ -68,8 +74,13 @@ export class SubscriptionEntity {
   private failure: CommandFailure | null = null;
   /** Business time of the running step: its emails are dated then, also in simulations. */
   private stepAt = nowIso();
+  /** Whether this run writes a step's emails with its projection (see BATCHED_WRITES_PATCH). */
+  private readonly batchedWrites: boolean;
+  /** Emails the running step queued, written when it publishes. */
+  private queuedEmails: Array<{ intent: EmailIntent; at: string }> = [];
 
-  constructor(private readonly start: SubscriptionWorkflowInput['start'], carried: SubscriptionState | undefined) {
+  constructor(private readonly start: SubscriptionWorkflowInput['start'], carried: SubscriptionState | undefined, batchedWrites?: true) {
+    this.batchedWrites = carried ? batchedWrites === true : wf.patched(BATCHED_WRITES_PATCH);
     const initial = carried ? withDefaults(carried) : openSubscription(start, new Date());
     this.state = { ...initial, runs: { ...initial.runs, count: initial.runs.count + 1 } };
     this.workflowId = subscriptionWorkflowId(this.state.id);
@@ -95,7 +106,10 @@ export class SubscriptionEntity {
     await this.publish();
     if (this.state.status !== 'trialing') return;
     this.stepAt = nowIso();
-    await this.locked(() => this.apply({ state: this.state, effects: [welcomeEmail(this.state)] }));
+    await this.locked(async () => {
+      await this.apply({ state: this.state, effects: [welcomeEmail(this.state)] });
+      await this.writeQueuedEmails();
+    });
   }
 
   /** Sleeps until `due` or until any step changes the state (a command, a usage report's offer). */
@@ -229,7 +243,7 @@ export class SubscriptionEntity {
     const historyLength = wf.workflowInfo().historyLength;
     const { runs } = this.state;
     const carried = { ...this.state, runs: { ...runs, lastHistoryLength: historyLength, maxHistoryLength: Math.max(runs.maxHistoryLength, historyLength) } };
-    return wf.continueAsNew<SubscriptionWorkflow>({ start: this.start, state: carried });
+    return wf.continueAsNew<SubscriptionWorkflow>({ start: this.start, state: carried, batchedWrites: true });
   }
 
   private locked<T>(step: () => Promise<T>): Promise<T> {
@@ -255,6 +269,10 @@ export class SubscriptionEntity {
   private async carryOut(effect: Effect): Promise<void> {
     switch (effect.kind) {
       case 'email':
+        if (this.batchedWrites) {
+          this.queuedEmails.push({ intent: effect.email, at: this.stepAt });
+          return;
+        }
         await local.queueEmail.executeWithOptions({ summary: `email ${effect.email.content.template} to ${effect.email.to}` }, [effect.email, this.stepAt]);
         return;
       case 'issue_invoice': {
@@ -361,10 +379,25 @@ export class SubscriptionEntity {
       { key: HasOpenOfferKey, value: state.offer !== null },
     ]);
     wf.setCurrentDetails(describeState(this.view()));
-    if (state.version !== this.syncedVersion) {
-      this.syncedVersion = state.version;
+    const changed = state.version !== this.syncedVersion;
+    this.syncedVersion = state.version;
+    if (this.batchedWrites) {
+      await this.writeQueuedEmails(changed ? state : null, at);
+    } else if (changed) {
       await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state, at]);
     }
+  }
+
+  /** The emails the step queued, and the state it left when there is one to project: one local activity. */
+  private async writeQueuedEmails(state: SubscriptionState | null = null, at = this.stepAt): Promise<void> {
+    const emails = this.queuedEmails;
+    if (emails.length === 0 && !state) return;
+    this.queuedEmails = [];
+    const parts = [
+      ...(state ? [`record ${state.status}, period ${state.periodIndex}`] : []),
+      ...emails.map(({ intent }) => `email ${intent.content.template} to ${intent.to}`),
+    ];
+    await local.recordStep.executeWithOptions({ summary: parts.join('; ') }, [{ emails, state, at }]);
   }
 }
 

@@ -10,7 +10,7 @@ import { SubscriptionEntity } from './entity';
 import { registerHandlers } from './handlers';
 
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionState> {
-  const entity = new SubscriptionEntity(input.start, input.state);
+  const entity = new SubscriptionEntity(input.start, input.state, input.batchedWrites);
   registerHandlers(entity);
   if (!input.state) await entity.open();
 

@@ -1,0 +1,25 @@
+// What a workflow step writes when it ends, in one local activity instead of one per write: the
+// emails it queued, then the projection of the state it left. Each part is idempotent on its own
+// (an email's key, the state's version), so a retry of the whole writes each once.
+import type { EmailIntent } from '../domain/effects';
+import type { SubscriptionState } from '../domain/subscription';
+import type { createEmailActivities } from './emails';
+import type { createProjectionActivities } from './projection';
+
+export interface StepWrites {
+  /** Emails in the order the step queued them, each with the business time it dates them by. */
+  emails: Array<{ intent: EmailIntent; at: string }>;
+  /** The state to project, when the step changed it; null when only emails are left to write. */
+  state: SubscriptionState | null;
+  /** When the step happened (dates a status change in the projection). */
+  at: string;
+}
+
+export function createStepWriteActivities(projection: ReturnType<typeof createProjectionActivities>, emails: ReturnType<typeof createEmailActivities>) {
+  return {
+    async recordStep(writes: StepWrites): Promise<void> {
+      for (const email of writes.emails) await emails.queueEmail(email.intent, email.at);
+      if (writes.state) await projection.syncSubscription(writes.state, writes.at);
+    },
+  };
+}

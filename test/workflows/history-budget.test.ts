@@ -1,0 +1,51 @@
+// What a billing period costs in history: a monthly renewal stays within 20 events, because a
+// step's emails are written with its projection in one local activity (recordStep) and that is
+// told to every continued run by its input, not by a patch marker repeated each period.
+import type { temporal } from '@temporalio/proto';
+import { fetchRunChain } from '../../simulator/histories';
+import type { Harness } from '../support/harness';
+import { startHarness, testApp } from '../support/harness';
+import type { Driver } from '../support/lifecycle';
+import { DAY, driver, newCustomer } from '../support/lifecycle';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+let h: Harness;
+let d: Driver;
+beforeAll(async () => {
+  h = await startHarness();
+  d = driver(h, testApp(h));
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+const localActivities = (events: HistoryEvent[]) =>
+  events.flatMap((event) => {
+    const data = event.markerRecordedEventAttributes?.details?.['data']?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
+  });
+
+const patchMarkers = (events: HistoryEvent[]) => events.filter((event) => event.markerRecordedEventAttributes?.details?.['patch-data']).length;
+
+test('a monthly renewal is at most 20 history events: its receipt is queued with the projection write, in one local activity', async () => {
+  const created = await d.create({ id: 'budget', customer: newCustomer('budget'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+  expect(created.status).toBe('active');
+  await d.advance(95 * DAY);
+  await d.until('budget', (s) => s.stats.paidPeriods === 4, 'four paid periods');
+
+  const runs = (await fetchRunChain(h.env.client.workflow, 'subscription-budget')).map((run) => run.history.events ?? []);
+  expect(runs.length).toBeGreaterThanOrEqual(4);
+  // The first run decides once, with its patch marker; the runs it continued into are told by their input.
+  expect(patchMarkers(runs[0]!)).toBe(1);
+  // Every finished renewal run: started, asleep until renewal, billed, continued as new.
+  for (const run of runs.slice(1, -1)) {
+    expect(run.length).toBeLessThanOrEqual(20);
+    expect(patchMarkers(run)).toBe(0);
+    expect(localActivities(run)).toEqual(['issueInvoice', 'evaluateOffers', 'recordStep']);
+  }
+  expect(runs.flat().some((event) => localActivities([event]).includes('queueEmail'))).toBe(false);
+  // The emails were written all the same: the welcome email and a receipt per paid invoice.
+  const emails = await h.db.prisma.emailMessage.findMany({ where: { to: 'budget@example.com' }, select: { template: true } });
+  expect(emails.map((email) => email.template).sort()).toEqual(['receipt', 'receipt', 'receipt', 'receipt', 'welcome']);
+});
