@@ -32,8 +32,12 @@ export function renewalInvoice(state: SubscriptionState, issuedAt: string): Buil
     planLine(state.plan, state.currentPeriod, prorate(state.plan.amountCents, calendar, state.currentPeriod.start)),
     ...addOnLines(state.addOns, calendar, state.currentPeriod),
   ];
-  const listCents = recurring.reduce((sum, line) => sum + line.amountCents, 0);
-  const discount = state.discount ? discountLines(state.discount, recurring) : [];
+  // Rules 2: a skipped delivery is not part of what the period sells (domain/rules.ts).
+  const skipped = state.rules >= 2 ? state.pendingItems.filter((line) => line.skippedDelivery) : [];
+  const pending = state.pendingItems.filter((line) => !skipped.includes(line));
+  const service = [...recurring, ...skipped];
+  const listCents = service.reduce((sum, line) => sum + line.amountCents, 0);
+  const discount = state.discount ? discountLines(state.discount, service) : [];
   return buildInvoice(
     {
       number: invoiceNumber(state.id, state.invoiceCount + 1),
@@ -46,9 +50,9 @@ export function renewalInvoice(state: SubscriptionState, issuedAt: string): Buil
       issuedAt,
     },
     taxContextOf(state, issuedAt),
-    [...recurring, ...discount, ...state.pendingItems],
+    [...service, ...discount, ...pending],
     state.creditBalanceCents,
-    { periodIndex: state.periodIndex, listCents, lines: [...recurring, ...discount] },
+    { periodIndex: state.periodIndex, listCents, lines: [...service, ...discount] },
   );
 }
 

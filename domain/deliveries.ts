@@ -90,6 +90,7 @@ export function skippedDeliveryCredits(addOns: readonly SubscriptionAddOn[], ski
       periodStart: period.start,
       periodEnd: period.end,
       itemName: addOn.name,
+      skippedDelivery: true as const,
       ...(addOn.tax ? { tax: addOn.tax } : {}),
     }));
 }

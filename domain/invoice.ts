@@ -49,6 +49,8 @@ export interface InvoiceLineDraft {
   itemName?: string | null;
   /** The VAT code of what the line sells or adjusts; absent: DEFAULT_TAX_CODE. */
   tax?: TaxCode;
+  /** A shipping add-on's credit for a delivery the customer skipped (domain/deliveries.ts). */
+  skippedDelivery?: true;
   /** Set when the invoice is built (the account-credit line has none: it is a payment, not a supply). */
   taxed?: { taxCategory: TaxCategory; vatCategory: VatCategoryCode; rateBasisPoints: number; netCents: number; taxCents: number };
 }

@@ -14,4 +14,9 @@
 // The version is part of the workflow's input, never read from this constant inside the workflow,
 // so a replay of an old history bills at the version it was started with. A subscription keeps
 // it across continue-as-new (test/replay/rule-version.test.ts proves the procedure).
-export const RULES_VERSION = 1;
+//
+// Versions:
+//   2: a skipped delivery's credit belongs to the service of the period it skips: the discount is
+//      computed on the plan and add-ons net of it, and what the period's account records as paid
+//      is net of it, so unused-time credit (a pause, a plan change) never gives the box back twice.
+export const RULES_VERSION = 2;

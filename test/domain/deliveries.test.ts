@@ -9,6 +9,8 @@ import {
   skippedDeliveryCredits,
 } from '../../domain/deliveries';
 import type { Due } from '../../domain/schedule';
+import { renewalInvoice } from '../../domain/collection';
+import { COUPON_CATALOGUE, discountFromCoupon } from '../../domain/discounts';
 import { update } from '../../domain/subscription';
 import { active } from './fixtures';
 import { addOn } from './upsell-fixtures';
@@ -80,6 +82,7 @@ describe('skippedDeliveryCredits', () => {
         periodStart: period.start,
         periodEnd: period.end,
         itemName: 'Monthly box (shipped)',
+        skippedDelivery: true,
       },
     ]);
   });
@@ -94,5 +97,38 @@ describe('skippedDeliveryCredits', () => {
     const state = boxed();
     const credits = skippedDeliveryCredits(state.addOns, ['monthly-box'], renewedPeriod(state));
     expect(skippedCreditsAdded(state, credits).pendingItems).toEqual([...state.pendingItems, ...credits]);
+  });
+});
+
+describe('a skipped delivery on the renewal invoice', () => {
+  /** The boxes skipped for the period the renewal bills, 20% off, at rule version `rules`. */
+  const renewing = (rules: number) => {
+    const state = update(boxed(), { rules, discount: discountFromCoupon(COUPON_CATALOGUE.find((c) => c.code === 'WELCOME20')!), pendingItems: [] });
+    const period = state.currentPeriod;
+    return skippedCreditsAdded(state, skippedDeliveryCredits(state.addOns, ['monthly-box'], period));
+  };
+  const amounts = (built: ReturnType<typeof renewalInvoice>) => built.draft.lines.map((line) => [line.kind, line.amountCents]);
+
+  test('from rule version 2 it is part of the period: the coupon discounts the plan alone, and the period is paid net of the boxes', () => {
+    const built = renewalInvoice(renewing(2), FEB_14);
+    expect(amounts(built)).toEqual([
+      ['subscription', 900],
+      ['addon', 3_000],
+      ['proration_credit', -3_000],
+      ['discount', -180],
+    ]);
+    expect(built.draft.amountCents).toBe(720);
+    expect(built.service).toMatchObject({ grossCents: 900, netCents: 720 });
+  });
+
+  test('at rule version 1 (subscriptions started before it) the invoice is as it was: discounted boxes, then the credit', () => {
+    const built = renewalInvoice(renewing(1), FEB_14);
+    expect(amounts(built)).toEqual([
+      ['subscription', 900],
+      ['addon', 3_000],
+      ['discount', -780],
+      ['proration_credit', -3_000],
+    ]);
+    expect(built.service).toMatchObject({ grossCents: 3_900, netCents: 3_120 });
   });
 });

@@ -127,3 +127,32 @@ test('a delivery no renewal will bill is withdrawn: cancel at period end cancels
   expect((await request(d.app).delete('/subscriptions/boxed_cancel/add-ons/monthly-box')).status).toBe(200);
   await becomes('canceled');
 });
+
+test('a skipped period is paid net of its box: a coupon discounts what is left, and a pause credits no more than was paid', async () => {
+  // Created as a package: the plan (9.00), the box (15.00) and 20% off for three periods.
+  const created = await d.create({
+    id: 'boxed-pause',
+    customer: newCustomer('boxed-pause'),
+    plan: 'basic-monthly',
+    paymentMethod: 'pm_card_visa',
+    addOns: [{ code: 'monthly-box', quantity: 1 }],
+    coupon: 'WELCOME20',
+  });
+  const next = created.currentPeriod.end;
+  const [scheduled] = await deliveriesFrom('boxed-pause', next);
+  expect((await d.post(`/subscriptions/boxed-pause/deliveries/${scheduled!.id}/skip`)).status).toBe(200);
+
+  await d.advanceTo(shifted(next, MINUTE));
+  const renewed = await d.until('boxed-pause', (s) => s.periodIndex === created.periodIndex + 1 && s.latestInvoice?.status === 'paid', 'the renewal');
+  // 20% off the plan alone: the skipped box is not part of what the period sells.
+  expect(renewed.latestInvoice!.amountCents).toBe(900 - 180);
+  expect(renewed.account).toMatchObject({ paidCents: 720, returnedCents: 0 });
+
+  // Paused at once, a day into the period: the unused time goes back, at most the 7.20 paid.
+  await d.advance(DAY);
+  expect((await d.post('/subscriptions/boxed-pause/pause', { when: 'now' })).status).toBe(200);
+  const credits = await h.db.prisma.creditEntry.findMany({ where: { subscriptionId: 'boxed-pause', cause: 'pause' } });
+  expect(credits).toHaveLength(1);
+  expect(credits[0]!.amountCents).toBeGreaterThan(0);
+  expect(credits[0]!.amountCents).toBeLessThanOrEqual(720);
+});

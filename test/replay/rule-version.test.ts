@@ -6,6 +6,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { RULES_VERSION } from '../../domain/rules';
 import { createTestDatabase } from '../support/database';
 import { eventually, querySubscription, startEnvironment } from '../../simulator/environment';
 import { plan, startSubscription } from '../support/fixtures';
@@ -38,6 +39,9 @@ function issuesPeriodInvoice(history: History): boolean {
   });
 }
 
+/** The version the proven change is made at: the one after the current rules. */
+const NEXT_VERSION = RULES_VERSION + 1;
+
 const histories = recordedHistories();
 const copies: WorkflowsCopy[] = [];
 let unguarded: WorkflowBundleWithSourceMap;
@@ -47,8 +51,12 @@ beforeAll(async () => {
   copies.push(copyWorkflows({ 'domain/collection.ts': dearerPlanLine('1') }));
   copies.push(
     copyWorkflows({
-      'domain/collection.ts': dearerPlanLine('state.rules >= 2 ? 1 : 0'),
-      'domain/rules.ts': (source) => source.replace('export const RULES_VERSION = 1;', 'export const RULES_VERSION = 2;'),
+      'domain/collection.ts': dearerPlanLine(`state.rules >= ${NEXT_VERSION} ? 1 : 0`),
+      'domain/rules.ts': (source) => {
+        const current = `export const RULES_VERSION = ${RULES_VERSION};`;
+        if (!source.includes(current)) throw new Error('domain/rules.ts no longer declares RULES_VERSION as this test expects: update it');
+        return source.replace(current, `export const RULES_VERSION = ${NEXT_VERSION};`);
+      },
     }),
   );
   unguarded = await bundleWorkflows(copies[0]!.workflowsPath);
@@ -75,10 +83,10 @@ test('the same change behind a rule version replays every recorded history clean
 test('a subscription started at the new version bills the new amount, and its own history replays', async () => {
   const h = await startEnvironment({ database: createTestDatabase, workflowBundle: guarded });
   try {
-    const handle = await startSubscription(h, 'rules_v2', { plan: plan('pro-monthly'), rules: 2 });
+    const handle = await startSubscription(h, 'rules_next', { plan: plan('pro-monthly'), rules: NEXT_VERSION });
     const state = await eventually(() => querySubscription(h, handle.workflowId), (s) => s.latestInvoice?.status === 'paid', 'the first invoice paid');
-    expect(state).toMatchObject({ rules: 2, latestInvoice: { amountCents: 2_901 } });
-    const recorded: RecordedHistory[] = [{ file: 'rules_v2', history: await handle.fetchHistory() }];
+    expect(state).toMatchObject({ rules: NEXT_VERSION, latestInvoice: { amountCents: 2_901 } });
+    const recorded: RecordedHistory[] = [{ file: 'rules_next', history: await handle.fetchHistory() }];
     expect([...(await replay(guarded, recorded)).values()]).toEqual([undefined]);
   } finally {
     await h.teardown();
