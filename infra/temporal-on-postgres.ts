@@ -8,7 +8,7 @@ import { ensureSearchAttributes } from './temporal';
 import { ensureNamespace } from './temporal-namespace';
 import { writeTemporalServerConfig, type TemporalServerPorts } from './temporal-server-config';
 import { postgresServerOf, prepareTemporalSchema } from './temporal-server-schema';
-import { ensureTemporalServerTools } from './temporal-server-tools';
+import { ensureTemporalServerTools, type TemporalServerTools } from './temporal-server-tools';
 
 export interface Command {
   command: string;
@@ -34,10 +34,12 @@ export interface TemporalOnPostgresOptions {
   uiPort: number;
   namespace: string;
   logLevel?: string;
+  /** Binaries already found (else ensureTemporalServerTools builds or finds them). */
+  tools?: TemporalServerTools;
 }
 
 export async function prepareTemporalOnPostgres(options: TemporalOnPostgresOptions): Promise<TemporalOnPostgres> {
-  const tools = ensureTemporalServerTools();
+  const tools = options.tools ?? ensureTemporalServerTools();
   const postgres = postgresServerOf(options.databaseUrl);
   const { createdDatabases } = await prepareTemporalSchema(tools, postgres);
   mkdirSync(options.dir, { recursive: true });
