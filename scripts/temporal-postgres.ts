@@ -71,9 +71,15 @@ async function stop(code: number): Promise<never> {
 }
 
 function run(name: string, command: string, args: string[]): ChildProcess {
-  // Their logs go to stderr: stdout carries only the `ready` line, which `npm start` waits for.
-  const child = spawn(command, args, { stdio: ['ignore', process.stderr, 'inherit'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
+  // Their logs go to stderr: stdout carries only the `ready` line, which `npm start` waits for.
+  // While stopping, the server logs a burst of dial errors to its own stopped services: dropped.
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      if (!stopping) process.stderr.write(chunk);
+    });
+  }
   child.once('exit', (code, signal) => {
     if (stopping) return;
     log(`${name} exited (${signal ?? code})`);
