@@ -28,7 +28,8 @@ const port = z.coerce.number().int().min(1).max(65_535);
 const Options = z.object({
   'database-url': z.string().url().optional(),
   'data-dir': z.string().default(path.join(root, '.data', 'temporal-postgres')),
-  port: port.default(7333),
+  // The server keeps its membership ports in a smallint column: the nine ports must stay below 32768.
+  port: port.max(32_759, 'the server ports (this one and the next eight) must stay below 32768').default(7333),
   'ui-port': port.default(8333),
   namespace: z.string().min(1).default('default'),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']).default('warn'),

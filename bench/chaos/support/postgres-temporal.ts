@@ -1,6 +1,7 @@
 // The real Temporal server on the chaos stack's embedded PostgreSQL (databases `temporal` and
 // `temporal_visibility` next to the engine's), for scenario 8: started, stopped (SIGTERM, or
 // SIGKILL for a crash) and started again on the same ports and databases. No Web UI: nobody looks.
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -27,10 +28,21 @@ export interface PostgresTemporal {
   stop(): Promise<void>;
 }
 
+/** A free port below 32768: the server stores membership ports in a smallint column. */
+function freeLowPort(taken: Set<number>): Promise<number> {
+  const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+  if (taken.has(candidate)) return freeLowPort(taken);
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(freeLowPort(taken)));
+    server.listen(candidate, '127.0.0.1', () => server.close(() => resolve(candidate)));
+  });
+}
+
 async function freePorts(): Promise<TemporalServerPorts> {
   const names = ['frontend', 'frontendHttp', 'frontendMembership', 'history', 'historyMembership', 'matching', 'matchingMembership', 'worker', 'workerMembership'] as const;
   const ports = new Set<number>();
-  while (ports.size < names.length) ports.add(await freePort());
+  while (ports.size < names.length) ports.add(await freeLowPort(ports));
   const list = [...ports];
   return Object.fromEntries(names.map((name, index) => [name, list[index]!])) as unknown as TemporalServerPorts;
 }
