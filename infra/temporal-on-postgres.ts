@@ -3,6 +3,7 @@
 // caller runs the commands (scripts/temporal-postgres.ts for `npm start`, the chaos runner for its
 // restarts), waits for health, then calls `prepareNamespace`.
 import { mkdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '@temporalio/client';
 import { ensureSearchAttributes } from './temporal';
 import { ensureNamespace } from './temporal-namespace';
@@ -53,8 +54,20 @@ export async function prepareTemporalOnPostgres(options: TemporalOnPostgresOptio
   };
 }
 
+const GRPC_NOT_FOUND = 5;
+
 /** Once the server is healthy: its namespace and the engine's search attributes (idempotent). */
-export async function prepareNamespace(connection: Connection, namespace: string): Promise<{ registered: boolean; addedSearchAttributes: string[] }> {
+export async function prepareNamespace(connection: Connection, namespace: string, timeoutMs = 60_000): Promise<{ registered: boolean; addedSearchAttributes: string[] }> {
   const registered = await ensureNamespace(connection, namespace);
-  return { registered, addedSearchAttributes: await ensureSearchAttributes(connection, namespace) };
+  // The search-attribute calls read the services' namespace cache, which may still hold a "not
+  // found" from workers that polled while the namespace was missing: retried until it refreshes.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return { registered, addedSearchAttributes: await ensureSearchAttributes(connection, namespace) };
+    } catch (error) {
+      if ((error as { code?: number }).code !== GRPC_NOT_FOUND || Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
 }

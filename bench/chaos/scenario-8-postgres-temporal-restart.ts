@@ -32,7 +32,9 @@ async function allAnswer(env: ChaosEnvironment, ids: readonly string[], timeoutM
       try {
         await env.stack.temporal.workflow.getHandle(subscriptionWorkflowId(id)).query(getSubscription);
       } catch (error) {
-        errors.add(String((error as Error).message ?? error).split('\n')[0]!);
+        // The client's message ("Failed to query Workflow") hides the server's answer: its cause has it.
+        const cause = (error as Error).cause as Error | undefined;
+        errors.add([error, cause].filter(Boolean).map((e) => String((e as Error).message ?? e).split('\n')[0]).join(': '));
         still.push(id);
       }
     });
@@ -55,13 +57,20 @@ async function running(env: ChaosEnvironment, ids: readonly string[]): Promise<n
   return count;
 }
 
-/** Running subscriptions the visibility store lists (it is eventually consistent: polled a while). */
-async function listed(env: ChaosEnvironment, expected: number): Promise<number> {
+/**
+ * Running subscriptions the visibility store lists (it is eventually consistent: polled a while);
+ * a query the server refuses lists none.
+ */
+async function listed(env: ChaosEnvironment, expected: number): Promise<{ count: number; error?: string }> {
   const query = `WorkflowType = 'subscriptionWorkflow' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH '${subscriptionWorkflowId('pgrestart')}'`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const { count } = await env.stack.temporal.workflow.count(query);
-    if (count >= expected || Date.now() > deadline) return count;
+    try {
+      const { count } = await env.stack.temporal.workflow.count(query);
+      if (count >= expected || Date.now() > deadline) return { count };
+    } catch (error) {
+      if (Date.now() > deadline) return { count: 0, error: String((error as Error).message ?? error).split('\n')[0] };
+    }
     await sleep(500);
   }
 }
@@ -106,7 +115,7 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
     if (breakSwitch === 'temporal-state') await temporal.restart(1000, 'SIGTERM', { emptyDatabase: true });
     await sleep(2 * env.plan.periodMs);
     const stillRunning = await running(env, all);
-    const visible = await listed(env, all.length);
+    const { count: visible, error: visibilityError } = await listed(env, all.length);
     const ended = await endAll(env, all);
     for (const worker of workers) await worker.stop();
     const figures = await checkBilling(env.stack.prisma, ended, env.peer.received, { redeliveryAllowed: true });
@@ -134,6 +143,7 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
         'Two chaos worker processes poll the same task queue. The server is stopped (SIGTERM, the second time SIGKILL) and started again after 1-4 s on the same ports and databases; at the last restart worker 1 is killed with SIGKILL first and started again once the server is back.',
         'An activity the killed worker was running is retried after its 30 s start-to-close timeout; an email it had handed to SMTP just before may be sent again under the same Message-ID (counted as a redelivery, not a duplicate).',
         errorsSeen.size > 0 ? `Errors answered while the server came back: ${[...errorsSeen].slice(0, 5).join(' | ')}` : 'No query failed once the server was healthy again.',
+        ...(visibilityError ? [`The visibility query failed: ${visibilityError}`] : []),
       ],
       failures: [
         ...(stillRunning < all.length ? [`${all.length - stillRunning} workflows not running before the end`] : []),
