@@ -1,7 +1,7 @@
 // Scenario 8: scenario 2 on the production path. The real Temporal server (go.temporal.io/server,
 // built by scripts/setup-temporal-server.sh) keeps its state in PostgreSQL; two worker processes
 // poll it. The server is stopped and started again three times (the middle time a crash), and one
-// worker is killed (SIGKILL) while the server is down and started again after it. After every
+// worker is killed (SIGKILL) just before one restart and started again once the server is back. After every
 // restart each subscription must answer a query again; at the end every workflow must still be
 // running, the visibility store (also PostgreSQL) must list them all, and billing must be exact:
 // no period billed twice or skipped, no dunning retry lost or repeated.
@@ -96,7 +96,7 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
       await sleep(2000 + randomInt(env.plan.periodMs));
       env.debug(`postgres restart ${restart + 1}`);
       const crash = restart === 1;
-      // The last restart also crashes a worker while the server is down; it comes back after it.
+      // The last restart also crashes a worker just before; it comes back once the server does.
       const killWorker = restart === restarts - 1;
       if (killWorker) {
         process.kill(workers[0]!.pid, 'SIGKILL');
@@ -137,7 +137,7 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
         ['dunning invoices not declined exactly twice before paid', String(wrongDunning)],
         ['server start after restart (each, until healthy)', starts.map(seconds).join(', ')],
         ['all subscriptions answering after restart (each)', answers.map(seconds).join(', ')],
-        ['workers killed (SIGKILL) while the server was down', String(workerKills)],
+        ['workers killed (SIGKILL) just before a server restart', String(workerKills)],
       ],
       notes: [
         'Two chaos worker processes poll the same task queue. The server is stopped (SIGTERM, the second time SIGKILL) and started again after 1-4 s on the same ports and databases; at the last restart worker 1 is killed with SIGKILL first and started again once the server is back.',
