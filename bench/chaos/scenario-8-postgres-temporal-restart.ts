@@ -1,10 +1,10 @@
 // Scenario 8: scenario 2 on the production path. The real Temporal server (go.temporal.io/server,
 // built by scripts/setup-temporal-server.sh) keeps its state in PostgreSQL; two worker processes
 // poll it. The server is stopped and started again three times (the middle time a crash), and one
-// worker is killed (SIGKILL) just before one restart and started again once the server is back. After every
-// restart each subscription must answer a query again; at the end every workflow must still be
-// running, the visibility store (also PostgreSQL) must list them all, and billing must be exact:
-// no period billed twice or skipped, no dunning retry lost or repeated.
+// worker is killed (SIGKILL) just before the last restart and started again once the server is
+// back. After every restart each subscription must answer a query again; at the end every workflow
+// must still be running, the visibility store (also PostgreSQL) must list them all, and billing
+// must be exact: no period billed twice or skipped, no dunning retry lost or repeated.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
 import { subscriptionWorkflowId } from '../../domain/subscription';
@@ -42,6 +42,23 @@ async function allAnswer(env: ChaosEnvironment, ids: readonly string[], timeoutM
     if (silent.length > 0) await sleep(200);
   }
   return { ms: Date.now() - started, silent, errors: [...errors] };
+}
+
+/** Why the workflow tasks of subscriptions that stopped answering failed, as their histories say. */
+async function workflowTaskFailures(env: ChaosEnvironment, ids: readonly string[]): Promise<string[]> {
+  const reasons = new Set<string>();
+  for (const id of ids) {
+    const history = await env.stack.temporal.workflow
+      .getHandle(subscriptionWorkflowId(id))
+      .fetchHistory()
+      .catch(() => null);
+    const events = history?.events ?? [];
+    const failed = events.filter((event) => event.workflowTaskFailedEventAttributes).pop()?.workflowTaskFailedEventAttributes;
+    const timedOut = events.filter((event) => event.workflowTaskTimedOutEventAttributes).length;
+    if (failed) reasons.add(`${id}: workflow task failed (${failed.cause ?? '?'}): ${failed.failure?.message ?? ''}`.slice(0, 300));
+    else reasons.add(`${id}: no failed workflow task in history; ${timedOut} workflow task timeouts; ${events.length} events`);
+  }
+  return [...reasons];
 }
 
 /** Subscriptions whose workflow is still running (describe reads the persistence database). */
@@ -111,6 +128,7 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
       answer.silent.forEach((id) => silent.add(id));
       answer.errors.forEach((error) => errorsSeen.add(error));
     }
+    const taskFailures = silent.size > 0 ? await workflowTaskFailures(env, [...silent]) : [];
     // "Prove it": the persistence database is emptied during one more stop; nothing survives it.
     if (breakSwitch === 'temporal-state') await temporal.restart(1000, 'SIGTERM', { emptyDatabase: true });
     await sleep(2 * env.plan.periodMs);
@@ -144,6 +162,7 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
         'An activity the killed worker was running is retried after its 30 s start-to-close timeout; an email it had handed to SMTP just before may be sent again under the same Message-ID (counted as a redelivery, not a duplicate).',
         errorsSeen.size > 0 ? `Errors answered while the server came back: ${[...errorsSeen].slice(0, 5).join(' | ')}` : 'No query failed once the server was healthy again.',
         ...(visibilityError ? [`The visibility query failed: ${visibilityError}`] : []),
+        ...taskFailures.map((reason) => `Silent after a restart: ${reason}`),
       ],
       failures: [
         ...(stillRunning < all.length ? [`${all.length - stillRunning} workflows not running before the end`] : []),
