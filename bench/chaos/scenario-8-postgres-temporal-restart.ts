@@ -129,6 +129,7 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
       answer.errors.forEach((error) => errorsSeen.add(error));
     }
     const taskFailures = silent.size > 0 ? await workflowTaskFailures(env, [...silent]) : [];
+    if (silent.size > 0) for (const worker of workers) env.debug(`${worker.name} problems:\n${worker.problems().slice(-8).join('\n')}`);
     // "Prove it": the persistence database is emptied during one more stop; nothing survives it.
     if (breakSwitch === 'temporal-state') await temporal.restart(1000, 'SIGTERM', { emptyDatabase: true });
     await sleep(2 * env.plan.periodMs);
