@@ -41,6 +41,12 @@ What this run does not cover, plainly:
   (\`go.temporal.io/server\` v1.32.1, persistence and visibility on the embedded PostgreSQL) under
   two worker processes. Its binaries are built by \`scripts/setup-temporal-server.sh\` on the first
   run: 675 s cold on 2 shared cores (module downloads included), then instant.
+- Scenario 8 is not yet reliable: in 2 of 9 runs on 2026-12-04 two subscriptions stopped
+  answering after the restart at which a worker was killed (queries answered "query timed out
+  before a worker could process it", then "Unable to query workflow due to Workflow Task in failed
+  state") and their cancel update failed at the end, so they count as lost. The cause is not found
+  yet; the scenario now writes their workflow-task failures into its notes (and, with
+  \`CHAOS_DEBUG=1\`, the workers' last warnings to stderr) when it happens again.
 - SMTP has no idempotent submit: an email the SMTP server accepted in the milliseconds before the
   worker was killed (and before Temporal recorded the hand-over) is sent again, with the same
   Message-ID. Scenario 1 would count it as a duplicate.
