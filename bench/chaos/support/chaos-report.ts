@@ -40,7 +40,8 @@ What this run does not cover, plainly:
   reports the errors answered after each restart. Scenario 8 restarts the **real server**
   (\`go.temporal.io/server\` v1.32.1, persistence and visibility on the embedded PostgreSQL) under
   two worker processes. Its binaries are built by \`scripts/setup-temporal-server.sh\` on the first
-  run: 675 s cold on 2 shared cores (module downloads included), then instant.
+  run: 675 s cold on 2 shared cores (module downloads included), 57 s with Go's caches warm, then
+  instant.
 - Scenario 8 is not yet reliable: in 2 of 9 runs on 2026-12-04 two subscriptions stopped
   answering after the restart at which a worker was killed (queries answered "query timed out
   before a worker could process it", then "Unable to query workflow due to Workflow Task in failed
