@@ -42,7 +42,7 @@ What this run does not cover, plainly:
   two worker processes. Its binaries are built by \`scripts/setup-temporal-server.sh\` on the first
   run: 675 s cold on 2 shared cores (module downloads included), 57 s with Go's caches warm, then
   instant.
-- Scenario 8 is not yet reliable: in 2 of 12 runs on 2026-12-04 two subscriptions stopped
+- Scenario 8 is not yet reliable: in 2 of 15 runs on 2026-12-04 two subscriptions stopped
   answering after the restart at which a worker was killed (queries answered "query timed out
   before a worker could process it", then "Unable to query workflow due to Workflow Task in failed
   state") and their cancel update failed at the end, so they count as lost. The cause is not found
