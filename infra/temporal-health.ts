@@ -23,8 +23,8 @@ export async function waitUntilTemporalHealthy(cli: string, address: string, exi
   const deadline = Date.now() + timeoutMs;
   while (!(await temporalHealthy(cli, address))) {
     const code = exited();
-    if (code !== null) throw new Error(`the Temporal dev server exited with code ${code}`);
-    if (Date.now() > deadline) throw new Error(`the Temporal dev server did not become healthy within ${timeoutMs / 1000} s`);
+    if (code !== null) throw new Error(`the Temporal server exited with code ${code}`);
+    if (Date.now() > deadline) throw new Error(`the Temporal server did not become healthy within ${timeoutMs / 1000} s`);
     await sleep(250);
   }
 }

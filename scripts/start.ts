@@ -1,13 +1,18 @@
 // `npm start`: everything needed to run the engine on one machine, offline.
 //   - Temporal binaries (scripts/setup-tools.sh), unless TEMPORAL_ADDRESS points elsewhere
 //   - PostgreSQL: embedded under .data/pg, unless DATABASE_URL is set
-//   - the Temporal dev server with its SQLite file under .data/, and the Web UI
+//   - the Temporal dev server with its SQLite file under .data/, and the Web UI; or, with
+//     `--temporal=postgres` (TEMPORAL_BACKEND=postgres), the real Temporal server on the same
+//     PostgreSQL and its Web UI (scripts/temporal-postgres.ts; built on first use)
 //   - migrations, plan catalogue, search attributes
-//   - the worker and the API as child processes
+//   - the worker (`--workers=2`, WORKER_PROCESSES=2: several worker processes) and the API as
+//     child processes
 // Ctrl-C stops everything this script started. Data under .data/ survives restarts.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { ensureDevelopmentKey, prepareDatabase, prepareTemporal } from '../infra/bootstrap';
 import { loadConfig } from '../infra/config';
 import { isAlive, stopPid } from '../infra/processes';
@@ -17,10 +22,21 @@ import { temporalCliPath } from '../infra/tools';
 const root = path.resolve(__dirname, '..');
 const dataDir = path.join(root, '.data');
 
+const Options = z.object({
+  /** `dev`: the CLI's dev server on SQLite; `postgres`: the real Temporal server on PostgreSQL. */
+  temporal: z.enum(['dev', 'postgres']).default('dev'),
+  workers: z.coerce.number().int().min(1).max(8).default(1),
+});
+const { values: flags } = parseArgs({ options: { temporal: { type: 'string' }, workers: { type: 'string' } } });
+const options = Options.parse({ temporal: process.env.TEMPORAL_BACKEND, workers: process.env.WORKER_PROCESSES, ...flags });
+
 const settings = {
   apiPort: Number(process.env.PORT ?? 3000),
   temporalPort: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
   uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+  // Its own ports: a dev server started by another checkout keeps 7233 and 8233.
+  postgresTemporalPort: Number(process.env.TEMPORAL_POSTGRES_PORT ?? 7333),
+  postgresUiPort: Number(process.env.TEMPORAL_POSTGRES_UI_PORT ?? 8333),
   postgresPort: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329),
   database: 'subscriptions',
 };
@@ -97,6 +113,33 @@ async function temporalAddress(): Promise<string> {
   return address;
 }
 
+/** The real Temporal server on the PostgreSQL server of `databaseUrl`, run by scripts/temporal-postgres.ts. */
+async function temporalOnPostgres(databaseUrl: string): Promise<{ address: string; uiUrl: string }> {
+  const args = [
+    '--database-url', databaseUrl,
+    '--data-dir', path.join(dataDir, 'temporal-postgres'),
+    '--port', String(settings.postgresTemporalPort),
+    '--ui-port', String(settings.postgresUiPort),
+  ];
+  const service = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'temporal-postgres.ts'), ...args], {
+    // Its own process group, like the dev server: it stops after the workers drained.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    detached: true,
+  });
+  cleanups.push(() => stopChild(service));
+  const ready = await new Promise<{ address: string; uiUrl: string }>((resolve, reject) => {
+    let output = '';
+    service.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = /^ready (\S+) (\S+)$/m.exec(output);
+      if (line?.[1] && line[2]) resolve({ address: line[1], uiUrl: line[2] });
+    });
+    service.once('exit', (code) => reject(new Error(`the Temporal server on PostgreSQL exited with code ${code}`)));
+  });
+  log(`Temporal server on PostgreSQL at ${ready.address} (databases temporal, temporal_visibility)`);
+  return ready;
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -141,7 +184,17 @@ async function main(): Promise<void> {
   // first must not cut the orderly shutdown short.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 
-  const [url, address] = await Promise.all([databaseUrl(), temporalAddress()]);
+  let url: string;
+  let address: string;
+  let uiUrl = `http://localhost:${settings.uiPort}`;
+  if (options.temporal === 'postgres' && !process.env.TEMPORAL_ADDRESS) {
+    // The server's databases live on the engine's PostgreSQL: it must be up first.
+    url = await databaseUrl();
+    execFileSync('bash', [path.join(root, 'scripts', 'setup-tools.sh')], { stdio: 'inherit' });
+    ({ address, uiUrl } = await temporalOnPostgres(url));
+  } else {
+    [url, address] = await Promise.all([databaseUrl(), temporalAddress()]);
+  }
   const { plans } = await prepareDatabase(url);
   log(`database migrated; ${plans} plans in the catalogue`);
   const keyFile = path.join(dataDir, 'dev-api-key');
@@ -155,12 +208,18 @@ async function main(): Promise<void> {
   // Development: webhooks may go to http:// receivers on this machine or network (never the default).
   const allowPrivateTargets = process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? 'true';
   const env = { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: address, PORT: String(settings.apiPort), OUTBOX_DIR: outboxDir, WEBHOOK_ALLOW_PRIVATE_TARGETS: allowPrivateTargets };
-  startService('worker', 'worker/index.ts', env);
+  for (let index = 0; index < options.workers; index += 1) {
+    // Each further worker gets the next pair of metrics ports (9466 and 9467 for the second…).
+    const firstMetricsPort = Number(process.env.WORKER_METRICS_PORT ?? 9464);
+    const metricsPort = firstMetricsPort + 2 * index;
+    const metrics = index === 0 || firstMetricsPort === 0 ? {} : { WORKER_METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort + 1}` };
+    startService(options.workers === 1 ? 'worker' : `worker ${index + 1}`, 'worker/index.ts', { ...env, ...metrics });
+  }
   startService('API', 'api/index.ts', env);
 
   log(`API:         http://localhost:${settings.apiPort}  (try: curl -H "Authorization: Bearer $(cat .data/dev-api-key)" localhost:${settings.apiPort}/plans)`);
   log(`Portal:      http://localhost:${settings.apiPort}/portal  (customers sign in by email link: see Emails below)`);
-  if (!process.env.TEMPORAL_ADDRESS) log(`Temporal UI: http://localhost:${settings.uiPort}`);
+  if (!process.env.TEMPORAL_ADDRESS) log(`Temporal UI: ${uiUrl}`);
   log(`Emails:      ${process.env.SMTP_URL ? `sent through ${process.env.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}` : `written as .eml files to ${path.relative(root, outboxDir) || outboxDir} (set SMTP_URL to deliver)`}`);
   if (allowPrivateTargets === 'true') log('Webhooks:    http:// and local targets allowed (development; WEBHOOK_ALLOW_PRIVATE_TARGETS=false to refuse them)');
   log('Ctrl-C stops everything');

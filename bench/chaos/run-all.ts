@@ -16,6 +16,7 @@ import { smtpOutage } from './scenario-4-smtp-outage';
 import { gatewayTimeout } from './scenario-5-gateway-timeout';
 import { gracefulShutdown } from './scenario-6-graceful-shutdown';
 import { stripeWorkerKill } from './scenario-7-stripe-worker-kill';
+import { postgresTemporalRestart } from './scenario-8-postgres-temporal-restart';
 import { writeChaosReport, type ScenarioReport } from './support/chaos-report';
 import { BREAK_SCENARIOS } from './support/faults';
 import { startChaosEnvironment, type ChaosEnvironment } from './support/environment';
@@ -34,6 +35,8 @@ const SCENARIOS: Scenario[] = [
   { id: 5, run: gatewayTimeout },
   { id: 6, run: gracefulShutdown },
   { id: 7, run: stripeWorkerKill },
+  // Builds the real Temporal server on its first run (minutes; scripts/setup-temporal-server.sh).
+  { id: 8, run: postgresTemporalRestart },
 ];
 
 /** CHAOS_SCENARIOS, else the scenarios a break must fail, else all. */

@@ -29,17 +29,25 @@ table, and the SMTP peer that received the emails. Sizes scale with environment 
 Every scenario can be shown to fail: \`CHAOS_BREAK=<switch> npm run chaos\` breaks one guarantee on
 purpose in the chaos worker or runner only (never in product code), and its figures are kept below
 under "Proof by breaking": \`idempotency\` (scenarios 1, 5 and 7: every gateway call gets a fresh key),
-\`temporal-state\` (2: Temporal restarts without its database), \`no-retry\` (3: any activity
+\`temporal-state\` (2 and 8: Temporal restarts without its database), \`no-retry\` (3: any activity
 failure is final), \`email-retry\` (4: a failed send is swallowed), \`no-drain\` (6: SIGKILL
 instead of SIGTERM).
 
 What this run does not cover, plainly:
 
-- Scenario 2 restarts the **dev server** (SQLite, \`--db-filename\`). The production path, a
-  Temporal server on PostgreSQL, is not run: no such server binary is installed here (the CLI's
-  dev server only speaks SQLite; building \`go.temporal.io/server\` from the Go module proxy and
-  setting up its schema was not attempted). The dev server's restart bug temporalio/cli#632 ("Not enough hosts to serve the
-  request") is watched for: the scenario reports the errors answered after each restart.
+- Scenario 2 restarts the **dev server** (SQLite, \`--db-filename\`); its restart bug
+  temporalio/cli#632 ("Not enough hosts to serve the request") is watched for: the scenario
+  reports the errors answered after each restart. Scenario 8 restarts the **real server**
+  (\`go.temporal.io/server\` v1.32.1, persistence and visibility on the embedded PostgreSQL) under
+  two worker processes. Its binaries are built by \`scripts/setup-temporal-server.sh\` on the first
+  run: 675 s cold on 2 shared cores (module downloads included), 57 s with Go's caches warm, then
+  instant.
+- Scenario 8 is not yet reliable: in 2 of 15 runs on 2026-12-04 two subscriptions stopped
+  answering after the restart at which a worker was killed (queries answered "query timed out
+  before a worker could process it", then "Unable to query workflow due to Workflow Task in failed
+  state") and their cancel update failed at the end, so they count as lost. The cause is not found
+  yet; the scenario now writes their workflow-task failures into its notes (and, with
+  \`CHAOS_DEBUG=1\`, the workers' last warnings to stderr) when it happens again.
 - SMTP has no idempotent submit: an email the SMTP server accepted in the milliseconds before the
   worker was killed (and before Temporal recorded the hand-over) is sent again, with the same
   Message-ID. Scenario 1 would count it as a duplicate.

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { SubscriptionPolicy } from '../../../domain/subscription';
 import { isAlive } from '../../../infra/processes';
@@ -37,9 +38,20 @@ export interface ChaosEnvironment {
   startApi(): Promise<ApiTarget & { service: Service }>;
   /** Stops the Temporal dev server (SIGTERM, or SIGKILL for a crash) and starts it again on the same port and file. */
   restartTemporal(downMs: number, signal?: 'SIGTERM' | 'SIGKILL'): Promise<{ startMs: number }>;
+  /**
+   * The same environment on another Temporal server (scenario 8's, on PostgreSQL): its client, and
+   * workers and API started through it connect there; restartTemporal restarts that server.
+   */
+  onTemporal(server: OtherTemporal): ChaosEnvironment;
   /** A progress line on stderr when CHAOS_DEBUG is set. */
   debug(message: string): void;
   stop(): Promise<void>;
+}
+
+export interface OtherTemporal {
+  address: string;
+  client: Client;
+  restart(downMs: number, signal: 'SIGTERM' | 'SIGKILL'): Promise<{ startMs: number }>;
 }
 
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -88,7 +100,7 @@ export async function startChaosEnvironment(breakSwitch: string | undefined): Pr
       services.push(service);
       return service;
     };
-    return {
+    const environment: ChaosEnvironment = {
       stack,
       plan,
       policy: {
@@ -106,6 +118,18 @@ export async function startChaosEnvironment(breakSwitch: string | undefined): Pr
       async startApi() {
         const api = await stack.startApi({ DATABASE_URL: serviceEnv.DATABASE_URL, SMTP_URL: serviceEnv.SMTP_URL });
         return api;
+      },
+      onTemporal(server) {
+        const env = { ...serviceEnv, TEMPORAL_ADDRESS: server.address };
+        return {
+          ...environment,
+          stack: { ...stack, temporal: server.client, temporalAddress: server.address, env: { ...stack.env, TEMPORAL_ADDRESS: server.address } },
+          serviceEnv: env,
+          startWorker: async (name, faults = {}) => started(await startNodeService(name, 'bench/chaos/support/chaos-worker.ts', { ...env, ...faults }, /chaos worker polling/)),
+          startProductWorker: async (name) => started(await startNodeService(name, 'worker/index.ts', env, /worker polling/)),
+          startApi: () => stack.startApi({ DATABASE_URL: serviceEnv.DATABASE_URL, SMTP_URL: serviceEnv.SMTP_URL, TEMPORAL_ADDRESS: server.address }),
+          restartTemporal: (downMs, signal = 'SIGTERM') => server.restart(downMs, signal),
+        };
       },
       debug(message) {
         if (process.env.CHAOS_DEBUG) console.error(`[chaos ${((Date.now() - startedAt) / 1000).toFixed(1)} s] ${message}`);
@@ -132,6 +156,7 @@ export async function startChaosEnvironment(breakSwitch: string | undefined): Pr
         await stack.stop();
       },
     };
+    return environment;
   } catch (error) {
     for (const service of services) await service.stop();
     for (const close of closers) await close().catch(() => undefined);

@@ -26,7 +26,7 @@ export type Break = (typeof BREAKS)[number];
 /** Every break switch and the scenarios that must notice it. */
 export const BREAK_SCENARIOS: Record<string, number[]> = {
   idempotency: [1, 5, 7],
-  'temporal-state': [2],
+  'temporal-state': [2, 8],
   'no-retry': [3],
   'email-retry': [4],
   'no-drain': [6],
