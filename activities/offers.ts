@@ -3,11 +3,11 @@
 // offers for reporting.
 import { log } from '@temporalio/activity';
 import type { Effect } from '../domain/effects';
-import type { OfferDecision, OfferRule } from '../domain/offers';
+import type { OfferDecision } from '../domain/offers';
 import { matchingRules, offerFacts, resolveTarget, rulesAt } from '../domain/offers';
 import type { SubscriptionState } from '../domain/subscription';
 import { offerEvents } from '../domain/webhooks';
-import { toOfferRule } from '../infra/catalogue';
+import { enabledOfferRules } from '../infra/catalogue';
 import { toPlanSnapshot } from '../infra/plans';
 import type { ActivityDeps } from './deps';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
@@ -20,15 +20,7 @@ export function createOfferActivities(deps: ActivityDeps) {
   return {
     /** The offer the rules make for this subscription now, if any. */
     async evaluateOffers(state: SubscriptionState): Promise<OfferDecision | null> {
-      const rules: OfferRule[] = [];
-      for (const row of await prisma.offerRule.findMany({ where: { enabled: true } })) {
-        // A rule broken by a hand edit is skipped, not fatal: billing must go on.
-        try {
-          rules.push(toOfferRule(row));
-        } catch (error) {
-          log.warn('skipping an invalid offer rule', { ruleId: row.id, error: String(error) });
-        }
-      }
+      const rules = await enabledOfferRules(prisma, (ruleId, error) => log.warn('skipping an invalid offer rule', { ruleId, error: String(error) }));
       // Retention rules (moment 'cancel') answer a customer who asks to cancel, in the portal.
       const upsell = rulesAt(rules, 'renewal');
       const matching = matchingRules(upsell, offerFacts(state, upsell));

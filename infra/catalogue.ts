@@ -8,7 +8,7 @@ import { taxCode } from './tax-code';
 import type { CouponDefinition } from '../domain/discounts';
 import type { OfferRule } from '../domain/offers';
 import { CANCEL_REASONS } from '../domain/retention';
-import type { AddOn, Coupon, OfferRule as OfferRuleRow, Plan, Product } from '../prisma/generated/client';
+import type { AddOn, Coupon, OfferRule as OfferRuleRow, Plan, PrismaClient, Product } from '../prisma/generated/client';
 import { toPlanSnapshot } from './plans';
 
 const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
@@ -89,6 +89,21 @@ export const offerRuleWithOptionalId = definitionShape.extend({ ...ruleColumns, 
 export function toOfferRule(row: OfferRuleRow): OfferRule {
   const definition = offerRuleDefinition.parse(row.definition);
   return { id: row.id, description: row.description, enabled: row.enabled, priority: row.priority, ...definition };
+}
+
+/**
+ * The enabled offer rules, highest priority first as stored; a rule broken by a hand edit is
+ * skipped (and told to `onInvalid`), never fatal: billing, a usage report or a cancel go on.
+ */
+export async function enabledOfferRules(prisma: Pick<PrismaClient, 'offerRule'>, onInvalid: (ruleId: string, error: unknown) => void): Promise<OfferRule[]> {
+  return (await prisma.offerRule.findMany({ where: { enabled: true } })).flatMap((row) => {
+    try {
+      return [toOfferRule(row)];
+    } catch (error) {
+      onInvalid(row.id, error);
+      return [];
+    }
+  });
 }
 
 export function toAddOnDefinition(row: AddOn): AddOnDefinition {

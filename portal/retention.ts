@@ -9,24 +9,15 @@ import { requestContextOf } from '../api/request-context';
 import type { OfferRule } from '../domain/offers';
 import type { LeavingReason, RetentionOffer } from '../domain/retention';
 import { retentionOffer, retentionPrices } from '../domain/retention';
-import { toOfferRule } from '../infra/catalogue';
+import { enabledOfferRules } from '../infra/catalogue';
 import { toPlanSnapshot } from '../infra/plans';
 import type { SubscriptionView } from '../workflows/contract';
 import { portalOf } from './context';
 import type { MessageKey } from './i18n';
 import { renderPage } from './render';
 
-async function retentionRules(deps: ApiDeps, res: Response): Promise<OfferRule[]> {
-  const rules: OfferRule[] = [];
-  for (const row of await deps.prisma.offerRule.findMany({ where: { enabled: true } })) {
-    // A rule broken by a hand edit is skipped: the customer can still cancel.
-    try {
-      rules.push(toOfferRule(row));
-    } catch (error) {
-      requestContextOf(res.req)?.log.warn({ ruleId: row.id, err: error }, 'skipping an invalid offer rule');
-    }
-  }
-  return rules;
+function retentionRules(deps: ApiDeps, res: Response): Promise<OfferRule[]> {
+  return enabledOfferRules(deps.prisma, (ruleId, error) => requestContextOf(res.req)?.log.warn({ ruleId, err: error }, 'skipping an invalid offer rule'));
 }
 
 /** The offer the rules make to keep this subscription, asked at `at`; null lets the cancel go ahead. */

@@ -9,7 +9,7 @@ import { aggregate, billableQuantity, DEFAULT_USAGE_GRACE_HOURS, describeBand, p
 import { rulesAt, usageMetricsAskedAbout } from '../../domain/offers';
 import { isTerminal } from '../../domain/status';
 import { isEnded } from '../../domain/subscription';
-import { toOfferRule } from '../../infra/catalogue';
+import { enabledOfferRules } from '../../infra/catalogue';
 import { itemEvents } from '../../infra/usage-events';
 import { Prisma } from '../../prisma/generated/client';
 import * as messages from '../../workflows/contract';
@@ -85,14 +85,8 @@ export async function recordUsage(deps: ApiDeps, id: string, body: UsageBody): P
 
 /** Whether an enabled upsell rule looks at `metric` (read on every report: a rule edited now applies now). */
 async function rulesAskAbout({ prisma }: ApiDeps, metric: string): Promise<boolean> {
-  const rules = (await prisma.offerRule.findMany({ where: { enabled: true } })).flatMap((row) => {
-    // A rule broken by a hand edit asks nothing, as the evaluation skips it.
-    try {
-      return [toOfferRule(row)];
-    } catch {
-      return [];
-    }
-  });
+  // A rule broken by a hand edit asks nothing, as the evaluation skips it (and logs it there).
+  const rules = await enabledOfferRules(prisma, () => undefined);
   return usageMetricsAskedAbout(rulesAt(rules, 'renewal')).has(metric);
 }
 
