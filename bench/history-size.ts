@@ -2,7 +2,7 @@
 // simulator and renewal benches recorded (no extra workload of its own).
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { median, shapeOf, type HistoryShape } from './support/history';
-import { fixed, type BenchResult } from './support/report';
+import { fixed, type BenchResult, type Goal } from './support/report';
 
 export interface HistorySources {
   /** Every run of the simulated monthly subscription (one billing period per run). */
@@ -19,6 +19,7 @@ export function historySize(sources: HistorySources): BenchResult {
   const rows: BenchResult['rows'] = [];
   const notes: string[] = [];
   const all: Array<{ shape: HistoryShape; where: string }> = [];
+  const goals: Goal[] = [];
 
   if (sources.simulated && sources.simulated.length > 1) {
     // The first run also opened the subscription; the rest are one billing period each.
@@ -26,7 +27,10 @@ export function historySize(sources: HistorySources): BenchResult {
     const periods = runs.slice(1);
     const plain = periods.filter((run) => run.charges === 1);
     const dunning = periods.filter((run) => run.charges > 1);
-    if (plain.length > 0) rows.push(['events per monthly period (simulator)', describe(plain)]);
+    if (plain.length > 0) {
+      rows.push(['events per monthly period (simulator)', describe(plain)]);
+      goals.push({ figure: 'history events per ordinary monthly period (median)', direction: 'at most', target: 20, measured: median(plain.map((s) => s.events)), unit: 'events' });
+    }
     if (dunning.length > 0) rows.push(['events per period with a dunning episode', describe(dunning)]);
     rows.push(['events in the first run (opening + first period)', String(runs[0]!.events)]);
     all.push(...runs.map((shape) => ({ shape, where: 'simulator' })));
@@ -44,5 +48,5 @@ export function historySize(sources: HistorySources): BenchResult {
   rows.push(['largest run history seen (size)', `${kib(heaviest.shape.bytes)} (${heaviest.where})`]);
   rows.push(['runs read', String(all.length)]);
   notes.push("Temporal's limits are 51,200 events and 50 MB per run (warnings from 10,240 events / 10 MB).");
-  return { title: 'History size', rows, notes };
+  return { title: 'History size', rows, notes, goals };
 }

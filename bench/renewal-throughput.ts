@@ -123,6 +123,7 @@ export async function renewalThroughput(): Promise<RenewalFigures> {
           ['baseline cycles/s (1 timer + the same no-op activities)', fixed(baselineRate)],
           ['ratio renewal / baseline', fixed(realRate / baselineRate, 2)],
         ],
+        goals: [{ figure: 'renewal / bare-Temporal baseline', direction: 'at least', target: 0.8, measured: Number((realRate / baselineRate).toFixed(2)), unit: '' }],
         notes: [
           `Offered load: ${subscriptions} cycles/s (each subscription renews every second). A rate below it means the worker is saturated, which is what this measures.`,
           'A renewal: issue the invoice, charge it, email the receipt, check upsell rules, update the database projection and search attributes; continue-as-new after the period boundary.',

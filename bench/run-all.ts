@@ -13,7 +13,7 @@ import { liveMaxSeconds, liveSubscriptions } from './live-subscriptions';
 import { renewalThroughput } from './renewal-throughput';
 import { simulatorWallTime } from './simulator-wall-time';
 import { machine } from './support/machine';
-import { consoleTable, markdownSection, seconds, type BenchResult } from './support/report';
+import { consoleTable, goalsConsoleTable, goalsMarkdown, markdownSection, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
 
 const BENCHES = ['renewal', 'live', 'simulator', 'history', 'documents', 'catalogue', 'entitlements', 'items'] as const;
@@ -36,6 +36,8 @@ function settings(): string {
   return set.length > 0 ? set.map(([name, value]) => `\`${name}=${value}\``).join(', ') : 'defaults (no BENCH_* variable set)';
 }
 
+const goalsOf = (results: BenchResult[]) => results.flatMap((result) => result.goals ?? []);
+
 function resultsMarkdown(results: BenchResult[], totalMs: number, loadAtStart: number): string {
   const m = machine();
   return [
@@ -50,6 +52,7 @@ function resultsMarkdown(results: BenchResult[], totalMs: number, loadAtStart: n
     '',
     'What each figure means, and how to run the benches: README, section "Benchmarks".',
     '',
+    ...(goalsOf(results).length > 0 ? [goalsMarkdown(goalsOf(results)), ''] : []),
     ...results.flatMap((result) => [markdownSection(result), '']),
   ].join('\n');
 }
@@ -102,6 +105,8 @@ async function main(): Promise<void> {
   }
 
   const totalMs = Date.now() - started;
+  const goals = goalsOf(results);
+  if (goals.length > 0) console.log(`\n${goalsConsoleTable(goals)}\nload average at the start: ${loadAtStart.toFixed(2)}\n`);
   console.log(`all benches: ${seconds(totalMs)}; cores: ${cores}`);
   if (failures.length > 0) {
     console.error(`[bench] failed: ${failures.join(', ')}; ${path.relative(process.cwd(), RESULTS_FILE)} left as it was`);
