@@ -3,7 +3,9 @@
 import { monthlyAmountCents } from '../domain/plans';
 import type { SubscriptionState } from '../domain/subscription';
 import { subscriptionWorkflowId } from '../domain/subscription';
+import { subscriptionView, VIEW_SHAPE } from '../workflows/contract';
 import { subscriptionEventKeys, subscriptionEvents } from '../domain/webhooks';
+import type { Prisma } from '../prisma/generated/client';
 import type { ActivityDeps } from './deps';
 import { scheduleDeliveries } from './deliveries';
 import { syncEntitlements } from './entitlements';
@@ -55,6 +57,9 @@ export function createProjectionActivities(deps: ActivityDeps) {
           canceledAt: state.canceledAt ? new Date(state.canceledAt) : null,
           endedAt: state.endedAt ? new Date(state.endedAt) : null,
           stateVersion: state.version,
+          // The query's answer at this version: GET /subscriptions/:id reads it instead of the workflow.
+          view: subscriptionView(state) as unknown as Prisma.InputJsonObject,
+          viewShape: VIEW_SHAPE,
           currency: contribution.currency,
           monthlyAmountCents: contribution.monthlyAmountCents,
         };

@@ -28,6 +28,7 @@ import type { BillingProfile } from '../domain/tax/types';
 import type { PaymentEvent } from '../domain/payment-events';
 import { describeInterval } from '../domain/calendar';
 import { formatMoney } from '../domain/money';
+import { nextBillingAt, subscriptionWorkflowId } from '../domain/subscription';
 
 export { subscriptionWorkflowId } from '../domain/subscription';
 export { planMigrationWorkflowId } from '../domain/plan-migration';
@@ -110,6 +111,19 @@ export const WORKFLOW_TYPES = {
 export interface SubscriptionView extends SubscriptionState {
   workflowId: string;
   nextBillingAt: string | null;
+}
+
+/**
+ * The shape of SubscriptionView the projection stores (Subscription.view): a view stored in an
+ * older shape is not answered from, the workflow is asked instead. Raise it whenever the view (or
+ * the state it carries) gains, loses or changes a field; test/workflows/subscription-view.test.ts
+ * fails until it is raised.
+ */
+export const VIEW_SHAPE = 1;
+
+/** What getSubscription answers for `state`; the projection stores the same (activities/projection.ts). */
+export function subscriptionView(state: SubscriptionState): SubscriptionView {
+  return { ...state, workflowId: subscriptionWorkflowId(state.id), nextBillingAt: nextBillingAt(state) };
 }
 
 export interface PlanChangeResult {

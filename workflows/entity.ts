@@ -13,13 +13,14 @@ import { offerEvaluated } from '../domain/offers';
 import type { Due } from '../domain/schedule';
 import { dueStep, nextDue } from '../domain/schedule';
 import type { SubscriptionState } from '../domain/subscription';
-import { isEnded, nextBillingAt, openSubscription, subscriptionWorkflowId, withDefaults } from '../domain/subscription';
+import { isEnded, nextBillingAt, openSubscription, withDefaults } from '../domain/subscription';
 import { welcomeEmail } from '../domain/collection';
 import { chargePending, endsPendingPayment, pendingAnswered, resolvePending } from '../domain/pending-payment';
 import type { ChargeIntent, ChargeResult, FinalChargeResult } from '../domain/payments';
 import { activities, local } from './activities';
 import type { SubscriptionView, SubscriptionWorkflow, SubscriptionWorkflowInput } from './contract';
 import {
+  subscriptionView,
   CancelAtPeriodEndKey,
   CustomerIdKey,
   DunningAttemptKey,
@@ -63,7 +64,6 @@ function updateFailure(error: unknown): wf.ApplicationFailure {
 
 export class SubscriptionEntity {
   state: SubscriptionState;
-  readonly workflowId: string;
   private readonly lock = new Lock();
   /** Counts applied steps: the main loop's wait ends when it moves. */
   private changes = 0;
@@ -83,12 +83,11 @@ export class SubscriptionEntity {
     this.batchedWrites = carried ? batchedWrites === true : wf.patched(BATCHED_WRITES_PATCH);
     const initial = carried ? withDefaults(carried) : openSubscription(start, new Date());
     this.state = { ...initial, runs: { ...initial.runs, count: initial.runs.count + 1 } };
-    this.workflowId = subscriptionWorkflowId(this.state.id);
     this.startPeriodIndex = this.state.periodIndex;
   }
 
   view(): SubscriptionView {
-    return { ...this.state, workflowId: this.workflowId, nextBillingAt: nextBillingAt(this.state) };
+    return subscriptionView(this.state);
   }
 
   get ended(): boolean {

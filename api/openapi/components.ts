@@ -64,6 +64,11 @@ export const HEADERS: Record<HeaderName, { name: string; description: string; sc
     description: 'The file name to save the answer as: `attachment; filename="…"`',
     schema: { type: 'string' },
   },
+  Consistency: {
+    name: 'X-Consistency',
+    description: '`eventual`: read from the state the workflow stored with its last completed step; `strong`: the workflow answered itself',
+    schema: { type: 'string', enum: ['eventual', 'strong'] },
+  },
 };
 
 /**

@@ -30,7 +30,7 @@ export const TAGS = {
 export type Tag = keyof typeof TAGS;
 
 /** Response headers described once in the document's components. */
-export type HeaderName = 'PreferenceApplied' | 'Location' | 'IdempotentReplayed' | 'RetryAfter' | 'RateLimitLimit' | 'RateLimitRemaining' | 'WWWAuthenticate' | 'ContentDisposition';
+export type HeaderName = 'PreferenceApplied' | 'Location' | 'IdempotentReplayed' | 'RetryAfter' | 'RateLimitLimit' | 'RateLimitRemaining' | 'WWWAuthenticate' | 'ContentDisposition' | 'Consistency';
 
 export interface Answer {
   status: number;

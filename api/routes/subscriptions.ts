@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps';
-import { createSubscriptionBody, importSubscriptionsBody, subscriptionParams } from '../schemas/subscriptions';
+import { createSubscriptionBody, getSubscriptionQuery, importSubscriptionsBody, subscriptionParams } from '../schemas/subscriptions';
 import { importSubscriptions } from '../services/subscription-imports';
-import { createSubscription, getSubscriptionView } from '../services/subscriptions';
+import { createSubscription } from '../services/subscriptions';
+import { readSubscriptionView } from '../services/subscription-view';
 
 /** RFC 7240: `Prefer: respond-async` among the preferences (comma-separated, any case, parameters allowed). */
 export function prefersAsync(header: string | undefined): boolean {
@@ -32,7 +33,9 @@ export function subscriptionsRouter(deps: ApiDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const { id } = subscriptionParams.parse(req.params);
-    res.json(await getSubscriptionView(deps, id));
+    const { consistency } = getSubscriptionQuery.parse(req.query);
+    const read = await readSubscriptionView(deps, id, consistency);
+    res.set('X-Consistency', read.consistency).json(read.view);
   });
 
   return router;

@@ -64,3 +64,6 @@ export const importSubscriptionsBody = z
 export type ImportSubscriptionsBody = z.infer<typeof importSubscriptionsBody>;
 
 export const subscriptionParams = z.object({ id: subscriptionId });
+
+/** GET /subscriptions/:id: `strong` asks the workflow instead of reading its stored view. */
+export const getSubscriptionQuery = z.object({ consistency: z.enum(['eventual', 'strong']).default('eventual') }).strict();

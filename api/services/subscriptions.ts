@@ -10,10 +10,10 @@ import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { toPlanSnapshot } from '../../infra/plans';
 import type { SubscriptionView, SubscriptionWorkflow } from '../../workflows/contract';
-import { awaitOpening, describeSubscription, getSubscription, WORKFLOW_TYPES } from '../../workflows/contract';
+import { awaitOpening, describeSubscription, WORKFLOW_TYPES } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
-import { withSubscription } from './commands';
+import { readSubscriptionView } from './subscription-view';
 import { CouponRefused, couponField, withRedemption } from './coupon-redemptions';
 import { priceItems } from './package-items';
 import { sendBillingProfile, writeBillingProfile } from './billing-profiles';
@@ -151,6 +151,7 @@ async function start(
   }
 }
 
+/** The workflow's own answer: a repeated create or an accepted quote shows the subscription as it is now. */
 export async function getSubscriptionView(deps: ApiDeps, id: string): Promise<SubscriptionView> {
-  return withSubscription(deps, id, (handle) => handle.query(getSubscription), 'read');
+  return (await readSubscriptionView(deps, id, 'strong')).view;
 }

@@ -148,6 +148,64 @@ describe('GET /subscriptions', () => {
   });
 });
 
+describe('GET /subscriptions/:id: the stored view, or the workflow', () => {
+  const read = (id: string, consistency?: 'strong') => request(d.app).get(`/subscriptions/${id}`).query(consistency ? { consistency } : {});
+
+  /** The same answer, byte for byte, from the projection row and from the workflow. */
+  async function expectSameAnswers(id: string): Promise<Record<string, unknown>> {
+    const [eventual, strong] = [await read(id), await read(id, 'strong')];
+    expect([eventual.status, eventual.headers['x-consistency'], strong.status, strong.headers['x-consistency']]).toEqual([200, 'eventual', 200, 'strong']);
+    expect(eventual.text).toBe(strong.text);
+    return eventual.body;
+  }
+
+  test('answers from the projection what the workflow answers, after a sign-up, a plan change and a renewal', async () => {
+    const created = await d.create({ id: 'view_1', customer: newCustomer('view-1'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+    expect(await expectSameAnswers('view_1')).toEqual(created);
+
+    // Read-your-writes: the command answers after its step wrote the view, so a read right after
+    // it (no waiting for the workflow to settle) already shows the change.
+    const changed = await request(d.app).post('/subscriptions/view_1/plan').send({ plan: 'business-monthly' });
+    expect(changed.status).toBe(200);
+    const right = await read('view_1');
+    expect(right.headers['x-consistency']).toBe('eventual');
+    expect(right.body).toEqual(changed.body.subscription);
+    expect(right.body.plan.code).toBe('business-monthly');
+    expect(await expectSameAnswers('view_1')).toMatchObject({ plan: { code: 'business-monthly' } });
+
+    await d.advanceTo(created.currentPeriod.end);
+    await d.until('view_1', (s) => s.periodIndex === 1 && s.latestInvoice?.status === 'paid', 'the renewal');
+    // The renewal handed over to a new run (continue-as-new), which counts itself in `runs`; the
+    // stored view learns that with the run's first step. Everything else is the same.
+    const [eventual, strong] = [(await read('view_1')).body, (await read('view_1', 'strong')).body];
+    expect({ ...eventual, runs: strong.runs }).toEqual(strong);
+    expect([eventual.runs.count, strong.runs.count]).toEqual([1, 2]);
+    expect(eventual).toMatchObject({ periodIndex: 1, plan: { code: 'business-monthly' }, latestInvoice: { status: 'paid' } });
+  });
+
+  test('asks the workflow when the row holds no view of the current shape, or one older than the row', async () => {
+    await d.create({ id: 'view_2', customer: newCustomer('view-2'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+    const strong = (await read('view_2', 'strong')).body;
+    // Written by an older worker: the row moved on without its view.
+    await h.db.prisma.$executeRaw`UPDATE "Subscription" SET "stateVersion" = "stateVersion" + 1 WHERE "id" = 'view_2'`;
+    expect((await read('view_2')).headers['x-consistency']).toBe('strong');
+    await h.db.prisma.$executeRaw`UPDATE "Subscription" SET "stateVersion" = "stateVersion" - 1, "viewShape" = 0 WHERE "id" = 'view_2'`;
+    const older = await read('view_2');
+    expect([older.headers['x-consistency'], older.body]).toEqual(['strong', strong]);
+    await h.db.prisma.$executeRaw`UPDATE "Subscription" SET "view" = NULL WHERE "id" = 'view_2'`;
+    expect((await read('view_2')).headers['x-consistency']).toBe('strong');
+  });
+
+  test('an unknown consistency or parameter is a 400 problem; an unknown id is 404 either way', async () => {
+    for (const query of [{ consistency: 'linearizable' }, { consistancy: 'strong' }]) {
+      const res = await request(d.app).get('/subscriptions/view_1').query(query);
+      expect(res.status).toBe(400);
+    }
+    expect((await read('view_nope')).status).toBe(404);
+    expect((await read('view_nope', 'strong')).status).toBe(404);
+  });
+});
+
 describe('GET /customers/:id', () => {
   test('returns the customer with all their subscriptions', async () => {
     const row = await h.db.prisma.subscription.findUniqueOrThrow({ where: { id: 'list_pro_1' } });

@@ -4,7 +4,7 @@ import { page } from '../../schemas/responses/common';
 import { invoiceSummary, subscriptionSummary, timeline } from '../../schemas/responses/reads';
 import { acceptedSubscription, subscriptionView } from '../../schemas/responses/subscription';
 import { subscriptionImport } from '../../schemas/responses/imports';
-import { createSubscriptionBody, importSubscriptionsBody, MAX_IMPORT_BATCH, subscriptionParams } from '../../schemas/subscriptions';
+import { createSubscriptionBody, getSubscriptionQuery, importSubscriptionsBody, MAX_IMPORT_BATCH, subscriptionParams } from '../../schemas/subscriptions';
 import type { Endpoint } from '../endpoint';
 import { NO_SUBSCRIPTION, ok, SUBSCRIPTION_ID } from './answers';
 
@@ -126,10 +126,17 @@ export const subscriptionEndpoints: Endpoint[] = [
     operationId: 'getSubscription',
     tag: 'subscriptions',
     summary: "A subscription's live state",
-    description: "Asks the subscription's workflow, so it is current to the last command.",
+    description:
+      'By default (`consistency=eventual`) from the state the workflow stored with the step it last completed: every command answers only after that write, ' +
+      "so a client reads its own commands; a step still running (a renewal's charge in flight) shows once it completes. " +
+      "`consistency=strong` asks the subscription's workflow (slower under load), as does a read whose stored state is missing or in an older shape. " +
+      'The answer is the same either way; `X-Consistency` says which answered.',
     params: subscriptionParams,
     paramExamples: SUBSCRIPTION_ID,
-    answers: [ok(subscriptionView, 'The live state')],
+    query: getSubscriptionQuery,
+    queryExample: { consistency: 'strong' },
+    fields: { consistency: '`eventual` (default) or `strong`' },
+    answers: [{ ...ok(subscriptionView, 'The subscription'), headers: ['Consistency'] }],
     errors: { 404: NO_SUBSCRIPTION },
   },
   {

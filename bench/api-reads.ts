@@ -1,0 +1,112 @@
+// API reads under load: the real API and worker (as `npm start` runs them, throttles counted in
+// PostgreSQL but limits lifted) answer GETs sent by autocannon at a fixed rate from 10 connections
+// with one API key: a subscription (eventual, from the projection, and strong, the workflow
+// query), the plan list, a subscription's invoices and a customer's entitlements.
+// `npm run bench -- reads`, or alone: `node --import tsx bench/api-reads.ts`.
+import os from 'node:os';
+import autocannon from 'autocannon';
+import { apiHeaders, createSubscription, eachLimited, subscriptionBody, type ApiTarget } from './support/api';
+import { consoleTable, fixed, type BenchResult, type Goal } from './support/report';
+import { intSetting } from './support/settings';
+import { startStack } from './support/stack';
+
+const PLAN = 'basic-monthly';
+/** The issue's targets at 100 requests a second. */
+const SUBSCRIPTION_P99_GOAL_MS = 50;
+const DATABASE_P99_GOAL_MS = 10;
+
+const log = (message: string) => console.error(`[bench:reads] ${message}`);
+const load1 = () => fixed(os.loadavg()[0] ?? 0, 2);
+
+interface Measured {
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  load: string;
+}
+
+/** `rate` requests a second for `seconds` from `connections` connections, each to the next of `paths`. */
+function measure(api: ApiTarget, paths: string[], options: { rate: number; connections: number; seconds: number }): Promise<Measured> {
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: api.url,
+        connections: options.connections,
+        overallRate: options.rate,
+        duration: options.seconds,
+        requests: [{ method: 'GET', headers: apiHeaders(api), setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
+      },
+      (error, result) => {
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve({ p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, load: load1() });
+      },
+    );
+  });
+}
+
+export async function apiReads(): Promise<BenchResult> {
+  const subscriptions = intSetting('BENCH_READS_SUBSCRIPTIONS', 20);
+  const rate = intSetting('BENCH_READS_RATE', 100);
+  const seconds = intSetting('BENCH_READS_SECONDS', 15);
+  const connections = 10;
+  const stack = await startStack('reads');
+  try {
+    const [, api] = await Promise.all([stack.startWorker(), stack.startApi()]);
+    log(`creating ${subscriptions} subscriptions…`);
+    const ids = Array.from({ length: subscriptions }, (_, i) => `reads-${i}`);
+    await eachLimited(ids, 4, async (id) => {
+      await createSubscription(api, subscriptionBody(id, PLAN));
+    });
+    const customers = ids.map((id) => `${id}@bench.example`);
+    const customerIds = (await stack.prisma.customer.findMany({ where: { email: { in: customers } }, select: { id: true } })).map((c) => c.id);
+
+    const shapes: Array<{ label: string; paths: string[]; goalMs?: number }> = [
+      { label: 'GET /subscriptions/:id', paths: ids.map((id) => `/subscriptions/${id}`), goalMs: SUBSCRIPTION_P99_GOAL_MS },
+      { label: 'GET /subscriptions/:id?consistency=strong', paths: ids.map((id) => `/subscriptions/${id}?consistency=strong`) },
+      { label: 'GET /plans', paths: ['/plans'], goalMs: DATABASE_P99_GOAL_MS },
+      { label: 'GET /subscriptions/:id/invoices', paths: ids.map((id) => `/subscriptions/${id}/invoices`), goalMs: DATABASE_P99_GOAL_MS },
+      { label: 'GET /customers/:id/entitlements', paths: customerIds.map((id) => `/customers/${id}/entitlements`), goalMs: DATABASE_P99_GOAL_MS },
+    ];
+    const rows: Array<[string, string]> = [];
+    const goals: Goal[] = [];
+    for (const shape of shapes) {
+      log(`${shape.label}: warm-up, then ${rate}/s for ${seconds} s…`);
+      await measure(api, shape.paths, { rate, connections, seconds: 3 });
+      const m = await measure(api, shape.paths, { rate, connections, seconds });
+      if (m.non2xx > 0) throw new Error(`${shape.label}: ${m.non2xx} of ${m.requests} answers were not 2xx`);
+      rows.push([`${shape.label}: p50 / p99`, `${m.p50} / ${m.p99} ms (load ${m.load})`]);
+      if (shape.goalMs !== undefined) goals.push({ figure: `${shape.label} p99 at ${rate}/s`, direction: 'at most', target: shape.goalMs, measured: m.p99, unit: 'ms' });
+    }
+    return {
+      title: `API reads at ${rate} requests a second`,
+      rows,
+      goals,
+      notes: [
+        `Each figure: autocannon at ${rate} requests a second for ${seconds} s (after 3 s of warm-up) from ${connections} keep-alive connections with one API key, on loopback to the real API process; ${subscriptions} subscriptions on ${PLAN}, asked in turn.`,
+        'The API as `npm start` runs it: request log, per-address and per-key throttles counted in PostgreSQL (limits lifted so none refuses), the API-key check. Latencies are autocannon\'s, corrected for coordinated omission.',
+        'GET /subscriptions/:id answers from the projection row (X-Consistency: eventual); ?consistency=strong asks the workflow (a Temporal query through the worker).',
+        'Load: the 1-minute load average when the figure was taken (other work on the machine shares its cores).',
+      ],
+    };
+  } catch (error) {
+    throw await stack.explain(error);
+  } finally {
+    await stack.stop();
+  }
+}
+
+if (require.main === module) {
+  apiReads().then(
+    (result) => {
+      console.log(consoleTable(result));
+      for (const goal of result.goals ?? []) console.log(`goal: ${goal.figure} ${goal.direction} ${goal.target} ${goal.unit}: ${goal.measured} ${goal.unit}`);
+      process.exit();
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
