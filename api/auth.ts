@@ -8,6 +8,7 @@ import { setAuditActor } from './audit';
 import { isDatabaseUnavailable } from './database-unavailable';
 import type { ApiDeps } from './deps';
 import { ProblemError } from './problem';
+import { cachedRead } from './read-cache';
 
 export type Caller =
   | { kind: 'key'; id: string; name: string; prefix: string; scopes: string[] }
@@ -76,7 +77,8 @@ export function authenticate(deps: ApiDeps): RequestHandler {
 
   async function keyRow(prefix: string): Promise<KeyRow> {
     try {
-      const row = await deps.prisma.apiKey.findUnique({ where: { prefix } });
+      // From memory until the key's row changes (a revocation, a rotation): api/read-cache.ts.
+      const row = await cachedRead(deps.readCache, 'ApiKey', prefix, () => deps.prisma.apiKey.findUnique({ where: { prefix } }));
       if (row) lastRead.set(prefix, { row, at: Date.now() });
       else lastRead.delete(prefix);
       return row;

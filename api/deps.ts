@@ -7,6 +7,7 @@ import type { HostedElement } from '../gateway';
 import type { SandboxGateway } from '../gateway/sandbox-gateway';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { PortalOptions } from '../portal/app';
+import type { ReadCache } from './read-cache';
 import type { Throttles } from './throttles';
 
 /** Verifies the events Stripe sends to POST /webhooks/stripe. */
@@ -47,6 +48,11 @@ export interface ApiDeps {
   stripeWebhook?: StripeWebhookSettings;
   /** Stripe's Payment Element for the portal's payment-method form; the token field when omitted. */
   hostedElement?: HostedElement;
+  /**
+   * API keys and catalogue rows kept in memory, emptied on every change PostgreSQL announces
+   * (api/read-cache.ts); every request reads the database when omitted, as in most tests.
+   */
+  readCache?: ReadCache;
   /** The customer portal's branding and sign-in limits; the defaults, counted in memory, when omitted. */
   portal?: PortalOptions;
 }

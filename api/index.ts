@@ -11,6 +11,7 @@ import { connectTemporal } from '../infra/temporal';
 import { createHostedElement } from '../gateway';
 import { SandboxGateway } from '../gateway/sandbox-gateway';
 import { createApp } from './app';
+import { ReadCache } from './read-cache';
 import { createSignInThrottles, createThrottles, throttlePoolConfig } from './throttles';
 import { unexpectedErrorLogger } from './request-logging';
 
@@ -34,6 +35,11 @@ async function main(): Promise<void> {
     onStoreDown: () => logger.warn('rate-limit store (database) not answering: limits are counted in this process until it does'),
   };
   const throttles = createThrottles(throttlePool, throttleLimits(config), throttleOptions);
+  // Until it listens (and whenever it stops), every request reads keys and the catalogue from the database.
+  const readCache = await ReadCache.listen(config.DATABASE_URL, {
+    onListening: () => logger.info('read cache listening for changes to keys and the catalogue'),
+    onLost: (error) => logger.warn({ err: error }, 'read cache not listening: keys and the catalogue are read from the database until it is again'),
+  });
   const hostedElement = createHostedElement(config, prisma);
   const app = createApp(
     {
@@ -45,6 +51,7 @@ async function main(): Promise<void> {
       links: linkSigning(config),
       onUnexpectedError: unexpectedErrorLogger(logger),
       throttles,
+      readCache,
       trustProxy: config.TRUST_PROXY,
       webhookTargets: webhookTargets(config),
       portal: { branding: portalBranding(config), signIn: createSignInThrottles(throttlePool, signInLimits(config), throttleOptions) },
@@ -63,7 +70,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'API finishing in-flight requests');
     server.close(() => {
-      void Promise.allSettled([prisma.$disconnect(), throttlePool.end(), connection.close()]).then(() => process.exit(0));
+      void Promise.allSettled([prisma.$disconnect(), throttlePool.end(), readCache.close(), connection.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

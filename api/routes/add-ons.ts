@@ -9,6 +9,7 @@ import { invalid } from '../problem';
 import { addOnCodeParams, createAddOnBody, listAddOnsQuery, updateAddOnBody } from '../schemas/catalogue-admin';
 import { archiveRoutes, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
+import { cachedRead } from '../read-cache';
 
 export function addOnsRouter(deps: ApiDeps): Router {
   const { prisma } = deps;
@@ -16,7 +17,8 @@ export function addOnsRouter(deps: ApiDeps): Router {
 
   router.get('/', async (req, res) => {
     const { kind, ...query } = listAddOnsQuery.parse(req.query);
-    res.json(await cataloguePage((args) => prisma.addOn.findMany(args as Prisma.AddOnFindManyArgs), query, kind ? { kind } : {}, toAddOnEntry));
+    const find = (args: object) => cachedRead(deps.readCache, 'AddOn', `list ${JSON.stringify(args)}`, () => prisma.addOn.findMany(args as Prisma.AddOnFindManyArgs));
+    res.json(await cataloguePage(find, query, kind ? { kind } : {}, toAddOnEntry));
   });
 
   router.post('/', async (req, res) => {

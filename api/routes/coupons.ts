@@ -9,6 +9,7 @@ import { conflict, invalid } from '../problem';
 import { couponCodeParams, createCouponBody, listCouponsQuery, updateCouponBody } from '../schemas/catalogue-admin';
 import { archiveRoutes, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
+import { cachedRead } from '../read-cache';
 
 const dateOf = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
 
@@ -26,7 +27,8 @@ export function couponsRouter(deps: ApiDeps): Router {
 
   router.get('/', async (req, res) => {
     const { currency, ...query } = listCouponsQuery.parse(req.query);
-    res.json(await cataloguePage((args) => prisma.coupon.findMany(args as Prisma.CouponFindManyArgs), query, currency ? { currency } : {}, toCouponEntry));
+    const find = (args: object) => cachedRead(deps.readCache, 'Coupon', `list ${JSON.stringify(args)}`, () => prisma.coupon.findMany(args as Prisma.CouponFindManyArgs));
+    res.json(await cataloguePage(find, query, currency ? { currency } : {}, toCouponEntry));
   });
 
   router.post('/', async (req, res) => {

@@ -9,6 +9,7 @@ import { conflict, invalid } from '../problem';
 import { createPlanBody, fixedPlanFields, listPlansQuery, planCodeParams, updatePlanBody } from '../schemas/catalogue-admin';
 import { archiveRoutes, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
+import { cachedRead } from '../read-cache';
 
 export function plansRouter(deps: ApiDeps): Router {
   const { prisma } = deps;
@@ -17,7 +18,8 @@ export function plansRouter(deps: ApiDeps): Router {
   router.get('/', async (req, res) => {
     const { product, currency, ...query } = listPlansQuery.parse(req.query);
     const filters = { ...(product ? { product } : {}), ...(currency ? { currency } : {}) };
-    res.json(await cataloguePage((args) => prisma.plan.findMany(args as Prisma.PlanFindManyArgs), query, filters, toPlanEntry));
+    const find = (args: object) => cachedRead(deps.readCache, 'Plan', `list ${JSON.stringify(args)}`, () => prisma.plan.findMany(args as Prisma.PlanFindManyArgs));
+    res.json(await cataloguePage(find, query, filters, toPlanEntry));
   });
 
   router.post('/', async (req, res) => {
@@ -32,7 +34,8 @@ export function plansRouter(deps: ApiDeps): Router {
 
   router.get('/:code', async (req, res) => {
     const { code } = planCodeParams.parse(req.params);
-    res.json(toPlanEntry(found(await prisma.plan.findUnique({ where: { code } }), 'plan', code)));
+    const row = await cachedRead(deps.readCache, 'Plan', `code ${code}`, () => prisma.plan.findUnique({ where: { code } }));
+    res.json(toPlanEntry(found(row, 'plan', code)));
   });
 
   /** Subscriptions carry the plan as they bought it: an edit shows on new subscriptions and plan changes. */

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../deps';
 import { createProductBody, listProductsQuery, productParams, updateProductBody } from '../schemas/catalogue-admin';
 import { archiveRoutes, createUnique, found } from '../services/catalogue-admin';
 import { cataloguePage } from '../services/catalogue-lists';
+import { cachedRead } from '../read-cache';
 
 export function productsRouter(deps: ApiDeps): Router {
   const { prisma } = deps;
@@ -14,7 +15,8 @@ export function productsRouter(deps: ApiDeps): Router {
 
   router.get('/', async (req, res) => {
     const query = listProductsQuery.parse(req.query);
-    res.json(await cataloguePage((args) => prisma.product.findMany(args as Prisma.ProductFindManyArgs), query, {}, toProductEntry));
+    const find = (args: object) => cachedRead(deps.readCache, 'Product', `list ${JSON.stringify(args)}`, () => prisma.product.findMany(args as Prisma.ProductFindManyArgs));
+    res.json(await cataloguePage(find, query, {}, toProductEntry));
   });
 
   router.post('/', async (req, res) => {
