@@ -1,8 +1,10 @@
 // GET /subscriptions/:id: the view the workflow stored with its projection row (eventual), or the
 // workflow's own answer to its query (strong). The stored view is written in the step write that
 // ends every step, before a command's answer goes out, so a client reads its own commands either way;
-// what an eventual read can miss is a step still running (a renewal's charge in flight).
+// what an eventual read can miss is a step still running (a renewal's charge in flight). While the
+// database is down, the workflow answers.
 import { getSubscription, VIEW_SHAPE, type SubscriptionView } from '../../workflows/contract';
+import { isDatabaseUnavailable } from '../database-unavailable';
 import type { ApiDeps } from '../deps';
 import { withSubscription } from './commands';
 
@@ -25,7 +27,11 @@ async function storedView({ prisma }: ApiDeps, id: string): Promise<Subscription
 
 export async function readSubscriptionView(deps: ApiDeps, id: string, consistency: Consistency = 'eventual'): Promise<ReadView> {
   if (consistency === 'eventual') {
-    const view = await storedView(deps, id);
+    // While the database is down the workflow still answers (with a key seen before, api/auth.ts).
+    const view = await storedView(deps, id).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) return null;
+      throw error;
+    });
     if (view) return { view, consistency: 'eventual' };
   }
   return { view: await withSubscription(deps, id, (handle) => handle.query(getSubscription), 'read'), consistency: 'strong' };
