@@ -111,6 +111,8 @@ export class ReadCache {
 
   /** Stops caching at once, and listens again in a moment. */
   private lost(client: pg.Client, error: unknown): void {
+    // Ended by close(): nothing was lost.
+    if (this.closed) return;
     if (this.client === client) {
       this.client = null;
       clearInterval(this.ping);
@@ -120,7 +122,7 @@ export class ReadCache {
     // Once per outage, not once per attempt to listen again.
     if (!this.warned) this.options.onLost?.(error);
     this.warned = true;
-    if (!this.closed) this.retry = setTimeout(() => void this.start(), RECONNECT_MS).unref();
+    this.retry = setTimeout(() => void this.start(), RECONNECT_MS).unref();
   }
 
   /** Forgets `table`, or everything when null. */
