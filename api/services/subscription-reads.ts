@@ -11,6 +11,9 @@ import { customerView, invoiceSummary, subscriptionSummary } from './views';
 
 type SubscriptionSummary = ReturnType<typeof subscriptionSummary>;
 
+/** The stored view (GET /subscriptions/:id) is the bulk of a row: lists leave it in the database. */
+const WITHOUT_VIEW = { view: true } as const;
+
 export async function listSubscriptions({ prisma }: ApiDeps, query: ListSubscriptionsQuery): Promise<Page<SubscriptionSummary>> {
   const { where: after, orderBy } = keyset(query.cursor, 'asc');
   const rows = await prisma.subscription.findMany({
@@ -22,6 +25,7 @@ export async function listSubscriptions({ prisma }: ApiDeps, query: ListSubscrip
     },
     orderBy,
     take: query.limit + 1,
+    omit: WITHOUT_VIEW,
   });
   return toPage(rows, query.limit, subscriptionSummary);
 }
@@ -34,7 +38,7 @@ async function existingSubscription({ prisma }: ApiDeps, id: string): Promise<vo
 export async function getCustomer({ prisma }: ApiDeps, id: string) {
   const customer = await prisma.customer.findUnique({
     where: { id },
-    include: { subscriptions: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+    include: { subscriptions: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], omit: WITHOUT_VIEW } },
   });
   if (!customer) throw notFound(`customer ${id} does not exist`);
   return { ...customerView(customer), subscriptions: customer.subscriptions.map(subscriptionSummary) };
@@ -58,5 +62,5 @@ export async function subscriptionTimeline(deps: ApiDeps, subscriptionId: string
 export async function setGrandfathered({ prisma }: ApiDeps, id: string, grandfathered: boolean): Promise<SubscriptionSummary> {
   const { count } = await prisma.subscription.updateMany({ where: { id }, data: { grandfathered } });
   if (count === 0) throw notFound(`subscription ${id} does not exist`);
-  return subscriptionSummary(await prisma.subscription.findUniqueOrThrow({ where: { id } }));
+  return subscriptionSummary(await prisma.subscription.findUniqueOrThrow({ where: { id }, omit: WITHOUT_VIEW }));
 }

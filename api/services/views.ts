@@ -4,7 +4,8 @@ import { isoOrNull } from '../../infra/row-json';
 import type { BillingProfile, TaxTreatment } from '../../domain/tax/types';
 
 /** A subscription as the database projection has it (GET /subscriptions/:id asks the workflow). */
-export function subscriptionSummary(row: Subscription) {
+/** From a row read without its stored view (SUMMARY_OMIT): a page of summaries need not carry a view each. */
+export function subscriptionSummary(row: Omit<Subscription, 'view'>) {
   return {
     id: row.id,
     customerId: row.customerId,
