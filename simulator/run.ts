@@ -198,7 +198,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
     settleTimeoutMs: options.settleTimeoutMs ?? DEFAULTS.settleTimeoutMs,
     advanceTimeoutMs: options.advanceTimeoutMs ?? DEFAULTS.advanceTimeoutMs,
   };
-  const h = await startEnvironment({ ...options.environment, database: options.database ?? throwawayDatabase });
+  const h = await startEnvironment({ pooledSmtp: true, ...options.environment, database: options.database ?? throwawayDatabase });
   const workflowId = subscriptionWorkflowId(SUBSCRIPTION_ID);
   const watch = watchWorkflow(h, workflowId);
   const answered: AnsweredCommand[] = [];
