@@ -85,7 +85,7 @@ export async function simulatorWallTime(): Promise<SimulatorFigures> {
       ],
       notes: [
         'Pro monthly from mid-January; each March the card declines at renewal and at the first retry (+3 days), then a working card is given back and charged at once.',
-        'Cold is what one `npm run simulate` of this scenario takes: bundling the workflows, a throwaway PostgreSQL, the time-skipping server and the worker, then the run and the tear-down. Warm is the run alone, from the started environment to the timeline read back; in a run of many scenarios each but the first starts that warm (its own test server and worker still start, in about a second).',
+        'Cold is what one `npm run simulate` of this scenario takes: bundling the workflows, a throwaway PostgreSQL, the time-skipping server and the worker, then the run and the tear-down. Warm is the run alone: from the started environment until the clock reached the end of the scenario and the entitlements were read; in a run of many scenarios each but the first starts that warm (its own test server and worker still start, in about a second).',
         'The test server moves its clock only while nothing is outstanding: every workflow task, activity and email delivery of a month is a real-time round trip on the way to the next month.',
       ],
       goals: [
