@@ -38,13 +38,24 @@ export interface SmtpTimeouts {
  */
 export const SMTP_TIMEOUTS_MS: SmtpTimeouts = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 40_000 };
 
-export function smtpMailer(smtpUrl: string, timeouts: SmtpTimeouts = SMTP_TIMEOUTS_MS): Mailer {
-  const transport = nodemailer.createTransport({ url: smtpUrl, ...timeouts });
+export interface SmtpMailer extends Mailer {
+  /** Closes the pool's open connections (a pooled mailer keeps them open between emails). */
+  close(): void;
+}
+
+/**
+ * `pool` keeps connections open between emails instead of one connection per email: the
+ * simulator's, whose SMTP server (simulator/smtp-catcher.ts) greets each new connection after
+ * 100 ms, a wait the test server's clock stands still for.
+ */
+export function smtpMailer(smtpUrl: string, timeouts: SmtpTimeouts = SMTP_TIMEOUTS_MS, { pool = false }: { pool?: boolean } = {}): SmtpMailer {
+  const transport = nodemailer.createTransport({ url: smtpUrl, ...timeouts, ...(pool ? { pool: true } : {}) });
   return {
     destination: smtpUrl.replace(/\/\/[^@/]*@/, '//***@'),
     async send(email) {
       await transport.sendMail(email);
     },
+    close: () => transport.close(),
   };
 }
 

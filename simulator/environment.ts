@@ -23,7 +23,7 @@ import { createSubscriptionWorker, createWebhookWorker, WORKFLOWS_PATH } from '.
 import type { SubscriptionView } from '../workflows/contract';
 import { getSubscription } from '../workflows/contract';
 import type { Mailer } from '../emails/mailer';
-import { smtpMailer } from '../emails/mailer';
+import { SMTP_TIMEOUTS_MS, smtpMailer } from '../emails/mailer';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { SmtpCatcher } from './smtp-catcher';
 import { quietness } from './health';
@@ -117,6 +117,11 @@ export interface HarnessOptions {
   /** Replaces the SMTP mailer (to the capturing server), e.g. with one that is down. */
   mailer?: (smtp: Mailer) => Mailer;
   /**
+   * Emails reuse open SMTP connections (the simulator: each new one costs 100 ms of real time,
+   * see smtpMailer). Not for tests that take the SMTP server down: an open connection outlives it.
+   */
+  pooledSmtp?: boolean;
+  /**
    * For callers of stopWorker/startWorker: the worker keeps no workflow in memory between tasks
    * (the time-skipping server would keep sending a stopped worker's workflows to its sticky queue).
    */
@@ -135,11 +140,12 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
   ]);
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   const sandbox = new SandboxGateway(db.prisma, { publicUrl: TEST_LINKS.publicUrl });
+  const mailer = smtpMailer(smtp.url, SMTP_TIMEOUTS_MS, { pool: options.pooledSmtp ?? false });
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const deps: ActivityDeps = {
     prisma: db.prisma,
     gateway: options.gateway?.(sandbox, db.prisma) ?? sandbox,
-    mailer: options.mailer?.(smtpMailer(smtp.url)) ?? smtpMailer(smtp.url),
+    mailer: options.mailer?.(mailer) ?? mailer,
     mailFrom: 'Billing <billing@example.test>',
     links: TEST_LINKS,
     temporal: { client: env.client, taskQueue },
@@ -186,6 +192,7 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
       webhookWorker.shutdown();
       await Promise.all([stopWorker(), webhooksRunning]);
       await env.teardown();
+      mailer.close();
       await Promise.all([db.drop(), smtp.close()]);
     },
   };

@@ -263,12 +263,18 @@ export interface WorkflowWatch {
 }
 
 export interface WatchOptions {
-  /** Real time between two looks at the history while work is under way. */
+  /** Real time before the first look at the history while work is under way; each wait after doubles. */
   pollMs?: number;
+  /**
+   * The longest wait between two looks. A long clock move is a chain of workflow and activity
+   * tasks on the test server: a look every 100 ms all along would compete with them for it.
+   */
+  maxPollMs?: number;
 }
 
 export function watchWorkflow(h: Pick<Harness, 'env'>, workflowId: string, options: WatchOptions = {}): WorkflowWatch {
   const pollMs = options.pollMs ?? 100;
+  const maxPollMs = Math.max(pollMs, options.maxPollMs ?? 1_000);
   const abandoned = new Set<Promise<unknown>>();
 
   async function guard<T>(work: () => Promise<T>, { timeoutMs, what }: { timeoutMs: number; what: string }): Promise<Guarded<T>> {
@@ -284,8 +290,8 @@ export function watchWorkflow(h: Pick<Harness, 'env'>, workflowId: string, optio
     };
     const deadline = Date.now() + timeoutMs;
     let last: WorkflowHealth | null = null;
-    for (;;) {
-      const result = await Promise.race([outcome, delay(pollMs).then(() => null)]);
+    for (let wait = pollMs; ; wait = Math.min(wait * 2, maxPollMs)) {
+      const result = await Promise.race([outcome, delay(wait).then(() => null)]);
       if (result) {
         if ('error' in result) throw result.error;
         return { ok: true, value: result.value };
