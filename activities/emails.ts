@@ -20,6 +20,7 @@ import { renderEmail, type EmailLinks, type RenderedEmail } from '../emails/temp
 import { offerPageLink, paymentMethodPath, portalLink, portalSignInLink, quotePageLink, type LinkSigning } from '../infra/links';
 import type { ActivityDeps } from './deps';
 import { messageIdFor, queueOutboxEmail } from './email-outbox';
+import type { Customer } from '../prisma/generated/client';
 
 export { emailDeliveryWorkflowId } from './email-outbox';
 
@@ -101,8 +102,13 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
    * is no customer record yet.
    */
   async function customerLanguage({ subscriptionId, to }: EmailIntent): Promise<Language | null> {
-    const subscription = subscriptionId ? await prisma.subscription.findUnique({ where: { id: subscriptionId }, select: { customer: true } }) : null;
-    const customer = subscription?.customer ?? (await prisma.customer.findUnique({ where: { email: to } }));
+    // Raw SQL: asked twice per renewal (the receipt's subject, then the receipt), where Prisma's
+    // compiled join costs several times the query.
+    const [subscriber] = subscriptionId
+      ? await prisma.$queryRaw<Array<Pick<Customer, 'billingProfile' | 'billingProfileVersion'>>>`
+          SELECT c."billingProfile", c."billingProfileVersion" FROM "Subscription" s JOIN "Customer" c ON c."id" = s."customerId" WHERE s."id" = ${subscriptionId}`
+      : [];
+    const customer = subscriber ?? (await prisma.customer.findUnique({ where: { email: to }, select: { billingProfile: true, billingProfileVersion: true } }));
     return (customer && billingProfileOf(customer)?.language) ?? null;
   }
 
@@ -122,9 +128,7 @@ export function createEmailActivities({ prisma, mailer, mailFrom, links, tempora
 
   /** sentAt is the lifecycle event's time (the row's createdAt), as before the outbox. */
   async function markSent(key: string, sentAt: Date): Promise<void> {
-    const count = await prisma.$executeRaw`
-      UPDATE "EmailMessage" SET "status" = 'sent'::"EmailStatus", "sentAt" = ${sentAt}, "lastError" = NULL WHERE "idempotencyKey" = ${key}`;
-    if (count === 0) throw new Error(`no email under ${key} to mark sent`);
+    await prisma.emailMessage.update({ where: { idempotencyKey: key }, data: { status: 'sent', sentAt, lastError: null } });
   }
 
   /**
