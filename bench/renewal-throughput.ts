@@ -78,7 +78,7 @@ function cpuVerdict(renewal: CpuSample, renewals: number, baseline: CpuSample, c
 const PROFILE_FINDING =
   'Worker profile (2026-12-05, 2 cores under load): main thread Prisma 38 % (its query compiler 15 %; 45 % and 20 % before ' +
   'the hottest statements went to raw SQL), Temporal SDK activity and activation plumbing 21 %, the receipt (PDF, rendering, ' +
-  'SMTP file) about 8 %; the workflow thread spends 20 % in the SDK\'s stack-trace promise hook, which 1.24 cannot turn off. ' +
+  'SMTP file) about 8 %; the workflow thread spends 23 % in the SDK\'s stack-trace promise hook, which 1.24 cannot turn off. ' +
   'A renewal also makes the server run a continue-as-new and the receipt\'s delivery workflow, which the baseline does not.';
 
 /** Seconds the baseline takes to run `cycles` cycles in total, spread over `workflows` workflows, and the CPU it took. */
