@@ -3,7 +3,8 @@
 // successful charge of one invoice, a charge of a closed invoice).
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { ChargeResult } from '../domain/payments';
-import type { Prisma } from '../prisma/generated/client';
+import { randomUUID } from 'node:crypto';
+import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { writeCreditNote } from './credit-notes';
 import { SERIES_TRANSACTION } from './number-series';
 import { invoiceEventKeys, invoicePaid, invoicePaymentFailed } from '../domain/webhooks';
@@ -63,7 +64,10 @@ export function createChargeActivities(deps: ActivityDeps) {
           'InvoiceAmountMismatch',
         );
       }
-      const attempt = await prisma.paymentAttempt.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      // The attempt's row is read and written in raw SQL, as its outcome is: one charge per renewal
+      // makes these among the hottest statements, and Prisma's compiler costs more than PostgreSQL.
+      const [attempt] = await prisma.$queryRaw<Array<{ paidInvoiceId: string | null; gatewayChargeId: string | null }>>`
+        SELECT "paidInvoiceId", "gatewayChargeId" FROM "PaymentAttempt" WHERE "idempotencyKey" = ${input.idempotencyKey}`;
       if (invoice.status === 'paid' && attempt?.paidInvoiceId === invoice.id && attempt.gatewayChargeId) {
         // This very attempt paid it: a retry after its answer was lost.
         return { outcome: 'succeeded', chargeId: attempt.gatewayChargeId };
@@ -72,21 +76,11 @@ export function createChargeActivities(deps: ActivityDeps) {
         throw ApplicationFailure.nonRetryable(`invoice ${invoice.number} is ${invoice.status}: it is not charged`, invoice.status === 'paid' ? 'InvoiceAlreadyPaid' : 'InvoiceNotCollectible');
       }
 
-      await prisma.paymentAttempt.upsert({
-        where: { idempotencyKey: input.idempotencyKey },
-        create: {
-          idempotencyKey: input.idempotencyKey,
-          invoiceId: invoice.id,
-          attempt: input.attempt,
-          amountCents: invoice.amountCents,
-          currency: invoice.currency,
-          paymentMethod: input.paymentMethod,
-          outcome: 'pending',
-          gateway: gateway.name,
-          createdAt: new Date(input.at),
-        },
-        update: {},
-      });
+      await prisma.$executeRaw`
+        INSERT INTO "PaymentAttempt" ("id", "idempotencyKey", "invoiceId", "attempt", "amountCents", "currency", "paymentMethod", "outcome", "gateway", "createdAt")
+        VALUES (${randomUUID()}, ${input.idempotencyKey}, ${invoice.id}, ${input.attempt}, ${invoice.amountCents}, ${invoice.currency}, ${input.paymentMethod},
+          'pending'::"PaymentOutcome", ${gateway.name}, ${new Date(input.at)})
+        ON CONFLICT ("idempotencyKey") DO NOTHING`;
 
       const result =
         invoice.amountCents === 0
@@ -102,7 +96,7 @@ export function createChargeActivities(deps: ActivityDeps) {
               customer: { id: invoice.customer.id, email: invoice.customer.email, name: invoice.customer.name },
               at: input.at,
               // The row predates this call: an earlier call under the key may have reached the gateway.
-              repeated: attempt !== null,
+              repeated: attempt !== undefined,
             });
       return recordChargeOutcome(deps, invoice, input, result);
     },
@@ -167,6 +161,33 @@ export function createChargeActivities(deps: ActivityDeps) {
 
 type InvoiceRow = Prisma.InvoiceGetPayload<{ include: { lines: true } }>;
 
+type AttemptChange =
+  | { gatewayChargeId: string; pendingReason: string; actionUrl: string | null }
+  | {
+      outcome: 'succeeded' | 'declined';
+      gatewayChargeId: string;
+      declineCode: string | null;
+      declineType: string | null;
+      pendingReason: null;
+      paidInvoiceId: string | null;
+      completedAt: Date;
+    };
+
+/** Writes what the gateway answered onto the attempt's row, which must exist (the charge wrote it first). */
+async function updateAttempt(db: Pick<PrismaClient, '$executeRaw'>, idempotencyKey: string, change: AttemptChange): Promise<void> {
+  const count =
+    'outcome' in change
+      ? await db.$executeRaw`
+          UPDATE "PaymentAttempt" SET "outcome" = ${change.outcome}::"PaymentOutcome", "gatewayChargeId" = ${change.gatewayChargeId},
+            "declineCode" = ${change.declineCode}, "declineType" = ${change.declineType}, "pendingReason" = NULL,
+            "paidInvoiceId" = ${change.paidInvoiceId}, "completedAt" = ${change.completedAt}
+          WHERE "idempotencyKey" = ${idempotencyKey}`
+      : await db.$executeRaw`
+          UPDATE "PaymentAttempt" SET "gatewayChargeId" = ${change.gatewayChargeId}, "pendingReason" = ${change.pendingReason}, "actionUrl" = ${change.actionUrl}
+          WHERE "idempotencyKey" = ${idempotencyKey}`;
+  if (count === 0) throw new Error(`no payment attempt under ${idempotencyKey} to record the gateway's answer on`);
+}
+
 interface OutcomeContext {
   idempotencyKey: string;
   attempt: number;
@@ -182,40 +203,34 @@ interface OutcomeContext {
 async function recordChargeOutcome(deps: ActivityDeps, invoice: InvoiceRow, input: OutcomeContext, result: ChargeResult): Promise<ChargeResult> {
   const { prisma } = deps;
   if (result.outcome === 'pending') {
-    await prisma.paymentAttempt.update({
-      where: { idempotencyKey: input.idempotencyKey },
-      data: { gatewayChargeId: result.chargeId, pendingReason: result.reason, actionUrl: result.actionUrl },
-    });
+    await updateAttempt(prisma, input.idempotencyKey, { gatewayChargeId: result.chargeId, pendingReason: result.reason, actionUrl: result.actionUrl });
     log.info('charge pending', { attempt: input.attempt, reason: result.reason, chargeId: result.chargeId });
     return result;
   }
   const completedAt = new Date(input.at);
   const recorded = await prisma.$transaction(async (tx) => {
     const succeeded = result.outcome === 'succeeded';
-    await tx.paymentAttempt.update({
-      where: { idempotencyKey: input.idempotencyKey },
-      data: {
-        outcome: result.outcome,
-        gatewayChargeId: result.chargeId,
-        declineCode: result.outcome === 'declined' ? result.declineCode : null,
-        declineType: result.outcome === 'declined' ? result.declineType : null,
-        pendingReason: null,
-        // Unique: a second successful charge of the invoice fails here, loudly.
-        paidInvoiceId: succeeded ? invoice.id : null,
-        completedAt,
-      },
+    // paidInvoiceId is unique: a second successful charge of the invoice fails here, loudly.
+    await updateAttempt(tx, input.idempotencyKey, {
+      outcome: result.outcome,
+      gatewayChargeId: result.chargeId,
+      declineCode: result.outcome === 'declined' ? result.declineCode : null,
+      declineType: result.outcome === 'declined' ? result.declineType : null,
+      pendingReason: null,
+      paidInvoiceId: succeeded ? invoice.id : null,
+      completedAt,
     });
     if (result.outcome === 'declined') {
       const { declineCode, declineType, message } = result;
       const payment = { attempt: input.attempt, declineCode, declineType, message };
       return recordWebhookEvents(tx, [invoicePaymentFailed(invoiceRowPayload(invoice), input.idempotencyKey, payment, input.at)]);
     }
-    const paid = await tx.invoice.updateMany({
-      where: { id: invoice.id, status: 'open' },
-      data: { status: 'paid', paidAt: completedAt, ...(input.claimsPeriodIndex !== null ? { periodIndex: input.claimsPeriodIndex } : {}) },
-    });
+    const paid = await tx.$executeRaw`
+      UPDATE "Invoice" SET "status" = 'paid'::"InvoiceStatus", "paidAt" = ${completedAt}, "updatedAt" = ${new Date()},
+        "periodIndex" = COALESCE(${input.claimsPeriodIndex}::integer, "periodIndex")
+      WHERE "id" = ${invoice.id} AND "status" = 'open'::"InvoiceStatus"`;
     // Already paid: a retried attempt, whose event was recorded with the payment.
-    if (paid.count === 0) return { deliveryIds: [], existingKeys: [invoiceEventKeys.paid(invoice.reference)] };
+    if (paid === 0) return { deliveryIds: [], existingKeys: [invoiceEventKeys.paid(invoice.reference)] };
     return recordWebhookEvents(tx, [invoicePaid(invoiceRowPayload({ ...invoice, status: 'paid', paidAt: completedAt }), input.at)]);
   });
   await publishWebhookEvents(deps, recorded);

@@ -2,11 +2,11 @@
 // and one delivery workflow for it (workflows/email-delivery.ts), which renders and sends it.
 // Lifecycle emails are queued by the subscription workflow (activities/emails.ts queueEmail); the
 // portal queues its sign-in emails from the API (portal/sign-in-links.ts).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { EmailIntent } from '../domain/effects';
 import { webhookTaskQueue } from '../domain/webhooks';
-import type { Prisma, PrismaClient } from '../prisma/generated/client';
+import type { PrismaClient } from '../prisma/generated/client';
 import type { EmailDeliveryWorkflow } from '../workflows/contract';
 import { WORKFLOW_TYPES } from '../workflows/contract';
 import type { WorkflowStarter } from './webhook-outbox';
@@ -56,26 +56,16 @@ export interface OutboxEmail {
  */
 export async function queueOutboxEmail({ prisma, temporal }: { prisma: PrismaClient; temporal: WorkflowStarter }, email: OutboxEmail): Promise<void> {
   const { intent } = email;
-  const existing = await prisma.emailMessage.findUnique({ where: { idempotencyKey: intent.key }, select: { status: true } });
+  // Raw SQL: every renewal queues a receipt, and Prisma's query compiler costs more than the statements.
+  const [existing] = await prisma.$queryRaw<Array<{ status: string }>>`
+    SELECT "status"::text AS "status" FROM "EmailMessage" WHERE "idempotencyKey" = ${intent.key}`;
   if (existing && existing.status !== 'pending') return;
   if (!existing) {
-    await prisma.emailMessage.createMany({
-      data: [
-        {
-          idempotencyKey: intent.key,
-          subscriptionId: intent.subscriptionId,
-          customerId: email.customerId ?? null,
-          template: intent.content.template,
-          to: intent.to,
-          subject: await email.subject(),
-          messageId: messageIdFor(intent.key),
-          status: 'pending',
-          intent: intent as unknown as Prisma.InputJsonObject,
-          createdAt: email.at,
-        },
-      ],
-      skipDuplicates: true,
-    });
+    await prisma.$executeRaw`
+      INSERT INTO "EmailMessage" ("id", "idempotencyKey", "subscriptionId", "customerId", "template", "to", "subject", "messageId", "status", "intent", "createdAt")
+      VALUES (${randomUUID()}, ${intent.key}, ${intent.subscriptionId}, ${email.customerId ?? null}, ${intent.content.template}, ${intent.to},
+        ${await email.subject()}, ${messageIdFor(intent.key)}, 'pending'::"EmailStatus", ${JSON.stringify(intent)}::jsonb, ${email.at})
+      ON CONFLICT ("idempotencyKey") DO NOTHING`;
   }
   await startEmailDelivery(temporal, intent);
 }

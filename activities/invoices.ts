@@ -115,7 +115,9 @@ export function createInvoiceActivities(deps: ActivityDeps) {
      * workflow checks it is what it drafted).
      */
     async issueInvoice({ draft, credit }: IssueInvoiceInput): Promise<InvoiceSummary> {
-      const existing = await prisma.invoice.findUnique({ where: { reference: draft.number } });
+      // Almost always absent (a first attempt): asked in raw SQL, which costs a fraction of Prisma's compiled query.
+      const [found] = await prisma.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Invoice" WHERE "reference" = ${draft.number}`;
+      const existing = found ? await prisma.invoice.findUnique({ where: { id: found.id } }) : null;
       if (existing) {
         await publishWebhookEvents(deps, { deliveryIds: [], existingKeys: [invoiceEventKeys.created(draft.number)] });
         return summarizeInvoice(existing, await prisma.paymentAttempt.count({ where: { invoiceId: existing.id } }));

@@ -19,6 +19,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const sandbox = new SandboxGateway(db.prisma);
   const counting = {
+    name: sandbox.name,
     charge: (request: ChargeRequest) => {
       gatewayCalls.push(request);
       return sandbox.charge(request);
