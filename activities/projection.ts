@@ -8,7 +8,7 @@ import type { ActivityDeps } from './deps';
 import { scheduleDeliveries } from './deliveries';
 import { syncEntitlements } from './entitlements';
 import { countStatusFlow, moveContribution, type Contribution } from './subscription-totals';
-import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
+import { publishWebhookEvents, recordWebhookEvents, type RecordedEvents } from './webhook-outbox';
 import { SUBSCRIPTION_FACT_COLUMNS, subscriptionPayload, subscriptionRowFacts } from './webhook-payloads';
 
 export function createProjectionActivities(deps: ActivityDeps) {
@@ -38,7 +38,6 @@ export function createProjectionActivities(deps: ActivityDeps) {
               skipDuplicates: true,
             })
           : { count: 0 };
-        if (before && changes.count > 0) await countStatusFlow(tx, before.status, contribution, new Date(at));
         // Only what the workflow owns: `grandfathered` belongs to the API (PUT …/grandfathered)
         // and must never be overwritten here.
         const data = {
@@ -70,18 +69,28 @@ export function createProjectionActivities(deps: ActivityDeps) {
                 data: [{ id: state.id, workflowId: subscriptionWorkflowId(state.id), customerId: state.customer.id, ...data }],
                 skipDuplicates: true,
               });
-        if (updated.count > 0 || (created?.count ?? 0) > 0) {
+        const written = updated.count > 0 || (created?.count ?? 0) > 0;
+        let recorded: RecordedEvents;
+        if (written) {
           await syncEntitlements(tx, state, new Date(at));
+          const events = subscriptionEvents(before && subscriptionRowFacts(before), subscriptionPayload(state), state.version, at);
+          const deliveries = await scheduleDeliveries(tx, state, at);
+          recorded = await recordWebhookEvents(tx, [...events, ...deliveries]);
+        } else {
+          // A repeated (retried) write: its events were recorded with it; restart those still pending.
+          const { created: createdKey, updated: updatedKey, canceled: canceledKey } = subscriptionEventKeys;
+          recorded = { deliveryIds: [], existingKeys: [createdKey(state.id), updatedKey(state.id, state.version), canceledKey(state.id)] };
+        }
+        // The report aggregates last: every subscription of a currency and status adds to the same
+        // row, whose lock is held until commit. Written earlier, it made every opening (an import
+        // of thousands) wait for the rest of each other's transactions, one at a time.
+        if (before && changes.count > 0) await countStatusFlow(tx, before.status, contribution, new Date(at));
+        if (written) {
           // What the row counted before this write (nothing while it was a placeholder or absent).
           const counted = before?.currency != null && before.monthlyAmountCents !== null ? { currency: before.currency, status: before.status, monthlyAmountCents: before.monthlyAmountCents } : null;
           await moveContribution(tx, counted, contribution);
-          const events = subscriptionEvents(before && subscriptionRowFacts(before), subscriptionPayload(state), state.version, at);
-          const deliveries = await scheduleDeliveries(tx, state, at);
-          return recordWebhookEvents(tx, [...events, ...deliveries]);
         }
-        // A repeated (retried) write: its events were recorded with it; restart those still pending.
-        const { created: createdKey, updated: updatedKey, canceled: canceledKey } = subscriptionEventKeys;
-        return { deliveryIds: [], existingKeys: [createdKey(state.id), updatedKey(state.id, state.version), canceledKey(state.id)] };
+        return recorded;
       });
       await publishWebhookEvents(deps, recorded);
     },
