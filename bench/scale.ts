@@ -7,23 +7,31 @@
 // workers keep up. Then a third worker starts and a second group measures the same rate again.
 // Not in the default `npm run bench` (it takes long): `npm run bench -- scale`. BENCH_SCALE_SERVER=dev
 // runs it on the CLI's dev server instead, to compare.
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../worker/worker';
 import { startPostgresTemporal } from './chaos/support/postgres-temporal';
 import { eachLimited, postJson, subscriptionBody, type ApiTarget } from './support/api';
 import { machine } from './support/machine';
 import { duration, fixed, markdownSection, seconds, type BenchResult } from './support/report';
 import { recordSection } from './support/results-file';
 import { mib, rssBytes } from './support/rss';
-import { startNodeService, type Service } from './support/services';
+import { ROOT, startService, type Service } from './support/services';
 import { intSetting } from './support/settings';
 import { startStack, type Stack } from './support/stack';
 
 const PLAN = 'basic-monthly';
 const IMPORT_BATCH = 100;
+const IMPORT_ATTEMPTS = 5;
+/** Import requests sent again after a failed answer, over the whole run. */
+let retried = 0;
 const DAY_MS = 86_400_000;
 const LIVE_PREFIX = 'scale-';
 
+const SILENT = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const log = (message: string) => console.error(`[bench:scale ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const load = () => os.loadavg()[0]!.toFixed(1);
 
@@ -34,7 +42,18 @@ async function importAll(api: ApiTarget, ids: string[], periodEnd: Date, connect
   let done = 0;
   await eachLimited(batches, connections, async (batch) => {
     const subscriptions = batch.map((id) => ({ ...subscriptionBody(id, PLAN), currentPeriodEnd: periodEnd.toISOString() }));
-    await postJson(api, '/subscriptions/imports', { subscriptions });
+    // A request the API failed (its transaction timed out on a loaded machine) is sent again:
+    // imports are idempotent on the ids, as scripts/import-csv.ts relies on.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await postJson(api, '/subscriptions/imports', { subscriptions });
+        break;
+      } catch (error) {
+        if (attempt >= IMPORT_ATTEMPTS) throw error;
+        retried += 1;
+        await sleep(1000 * attempt);
+      }
+    }
     done += batch.length;
     if (done % 5000 < IMPORT_BATCH) log(`imported ${done} / ${ids.length} (load ${load()})`);
   });
@@ -97,6 +116,7 @@ async function rssOf(workers: Service[]): Promise<string> {
 }
 
 export async function scale(): Promise<BenchResult> {
+  retried = 0;
   const total = intSetting('BENCH_SCALE_SUBSCRIPTIONS', 100_000);
   const group = intSetting('BENCH_SCALE_RENEWING', Math.min(2000, Math.max(10, Math.floor(total / 20))));
   const connections = intSetting('BENCH_IMPORT_CONNECTIONS', 4);
@@ -110,10 +130,21 @@ export async function scale(): Promise<BenchResult> {
   const address = temporal?.address ?? stack.temporalAddress;
   const workers: Service[] = [];
   try {
+    // Bundled once: each worker bundling its own takes minutes on a loaded machine. The chaos
+    // worker without faults is the product's worker on a pre-built bundle.
+    const bundlePath = path.join(stack.dir, 'workflow-bundle.js');
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: SILENT as never })).code);
     // No metrics endpoints: three workers would want the same ports.
-    const env = { ...stack.env, TEMPORAL_ADDRESS: address, WORKER_METRICS_PORT: '0' };
+    const env = { ...stack.env, TEMPORAL_ADDRESS: address, WORKER_METRICS_PORT: '0', CHAOS_WORKFLOW_BUNDLE: bundlePath };
     const startWorker = async (n: number) => {
-      const worker = await startNodeService(`worker ${n}`, 'worker/index.ts', env, /worker polling/);
+      const worker = await startService({
+        name: `worker ${n}`,
+        command: process.execPath,
+        args: ['--import', 'tsx', path.join(ROOT, 'bench/chaos/support/chaos-worker.ts')],
+        env,
+        ready: /chaos worker polling/,
+        readyTimeoutMs: 600_000,
+      });
       workers.push(worker);
       return worker;
     };
@@ -153,6 +184,7 @@ export async function scale(): Promise<BenchResult> {
         ['worker RSS after, 2 workers', rssAfterTwo],
         [`renewals, 3 workers (${group} due at once)`, `${three.count} in ${seconds(three.ms)}: ${fixed(three.perSecond)}/s (load ${three.load})`],
         ['worker RSS after, 3 workers', rssAfterThree],
+        ['import requests sent again after a 5xx', String(retried)],
         ['load average at start / after the import', `${loadAtStart} / ${loadAfterImport}`],
       ],
       notes: [
