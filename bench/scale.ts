@@ -136,11 +136,14 @@ export async function scale(): Promise<BenchResult> {
     writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: SILENT as never })).code);
     // No metrics endpoints: three workers would want the same ports.
     const env = { ...stack.env, TEMPORAL_ADDRESS: address, WORKER_METRICS_PORT: '0', CHAOS_WORKFLOW_BUNDLE: bundlePath };
+    const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
     const startWorker = async (n: number) => {
       const worker = await startService({
         name: `worker ${n}`,
         command: process.execPath,
-        args: ['--import', 'tsx', path.join(ROOT, 'bench/chaos/support/chaos-worker.ts')],
+        // BENCH_CPU_PROFILE_DIR: a V8 CPU profile per worker when it stops, as for the other benches.
+        args: [...profile, '--import', 'tsx', path.join(ROOT, 'bench/chaos/support/chaos-worker.ts')],
         env,
         ready: /chaos worker polling/,
         readyTimeoutMs: 600_000,
