@@ -39,7 +39,8 @@ complete() {
 }
 
 if complete; then
-  log "Temporal server $server_version and UI server $ui_version already built in ${dir#"$root"/}"
+  if [ "$with_ui" = 0 ]; then what="Temporal server $server_version"; else what="Temporal server $server_version and UI server $ui_version"; fi
+  log "$what already built in ${dir#"$root"/}"
   echo "$dir"
   exit 0
 fi
