@@ -64,14 +64,9 @@ function opened(stack: Stack, prefix: string): Promise<number> {
   return stack.prisma.subscription.count({ where: { id: { startsWith: prefix }, stateVersion: { gt: 0 } } });
 }
 
-/** Paid renewal invoices (period 1 on) of subscriptions under `prefix`, and when the last was written. */
-async function renewed(stack: Stack, prefix: string): Promise<{ count: number; last: Date | null }> {
-  const where = { subscriptionId: { startsWith: prefix }, periodIndex: { gte: 1 }, status: 'paid' as const };
-  const [count, last] = await Promise.all([
-    stack.prisma.invoice.count({ where }),
-    stack.prisma.invoice.aggregate({ where, _max: { paidAt: true } }),
-  ]);
-  return { count, last: last._max.paidAt };
+/** Paid renewal invoices (period 1 on) of subscriptions under `prefix`. */
+async function renewed(stack: Stack, prefix: string): Promise<{ count: number }> {
+  return { count: await stack.prisma.invoice.count({ where: { subscriptionId: { startsWith: prefix }, periodIndex: { gte: 1 }, status: 'paid' } }) };
 }
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, deadline: number, label: string): Promise<T> {
@@ -106,7 +101,9 @@ async function renewalRate(stack: Stack, api: ApiTarget, prefix: string, size: n
   await sleep(due.getTime() - imported);
   const loadAtDue = load();
   const result = await waitFor(() => renewed(stack, prefix), (value) => value.count >= size, deadline, `renewals of ${prefix}`);
-  const ms = Math.max(1, (result.last?.getTime() ?? Date.now()) - due.getTime());
+  // Wall time when the count was seen complete (polled each second): the invoices carry business
+  // time (paidAt is the period end the renewal billed), not when the worker got to them.
+  const ms = Math.max(1, Date.now() - due.getTime());
   return { count: result.count, ms, perSecond: (result.count * 1000) / ms, load: loadAtDue };
 }
 
@@ -192,7 +189,7 @@ export async function scale(): Promise<BenchResult> {
       ],
       notes: [
         `Two worker processes (worker/index.ts) poll the task queue; the API imports ${IMPORT_BATCH} subscriptions a request, ${connections} requests at a time, periods paid for 20 days.`,
-        `A renewal group: ${group} more subscriptions imported with periods ending ${seconds(leadMs)} later, all at one moment; the rate is the group over the time from that moment to the last renewal paid (invoice, charge, projection, receipt, continue-as-new), with the other subscriptions live.`,
+        `A renewal group: ${group} more subscriptions imported with periods ending ${seconds(leadMs)} later, all at one moment; the rate is the group over the time from that moment until all their renewals were seen paid (polled each second) (invoice, charge, projection, receipt, continue-as-new), with the other subscriptions live.`,
         'The machine is shared with other work: the load averages say how much.',
       ],
     };
