@@ -188,8 +188,8 @@ export async function scale(): Promise<BenchResult> {
         ['load average at start / after the import', `${loadAtStart} / ${loadAfterImport}`],
       ],
       notes: [
-        `Two worker processes (worker/index.ts) poll the task queue; the API imports ${IMPORT_BATCH} subscriptions a request, ${connections} requests at a time, periods paid for 20 days.`,
-        `A renewal group: ${group} more subscriptions imported with periods ending ${seconds(leadMs)} later, all at one moment; the rate is the group over the time from that moment until all their renewals were seen paid (polled each second) (invoice, charge, projection, receipt, continue-as-new), with the other subscriptions live.`,
+        `Two worker processes (the product's worker on a pre-built workflow bundle, bench/chaos/support/chaos-worker.ts without faults) poll the task queue; the API imports ${IMPORT_BATCH} subscriptions a request, ${connections} requests at a time, periods paid for 20 days.`,
+        `A renewal group: ${group} more subscriptions imported with periods ending ${seconds(leadMs)} later, all at one moment; the rate is the group over the time from that moment until all their renewals (invoice, charge, projection, receipt, continue-as-new) were seen paid, polled each second, with the other subscriptions live.`,
         'The machine is shared with other work: the load averages say how much.',
       ],
     };
