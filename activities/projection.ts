@@ -5,14 +5,13 @@ import type { SubscriptionState } from '../domain/subscription';
 import { subscriptionWorkflowId } from '../domain/subscription';
 import { subscriptionView, VIEW_SHAPE } from '../workflows/contract';
 import { subscriptionEventKeys, subscriptionEvents } from '../domain/webhooks';
-import type { Prisma } from '../prisma/generated/client';
+import type { Prisma, Subscription } from '../prisma/generated/client';
 import type { ActivityDeps } from './deps';
 import { scheduleDeliveries } from './deliveries';
 import { syncEntitlements } from './entitlements';
 import { countStatusFlow, moveContribution, type Contribution } from './subscription-totals';
-import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
+import { publishWebhookEvents, recordWebhookEvents, type RecordedEvents } from './webhook-outbox';
 import { type SUBSCRIPTION_FACT_COLUMNS, subscriptionPayload, subscriptionRowFacts } from './webhook-payloads';
-import type { Subscription } from '../prisma/generated/client';
 
 /** What the projection reads of the row it is about to write (one locking read). */
 type ProjectedRow = Pick<Subscription, 'stateVersion' | 'currency' | 'monthlyAmountCents' | keyof typeof SUBSCRIPTION_FACT_COLUMNS>;
@@ -45,7 +44,6 @@ export function createProjectionActivities(deps: ActivityDeps) {
               skipDuplicates: true,
             })
           : { count: 0 };
-        if (before && changes.count > 0) await countStatusFlow(tx, before.status, contribution, new Date(at));
         // Only what the workflow owns: `grandfathered` belongs to the API (PUT …/grandfathered)
         // and must never be overwritten here.
         const data = {
@@ -75,7 +73,7 @@ export function createProjectionActivities(deps: ActivityDeps) {
             "currentPeriodStart" = ${data.currentPeriodStart}, "currentPeriodEnd" = ${data.currentPeriodEnd}, "trialEnd" = ${data.trialEnd},
             "cancelAtPeriodEnd" = ${data.cancelAtPeriodEnd}, "canceledAt" = ${data.canceledAt}, "endedAt" = ${data.endedAt},
             "stateVersion" = ${data.stateVersion}, "currency" = ${data.currency}, "monthlyAmountCents" = ${data.monthlyAmountCents},
-            "updatedAt" = ${new Date()}
+            "view" = ${JSON.stringify(data.view)}::json, "viewShape" = ${data.viewShape}, "updatedAt" = ${new Date()}
           WHERE "id" = ${state.id} AND "stateVersion" < ${state.version}`;
         // No row yet (a workflow started without the API): create it; a concurrent or newer write wins.
         const created =
@@ -85,18 +83,28 @@ export function createProjectionActivities(deps: ActivityDeps) {
                 data: [{ id: state.id, workflowId: subscriptionWorkflowId(state.id), customerId: state.customer.id, ...data }],
                 skipDuplicates: true,
               });
-        if (updated > 0 || (created?.count ?? 0) > 0) {
+        const written = updated > 0 || (created?.count ?? 0) > 0;
+        let recorded: RecordedEvents;
+        if (written) {
           await syncEntitlements(tx, state, new Date(at));
+          const events = subscriptionEvents(before && subscriptionRowFacts(before), subscriptionPayload(state), state.version, at);
+          const deliveries = await scheduleDeliveries(tx, state, at);
+          recorded = await recordWebhookEvents(tx, [...events, ...deliveries]);
+        } else {
+          // A repeated (retried) write: its events were recorded with it; restart those still pending.
+          const { created: createdKey, updated: updatedKey, canceled: canceledKey } = subscriptionEventKeys;
+          recorded = { deliveryIds: [], existingKeys: [createdKey(state.id), updatedKey(state.id, state.version), canceledKey(state.id)] };
+        }
+        // The report aggregates last: every subscription of a currency and status adds to the same
+        // row, whose lock is held until commit. Written earlier, it made every opening (an import
+        // of thousands) wait for the rest of each other's transactions, one at a time.
+        if (before && changes.count > 0) await countStatusFlow(tx, before.status, contribution, new Date(at));
+        if (written) {
           // What the row counted before this write (nothing while it was a placeholder or absent).
           const counted = before?.currency != null && before.monthlyAmountCents !== null ? { currency: before.currency, status: before.status, monthlyAmountCents: before.monthlyAmountCents } : null;
           await moveContribution(tx, counted, contribution);
-          const events = subscriptionEvents(before && subscriptionRowFacts(before), subscriptionPayload(state), state.version, at);
-          const deliveries = await scheduleDeliveries(tx, state, at);
-          return recordWebhookEvents(tx, [...events, ...deliveries]);
         }
-        // A repeated (retried) write: its events were recorded with it; restart those still pending.
-        const { created: createdKey, updated: updatedKey, canceled: canceledKey } = subscriptionEventKeys;
-        return { deliveryIds: [], existingKeys: [createdKey(state.id), updatedKey(state.id, state.version), canceledKey(state.id)] };
+        return recorded;
       });
       await publishWebhookEvents(deps, recorded);
     },

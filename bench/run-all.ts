@@ -1,4 +1,4 @@
-// `npm run bench [-- renewal live simulator history documents catalogue entitlements items reads]`: runs the benches one after another (never
+// `npm run bench [-- renewal live simulator history documents catalogue entitlements items reads scale]`: runs the benches one after another (never
 // in parallel: they would measure each other), prints a table per bench with the core count, and
 // after a full run writes bench/RESULTS.md. Sizes: BENCH_* environment variables (see the README).
 import os from 'node:os';
@@ -12,13 +12,17 @@ import { invoiceDocuments } from './invoice-documents';
 import { itemsRenewal } from './items-renewal';
 import { liveMaxSeconds, liveSubscriptions } from './live-subscriptions';
 import { renewalThroughput } from './renewal-throughput';
+import { recordScale, scale } from './scale';
 import { simulatorWallTime } from './simulator-wall-time';
 import { machine } from './support/machine';
 import { consoleTable, goalsConsoleTable, goalsMarkdown, markdownSection, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
 
 const BENCHES = ['renewal', 'live', 'simulator', 'history', 'documents', 'catalogue', 'entitlements', 'items', 'reads'] as const;
-type BenchName = (typeof BENCHES)[number];
+/** Run only when named: they take far longer than the full run's budget. */
+const OPT_IN = ['scale'] as const;
+type BenchName = (typeof BENCHES)[number] | (typeof OPT_IN)[number];
+const KNOWN: readonly string[] = [...BENCHES, ...OPT_IN];
 // The live bench is the one that can take any time (it stops at a limit); it gets what the budget
 // leaves after reserving time for its own start and stop and for the simulator that follows.
 const LIVE_OVERHEAD_SECONDS = 35;
@@ -26,9 +30,9 @@ const SIMULATOR_RESERVE_SECONDS = 50;
 const MIN_LIVE_SECONDS = 30;
 
 function selected(args: string[]): BenchName[] {
-  const unknown = args.filter((arg) => !(BENCHES as readonly string[]).includes(arg));
-  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${BENCHES.join(', ')}`);
-  return args.length === 0 ? [...BENCHES] : BENCHES.filter((name) => args.includes(name));
+  const unknown = args.filter((arg) => !KNOWN.includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${KNOWN.join(', ')}`);
+  return args.length === 0 ? [...BENCHES] : [...BENCHES, ...OPT_IN].filter((name) => args.includes(name));
 }
 
 /** BENCH_* overrides in effect: the figures depend on them. */
@@ -93,6 +97,12 @@ async function main(): Promise<void> {
     entitlements: () => entitlementsLatency(),
     items: () => itemsRenewal(),
     reads: () => apiReads(),
+    // Recorded on its own (a full run keeps it): it is never part of one.
+    scale: async () => {
+      const result = await scale();
+      recordScale(result, loadAtStart);
+      return result;
+    },
   };
 
   for (const name of names) {
@@ -113,8 +123,8 @@ async function main(): Promise<void> {
   if (failures.length > 0) {
     console.error(`[bench] failed: ${failures.join(', ')}; ${path.relative(process.cwd(), RESULTS_FILE)} left as it was`);
     process.exitCode = 1;
-  } else if (names.length === BENCHES.length) {
-    writeBenchResults(resultsMarkdown(results, totalMs, loadAtStart), ['fuzz']);
+  } else if (names.length === BENCHES.length && !names.some((name) => (OPT_IN as readonly string[]).includes(name))) {
+    writeBenchResults(resultsMarkdown(results, totalMs, loadAtStart), ['fuzz', 'scale', 'scale-dev']);
     console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } else {
     console.log(`a partial run: ${path.relative(process.cwd(), RESULTS_FILE)} is written only when every bench ran`);

@@ -26,9 +26,11 @@ export function toolsIn(dir: string): TemporalServerTools {
 
 /**
  * Builds the binaries when they are missing (minutes, once per version; its progress goes to this
- * process's stderr) and says where they are. Seconds when they exist.
+ * process's stderr) and says where they are. Seconds when they exist. `ui: false` for callers that
+ * start no Web UI: its binary is then neither built nor required.
  */
-export function ensureTemporalServerTools(): TemporalServerTools {
-  const dir = execFileSync('bash', [SETUP_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' }).trim().split('\n').pop()!;
+export function ensureTemporalServerTools(options: { ui?: boolean } = {}): TemporalServerTools {
+  const env = { ...process.env, TEMPORAL_SERVER_UI: options.ui === false ? '0' : '1' };
+  const dir = execFileSync('bash', [SETUP_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env }).trim().split('\n').pop()!;
   return toolsIn(dir);
 }

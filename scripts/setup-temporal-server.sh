@@ -8,6 +8,9 @@
 #   temporal-ui-server     the Web UI, assets embedded (ui-server's cmd/server)
 #   schema/postgresql/v12  the versioned schema files of the server module (temporal, visibility)
 #
+# TEMPORAL_SERVER_UI=0 builds (and requires) only the server, its SQL tool and the schema: chaos
+# scenario 8 and the scale bench start no Web UI, so they need not wait for its build.
+#
 # Not part of `npm ci`, the tests or CI: a cold build takes minutes (bench/CHAOS.md has the
 # measured time). `npm start -- --temporal=postgres` and the chaos scenario 8 call it; a second run
 # only checks that the files are there. Prints the directory on stdout, progress on stderr.
@@ -22,16 +25,22 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 server_version="${TEMPORAL_SERVER_VERSION:-v1.32.1}"
 ui_version="${TEMPORAL_UI_SERVER_VERSION:-v2.55.0}"
 dir="$root/.tools/temporal-server/$server_version"
+with_ui="${TEMPORAL_SERVER_UI:-1}"
 log() { echo "[setup-temporal-server] $*" >&2; }
 
+ui_complete() {
+  [ "$with_ui" = 0 ] || { [ -x "$dir/temporal-ui-server" ] && [ "$(cat "$dir/ui-version" 2>/dev/null)" = "$ui_version" ]; }
+}
+
 complete() {
-  [ -x "$dir/temporal-server" ] && [ -x "$dir/temporal-sql-tool" ] && [ -x "$dir/temporal-ui-server" ] &&
+  [ -x "$dir/temporal-server" ] && [ -x "$dir/temporal-sql-tool" ] &&
     [ -d "$dir/schema/postgresql/v12/temporal/versioned" ] && [ -d "$dir/schema/postgresql/v12/visibility/versioned" ] &&
-    [ "$(cat "$dir/ui-version" 2>/dev/null)" = "$ui_version" ]
+    ui_complete
 }
 
 if complete; then
-  log "Temporal server $server_version and UI server $ui_version already built in ${dir#"$root"/}"
+  if [ "$with_ui" = 0 ]; then what="Temporal server $server_version"; else what="Temporal server $server_version and UI server $ui_version"; fi
+  log "$what already built in ${dir#"$root"/}"
   echo "$dir"
   exit 0
 fi
@@ -80,7 +89,7 @@ if [ ! -x "$dir/temporal-server" ] || [ ! -x "$dir/temporal-sql-tool" ] || [ ! -
   mv "$dir/temporal-sql" "$dir/temporal-sql-tool"
 fi
 
-if [ ! -x "$dir/temporal-ui-server" ] || [ "$(cat "$dir/ui-version" 2>/dev/null)" != "$ui_version" ]; then
+if ! ui_complete; then
   log "building the Temporal UI server $ui_version"
   build github.com/temporalio/ui-server/v2 "$ui_version" "$dir/temporal-ui-server" \
     github.com/temporalio/ui-server/v2/cmd/server

@@ -10,12 +10,14 @@
 // Without a database URL (nor DATABASE_URL) it uses the embedded PostgreSQL under .data/pg, started
 // here or adopted when `npm start` already runs it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { startEmbeddedPostgres, type RunningPostgres } from '../infra/embedded-postgres';
 import { stopWhenParentExits } from '../infra/parent';
+import { livePidFrom, stopPid } from '../infra/processes';
 import { prepareNamespace, prepareTemporalOnPostgres } from '../infra/temporal-on-postgres';
 import { portsFrom } from '../infra/temporal-server-config';
 import { waitUntilTemporalHealthy } from '../infra/temporal-health';
@@ -47,6 +49,7 @@ const { values } = parseArgs({
 });
 const options = Options.parse({ 'database-url': process.env.DATABASE_URL, ...values });
 
+const dataDir = path.resolve(options['data-dir']);
 const children: ChildProcess[] = [];
 let embedded: RunningPostgres | undefined;
 let stopping = false;
@@ -67,13 +70,33 @@ async function stop(code: number): Promise<never> {
   stopping = true;
   // The UI first, then the server, then a database this script started itself.
   for (const child of children.reverse()) await stopChild(child);
+  for (const name of PID_FILES) rmSync(path.join(dataDir, name), { force: true });
   await embedded?.stop();
   process.exit(code);
 }
 
-function run(name: string, command: string, args: string[]): ChildProcess {
+/** Where each child's pid is kept, so a run after this script was killed can find what it left. */
+const PID_FILES = ['temporal-server.pid', 'temporal-ui-server.pid'] as const;
+
+/**
+ * A server or UI left running by an earlier run of this script that was killed (SIGKILL reaches
+ * only the script; its children live on, holding the ports and the databases): stopped, so the
+ * new server starts on a clean slate instead of failing to bind or racing the orphan's shards.
+ */
+async function stopOrphans(): Promise<void> {
+  for (const name of PID_FILES) {
+    // Every child's command line names a file under the data directory: a reused pid does not.
+    const orphan = livePidFrom(path.join(dataDir, name), dataDir);
+    if (!orphan) continue;
+    log(`stopping ${name.replace('.pid', '')} (pid ${orphan}) left running by an earlier run that was killed`);
+    await stopPid(orphan, 'SIGTERM', 15_000);
+  }
+}
+
+function run(name: string, pidFile: (typeof PID_FILES)[number], command: string, args: string[]): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
+  if (child.pid) writeFileSync(path.join(dataDir, pidFile), String(child.pid));
   // Their logs go to stderr: stdout carries only the `ready` line, which `npm start` waits for.
   // While stopping, the server logs a burst of dial errors to its own stopped services: dropped.
   for (const stream of [child.stdout, child.stderr]) {
@@ -106,11 +129,13 @@ async function main(): Promise<void> {
   const cli = temporalCliPath();
   if (!cli) throw new Error('no Temporal CLI in .tools/bin to check the server health with: run `npm run setup`');
 
+  mkdirSync(dataDir, { recursive: true });
+  await stopOrphans();
   const url = await databaseUrl();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
   const temporal = await prepareTemporalOnPostgres({
     databaseUrl: url,
-    dir: path.resolve(options['data-dir']),
+    dir: dataDir,
     ports: portsFrom(options.port),
     uiPort: options['ui-port'],
     namespace: options.namespace,
@@ -119,9 +144,9 @@ async function main(): Promise<void> {
   if (temporal.createdDatabases.length > 0) log(`created databases ${temporal.createdDatabases.join(', ')}`);
   log('schemas of temporal and temporal_visibility are current');
 
-  const server = run('Temporal server', temporal.server.command, temporal.server.args);
+  const server = run('Temporal server', 'temporal-server.pid', temporal.server.command, temporal.server.args);
   await waitUntilTemporalHealthy(cli, temporal.address, () => server.exitCode);
-  run('Temporal UI server', temporal.ui.command, temporal.ui.args);
+  run('Temporal UI server', 'temporal-ui-server.pid', temporal.ui.command, temporal.ui.args);
 
   const connection = await Connection.connect({ address: temporal.address });
   try {

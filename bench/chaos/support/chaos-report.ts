@@ -47,7 +47,13 @@ What this run does not cover, plainly:
   before a worker could process it", then "Unable to query workflow due to Workflow Task in failed
   state") and their cancel update failed at the end, so they count as lost. The cause is not found
   yet; the scenario now writes their workflow-task failures into its notes (and, with
-  \`CHAOS_DEBUG=1\`, the workers' last warnings to stderr) when it happens again.
+  \`CHAOS_DEBUG=1\`, the workers' last warnings to stderr) when it happens again. On 2026-12-05
+  it ran twice more, side by side, on the 2 cores shared with other work at load average 40 to 50:
+  both failed, but not that way. No subscription stopped answering (one run saw "Workflow Task in
+  failed state" answered once during a restart, which cleared); instead all four dunning
+  subscriptions were still retrying declined invoices when the end's window
+  (\`CHAOS_END_SECONDS\`, 120 s) closed, so their cancel was refused until then and they count as
+  lost, with 4 invoices unpaid. So far: 13 passes in 17 runs; the stuck-task cause is still open.
 - SMTP has no idempotent submit: an email the SMTP server accepted in the milliseconds before the
   worker was killed (and before Temporal recorded the hand-over) is sent again, with the same
   Message-ID. Scenario 1 would count it as a duplicate.

@@ -51,7 +51,8 @@ export async function startPostgresTemporal(databaseUrl: string, dir: string): P
   const cli = temporalCliPath();
   if (!cli) throw new Error('no Temporal CLI in .tools/bin to check the server health with: run `npm run setup`');
   const toolsStarted = Date.now();
-  const tools = ensureTemporalServerTools();
+  // No Web UI is started here: its binary need not be built.
+  const tools = ensureTemporalServerTools({ ui: false });
   const toolsMs = Date.now() - toolsStarted;
   const temporal: TemporalOnPostgres = await prepareTemporalOnPostgres({
     databaseUrl,
