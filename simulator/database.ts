@@ -1,7 +1,8 @@
 // Throwaway databases for simulations: on the server at SIMULATOR_DATABASE_ADMIN_URL when set,
 // otherwise on an embedded PostgreSQL in a temporary directory; migrated and seeded, dropped after.
 // A pool serves many simulations in one process (`npm run simulate -- a.json b.json …`): one
-// server, and a database migrated and seeded once that each simulation's database is copied from.
+// server, and a database migrated and seeded once that each simulation's database is copied from
+// (or, with SIMULATOR_DATABASE_TEMPLATE, one the caller migrated and seeded on that server).
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,9 +64,12 @@ export async function throwawayDatabase(): Promise<Database> {
 
 /** Databases for many simulations: the server starts and the template is migrated on first use. */
 export function databasePool(): DatabasePool {
-  let ready: Promise<{ adminUrl: string; stop: () => Promise<void>; template: string }> | undefined;
+  let ready: Promise<{ adminUrl: string; stop: () => Promise<void>; template: string; owned: boolean }> | undefined;
   const prepare = async () => {
     const server = await adminServer();
+    const given = process.env.SIMULATOR_DATABASE_TEMPLATE;
+    // A migrated, seeded database the caller keeps (the test suite's template): copied, never dropped.
+    if (given) return { ...server, template: given, owned: false };
     const template = uniqueName('simulation_template');
     await adminSql(server.adminUrl, `CREATE DATABASE "${template}"`);
     await prepareDatabase(urlOf(server.adminUrl, template));
@@ -73,7 +77,7 @@ export function databasePool(): DatabasePool {
     // closed, and nothing may connect again.
     await adminSql(server.adminUrl, `ALTER DATABASE "${template}" WITH ALLOW_CONNECTIONS false`);
     await adminSql(server.adminUrl, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${template}'`);
-    return { ...server, template };
+    return { ...server, template, owned: true };
   };
   return {
     async database() {
@@ -86,8 +90,8 @@ export function databasePool(): DatabasePool {
     },
     async close() {
       if (!ready) return;
-      const { adminUrl, stop, template } = await ready;
-      await adminSql(adminUrl, `DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+      const { adminUrl, stop, template, owned } = await ready;
+      if (owned) await adminSql(adminUrl, `DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
       await stop();
     },
   };

@@ -2,7 +2,7 @@
 // projection grants after each change, and when the change takes effect.
 import request from 'supertest';
 import type { Harness } from '../support/harness';
-import { eventually, startHarness, testApp } from '../support/harness';
+import { eventually, retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver } from '../support/lifecycle';
 
@@ -11,6 +11,10 @@ let d: Driver;
 beforeAll(async () => {
   h = await startHarness();
   d = driver(h, testApp(h));
+});
+// A test's subscriptions would otherwise renew, and bill, each time a later test moves the clock.
+afterEach(async () => {
+  await retireSubscriptions(h);
 });
 afterAll(async () => {
   await h?.teardown();

@@ -5,7 +5,7 @@ import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import request from 'supertest';
 import type { Harness } from '../support/harness';
-import { rawTestApp, startHarness, testApp } from '../support/harness';
+import { rawTestApp, retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 import { workflowHealth } from '../../simulator/health';
@@ -15,6 +15,10 @@ let d: Driver;
 beforeAll(async () => {
   h = await startHarness();
   d = driver(h, testApp(h));
+});
+// A test's subscriptions would otherwise renew, and bill, each time a later test moves the clock.
+afterEach(async () => {
+  await retireSubscriptions(h);
 });
 afterAll(async () => {
   await h?.teardown();

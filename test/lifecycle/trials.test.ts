@@ -1,5 +1,5 @@
 import type { Harness } from '../support/harness';
-import { startHarness, testApp } from '../support/harness';
+import { retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 
@@ -8,6 +8,10 @@ let d: Driver;
 beforeAll(async () => {
   h = await startHarness();
   d = driver(h, testApp(h));
+});
+// A test's subscriptions would otherwise renew, and bill, each time a later test moves the clock.
+afterEach(async () => {
+  await retireSubscriptions(h);
 });
 afterAll(async () => {
   await h?.teardown();

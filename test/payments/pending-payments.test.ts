@@ -3,7 +3,7 @@
 // callback signals the subscription as a provider's webhook does.
 import request from 'supertest';
 import type { Harness } from '../support/harness';
-import { startHarness, testApp } from '../support/harness';
+import { retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 import { SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
@@ -16,6 +16,10 @@ let d: Driver;
 beforeAll(async () => {
   h = await startHarness();
   d = driver(h, testApp(h));
+});
+// A test's subscriptions would otherwise renew, and bill, each time a later test moves the clock.
+afterEach(async () => {
+  await retireSubscriptions(h);
 });
 afterAll(async () => {
   await h?.teardown();

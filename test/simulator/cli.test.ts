@@ -15,8 +15,9 @@ function simulateCli(...args: string[]) {
 function runScript(script: string, args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
-    // The suite's PostgreSQL server instead of a second embedded one.
-    env: { ...process.env, SIMULATOR_DATABASE_ADMIN_URL: process.env.TEST_DATABASE_ADMIN_URL, ...env },
+    // The suite's PostgreSQL server instead of a second embedded one, and copies of its migrated
+    // template instead of a migration per process (test/simulator/failures.test.ts migrates one).
+    env: { ...process.env, SIMULATOR_DATABASE_ADMIN_URL: process.env.TEST_DATABASE_ADMIN_URL, SIMULATOR_DATABASE_TEMPLATE: process.env.TEST_DATABASE_TEMPLATE, ...env },
     maxBuffer: 10 * 1024 * 1024,
   });
 }

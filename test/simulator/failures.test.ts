@@ -5,10 +5,11 @@ import { simulateCommand } from '../../simulator/cli';
 import { SimulationError } from '../../simulator/failure';
 import { simulate } from '../../simulator/run';
 import { parseScenario } from '../../simulator/scenario';
+import { createTestDatabase } from '../support/database';
 import { failingGateway, INJECTED_MESSAGE } from './fixtures/failing-gateway';
 
 beforeAll(() => {
-  // Simulations make their own database; in the test suite, on the suite's PostgreSQL server.
+  // `simulateCommand` makes its databases as `npm run simulate` does, on the suite's PostgreSQL server.
   process.env.SIMULATOR_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL;
 });
 
@@ -55,7 +56,7 @@ test('a 5xx answer to an event stops the simulation, naming the event being sent
   });
   // The API logs the unexpected error behind a 5xx; the failure below names it.
   const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  const failure = await simulate(scenario, { environment: { gateway: failingGateway('2028-02-20T00:00:00Z') } }).then(
+  const failure = await simulate(scenario, { environment: { gateway: failingGateway('2028-02-20T00:00:00Z') }, database: createTestDatabase }).then(
     () => null,
     (error: unknown) => error,
   );

@@ -1,11 +1,15 @@
 import { simulate } from '../../simulator/run';
 import { parseScenario, ScenarioError } from '../../simulator/scenario';
 import { readScenario } from '../../simulator/scenario';
+import { createTestDatabase } from '../support/database';
 
 beforeAll(() => {
-  // Simulations make their own database; in the test suite, on the suite's PostgreSQL server.
+  // The first simulation makes its own database as `npm run simulate` does (migrated and seeded),
+  // on the suite's PostgreSQL server; the others copy the suite's template, which is the same
+  // schema and catalogue, and save a migration each.
   process.env.SIMULATOR_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL;
 });
+const onTemplate = { database: createTestDatabase };
 
 describe('scenario validation', () => {
   const valid = { start: '2028-01-31T10:00:00Z', until: '2028-04-01T00:00:00Z', plan: 'pro-monthly', paymentMethod: 'pm_card_visa' };
@@ -86,6 +90,7 @@ test('an imported scenario charges nothing for the period paid elsewhere, credit
       paymentMethod: 'pm_card_visa',
       events: [{ at: '2028-01-25T00:00:00Z', type: 'changePlan', plan: 'business-monthly', when: 'now' }],
     }),
+    onTemplate,
   );
   expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.periodEnd.slice(0, 10), i.totalCents])).toEqual([
     // Jan 25 → 31 of the paid period (Dec 31 → Jan 31): 6 of 31 days, Pro credited, Business charged.
@@ -99,7 +104,7 @@ test('an imported scenario charges nothing for the period paid elsewhere, credit
 });
 
 test('payments in flight: 3-D Secure confirmed, a wallet charge settled a day later, actions never taken run dunning out', async () => {
-  const timeline = await simulate(readScenario('examples/scenarios/sca-and-wallet.json'));
+  const timeline = await simulate(readScenario('examples/scenarios/sca-and-wallet.json'), onTemplate);
   expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.status])).toEqual([
     ['2028-01-10', 'paid'],
     ['2028-02-10', 'paid'],
@@ -124,7 +129,7 @@ test('metered usage: events counted once by id, graduated and volume tiers in ar
       { at: '2028-03-04T00:00:00Z', type: 'usage', metric: 'API calls', quantity: 1 },
     ],
   });
-  const timeline = await simulate(refused);
+  const timeline = await simulate(refused, onTemplate);
   expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.totalCents, i.status])).toEqual([
     ['2028-01-31', 2900, 'paid'],
     ['2028-02-29', 5100, 'paid'],
@@ -156,7 +161,7 @@ test('metered usage: events counted once by id, graduated and volume tiers in ar
 });
 
 test('a shipping add-on: the address changed, a skipped delivery not billed, and a skip after the cut-off refused', async () => {
-  const timeline = await simulate(readScenario('examples/scenarios/monthly-box.json'));
+  const timeline = await simulate(readScenario('examples/scenarios/monthly-box.json'), onTemplate);
   // The box (15 EUR a month) is first prorated from Feb 1, then billed each period but the skipped one.
   expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.totalCents])).toEqual([
     ['2028-01-31', 900],
@@ -180,7 +185,7 @@ test('a shipping add-on: the address changed, a skipped delivery not billed, and
 });
 
 test('a custom package: seats, a custom line at its own VAT rate and a coupon from the first invoice; a custom line added and removed; a price migration that leaves negotiated prices alone', async () => {
-  const timeline = await simulate(readScenario('examples/scenarios/custom-package.json'));
+  const timeline = await simulate(readScenario('examples/scenarios/custom-package.json'), onTemplate);
   expect(timeline.commands.map((c) => [c.type, c.status])).toEqual([
     ['addCustomLine', 200],
     ['changePrice', 201],

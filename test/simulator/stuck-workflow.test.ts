@@ -8,11 +8,8 @@ import { SimulationError } from '../../simulator/failure';
 import { simulate } from '../../simulator/run';
 import { parseScenario } from '../../simulator/scenario';
 import { WORKFLOWS_PATH } from '../../worker/worker';
+import { createTestDatabase } from '../support/database';
 
-beforeAll(() => {
-  // Simulations make their own database; in the test suite, on the suite's PostgreSQL server.
-  process.env.SIMULATOR_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL;
-});
 
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -45,6 +42,8 @@ test('a workflow task that fails on every attempt is reported within seconds, na
       ]),
       {
         environment: { workflowBundle },
+        // A copy of the suite's migrated template, not a migration of its own.
+        database: createTestDatabase,
         // Far longer than detection may take: the failing task must be seen, not waited out.
         settleTimeoutMs: 120_000,
         onStep: (message) => {
@@ -81,7 +80,7 @@ test('a request that hangs is given up on after the request deadline, naming the
         { at: '2028-02-10T00:00:00Z', type: 'pause', when: 'now' },
         { at: '2028-03-01T00:00:00Z', type: 'resume' },
       ]),
-      { environment: { workflowBundle }, requestTimeoutMs: 2_000 },
+      { environment: { workflowBundle }, database: createTestDatabase, requestTimeoutMs: 2_000 },
     ),
   );
   const { error, commands } = failure.timeline;
