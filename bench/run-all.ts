@@ -1,4 +1,4 @@
-// `npm run bench [-- renewal live simulator history documents catalogue entitlements items]`: runs the benches one after another (never
+// `npm run bench [-- renewal live simulator history documents catalogue entitlements items signup]`: runs the benches one after another (never
 // in parallel: they would measure each other), prints a table per bench with the core count, and
 // after a full run writes bench/RESULTS.md. Sizes: BENCH_* environment variables (see the README).
 import os from 'node:os';
@@ -11,12 +11,13 @@ import { invoiceDocuments } from './invoice-documents';
 import { itemsRenewal } from './items-renewal';
 import { liveMaxSeconds, liveSubscriptions } from './live-subscriptions';
 import { renewalThroughput } from './renewal-throughput';
+import { signups } from './signups';
 import { simulatorWallTime } from './simulator-wall-time';
 import { machine } from './support/machine';
 import { consoleTable, goalsConsoleTable, goalsMarkdown, markdownSection, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
 
-const BENCHES = ['renewal', 'live', 'simulator', 'history', 'documents', 'catalogue', 'entitlements', 'items'] as const;
+const BENCHES = ['renewal', 'live', 'simulator', 'history', 'documents', 'catalogue', 'entitlements', 'items', 'signup'] as const;
 type BenchName = (typeof BENCHES)[number];
 // The live bench is the one that can take any time (it stops at a limit); it gets what the budget
 // leaves after reserving time for its own start and stop and for the simulator that follows.
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     catalogue: () => catalogueLists(),
     entitlements: () => entitlementsLatency(),
     items: () => itemsRenewal(),
+    signup: () => signups(),
   };
 
   for (const name of names) {
