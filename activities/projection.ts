@@ -9,7 +9,12 @@ import { scheduleDeliveries } from './deliveries';
 import { syncEntitlements } from './entitlements';
 import { countStatusFlow, moveContribution, type Contribution } from './subscription-totals';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
-import { SUBSCRIPTION_FACT_COLUMNS, subscriptionPayload, subscriptionRowFacts } from './webhook-payloads';
+import type { Subscription } from '../prisma/generated/client';
+import type { SUBSCRIPTION_FACT_COLUMNS } from './webhook-payloads';
+import { subscriptionPayload, subscriptionRowFacts } from './webhook-payloads';
+
+/** What a projection write reads of the row it replaces: its version, what it counted, its facts. */
+type LockedRow = Pick<Subscription, 'stateVersion' | 'currency' | 'monthlyAmountCents' | keyof typeof SUBSCRIPTION_FACT_COLUMNS>;
 
 export function createProjectionActivities(deps: ActivityDeps) {
   const { prisma } = deps;
@@ -23,11 +28,11 @@ export function createProjectionActivities(deps: ActivityDeps) {
       const recorded = await prisma.$transaction(async (tx) => {
         // Two writes of one subscription (a retry overlapping a newer write) take turns here, so each
         // reads the row the other left: the totals subtract exactly what was added.
-        await tx.$queryRaw`SELECT 1 FROM "Subscription" WHERE "id" = ${state.id} FOR UPDATE`;
-        const row = await tx.subscription.findUnique({
-          where: { id: state.id },
-          select: { stateVersion: true, currency: true, monthlyAmountCents: true, ...SUBSCRIPTION_FACT_COLUMNS },
-        });
+        // The lock and the read are one statement: two writes per sign-up take this path.
+        const [row] = await tx.$queryRaw<LockedRow[]>`
+          SELECT "stateVersion", "currency", "monthlyAmountCents", "status", "planCode", "paymentMethod",
+                 "currentPeriodStart", "currentPeriodEnd", "trialEnd", "cancelAtPeriodEnd", "canceledAt", "endedAt"
+          FROM "Subscription" WHERE "id" = ${state.id} FOR UPDATE`;
         // The API's placeholder row (version 0) is not a status the subscription was ever in.
         const before = row && row.stateVersion > 0 ? row : null;
         const contribution: Contribution = { currency: state.plan.currency, status: state.status, monthlyAmountCents: monthlyAmountCents(state.plan) };

@@ -30,7 +30,7 @@ export function customerView(row: Customer) {
 }
 
 /** The stored profile with its version, or null when none was given. */
-export function billingProfileOf(row: Customer): BillingProfile | null {
+export function billingProfileOf(row: Pick<Customer, 'billingProfile' | 'billingProfileVersion'>): BillingProfile | null {
   if (!row.billingProfile) return null;
   return { ...(row.billingProfile as unknown as Omit<BillingProfile, 'version'>), version: row.billingProfileVersion };
 }
