@@ -55,7 +55,11 @@ export function createChargeActivities(deps: ActivityDeps) {
      * charged.
      */
     async chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeResult> {
-      const invoice = await prisma.invoice.findUnique({ where: { reference: input.invoiceNumber }, include: { lines: true, customer: true } });
+      // Both reads at once: every charge, a sign-up's first among them, pays for them.
+      const [invoice, attempt] = await Promise.all([
+        prisma.invoice.findUnique({ where: { reference: input.invoiceNumber }, include: { lines: true, customer: true } }),
+        prisma.paymentAttempt.findUnique({ where: { idempotencyKey: input.idempotencyKey } }),
+      ]);
       if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} does not exist`, 'UnknownInvoice');
       if (invoice.amountCents !== input.amountCents || invoice.currency !== input.currency) {
         throw ApplicationFailure.nonRetryable(
@@ -63,7 +67,6 @@ export function createChargeActivities(deps: ActivityDeps) {
           'InvoiceAmountMismatch',
         );
       }
-      const attempt = await prisma.paymentAttempt.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (invoice.status === 'paid' && attempt?.paidInvoiceId === invoice.id && attempt.gatewayChargeId) {
         // This very attempt paid it: a retry after its answer was lost.
         return { outcome: 'succeeded', chargeId: attempt.gatewayChargeId };

@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { apiHeaders, eachLimited, postJson, serverErrorCauses, subscriptionBody, type ApiTarget } from './support/api';
 import { cpuBetween, cpuPer, sampleCpu, stackCpuGroups } from './support/cpu';
 import { consoleTable, fixed, seconds, type BenchResult } from './support/report';
+import { endedTransactions } from './support/pg-transactions';
 import { intSetting } from './support/settings';
 import { startStack } from './support/stack';
 
@@ -91,15 +92,19 @@ export async function signups(): Promise<BenchResult> {
     log(`synchronous sign-ups for ${syncSeconds} s on ${connections} connections (load ${load1()})`);
     const syncLoad = load1();
     let syncId = 0;
+    const transactionsBeforeSync = await endedTransactions(stack.prisma);
     const cpuBeforeSync = sampleCpu(groups);
     const sync = await signUpLoad(api, () => `${SYNC_PREFIX}${syncId++}`, { connections, seconds: syncSeconds });
     const syncCpu = cpuPer(cpuBetween(cpuBeforeSync, sampleCpu(groups)), sync['2xx']);
-    // Their receipts and webhooks are written after the answer: let them go before the next phase.
-    await sleep(2_000);
+    // Their receipts and webhooks are written after the answer: the wait for the counts lets them go.
+    const syncTransactions = (await endedTransactions(stack.prisma)) - transactionsBeforeSync;
+    // With those answered after the load stopped: each one's transactions are in the count.
+    const syncSignedUp = await stack.prisma.subscription.count({ where: { id: { startsWith: SYNC_PREFIX } } });
 
     log(`asynchronous sign-ups at ${rate}/s for ${asyncSeconds} s (load ${load1()})`);
     const asyncLoad = load1();
     let asyncId = 0;
+    const transactionsBeforeAsync = await endedTransactions(stack.prisma);
     const cpuBeforeAsync = sampleCpu(groups);
     const started = Date.now();
     // A connection per request a second: autocannon sends one request at a time on each, so the
@@ -110,6 +115,8 @@ export async function signups(): Promise<BenchResult> {
     const { opened, all } = await waitUntilOpened(asyncOpened, answered + openDeadlineSeconds * 1000);
     const allOpened = Date.now();
     const asyncCpu = cpuPer(cpuBetween(cpuBeforeAsync, sampleCpu(groups)), opened);
+    const asyncTransactions = (await endedTransactions(stack.prisma)) - transactionsBeforeAsync;
+    const perSignUp = (transactions: number, count: number) => (count > 0 ? fixed(transactions / count) : 'n/a');
 
     const errorCauses = serverErrorCauses(api.service);
     const asyncP99 = accepted.latency.p99;
@@ -119,10 +126,12 @@ export async function signups(): Promise<BenchResult> {
         ['synchronous: signed up', `${sync['2xx']} in ${seconds(sync.duration * 1000)}, ${fixed(sync['2xx'] / sync.duration)} /s (load ${syncLoad})`],
         ['synchronous: answer p50 / p99', `${sync.latency.p50} / ${sync.latency.p99} ms`],
         ['synchronous: CPU per sign-up', syncCpu],
+        ['synchronous: PostgreSQL transactions per sign-up', perSignUp(syncTransactions, syncSignedUp)],
         ['asynchronous: accepted (202) at the offered rate', `${accepted['2xx']} in ${seconds(accepted.duration * 1000)}, ${fixed(accepted['2xx'] / accepted.duration)} /s of ${rate} /s offered (load ${asyncLoad})`],
         ['asynchronous: answer p50 / p99', `${accepted.latency.p50} / ${asyncP99} ms`],
         ['asynchronous: time until all had opened', `${opened} of ${all}, ${seconds(allOpened - started)} after the first request (${seconds(allOpened - answered)} after the last answer)`],
         ['asynchronous: CPU per sign-up, until opened', asyncCpu],
+        ['asynchronous: PostgreSQL transactions per sign-up, until opened', perSignUp(asyncTransactions, all)],
         ['non-2xx answers / connection errors', `${sync.non2xx + accepted.non2xx} / ${sync.errors + accepted.errors}`],
       ],
       goals: [{ figure: `asynchronous sign-up p99 at ${rate} /s`, direction: 'at most', target: GOAL_ASYNC_P99_MS, measured: asyncP99, unit: 'ms' }],
@@ -132,6 +141,7 @@ export async function signups(): Promise<BenchResult> {
         `Asynchronous: Prefer: respond-async at ${rate} requests/s offered (latency corrected for coordinated omission); "opened" is the projection's status leaving incomplete, polled every 250 ms.`,
         'The workflows of the asynchronous sign-ups open while later ones are still being accepted: the 202 shares the cores with that work, as it would in production.',
         'CPU per sign-up is the CPU time each process used during that phase (Linux /proc), divided by the sign-ups.',
+        "PostgreSQL transactions per sign-up: the database's count of ended transactions (pg_stat_database; a statement outside a transaction is one) over the phase, divided by its sign-ups; all processes, throttles and audit entries included. Unlike latency it does not depend on the machine's load.",
         ...(errorCauses.length > 0 ? [`The API's 5xx answers: ${errorCauses.join('; ')}.`] : []),
       ],
     };
