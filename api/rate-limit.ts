@@ -40,18 +40,14 @@ export function throttleByAddress(throttles: Throttles, onError: (error: unknown
   return async (req, res, next) => {
     if (requiredAccess(req.method, req.path).kind === 'public') return next();
     const address = clientAddress(req);
-    // Both counters at once: every request pays one round trip to the store, not two. A request
-    // refused for failed authentications still counts against its address, as any other would.
-    const [failures, taken] = await Promise.all([
-      throttles.failedAuth.get(address).catch((error: unknown) => {
-        onError(error);
-        return null;
-      }),
-      take(throttles.address, address, onError),
-    ]);
+    const failures = await throttles.failedAuth.get(address).catch((error: unknown) => {
+      onError(error);
+      return null;
+    });
     if (failures && failures.consumedPoints >= limits.failedAuthLimit) {
       throw tooMany(res, failures.msBeforeNext, `${limits.failedAuthLimit} failed authentications from this address`);
     }
+    const taken = await take(throttles.address, address, onError);
     if (!taken.allowed) throw tooMany(res, taken.res.msBeforeNext, `over the limit of ${limits.perAddressPerMinute} requests a minute from this address`);
     next();
   };
