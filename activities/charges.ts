@@ -56,7 +56,14 @@ export function createChargeActivities(deps: ActivityDeps) {
      * charged.
      */
     async chargeInvoice(input: ChargeInvoiceInput): Promise<ChargeResult> {
-      const invoice = await prisma.invoice.findUnique({ where: { reference: input.invoiceNumber }, include: { lines: true, customer: true } });
+      // Both reads at once: every charge, a sign-up's first among them, pays for them. The attempt's
+      // row is read and written in raw SQL, as its outcome is: one charge per renewal makes these
+      // among the hottest statements, and Prisma's compiler costs more than PostgreSQL.
+      const [invoice, [attempt]] = await Promise.all([
+        prisma.invoice.findUnique({ where: { reference: input.invoiceNumber }, include: { lines: true, customer: true } }),
+        prisma.$queryRaw<Array<{ paidInvoiceId: string | null; gatewayChargeId: string | null }>>`
+          SELECT "paidInvoiceId", "gatewayChargeId" FROM "PaymentAttempt" WHERE "idempotencyKey" = ${input.idempotencyKey}`,
+      ]);
       if (!invoice) throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} does not exist`, 'UnknownInvoice');
       if (invoice.amountCents !== input.amountCents || invoice.currency !== input.currency) {
         throw ApplicationFailure.nonRetryable(
@@ -64,10 +71,6 @@ export function createChargeActivities(deps: ActivityDeps) {
           'InvoiceAmountMismatch',
         );
       }
-      // The attempt's row is read and written in raw SQL, as its outcome is: one charge per renewal
-      // makes these among the hottest statements, and Prisma's compiler costs more than PostgreSQL.
-      const [attempt] = await prisma.$queryRaw<Array<{ paidInvoiceId: string | null; gatewayChargeId: string | null }>>`
-        SELECT "paidInvoiceId", "gatewayChargeId" FROM "PaymentAttempt" WHERE "idempotencyKey" = ${input.idempotencyKey}`;
       if (invoice.status === 'paid' && attempt?.paidInvoiceId === invoice.id && attempt.gatewayChargeId) {
         // This very attempt paid it: a retry after its answer was lost.
         return { outcome: 'succeeded', chargeId: attempt.gatewayChargeId };

@@ -17,13 +17,15 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   const projection = createProjectionActivities(deps);
   const emails = createEmailActivities(deps);
+  const invoices = createInvoiceActivities(deps);
   return {
-    ...createInvoiceActivities(deps),
+    ...invoices,
     ...createChargeActivities(deps),
     ...createCreditActivities(deps),
     ...projection,
     ...emails,
-    ...createStepWriteActivities(projection, emails),
+    // After the invoices: its issueInvoice (the same, with an opening projection when one comes along) is the one registered.
+    ...createStepWriteActivities(projection, emails, invoices),
     ...createOfferActivities(deps),
     ...createPlanMigrationActivities(deps),
     ...createPaymentEventActivities(deps),

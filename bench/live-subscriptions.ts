@@ -8,11 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import autocannon from 'autocannon';
 import { apiHeaders, eachLimited, postJson, serverErrorCauses, subscriptionBody, type ApiTarget } from './support/api';
-import { cpuBetween, sampleCpu, type CpuGroup, type CpuSample } from './support/cpu';
+import { cpuBetween, cpuPer, sampleCpu, stackCpuGroups } from './support/cpu';
 import { duration, fixed, seconds, type BenchResult } from './support/report';
 import { mib, rssBytes } from './support/rss';
 import { intSetting } from './support/settings';
-import { startStack, type Stack } from './support/stack';
+import { startStack } from './support/stack';
 
 const PLAN = 'basic-monthly';
 /** Created before measuring, so JIT warm-up and first connections are not in the figures. */
@@ -72,29 +72,9 @@ function defaultWorkflowCacheSize(): number {
   return Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
 }
 
-/** CPU milliseconds per subscription by process, on one line: where each one's cost goes. */
-function cpuPer(cpu: CpuSample, count: number): string {
-  if (count === 0 || Object.keys(cpu).length === 0) return 'n/a';
-  const ms = (seconds: number) => fixed((seconds * 1000) / count);
-  const total = Object.values(cpu).reduce((sum, value) => sum + value, 0);
-  return `${ms(total)} ms (${Object.entries(cpu)
-    .filter(([, value]) => value > 0)
-    .map(([name, value]) => `${name} ${ms(value)}`)
-    .join(' · ')})`;
-}
-
 /** The longest the live bench's load may run (BENCH_LIVE_MAX_SECONDS, default 420). */
 export function liveMaxSeconds(): number {
   return intSetting('BENCH_LIVE_MAX_SECONDS', 420);
-}
-
-function cpuGroups(stack: Stack, workerPid: number, apiPid: number): CpuGroup[] {
-  return [
-    { name: 'Temporal', pid: stack.devServer.service.pid },
-    { name: 'PostgreSQL', comm: 'postgres' },
-    { name: 'worker', pid: workerPid },
-    { name: 'API', pid: apiPid },
-  ];
 }
 
 /** `maxSeconds`: how long sign-ups and imports may run together (run-all shortens it to keep the whole run in its budget). */
@@ -106,7 +86,7 @@ export async function liveSubscriptions(maxSeconds = liveMaxSeconds()): Promise<
   const stack = await startStack('live');
   try {
     const [worker, api] = await Promise.all([stack.startWorker(), stack.startApi()]);
-    const groups = cpuGroups(stack, worker.pid, api.service.pid);
+    const groups = stackCpuGroups(stack.devServer.service.pid, worker.pid, api.service.pid);
     await eachLimited(
       Array.from({ length: WARM_UP }, (_, i) => `warm-${i}`),
       connections,

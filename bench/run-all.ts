@@ -1,4 +1,4 @@
-// `npm run bench [-- renewal live simulator history documents catalogue entitlements items reads scale]`: runs the benches one after another (never
+// `npm run bench [-- renewal live simulator history documents catalogue entitlements items reads signup scale]`: runs the benches one after another (never
 // in parallel: they would measure each other), prints a table per bench with the core count, and
 // after a full run writes bench/RESULTS.md. Sizes: BENCH_* environment variables (see the README).
 import os from 'node:os';
@@ -13,12 +13,13 @@ import { itemsRenewal } from './items-renewal';
 import { liveMaxSeconds, liveSubscriptions } from './live-subscriptions';
 import { renewalThroughput } from './renewal-throughput';
 import { recordScale, scale } from './scale';
+import { signups } from './signups';
 import { simulatorWallTime } from './simulator-wall-time';
 import { machine } from './support/machine';
 import { consoleTable, goalsConsoleTable, goalsMarkdown, markdownSection, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
 
-const BENCHES = ['renewal', 'live', 'simulator', 'history', 'documents', 'catalogue', 'entitlements', 'items', 'reads'] as const;
+const BENCHES = ['renewal', 'live', 'simulator', 'history', 'documents', 'catalogue', 'entitlements', 'items', 'reads', 'signup'] as const;
 /** Run only when named: they take far longer than the full run's budget. */
 const OPT_IN = ['scale'] as const;
 type BenchName = (typeof BENCHES)[number] | (typeof OPT_IN)[number];
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     entitlements: () => entitlementsLatency(),
     items: () => itemsRenewal(),
     reads: () => apiReads(),
+    signup: () => signups(),
     // Recorded on its own (a full run keeps it): it is never part of one.
     scale: async () => {
       const result = await scale();

@@ -46,6 +46,13 @@ const DELIVERY_SKIPS_PATCH = 'delivery-skips';
  */
 const BATCHED_WRITES_PATCH = 'batched-step-writes';
 
+/**
+ * Marks first runs whose opening projection write (the subscription recorded as incomplete) goes
+ * with the first invoice, in its local activity: a sign-up's first charge waits for one local
+ * activity fewer. Older histories wrote it alone, first.
+ */
+const OPENING_WITH_INVOICE_PATCH = 'opening-with-first-invoice';
+
 /** How many command ids the state remembers, so a command retried after continue-as-new applies once. */
 const RECENT_COMMAND_IDS = 32;
 
@@ -78,6 +85,8 @@ export class SubscriptionEntity {
   private readonly batchedWrites: boolean;
   /** Emails the running step queued, written when it publishes. */
   private queuedEmails: Array<{ intent: EmailIntent; at: string }> = [];
+  /** The opening projection write, held for the first invoice's local activity (OPENING_WITH_INVOICE_PATCH). */
+  private openingWrite: { state: SubscriptionState; at: string } | null = null;
 
   constructor(private readonly start: SubscriptionWorkflowInput['start'], carried: SubscriptionState | undefined, batchedWrites?: true) {
     this.batchedWrites = carried ? batchedWrites === true : wf.patched(BATCHED_WRITES_PATCH);
@@ -102,6 +111,12 @@ export class SubscriptionEntity {
 
   /** The first run records the subscription before anything refers to it (invoices have a foreign key to it). */
   async open(): Promise<void> {
+    if (this.opensWithFirstInvoice()) {
+      this.publishVisible();
+      this.syncedVersion = this.state.version;
+      this.openingWrite = { state: this.state, at: this.stepAt };
+      return;
+    }
     await this.publish();
     if (this.state.status !== 'trialing') return;
     this.stepAt = nowIso();
@@ -111,8 +126,28 @@ export class SubscriptionEntity {
     });
   }
 
+  /**
+   * A new subscription whose first step is its first bill, due now: the loop runs it at once, and
+   * that step's first write is the invoice, which the opening write can join. Asked only then, so
+   * the patch marker is in exactly the histories that take this path.
+   */
+  private opensWithFirstInvoice(): boolean {
+    if (!this.batchedWrites || this.state.status !== 'incomplete') return false;
+    const due = nextDue(this.state);
+    return due?.kind === 'bill' && new Date(due.at).getTime() <= Date.now() && wf.patched(OPENING_WITH_INVOICE_PATCH);
+  }
+
+  /** Writes the held opening projection on its own: anything else that writes comes after it, as it always did. */
+  private async flushOpening(): Promise<void> {
+    const opening = this.openingWrite;
+    if (!opening) return;
+    this.openingWrite = null;
+    await local.recordStep.executeWithOptions({ summary: `record ${opening.state.status}, period ${opening.state.periodIndex}` }, [{ emails: [], state: opening.state, at: opening.at }]);
+  }
+
   /** Sleeps until `due` or until any step changes the state (a command, a usage report's offer). */
   async waitFor(due: Due | null, summary: string | undefined): Promise<void> {
+    await this.flushOpening();
     const seen = this.changes;
     const changed = () => this.changes !== seen;
     if (due) await wf.condition(changed, Math.max(1, new Date(due.at).getTime() - Date.now()), { summary: summary ?? due.kind });
@@ -237,6 +272,7 @@ export class SubscriptionEntity {
 
   /** The run's end: an ended subscription completes, a running one continues as new with its state. */
   async close(): Promise<SubscriptionState> {
+    await this.flushOpening();
     await wf.condition(wf.allHandlersFinished);
     if (this.ended) return this.state;
     const historyLength = wf.workflowInfo().historyLength;
@@ -266,6 +302,8 @@ export class SubscriptionEntity {
   }
 
   private async carryOut(effect: Effect): Promise<void> {
+    // Only the first invoice takes the held opening write with it; any other write goes after it.
+    if (effect.kind !== 'issue_invoice' && effect.kind !== 'email' && effect.kind !== 'refuse') await this.flushOpening();
     switch (effect.kind) {
       case 'email':
         if (this.batchedWrites) {
@@ -276,7 +314,10 @@ export class SubscriptionEntity {
         return;
       case 'issue_invoice': {
         const { draft } = effect;
-        const issued = await local.issueInvoice.executeWithOptions({ summary: `issue invoice ${draft.number}` }, [{ draft, credit: effect.credit }]);
+        const opening = this.openingWrite;
+        this.openingWrite = null;
+        const summary = opening ? `record ${opening.state.status}, period ${opening.state.periodIndex}; issue invoice ${draft.number}` : `issue invoice ${draft.number}`;
+        const issued = await local.issueInvoice.executeWithOptions({ summary }, [{ draft, credit: effect.credit, ...(opening ? { opening } : {}) }]);
         issuedAsDrafted(draft, issued);
         return;
       }
@@ -366,6 +407,20 @@ export class SubscriptionEntity {
 
   /** Search attributes, UI details and the database projection; `at` dates a status change. */
   private async publish(at = this.stepAt): Promise<void> {
+    await this.flushOpening();
+    this.publishVisible();
+    const { state } = this;
+    const changed = state.version !== this.syncedVersion;
+    this.syncedVersion = state.version;
+    if (this.batchedWrites) {
+      await this.writeQueuedEmails(changed ? state : null, at);
+    } else if (changed) {
+      await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state, at]);
+    }
+  }
+
+  /** Search attributes and UI details: what Temporal shows of the state, no activity. */
+  private publishVisible(): void {
     const { state } = this;
     const next = nextBillingAt(state);
     wf.upsertSearchAttributes([
@@ -378,13 +433,6 @@ export class SubscriptionEntity {
       { key: HasOpenOfferKey, value: state.offer !== null },
     ]);
     wf.setCurrentDetails(describeState(this.view()));
-    const changed = state.version !== this.syncedVersion;
-    this.syncedVersion = state.version;
-    if (this.batchedWrites) {
-      await this.writeQueuedEmails(changed ? state : null, at);
-    } else if (changed) {
-      await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state, at]);
-    }
   }
 
   /** The emails the step queued, and the state it left when there is one to project: one local activity. */

@@ -17,6 +17,7 @@ import { readSubscriptionView } from './subscription-view';
 import { CouponRefused, couponField, withRedemption } from './coupon-redemptions';
 import { priceItems } from './package-items';
 import { sendBillingProfile, writeBillingProfile } from './billing-profiles';
+import { insertSignUpRows } from './sign-up-rows';
 import { billingProfileOf } from './views';
 import type { CreateSubscriptionBody } from '../schemas/subscriptions';
 
@@ -55,6 +56,37 @@ async function upsertCustomer({ prisma }: ApiDeps, customer: CreateSubscriptionB
 }
 
 /**
+ * The customer and the subscription's placeholder row. Without a billing profile, one statement
+ * writes both; with one, the profile is stored (and sent to the customer's running subscriptions)
+ * before the new row exists, so the new subscription takes it from its start instead.
+ */
+async function writeRows(deps: ApiDeps, body: CreateSubscriptionBody, id: string, workflowId: string) {
+  const { prisma } = deps;
+  if (!body.customer.billingProfile) {
+    const rows = await insertSignUpRows(prisma, {
+      customerId: body.customer.id ?? newId('cus'),
+      email: body.customer.email,
+      name: body.customer.name ?? null,
+      subscriptionId: id,
+      workflowId,
+      planCode: body.plan,
+      paymentMethod: body.paymentMethod,
+    });
+    if (rows) {
+      return { customer: rows.customer, profile: billingProfileOf(rows.customer), inserted: rows.inserted };
+    }
+  }
+  const customer = await upsertCustomer(deps, body.customer);
+  const profile = body.customer.billingProfile ? await writeBillingProfile(prisma, customer.id, body.customer.billingProfile) : billingProfileOf(customer);
+  if (body.customer.billingProfile && profile) await sendBillingProfile(deps, customer.id, profile);
+  const inserted = await prisma.subscription.createMany({
+    data: [{ id, workflowId, customerId: customer.id, planCode: body.plan, status: 'incomplete', paymentMethod: body.paymentMethod }],
+    skipDuplicates: true,
+  });
+  return { customer, profile, inserted: inserted.count === 1 };
+}
+
+/**
  * Without `respondAsync`, answers once the subscription has opened (its first charge or trial);
  * with it, once its workflow has started, and the outcome follows by polling and webhooks.
  */
@@ -62,22 +94,28 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
 export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody, options: { respondAsync: boolean }): Promise<CreateOutcome>;
 export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody, options = { respondAsync: false }): Promise<CreateOutcome> {
   const { prisma } = deps;
-  const planRow = await prisma.plan.findUnique({ where: { code: body.plan } });
+  const id = body.id ?? newId('sub');
+  // Independent reads, one round trip: every sign-up pays for them before its answer.
+  const [planRow, existing, byEmail] = await Promise.all([
+    prisma.plan.findUnique({ where: { code: body.plan } }),
+    prisma.subscription.findUnique({ where: { id }, include: { customer: true } }),
+    prisma.customer.findUnique({ where: { email: body.customer.email } }),
+  ]);
   if (!planRow) throw invalid([{ field: 'plan', message: `unknown plan "${body.plan}"` }]);
   // Archived: subscriptions already on it renew on their snapshot, but nobody new takes it.
   if (!planRow.active) throw conflict(`plan ${planRow.code} is archived: it is no longer offered to new subscriptions`);
 
-  const id = body.id ?? newId('sub');
-  const existing = await prisma.subscription.findUnique({ where: { id } });
   if (existing && (existing.planCode !== body.plan || existing.paymentMethod !== body.paymentMethod)) {
     throw conflict(`subscription ${id} already exists with a different plan or payment method`);
   }
-
   if (existing) {
     // Checked before the customer is written: a refused request must leave no row behind.
-    const owner = await prisma.customer.findUnique({ where: { id: existing.customerId } });
-    const sameCustomer = owner?.email === body.customer.email && (!body.customer.id || body.customer.id === owner.id);
+    const owner = existing.customer;
+    const sameCustomer = owner.email === body.customer.email && (!body.customer.id || body.customer.id === owner.id);
     if (!sameCustomer) throw conflict(`subscription ${id} belongs to another customer`);
+  }
+  if (byEmail && body.customer.id && body.customer.id !== byEmail.id) {
+    throw conflict(`email ${body.customer.email} belongs to customer ${byEmail.id}`);
   }
   const plan = toPlanSnapshot(planRow);
   // Priced and checked before anything is written: a refused package leaves no row behind.
@@ -104,15 +142,9 @@ async function start(
   items: PackageItems | undefined,
   options: { respondAsync: boolean },
 ): Promise<CreateOutcome> {
-  const { prisma, temporal, taskQueue } = deps;
+  const { temporal, taskQueue } = deps;
   const workflowId = subscriptionWorkflowId(id);
-  const customer = await upsertCustomer(deps, body.customer);
-  const profile = body.customer.billingProfile ? await writeBillingProfile(prisma, customer.id, body.customer.billingProfile) : billingProfileOf(customer);
-  if (body.customer.billingProfile && profile) await sendBillingProfile(deps, customer.id, profile);
-  const inserted = await prisma.subscription.createMany({
-    data: [{ id, workflowId, customerId: customer.id, planCode: body.plan, status: 'incomplete', paymentMethod: body.paymentMethod }],
-    skipDuplicates: true,
-  });
+  const { customer, profile, inserted } = await writeRows(deps, body, id, workflowId);
 
   const start: SubscriptionStart = {
     subscriptionId: id,
@@ -139,12 +171,12 @@ async function start(
     if (options.respondAsync) {
       await temporal.workflow.start<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, startOptions);
       const accepted: AcceptedSubscription = { id, customerId: customer.id, plan: body.plan, status: 'incomplete', href: `/subscriptions/${id}` };
-      return { created: inserted.count === 1, accepted };
+      return { created: inserted, accepted };
     }
     const subscription = await temporal.workflow.executeUpdateWithStart(awaitOpening, {
       startWorkflowOperation: new WithStartWorkflowOperation<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, startOptions),
     });
-    return { created: inserted.count === 1, subscription };
+    return { created: inserted, subscription };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     return { created: false, subscription: await getSubscriptionView(deps, id) };

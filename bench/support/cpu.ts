@@ -2,6 +2,7 @@
 // really costs, so a slow figure points at its cause instead of at the whole machine.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { fixed } from './report';
 
 interface ProcStat {
   pid: number;
@@ -96,4 +97,25 @@ export function sampleCpu(groups: readonly CpuGroup[]): CpuSample {
 /** CPU seconds each group used between two samples. */
 export function cpuBetween(before: CpuSample, after: CpuSample): CpuSample {
   return Object.fromEntries(Object.entries(after).map(([name, seconds]) => [name, seconds - (before[name] ?? 0)]));
+}
+
+/** CPU milliseconds per subscription by process, on one line: where each one's cost goes. */
+export function cpuPer(cpu: CpuSample, count: number): string {
+  if (count === 0 || Object.keys(cpu).length === 0) return 'n/a';
+  const ms = (seconds: number) => fixed((seconds * 1000) / count);
+  const total = Object.values(cpu).reduce((sum, value) => sum + value, 0);
+  return `${ms(total)} ms (${Object.entries(cpu)
+    .filter(([, value]) => value > 0)
+    .map(([name, value]) => `${name} ${ms(value)}`)
+    .join(' · ')})`;
+}
+
+/** A bench stack's parts: the dev server, every PostgreSQL process, the worker and the API. */
+export function stackCpuGroups(temporalPid: number, workerPid: number, apiPid: number): CpuGroup[] {
+  return [
+    { name: 'Temporal', pid: temporalPid },
+    { name: 'PostgreSQL', comm: 'postgres' },
+    { name: 'worker', pid: workerPid },
+    { name: 'API', pid: apiPid },
+  ];
 }

@@ -63,6 +63,33 @@ describe('POST /subscriptions', () => {
     expect(await h.db.prisma.customer.findUnique({ where: { email: 'mallory@example.com' } })).toBeNull();
   });
 
+  test('a sign-up with a known email joins that customer and starts with the billing profile it already has', async () => {
+    const ada = await h.db.prisma.customer.findUniqueOrThrow({ where: { email: 'ada@example.com' } });
+    const put = await request(app).put(`/customers/${ada.id}/billing-profile`).send({ legalName: 'Ada Lovelace', kind: 'consumer', address: { lines: ['Storgata 1'], postalCode: '0155', city: 'Oslo', country: 'NO' } });
+    expect(put.status).toBe(200);
+    const customersBefore = await h.db.prisma.customer.count();
+    const res = await request(app).post('/subscriptions').send(body({ id: 'sub_api_2', plan: 'basic-monthly' }));
+    expect(res.status).toBe(201);
+    expect(res.body.customer).toMatchObject({ id: ada.id, email: 'ada@example.com', billing: { legalName: 'Ada Lovelace', kind: 'consumer', version: 1 } });
+    expect(await h.db.prisma.customer.count()).toBe(customersBefore);
+    expect((await h.db.prisma.subscription.findUniqueOrThrow({ where: { id: 'sub_api_2' } })).customerId).toBe(ada.id);
+  });
+
+  test('a customer id the email does not belong to is a conflict that writes no subscription row', async () => {
+    const res = await request(app).post('/subscriptions').send(body({ id: 'sub_api_3', customer: { id: 'cus_not_ada', email: 'ada@example.com' } }));
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(/email ada@example.com belongs to customer cus_/);
+    expect(await h.db.prisma.subscription.count({ where: { id: 'sub_api_3' } })).toBe(0);
+    expect(await h.db.prisma.customer.count({ where: { id: 'cus_not_ada' } })).toBe(0);
+  });
+
+  test('a new customer gets the id the request names', async () => {
+    const res = await request(app).post('/subscriptions').send(body({ id: 'sub_api_4', customer: { id: 'cus_grace', email: 'grace@example.com', name: 'Grace Hopper' } }));
+    expect(res.status).toBe(201);
+    expect(res.body.customer).toMatchObject({ id: 'cus_grace', email: 'grace@example.com', name: 'Grace Hopper' });
+    expect(await h.db.prisma.customer.findUniqueOrThrow({ where: { id: 'cus_grace' } })).toMatchObject({ email: 'grace@example.com', name: 'Grace Hopper' });
+  });
+
   test.each([
     ['plan', { plan: 'platinum-monthly' }, 'unknown plan'],
     ['customer.email', { customer: { email: 'not-an-email' } }, ''],

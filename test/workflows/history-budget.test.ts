@@ -36,8 +36,16 @@ test('a monthly renewal is at most 20 history events: its receipt is queued with
 
   const runs = (await fetchRunChain(h.env.client.workflow, 'subscription-budget')).map((run) => run.history.events ?? []);
   expect(runs.length).toBeGreaterThanOrEqual(4);
-  // The first run decides once, with its patch marker; the runs it continued into are told by their input.
-  expect(patchMarkers(runs[0]!)).toBe(1);
+  // The first run decides once, with its patch markers (batched writes; the opening written with
+  // the first invoice); the runs it continued into are told by their input.
+  expect(patchMarkers(runs[0]!)).toBe(2);
+  // The opening projection goes with the first invoice: no local activity of its own before the first charge.
+  expect(localActivities(runs[0]!).slice(0, 3)).toEqual(['issueInvoice', 'evaluateOffers', 'recordStep']);
+  const statuses = await h.db.prisma.statusChange.findMany({ where: { subscriptionId: 'budget' }, orderBy: { version: 'asc' }, take: 2 });
+  expect(statuses.map((change) => [change.from, change.to])).toEqual([
+    [null, 'incomplete'],
+    ['incomplete', 'active'],
+  ]);
   // Every finished renewal run: started, asleep until renewal, billed, continued as new.
   for (const run of runs.slice(1, -1)) {
     expect(run.length).toBeLessThanOrEqual(20);
