@@ -91,6 +91,11 @@ export function createProjectionActivities(deps: ActivityDeps) {
           const deliveries = await scheduleDeliveries(tx, state, at);
           recorded = await recordWebhookEvents(tx, [...events, ...deliveries]);
         } else {
+          // The same version again: a retried write, or a step that changed only what the query
+          // answers (a usage report). The stored view follows; events and totals were counted once.
+          await tx.$executeRaw`
+            UPDATE "Subscription" SET "view" = ${JSON.stringify(data.view)}::json, "viewShape" = ${data.viewShape}
+            WHERE "id" = ${state.id} AND "stateVersion" = ${state.version}`;
           // A repeated (retried) write: its events were recorded with it; restart those still pending.
           const { created: createdKey, updated: updatedKey, canceled: canceledKey } = subscriptionEventKeys;
           recorded = { deliveryIds: [], existingKeys: [createdKey(state.id), updatedKey(state.id, state.version), canceledKey(state.id)] };

@@ -53,6 +53,12 @@ const BATCHED_WRITES_PATCH = 'batched-step-writes';
  */
 const OPENING_WITH_INVOICE_PATCH = 'opening-with-first-invoice';
 
+/**
+ * Marks runs that write the stored view when a step changed what the query answers but not the
+ * version (a usage report): GET /subscriptions/:id reads that view. Older histories did not write.
+ */
+const VIEW_CHANGES_PATCH = 'project-view-changes';
+
 /** How many command ids the state remembers, so a command retried after continue-as-new applies once. */
 const RECENT_COMMAND_IDS = 32;
 
@@ -75,6 +81,8 @@ export class SubscriptionEntity {
   /** Counts applied steps: the main loop's wait ends when it moves. */
   private changes = 0;
   private syncedVersion = 0;
+  /** The query's answer as last written (JSON), to see a change that kept the version. */
+  private syncedView = '';
   private readonly startPeriodIndex: number;
   /** What the running command's steps answered, and the failure they ended with. */
   private reply: CommandReply = {};
@@ -114,6 +122,7 @@ export class SubscriptionEntity {
     if (this.opensWithFirstInvoice()) {
       this.publishVisible();
       this.syncedVersion = this.state.version;
+      this.syncedView = JSON.stringify(this.view());
       this.openingWrite = { state: this.state, at: this.stepAt };
       return;
     }
@@ -410,8 +419,11 @@ export class SubscriptionEntity {
     await this.flushOpening();
     this.publishVisible();
     const { state } = this;
-    const changed = state.version !== this.syncedVersion;
+    const view = JSON.stringify(this.view());
+    // patched() only where a view changed at the same version, so other histories carry no marker.
+    const changed = state.version !== this.syncedVersion || (view !== this.syncedView && wf.patched(VIEW_CHANGES_PATCH));
     this.syncedVersion = state.version;
+    this.syncedView = view;
     if (this.batchedWrites) {
       await this.writeQueuedEmails(changed ? state : null, at);
     } else if (changed) {

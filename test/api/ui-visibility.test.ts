@@ -42,7 +42,7 @@ test('ops see a summary, Markdown details, named activities and search attribute
     .filter((data): data is Uint8Array => Boolean(data))
     .map((data) => JSON.parse(Buffer.from(data).toString()) as string);
   expect(summaries).toEqual(
-    expect.arrayContaining(['issue invoice INV-ui-0001', 'charge invoice INV-ui-0001, attempt 1', `wait for renewal ${created.currentPeriod.end.slice(0, 10)}`]),
+    expect.arrayContaining(['record incomplete, period 0; issue invoice INV-ui-0001', 'charge invoice INV-ui-0001, attempt 1', `wait for renewal ${created.currentPeriod.end.slice(0, 10)}`]),
   );
   expect(events.some((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toBe(true);
 });

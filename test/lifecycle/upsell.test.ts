@@ -2,7 +2,7 @@ import request from 'supertest';
 import { HasOpenOfferKey } from '../../workflows/contract';
 import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
-import { retireSubscriptions, startHarness, testApp } from '../support/harness';
+import { eventually, retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 
@@ -232,7 +232,9 @@ test('usage reports are validated and need a subscription', async () => {
   await d.post('/subscriptions/usage_bad/usage', { metric: 'storage_gb', quantity: 5, mode: 'increment', eventId: 'e1' });
   await d.post('/subscriptions/usage_bad/usage', { metric: 'storage_gb', quantity: 5, mode: 'increment', eventId: 'e1' });
   await d.post('/subscriptions/usage_bad/usage', { metric: 'storage_gb', quantity: 2, mode: 'increment', eventId: 'e2' });
-  expect((await d.get('usage_bad')).usage.current).toEqual({ storage_gb: 7 });
+  // A usage report is a signal: the stored view (what GET answers) follows once the workflow took it.
+  const view = await eventually(() => d.get('usage_bad'), (v) => v.usage.current.storage_gb === 7, 'usage in the stored view');
+  expect(view.usage.current).toEqual({ storage_gb: 7 });
 });
 
 test('a rule broken by a hand edit in the database is skipped; billing and the other rules go on', async () => {

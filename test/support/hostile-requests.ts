@@ -64,12 +64,14 @@ const unknownSubscriptionId = fc.stringMatching(/^[a-z0-9]{6,12}$/).map((s) => `
 /** A path segment: injection, unicode, broken percent-encoding, or a well-formed id of nothing. */
 const segment = fc.oneof(text.map(encodeSegment), fc.constantFrom('%', '%E0%A4%A', '%ZZ', '..', '.'), unknownSubscriptionId);
 
+// Arrays are never empty: several fields that take these (addOns, customLines) are lists, where
+// [] is valid and was once generated as a "malformed" value.
 const notString = fc.oneof(
   fc.integer(),
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.array(fc.integer(), { minLength: 1, maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
 );
 const notNumber = fc.oneof(text, fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.constant({}));
