@@ -1,4 +1,5 @@
 // The Express application, without listening: tests drive it with supertest.
+import { forgetOwnChanges } from './read-cache';
 import express from 'express';
 import pino from 'pino';
 import type { Registry } from 'prom-client';
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   // req.ip, the address the throttles count, comes from X-Forwarded-For only for trusted hops.
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestLogging(logger, metrics.observeRequest));
+  app.use(forgetOwnChanges(deps.readCache));
   // Before the body is parsed or a key looked up: a flood costs as little as possible.
   if (deps.throttles) app.use(throttleByAddress(deps.throttles, onUnexpectedError));
   // Before authentication, so that requests it refuses (a revoked key, too little scope) are audited.

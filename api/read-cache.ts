@@ -4,6 +4,7 @@
 // API process LISTENs on one connection of its own. While that connection is down nothing is
 // cached (every read goes to the database), and what was cached is dropped: a change made meanwhile
 // would not have been heard.
+import type { RequestHandler } from 'express';
 import pg from 'pg';
 
 export const CHANNEL = 'api_cache';
@@ -70,6 +71,11 @@ export class ReadCache {
   /** Settles once a change to `table` has been announced to this process (tests wait for it). */
   changed(table: CachedTable): Promise<void> {
     return new Promise((resolve) => this.waiters.add({ table, resolve }));
+  }
+
+  /** Forgets everything: this process may just have changed a cached table. */
+  forgetAll(): void {
+    this.invalidate(null);
   }
 
   async close(): Promise<void> {
@@ -142,4 +148,24 @@ export class ReadCache {
 /** `load()` through the API's cache when it has one (not in tests and tools that build the app without it). */
 export function cachedRead<T>(cache: ReadCache | undefined, table: CachedTable, key: string, load: () => Promise<T>): Promise<T> {
   return cache ? cache.read(table, key, load) : load();
+}
+
+const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A change this process made is forgotten before its answer leaves: the NOTIFY that tells every
+ * process may reach this one a moment after the client sent its next request (a revoked key used
+ * again at once). Any change request does it, since a sign-up with a coupon changes a cached row too.
+ */
+export function forgetOwnChanges(cache: ReadCache | undefined): RequestHandler {
+  return (req, res, next) => {
+    if (cache && !READ_ONLY.has(req.method)) {
+      const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+      res.end = ((...args: unknown[]) => {
+        cache.forgetAll();
+        return end(...args);
+      }) as typeof res.end;
+    }
+    next();
+  };
 }

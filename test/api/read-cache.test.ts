@@ -56,6 +56,21 @@ test('a key is read once; revoked by hand in SQL, it is refused as soon as the c
   expect([res.status, res.body.detail]).toEqual([401, 'the API key is not valid or has been revoked']);
 });
 
+test("this process's own change is forgotten before its answer leaves, without waiting for the announcement", async () => {
+  const admin = await createTestApiKey(h, ['admin'], 'own changes');
+  const reader = await createTestApiKey(h, ['read'], 'own changes reader');
+  // First uses write lastUsedAt; once those are heard, both keys are read from memory.
+  expect((await request(app).get('/plans').set(bearer(admin.key))).status).toBe(200);
+  expect((await request(app).get('/plans').set(bearer(reader.key))).status).toBe(200);
+  await heardSoFar();
+  expect((await request(app).get('/plans').set(bearer(reader.key))).status).toBe(200);
+  await unannounced('UPDATE "ApiKey" SET "revokedAt" = now() WHERE "id" = $1', reader.id);
+  expect((await request(app).get('/plans').set(bearer(reader.key))).status).toBe(200);
+  // Any change request through this process: its answer comes after the cache was emptied.
+  expect((await request(app).patch('/plans/pro-monthly').set(bearer(admin.key)).send({ name: 'Pro monthly' })).status).toBe(200);
+  expect((await request(app).get('/plans').set(bearer(reader.key))).status).toBe(401);
+});
+
 test('a plan list is cached per query and emptied by an edit through the API or by hand', async () => {
   const admin = await createTestApiKey(h, ['admin'], 'catalogue editor');
   const names = async (query = '') => {
