@@ -6,6 +6,7 @@
 //   CHAOS_BREAK=<switch>  break one guarantee on purpose (bench/chaos/support/faults.ts); runs the
 //                         scenarios that must notice and records their failing figures in CHAOS.md
 //   CHAOS_DEBUG=1         progress lines on stderr
+//   CHAOS_HISTORY_DIR=dir scenario 8 writes the history of each workflow whose task failed there (JSON)
 import os from 'node:os';
 import { machine } from '../support/machine';
 import { consoleTable, seconds } from '../support/report';

@@ -5,6 +5,9 @@
 // back. After every restart each subscription must answer a query again; at the end every workflow
 // must still be running, the visibility store (also PostgreSQL) must list them all, and billing
 // must be exact: no period billed twice or skipped, no dunning retry lost or repeated.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
 import { subscriptionWorkflowId } from '../../domain/subscription';
@@ -55,6 +58,10 @@ async function workflowTaskFailures(env: ChaosEnvironment, ids: readonly string[
     const events = history?.events ?? [];
     const failed = events.filter((event) => event.workflowTaskFailedEventAttributes).pop()?.workflowTaskFailedEventAttributes;
     const timedOut = events.filter((event) => event.workflowTaskTimedOutEventAttributes).length;
+    if (failed && history && process.env.CHAOS_HISTORY_DIR) {
+      // The history to replay (test/replay) and see which command the replay did not give.
+      writeFileSync(path.join(process.env.CHAOS_HISTORY_DIR, `${id}.json`), historyToJSON(history));
+    }
     if (failed) reasons.add(`${id}: workflow task failed (${failed.cause ?? '?'}): ${failed.failure?.message ?? ''}`.slice(0, 300));
     else reasons.add(`${id}: no failed workflow task in history; ${timedOut} workflow task timeouts; ${events.length} events`);
   }

@@ -53,7 +53,12 @@ What this run does not cover, plainly:
   failed state" answered once during a restart, which cleared); instead all four dunning
   subscriptions were still retrying declined invoices when the end's window
   (\`CHAOS_END_SECONDS\`, 120 s) closed, so their cancel was refused until then and they count as
-  lost, with 4 invoices unpaid. So far: 13 passes in 17 runs; the stuck-task cause is still open.
+  lost, with 4 invoices unpaid. Later on 2026-12-05, on a quiet machine, it passed 5 of 6 runs;
+  the failed one had 7 subscriptions stop answering, each with the same workflow-task failure on
+  replay after the restart: \`[TMPRL1100] Nondeterminism error: No command scheduled for event
+  HistoryEvent(id: 10, TimerStarted)\` (the replay gave no timer where the first execution started
+  one). So far: 18 passes in 23 runs. \`CHAOS_HISTORY_DIR=/some/dir\` now writes each such workflow's
+  history there as JSON, to replay it (test/replay) and see which wait differed; the cause is open.
 - SMTP has no idempotent submit: an email the SMTP server accepted in the milliseconds before the
   worker was killed (and before Temporal recorded the hand-over) is sent again, with the same
   Message-ID. Scenario 1 would count it as a duplicate.
