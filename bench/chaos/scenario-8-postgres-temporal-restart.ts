@@ -18,6 +18,7 @@ import { intSetting } from '../support/settings';
 import { checkBilling } from './support/checks';
 import type { ChaosEnvironment } from './support/environment';
 import { outcome, type ScenarioOutcome } from './support/outcome';
+import { replayAllRuns } from './support/replay-all';
 import { startPostgresTemporal } from './support/postgres-temporal';
 import { changeCard, endAll, subscribe, subscriptionIds } from './support/subscriptions';
 
@@ -144,6 +145,8 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
     const { count: visible, error: visibilityError } = await listed(env, all.length);
     const ended = await endAll(env, all);
     for (const worker of workers) await worker.stop();
+    const runsQuery = `WorkflowType = 'subscriptionWorkflow' AND WorkflowId STARTS_WITH '${subscriptionWorkflowId('pgrestart')}'`;
+    const replayed = await replayAllRuns(env.stack.temporal, runsQuery, path.join(env.stack.dir, 'workflow-bundle.js'), process.env.CHAOS_HISTORY_DIR);
     const figures = await checkBilling(env.stack.prisma, ended, env.peer.received, { redeliveryAllowed: true });
 
     const charges = await env.stack.prisma.sandboxCharge.findMany({ where: { OR: dunning.map((id) => ({ reference: { startsWith: `INV-${id}-` } })) } });
@@ -159,6 +162,7 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
         ['workflows still running before the end / subscriptions', `${stillRunning} / ${all.length}`],
         ['running subscriptions listed by a visibility query (PostgreSQL)', `${visible} / ${all.length}`],
         ['subscriptions that never answered after a restart', String(silent.size)],
+        ['workflow runs replayed from history / not replaying', `${replayed.runs} / ${replayed.failures.length}`],
         ['invoices collected through dunning', String(dunningInvoices)],
         ['dunning invoices not declined exactly twice before paid', String(wrongDunning)],
         ['server start after restart (each, until healthy)', starts.map(seconds).join(', ')],
@@ -171,11 +175,13 @@ export async function postgresTemporalRestart(base: ChaosEnvironment, breakSwitc
         errorsSeen.size > 0 ? `Errors answered while the server came back: ${[...errorsSeen].slice(0, 5).join(' | ')}` : 'No query failed once the server was healthy again.',
         ...(visibilityError ? [`The visibility query failed: ${visibilityError}`] : []),
         ...taskFailures.map((reason) => `Silent after a restart: ${reason}`),
+        ...replayed.failures.slice(0, 5).map((failure) => `Does not replay: ${failure}`),
       ],
       failures: [
         ...(stillRunning < all.length ? [`${all.length - stillRunning} workflows not running before the end`] : []),
         ...(visible < all.length ? [`visibility listed ${visible} of ${all.length} running subscriptions`] : []),
         ...(silent.size > 0 ? [`${silent.size} subscriptions never answered after a restart`] : []),
+        ...(replayed.failures.length > 0 ? [`${replayed.failures.length} of ${replayed.runs} workflow runs do not replay from their history`] : []),
         ...(wrongDunning > 0 ? [`${wrongDunning} dunning invoices with a lost or repeated retry`] : []),
         ...(dunningInvoices === 0 ? ['no invoice went through dunning: the scenario did not test it'] : []),
       ],

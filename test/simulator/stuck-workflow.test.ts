@@ -30,10 +30,9 @@ async function failureOf(run: Promise<unknown>): Promise<SimulationError> {
 const scenario = (events: unknown[]) =>
   parseScenario({ start: '2028-01-31T10:00:00Z', until: '2028-04-15T00:00:00Z', plan: 'basic-monthly', paymentMethod: 'pm_card_visa', events });
 
-test('a workflow task that fails on every attempt is reported within seconds, naming the event before it and the error', async () => {
+test('a workflow task that fails on every attempt is reported as failing, not waited out, naming the event before it and the error', async () => {
   // fixtures/failing-workflow-tasks.ts: every workflow task from Feb 20 throws (the renewal on Feb 29 is the first).
   const workflowBundle = await bundleWith('failing-workflow-tasks.ts');
-  let answeredAt = 0;
   const failure = await failureOf(
     simulate(
       scenario([
@@ -44,16 +43,11 @@ test('a workflow task that fails on every attempt is reported within seconds, na
         environment: { workflowBundle },
         // A copy of the suite's migrated template, not a migration of its own.
         database: createTestDatabase,
-        // Far longer than detection may take: the failing task must be seen, not waited out.
+        // Waiting this out would end the test by jest's timeout: the failing task must be seen.
         settleTimeoutMs: 120_000,
-        onStep: (message) => {
-          if (message.includes('changePlan')) answeredAt = Date.now();
-        },
       },
     ),
   );
-  // From the answer to the last event sent to the rejection, teardown included.
-  expect(Date.now() - answeredAt).toBeLessThan(20_000);
   const { error, commands } = failure.timeline;
   expect(error).toMatchObject({
     stage: 'after',
