@@ -7,7 +7,7 @@
 // must be exact: no period billed twice or skipped, no dunning retry lost or repeated.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJSON } from '../../simulator/history-json';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_TOKENS } from '../../gateway/sandbox-gateway';
 import { subscriptionWorkflowId } from '../../domain/subscription';

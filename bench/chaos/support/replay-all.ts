@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { historyToJSON } from '../../../simulator/history-json';
 import { Worker } from '@temporalio/worker';
 
 export interface ReplayAllOutcome {
