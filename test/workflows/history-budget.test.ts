@@ -6,6 +6,7 @@ import type { temporal } from '@temporalio/proto';
 import { fetchRunChain } from '../../simulator/histories';
 import type { Harness } from '../support/harness';
 import { startHarness, testApp } from '../support/harness';
+import { localActivities } from '../support/local-activities';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 
@@ -20,12 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.teardown();
 });
-
-const localActivities = (events: HistoryEvent[]) =>
-  events.flatMap((event) => {
-    const data = event.markerRecordedEventAttributes?.details?.['data']?.payloads?.[0]?.data;
-    return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
-  });
 
 const patchMarkers = (events: HistoryEvent[]) => events.filter((event) => event.markerRecordedEventAttributes?.details?.['patch-data']).length;
 
