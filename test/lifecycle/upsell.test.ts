@@ -54,6 +54,8 @@ describe('the seats rule: usage at 80% of the quota two periods running', () => 
     const renewed = await renew('seats_high', 1);
     expect(renewed.offer).toMatchObject({ ruleId: 'seats-next-tier', plan: { code: 'pro-monthly' }, percentOff: 20, discountPeriods: 3 });
     expect(new Date(renewed.offer!.expiresAt).getTime() - new Date(renewed.offer!.createdAt).getTime()).toBe(14 * DAY);
+    // Made at the renewal's business time (its payment), though the rules were asked in its final write.
+    expect(renewed.offer!.createdAt).toBe(renewed.latestInvoice!.paidAt);
     expect(await hasOpenOffer('seats_high')).toBe(true);
     expect(await offersOf('seats_high')).toEqual([expect.objectContaining({ status: 'open', toPlanCode: 'pro-monthly', mrrDeltaCents: 2000 })]);
 
