@@ -18,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
   const projection = createProjectionActivities(deps);
   const emails = createEmailActivities(deps);
   const invoices = createInvoiceActivities(deps);
+  const offers = createOfferActivities(deps);
   return {
     ...invoices,
     ...createChargeActivities(deps),
@@ -25,8 +26,8 @@ export function createActivities(deps: ActivityDeps) {
     ...projection,
     ...emails,
     // After the invoices: its issueInvoice (the same, with an opening projection when one comes along) is the one registered.
-    ...createStepWriteActivities(projection, emails, invoices),
-    ...createOfferActivities(deps),
+    ...createStepWriteActivities(projection, emails, invoices, offers),
+    ...offers,
     ...createPlanMigrationActivities(deps),
     ...createPaymentEventActivities(deps),
     ...createMeteredUsageActivities(deps),

@@ -1,11 +1,14 @@
 // What a workflow step writes when it ends, in one local activity instead of one per write: the
-// emails it queued, then the projection of the state it left; and a new subscription's first
-// invoice, with its opening projection. Each part is idempotent on its own (an email's key, the
+// offers it recorded, the emails it queued, then the projection of the state it left, and the
+// upsell rules' answer when the step asked for one; and a new subscription's first invoice, with
+// its opening projection. Each part is idempotent on its own (an offer's id, an email's key, the
 // state's version, the invoice's reference), so a retry of the whole writes each once.
-import type { EmailIntent } from '../domain/effects';
+import type { Effect, EmailIntent } from '../domain/effects';
+import type { OfferDecision } from '../domain/offers';
 import type { InvoiceSummary, SubscriptionState } from '../domain/subscription';
 import type { createEmailActivities } from './emails';
 import type { createInvoiceActivities, IssueInvoiceInput } from './invoices';
+import type { createOfferActivities } from './offers';
 import type { createProjectionActivities } from './projection';
 
 export interface StepWrites {
@@ -15,6 +18,10 @@ export interface StepWrites {
   state: SubscriptionState | null;
   /** When the step happened (dates a status change in the projection). */
   at: string;
+  /** Offers the step made or closed, written first (absent in histories from before offers were batched). */
+  offers?: Array<Omit<Extract<Effect, { kind: 'offer' }>, 'kind'>>;
+  /** The state to evaluate the upsell rules for once the rest is written; the answer is the result. */
+  offersFor?: SubscriptionState;
 }
 
 /** An invoice to issue, after the subscription's opening projection when the workflow held it for this. */
@@ -26,11 +33,15 @@ export function createStepWriteActivities(
   projection: ReturnType<typeof createProjectionActivities>,
   emails: ReturnType<typeof createEmailActivities>,
   invoices: ReturnType<typeof createInvoiceActivities>,
+  offers: ReturnType<typeof createOfferActivities>,
 ) {
   return {
-    async recordStep(writes: StepWrites): Promise<void> {
+    /** Null unless `offersFor` asked the upsell rules (older histories recorded no answer at all). */
+    async recordStep(writes: StepWrites): Promise<OfferDecision | null> {
+      for (const record of writes.offers ?? []) await offers.recordOffer(record);
       for (const email of writes.emails) await emails.queueEmail(email.intent, email.at);
       if (writes.state) await projection.syncSubscription(writes.state, writes.at);
+      return writes.offersFor ? offers.evaluateOffers(writes.offersFor) : null;
     },
 
     /**

@@ -45,6 +45,12 @@ export interface SubscriptionWorkflowInput {
    * in a local activity of its own; its history replays so.
    */
   batchedWrites?: true;
+  /**
+   * Carried over by continue-as-new: this run evaluates the upsell rules in a step's final write
+   * (recordStep) and records offers there too. Absent: a run started by older code, which ran each
+   * in a local activity of its own; its history replays so.
+   */
+  offersWithWrite?: true;
 }
 
 export interface PlanMigrationProgress {

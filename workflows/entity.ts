@@ -9,6 +9,7 @@ import type { Command } from '../domain/commands';
 import { checkCommand } from '../domain/commands';
 import { runCommand } from '../domain/command-steps';
 import type { CommandFailure, CommandReply, Effect, EmailIntent, Transition } from '../domain/effects';
+import type { OfferDecision } from '../domain/offers';
 import { offerEvaluated } from '../domain/offers';
 import type { Due } from '../domain/schedule';
 import { dueStep, nextDue } from '../domain/schedule';
@@ -54,10 +55,19 @@ const BATCHED_WRITES_PATCH = 'batched-step-writes';
 const OPENING_WITH_INVOICE_PATCH = 'opening-with-first-invoice';
 
 /**
+ * Marks first runs that ask the upsell rules in a step's final write (recordStep) instead of a local
+ * activity of their own, and record offers there too: a paid period has one local activity fewer.
+ * Later runs are told so by their continue-as-new input, like BATCHED_WRITES_PATCH.
+ */
+const OFFERS_WITH_WRITE_PATCH = 'offers-with-step-write';
+
+/**
  * Marks runs that write the stored view when a step changed what the query answers but not the
  * version (a usage report): GET /subscriptions/:id reads that view. Older histories did not write.
  */
 const VIEW_CHANGES_PATCH = 'project-view-changes';
+
+type OfferRecord = Omit<Extract<Effect, { kind: 'offer' }>, 'kind'>;
 
 /** How many command ids the state remembers, so a command retried after continue-as-new applies once. */
 const RECENT_COMMAND_IDS = 32;
@@ -93,11 +103,18 @@ export class SubscriptionEntity {
   private readonly batchedWrites: boolean;
   /** Emails the running step queued, written when it publishes. */
   private queuedEmails: Array<{ intent: EmailIntent; at: string }> = [];
+  /** Whether this run asks the upsell rules and records offers in the step's write (see OFFERS_WITH_WRITE_PATCH). */
+  private readonly offersWithWrite: boolean;
+  /** Offers the running step made or closed, written when it publishes. */
+  private queuedOffers: OfferRecord[] = [];
+  /** When the running step asked the upsell rules: its final write asks them, for the state it leaves. */
+  private offersAskedAt: string | null = null;
   /** The opening projection write, held for the first invoice's local activity (OPENING_WITH_INVOICE_PATCH). */
   private openingWrite: { state: SubscriptionState; at: string } | null = null;
 
-  constructor(private readonly start: SubscriptionWorkflowInput['start'], carried: SubscriptionState | undefined, batchedWrites?: true) {
+  constructor(private readonly start: SubscriptionWorkflowInput['start'], carried: SubscriptionState | undefined, batchedWrites?: true, offersWithWrite?: true) {
     this.batchedWrites = carried ? batchedWrites === true : wf.patched(BATCHED_WRITES_PATCH);
+    this.offersWithWrite = carried ? offersWithWrite === true : this.batchedWrites && wf.patched(OFFERS_WITH_WRITE_PATCH);
     const initial = carried ? withDefaults(carried) : openSubscription(start, new Date());
     this.state = { ...initial, runs: { ...initial.runs, count: initial.runs.count + 1 } };
     this.startPeriodIndex = this.state.periodIndex;
@@ -287,7 +304,7 @@ export class SubscriptionEntity {
     const historyLength = wf.workflowInfo().historyLength;
     const { runs } = this.state;
     const carried = { ...this.state, runs: { ...runs, lastHistoryLength: historyLength, maxHistoryLength: Math.max(runs.maxHistoryLength, historyLength) } };
-    return wf.continueAsNew<SubscriptionWorkflow>({ start: this.start, state: carried, batchedWrites: true });
+    return wf.continueAsNew<SubscriptionWorkflow>({ start: this.start, state: carried, batchedWrites: true, offersWithWrite: true });
   }
 
   private locked<T>(step: () => Promise<T>): Promise<T> {
@@ -385,14 +402,24 @@ export class SubscriptionEntity {
         return;
       case 'offer': {
         const { kind: _kind, ...record } = effect;
+        if (this.offersWithWrite) {
+          this.queuedOffers.push(record);
+          return;
+        }
         await local.recordOffer.executeWithOptions({ summary: `record offer ${effect.offer.id} ${effect.status}` }, [record]);
         return;
       }
-      case 'evaluate_offers': {
-        const decision = await local.evaluateOffers.executeWithOptions({ summary: 'evaluate upsell rules' }, [this.state]);
-        await this.apply(offerEvaluated(this.state, decision, effect.at));
+      case 'evaluate_offers':
+        if (!this.offersWithWrite) {
+          await this.askOffersAlone(effect.at);
+          return;
+        }
+        // The request ends its step (it follows the step's last charge, or is a usage report's only
+        // effect), so the state the step's final write leaves is the one the rules would see now. A
+        // second request in one step (none today) lets the first go alone, as before.
+        if (this.offersAskedAt !== null) await this.askOffersAlone(this.offersAskedAt);
+        this.offersAskedAt = effect.at;
         return;
-      }
       case 'migration_answer':
         await local.recordPlanMigrationAnswer.executeWithOptions({ summary: `answer plan migration ${effect.answer.migrationId}: ${effect.answer.outcome}` }, [effect.answer]);
         return;
@@ -400,6 +427,12 @@ export class SubscriptionEntity {
         this.failure = effect.failure;
         return;
     }
+  }
+
+  /** The upsell rules asked in a local activity of their own (runs without OFFERS_WITH_WRITE_PATCH). */
+  private async askOffersAlone(at: string): Promise<void> {
+    const decision = await local.evaluateOffers.executeWithOptions({ summary: 'evaluate upsell rules' }, [this.state]);
+    await this.apply(offerEvaluated(this.state, decision, at));
   }
 
   /** The gateway's word on the pending charge `chargeId` of `charge`; `cancel` ends it there first, so the answer is final. */
@@ -417,14 +450,22 @@ export class SubscriptionEntity {
   /** Search attributes, UI details and the database projection; `at` dates a status change. */
   private async publish(at = this.stepAt): Promise<void> {
     await this.flushOpening();
-    this.publishVisible();
+    const offersAskedAt = this.offersAskedAt;
+    this.offersAskedAt = null;
+    // Asked: the search attributes wait for the rules' answer (an offer changes HasOpenOffer), so one upsert follows it.
+    if (offersAskedAt === null) this.publishVisible();
     const { state } = this;
     const view = JSON.stringify(this.view());
     // patched() only where a view changed at the same version, so other histories carry no marker.
     const changed = state.version !== this.syncedVersion || (view !== this.syncedView && wf.patched(VIEW_CHANGES_PATCH));
     this.syncedVersion = state.version;
     this.syncedView = view;
-    if (this.batchedWrites) {
+    if (offersAskedAt !== null) {
+      const decision = await this.writeQueuedEmails(changed ? state : null, at, true);
+      // An offer made: its record, email and projection go in a second write (the rare case).
+      await this.apply(offerEvaluated(this.state, decision, offersAskedAt));
+      await this.publish(at);
+    } else if (this.batchedWrites) {
       await this.writeQueuedEmails(changed ? state : null, at);
     } else if (changed) {
       await local.syncSubscription.executeWithOptions({ summary: `record ${state.status}, period ${state.periodIndex}` }, [state, at]);
@@ -447,16 +488,24 @@ export class SubscriptionEntity {
     wf.setCurrentDetails(describeState(this.view()));
   }
 
-  /** The emails the step queued, and the state it left when there is one to project: one local activity. */
-  private async writeQueuedEmails(state: SubscriptionState | null = null, at = this.stepAt): Promise<void> {
+  /**
+   * The offers and emails the step queued, and the state it left when there is one to project: one
+   * local activity, which then asks the upsell rules for the current state when `askOffers`.
+   */
+  private async writeQueuedEmails(state: SubscriptionState | null = null, at = this.stepAt, askOffers = false): Promise<OfferDecision | null> {
     const emails = this.queuedEmails;
-    if (emails.length === 0 && !state) return;
+    const offers = this.queuedOffers;
+    if (emails.length === 0 && offers.length === 0 && !state && !askOffers) return null;
     this.queuedEmails = [];
+    this.queuedOffers = [];
     const parts = [
+      ...offers.map(({ offer, status }) => `record offer ${offer.id} ${status}`),
       ...(state ? [`record ${state.status}, period ${state.periodIndex}`] : []),
       ...emails.map(({ intent }) => `email ${intent.content.template} to ${intent.to}`),
+      ...(askOffers ? ['evaluate upsell rules'] : []),
     ];
-    await local.recordStep.executeWithOptions({ summary: parts.join('; ') }, [{ emails, state, at }]);
+    const writes = { emails, state, at, ...(offers.length > 0 ? { offers } : {}), ...(askOffers ? { offersFor: this.state } : {}) };
+    return (await local.recordStep.executeWithOptions({ summary: parts.join('; ') }, [writes])) ?? null;
   }
 }
 

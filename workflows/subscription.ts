@@ -10,7 +10,7 @@ import { SubscriptionEntity } from './entity';
 import { registerHandlers } from './handlers';
 
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionState> {
-  const entity = new SubscriptionEntity(input.start, input.state, input.batchedWrites);
+  const entity = new SubscriptionEntity(input.start, input.state, input.batchedWrites, input.offersWithWrite);
   registerHandlers(entity);
   if (!input.state) await entity.open();
 

@@ -1,10 +1,12 @@
 import request from 'supertest';
+import { fetchRunChain } from '../../simulator/histories';
 import { HasOpenOfferKey } from '../../workflows/contract';
 import type { SubscriptionView } from '../../workflows/contract';
 import type { Harness } from '../support/harness';
 import { eventually, retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
+import { localActivities } from '../support/local-activities';
 
 let h: Harness;
 let d: Driver;
@@ -52,6 +54,8 @@ describe('the seats rule: usage at 80% of the quota two periods running', () => 
     const renewed = await renew('seats_high', 1);
     expect(renewed.offer).toMatchObject({ ruleId: 'seats-next-tier', plan: { code: 'pro-monthly' }, percentOff: 20, discountPeriods: 3 });
     expect(new Date(renewed.offer!.expiresAt).getTime() - new Date(renewed.offer!.createdAt).getTime()).toBe(14 * DAY);
+    // Made at the renewal's business time (its payment), though the rules were asked in its final write.
+    expect(renewed.offer!.createdAt).toBe(renewed.latestInvoice!.paidAt);
     expect(await hasOpenOffer('seats_high')).toBe(true);
     expect(await offersOf('seats_high')).toEqual([expect.objectContaining({ status: 'open', toPlanCode: 'pro-monthly', mrrDeltaCents: 2000 })]);
 
@@ -59,6 +63,15 @@ describe('the seats rule: usage at 80% of the quota two periods running', () => 
     const mail = h.smtp.for('seats_high').find((m) => m.template === 'offer')!;
     expect(mail.subject).toBe('An offer for you: Pro monthly at 20% off');
     expect(mail.text).toContain(`https://billing.example.test/portal/offers/seats_high/${renewed.offer!.id}?token=`);
+
+    // The rules were asked in the renewal's final write, not in a local activity of their own; the
+    // offer they made was recorded with its email and projection in a second write.
+    const runs = await fetchRunChain(h.env.client.workflow, 'subscription-seats_high');
+    expect(localActivities(runs.flatMap((run) => run.history.events ?? []))).toEqual([
+      ...['issueInvoice', 'recordStep'], // the first invoice; its payment's write, which asks the rules
+      'recordStep', // the usage report's write, which asks them again (one period at 80 %: no offer)
+      ...['issueInvoice', 'recordStep', 'recordStep'], // the renewal: its write asks, the offer's write follows
+    ]);
   });
 
   test('does not fire below 80% (2 of 3 seats)', async () => {
