@@ -97,7 +97,7 @@ export function bundleProductionWorkflows(): Promise<WorkflowBundleWithSourceMap
 export const WORKFLOW_BUNDLE_FILE_VARIABLE = 'TEST_WORKFLOW_BUNDLE_FILE';
 
 /** Workflows are bundled once per process, or once per test run when the global setup left a bundle. */
-function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const file = process.env[WORKFLOW_BUNDLE_FILE_VARIABLE];
   bundle ??= file ? readFile(file, 'utf8').then((text) => JSON.parse(text) as WorkflowBundleWithSourceMap) : bundleProductionWorkflows();
   return bundle;

@@ -51,6 +51,12 @@ export interface SubscriptionWorkflowInput {
    * in a local activity of its own; its history replays so.
    */
   offersWithWrite?: true;
+  /**
+   * Carried over by continue-as-new: in this run a timer that fired runs its step, and every wait
+   * after the opening goes through a timer, whatever workflow time says (see subscription.ts).
+   * Absent: a run started by older code, which compared the due time with workflow time again.
+   */
+  timerRunsStep?: true;
 }
 
 export interface PlanMigrationProgress {

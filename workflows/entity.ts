@@ -62,6 +62,13 @@ const OPENING_WITH_INVOICE_PATCH = 'opening-with-first-invoice';
 const OFFERS_WITH_WRITE_PATCH = 'offers-with-step-write';
 
 /**
+ * Marks first runs in which a timer that fired runs its step and, after the opening, every step
+ * waits for its timer (subscription.ts says why). Later runs are told so by their continue-as-new
+ * input, like BATCHED_WRITES_PATCH.
+ */
+const TIMER_RUNS_STEP_PATCH = 'timer-runs-its-step';
+
+/**
  * Marks runs that write the stored view when a step changed what the query answers but not the
  * version (a usage report): GET /subscriptions/:id reads that view. Older histories did not write.
  */
@@ -109,12 +116,15 @@ export class SubscriptionEntity {
   private queuedOffers: OfferRecord[] = [];
   /** When the running step asked the upsell rules: its final write asks them, for the state it leaves. */
   private offersAskedAt: string | null = null;
+  /** Whether a fired timer runs its step without asking the clock again (see TIMER_RUNS_STEP_PATCH). */
+  readonly timerRunsStep: boolean;
   /** The opening projection write, held for the first invoice's local activity (OPENING_WITH_INVOICE_PATCH). */
   private openingWrite: { state: SubscriptionState; at: string } | null = null;
 
-  constructor(private readonly start: SubscriptionWorkflowInput['start'], carried: SubscriptionState | undefined, batchedWrites?: true, offersWithWrite?: true) {
-    this.batchedWrites = carried ? batchedWrites === true : wf.patched(BATCHED_WRITES_PATCH);
-    this.offersWithWrite = carried ? offersWithWrite === true : this.batchedWrites && wf.patched(OFFERS_WITH_WRITE_PATCH);
+  constructor(private readonly start: SubscriptionWorkflowInput['start'], carried: SubscriptionState | undefined, runFlags: Pick<SubscriptionWorkflowInput, 'batchedWrites' | 'offersWithWrite' | 'timerRunsStep'> = {}) {
+    this.batchedWrites = carried ? runFlags.batchedWrites === true : wf.patched(BATCHED_WRITES_PATCH);
+    this.offersWithWrite = carried ? runFlags.offersWithWrite === true : this.batchedWrites && wf.patched(OFFERS_WITH_WRITE_PATCH);
+    this.timerRunsStep = carried ? runFlags.timerRunsStep === true : wf.patched(TIMER_RUNS_STEP_PATCH);
     const initial = carried ? withDefaults(carried) : openSubscription(start, new Date());
     this.state = { ...initial, runs: { ...initial.runs, count: initial.runs.count + 1 } };
     this.startPeriodIndex = this.state.periodIndex;
@@ -171,13 +181,19 @@ export class SubscriptionEntity {
     await local.recordStep.executeWithOptions({ summary: `record ${opening.state.status}, period ${opening.state.periodIndex}` }, [{ emails: [], state: opening.state, at: opening.at }]);
   }
 
-  /** Sleeps until `due` or until any step changes the state (a command, a usage report's offer). */
-  async waitFor(due: Due | null, summary: string | undefined): Promise<void> {
+  /**
+   * Sleeps until `due` or until any step changes the state (a command, a usage report's offer);
+   * true when it was the timer that ended the wait.
+   */
+  async waitFor(due: Due | null, summary: string | undefined): Promise<boolean> {
     await this.flushOpening();
     const seen = this.changes;
     const changed = () => this.changes !== seen;
-    if (due) await wf.condition(changed, Math.max(1, new Date(due.at).getTime() - Date.now()), { summary: summary ?? due.kind });
-    else await wf.condition(changed);
+    if (!due) {
+      await wf.condition(changed);
+      return false;
+    }
+    return !(await wf.condition(changed, Math.max(1, new Date(due.at).getTime() - Date.now()), { summary: summary ?? due.kind }));
   }
 
   /** When `due` runs: a renewal that bills metered usage first waits out the grace window for late events. */
@@ -304,7 +320,7 @@ export class SubscriptionEntity {
     const historyLength = wf.workflowInfo().historyLength;
     const { runs } = this.state;
     const carried = { ...this.state, runs: { ...runs, lastHistoryLength: historyLength, maxHistoryLength: Math.max(runs.maxHistoryLength, historyLength) } };
-    return wf.continueAsNew<SubscriptionWorkflow>({ start: this.start, state: carried, batchedWrites: true, offersWithWrite: true });
+    return wf.continueAsNew<SubscriptionWorkflow>({ start: this.start, state: carried, batchedWrites: true, offersWithWrite: true, timerRunsStep: true });
   }
 
   private locked<T>(step: () => Promise<T>): Promise<T> {
