@@ -2,7 +2,7 @@
 // edited through the API applies to running subscriptions at their next evaluation) and recording
 // offers for reporting.
 import { log } from '@temporalio/activity';
-import type { Effect } from '../domain/effects';
+import type { OfferRecord } from '../domain/effects';
 import type { OfferDecision } from '../domain/offers';
 import { matchingRules, offerFacts, resolveTarget, rulesAt } from '../domain/offers';
 import type { SubscriptionState } from '../domain/subscription';
@@ -12,8 +12,6 @@ import { toPlanSnapshot } from '../infra/plans';
 import type { ActivityDeps } from './deps';
 import { publishWebhookEvents, recordWebhookEvents } from './webhook-outbox';
 import { offerPayload } from './webhook-payloads';
-
-type OfferRecord = Extract<Effect, { kind: 'offer' }>;
 
 export function createOfferActivities(deps: ActivityDeps) {
   const { prisma } = deps;
@@ -34,7 +32,7 @@ export function createOfferActivities(deps: ActivityDeps) {
     },
 
     /** Creates the offer's row, or records its outcome, with its webhook event. */
-    async recordOffer(record: Omit<OfferRecord, 'kind'>): Promise<void> {
+    async recordOffer(record: OfferRecord): Promise<void> {
       const { offer, status, at } = record;
       const recorded = await prisma.$transaction(async (tx) => {
         await tx.offer.upsert({

@@ -3,7 +3,7 @@
 // upsell rules' answer when the step asked for one; and a new subscription's first invoice, with
 // its opening projection. Each part is idempotent on its own (an offer's id, an email's key, the
 // state's version, the invoice's reference), so a retry of the whole writes each once.
-import type { Effect, EmailIntent } from '../domain/effects';
+import type { EmailIntent, OfferRecord } from '../domain/effects';
 import type { OfferDecision } from '../domain/offers';
 import type { InvoiceSummary, SubscriptionState } from '../domain/subscription';
 import type { createEmailActivities } from './emails';
@@ -19,7 +19,7 @@ export interface StepWrites {
   /** When the step happened (dates a status change in the projection). */
   at: string;
   /** Offers the step made or closed, written first (absent in histories from before offers were batched). */
-  offers?: Array<Omit<Extract<Effect, { kind: 'offer' }>, 'kind'>>;
+  offers?: OfferRecord[];
   /** The state to evaluate the upsell rules for once the rest is written; the answer is the result. */
   offersFor?: SubscriptionState;
 }

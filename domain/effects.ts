@@ -158,6 +158,9 @@ export type Effect =
   | { kind: 'record_dispute'; event: Extract<PaymentEvent, { kind: 'disputed' }> }
   | { kind: 'refuse'; failure: CommandFailure };
 
+/** What an `offer` effect writes: the offer made or closed, with its webhook event. */
+export type OfferRecord = Omit<Extract<Effect, { kind: 'offer' }>, 'kind'>;
+
 export interface Transition {
   state: SubscriptionState;
   effects: Effect[];

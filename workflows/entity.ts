@@ -8,7 +8,7 @@ import { settleCharge } from '../domain/collection';
 import type { Command } from '../domain/commands';
 import { checkCommand } from '../domain/commands';
 import { runCommand } from '../domain/command-steps';
-import type { CommandFailure, CommandReply, Effect, EmailIntent, Transition } from '../domain/effects';
+import type { CommandFailure, CommandReply, Effect, EmailIntent, OfferRecord, Transition } from '../domain/effects';
 import type { OfferDecision } from '../domain/offers';
 import { offerEvaluated } from '../domain/offers';
 import type { Due } from '../domain/schedule';
@@ -73,8 +73,6 @@ const TIMER_RUNS_STEP_PATCH = 'timer-runs-its-step';
  * version (a usage report): GET /subscriptions/:id reads that view. Older histories did not write.
  */
 const VIEW_CHANGES_PATCH = 'project-view-changes';
-
-type OfferRecord = Omit<Extract<Effect, { kind: 'offer' }>, 'kind'>;
 
 /** How many command ids the state remembers, so a command retried after continue-as-new applies once. */
 const RECENT_COMMAND_IDS = 32;
