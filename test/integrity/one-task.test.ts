@@ -6,16 +6,15 @@ import { temporal } from '@temporalio/proto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { DEFAULT_POLICY } from '../../domain/subscription';
-import { environmentApp, eventually } from '../../simulator/environment';
+import { environmentApp, eventually, workflowBundle } from '../../simulator/environment';
 import { countingClient } from '../../simulator/fuzz/counting-client';
 import { fetchRunChain } from '../../simulator/histories';
 import { workflowHealth } from '../../simulator/health';
-import { WORKFLOWS_PATH } from '../../worker/worker';
 import type { Harness } from '../support/harness';
 import { startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { driver, newCustomer } from '../support/lifecycle';
-import { bundleWorkflows, replay } from '../support/replay';
+import { replay } from '../support/replay';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -65,6 +64,6 @@ test('an add-on change and a usage report in one workflow task replay in the ord
   expect(await workflowHealth(h, 'subscription-one_task')).toMatchObject({ ok: true, status: 'RUNNING' });
 
   const runs = await fetchRunChain(h.env.client.workflow, 'subscription-one_task');
-  const outcomes = await replay(await bundleWorkflows(WORKFLOWS_PATH), runs.map(({ runId, history }) => ({ file: runId, history })));
+  const outcomes = await replay(await workflowBundle(), runs.map(({ runId, history }) => ({ file: runId, history })));
   expect([...outcomes.values()]).toEqual(runs.map(() => undefined));
 });

@@ -3,15 +3,16 @@
 // it with patched() (see test/replay/patched.test.ts) instead of re-exporting the histories.
 import { readdirSync } from 'node:fs';
 import { parseHistoryFileName } from '../../simulator/histories';
-import { WORKFLOWS_PATH } from '../../worker/worker';
+import { workflowBundle } from '../../simulator/environment';
 import type { ReplayOutcome } from '../support/replay';
-import { bundleWorkflows, recordedHistories, replay, SCENARIOS_DIR } from '../support/replay';
+import { recordedHistories, replay, SCENARIOS_DIR } from '../support/replay';
 
 const histories = recordedHistories();
 let outcomes: Map<string, ReplayOutcome>;
 
 beforeAll(async () => {
-  outcomes = await replay(await bundleWorkflows(WORKFLOWS_PATH), histories);
+  // The production workflows as the global setup bundled them for every test file.
+  outcomes = await replay(await workflowBundle(), histories);
 });
 
 test('every lifecycle scenario has its recorded histories, and every history comes from a scenario', () => {
