@@ -88,9 +88,15 @@ export const DEVELOPMENT_TARGETS: WebhookTargetPolicy = { allowPrivateTargets: t
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Bundles the production workflows (webpack: the slow part of starting an environment). */
+const silentLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** Bundles the workflows at `workflowsPath` (webpack: the slow part of starting an environment). */
+export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: silentLogger as never });
+}
+
 export function bundleProductionWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  return bundleWorkflows(WORKFLOWS_PATH);
 }
 
 /** Where a test run's global setup left the bundle it made once for every test file. */

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import request from 'supertest';
-import { WORKFLOW_BUNDLE_FILE_VARIABLE, bundleProductionWorkflows } from '../../simulator/environment';
+import { workflowBundle } from '../../simulator/environment';
 import { fetchRunChain } from '../../simulator/histories';
 import { replay } from '../support/replay';
 import type { Harness } from '../support/harness';
@@ -98,9 +96,7 @@ test('a skipped delivery: scheduled for the next period, skipped and redirected 
     .flatMap((event) => event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
     .map((payload) => defaultPayloadConverter.fromPayload<{ id: string }>(payload).id);
   expect(patches).toContain('delivery-skips');
-  const file = process.env[WORKFLOW_BUNDLE_FILE_VARIABLE];
-  const bundle = file ? (JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap) : await bundleProductionWorkflows();
-  const outcomes = await replay(bundle, runs.map((run, index) => ({ file: `boxed-${index}`, history: run.history })));
+  const outcomes = await replay(await workflowBundle(), runs.map((run, index) => ({ file: `boxed-${index}`, history: run.history })));
   expect([...outcomes.values()]).toEqual(runs.map(() => undefined));
 });
 

@@ -8,12 +8,12 @@ import { DefaultLogger } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { fetchRunChain } from '../../simulator/histories';
-import { installQuietRuntime, startEnvironment } from '../../simulator/environment';
+import { bundleWorkflows, installQuietRuntime, startEnvironment } from '../../simulator/environment';
 import { createTestDatabase } from '../support/database';
 import { testApp } from '../support/harness';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 import type { RecordedHistory } from '../support/replay';
-import { bundleWorkflows, recordedHistories, replay } from '../support/replay';
+import { recordedHistories, replay } from '../support/replay';
 import type { WorkflowsCopy } from '../support/workflows-copy';
 import { copyWorkflows } from '../support/workflows-copy';
 

@@ -8,10 +8,10 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { RULES_VERSION } from '../../domain/rules';
 import { createTestDatabase } from '../support/database';
-import { eventually, querySubscription, startEnvironment } from '../../simulator/environment';
+import { bundleWorkflows, eventually, querySubscription, startEnvironment } from '../../simulator/environment';
 import { plan, startSubscription } from '../support/fixtures';
 import type { RecordedHistory } from '../support/replay';
-import { bundleWorkflows, recordedHistories, replay } from '../support/replay';
+import { recordedHistories, replay } from '../support/replay';
 import type { WorkflowsCopy } from '../support/workflows-copy';
 import { copyWorkflows } from '../support/workflows-copy';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import type { DeterminismViolationError } from '@temporalio/workflow';
 import type { ReplayError, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { installQuietRuntime } from '../../simulator/environment';
 import { historyFromJSON } from '../../simulator/history-json';
 
@@ -29,12 +29,6 @@ export function recordedHistories(): RecordedHistory[] {
         throw new Error(`test/histories/${file}: ${(error as Error).message}`);
       }
     });
-}
-
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: silent as never });
 }
 
 export type ReplayOutcome = ReplayError | DeterminismViolationError | undefined;
