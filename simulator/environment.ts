@@ -265,9 +265,16 @@ export async function retireSubscriptions(h: Harness): Promise<void> {
   await Promise.all(subscriptions.map(({ id }) => retireSubscription(h, id, 'test finished')));
 }
 
-/** Terminates one subscription's workflow if it is still running; one that never started is fine. */
+/**
+ * Terminates one subscription's workflow if it is still running; one that never started is fine.
+ * It waits for the run to settle first: the time-skipping server never gives back the clock lock
+ * of a workflow task or activity that is outstanding when its workflow is terminated, and every
+ * later `env.sleep` in that environment would then wait in real time.
+ */
 export async function retireSubscription(h: Harness, subscriptionId: string, reason: string): Promise<void> {
-  const handle = h.env.client.workflow.getHandle(`subscription-${subscriptionId}`);
+  const workflowId = `subscription-${subscriptionId}`;
+  await settled(h, workflowId);
+  const handle = h.env.client.workflow.getHandle(workflowId);
   try {
     if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate(reason);
   } catch (error) {

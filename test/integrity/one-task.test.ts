@@ -11,9 +11,9 @@ import { countingClient } from '../../simulator/fuzz/counting-client';
 import { fetchRunChain } from '../../simulator/histories';
 import { workflowHealth } from '../../simulator/health';
 import type { Harness } from '../support/harness';
-import { startHarness, testApp } from '../support/harness';
+import { retireSubscription, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
-import { driver, newCustomer } from '../support/lifecycle';
+import { DAY, driver, newCustomer } from '../support/lifecycle';
 import { replay } from '../support/replay';
 
 const { EventType } = temporal.api.enums.v1;
@@ -66,4 +66,20 @@ test('an add-on change and a usage report in one workflow task replay in the ord
   const runs = await fetchRunChain(h.env.client.workflow, 'subscription-one_task');
   const outcomes = await replay(await workflowBundle(), runs.map(({ runId, history }) => ({ file: runId, history })));
   expect([...outcomes.values()]).toEqual(runs.map(() => undefined));
+});
+
+// Each test file's afterEach retires its subscriptions. The time-skipping server never gives back the
+// clock lock of a task that is outstanding when its workflow is terminated, so retiring one mid-task
+// would leave every later move of the clock waiting in real time (a 120 s test timeout in CI).
+test('retiring a subscription that has a workflow task outstanding leaves the clock free to move', async () => {
+  await d.create({ id: 'retired_busy', customer: newCustomer('retired-busy'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+  await d.get('retired_busy');
+  await h.stopWorker();
+  expect((await request(testApp(h)).post('/subscriptions/retired_busy/usage').send({ metric: 'seats', quantity: 3 })).status).toBe(202);
+  const retired = retireSubscription(h, 'retired_busy', 'test finished');
+  await h.startWorker();
+  await retired;
+  expect((await h.env.client.workflow.getHandle('subscription-retired_busy').describe()).status.name).toBe('TERMINATED');
+  const moved = await Promise.race([h.env.sleep(DAY).then(() => 'moved'), sleep(10_000, 'stuck', { ref: false })]);
+  expect(moved).toBe('moved');
 });

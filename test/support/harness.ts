@@ -11,6 +11,7 @@ export {
   environmentRawApp as rawTestApp,
   eventually,
   querySubscription,
+  retireSubscription,
   retireSubscriptions,
   settled,
   TEST_LINKS,

@@ -8,7 +8,7 @@ import type Stripe from 'stripe';
 import request from 'supertest';
 import type { PaymentEvent } from '../../domain/payment-events';
 import type { Harness } from '../support/harness';
-import { rawTestApp, retireSubscriptions, startHarness, testApp } from '../support/harness';
+import { rawTestApp, retireSubscription, retireSubscriptions, startHarness, testApp } from '../support/harness';
 import { DocumentedApi } from '../support/openapi-documented';
 import { stripeFixture, stripeSignature } from '../support/stripe-events';
 
@@ -222,7 +222,7 @@ describe('routing', () => {
 
   test('a subscription whose workflow has ended is skipped, not an error', async () => {
     await subscribe('sub_stripe_ended', 'pm_1QkZxuLkdIwHu7ixEnDeD000', 'alan@example.com');
-    await h.env.client.workflow.getHandle('subscription-sub_stripe_ended').terminate('test: the workflow ends while its row still says active');
+    await retireSubscription(h, 'sub_stripe_ended', 'test: the workflow ends while its row still says active');
     const event = variant('payment_method.detached', 'evt_detached_ended', (method) => (method.id = 'pm_1QkZxuLkdIwHu7ixEnDeD000'));
     expect((await deliver(event)).body).toEqual({ received: true, matched: 0 });
     expect(await recorded(event.id)).toMatchObject({ processedAt: expect.any(Date), subscriptionIds: [] });
