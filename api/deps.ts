@@ -31,6 +31,8 @@ export interface ApiDeps {
   links: LinkSigning;
   /** How long a read (workflow query) may take before the API answers 503; default 10 s. */
   queryTimeoutMs?: number;
+  /** How long a command (an update, a sign-up's opening) may take before the API answers 503; 60 s when omitted. */
+  commandTimeoutMs?: number;
   /** Reports errors that became 5xx answers. */
   onUnexpectedError?: (error: unknown) => void;
   /**

@@ -11,6 +11,11 @@ const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 /** Commands may charge a card: they get longer than reads. */
 const UPDATE_TIMEOUT_MS = 60_000;
 
+/** Runs `send` within a command's deadline: a stuck call fails with DEADLINE_EXCEEDED (a 503), not a hung request. */
+export function withCommandDeadline<T>(deps: Pick<ApiDeps, 'temporal' | 'commandTimeoutMs'>, send: () => Promise<T>): Promise<T> {
+  return deps.temporal.withDeadline(Date.now() + (deps.commandTimeoutMs ?? UPDATE_TIMEOUT_MS), send);
+}
+
 /**
  * Runs `send` against the subscription's workflow within a deadline (a stuck call becomes a 503,
  * not a hung request); an unknown id is 404, an ended subscription 409.
@@ -21,7 +26,7 @@ export async function withSubscription<T>(
   send: (handle: WorkflowHandle) => Promise<T>,
   kind: 'read' | 'command' = 'command',
 ): Promise<T> {
-  const timeout = kind === 'read' ? (deps.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS) : UPDATE_TIMEOUT_MS;
+  const timeout = kind === 'read' ? (deps.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS) : (deps.commandTimeoutMs ?? UPDATE_TIMEOUT_MS);
   try {
     const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(id));
     return await deps.temporal.withDeadline(Date.now() + timeout, () => send(handle));

@@ -13,6 +13,7 @@ import type { SubscriptionView, SubscriptionWorkflow } from '../../workflows/con
 import { awaitOpening, describeSubscription, WORKFLOW_TYPES } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
+import { withCommandDeadline } from './commands';
 import { readSubscriptionView } from './subscription-view';
 import { CouponRefused, couponField, withRedemption } from './coupon-redemptions';
 import { priceItems } from './package-items';
@@ -173,9 +174,12 @@ async function start(
       const accepted: AcceptedSubscription = { id, customerId: customer.id, plan: body.plan, status: 'incomplete', href: `/subscriptions/${id}` };
       return { created: inserted, accepted };
     }
-    const subscription = await temporal.workflow.executeUpdateWithStart(awaitOpening, {
-      startWorkflowOperation: new WithStartWorkflowOperation<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, startOptions),
-    });
+    // The opening charges a card: it gets a command's deadline, and a repeat of the request attaches to it.
+    const subscription = await withCommandDeadline(deps, () =>
+      temporal.workflow.executeUpdateWithStart(awaitOpening, {
+        startWorkflowOperation: new WithStartWorkflowOperation<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, startOptions),
+      }),
+    );
     return { created: inserted, subscription };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -68,6 +68,24 @@ test('an add-on change and a usage report in one workflow task replay in the ord
   expect([...outcomes.values()]).toEqual(runs.map(() => undefined));
 });
 
+// A sign-up waits for its opening charge; with no worker to run it, the API answers within its
+// command deadline instead of holding the request, and the same request repeated later attaches to
+// the workflow it started.
+test('a sign-up the worker cannot answer in time is a 503 to retry, and the retry gets the subscription it started', async () => {
+  const impatient = environmentApp(h, DEFAULT_POLICY, { commandTimeoutMs: 1_000, onUnexpectedError: () => {} });
+  const body = { id: 'no_worker', customer: newCustomer('no-worker'), plan: 'basic-monthly', paymentMethod: 'pm_card_visa' };
+  await h.stopWorker();
+  let answer: request.Response;
+  try {
+    answer = await request(impatient).post('/subscriptions').send(body);
+  } finally {
+    await h.startWorker();
+  }
+  expect([answer.status, answer.type, answer.headers['retry-after']]).toEqual([503, 'application/problem+json', '5']);
+  const retried = await request(impatient).post('/subscriptions').send(body);
+  expect([retried.status, retried.body.id, retried.body.status]).toEqual([200, 'no_worker', 'active']);
+});
+
 // Each test file's afterEach retires its subscriptions. The time-skipping server never gives back the
 // clock lock of a task that is outstanding when its workflow is terminated, so retiring one mid-task
 // would leave every later move of the clock waiting in real time (a 120 s test timeout in CI).

@@ -22,7 +22,7 @@ export const subscriptionEndpoints: Endpoint[] = [
     summary: 'Create a subscription',
     description:
       'Starts the subscription workflow and waits until the subscription has opened: the answer carries the outcome of the first charge ' +
-      '(or the start of the trial). Repeating the request with the same `id` returns the same subscription (200 instead of 201) and never starts a second workflow. ' +
+      '(or the start of the trial). An opening that takes longer than 60 s is answered 503 with `Retry-After`; the workflow goes on. Repeating the request with the same `id` returns the same subscription (200 instead of 201) and never starts a second workflow. ' +
       'A custom package adds catalogue add-ons, custom lines at a negotiated price and a coupon: the first invoice already bills them ' +
       '(a one-time product once, recurring ones every period), discounted by the coupon and taxed per line. Everything is checked before anything is written: ' +
       'a refusal names each field that does not fit (`addOns[1].code`, `customLines[0]`, `coupon`) and creates no customer, subscription or redemption.',
