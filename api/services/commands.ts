@@ -11,9 +11,16 @@ const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 /** Commands may charge a card: they get longer than reads. */
 const UPDATE_TIMEOUT_MS = 60_000;
 
+type Kind = 'read' | 'command';
+
+/** When a call of this kind made now must have answered. */
+function deadlineFor(deps: Pick<ApiDeps, 'queryTimeoutMs' | 'commandTimeoutMs'>, kind: Kind): number {
+  return Date.now() + (kind === 'read' ? (deps.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS) : (deps.commandTimeoutMs ?? UPDATE_TIMEOUT_MS));
+}
+
 /** Runs `send` within a command's deadline: a stuck call fails with DEADLINE_EXCEEDED (a 503), not a hung request. */
 export function withCommandDeadline<T>(deps: Pick<ApiDeps, 'temporal' | 'commandTimeoutMs'>, send: () => Promise<T>): Promise<T> {
-  return deps.temporal.withDeadline(Date.now() + (deps.commandTimeoutMs ?? UPDATE_TIMEOUT_MS), send);
+  return deps.temporal.withDeadline(deadlineFor(deps, 'command'), send);
 }
 
 /**
@@ -24,12 +31,11 @@ export async function withSubscription<T>(
   deps: ApiDeps,
   id: string,
   send: (handle: WorkflowHandle) => Promise<T>,
-  kind: 'read' | 'command' = 'command',
+  kind: Kind = 'command',
 ): Promise<T> {
-  const timeout = kind === 'read' ? (deps.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS) : (deps.commandTimeoutMs ?? UPDATE_TIMEOUT_MS);
   try {
     const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(id));
-    return await deps.temporal.withDeadline(Date.now() + timeout, () => send(handle));
+    return await deps.temporal.withDeadline(deadlineFor(deps, kind), () => send(handle));
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     const row = await deps.prisma.subscription.findUnique({ where: { id }, select: { status: true } });
