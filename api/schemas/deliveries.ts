@@ -4,7 +4,7 @@ import { postalAddress } from './billing-profile';
 import { subscriptionParams } from './subscriptions';
 import { timestamp } from './responses/common';
 
-export const deliveryParams = subscriptionParams.extend({ deliveryId: z.string().min(1).max(100).describe('The delivery (GET /subscriptions/:id/deliveries)') });
+export const deliveryParams = subscriptionParams.extend({ deliveryId: z.uuid('must be a delivery id (a UUID, from GET /subscriptions/:id/deliveries)').describe('The delivery (GET /subscriptions/:id/deliveries)') });
 
 export const deliveryAddressBody = z.strictObject({ address: postalAddress.describe('Where the shipping add-ons go from now on') });
 

@@ -152,3 +152,13 @@ test('a skipped period is paid net of its box: a coupon discounts what is left, 
   expect(credits[0]!.amountCents).toBeGreaterThan(0);
   expect(credits[0]!.amountCents).toBeLessThanOrEqual(720);
 });
+
+test('a delivery id that is not one is refused by name before the database sees it; an unknown one is 404', async () => {
+  // A NUL byte reached PostgreSQL and came back as a 500 (the hostile-request fuzz found it).
+  for (const deliveryId of ['%00', 'not-a-delivery', '1234']) {
+    const res = await d.post(`/subscriptions/boxed/deliveries/${deliveryId}/skip`);
+    expect([deliveryId, res.status, res.body.detail]).toEqual([deliveryId, 400, expect.stringContaining('deliveryId')]);
+  }
+  const unknown = await d.post('/subscriptions/boxed/deliveries/00000000-0000-4000-8000-000000000000/skip');
+  expect(unknown.status).toBe(404);
+});
