@@ -7,6 +7,8 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   testSequencer: '<rootDir>/test/support/sequencer.js',
+  // V8's code cache across the test files of a Jest worker (see the file).
+  runtime: '<rootDir>/test/support/code-cache-runtime.js',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Time-skipping tests move months of workflow time; in real time they still need to bundle
