@@ -256,30 +256,45 @@ export async function settled(h: Harness, workflowId: string): Promise<void> {
   );
 }
 
+/** Subscriptions whose workflow an environment's retireSubscriptions already closed. */
+const retiredIn = new WeakMap<Harness, Set<string>>();
+
 /**
  * Stops every subscription's workflow still running, so a test file's later tests do not pay for
- * renewing the subscriptions of its earlier ones each time they move the clock.
+ * renewing the subscriptions of its earlier ones each time they move the clock. Each is looked at
+ * once: a workflow id is never started again once closed (REJECT_DUPLICATE), and a file's last
+ * tests would otherwise ask about every subscription of its first ones again.
  */
 export async function retireSubscriptions(h: Harness): Promise<void> {
+  const retired = retiredIn.get(h) ?? new Set<string>();
+  retiredIn.set(h, retired);
   const subscriptions = await h.db.prisma.subscription.findMany({ select: { id: true } });
-  await Promise.all(subscriptions.map(({ id }) => retireSubscription(h, id, 'test finished')));
+  const unretired = subscriptions.map(({ id }) => id).filter((id) => !retired.has(id));
+  await Promise.all(
+    unretired.map(async (id) => {
+      if (await retireSubscription(h, id, 'test finished')) retired.add(id);
+    }),
+  );
 }
 
 /**
  * Terminates one subscription's workflow if it is still running; one that never started is fine.
  * It waits for the run to settle first: the time-skipping server never gives back the clock lock
  * of a workflow task or activity that is outstanding when its workflow is terminated, and every
- * later `env.sleep` in that environment would then wait in real time.
+ * later `env.sleep` in that environment would then wait in real time. Answers whether the
+ * workflow is closed now (false: none was started yet).
  */
-export async function retireSubscription(h: Harness, subscriptionId: string, reason: string): Promise<void> {
+export async function retireSubscription(h: Harness, subscriptionId: string, reason: string): Promise<boolean> {
   const workflowId = `subscription-${subscriptionId}`;
   // One that never settles (a task that keeps failing) holds the lock anyway: it is stopped all the same.
   await settled(h, workflowId).catch(() => undefined);
   const handle = h.env.client.workflow.getHandle(workflowId);
   try {
     if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate(reason);
+    return true;
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
+    return false;
   }
 }
 
