@@ -4,6 +4,7 @@ import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, Workflo
 import { ApplicationFailure } from '@temporalio/common';
 import { ZodError } from 'zod';
 import { isDatabaseUnavailable } from './database-unavailable';
+import { isUnstorableText } from './unstorable-text';
 import { ProblemError, invalid, notFound, conflict } from './problem';
 
 /** Failure types the workflow raises when a command is refused by the lifecycle rules. */
@@ -45,6 +46,7 @@ export function toProblem(error: unknown): ProblemError {
   }
   if (isUnavailable(error)) return new ProblemError(503, 'service-unavailable', 'Temporal is unavailable, retry later');
   if (isDatabaseUnavailable(error)) return new ProblemError(503, 'service-unavailable', 'the database is unavailable, retry later');
+  if (isUnstorableText(error)) return invalid([{ field: '(request)', message: 'contains a character that cannot be stored (such as NUL)' }]);
   if ((error as { type?: string } | undefined)?.type === 'entity.too.large') {
     return new ProblemError(413, 'payload-too-large', 'request body is too large');
   }

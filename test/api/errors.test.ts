@@ -19,6 +19,19 @@ describe('toProblem maps failures to the status a client can act on', () => {
     expect(problem.toBody('/x')).toMatchObject({ errors: [{ field: 'plan' }] });
   });
 
+  test('text the database cannot store (a NUL character) is a 400, not a 500', () => {
+    // As @prisma/adapter-pg raised it for a NUL that reached PostgreSQL, bare and wrapped by Prisma.
+    const refused = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+      name: 'DriverAdapterError',
+      cause: { originalCode: '22021', kind: 'postgres', code: '22021', message: 'invalid byte sequence for encoding "UTF8": 0x00' },
+    });
+    for (const error of [refused, Object.assign(new Error('Invalid invocation'), { meta: { driverAdapterError: refused } })]) {
+      const problem = toProblem(error);
+      expect(problem.status).toBe(400);
+      expect(problem.toBody('/x')).toMatchObject({ errors: [{ field: '(request)', message: expect.stringContaining('NUL') }] });
+    }
+  });
+
   test('anything unknown is a 500 that reveals nothing of the error', () => {
     const problem = toProblem(new Error('secret internals'));
     expect(problem.status).toBe(500);
