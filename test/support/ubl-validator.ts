@@ -1,7 +1,8 @@
 // Runs the Peppol BIS Billing 3.0 validator (scripts/ubl-validator, built by
 // scripts/setup-ubl-validator.sh) on UBL documents: one JVM for all of them, since starting it and
-// loading the rules costs seconds while each document then takes milliseconds.
-import { spawnSync } from 'node:child_process';
+// loading the rules costs seconds (and 2.5 s of CPU) while each document then takes milliseconds.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,32 +39,54 @@ function classpath(): string {
   return [path.join(TOOL_DIR, 'lib', '*'), path.join(TOOL_DIR, 'classes')].join(path.delimiter);
 }
 
-/** Validates each XML document; names only label the results (and the temporary files). */
-export function validateUbl(xmls: Array<{ name: string; xml: string }>): UblValidation[] {
-  if (xmls.length === 0) return [];
+// A short run spends its time compiling the rules' XSLT once: the quick JIT tier alone halves it.
+const JAVA_OPTIONS = ['-XX:TieredStopAtLevel=1'];
+
+export interface UblValidator {
+  validate(name: string, xml: string): Promise<UblValidation>;
+  /** Stops the JVM (answers still owed fail). */
+  close(): Promise<void>;
+}
+
+/**
+ * One JVM for the documents a test file makes one test at a time (`Validate --stdin`): the rules
+ * are loaded once, however many tests validate. Answers come in the order documents were sent.
+ */
+export function startUblValidator(): UblValidator {
   const cp = classpath();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ubl-validate-'));
-  try {
-    const files = xmls.map(({ name, xml }, index) => {
-      const file = path.join(dir, `${index}-${name.replace(/[^\w.-]+/g, '_')}.xml`);
+  const java = spawn('java', [...JAVA_OPTIONS, '-cp', cp, 'Validate', '--stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  java.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const waiting: Array<{ resolve(line: ValidatorLine): void; reject(error: Error): void }> = [];
+  let ended: Error | undefined;
+  const fail = (error: Error) => {
+    ended ??= error;
+    for (const entry of waiting.splice(0)) entry.reject(ended);
+  };
+  java.on('error', (error) => fail(new Error(`Could not start java (${error.message}): ${SETUP_HINT}`)));
+  java.on('exit', (code) => fail(new Error(`The UBL validator exited with ${code}: ${stderr.trim()}`)));
+  createInterface({ input: java.stdout }).on('line', (line) => {
+    if (line.startsWith('{')) waiting.shift()?.resolve(JSON.parse(line) as ValidatorLine);
+  });
+  let sent = 0;
+  return {
+    async validate(name, xml) {
+      if (ended) throw ended;
+      const file = path.join(dir, `${(sent += 1)}-${name.replace(/[^\w.-]+/g, '_')}.xml`);
       writeFileSync(file, xml);
-      return file;
-    });
-    // A short run spends its time compiling the rules' XSLT once: the quick JIT tier alone halves it.
-    const run = spawnSync('java', ['-XX:TieredStopAtLevel=1', '-cp', cp, 'Validate', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (run.error) throw new Error(`Could not start java (${run.error.message}): ${SETUP_HINT}`);
-    if (run.status !== 0) throw new Error(`The UBL validator exited with ${run.status}: ${run.stderr.trim()}`);
-    const byFile = new Map<string, ValidatorLine>();
-    for (const line of run.stdout.split('\n').filter((text) => text.startsWith('{'))) {
-      const parsed = JSON.parse(line) as ValidatorLine;
-      byFile.set(parsed.file, parsed);
-    }
-    return xmls.map(({ name }, index) => {
-      const result = byFile.get(files[index]!);
-      if (!result) throw new Error(`The UBL validator said nothing about ${name}: ${run.stderr.trim()}`);
-      return { name, valid: result.valid, errors: result.errors, warnings: result.warnings };
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+      const line = await new Promise<ValidatorLine>((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        java.stdin.write(`${file}\n`);
+      });
+      if (line.file !== file) throw new Error(`The UBL validator answered for ${line.file}, not ${file}`);
+      return { name, valid: line.valid, errors: line.errors, warnings: line.warnings };
+    },
+    async close() {
+      const exited = new Promise((resolve) => (java.exitCode !== null ? resolve(undefined) : java.once('exit', resolve)));
+      java.stdin.end();
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -28,18 +28,29 @@ import org.w3c.dom.Document;
  * Validates UBL invoices and credit notes against Peppol BIS Billing 3.0 as phive runs it: the UBL 2.1
  * XSD, then the CEN EN16931 rules, then the Peppol rules (with the national ones, Norway's included).
  * Usage: java Validate file.xml… — prints one JSON line per file on stdout; exits 0 when every file
- * could be read and validated (valid or not), 2 on bad usage.
+ * could be read and validated (valid or not), 2 on bad usage. With --stdin it reads one path per
+ * line and answers each as it comes.
  */
 public final class Validate {
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
     if (args.length == 0) {
-      System.err.println("usage: Validate file.xml…");
+      System.err.println("usage: Validate file.xml… | Validate --stdin (one path per line)");
       System.exit(2);
     }
     ValidationExecutorSetRegistry<IValidationSourceXML> registry = new ValidationExecutorSetRegistry<>();
     // Peppol's sets are built on top of the CEN EN16931 ones, which must be registered first.
     EN16931Validation.initEN16931(registry);
     PeppolValidation.initStandard(registry);
+    if (args.length == 1 && args[0].equals("--stdin")) {
+      // One JVM for a caller that has documents one at a time (a test file's tests): each path
+      // read is answered at once, until stdin closes.
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+      for (String path = in.readLine(); path != null; path = in.readLine()) {
+        System.out.println(validate(registry, path));
+        System.out.flush();
+      }
+      return;
+    }
     for (String path : args) {
       System.out.println(validate(registry, path));
     }
