@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import type Stripe from 'stripe';
 import request from 'supertest';
 import type { PaymentEvent } from '../../domain/payment-events';
+import { fetchRunChain } from '../../simulator/histories';
 import type { Harness } from '../support/harness';
 import { rawTestApp, retireSubscription, retireSubscriptions, startHarness, testApp } from '../support/harness';
 import { DocumentedApi } from '../support/openapi-documented';
@@ -74,10 +75,15 @@ async function deliver(event: Stripe.Event | string, { secret = SECRET, ageSecon
   return res;
 }
 
-/** The payment events a subscription's workflow was signaled with, in order. */
+/**
+ * The payment events a subscription's workflow was signaled with, in order, over all its runs: a
+ * signal can land in a run that has since continued as new, which the latest run's history does
+ * not show.
+ */
 async function signaled(subscriptionId: string): Promise<PaymentEvent[]> {
-  const { events } = await h.env.client.workflow.getHandle(`subscription-${subscriptionId}`).fetchHistory();
-  return (events ?? [])
+  const runs = await fetchRunChain(h.env.client.workflow, `subscription-${subscriptionId}`);
+  return runs
+    .flatMap(({ history }) => history.events ?? [])
     .map((event) => event.workflowExecutionSignaledEventAttributes)
     .filter((signal) => signal?.signalName === 'paymentEvent')
     .map((signal) => defaultPayloadConverter.fromPayload<PaymentEvent>(signal!.input!.payloads![0]!));
