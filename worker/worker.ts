@@ -37,7 +37,10 @@ export function createSubscriptionWorker(options: SubscriptionWorkerOptions): Pr
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    // One workflow task at a time without a cache: core (1.24) otherwise sometimes answers an
+    // eviction with commands ("This is an SDK bug") and loses a task's completion (10 s timeout).
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.maxCachedWorkflows === 0 ? { maxConcurrentWorkflowTaskExecutions: 1 } : {}),
     interceptors: {
       activity: [activityLogContext, activityMetrics(options.metrics ?? createWorkerMetrics()), ...(options.activityInterceptors ?? [])],
     },
