@@ -30,9 +30,10 @@ async function startEmailDelivery(temporal: WorkflowStarter, intent: EmailIntent
   try {
     await temporal.client.workflow.start<EmailDeliveryWorkflow>(WORKFLOW_TYPES.emailDelivery, {
       workflowId: emailDeliveryWorkflowId(intent.key),
-      // Outbound deliveries (webhooks and emails) share a queue and worker of their own.
-      taskQueue: webhookTaskQueue(temporal.taskQueue),
-      args: [{ emailKey: intent.key }],
+      // Outbound attempts (webhooks and emails) share a queue and worker of their own; the workflow
+      // (a few short tasks) runs with the others on the main queue.
+      taskQueue: temporal.taskQueue,
+      args: [{ emailKey: intent.key, deliveryQueue: webhookTaskQueue(temporal.taskQueue) }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       staticSummary: `${intent.content.template} email to ${intent.to}`,
     });

@@ -11,6 +11,7 @@ import { createPlanMigrationActivities } from './plan-migrations';
 import { createPaymentEventActivities } from './payment-events';
 import { createProjectionActivities } from './projection';
 import { createStepWriteActivities } from './step-writes';
+import { createWebhookActivities } from './webhooks';
 
 export type { ActivityDeps } from './deps';
 
@@ -32,6 +33,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentEventActivities(deps),
     ...createMeteredUsageActivities(deps),
     ...createDeliveryActivities(deps),
+    // The local activity of webhook delivery workflows, which run on this queue (their attempts do not).
+    markWebhookFailed: createWebhookActivities(deps).markWebhookFailed,
   };
 }
 

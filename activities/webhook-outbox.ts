@@ -16,7 +16,7 @@ import { WORKFLOW_TYPES } from '../workflows/contract';
 /** How activities start delivery workflows. */
 export interface WorkflowStarter {
   client: Client;
-  /** The worker's task queue; deliveries run on its webhook queue (see webhookTaskQueue). */
+  /** The worker's task queue; delivery attempts run on its webhook queue (see webhookTaskQueue). */
   taskQueue: string;
 }
 
@@ -72,8 +72,9 @@ export async function startDeliveries(temporal: WorkflowStarter, deliveryIds: re
       try {
         await temporal.client.workflow.start<WebhookDeliveryWorkflow>(WORKFLOW_TYPES.webhookDelivery, {
           workflowId: webhookDeliveryWorkflowId(deliveryId),
-          taskQueue: webhookTaskQueue(temporal.taskQueue),
-          args: [{ deliveryId }],
+          // The workflow on the main queue (a few short tasks), its attempts on the delivery queue.
+          taskQueue: temporal.taskQueue,
+          args: [{ deliveryId, deliveryQueue: webhookTaskQueue(temporal.taskQueue) }],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });
       } catch (error) {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { LogLevel, LogMetadata } from '@temporalio/common';
 import type { RuntimeOptions, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import express, { type Express } from 'express';
@@ -18,6 +19,7 @@ import type { PaymentGateway } from '../gateway/payment-gateway';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { testServerExecutable } from '../infra/tools';
 import type { WebhookTargetPolicy } from '../infra/webhook-target';
+import { levelOf } from '../worker/logging';
 import type { WorkerMetrics } from '../worker/metrics';
 import { createSubscriptionWorker, createWebhookWorker, WORKFLOWS_PATH } from '../worker/worker';
 import type { SubscriptionView } from '../workflows/contract';
@@ -63,6 +65,13 @@ let runtimeInstalled = false;
  * `custom` installs another Runtime instead (a test of logs or core metrics): only the first
  * install in a process counts, so a later one is an error rather than silently ignored.
  */
+/** The SDK's lines at the level they are worth here (worker/logging.ts levelOf), as the worker process logs them. */
+export class QuietLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    super.log(levelOf(level, message), message, meta);
+  }
+}
+
 export function installQuietRuntime(custom?: RuntimeOptions): void {
   if (runtimeInstalled) {
     if (custom) throw new Error('a Temporal Runtime is already installed in this process: pass `runtime` to the first environment only');
@@ -74,7 +83,7 @@ export function installQuietRuntime(custom?: RuntimeOptions): void {
     return;
   }
   Runtime.install({
-    logger: new DefaultLogger('WARN'),
+    logger: new QuietLogger('WARN'),
     // The test server lacks capabilities core's worker module warns about on every worker start
     // (heartbeat details on failure); other core warnings still show.
     telemetryOptions: { logging: { filter: `${makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' })},temporalio_sdk_core::worker=ERROR` } },

@@ -13,6 +13,7 @@ import { connectTemporal, temporalConnectionOptions } from '../infra/temporal';
 import { createWorkerMetrics } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { coreMetricsUrl, workerRuntimeOptions } from './runtime';
+import { legacyDeliveriesRunning } from './legacy-deliveries';
 import { createSubscriptionWorker, createWebhookWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -60,8 +61,12 @@ async function main(): Promise<void> {
       },
     };
     const worker = await createSubscriptionWorker(options);
-    // Webhook deliveries poll their own task queue, so a dead endpoint never takes billing's slots.
-    const webhookWorker = await createWebhookWorker(options);
+    // Delivery attempts poll their own task queue, so a dead endpoint never takes billing's slots.
+    const legacy = await legacyDeliveriesRunning(client, config.TEMPORAL_TASK_QUEUE);
+    if (legacy !== 0) {
+      logger.info({ legacyDeliveries: legacy }, `${legacy ?? 'an unknown number of'} delivery workflows started by an earlier version: the delivery worker runs them too (restart once none are left)`);
+    }
+    const webhookWorker = await createWebhookWorker({ ...options, legacyWorkflows: legacy !== 0 });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker polling');
     await Promise.all([worker.run(), webhookWorker.run()]);
     logger.info('worker stopped');

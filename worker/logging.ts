@@ -26,10 +26,22 @@ export function coreLogLevel(level: PinoLevel): LogLevel {
   return level === 'debug' ? 'DEBUG' : 'WARN';
 }
 
+/**
+ * What the SDK warns about a worker without workflows. The delivery worker runs only activities on
+ * purpose (worker/legacy-deliveries.ts): that is no warning here.
+ */
+export const NO_WORKFLOWS_WARNING = 'No workflows registered, not polling for workflow tasks';
+
+/** The level a line of the SDK's is worth here. */
+export function levelOf(level: LogLevel, message: string): LogLevel {
+  return level === 'WARN' && message === NO_WORKFLOWS_WARNING ? 'DEBUG' : level;
+}
+
 export class PinoTemporalLogger implements TemporalLogger {
   constructor(private readonly pino: Logger) {}
 
-  log(level: LogLevel, message: string, meta?: LogMetadata): void {
+  log(sdkLevel: LogLevel, message: string, meta?: LogMetadata): void {
+    const level = levelOf(sdkLevel, message);
     // The SDK's own timestamp (a symbol key) is dropped: pino stamps the line as it writes it.
     const { [LogTimestamp]: _timestamp, ...fields } = meta ?? {};
     const subscriptionId = fields.subscriptionId ?? subscriptionIdOf(fields.workflowId);

@@ -55,11 +55,12 @@ export function createSubscriptionWorker(options: SubscriptionWorkerOptions): Pr
 const DELIVERY_CONCURRENCY = 20;
 
 /**
- * Runs the outbound deliveries, webhooks and customer emails (their delivery workflows and
- * activities), on the task queue's webhook queue: a dead endpoint or mail server never takes
- * billing's slots.
+ * Runs the outbound delivery attempts, webhooks and customer emails, on the task queue's webhook
+ * queue: a dead endpoint or mail server never takes billing's slots. Their workflows run on the
+ * main queue. Only a worker draining deliveries started before that (`legacyWorkflows`, see
+ * hasLegacyDeliveries) also runs workflows here; otherwise it starts no workflow thread at all.
  */
-export function createWebhookWorker(options: SubscriptionWorkerOptions): Promise<Worker> {
+export function createWebhookWorker(options: SubscriptionWorkerOptions & { legacyWorkflows?: boolean }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -69,6 +70,6 @@ export function createWebhookWorker(options: SubscriptionWorkerOptions): Promise
     interceptors: {
       activity: [activityLogContext, activityMetrics(options.metrics ?? createWorkerMetrics()), ...(options.activityInterceptors ?? [])],
     },
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.legacyWorkflows ? (options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }) : {}),
   });
 }

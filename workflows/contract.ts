@@ -80,6 +80,11 @@ export interface PlanMigrationInput {
 
 export interface WebhookDeliveryInput {
   deliveryId: string;
+  /**
+   * The outbound-delivery task queue its attempts run on. Absent in deliveries started before
+   * delivery workflows moved to the main queue: those run on that queue, attempts included.
+   */
+  deliveryQueue?: string;
 }
 
 /** A refund or chargeback of an ended subscription, booked by a workflow of its own. */
@@ -94,6 +99,8 @@ export function paymentRecordWorkflowId(eventId: string): string {
 export interface EmailDeliveryInput {
   /** The EmailMessage's idempotency key (its lifecycle event). */
   emailKey: string;
+  /** As WebhookDeliveryInput's: where the sending attempts run. */
+  deliveryQueue?: string;
 }
 
 /** The workflow functions' types; callers start them by name with these as type parameters. */

@@ -1,7 +1,8 @@
 // Delivers one customer email, queued by a lifecycle step (activities/emails.ts, queueEmail). The
 // retries live in the activity's retry policy, so a mail outage costs one workflow waiting on a
 // server timer per email and holds up nothing else; the subscription workflow never waits for a
-// delivery. Runs on the outbound-delivery queue, with the webhook deliveries.
+// delivery. Runs on the main task queue; its attempts run on the outbound-delivery queue, with the
+// webhooks' (workflows/webhook-delivery.ts).
 import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createEmailActivities } from '../activities/emails';
 import type { EmailDeliveryInput } from './contract';
@@ -31,10 +32,14 @@ export const EMAIL_RETRY_POLICY = {
   nonRetryableErrorTypes: ['EmailRejected', 'UnknownEmail', 'EmailAlreadyFailed'],
 };
 
-const { sendEmail } = proxyActivities<Activities>({
-  startToCloseTimeout: EMAIL_ATTEMPT_TIMEOUT,
-  retry: EMAIL_RETRY_POLICY,
-});
+/** The attempts, on the outbound-delivery queue (the workflow's own for emails queued before deliveries moved). */
+function attempts(deliveryQueue: string | undefined) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: EMAIL_ATTEMPT_TIMEOUT,
+    retry: EMAIL_RETRY_POLICY,
+    ...(deliveryQueue ? { taskQueue: deliveryQueue } : {}),
+  });
+}
 
 const { markEmailFailed } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10s',
@@ -47,9 +52,9 @@ function reason(failure: ActivityFailure): string {
   return failure.retryState === 'MAXIMUM_ATTEMPTS_REACHED' ? `gave up after ${EMAIL_RETRY_POLICY.maximumAttempts} attempts: ${cause}` : cause;
 }
 
-export async function emailDeliveryWorkflow({ emailKey }: EmailDeliveryInput): Promise<'sent' | 'failed'> {
+export async function emailDeliveryWorkflow({ emailKey, deliveryQueue }: EmailDeliveryInput): Promise<'sent' | 'failed'> {
   try {
-    await sendEmail.executeWithOptions({ summary: `send email ${emailKey}` }, [emailKey]);
+    await attempts(deliveryQueue).sendEmail.executeWithOptions({ summary: `send email ${emailKey}` }, [emailKey]);
     return 'sent';
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;

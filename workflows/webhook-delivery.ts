@@ -1,6 +1,7 @@
 // Delivers one webhook: one event to one endpoint. The retries live in the activity's retry
 // policy, so a dead endpoint costs one workflow waiting on a server timer and holds up nothing
-// else; the subscription workflow never waits for a delivery.
+// else; the subscription workflow never waits for a delivery. The workflow runs on the main task
+// queue; its attempts run on the outbound-delivery queue, whose worker's slots they alone can fill.
 import { ActivityFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createWebhookActivities } from '../activities/webhooks';
 import type { WebhookDeliveryInput } from './contract';
@@ -22,20 +23,24 @@ export const WEBHOOK_RETRY_POLICY = {
   nonRetryableErrorTypes: ['WebhookEndpointDisabled', 'UnknownWebhookDelivery'],
 };
 
-const { deliverWebhook } = proxyActivities<Activities>({
-  // Above the HTTP timeout (10 s) plus the database writes around it.
-  startToCloseTimeout: '30s',
-  retry: WEBHOOK_RETRY_POLICY,
-});
+/** The attempts, on the outbound-delivery queue (the workflow's own for deliveries started before they moved). */
+function attempts(deliveryQueue: string | undefined) {
+  return proxyActivities<Activities>({
+    // Above the HTTP timeout (10 s) plus the database writes around it.
+    startToCloseTimeout: '30s',
+    retry: WEBHOOK_RETRY_POLICY,
+    ...(deliveryQueue ? { taskQueue: deliveryQueue } : {}),
+  });
+}
 
 const { markWebhookFailed } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
-export async function webhookDeliveryWorkflow({ deliveryId }: WebhookDeliveryInput): Promise<'delivered' | 'failed'> {
+export async function webhookDeliveryWorkflow({ deliveryId, deliveryQueue }: WebhookDeliveryInput): Promise<'delivered' | 'failed'> {
   try {
-    await deliverWebhook.executeWithOptions({ summary: `deliver webhook ${deliveryId}` }, [deliveryId]);
+    await attempts(deliveryQueue).deliverWebhook.executeWithOptions({ summary: `deliver webhook ${deliveryId}` }, [deliveryId]);
     return 'delivered';
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;

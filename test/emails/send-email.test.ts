@@ -58,7 +58,7 @@ function activities(prisma: PrismaClient, mailer: Mailer = smtpMailer(smtp.url))
 
 const row = (key: string) => db.prisma.emailMessage.findUniqueOrThrow({ where: { idempotencyKey: key } });
 
-test('queueEmail records the email pending with its intent and starts its delivery on the outbound queue, without sending it', async () => {
+test('queueEmail records the email pending with its intent and starts its delivery, attempts on the outbound queue, without sending it', async () => {
   await activities(db.prisma).queueEmail(intent('sub_mail/resumed/0'), '2027-01-01T00:00:00.000Z');
 
   expect(await row('sub_mail/resumed/0')).toMatchObject({
@@ -70,7 +70,7 @@ test('queueEmail records the email pending with its intent and starts its delive
     createdAt: new Date('2027-01-01T00:00:00.000Z'),
   });
   expect(started.filter((start) => start.workflowId === emailDeliveryWorkflowId('sub_mail/resumed/0'))).toEqual([
-    expect.objectContaining({ taskQueue: 'mail-test-webhooks', args: [{ emailKey: 'sub_mail/resumed/0' }] }),
+    expect.objectContaining({ taskQueue: 'mail-test', args: [{ emailKey: 'sub_mail/resumed/0', deliveryQueue: 'mail-test-webhooks' }] }),
   ]);
   const { messageId } = await row('sub_mail/resumed/0');
   expect(smtp.received.filter((mail) => mail.messageId === messageId)).toHaveLength(0);

@@ -4,11 +4,10 @@
 // timer had run with the time its timer was started at: a step whose timer fired must run all the
 // same, and the older loop, which asked the clock again, is shown to fail on the same histories.
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { fetchRunChain } from '../../simulator/histories';
 import { historyFromJSON, historyToJSON } from '../../simulator/history-json';
-import { workflowBundle } from '../../simulator/environment';
+import { QuietLogger, workflowBundle } from '../../simulator/environment';
 import { startHarness, testApp, type Harness } from '../support/harness';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 import { replay, type RecordedHistory } from '../support/replay';
@@ -18,7 +17,7 @@ let recorded: RecordedHistory[];
 
 beforeAll(async () => {
   // Core logs each expected nondeterminism below as a warning; only errors are news here.
-  h = await startHarness({ runtime: { logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } } });
+  h = await startHarness({ runtime: { logger: new QuietLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } } });
   const d = driver(h, testApp(h));
   expect((await d.create({ id: 'stale', customer: newCustomer('stale'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' })).status).toBe('active');
   await d.advance(95 * DAY);

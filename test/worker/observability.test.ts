@@ -2,6 +2,7 @@
 // serves its metrics on a local port that the worker's /metrics appends.
 import { freePort } from '../../infra/ports';
 import { createLogger } from '../../infra/logger';
+import { NO_WORKFLOWS_WARNING } from '../../worker/logging';
 import { createWorkerMetrics, type WorkerMetrics } from '../../worker/metrics';
 import { type MetricsServer, startMetricsServer } from '../../worker/metrics-server';
 import { coreMetricsUrl, workerRuntimeOptions } from '../../worker/runtime';
@@ -72,6 +73,11 @@ test('a declined charge is logged with its decline, and the SDK lines of an acti
 test('workflow log lines carry the subscription too', async () => {
   const started = await lineWhere((line) => line.msg === 'Workflow started' && line.workflowId === 'subscription-obs_paid', "the workflow's first line");
   expect(started).toMatchObject({ level: 'debug', subscriptionId: 'obs_paid', runId: expect.any(String), workflowType: 'subscriptionWorkflow' });
+});
+
+test("the delivery worker's start (activities only, on purpose) is logged at debug level, not as a warning", async () => {
+  const delivery = lines.filter((line) => line.msg === NO_WORKFLOWS_WARNING);
+  expect(delivery).toEqual([expect.objectContaining({ level: 'debug', taskQueue: expect.stringMatching(/-webhooks$/) })]);
 });
 
 test("the worker's /metrics has activity durations, charge outcomes and the Temporal SDK's own worker metrics", async () => {
