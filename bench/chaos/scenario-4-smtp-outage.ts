@@ -50,7 +50,7 @@ export async function smtpOutage(env: ChaosEnvironment): Promise<ScenarioOutcome
       ['distinct Message-IDs among them', String(deliveredOfOutage)],
     ],
     notes: [
-      "The worker's SMTP connections go through a TCP proxy the runner switches off (connections refused). A lifecycle step only queues its email (an EmailMessage row, pending, and one delivery workflow on the outbound-delivery queue), so billing and continue-as-new never wait for SMTP. The delivery retries connection failures and 4xx replies from 10 s, doubling, capped at 10 min, for at most 438 attempts (about 3 days), and fails a 5xx rejection at once; either way the row ends sent or failed. The SMTP peer counts every delivery by Message-ID.",
+      "The worker's SMTP connections go through a TCP proxy the runner switches off (connections refused). A lifecycle step only queues its email (an EmailMessage row, pending, and one delivery workflow, whose attempts run on the outbound-delivery queue), so billing and continue-as-new never wait for SMTP. The delivery retries connection failures and 4xx replies from 10 s, doubling, capped at 10 min, for at most 438 attempts (about 3 days), and fails a 5xx rejection at once; either way the row ends sent or failed. The SMTP peer counts every delivery by Message-ID.",
     ],
     failures: [...(paidDuring === 0 ? ['billing stopped while SMTP was down'] : []), ...(ofOutage.length === 0 ? ['no email fell due during the outage'] : [])],
   });

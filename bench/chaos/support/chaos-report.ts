@@ -42,23 +42,25 @@ What this run does not cover, plainly:
   two worker processes. Its binaries are built by \`scripts/setup-temporal-server.sh\` on the first
   run: 675 s cold on 2 shared cores (module downloads included), 57 s with Go's caches warm, then
   instant.
-- Scenario 8 is not yet reliable: in 2 of 15 runs on 2026-12-04 two subscriptions stopped
-  answering after the restart at which a worker was killed (queries answered "query timed out
-  before a worker could process it", then "Unable to query workflow due to Workflow Task in failed
-  state") and their cancel update failed at the end, so they count as lost. The cause is not found
-  yet; the scenario now writes their workflow-task failures into its notes (and, with
-  \`CHAOS_DEBUG=1\`, the workers' last warnings to stderr) when it happens again. On 2026-12-05
-  it ran twice more, side by side, on the 2 cores shared with other work at load average 40 to 50:
-  both failed, but not that way. No subscription stopped answering (one run saw "Workflow Task in
-  failed state" answered once during a restart, which cleared); instead all four dunning
-  subscriptions were still retrying declined invoices when the end's window
-  (\`CHAOS_END_SECONDS\`, 120 s) closed, so their cancel was refused until then and they count as
-  lost, with 4 invoices unpaid. Later on 2026-12-05, on a quiet machine, it passed 5 of 6 runs;
-  the failed one had 7 subscriptions stop answering, each with the same workflow-task failure on
-  replay after the restart: \`[TMPRL1100] Nondeterminism error: No command scheduled for event
-  HistoryEvent(id: 10, TimerStarted)\` (the replay gave no timer where the first execution started
-  one). So far: 18 passes in 23 runs. \`CHAOS_HISTORY_DIR=/some/dir\` now writes each such workflow's
-  history there as JSON, to replay it (test/replay) and see which wait differed; the cause is open.
+- Scenario 8 found a real nondeterminism, now fixed. Until 2026-12-05 it failed now and then
+  (5 of 23 runs, then 4 of 31 on 2026-12-05 with 10 s and 3 s periods): subscriptions stopped answering after a restart with
+  \`[TMPRL1100] Nondeterminism error: No command scheduled for event HistoryEvent(id: 10,
+  TimerStarted)\`, and earlier "Workflow Task in failed state". To catch it wherever it happens, the
+  scenario now also replays every run of every subscription (closed continued-as-new runs too)
+  against the workers' bundle at the end and fails on any run that does not replay; with
+  \`CHAOS_HISTORY_DIR\` it keeps that run's history. The kept history showed the cause: the renewal
+  timer fired at 13:09:53.963, the next task started at 13:09:54.291, yet the first execution
+  started another timer of 8.408 s, which is the renewal's due time measured from the previous
+  task's workflow time (13:09:45.55), not from its own. That task ran with a stale clock (most
+  likely a worker that replayed the workflow to answer one of the scenario's queries, up to the
+  fired timer, before the task itself arrived), asked "is the renewal due yet?", got no, and
+  waited again; every later replay has the task's own time, gets yes, bills, and no longer matches
+  the history. The workflow no longer asks the clock there: after its opening a step always waits
+  for its timer, and a timer that fired runs its step (workflows/subscription.ts, \`timerRunsStep\`,
+  behind \`patched('timer-runs-its-step')\`). test/replay/stale-clock.test.ts replays recorded renewals
+  with the task after each fired timer given the previous task's time: clean with the new loop,
+  a determinism error with the old one. After the fix, on 2026-12-05: 10 of 10 runs passed with 10 s
+  periods (the period that showed it: 4 of 22 runs before), 757 workflow runs replayed, none failing.
 - SMTP has no idempotent submit: an email the SMTP server accepted in the milliseconds before the
   worker was killed (and before Temporal recorded the hand-over) is sent again, with the same
   Message-ID. Scenario 1 would count it as a duplicate.
