@@ -58,13 +58,6 @@ export interface Harness {
   teardown(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
-/**
- * Worker lifecycle chatter hides test and simulation output; warnings and errors still show.
- * `custom` installs another Runtime instead (a test of logs or core metrics): only the first
- * install in a process counts, so a later one is an error rather than silently ignored.
- */
 /** The SDK's lines at the level they are worth here (worker/logging.ts levelOf), as the worker process logs them. */
 export class QuietLogger extends DefaultLogger {
   override log(level: LogLevel, message: string, meta?: LogMetadata): void {
@@ -72,6 +65,13 @@ export class QuietLogger extends DefaultLogger {
   }
 }
 
+let runtimeInstalled = false;
+
+/**
+ * Worker lifecycle chatter hides test and simulation output; warnings and errors still show.
+ * `custom` installs another Runtime instead (a test of logs or core metrics): only the first
+ * install in a process counts, so a later one is an error rather than silently ignored.
+ */
 export function installQuietRuntime(custom?: RuntimeOptions): void {
   if (runtimeInstalled) {
     if (custom) throw new Error('a Temporal Runtime is already installed in this process: pass `runtime` to the first environment only');

@@ -58,7 +58,7 @@ const DELIVERY_CONCURRENCY = 20;
  * Runs the outbound delivery attempts, webhooks and customer emails, on the task queue's webhook
  * queue: a dead endpoint or mail server never takes billing's slots. Their workflows run on the
  * main queue. Only a worker draining deliveries started before that (`legacyWorkflows`, see
- * hasLegacyDeliveries) also runs workflows here; otherwise it starts no workflow thread at all.
+ * legacyDeliveriesRunning) also runs workflows here; otherwise it starts no workflow thread at all.
  */
 export function createWebhookWorker(options: SubscriptionWorkerOptions & { legacyWorkflows?: boolean }): Promise<Worker> {
   return Worker.create({
