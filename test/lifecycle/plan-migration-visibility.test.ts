@@ -3,9 +3,8 @@
 // `PlanCode = "<code>" AND ExecutionStatus = "Running"`, with its page tokens. Nothing here waits
 // for the calendar (renewals on the new plan are in plan-migration.test.ts), so real time is fine.
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { NativeConnection as WorkerConnection } from '@temporalio/worker';
 import type { Express } from 'express';
 import request from 'supertest';
 import { listRunningOnPlan, runningOnPlanQuery, type ListingCursor } from '../../activities/subscription-listing';
@@ -16,22 +15,16 @@ import { startPlanMigration } from '../../api/services/plan-migrations';
 import { DEFAULT_POLICY } from '../../domain/subscription';
 import { smtpMailer } from '../../emails/mailer';
 import { SandboxGateway } from '../../gateway/sandbox-gateway';
-import { installQuietRuntime } from '../../simulator/environment';
 import type { SmtpCatcher } from '../../simulator/smtp-catcher';
-import { startSmtpCatcher } from '../../simulator/smtp-catcher';
 import { createSubscriptionWorker } from '../../worker/worker';
 import type { TestDatabase } from '../support/database';
-import { createTestDatabase } from '../support/database';
-import type { DevServer } from '../support/dev-server';
-import { startDevServer } from '../support/dev-server';
+import { startDevServerStack, type DevServerStack } from '../support/dev-server';
 import { eventually, TEST_LINKS } from '../support/harness';
 import { newCustomer } from '../support/lifecycle';
 
-let server: DevServer;
+let stack: DevServerStack;
 let db: TestDatabase;
 let smtp: SmtpCatcher;
-let clientConnection: Connection;
-let workerConnection: WorkerConnection;
 let client: Client;
 let worker: Worker;
 let running: Promise<void>;
@@ -40,14 +33,11 @@ let app: Express;
 let adminKey: string;
 
 beforeAll(async () => {
-  installQuietRuntime();
-  [server, db, smtp] = await Promise.all([startDevServer(), createTestDatabase(), startSmtpCatcher()]);
-  clientConnection = await Connection.connect({ address: server.address });
-  client = new Client({ connection: clientConnection, namespace: 'default' });
-  workerConnection = await WorkerConnection.connect({ address: server.address });
+  stack = await startDevServerStack();
+  ({ db, smtp, client } = stack);
   const taskQueue = `visibility-${randomBytes(4).toString('hex')}`;
   worker = await createSubscriptionWorker({
-    connection: workerConnection,
+    connection: stack.workerConnection,
     namespace: 'default',
     taskQueue,
     deps: {
@@ -68,9 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   worker?.shutdown();
   await running;
-  await clientConnection?.close();
-  await workerConnection?.close();
-  await Promise.all([server?.stop(), db?.drop(), smtp?.close()]);
+  await stack?.stop();
 });
 
 const api = {

@@ -5,10 +5,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { freePort } from '../../infra/ports';
 import { temporalCliPath } from '../../infra/tools';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/contract';
+import { installQuietRuntime } from '../../simulator/environment';
+import { startSmtpCatcher, type SmtpCatcher } from '../../simulator/smtp-catcher';
+import { createTestDatabase, type TestDatabase } from './database';
 import { eventually } from './harness';
 
 export interface DevServer {
@@ -75,4 +79,44 @@ export async function startDevServer(): Promise<DevServer> {
     throw error;
   }
   return { address, stop };
+}
+
+/** A dev server with what its tests run against: a database copy, an SMTP catcher, a client and a worker connection. */
+export interface DevServerStack {
+  server: DevServer;
+  db: TestDatabase;
+  smtp: SmtpCatcher;
+  client: Client;
+  workerConnection: NativeConnection;
+  /** Closes the connections, then stops the server, drops the database and closes the catcher. */
+  stop(): Promise<void>;
+}
+
+export async function startDevServerStack(): Promise<DevServerStack> {
+  installQuietRuntime();
+  const [server, db, smtp] = await Promise.all([startDevServer(), createTestDatabase(), startSmtpCatcher()]);
+  const released = () => Promise.all([server.stop(), db.drop(), smtp.close()]);
+  let clientConnection: Connection | undefined;
+  let workerConnection: NativeConnection;
+  try {
+    clientConnection = await Connection.connect({ address: server.address });
+    workerConnection = await NativeConnection.connect({ address: server.address });
+  } catch (error) {
+    await clientConnection?.close();
+    await released();
+    throw error;
+  }
+  const connection = clientConnection;
+  return {
+    server,
+    db,
+    smtp,
+    client: new Client({ connection, namespace: 'default' }),
+    workerConnection,
+    async stop() {
+      await connection.close();
+      await workerConnection.close();
+      await released();
+    },
+  };
 }

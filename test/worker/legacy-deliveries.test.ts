@@ -3,43 +3,35 @@
 // worker counts them at start (a visibility query, hence a real dev server) and, when there are
 // any, its delivery worker runs workflows too. Real time is fine: nothing waits for the calendar.
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { createEmailActivities, emailDeliveryWorkflowId } from '../../activities/emails';
 import { messageIdFor } from '../../activities/email-outbox';
 import type { EmailIntent } from '../../domain/effects';
 import { webhookTaskQueue } from '../../domain/webhooks';
 import { smtpMailer } from '../../emails/mailer';
 import { SandboxGateway } from '../../gateway/sandbox-gateway';
-import { eventually, installQuietRuntime } from '../../simulator/environment';
-import { startSmtpCatcher, type SmtpCatcher } from '../../simulator/smtp-catcher';
+import { eventually } from '../../simulator/environment';
+import type { SmtpCatcher } from '../../simulator/smtp-catcher';
 import { legacyDeliveriesRunning } from '../../worker/legacy-deliveries';
 import { createWebhookWorker } from '../../worker/worker';
 import { WORKFLOW_TYPES, type EmailDeliveryWorkflow } from '../../workflows/contract';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startDevServer, type DevServer } from '../support/dev-server';
+import type { TestDatabase } from '../support/database';
+import { startDevServerStack, type DevServerStack } from '../support/dev-server';
 import { TEST_LINKS } from '../support/harness';
 
-let server: DevServer;
+let stack: DevServerStack;
 let db: TestDatabase;
 let smtp: SmtpCatcher;
-let clientConnection: Connection;
-let workerConnection: NativeConnection;
 let client: Client;
 const taskQueue = `legacy-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  installQuietRuntime();
-  [server, db, smtp] = await Promise.all([startDevServer(), createTestDatabase(), startSmtpCatcher()]);
-  clientConnection = await Connection.connect({ address: server.address });
-  client = new Client({ connection: clientConnection, namespace: 'default' });
-  workerConnection = await NativeConnection.connect({ address: server.address });
+  stack = await startDevServerStack();
+  ({ db, smtp, client } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await clientConnection?.close();
-  await workerConnection?.close();
-  await Promise.all([server?.stop(), db?.drop(), smtp?.close()]);
+  await stack?.stop();
 });
 
 const intent: EmailIntent = {
@@ -71,7 +63,7 @@ test('an email delivery an earlier version started on the delivery queue is coun
   });
   await eventually(() => legacyDeliveriesRunning(client, taskQueue), (count) => count === 1, 'the legacy delivery counted');
 
-  const worker = await createWebhookWorker({ connection: workerConnection, namespace: 'default', taskQueue, deps: deps(), legacyWorkflows: true });
+  const worker = await createWebhookWorker({ connection: stack.workerConnection, namespace: 'default', taskQueue, deps: deps(), legacyWorkflows: true });
   const running = worker.run();
   try {
     expect(await handle.result()).toBe('sent');
