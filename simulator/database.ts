@@ -3,13 +3,11 @@
 // A pool serves many simulations in one process (`npm run simulate -- a.json b.json …`): one
 // server, and a database migrated and seeded once that each simulation's database is copied from
 // (or, with SIMULATOR_DATABASE_TEMPLATE, one the caller migrated and seeded on that server).
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { prepareDatabase } from '../infra/bootstrap';
 import { createPrismaClient } from '../infra/database';
-import { adminSql, startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { adminSql, scratchDirectory, startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { freePort } from '../infra/ports';
 import type { Database } from './environment';
 
@@ -32,9 +30,10 @@ async function adminServer(): Promise<{ adminUrl: string; stop: () => Promise<vo
   const given = process.env.SIMULATOR_DATABASE_ADMIN_URL;
   if (given) return { adminUrl: given, stop: async () => undefined };
   const server = await startEmbeddedPostgres({
-    dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'subscription-simulator-')), 'pg'),
+    dataDir: path.join(scratchDirectory('subscription-simulator-'), 'pg'),
     port: await freePort(),
     persistent: false,
+    scratch: true,
   });
   return { adminUrl: server.urlFor('postgres'), stop: () => server.stop() };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createPrismaClient } from '../../infra/database';
-import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import { scratchDirectory, startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import { migrateDeploy } from '../../infra/migrate';
 import { seedCatalogue } from '../../prisma/seed';
 import { freePort } from '../../infra/ports';
@@ -33,11 +33,13 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   if (!adminUrl) {
     const server = await startEmbeddedPostgres({
-      dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'subscription-engine-pg-')), 'data'),
+      dataDir: path.join(scratchDirectory('subscription-engine-pg-'), 'data'),
       port: await freePort(),
       persistent: false,
+      scratch: true,
     });
     globalThis.__TEST_POSTGRES_STOP__ = () => server.stop();
+    process.env.TEST_DATABASE_SCRATCH = 'true';
     adminUrl = server.urlFor('postgres');
   }
 
