@@ -25,7 +25,7 @@ afterAll(() => {
 test("a day-old scratch directory whose server is gone is removed when the next one is made", () => {
   const abandoned = scratchWithData();
   const crashedServer = scratchWithData(2 ** 22 + 1);
-  scratchDirectory(prefix);
+  created.push(scratchDirectory(prefix));
   expect(existsSync(abandoned)).toBe(false);
   expect(existsSync(crashedServer)).toBe(false);
 });
