@@ -35,7 +35,13 @@ export async function storedDocument(prisma: PrismaClient, ownerKey: string, doc
   const existing = await prisma.documentFile.findUnique({ where: { ownerKey_format: { ownerKey, format } } });
   if (existing) return { content: Buffer.from(existing.content), contentType: existing.contentType, fileName: name };
   const content = await render(document, format);
-  await prisma.documentFile.createMany({ data: [{ ownerKey, format, contentType: CONTENT_TYPES[format], content: new Uint8Array(content) }], skipDuplicates: true });
+  const [inserted] = await prisma.documentFile.createManyAndReturn({
+    data: [{ ownerKey, format, contentType: CONTENT_TYPES[format], content: new Uint8Array(content) }],
+    skipDuplicates: true,
+    select: { ownerKey: true },
+  });
+  if (inserted) return { content, contentType: CONTENT_TYPES[format], fileName: name };
+  // A racing first request stored it meanwhile: the stored bytes are the answer from now on.
   const stored = await prisma.documentFile.findUniqueOrThrow({ where: { ownerKey_format: { ownerKey, format } } });
   return { content: Buffer.from(stored.content), contentType: stored.contentType, fileName: name };
 }
