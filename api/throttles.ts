@@ -27,9 +27,20 @@ export interface Throttles {
 /** How long a throttle may wait for the database before its in-memory twin answers. */
 export const STORE_TIMEOUT_MS = 1_000;
 
-/** The pool the throttles count in: small, and quick to give up so a slow database does not stall requests. */
+/**
+ * The pool the throttles count in: small, and quick to give up so a slow database does not stall
+ * requests. Its commits do not wait for the disk (synchronous_commit off): a request's count is
+ * written on every request, and a crash that lost the last fraction of a second of counts would
+ * only let a few more requests through, which is no reason to make every request wait for a flush.
+ */
 export function throttlePoolConfig(connectionString: string): pg.PoolConfig {
-  return { connectionString, max: 4, connectionTimeoutMillis: STORE_TIMEOUT_MS, query_timeout: STORE_TIMEOUT_MS };
+  return {
+    connectionString,
+    max: 4,
+    connectionTimeoutMillis: STORE_TIMEOUT_MS,
+    query_timeout: STORE_TIMEOUT_MS,
+    options: '-c synchronous_commit=off',
+  };
 }
 
 /** Notes each use of an in-memory twin: the database did not answer a throttle. */

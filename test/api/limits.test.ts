@@ -263,6 +263,16 @@ describe('across API processes', () => {
   });
 });
 
+describe('the counters\' connections', () => {
+  test('commit without waiting for the disk: a count is written on every request, and losing the last instant of counts in a crash costs nothing', async () => {
+    const pool = new pg.Pool(throttlePoolConfig(h.db.url));
+    pools.push(pool);
+    // The test server runs with synchronous_commit off for everyone: the connection must set it itself.
+    const { rows } = await pool.query<{ setting: string; source: string }>("SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'");
+    expect(rows).toEqual([{ setting: 'off', source: 'client' }]);
+  });
+});
+
 describe('when the database holding the counters does not answer', () => {
   test('throttling fails open to limits counted in the process, and says so once', async () => {
     const nowhere = `postgresql://nobody@127.0.0.1:${await freePort()}/none`;
