@@ -1,13 +1,13 @@
 // API reads under load: the real API and worker (as `npm start` runs them, throttles counted in
-// PostgreSQL but limits lifted) answer GETs sent by autocannon at a fixed rate from 10 connections
-// with one API key: a subscription (eventual, from the projection, and strong, the workflow
+// PostgreSQL but limits lifted) answer GETs sent evenly spaced at a fixed rate over 10 connections
+// with one API key (bench/support/paced-load.ts): a subscription (eventual, from the projection, and strong, the workflow
 // query), the plan list, a subscription's invoices and a customer's entitlements.
 // `npm run bench -- reads`, or alone: `node --import tsx bench/api-reads.ts`.
 import os from 'node:os';
-import autocannon from 'autocannon';
 import { apiHeaders, createSubscription, eachLimited, subscriptionBody, type ApiTarget } from './support/api';
 import { cpuBetween, sampleCpu, type CpuGroup, type CpuSample } from './support/cpu';
 import { machine } from './support/machine';
+import { pacedLoad } from './support/paced-load';
 import { consoleTable, fixed, goalMet, type BenchResult, type Goal } from './support/report';
 import { intSetting } from './support/settings';
 import { startStack } from './support/stack';
@@ -39,24 +39,11 @@ function cpuPerRequest(cpu: CpuSample, requests: number): string {
   return `${ms(total)} ms (${parts.map(([name, seconds]) => `${name} ${ms(seconds)}`).join(' · ')})`;
 }
 
-/** `rate` requests a second for `seconds` from `connections` connections, each to the next of `paths`. */
-function measure(api: ApiTarget, paths: string[], options: { rate: number; connections: number; seconds: number }): Promise<Measured> {
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: api.url,
-        connections: options.connections,
-        overallRate: options.rate,
-        duration: options.seconds,
-        requests: [{ method: 'GET', headers: apiHeaders(api), setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
-      },
-      (error, result) => {
-        if (error) reject(error instanceof Error ? error : new Error(String(error)));
-        else resolve({ p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, load: load1() });
-      },
-    );
-  });
+/** `rate` requests a second for `seconds` over `connections` connections, each to the next of `paths`. */
+async function measure(api: ApiTarget, paths: string[], options: { rate: number; connections: number; seconds: number }): Promise<Measured> {
+  const headers = apiHeaders(api);
+  const result = await pacedLoad(api.url, { ...options, request: (index) => ({ method: 'GET', path: paths[index % paths.length]!, headers }) });
+  return { p50: result.latency.p50, p99: result.latency.p99, requests: result.sent, non2xx: result.non2xx + result.errors, load: load1() };
 }
 
 export async function apiReads(): Promise<BenchResult> {
@@ -111,8 +98,9 @@ export async function apiReads(): Promise<BenchResult> {
       rows,
       goals,
       notes: [
-        `Each figure: autocannon at ${rate} requests a second for ${seconds} s (after 3 s of warm-up) from ${connections} keep-alive connections with one API key, on loopback to the real API process; ${subscriptions} subscriptions on ${PLAN}, asked in turn.`,
-        'The API as `npm start` runs it: request log, per-address and per-key throttles counted in PostgreSQL (limits lifted so none refuses), the API-key check. Latencies are autocannon\'s, corrected for coordinated omission.',
+        `Each figure: ${rate} requests a second, evenly spaced, for ${seconds} s (after 3 s of warm-up) over at most ${connections} keep-alive connections with one API key, on loopback to the real API process; ${subscriptions} subscriptions on ${PLAN}, asked in turn. Each latency runs from the moment its request was due, so waiting for a free connection counts (no coordinated omission).`,
+        'The API as `npm start` runs it: request log, per-address and per-key throttles counted in PostgreSQL (limits lifted so none refuses), the API-key check.',
+        "Before 2026-12-06 these figures came from autocannon's rate option, which lets each connection send its share of a second back to back at the second's start: 100 requests arrived as one burst, 10 at a time, and the tail was that burst queuing on the API's one thread. Measured that day with GET /plans at 100/s: p50 6–9 ms, p99 23–44 ms as bursts on 10 connections; p50 1 ms, p99 17–20 ms on one connection, where the API's own request timer put 98 % under 5 ms.",
         'GET /subscriptions/:id answers from the projection row (X-Consistency: eventual); ?consistency=strong asks the workflow (a Temporal query through the worker).',
         'Load: the 1-minute load average when the figure was taken (other work on the machine shares its cores). CPU per request: what the API, PostgreSQL, the worker and Temporal spent during the figure, divided by its requests; on a busy machine it compares runs better than latency does.',
       ],
