@@ -1,0 +1,55 @@
+// The benches' fixed-rate load: requests arrive evenly spaced, and a request that waits for a busy
+// connection has the wait in its latency. A local server records when each request arrived.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pacedLoad } from '../../bench/support/paced-load';
+
+let server: http.Server;
+let url: string;
+let arrivals: number[] = [];
+let answerAfterMs = 0;
+
+beforeAll(async () => {
+  server = http.createServer((request, response) => {
+    arrivals.push(performance.now());
+    request.resume();
+    setTimeout(() => response.writeHead(request.url === '/missing' ? 404 : 200).end('ok'), answerAfterMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  arrivals = [];
+  answerAfterMs = 0;
+});
+
+test('requests arrive one every 1000/rate ms, not as a burst at the start of each second', async () => {
+  const result = await pacedLoad(url, { rate: 50, seconds: 0.4, connections: 10, request: () => ({ method: 'GET', path: '/', headers: {} }) });
+  expect(result).toMatchObject({ sent: 20, statuses: { 200: 20 }, non2xx: 0, errors: 0 });
+  const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
+  // 20 ms apart; a timer may fire a few ms late, never all at once.
+  expect(Math.min(...gaps)).toBeGreaterThan(5);
+  expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(19 * 20 - 15);
+});
+
+test('a request that waits for a busy connection counts the wait: latency runs from when it was due', async () => {
+  answerAfterMs = 50;
+  // One connection, a request due every 20 ms, each answered after 50 ms: the queue grows by 30 ms a request.
+  const result = await pacedLoad(url, { rate: 50, seconds: 0.2, connections: 1, request: () => ({ method: 'GET', path: '/', headers: {} }) });
+  expect(result.sent).toBe(10);
+  expect(result.latency.p50).toBeGreaterThanOrEqual(50 + 4 * 30);
+  expect(result.latency.max).toBeGreaterThanOrEqual(50 + 9 * 30);
+});
+
+test('answers other than 2xx and requests that got none are counted apart', async () => {
+  const result = await pacedLoad(url, {
+    rate: 100,
+    seconds: 0.05,
+    connections: 2,
+    request: (index) => ({ method: 'GET', path: index % 2 === 0 ? '/missing' : '/', headers: {} }),
+  });
+  expect(result).toMatchObject({ sent: 5, statuses: { 200: 2, 404: 3 }, non2xx: 3, errors: 0 });
+  const refused = await pacedLoad('http://127.0.0.1:1', { rate: 100, seconds: 0.03, connections: 1, request: () => ({ method: 'GET', path: '/', headers: {} }) });
+  expect(refused).toMatchObject({ sent: 3, statuses: {}, non2xx: 0, errors: 3 });
+});
