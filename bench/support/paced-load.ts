@@ -36,6 +36,8 @@ export interface PacedResult {
   seconds: number;
   /** Milliseconds from due to answered. */
   latency: { p50: number; p90: number; p99: number; max: number };
+  /** How many answers took longer than `ms`. */
+  slowerThan(ms: number): number;
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -96,5 +98,6 @@ export async function pacedLoad(baseUrl: string, options: PacedOptions): Promise
     errors,
     seconds: (performance.now() - start) / 1000,
     latency: { p50: round1(percentile(sorted, 0.5)), p90: round1(percentile(sorted, 0.9)), p99: round1(percentile(sorted, 0.99)), max: round1(sorted.at(-1) ?? Number.NaN) },
+    slowerThan: (ms) => sorted.filter((latency) => latency > ms).length,
   };
 }
