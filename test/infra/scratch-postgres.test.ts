@@ -1,10 +1,14 @@
 // Throwaway PostgreSQL servers (tests, simulations) trade durability for speed and live in RAM
 // when there is room; what killed runs leave behind is removed, what a live server uses is not.
 import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { scratchDirectory } from '../../infra/embedded-postgres';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
+const run = promisify(execFile);
 const prefix = `scratch-test-${process.pid}-`;
 const created: string[] = [];
 
@@ -60,4 +64,19 @@ const embedded = process.env.TEST_DATABASE_SCRATCH === 'true';
       { name: 'synchronous_commit', setting: 'off' },
     ]);
   });
+});
+
+test('a server whose port is taken fails with an error that says so, not with nothing', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as AddressInfo;
+  const directory = scratchDirectory(prefix);
+  created.push(directory);
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'start-postgres.ts'), String(port), path.join(directory, 'pg')]);
+    const outcome = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(outcome).toMatchObject({ started: false, name: 'PostgresStartError', port, portTaken: true, message: expect.stringMatching(/could not bind|already in use/i) });
+  } finally {
+    await new Promise((resolve) => blocker.close(resolve));
+  }
 });
