@@ -4,25 +4,8 @@
 // the same source: loading the harness's modules takes about 700 ms of CPU per file, about 550 ms
 // with the cache (the API test files: 3-4 % less CPU in all). V8 checks the cached code against
 // the source and its flags, and compiles afresh when it does not fit.
-//
-// It also ends each file's AsyncLocalStorage instances with the file. Node 20 keeps every enabled
-// instance in one list and visits the whole list at each promise the process creates; the modules
-// of each file (Jest's own, Temporal's client and activities, the API's request context) enable 4
-// more, which nothing disables, so a worker's 50th file paid 200 visits a promise (measured: 44 s
-// of the suite's main-thread time in Node's AsyncLocalStorage propagation).
-const asyncHooks = require('node:async_hooks');
 const { compileFunction } = require('node:vm');
 const Runtime = require('jest-runtime').default;
-
-/** The instances made since the last file ended: a file's modules take the class from here. */
-let fileStorages = [];
-class FileAsyncLocalStorage extends asyncHooks.AsyncLocalStorage {
-  constructor(...args) {
-    super(...args);
-    fileStorages.push(this);
-  }
-}
-asyncHooks.AsyncLocalStorage = FileAsyncLocalStorage;
 
 /** filename → { source, data }: the transformed source the code was compiled from, and the code. */
 const compiled = new Map();
@@ -55,12 +38,6 @@ class CodeCacheRuntime extends Runtime {
       if (cachedData === undefined && compiledFunction.cachedData) compiled.set(filename, { source, data: compiledFunction.cachedData });
       return compiledFunction;
     };
-  }
-
-  teardown() {
-    super.teardown();
-    for (const storage of fileStorages) storage.disable();
-    fileStorages = [];
   }
 }
 
