@@ -16,7 +16,7 @@ import { createPrismaClient, type PrismaClient } from '../infra/database';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { freePort } from '../infra/ports';
 import { machine } from './support/machine';
-import { consoleTable, fixed, seconds, type BenchResult } from './support/report';
+import { consoleTable, fixed, percentile, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
 
 const log = (message: string) => console.error(`[bench:catalogue] ${message}`);
@@ -54,10 +54,6 @@ async function fill(prisma: PrismaClient, entries: number): Promise<void> {
       ),
     });
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export async function catalogueLists(): Promise<BenchResult> {

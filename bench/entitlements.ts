@@ -25,7 +25,7 @@ import { eachLimited } from '../infra/each-limited';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { freePort } from '../infra/ports';
 import { machine } from './support/machine';
-import { consoleTable, fixed, seconds, type BenchResult } from './support/report';
+import { consoleTable, fixed, percentile, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
 
 const AT = new Date('2026-12-01T00:00:00.000Z');
@@ -91,10 +91,6 @@ async function measure(url: URL, key: string, customers: string[], count: number
   const wallMs = performance.now() - started;
   agent.destroy();
   return { ms, wallMs, failures };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function describe(l: Latencies): { p50: number; p99: number; max: number; perSecond: number } {

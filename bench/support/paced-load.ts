@@ -6,6 +6,7 @@
 // coordinated omission).
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { percentile } from './report';
 
 export interface PacedRequest {
   method: 'GET' | 'POST';
@@ -38,11 +39,6 @@ export interface PacedResult {
   latency: { p50: number; p90: number; p99: number; max: number };
   /** How many answers took longer than `ms`. */
   slowerThan(ms: number): number;
-}
-
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
@@ -97,7 +93,7 @@ export async function pacedLoad(baseUrl: string, options: PacedOptions): Promise
     non2xx,
     errors,
     seconds: (performance.now() - start) / 1000,
-    latency: { p50: round1(percentile(sorted, 0.5)), p90: round1(percentile(sorted, 0.9)), p99: round1(percentile(sorted, 0.99)), max: round1(sorted.at(-1) ?? Number.NaN) },
+    latency: { p50: round1(percentile(sorted, 50)), p90: round1(percentile(sorted, 90)), p99: round1(percentile(sorted, 99)), max: round1(sorted.at(-1) ?? Number.NaN) },
     slowerThan: (ms) => sorted.filter((latency) => latency > ms).length,
   };
 }

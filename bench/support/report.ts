@@ -88,6 +88,12 @@ export function markdownSection(result: BenchResult): string {
 }
 
 export const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+/** The value at percentile `p` (0-100) of ascending `sorted`: the smallest with p % of values at or below it. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** Seconds, or minutes once it is long enough that seconds are hard to read. */
 export const duration = (ms: number) => (ms >= 600_000 ? `${(ms / 60_000).toFixed(0)} min` : seconds(ms));
