@@ -13,8 +13,7 @@ import { createApp } from '../api/app';
 import { DEFAULT_POLICY } from '../domain/subscription';
 import { prepareDatabase } from '../infra/bootstrap';
 import { createPrismaClient, type PrismaClient } from '../infra/database';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/ports';
+import { startEmbeddedPostgresOnFreePort } from '../infra/embedded-postgres';
 import { machine } from './support/machine';
 import { consoleTable, fixed, percentile, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
@@ -60,7 +59,7 @@ export async function catalogueLists(): Promise<BenchResult> {
   const entries = intSetting('BENCH_CATALOGUE_ENTRIES', 10_000);
   const calls = intSetting('BENCH_CATALOGUE_CALLS', 300);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-catalogue-'));
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
+  const postgres = await startEmbeddedPostgresOnFreePort({ dataDir: path.join(dir, 'pg'), persistent: false });
   let prisma: PrismaClient | undefined;
   let server: ReturnType<ReturnType<typeof createApp>['listen']> | undefined;
   try {

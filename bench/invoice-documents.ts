@@ -17,8 +17,7 @@ import type { BillingProfile, InvoiceDocument } from '../domain/tax/types';
 import { prepareDatabase } from '../infra/bootstrap';
 import { createPrismaClient, type PrismaClient } from '../infra/database';
 import { eachLimited } from '../infra/each-limited';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/ports';
+import { startEmbeddedPostgresOnFreePort } from '../infra/embedded-postgres';
 import { mib } from './support/rss';
 import { machine } from './support/machine';
 import { consoleTable, fixed, seconds, type BenchResult } from './support/report';
@@ -106,7 +105,7 @@ export async function invoiceDocuments(): Promise<BenchResult> {
   const ublRenders = intSetting('BENCH_DOCUMENTS_UBL_RENDERS', 1000);
   const warmUp = 20;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-documents-'));
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
+  const postgres = await startEmbeddedPostgresOnFreePort({ dataDir: path.join(dir, 'pg'), persistent: false });
   const workers: PrismaClient[] = [];
   try {
     await postgres.createDatabase('bench');

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { prepareDatabase } from '../infra/bootstrap';
 import { createPrismaClient } from '../infra/database';
-import { adminSql, scratchDirectory, startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/ports';
+import { adminSql, scratchDirectory, startEmbeddedPostgresOnFreePort } from '../infra/embedded-postgres';
 import type { Database } from './environment';
 
 export interface DatabasePool {
@@ -29,9 +28,8 @@ function urlOf(adminUrl: string, name: string): string {
 async function adminServer(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
   const given = process.env.SIMULATOR_DATABASE_ADMIN_URL;
   if (given) return { adminUrl: given, stop: async () => undefined };
-  const server = await startEmbeddedPostgres({
+  const server = await startEmbeddedPostgresOnFreePort({
     dataDir: path.join(scratchDirectory('subscription-simulator-'), 'pg'),
-    port: await freePort(),
     persistent: false,
     scratch: true,
   });

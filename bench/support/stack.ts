@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createApiKey } from '../../api/auth-keys';
 import { prepareDatabase, prepareTemporal } from '../../infra/bootstrap';
 import { createPrismaClient, type PrismaClient } from '../../infra/database';
-import { PostgresStartError, startEmbeddedPostgres, type RunningPostgres } from '../../infra/embedded-postgres';
+import { startEmbeddedPostgresOnFreePort } from '../../infra/embedded-postgres';
 import { freePort } from '../../infra/ports';
 import { startDevServer, type DevServer } from './dev-server';
 import type { ApiTarget } from './api';
@@ -38,21 +38,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/**
- * A free port can be taken between the check and PostgreSQL binding it (the dev server picks its
- * ports at the same time): then another port, twice more.
- */
-async function startBenchPostgres(dataDir: string): Promise<RunningPostgres> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
-    } catch (error) {
-      if (!(error instanceof PostgresStartError && error.portTaken) || attempt === 3) throw error;
-      console.error(`[bench] PostgreSQL's port ${error.port} was taken: another one`);
-    }
-  }
-}
-
 /** `temporalDb`: `file` when the server must survive a restart (chaos); benches default to memory. */
 export async function startStack(label: string, options: { temporalDb?: 'memory' | 'file' } = {}): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${label}-`));
@@ -62,7 +47,7 @@ export async function startStack(label: string, options: { temporalDb?: 'memory'
   };
   try {
     const [postgres, devServer] = await Promise.all([
-      startBenchPostgres(path.join(dir, 'pg')),
+      startEmbeddedPostgresOnFreePort({ dataDir: path.join(dir, 'pg'), persistent: false }),
       // In memory unless asked for a file: SQLite's disk syncs would be measured, not the engine.
       startDevServer(dir, undefined, { inMemory: (options.temporalDb ?? process.env.BENCH_TEMPORAL_DB ?? 'memory') !== 'file' }),
     ]);

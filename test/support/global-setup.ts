@@ -5,10 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createPrismaClient } from '../../infra/database';
-import { scratchDirectory, startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import { scratchDirectory, startEmbeddedPostgresOnFreePort } from '../../infra/embedded-postgres';
 import { migrateDeploy } from '../../infra/migrate';
 import { seedCatalogue } from '../../prisma/seed';
-import { freePort } from '../../infra/ports';
 import { bundleProductionWorkflows, WORKFLOW_BUNDLE_FILE_VARIABLE } from '../../simulator/environment';
 
 declare global {
@@ -32,9 +31,8 @@ export default async function globalSetup(): Promise<void> {
   const bundled = bundleOnce();
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   if (!adminUrl) {
-    const server = await startEmbeddedPostgres({
+    const server = await startEmbeddedPostgresOnFreePort({
       dataDir: path.join(scratchDirectory('subscription-engine-pg-'), 'data'),
-      port: await freePort(),
       persistent: false,
       scratch: true,
     });
