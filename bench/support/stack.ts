@@ -46,12 +46,18 @@ export async function startStack(label: string, options: { temporalDb?: 'memory'
     for (const step of stops.splice(0).reverse()) await step().catch((error: unknown) => console.error(`[bench] cleanup: ${String(error)}`));
   };
   try {
-    const [postgres, devServer] = await Promise.all([
+    // Both settle before anything is thrown: one that started while the other failed is stopped too.
+    const [startedPostgres, startedDevServer] = await Promise.allSettled([
       startEmbeddedPostgresOnFreePort({ dataDir: path.join(dir, 'pg'), persistent: false }),
       // In memory unless asked for a file: SQLite's disk syncs would be measured, not the engine.
       startDevServer(dir, undefined, { inMemory: (options.temporalDb ?? process.env.BENCH_TEMPORAL_DB ?? 'memory') !== 'file' }),
     ]);
-    stops.push(() => postgres.stop(), () => devServer.service.stop());
+    if (startedPostgres.status === 'fulfilled') stops.push(() => startedPostgres.value.stop());
+    if (startedDevServer.status === 'fulfilled') stops.push(() => startedDevServer.value.service.stop());
+    if (startedPostgres.status === 'rejected') throw startedPostgres.reason;
+    if (startedDevServer.status === 'rejected') throw startedDevServer.reason;
+    const postgres = startedPostgres.value;
+    const devServer = startedDevServer.value;
     await postgres.createDatabase('bench');
     const databaseUrl = postgres.urlFor('bench');
     await Promise.all([
