@@ -1,7 +1,8 @@
 // API reads under load: the real API and worker (as `npm start` runs them, throttles counted in
 // PostgreSQL but limits lifted) answer GETs sent evenly spaced at a fixed rate over 10 connections
-// with one API key (bench/support/paced-load.ts): a subscription (eventual, from the projection, and strong, the workflow
-// query), the plan list, a subscription's invoices and a customer's entitlements.
+// with one API key (bench/support/paced-load.ts): a subscription (eventual, from the projection,
+// and strong, the workflow query), the plan list, a subscription's invoices and a customer's
+// entitlements.
 // `npm run bench -- reads`, or alone: `node --import tsx bench/api-reads.ts`.
 import os from 'node:os';
 import { apiHeaders, createSubscription, eachLimited, subscriptionBody, type ApiTarget } from './support/api';
