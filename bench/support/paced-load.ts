@@ -24,7 +24,16 @@ export interface PacedOptions {
   /** The `index`th request of the run. */
   request: (index: number) => PacedRequest;
   timeoutMs?: number;
+  /** Where the pacing reads the time and waits; the real clock unless a test moves its own. */
+  clock?: PacedClock;
 }
+
+export interface PacedClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: PacedClock = { now: () => performance.now(), sleep: (ms) => sleep(ms) };
 
 export interface PacedResult {
   sent: number;
@@ -44,6 +53,7 @@ export interface PacedResult {
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
 export async function pacedLoad(baseUrl: string, options: PacedOptions): Promise<PacedResult> {
+  const clock = options.clock ?? realClock;
   const url = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const latencies: number[] = [];
@@ -56,7 +66,7 @@ export async function pacedLoad(baseUrl: string, options: PacedOptions): Promise
       const request = http.request({ agent, host: url.hostname, port: url.port, method, path, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
         response.resume();
         response.on('end', () => {
-          latencies.push(performance.now() - due);
+          latencies.push(clock.now() - due);
           const status = response.statusCode ?? 0;
           statuses[status] = (statuses[status] ?? 0) + 1;
           resolve();
@@ -73,12 +83,12 @@ export async function pacedLoad(baseUrl: string, options: PacedOptions): Promise
   const interval = 1000 / options.rate;
   const total = Math.round(options.rate * options.seconds);
   const inFlight: Array<Promise<void>> = [];
-  const start = performance.now();
+  const start = clock.now();
   try {
     for (let index = 0; index < total; index += 1) {
       const due = start + index * interval;
-      const early = due - performance.now();
-      if (early >= 1) await sleep(early);
+      const early = due - clock.now();
+      if (early >= 1) await clock.sleep(early);
       inFlight.push(send(index, due));
     }
     await Promise.all(inFlight);
@@ -92,7 +102,7 @@ export async function pacedLoad(baseUrl: string, options: PacedOptions): Promise
     statuses,
     non2xx,
     errors,
-    seconds: (performance.now() - start) / 1000,
+    seconds: (clock.now() - start) / 1000,
     latency: { p50: round1(percentile(sorted, 50)), p90: round1(percentile(sorted, 90)), p99: round1(percentile(sorted, 99)), max: round1(sorted.at(-1) ?? Number.NaN) },
     slowerThan: (ms) => sorted.filter((latency) => latency > ms).length,
   };
