@@ -3,8 +3,9 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import type { ReceivedEmail } from '../../simulator/smtp-catcher';
+import { subscriptionWorkflowId } from '../../domain/subscription';
 import type { Harness } from './harness';
-import { eventually } from './harness';
+import { eventually, settled } from './harness';
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
 const unescape = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity);
@@ -25,6 +26,7 @@ export function textOf(html: string): string {
 
 export class Browser {
   readonly cookies = new Map<string, string>();
+  private settle?: (subscriptionId: string) => Promise<void>;
 
   constructor(
     private readonly app: Express,
@@ -44,6 +46,22 @@ export class Browser {
     return res;
   }
 
+  /**
+   * Waits for `settle(id)` before each request to a subscription's pages: a sync point with the
+   * worker, as the driver's API calls have. Without it, a page read or command that meets the
+   * workflow's continue-as-new after a time skip can jam the time-skipping server (seen: the
+   * worker's last task of the old run refused as "workflow execution already completed", then
+   * queries past their deadline and the clock moving at real speed, so later sleeps never end).
+   */
+  settleSubscriptionsWith(settle: (subscriptionId: string) => Promise<void>): void {
+    this.settle = settle;
+  }
+
+  private async settled(path: string): Promise<void> {
+    const id = /^\/portal\/subscriptions\/([^/?#]+)/.exec(path)?.[1];
+    if (id && this.settle) await this.settle(decodeURIComponent(id));
+  }
+
   private with(test: request.Test): request.Test {
     for (const [name, value] of Object.entries(this.headers)) test.set(name, value);
     if (this.cookies.size > 0) test.set('cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
@@ -51,10 +69,12 @@ export class Browser {
   }
 
   async get(path: string): Promise<request.Response> {
+    await this.settled(path);
     return this.remember(await this.with(request(this.app).get(path)));
   }
 
   async post(path: string, form: Record<string, string>): Promise<request.Response> {
+    await this.settled(path);
     return this.remember(await this.with(request(this.app).post(path).type('form').send(form)));
   }
 
@@ -81,6 +101,7 @@ export function linkIn(mail: ReceivedEmail): string {
 
 /** Asks for a link for `email`, opens it and presses Sign in: the browser is then signed in. */
 export async function signIn(h: Harness, browser: Browser, email: string): Promise<void> {
+  browser.settleSubscriptionsWith((id) => settled(h, subscriptionWorkflowId(id)));
   const before = h.smtp.received.filter((mail) => mail.template === 'portal_sign_in' && mail.to === email).length;
   const asked = await browser.submit('/portal/sign-in', '/portal/sign-in', { email });
   if (asked.status !== 200) throw new Error(`asking for a sign-in link: ${asked.status}`);
