@@ -23,7 +23,36 @@ export interface DevServer {
 
 const CLI_TYPES = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as const;
 
+/** The dev server exited while starting; `portTaken` when one of its ports was bound meanwhile. */
+export class DevServerStartError extends Error {
+  constructor(
+    readonly exitCode: number | null,
+    readonly log: string,
+  ) {
+    super(`the dev server exited (${exitCode}): ${log}`);
+    this.name = 'DevServerStartError';
+  }
+
+  get portTaken(): boolean {
+    return /address already in use/.test(this.log);
+  }
+}
+
+/**
+ * A dev server on free ports. Its internal services pick more ports of their own as it starts, and
+ * another test file's server may take one of them first: then it tries again, up to three times.
+ */
 export async function startDevServer(): Promise<DevServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startDevServerOnce();
+    } catch (error) {
+      if (!(error instanceof DevServerStartError && error.portTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startDevServerOnce(): Promise<DevServer> {
   const cli = temporalCliPath();
   if (!cli) throw new Error('no Temporal CLI in .tools/bin (run scripts/setup-tools.sh) or TEMPORAL_CLI_PATH');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'subscription-engine-temporal-'));
@@ -58,22 +87,24 @@ export async function startDevServer(): Promise<DevServer> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await eventually(
+    const outcome = await eventually(
       async () => {
-        if (server.exitCode !== null) throw new Error(`the dev server exited (${server.exitCode}): ${stderr}`);
+        // A server that exited will not come up: stop waiting at once.
+        if (server.exitCode !== null) return 'exited';
         const connection = await Connection.connect({ address, connectTimeout: 1_000 });
         try {
           await connection.workflowService.getSystemInfo({});
-          return true;
+          return 'up';
         } finally {
           await connection.close();
         }
       },
-      (up) => up,
+      (state) => state !== undefined,
       `the Temporal dev server on ${address}`,
       // Two cores shared with three test files: the server's start can take a while.
       90_000,
     );
+    if (outcome === 'exited') throw new DevServerStartError(server.exitCode, stderr);
   } catch (error) {
     await stop();
     throw error;
