@@ -7,7 +7,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { tmpdir, userInfo } from 'node:os';
 import pg from 'pg';
-import { freePort } from './ports';
+import { freePort, retryWhilePortTaken } from './ports';
 import { isAlive, stopPid } from './processes';
 
 export interface EmbeddedPostgresOptions {
@@ -194,13 +194,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * A server on a free port. The port can be taken between the check and PostgreSQL binding it (a
  * dev server or another test picking its ports at the same moment): then another port, twice more.
  */
-export async function startEmbeddedPostgresOnFreePort(options: Omit<EmbeddedPostgresOptions, 'port'>): Promise<RunningPostgres> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startEmbeddedPostgres({ ...options, port: await freePort() });
-    } catch (error) {
-      if (!(error instanceof PostgresStartError && error.portTaken) || attempt === 3) throw error;
-      options.onLog?.(`port ${error.port} was taken before PostgreSQL bound it: trying another`);
-    }
-  }
+export function startEmbeddedPostgresOnFreePort(options: Omit<EmbeddedPostgresOptions, 'port'>): Promise<RunningPostgres> {
+  return retryWhilePortTaken(
+    async () => startEmbeddedPostgres({ ...options, port: await freePort() }),
+    (error) => error instanceof PostgresStartError && error.portTaken,
+    (error) => options.onLog?.(`port ${(error as PostgresStartError).port} was taken before PostgreSQL bound it: trying another`),
+  );
 }

@@ -12,3 +12,23 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Runs `start`, which binds ports it found free, again while it fails because another process bound
+ * one of them between the check and the bind: `tries` times in all.
+ */
+export async function retryWhilePortTaken<T>(
+  start: () => Promise<T>,
+  portTaken: (error: unknown) => boolean,
+  onRetry: (error: unknown) => void = () => {},
+  tries = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!portTaken(error) || attempt === tries) throw error;
+      onRetry(error);
+    }
+  }
+}

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { freePort } from '../../infra/ports';
+import { freePort, retryWhilePortTaken } from '../../infra/ports';
 import { temporalCliPath } from '../../infra/tools';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/contract';
 import { installQuietRuntime } from '../../simulator/environment';
@@ -42,14 +42,8 @@ export class DevServerStartError extends Error {
  * A dev server on free ports. Its internal services pick more ports of their own as it starts, and
  * another test file's server may take one of them first: then it tries again, up to three times.
  */
-export async function startDevServer(): Promise<DevServer> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startDevServerOnce();
-    } catch (error) {
-      if (!(error instanceof DevServerStartError && error.portTaken) || attempt === 3) throw error;
-    }
-  }
+export function startDevServer(): Promise<DevServer> {
+  return retryWhilePortTaken(startDevServerOnce, (error) => error instanceof DevServerStartError && error.portTaken);
 }
 
 async function startDevServerOnce(): Promise<DevServer> {
