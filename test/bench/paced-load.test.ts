@@ -37,12 +37,12 @@ function virtualClock(lateBy: (sleepIndex: number) => number = () => 0) {
   };
 }
 
-test('requests are sent one every 1000/rate ms, not as a burst at the start of each second', async () => {
-  const clock = virtualClock();
+/** A run of 50 requests a second on `clock`, and when (on that clock) each request was sent. */
+async function sendTimes(clock: ReturnType<typeof virtualClock>, seconds: number) {
   const sentAt: number[] = [];
   const result = await pacedLoad(url, {
     rate: 50,
-    seconds: 0.4,
+    seconds,
     connections: 10,
     clock,
     request: () => {
@@ -50,6 +50,11 @@ test('requests are sent one every 1000/rate ms, not as a burst at the start of e
       return { method: 'GET', path: '/', headers: {} };
     },
   });
+  return { result, sentAt };
+}
+
+test('requests are sent one every 1000/rate ms, not as a burst at the start of each second', async () => {
+  const { result, sentAt } = await sendTimes(virtualClock(), 0.4);
   expect(result).toMatchObject({ sent: 20, statuses: { 200: 20 }, non2xx: 0, errors: 0 });
   expect(arrivals).toHaveLength(20);
   expect(sentAt).toEqual(Array.from({ length: 20 }, (_, index) => index * 20));
@@ -58,18 +63,10 @@ test('requests are sent one every 1000/rate ms, not as a burst at the start of e
 test('after a late timer the requests it delayed go at once and the rest keep their schedule', async () => {
   // The wait for the third request (due at 40 ms) ends 50 ms late, as on a busy machine: the requests
   // due at 60 and 80 ms are overdue by then.
-  const clock = virtualClock((sleepIndex) => (sleepIndex === 1 ? 50 : 0));
-  const sentAt: number[] = [];
-  await pacedLoad(url, {
-    rate: 50,
-    seconds: 0.2,
-    connections: 10,
-    clock,
-    request: () => {
-      sentAt.push(clock.now());
-      return { method: 'GET', path: '/', headers: {} };
-    },
-  });
+  const { sentAt } = await sendTimes(
+    virtualClock((sleepIndex) => (sleepIndex === 1 ? 50 : 0)),
+    0.2,
+  );
   expect(sentAt).toEqual([0, 20, 90, 90, 90, 100, 120, 140, 160, 180]);
 });
 
