@@ -4,6 +4,9 @@
 // are not JSON, a body over the limit; or an id that is malformed or names nothing. Valid bodies
 // are only ever sent to ids that do not exist, so no request may change anything.
 import fc from 'fast-check';
+import { ADD_ON_CATALOGUE } from '../../domain/add-ons';
+import { COUPON_CATALOGUE } from '../../domain/discounts';
+import { PLAN_CATALOGUE, PRODUCT_CATALOGUE } from '../../domain/plans';
 
 export type Body = { kind: 'json'; value: unknown } | { kind: 'raw'; text: string; contentType: string };
 
@@ -90,13 +93,15 @@ const badInt = (min: number, max: number) =>
   );
 const badNumber = (min: number, max: number) =>
   fc.oneof(notNumber, fc.double({ max: min - 0.001, noNaN: true }), fc.double({ min: max * 1.5 + 1, noNaN: true }));
+/** Every code in the seeded catalogue, of every kind, lower case. */
+const SEEDED_CODES = new Set([...PRODUCT_CATALOGUE, ...PLAN_CATALOGUE, ...ADD_ON_CATALOGUE, ...COUPON_CATALOGUE].map(({ code }) => code.toLowerCase()));
 /** Codes of the wrong type or length, or of nothing in the catalogue. */
-const badCode = fc.oneof(
+export const badCode = fc.oneof(
   notString,
   fc.constant(''),
   fc.string({ minLength: 65, maxLength: 80 }),
   fc.stringMatching(/^[a-z]{3,10}$/).map((s) => `zz-${s}`),
-  text,
+  text.filter((code) => !SEEDED_CODES.has(code.trim().toLowerCase())),
 );
 
 type Fields = Record<string, { bad: fc.Arbitrary<unknown>; required?: boolean }>;
@@ -200,6 +205,24 @@ const VALID_RULE = {
 const badText = (max: number) => fc.oneof(notString, fc.constant('   '), fc.string({ minLength: max + 1, maxLength: max + 10 }));
 const badPrices = fc.oneof(notString, fc.constant({}), fc.constant({ eur: 100 }), fc.constant({ EUR: -1 }), fc.constant({ EUR: 1.5 }));
 
+export function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * Path segments that name no entry of a catalogue. fast-check's strings favour slices of words such
+ * as `__proto__`, so a random segment can be `pro`, a seeded product: archiving it would succeed.
+ */
+export function codesOfNothing(): fc.Arbitrary<string> {
+  return fc
+    .oneof(segment, fc.stringMatching(/^[a-z]{3,10}$/).map((s) => `zz-${s}`))
+    .filter((code) => !SEEDED_CODES.has(decodedSegment(code).trim().toLowerCase()));
+}
+
 /** A catalogue kind's admin endpoints: malformed bodies to create and to edit an existing entry, and anything to codes of nothing. */
 function catalogueAdmin(
   kind: string,
@@ -208,7 +231,7 @@ function catalogueAdmin(
   update: { base: Record<string, unknown>; fields: Fields },
   filters: string[],
 ): Array<fc.Arbitrary<HostileRequest>> {
-  const nothing = fc.oneof(segment, fc.stringMatching(/^[a-z]{3,10}$/).map((s) => `zz-${s}`));
+  const nothing = codesOfNothing();
   const action = (name: 'archive' | 'unarchive') =>
     nothing.map((code) => ({ endpoint: `POST /${kind}/:code/${name}`, method: 'post' as const, path: `/${kind}/${code}/${name}`, auth: 'admin' as const }));
   return [
