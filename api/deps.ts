@@ -8,6 +8,7 @@ import type { SandboxGateway } from '../gateway/sandbox-gateway';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { PortalOptions } from '../portal/app';
 import type { ReadCache } from './read-cache';
+import type { SignUpStarts } from './services/sign-up-starts';
 import type { Throttles } from './throttles';
 
 /** Verifies the events Stripe sends to POST /webhooks/stripe. */
@@ -23,6 +24,8 @@ export interface ApiDeps {
   prisma: PrismaClient;
   temporal: Client;
   taskQueue: string;
+  /** Starts the workflows of asynchronous sign-ups from their outbox (api/services/sign-up-starts.ts). */
+  signUpStarts: SignUpStarts;
   /** Lifecycle policy for new subscriptions (dunning schedule, trial reminder, first-payment window). */
   policy: SubscriptionPolicy;
   /** "Now" for previews; the Temporal server's clock in time-skipping tests. */

@@ -14,6 +14,10 @@ import { createApp } from './app';
 import { ReadCache } from './read-cache';
 import { createSignInThrottles, createThrottles, throttlePoolConfig } from './throttles';
 import { unexpectedErrorLogger } from './request-logging';
+import { SignUpStarts } from './services/sign-up-starts';
+
+/** How often the API looks for asynchronous sign-ups whose workflow start failed or was left behind. */
+const SIGN_UP_SWEEP_MS = 5_000;
 
 async function main(): Promise<void> {
   stopWhenParentExits();
@@ -41,11 +45,20 @@ async function main(): Promise<void> {
     onLost: (error) => logger.warn({ err: error }, 'read cache not listening: keys and the catalogue are read from the database until it is again'),
   });
   const hostedElement = createHostedElement(config, prisma);
+  const signUpStarts = new SignUpStarts({
+    prisma,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    onError: (error) => logger.warn({ err: error }, 'asynchronous sign-ups: starting their workflows failed; retried at the next sweep'),
+  });
+  // Also picks up what another API process left behind when it stopped.
+  signUpStarts.sweepEvery(SIGN_UP_SWEEP_MS);
   const app = createApp(
     {
       prisma,
       temporal,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      signUpStarts,
       policy: subscriptionPolicy(config),
       clock: async () => new Date(),
       links: linkSigning(config),
@@ -70,7 +83,10 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'API finishing in-flight requests');
     server.close(() => {
-      void Promise.allSettled([prisma.$disconnect(), throttlePool.end(), readCache.close(), connection.close()]).then(() => process.exit(0));
+      void signUpStarts
+        .close()
+        .then(() => Promise.allSettled([prisma.$disconnect(), throttlePool.end(), readCache.close(), connection.close()]))
+        .then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };

@@ -17,6 +17,7 @@ import { startEmbeddedPostgresOnFreePort } from '../infra/embedded-postgres';
 import { machine } from './support/machine';
 import { consoleTable, fixed, percentile, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
+import { SignUpStarts } from '../api/services/sign-up-starts';
 
 const log = (message: string) => console.error(`[bench:catalogue] ${message}`);
 
@@ -79,6 +80,7 @@ export async function catalogueLists(): Promise<BenchResult> {
       prisma,
       temporal: {} as Client,
       taskQueue: 'none',
+      signUpStarts: new SignUpStarts({ prisma, temporal: {} as Client, taskQueue: 'none' }),
       policy: DEFAULT_POLICY,
       clock: async () => new Date(),
       links: { publicUrl: 'http://127.0.0.1', secret: 'bench-catalogue' },

@@ -27,6 +27,7 @@ import { freePort } from '../infra/ports';
 import { machine } from './support/machine';
 import { consoleTable, fixed, percentile, seconds, type BenchResult } from './support/report';
 import { intSetting } from './support/settings';
+import { SignUpStarts } from '../api/services/sign-up-starts';
 
 const AT = new Date('2026-12-01T00:00:00.000Z');
 /** The goal the issue sets: a business's app can ask on every request it gates. */
@@ -124,6 +125,8 @@ export async function entitlementsLatency(): Promise<BenchResult> {
         // Never connected: this route reads the database only.
         temporal: new Client(),
         taskQueue: 'bench',
+        // No sign-up is sent.
+        signUpStarts: new SignUpStarts({ prisma, temporal: {} as Client, taskQueue: 'bench' }),
         policy: DEFAULT_POLICY,
         clock: async () => new Date(),
         links: { publicUrl: 'http://127.0.0.1', secret: 'bench-link-secret' },

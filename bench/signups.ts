@@ -1,6 +1,6 @@
 // Sign-up latency: POST /subscriptions as a sign-up page sends it, both ways. Synchronous (answered
 // after the first charge) on a fixed number of connections; asynchronous (`Prefer: respond-async`,
-// answered 202 once the rows are written and the workflow started) at a fixed offered rate, then
+// answered 202 once the rows and the pending start are written) at a fixed offered rate, then
 // the time until every one of those has opened (its first charge recorded in the projection).
 // `npm run bench -- signup`, or alone: `node --import tsx bench/signups.ts`.
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -30,6 +30,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { SmtpCatcher } from './smtp-catcher';
 import { quietness } from './health';
 import { startSmtpCatcher } from './smtp-catcher';
+import { SignUpStarts } from '../api/services/sign-up-starts';
 
 export interface Database {
   url: string;
@@ -47,6 +48,8 @@ export interface Harness {
   sandbox: SandboxGateway;
   /** An admin API key in this environment's database; environmentApp sends it for callers that send none. */
   adminKey: string;
+  /** The outbox dispatcher of asynchronous sign-ups that every API of this environment kicks. */
+  signUpStarts: SignUpStarts;
   /**
    * Stops the subscription worker: workflow tasks wait on the server until `startWorker`, so
    * commands sent meanwhile reach their workflow together, in one workflow task. Needs the
@@ -193,6 +196,7 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
   const webhookWorker = await createWebhookWorker(workerOptions);
   const webhooksRunning = webhookWorker.run();
   const { key: adminKey } = await createApiKey(db.prisma, { name: 'test environment', scopes: ['admin'] });
+  const signUpStarts = new SignUpStarts({ prisma: db.prisma, temporal: env.client, taskQueue, onError: (error) => console.error(error) });
   return {
     env,
     db,
@@ -201,9 +205,11 @@ export async function startEnvironment(options: HarnessOptions): Promise<Harness
     deps,
     sandbox,
     adminKey,
+    signUpStarts,
     stopWorker,
     startWorker,
     async teardown() {
+      await signUpStarts.close();
       webhookWorker.shutdown();
       await Promise.all([stopWorker(), webhooksRunning]);
       await env.teardown();
@@ -318,6 +324,7 @@ export function environmentApiDeps(h: Harness, policy: SubscriptionPolicy = DEFA
     prisma: h.db.prisma,
     temporal: h.env.client,
     taskQueue: h.taskQueue,
+    signUpStarts: h.signUpStarts,
     policy,
     clock: async () => new Date(await h.env.currentTimeMs()),
     // The time-skipping server now and then leaves a query unanswered; callers retry reads.

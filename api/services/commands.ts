@@ -25,7 +25,8 @@ export function withCommandDeadline<T>(deps: Pick<ApiDeps, 'temporal' | 'command
 
 /**
  * Runs `send` against the subscription's workflow within a deadline (a stuck call becomes a 503,
- * not a hung request); an unknown id is 404, an ended subscription 409.
+ * not a hung request); an unknown id is 404, an ended subscription 409. An asynchronous sign-up
+ * whose workflow is still in the outbox has it started first.
  */
 export async function withSubscription<T>(
   deps: ApiDeps,
@@ -33,15 +34,27 @@ export async function withSubscription<T>(
   send: (handle: WorkflowHandle) => Promise<T>,
   kind: Kind = 'command',
 ): Promise<T> {
+  const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(id));
+  const sendInTime = () => deps.temporal.withDeadline(deadlineFor(deps, kind), () => send(handle));
   try {
-    const handle = deps.temporal.workflow.getHandle(subscriptionWorkflowId(id));
-    return await deps.temporal.withDeadline(deadlineFor(deps, kind), () => send(handle));
+    return await sendInTime();
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
-    const row = await deps.prisma.subscription.findUnique({ where: { id }, select: { status: true } });
-    if (!row) throw notFound(`subscription ${id} does not exist`);
-    throw conflict(`subscription ${id} has ended (${row.status})`);
+    if (!(await deps.signUpStarts.startNow(id))) throw await missingWorkflow(deps, id);
   }
+  // Its sign-up was still in the outbox, and its workflow has just been started.
+  try {
+    return await sendInTime();
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    throw await missingWorkflow(deps, id);
+  }
+}
+
+/** Why a subscription has no workflow to answer: it does not exist (404), or it has ended (409). */
+async function missingWorkflow(deps: ApiDeps, id: string): Promise<Error> {
+  const row = await deps.prisma.subscription.findUnique({ where: { id }, select: { status: true } });
+  return row ? conflict(`subscription ${id} has ended (${row.status})`) : notFound(`subscription ${id} does not exist`);
 }
 
 export async function planByCode({ prisma }: ApiDeps, code: string, field = 'plan'): Promise<PlanSnapshot> {

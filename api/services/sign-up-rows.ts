@@ -2,6 +2,8 @@
 // the subscription's placeholder row. One round trip instead of a read, an upsert and an insert,
 // and no query for Prisma to compile on the path every sign-up takes.
 import type { Customer, PrismaClient } from '../../prisma/generated/client';
+import { Prisma } from '../../prisma/generated/client';
+import type { PendingStart } from './sign-up-starts';
 
 export interface SignUpRows {
   /** What the sign-up needs of the customer: who it is, and the billing profile it already has. */
@@ -19,6 +21,12 @@ export interface SignUpRowsInput {
   workflowId: string;
   planCode: string;
   paymentMethod: string;
+  /**
+   * An asynchronous sign-up's workflow input, for the outbox (api/services/sign-up-starts.ts):
+   * written in the same statement as the subscription's row, so neither is ever without the other.
+   * Also on a repeat, in case its workflow was never started; a start of one already started is harmless.
+   */
+  pendingStart?: PendingStart;
 }
 
 /**
@@ -43,10 +51,26 @@ export async function insertSignUpRows(prisma: PrismaClient, input: SignUpRowsIn
       SELECT ${input.subscriptionId}, ${input.workflowId}, "id", ${input.planCode}, 'incomplete'::"SubscriptionStatus", ${input.paymentMethod}, now() FROM customer
       ON CONFLICT ("id") DO NOTHING
       RETURNING "id"
-    )
+    )${input.pendingStart ? pendingStartInsert(input.subscriptionId, input.pendingStart) : Prisma.empty}
     SELECT "id", "email", "name", "billingProfile", "billingProfileVersion", (SELECT count(*) FROM subscription)::int AS "inserted" FROM customer`;
   const [row] = rows;
   if (!row) return null;
   const { inserted, ...customer } = row;
   return { customer, inserted: inserted === 1 };
+}
+
+/** The outbox row, as one more data-modifying CTE: after the subscription's, whose row it references. */
+function pendingStartInsert(subscriptionId: string, start: PendingStart): Prisma.Sql {
+  return Prisma.sql`, pending_start AS (
+      INSERT INTO "SignUpStart" ("subscriptionId", "start")
+      SELECT ${subscriptionId}, ${JSON.stringify(start)}::jsonb FROM customer
+      ON CONFLICT ("subscriptionId") DO NOTHING
+    )`;
+}
+
+/** The outbox row alone, for a sign-up whose subscription row was written another way. */
+export function insertPendingStart(prisma: PrismaClient, subscriptionId: string, start: PendingStart): Prisma.PrismaPromise<number> {
+  return prisma.$executeRaw`
+    INSERT INTO "SignUpStart" ("subscriptionId", "start") VALUES (${subscriptionId}, ${JSON.stringify(start)}::jsonb)
+    ON CONFLICT ("subscriptionId") DO NOTHING`;
 }

@@ -15,11 +15,12 @@ import { subscriptionWorkflowId } from '../../domain/subscription';
 import { eachLimited } from '../../infra/each-limited';
 import { toPlanSnapshot } from '../../infra/plans';
 import type { SubscriptionWorkflow } from '../../workflows/contract';
-import { describeSubscription, WORKFLOW_TYPES } from '../../workflows/contract';
+import { WORKFLOW_TYPES } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import type { FieldError } from '../problem';
 import { conflict, invalid } from '../problem';
 import type { ImportedSubscription, ImportSubscriptionsBody } from '../schemas/subscriptions';
+import { subscriptionStartOptions } from './subscription-start-options';
 
 /** Workflow starts in flight at once for one request: enough to hide the round trips, not a flood. */
 const START_CONCURRENCY = 8;
@@ -176,16 +177,9 @@ export async function importSubscriptions(deps: ApiDeps, body: ImportSubscriptio
   // Started, not awaited: an imported subscription has nothing to do until its period ends, so
   // the answer need not wait for the workflow's first task. Also for rows found existing, in case
   // the request that wrote them failed before starting their workflow.
-  await eachLimited(results, START_CONCURRENCY, async ({ start, workflowId }) => {
+  await eachLimited(results, START_CONCURRENCY, async ({ start }) => {
     try {
-      await deps.temporal.workflow.start<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [{ start }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: describeSubscription(start),
-      });
+      await deps.temporal.workflow.start<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, subscriptionStartOptions(start, deps.taskQueue));
     } catch (error) {
       // Ended under this id: it is never started again.
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

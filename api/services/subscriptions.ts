@@ -1,6 +1,7 @@
 // Creating and reading subscriptions: every check first (plan, package items, coupon), then the
 // coupon's redemption, the rows (so nothing the workflow writes is orphaned), and the workflow
-// through update-with-start, which is idempotent on the workflow id.
+// through update-with-start, which is idempotent on the workflow id; or, asynchronously, the rows
+// with a pending start that the outbox's dispatcher turns into the workflow (sign-up-starts.ts).
 import { randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { RULES_VERSION } from '../../domain/rules';
@@ -10,7 +11,7 @@ import type { SubscriptionStart } from '../../domain/subscription';
 import { subscriptionWorkflowId } from '../../domain/subscription';
 import { toPlanSnapshot } from '../../infra/plans';
 import type { SubscriptionView, SubscriptionWorkflow } from '../../workflows/contract';
-import { awaitOpening, describeSubscription, WORKFLOW_TYPES } from '../../workflows/contract';
+import { awaitOpening, WORKFLOW_TYPES } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { conflict, invalid } from '../problem';
 import { withCommandDeadline } from './commands';
@@ -18,7 +19,9 @@ import { readSubscriptionView } from './subscription-view';
 import { CouponRefused, couponField, withRedemption } from './coupon-redemptions';
 import { priceItems } from './package-items';
 import { sendBillingProfile, writeBillingProfile } from './billing-profiles';
-import { insertSignUpRows } from './sign-up-rows';
+import { insertPendingStart, insertSignUpRows } from './sign-up-rows';
+import type { PendingStart } from './sign-up-starts';
+import { subscriptionStartOptions } from './subscription-start-options';
 import { billingProfileOf } from './views';
 import type { CreateSubscriptionBody } from '../schemas/subscriptions';
 
@@ -57,11 +60,12 @@ async function upsertCustomer({ prisma }: ApiDeps, customer: CreateSubscriptionB
 }
 
 /**
- * The customer and the subscription's placeholder row. Without a billing profile, one statement
- * writes both; with one, the profile is stored (and sent to the customer's running subscriptions)
- * before the new row exists, so the new subscription takes it from its start instead.
+ * The customer and the subscription's placeholder row (and, for an asynchronous sign-up, its
+ * pending start). Without a billing profile, one statement writes them all; with one, the profile
+ * is stored (and sent to the customer's running subscriptions) before the new row exists, so the
+ * new subscription takes it from its start instead.
  */
-async function writeRows(deps: ApiDeps, body: CreateSubscriptionBody, id: string, workflowId: string) {
+async function writeRows(deps: ApiDeps, body: CreateSubscriptionBody, id: string, workflowId: string, pendingStart: PendingStart | undefined) {
   const { prisma } = deps;
   if (!body.customer.billingProfile) {
     const rows = await insertSignUpRows(prisma, {
@@ -72,6 +76,7 @@ async function writeRows(deps: ApiDeps, body: CreateSubscriptionBody, id: string
       workflowId,
       planCode: body.plan,
       paymentMethod: body.paymentMethod,
+      ...(pendingStart ? { pendingStart } : {}),
     });
     if (rows) {
       return { customer: rows.customer, profile: billingProfileOf(rows.customer), inserted: rows.inserted };
@@ -80,10 +85,11 @@ async function writeRows(deps: ApiDeps, body: CreateSubscriptionBody, id: string
   const customer = await upsertCustomer(deps, body.customer);
   const profile = body.customer.billingProfile ? await writeBillingProfile(prisma, customer.id, body.customer.billingProfile) : billingProfileOf(customer);
   if (body.customer.billingProfile && profile) await sendBillingProfile(deps, customer.id, profile);
-  const inserted = await prisma.subscription.createMany({
+  const subscriptionRow = prisma.subscription.createMany({
     data: [{ id, workflowId, customerId: customer.id, planCode: body.plan, status: 'incomplete', paymentMethod: body.paymentMethod }],
     skipDuplicates: true,
   });
+  const [inserted] = pendingStart ? await prisma.$transaction([subscriptionRow, insertPendingStart(prisma, id, pendingStart)]) : [await subscriptionRow];
   return { customer, profile, inserted: inserted.count === 1 };
 }
 
@@ -134,7 +140,10 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
   return start(deps, body, id, plan, items, options);
 }
 
-/** Writes the customer and the subscription's row, then starts its workflow (or attaches to it). */
+/**
+ * Writes the customer and the subscription's row, then starts its workflow (or attaches to it);
+ * asynchronously, leaves the start to the outbox's dispatcher.
+ */
 async function start(
   deps: ApiDeps,
   body: CreateSubscriptionBody,
@@ -145,11 +154,7 @@ async function start(
 ): Promise<CreateOutcome> {
   const { temporal, taskQueue } = deps;
   const workflowId = subscriptionWorkflowId(id);
-  const { customer, profile, inserted } = await writeRows(deps, body, id, workflowId);
-
-  const start: SubscriptionStart = {
-    subscriptionId: id,
-    customer: { id: customer.id, email: customer.email, name: customer.name, billing: profile },
+  const pending: PendingStart = {
     plan,
     paymentMethod: body.paymentMethod,
     ...(body.trialDays !== undefined ? { trialDays: body.trialDays } : {}),
@@ -158,26 +163,23 @@ async function start(
     rules: RULES_VERSION,
     ...(items ? { items } : {}),
   };
-  const startOptions = {
-    workflowId,
-    taskQueue,
-    args: [{ start }] as Parameters<SubscriptionWorkflow>,
-    // A repeated request attaches to the running workflow instead of starting another…
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    // …and an ended subscription is never started again under its id.
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    staticSummary: describeSubscription(start),
-  } as const;
+  const { customer, profile, inserted } = await writeRows(deps, body, id, workflowId, options.respondAsync ? pending : undefined);
+  if (options.respondAsync) {
+    deps.signUpStarts.kick();
+    const accepted: AcceptedSubscription = { id, customerId: customer.id, plan: body.plan, status: 'incomplete', href: `/subscriptions/${id}` };
+    return { created: inserted, accepted };
+  }
+
+  const start: SubscriptionStart = {
+    subscriptionId: id,
+    customer: { id: customer.id, email: customer.email, name: customer.name, billing: profile },
+    ...pending,
+  };
   try {
-    if (options.respondAsync) {
-      await temporal.workflow.start<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, startOptions);
-      const accepted: AcceptedSubscription = { id, customerId: customer.id, plan: body.plan, status: 'incomplete', href: `/subscriptions/${id}` };
-      return { created: inserted, accepted };
-    }
     // The opening charges a card: it gets a command's deadline, and a repeat of the request attaches to it.
     const subscription = await withCommandDeadline(deps, () =>
       temporal.workflow.executeUpdateWithStart(awaitOpening, {
-        startWorkflowOperation: new WithStartWorkflowOperation<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, startOptions),
+        startWorkflowOperation: new WithStartWorkflowOperation<SubscriptionWorkflow>(WORKFLOW_TYPES.subscription, subscriptionStartOptions(start, taskQueue)),
       }),
     );
     return { created: inserted, subscription };

@@ -21,6 +21,7 @@ import type { TestDatabase } from '../support/database';
 import { startDevServerStack, type DevServerStack } from '../support/dev-server';
 import { eventually, TEST_LINKS } from '../support/harness';
 import { newCustomer } from '../support/lifecycle';
+import { SignUpStarts } from '../../api/services/sign-up-starts';
 
 let stack: DevServerStack;
 let db: TestDatabase;
@@ -50,7 +51,7 @@ beforeAll(async () => {
     },
   });
   running = worker.run();
-  deps = { prisma: db.prisma, temporal: client, taskQueue, policy: DEFAULT_POLICY, clock: async () => new Date(), links: TEST_LINKS };
+  deps = { prisma: db.prisma, temporal: client, taskQueue, signUpStarts: new SignUpStarts({ prisma: db.prisma, temporal: client, taskQueue }), policy: DEFAULT_POLICY, clock: async () => new Date(), links: TEST_LINKS };
   app = createApp(deps);
   adminKey = (await createApiKey(db.prisma, { name: 'visibility test', scopes: ['admin'] })).key;
 }, 120_000);

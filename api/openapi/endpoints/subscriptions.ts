@@ -56,7 +56,7 @@ export const subscriptionEndpoints: Endpoint[] = [
       {
         name: 'Prefer',
         description:
-          '`respond-async` (RFC 7240): answer 202 as soon as the workflow has started, without waiting for the first charge. ' +
+          '`respond-async` (RFC 7240): answer 202 as soon as the sign-up is stored, without waiting for Temporal or the first charge; its workflow starts right after (a Temporal outage delays it, never loses it). ' +
           'Follow `Location` (GET /subscriptions/:id) until `status` leaves `incomplete`, or take the `subscription.created`, `invoice.paid` and `invoice.payment_failed` webhooks',
         example: 'respond-async',
       },
@@ -66,7 +66,7 @@ export const subscriptionEndpoints: Endpoint[] = [
       { status: 200, description: 'A subscription with this `id` already existed with the same plan, payment method and customer', schema: subscriptionView, headers: ['Location'] },
       {
         status: 202,
-        description: 'With `Prefer: respond-async`: accepted, its workflow started; the first charge follows. `Location` names the subscription to poll',
+        description: 'With `Prefer: respond-async`: accepted and stored; its workflow starts and the first charge follows. `Location` names the subscription to poll (a read or command before the workflow has started starts it)',
         schema: acceptedSubscription,
         headers: ['Location', 'PreferenceApplied'],
       },

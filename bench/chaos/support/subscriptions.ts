@@ -10,6 +10,7 @@ import { cancel, getSubscription, updatePaymentMethod } from '../../../workflows
 import { eachLimited } from '../../support/api';
 import { intSetting } from '../../support/settings';
 import type { ChaosEnvironment } from './environment';
+import { SignUpStarts } from '../../../api/services/sign-up-starts';
 
 /** Failure types of a command the lifecycle rules refuse (workflows/subscription.ts). */
 const REFUSALS = new Set(['CommandRefusedError', 'IllegalTransitionError']);
@@ -19,10 +20,12 @@ export function subscriptionIds(prefix: string, count: number): string[] {
 }
 
 export async function subscribe(env: ChaosEnvironment, ids: readonly string[], paymentMethod = 'pm_card_visa', plan = env.plan.code): Promise<void> {
+  const taskQueue = String(env.stack.env.TEMPORAL_TASK_QUEUE);
   const deps = {
     prisma: env.stack.prisma,
     temporal: env.stack.temporal,
-    taskQueue: String(env.stack.env.TEMPORAL_TASK_QUEUE),
+    taskQueue,
+    signUpStarts: new SignUpStarts({ prisma: env.stack.prisma, temporal: env.stack.temporal, taskQueue }),
     policy: env.policy,
     clock: async () => new Date(),
     links: { publicUrl: 'http://127.0.0.1', secret: 'chaos-run-link-secret' },
