@@ -74,3 +74,25 @@ export function insertPendingStart(prisma: PrismaClient, subscriptionId: string,
     INSERT INTO "SignUpStart" ("subscriptionId", "start") VALUES (${subscriptionId}, ${JSON.stringify(start)}::jsonb)
     ON CONFLICT ("subscriptionId") DO NOTHING`;
 }
+
+/** What a sign-up must not contradict: a subscription already under its id, a customer already under its email. */
+export interface SignUpPriors {
+  existing: { planCode: string; paymentMethod: string; customerId: string; customerEmail: string } | null;
+  /** The id of the customer the email already belongs to. */
+  emailOwner: string | null;
+}
+
+/** Both in one raw statement: every sign-up reads them before its answer. */
+export async function readSignUpPriors(prisma: PrismaClient, subscriptionId: string, email: string): Promise<SignUpPriors> {
+  const [row] = await prisma.$queryRaw<Array<{ planCode: string | null; paymentMethod: string | null; customerId: string | null; customerEmail: string | null; emailOwner: string | null }>>`
+    SELECT s."planCode", s."paymentMethod", c."id" AS "customerId", c."email" AS "customerEmail",
+      (SELECT "id" FROM "Customer" WHERE "email" = ${email}) AS "emailOwner"
+    FROM (SELECT 1) AS one
+    LEFT JOIN "Subscription" s ON s."id" = ${subscriptionId}
+    LEFT JOIN "Customer" c ON c."id" = s."customerId"`;
+  const existing =
+    row?.planCode != null && row.paymentMethod != null && row.customerId != null && row.customerEmail != null
+      ? { planCode: row.planCode, paymentMethod: row.paymentMethod, customerId: row.customerId, customerEmail: row.customerEmail }
+      : null;
+  return { existing, emailOwner: row?.emailOwner ?? null };
+}

@@ -87,6 +87,7 @@ export class SignUpStarts {
       WHERE p."subscriptionId" = ${subscriptionId}`;
     if (!row) return false;
     await this.startWorkflow(row);
+    await this.deps.prisma.$executeRaw`DELETE FROM "SignUpStart" WHERE "subscriptionId" = ${subscriptionId}`;
     return true;
   }
 
@@ -119,13 +120,16 @@ export class SignUpStarts {
       )
       SELECT claimed.*, c."id" AS "customerId", c."email", c."name", c."billingProfile", c."billingProfileVersion"
       FROM claimed JOIN "Subscription" s ON s."id" = claimed."subscriptionId" JOIN "Customer" c ON c."id" = s."customerId"`;
+    const started: string[] = [];
     await eachLimited(rows, CONCURRENCY, async (row) => {
       try {
         await this.startWorkflow(row);
+        started.push(row.subscriptionId);
       } catch (error) {
         await this.failed(row, error);
       }
     });
+    if (started.length > 0) await this.deps.prisma.$executeRaw`DELETE FROM "SignUpStart" WHERE "subscriptionId" = ANY(${started})`;
     return rows.length;
   }
 
@@ -141,7 +145,6 @@ export class SignUpStarts {
       // Its id is taken by a workflow that has already ended: nothing is left to start.
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    await this.deps.prisma.$executeRaw`DELETE FROM "SignUpStart" WHERE "subscriptionId" = ${row.subscriptionId}`;
   }
 
   private async failed(row: PendingRow, error: unknown): Promise<void> {

@@ -19,7 +19,8 @@ import { readSubscriptionView } from './subscription-view';
 import { CouponRefused, couponField, withRedemption } from './coupon-redemptions';
 import { priceItems } from './package-items';
 import { sendBillingProfile, writeBillingProfile } from './billing-profiles';
-import { insertPendingStart, insertSignUpRows } from './sign-up-rows';
+import { insertPendingStart, insertSignUpRows, readSignUpPriors } from './sign-up-rows';
+import { cachedRead } from '../read-cache';
 import type { PendingStart } from './sign-up-starts';
 import { subscriptionStartOptions } from './subscription-start-options';
 import { billingProfileOf } from './views';
@@ -102,11 +103,11 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
 export async function createSubscription(deps: ApiDeps, body: CreateSubscriptionBody, options = { respondAsync: false }): Promise<CreateOutcome> {
   const { prisma } = deps;
   const id = body.id ?? newId('sub');
-  // Independent reads, one round trip: every sign-up pays for them before its answer.
-  const [planRow, existing, byEmail] = await Promise.all([
-    prisma.plan.findUnique({ where: { code: body.plan } }),
-    prisma.subscription.findUnique({ where: { id }, include: { customer: true } }),
-    prisma.customer.findUnique({ where: { email: body.customer.email } }),
+  // The plan from the API's cache (emptied on every catalogue change), the rest in one raw
+  // statement: every sign-up pays for them before its answer.
+  const [planRow, { existing, emailOwner }] = await Promise.all([
+    cachedRead(deps.readCache, 'Plan', `code ${body.plan}`, () => prisma.plan.findUnique({ where: { code: body.plan } })),
+    readSignUpPriors(prisma, id, body.customer.email),
   ]);
   if (!planRow) throw invalid([{ field: 'plan', message: `unknown plan "${body.plan}"` }]);
   // Archived: subscriptions already on it renew on their snapshot, but nobody new takes it.
@@ -117,12 +118,11 @@ export async function createSubscription(deps: ApiDeps, body: CreateSubscription
   }
   if (existing) {
     // Checked before the customer is written: a refused request must leave no row behind.
-    const owner = existing.customer;
-    const sameCustomer = owner.email === body.customer.email && (!body.customer.id || body.customer.id === owner.id);
+    const sameCustomer = existing.customerEmail === body.customer.email && (!body.customer.id || body.customer.id === existing.customerId);
     if (!sameCustomer) throw conflict(`subscription ${id} belongs to another customer`);
   }
-  if (byEmail && body.customer.id && body.customer.id !== byEmail.id) {
-    throw conflict(`email ${body.customer.email} belongs to customer ${byEmail.id}`);
+  if (emailOwner && body.customer.id && body.customer.id !== emailOwner) {
+    throw conflict(`email ${body.customer.email} belongs to customer ${emailOwner}`);
   }
   const plan = toPlanSnapshot(planRow);
   // Priced and checked before anything is written: a refused package leaves no row behind.
