@@ -15,6 +15,16 @@ afterAll(async () => {
   await h?.teardown();
 });
 
+/** Every dispatcher a test makes, closed after it even when it fails: none may take the next test's rows. */
+const dispatchers: SignUpStarts[] = [];
+afterEach(async () => {
+  await Promise.all(dispatchers.splice(0).map((dispatcher) => dispatcher.close()));
+});
+function dispatcher(made: SignUpStarts): SignUpStarts {
+  dispatchers.push(made);
+  return made;
+}
+
 const signUp = (id: string) => ({ id, customer: { email: `${id}@example.com` }, plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
 
 /** A Temporal client whose workflow starts go through `start`, which sees every call. */
@@ -48,16 +58,17 @@ const opened = (id: string) =>
 
 test('with Temporal refusing starts, the sign-up is still accepted, waits in the outbox with the error, and opens once Temporal answers', async () => {
   let temporalDown = true;
-  const starts = new SignUpStarts({
+  const starts = dispatcher(new SignUpStarts({
     prisma: h.db.prisma,
     taskQueue: h.taskQueue,
     temporal: temporalWith((...args) => (temporalDown ? Promise.reject(new Error('14 UNAVAILABLE: connect ECONNREFUSED')) : h.env.client.workflow.start(...args))),
-  });
+  }));
   const app = testApp(h, DEFAULT_POLICY, { signUpStarts: starts });
 
   const res = await request(app).post('/subscriptions').set('Prefer', 'respond-async').send(signUp('sub_outage'));
   expect(res.status).toBe(202);
-  const waiting = await eventually(() => pending('sub_outage'), (row) => (row?.attempts ?? 0) > 0, 'a failed attempt');
+  // The claim counts the attempt before the start fails: the error is written once it has.
+  const waiting = await eventually(() => pending('sub_outage'), (row) => (row?.lastError ?? null) !== null, 'a failed attempt');
   expect(waiting).toMatchObject({ attempts: 1, lastError: expect.stringContaining('UNAVAILABLE') });
   expect(waiting!.nextAttemptAt.getTime()).toBeGreaterThan(waiting!.createdAt.getTime());
   expect(await workflowExists('sub_outage')).toBe(false);
@@ -101,7 +112,7 @@ test('starts left behind by a stopped API are started by the next sweep', async 
   expect((await request(app).post('/subscriptions').set('Prefer', 'respond-async').send(signUp('sub_left_behind'))).status).toBe(202);
   expect(await pending('sub_left_behind')).not.toBeNull();
 
-  const next = new SignUpStarts({ prisma: h.db.prisma, temporal: h.env.client, taskQueue: h.taskQueue });
+  const next = dispatcher(new SignUpStarts({ prisma: h.db.prisma, temporal: h.env.client, taskQueue: h.taskQueue }));
   next.sweepEvery(60_000);
   expect((await opened('sub_left_behind')).status).toBe('active');
   expect(await pending('sub_left_behind')).toBeNull();
@@ -123,15 +134,18 @@ test('a second dispatcher does not repeat the starts the first has claimed, and 
       if (who === 'first') await released;
       return h.env.client.workflow.start(...args);
     });
-  const first = new SignUpStarts({ prisma: h.db.prisma, temporal: recording('first'), taskQueue: h.taskQueue });
-  const second = new SignUpStarts({ prisma: h.db.prisma, temporal: recording('second'), taskQueue: h.taskQueue });
-  first.kick();
-  await eventually(async () => startedBy.first.length, (n) => n > 0, 'the first dispatcher starting');
-  second.kick();
-  await second.close();
-  expect(startedBy.second).toEqual([]);
-
-  release();
+  const first = dispatcher(new SignUpStarts({ prisma: h.db.prisma, temporal: recording('first'), taskQueue: h.taskQueue }));
+  const second = dispatcher(new SignUpStarts({ prisma: h.db.prisma, temporal: recording('second'), taskQueue: h.taskQueue }));
+  try {
+    first.kick();
+    await eventually(async () => startedBy.first.length, (n) => n > 0, 'the first dispatcher starting');
+    second.kick();
+    await second.close();
+    expect(startedBy.second).toEqual([]);
+  } finally {
+    // Also when the test fails: closing the first dispatcher waits for its starts.
+    release();
+  }
   await eventually(() => h.db.prisma.signUpStart.count({ where: { subscriptionId: { in: ids } } }), (left) => left === 0, 'outbox drained');
   await first.close();
   expect([...startedBy.first].sort()).toEqual(ids.map(subscriptionWorkflowId).sort());
