@@ -73,8 +73,7 @@ export async function signups(): Promise<BenchResult> {
   const openDeadlineSeconds = intSetting('BENCH_SIGNUP_OPEN_MAX_SECONDS', 180);
   const stack = await startStack('signup');
   try {
-    const [firstWorker, api] = await Promise.all([stack.startWorker(), stack.startApi()]);
-    let worker = firstWorker;
+    const [worker, api] = await Promise.all([stack.startWorker(), stack.startApi()]);
     const groups = stackCpuGroups(stack.devServer.service.pid, worker.pid, api.service.pid);
     const warmIds = Array.from({ length: WARM_UP }, (_, i) => i);
     await eachLimited(warmIds, connections, async (i) => {
@@ -85,8 +84,10 @@ export async function signups(): Promise<BenchResult> {
       if (res.status !== 202) throw new Error(`an asynchronous sign-up answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     });
     // The warm-up's workflows finish opening before anything is measured.
-    const warmOpened = (opened: boolean) => stack.prisma.subscription.count({ where: { id: { startsWith: 'warm-async-' }, ...(opened ? { status: { not: 'incomplete' } } : {}) } });
-    await waitUntilOpened(warmOpened, Date.now() + 60_000);
+    // Those under `prefix` that have opened, or all of them.
+    const countUnder = (prefix: string) => (opened: boolean) =>
+      stack.prisma.subscription.count({ where: { id: { startsWith: prefix }, ...(opened ? { status: { not: 'incomplete' } } : {}) } });
+    await waitUntilOpened(countUnder('warm-async-'), Date.now() + 60_000);
 
     log(`synchronous sign-ups for ${syncSeconds} s on ${connections} connections (load ${load1()})`);
     const syncLoad = load1();
@@ -102,23 +103,25 @@ export async function signups(): Promise<BenchResult> {
 
     log(`asynchronous sign-ups at ${rate}/s for ${asyncSeconds} s (load ${load1()})`);
     const asyncLoad = load1();
-    let asyncId = 0;
     const transactionsBeforeAsync = await endedTransactions(stack.prisma);
     const cpuBeforeAsync = sampleCpu(groups);
     const started = Date.now();
     // Evenly spaced, a connection per request a second: the offered rate holds while answers take under a second.
     const asyncHeaders = { ...apiHeaders(api), ...PREFER_ASYNC };
-    const accepted = await pacedLoad(api.url, {
-      rate,
-      seconds: asyncSeconds,
-      connections: rate,
-      request: () => ({ method: 'POST', path: '/subscriptions', headers: asyncHeaders, body: JSON.stringify(subscriptionBody(`${ASYNC_PREFIX}${asyncId++}`, PLAN)) }),
-    });
+    const asyncSignUps = (prefix: string) => {
+      let next = 0;
+      return pacedLoad(api.url, {
+        rate,
+        seconds: asyncSeconds,
+        connections: rate,
+        request: () => ({ method: 'POST', path: '/subscriptions', headers: asyncHeaders, body: JSON.stringify(subscriptionBody(`${prefix}${next++}`, PLAN)) }),
+      });
+    };
+    const accepted = await asyncSignUps(ASYNC_PREFIX);
     const acceptedCount = accepted.statuses[202] ?? 0;
     const acceptedRate = fixed(acceptedCount / accepted.seconds);
     const answered = Date.now();
-    const asyncOpened = (opened: boolean) => stack.prisma.subscription.count({ where: { id: { startsWith: ASYNC_PREFIX }, ...(opened ? { status: { not: 'incomplete' } } : {}) } });
-    const { opened, all } = await waitUntilOpened(asyncOpened, answered + openDeadlineSeconds * 1000);
+    const { opened, all } = await waitUntilOpened(countUnder(ASYNC_PREFIX), answered + openDeadlineSeconds * 1000);
     const allOpened = Date.now();
     const asyncCpu = cpuPer(cpuBetween(cpuBeforeAsync, sampleCpu(groups)), opened);
     const asyncTransactions = (await endedTransactions(stack.prisma)) - transactionsBeforeAsync;
@@ -132,13 +135,7 @@ export async function signups(): Promise<BenchResult> {
     const aloneLoad = load1();
     const transactionsBeforeAlone = await endedTransactions(stack.prisma);
     const cpuBeforeAlone = sampleCpu(groups);
-    let aloneId = 0;
-    const alone = await pacedLoad(api.url, {
-      rate,
-      seconds: asyncSeconds,
-      connections: rate,
-      request: () => ({ method: 'POST', path: '/subscriptions', headers: asyncHeaders, body: JSON.stringify(subscriptionBody(`${ALONE_PREFIX}${aloneId++}`, PLAN)) }),
-    });
+    const alone = await asyncSignUps(ALONE_PREFIX);
     const aloneAccepted = alone.statuses[202] ?? 0;
     // Until the dispatcher has started every one of them on the Temporal server: all of a 202's work.
     const startsDeadline = Date.now() + openDeadlineSeconds * 1000;
@@ -148,9 +145,9 @@ export async function signups(): Promise<BenchResult> {
     const aloneTransactions = perSignUp((await endedTransactions(stack.prisma)) - transactionsBeforeAlone, aloneAccepted);
     const msEach = (group: string) => fixed(((aloneCpuMs[group] ?? 0) * 1000) / Math.max(1, aloneAccepted));
     const workerBack = Date.now();
-    worker = await stack.startWorker();
-    const aloneOpened = (opened: boolean) => stack.prisma.subscription.count({ where: { id: { startsWith: ALONE_PREFIX }, ...(opened ? { status: { not: 'incomplete' } } : {}) } });
-    const aloneResult = await waitUntilOpened(aloneOpened, Date.now() + openDeadlineSeconds * 1000);
+    // Stopped with the stack: its CPU is not counted.
+    await stack.startWorker();
+    const aloneResult = await waitUntilOpened(countUnder(ALONE_PREFIX), Date.now() + openDeadlineSeconds * 1000);
     const aloneAllOpened = Date.now();
 
     const errorCauses = serverErrorCauses(api.service);

@@ -8,6 +8,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { SubscriptionStart } from '../../domain/subscription';
 import { eachLimited } from '../../infra/each-limited';
 import type { Customer, PrismaClient } from '../../prisma/generated/client';
+import { Prisma } from '../../prisma/generated/client';
 import { WORKFLOW_TYPES } from '../../workflows/contract';
 import type { SubscriptionWorkflow } from '../../workflows/contract';
 import { subscriptionStartOptions } from './subscription-start-options';
@@ -37,6 +38,14 @@ const CONCURRENCY = 8;
 /** A claimed row is not claimed again for this long: its dispatcher has that long to start it. */
 const LEASE_SECONDS = 60;
 const MAX_BACKOFF_SECONDS = 300;
+
+/** Pending starts from `source` (the table, or the rows a claim returned), each with the customer it starts for. */
+function withCustomers(source: Prisma.Sql, where: Prisma.Sql = Prisma.empty): Prisma.Sql {
+  return Prisma.sql`
+    SELECT p."subscriptionId", p."start", p."attempts", c."id" AS "customerId", c."email", c."name", c."billingProfile", c."billingProfileVersion"
+    FROM ${source} p JOIN "Subscription" s ON s."id" = p."subscriptionId" JOIN "Customer" c ON c."id" = s."customerId"
+    ${where}`;
+}
 
 /** Seconds until a start that failed `attempts` times is tried again: 1, 2, 4 … up to 5 minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -81,13 +90,10 @@ export class SignUpStarts {
    * no workflow); false when it has none pending. A failure is thrown to the caller.
    */
   async startNow(subscriptionId: string): Promise<boolean> {
-    const [row] = await this.deps.prisma.$queryRaw<PendingRow[]>`
-      SELECT p."subscriptionId", p."start", p."attempts", c."id" AS "customerId", c."email", c."name", c."billingProfile", c."billingProfileVersion"
-      FROM "SignUpStart" p JOIN "Subscription" s ON s."id" = p."subscriptionId" JOIN "Customer" c ON c."id" = s."customerId"
-      WHERE p."subscriptionId" = ${subscriptionId}`;
+    const [row] = await this.deps.prisma.$queryRaw<PendingRow[]>(withCustomers(Prisma.raw('"SignUpStart"'), Prisma.sql`WHERE p."subscriptionId" = ${subscriptionId}`));
     if (!row) return false;
     await this.startWorkflow(row);
-    await this.deps.prisma.$executeRaw`DELETE FROM "SignUpStart" WHERE "subscriptionId" = ${subscriptionId}`;
+    await this.forget([subscriptionId]);
     return true;
   }
 
@@ -118,8 +124,7 @@ export class SignUpStarts {
         FROM due WHERE p."subscriptionId" = due."subscriptionId"
         RETURNING p."subscriptionId", p."start", p."attempts"
       )
-      SELECT claimed.*, c."id" AS "customerId", c."email", c."name", c."billingProfile", c."billingProfileVersion"
-      FROM claimed JOIN "Subscription" s ON s."id" = claimed."subscriptionId" JOIN "Customer" c ON c."id" = s."customerId"`;
+      ${withCustomers(Prisma.raw('claimed'))}`;
     const started: string[] = [];
     await eachLimited(rows, CONCURRENCY, async (row) => {
       try {
@@ -129,8 +134,13 @@ export class SignUpStarts {
         await this.failed(row, error);
       }
     });
-    if (started.length > 0) await this.deps.prisma.$executeRaw`DELETE FROM "SignUpStart" WHERE "subscriptionId" = ANY(${started})`;
+    if (started.length > 0) await this.forget(started);
     return rows.length;
+  }
+
+  /** Their workflows have started: nothing is pending for them any more. */
+  private async forget(subscriptionIds: string[]): Promise<void> {
+    await this.deps.prisma.$executeRaw`DELETE FROM "SignUpStart" WHERE "subscriptionId" = ANY(${subscriptionIds})`;
   }
 
   private async startWorkflow(row: PendingRow): Promise<void> {
