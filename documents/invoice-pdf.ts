@@ -1,6 +1,5 @@
 // An invoice or credit note as an A4 PDF, from the document stored with it. The PDF is stored
 // once and served many times, so the same document always gives the same bytes.
-import PDFDocument from 'pdfkit';
 import type { InvoiceDocument } from '../domain/tax/types';
 import { drawHeading, drawRunningHead, documentTitle } from './invoice-pdf-header';
 import { drawLines } from './invoice-pdf-lines';
@@ -41,6 +40,9 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   // pdfkit derives the file ID from the info dictionary, dates included: fixing the dates to the
   // issue time makes the output a function of the document alone.
   const issuedAt = new Date(doc.issuedAt);
+  // Loaded on the first render: pdfkit and its font stack cost a process that renders nothing (an
+  // API serving JSON) about 100 ms at start.
+  const { default: PDFDocument } = await import('pdfkit');
   const pdf = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
