@@ -47,7 +47,7 @@ export async function getCustomer({ prisma }: ApiDeps, id: string) {
 /** Newest first. */
 export async function listInvoices(deps: ApiDeps, subscriptionId: string, query: PageQuery): Promise<Page<ReturnType<typeof invoiceSummary>>> {
   const { where: after, orderBy } = keyset(query.cursor, 'desc');
-  const rows = await deps.prisma.invoice.findMany({ where: { subscriptionId, ...after }, orderBy, take: query.limit + 1 });
+  const rows = await deps.prisma.invoice.findMany({ where: { subscriptionId, ...after }, orderBy, take: query.limit + 1, omit: { document: true } });
   // An invoice refers to its subscription (foreign key): only an empty page asks whether it exists.
   if (rows.length === 0) await existingSubscription(deps, subscriptionId);
   return toPage(rows, query.limit, invoiceSummary);

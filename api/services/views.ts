@@ -36,7 +36,8 @@ export function billingProfileOf(row: Pick<Customer, 'billingProfile' | 'billing
   return { ...(row.billingProfile as unknown as Omit<BillingProfile, 'version'>), version: row.billingProfileVersion };
 }
 
-export function invoiceSummary(row: Invoice) {
+/** What a list shows of an invoice: its frozen document (the bulk of a row) stays in the database. */
+export function invoiceSummary(row: Omit<Invoice, 'document'>) {
   return {
     id: row.id,
     number: row.number,
