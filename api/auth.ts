@@ -19,6 +19,11 @@ export function callerOf(res: Response): Caller {
   return (res.locals.caller as Caller | undefined) ?? { kind: 'public' };
 }
 
+/** The prefix of an existing key whose secret this request got wrong, if it did. */
+export function guessedKeyPrefix(res: Response): string | undefined {
+  return res.locals.guessedKeyPrefix as string | undefined;
+}
+
 const REALM = 'Bearer realm="subscription-engine"';
 /** lastUsedAt is for spotting unused keys, not an audit log: one write a minute is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -107,7 +112,12 @@ export function authenticate(deps: ApiDeps): RequestHandler {
     const key = bearer(header);
     const prefix = key === undefined ? undefined : prefixOf(key);
     const row = prefix === undefined ? null : await keyRow(prefix);
-    if (!key || !row || !matchesHash(key, row.secretHash)) throw unauthorized(res, 'the API key is not valid or has been revoked', true);
+    if (!key || !row) throw unauthorized(res, 'the API key is not valid or has been revoked', true);
+    if (!matchesHash(key, row.secretHash)) {
+      // Only this is a guess that could succeed: the failed-authentication budget counts it.
+      res.locals.guessedKeyPrefix = row.prefix;
+      throw unauthorized(res, 'the API key is not valid or has been revoked', true);
+    }
     // The holder of this secret is known from here on: refusals below are audited under its prefix.
     setAuditActor(res, { type: 'api_key', prefix: row.prefix });
     if (row.revokedAt !== null) throw unauthorized(res, 'the API key is not valid or has been revoked', true);

@@ -1,13 +1,16 @@
 // Throttling, in the order a request meets it (limiters in api/throttles.ts):
-//  1. before authentication, per client address: an address with too many failed authentications
-//     is refused, then every request counts against the address's allowance; a flood of bad keys
-//     is refused here without a key lookup;
-//  2. a 401 is logged and counted against the address's failed-authentication budget;
+//  1. before authentication: a key that has had too many wrong secrets from this address is
+//     refused, even with its right secret, then every request counts against the address's
+//     allowance; a flood of bad keys is refused here without a key lookup;
+//  2. a 401 is logged; a wrong secret for an existing key is counted against that key's budget
+//     from that address. A missing or unknown key is not: it cannot succeed, so it is no guess,
+//     and counting it per address would let anyone sharing an address (a NAT, a proxy) lock out
+//     every good key behind it;
 //  3. after authentication, per API key.
 // Public reads (probes, metrics, docs) are never throttled: monitoring must see an overloaded API.
 import type { ErrorRequestHandler, Response, RequestHandler } from 'express';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { callerOf, presentedKeyPrefix } from './auth';
+import { callerOf, guessedKeyPrefix, presentedKeyPrefix } from './auth';
 import { requiredAccess } from './auth-policy';
 import { clientAddress } from './client-address';
 import { ProblemError } from './problem';
@@ -35,17 +38,26 @@ async function take(limiter: RateLimiterAbstract, id: string, onError: (error: u
   }
 }
 
+/** The failed-authentication counter of one key from one address. */
+function guessesOf(address: string, prefix: string): string {
+  return `${address} ${prefix}`;
+}
+
 export function throttleByAddress(throttles: Throttles, onError: (error: unknown) => void): RequestHandler {
   const { limits } = throttles;
   return async (req, res, next) => {
     if (requiredAccess(req.method, req.path).kind === 'public') return next();
     const address = clientAddress(req);
-    const failures = await throttles.failedAuth.get(address).catch((error: unknown) => {
-      onError(error);
-      return null;
-    });
+    const prefix = presentedKeyPrefix(req);
+    const failures =
+      prefix === undefined
+        ? null
+        : await throttles.failedAuth.get(guessesOf(address, prefix)).catch((error: unknown) => {
+            onError(error);
+            return null;
+          });
     if (failures && failures.consumedPoints >= limits.failedAuthLimit) {
-      throw tooMany(res, failures.msBeforeNext, `${limits.failedAuthLimit} failed authentications from this address`);
+      throw tooMany(res, failures.msBeforeNext, `${limits.failedAuthLimit} wrong secrets for API key ${prefix} from this address`);
     }
     const taken = await take(throttles.address, address, onError);
     if (!taken.allowed) throw tooMany(res, taken.res.msBeforeNext, `over the limit of ${limits.perAddressPerMinute} requests a minute from this address`);
@@ -55,14 +67,19 @@ export function throttleByAddress(throttles: Throttles, onError: (error: unknown
 
 /**
  * Mounted right after authentication, so the only 401s it sees are failed authentications. Each
- * is logged with the address and the key's public prefix, and counted when throttling is on.
+ * is logged with the address and the key's public prefix; a wrong secret for an existing key is
+ * counted when throttling is on.
  */
 export function failedAuthentication(throttles: Throttles | undefined, onError: (error: unknown) => void): ErrorRequestHandler {
-  return (error: unknown, req, _res, next) => {
+  return (error: unknown, req, res, next) => {
     if (!(error instanceof ProblemError && error.status === 401)) return next(error);
-    req.log.warn({ event: 'auth.failed', address: req.ip, keyPrefix: presentedKeyPrefix(req) ?? null, method: req.method, path: req.path }, 'authentication failed');
-    if (!throttles) return next(error);
-    throttles.failedAuth.penalty(clientAddress(req)).then(
+    const guessed = guessedKeyPrefix(res);
+    req.log.warn(
+      { event: 'auth.failed', address: req.ip, keyPrefix: presentedKeyPrefix(req) ?? null, wrongSecret: guessed !== undefined, method: req.method, path: req.path },
+      'authentication failed',
+    );
+    if (!throttles || guessed === undefined) return next(error);
+    throttles.failedAuth.penalty(guessesOf(clientAddress(req), guessed)).then(
       () => next(error),
       (storeError: unknown) => {
         onError(storeError);

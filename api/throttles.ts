@@ -12,7 +12,7 @@ export interface ThrottleLimits {
   perAddressPerMinute: number;
   /** Requests a minute per API key, after authentication. */
   perKeyPerMinute: number;
-  /** Failed authentications per address in the window; reaching it, the address gets 429. */
+  /** Wrong secrets for one key from one address in the window; reaching it, that key gets 429 from there. */
   failedAuthLimit: number;
   failedAuthWindowSeconds: number;
 }

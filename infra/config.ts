@@ -82,14 +82,20 @@ const schema = z.object({
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
     .transform((value) => value === 'true'),
-  /** Requests per minute per API key, counted after authentication; over it, 429 with Retry-After. */
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Requests per minute per API key, counted after authentication; over it, 429 with Retry-After.
+   * 100 a second, as Stripe allows a live key: a batch of usage events or an import must not stall.
+   */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   /**
    * Requests per minute per client address, counted before authentication so floods of bad keys
    * are refused without a key lookup. Above the per-key limit: several keys may share a NAT.
    */
-  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
-  /** Failed authentications (401) an address may have in FAILED_AUTH_WINDOW_MINUTES before it gets 429. */
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(12_000),
+  /**
+   * Wrong secrets for one existing API key from one address in FAILED_AUTH_WINDOW_MINUTES; reaching
+   * it, that key gets 429 from that address (even with its right secret) until the window ends.
+   */
   FAILED_AUTH_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   FAILED_AUTH_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** The customer portal's name on its pages and sign-in emails; the seller's legal name when unset. */

@@ -24,7 +24,7 @@ const DESCRIPTION = `Subscription lifecycle engine on Temporal: renewals, dunnin
 
 **Retries**: send \`Idempotency-Key\` on POST and retry with the same key; the request takes effect once.
 
-**Rate limits**: per client address before authentication (\`RATE_LIMIT_PER_ADDRESS_PER_MINUTE\`, default 1200), per API key after it (\`RATE_LIMIT_PER_MINUTE\`, default 600), and at most \`FAILED_AUTH_LIMIT\` failed authentications per address (default 10 in 15 minutes); over any, 429 with \`Retry-After\`. Answers to requests with a key carry \`RateLimit-Limit\` and \`RateLimit-Remaining\`.
+**Rate limits**: per client address before authentication (\`RATE_LIMIT_PER_ADDRESS_PER_MINUTE\`, default 12000), per API key after it (\`RATE_LIMIT_PER_MINUTE\`, default 6000), and at most \`FAILED_AUTH_LIMIT\` wrong secrets for one API key from one address (default 10 in 15 minutes; a missing or unknown key is always 401 and never counted); over any, 429 with \`Retry-After\`. Answers to requests with a key carry \`RateLimit-Limit\` and \`RateLimit-Remaining\`.
 
 **Pagination**: lists with \`nextCursor\` take \`cursor\` and \`limit\`; pass \`nextCursor\` back as \`cursor\` until it is null.`;
 

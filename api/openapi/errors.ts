@@ -43,7 +43,7 @@ function conflict(endpoint: Endpoint): string | undefined {
 function tooManyRequests(access: Access): Array<[number, string, HeaderName[]]> {
   if (access.kind === 'public') return [];
   if (access.kind === 'signed') return [[429, 'Over the rate limit of the client address', ['RetryAfter']]];
-  return [[429, 'Over a rate limit: of the client address, of this API key, or the failed authentications allowed from the address', ['RetryAfter', 'RateLimitLimit', 'RateLimitRemaining']]];
+  return [[429, 'Over a rate limit: of the client address, of this API key, or the wrong secrets allowed for this API key from the address', ['RetryAfter', 'RateLimitLimit', 'RateLimitRemaining']]];
 }
 
 export function errorAnswers(endpoint: Endpoint, access: Access): ErrorAnswer[] {

@@ -162,26 +162,31 @@ describe('before authentication, per client address', () => {
 });
 
 describe('failed authentication', () => {
-  test('each 401 is logged with address and key prefix, never the key; at the budget the address gets 429 even with a good key until the window passes', async () => {
+  /** `k`'s prefix with a secret that is not its own: a guess at an existing key. */
+  const wrongSecretFor = (k: CreatedKey) => `sek_${k.prefix}_${generateKey().key.replace(/^sek_[0-9a-f]{12}_/, '')}`;
+
+  test('a wrong secret for an existing key is logged and counted: at the budget that key gets 429 from that address, even with its right secret, until the window passes', async () => {
     const { app: limited, logs } = throttledApp({ failedAuthLimit: 3, failedAuthWindowSeconds: 900 });
     const address = newAddress();
-    const bad = generateKey();
+    const guess = wrongSecretFor(key);
     const statuses = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await from(request(limited).get('/plans').set('authorization', `Bearer ${bad.key}`), address)).status);
+    for (let i = 0; i < 3; i += 1) statuses.push((await from(request(limited).get('/plans').set('authorization', `Bearer ${guess}`), address)).status);
     expect(statuses).toEqual([401, 401, 401]);
 
     const lines = failedAuthLines(logs);
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatchObject({ level: 40, address, keyPrefix: bad.prefix, method: 'GET', path: '/plans' });
-    expect(JSON.stringify(logs)).not.toContain(bad.key);
+    expect(lines[0]).toMatchObject({ level: 40, address, keyPrefix: key.prefix, wrongSecret: true, method: 'GET', path: '/plans' });
+    expect(JSON.stringify(logs)).not.toContain(guess);
 
     const blocked = await from(authorized(request(limited).get('/plans')), address);
     expect(blocked.status).toBe(429);
-    expect(blocked.body.detail).toMatch(/3 failed authentications from this address/);
+    expect(blocked.body.detail).toMatch(new RegExp(`3 wrong secrets for API key ${key.prefix} from this address`));
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(890);
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(900);
-    // The budget is the address's: the same good key from elsewhere works.
+    // The budget is this key's from this address: the key from elsewhere, and another key from here, work.
     expect((await from(authorized(request(limited).get('/plans')), newAddress())).status).toBe(200);
+    const other = await createTestApiKey(h, ['read']);
+    expect((await from(authorized(request(limited).get('/plans'), other), address)).status).toBe(200);
 
     // The store's windows are kept in epoch milliseconds: move "now" past this one.
     const realNow = Date.now.bind(Date);
@@ -191,6 +196,22 @@ describe('failed authentication', () => {
     } finally {
       later.mockRestore();
     }
+  });
+
+  test('no key, a malformed key or a key no one holds is 401 every time and counted nowhere: it cannot succeed, and good keys from the same address keep working', async () => {
+    const { app: limited, logs } = throttledApp({ failedAuthLimit: 2, failedAuthWindowSeconds: 900 });
+    const address = newAddress();
+    const stranger = unknownKey();
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) {
+      statuses.push((await from(request(limited).get('/plans'), address)).status);
+      statuses.push((await from(request(limited).get('/plans').set('authorization', 'Bearer not-a-key'), address)).status);
+      statuses.push((await from(request(limited).get('/plans').set('authorization', `Bearer ${stranger}`), address)).status);
+    }
+    expect(statuses).toEqual(Array(9).fill(401));
+    expect(failedAuthLines(logs)).toHaveLength(9);
+    expect(failedAuthLines(logs).every((line) => line.wrongSecret === false)).toBe(true);
+    expect((await from(authorized(request(limited).get('/plans')), address)).status).toBe(200);
   });
 
   test('without throttling, failed authentications are still logged', async () => {
@@ -301,9 +322,9 @@ describe('when the database holding the counters does not answer', () => {
 describe('configuration', () => {
   const env = { DATABASE_URL: 'postgresql://localhost/x' };
 
-  test('limits default to 600 a minute per key, 1200 per address, 10 failed authentications per 15 minutes', () => {
+  test('limits default to 6000 a minute per key, 12000 per address, 10 wrong secrets per key and address per 15 minutes', () => {
     const config = loadConfig(env);
-    expect([config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, config.FAILED_AUTH_LIMIT, config.FAILED_AUTH_WINDOW_MINUTES]).toEqual([600, 1200, 10, 15]);
+    expect([config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, config.FAILED_AUTH_LIMIT, config.FAILED_AUTH_WINDOW_MINUTES]).toEqual([6000, 12_000, 10, 15]);
     expect(loadConfig({ ...env, RATE_LIMIT_PER_MINUTE: '120' }).RATE_LIMIT_PER_MINUTE).toBe(120);
     expect(() => loadConfig({ ...env, RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
     expect(() => loadConfig({ ...env, RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_ADDRESS_PER_MINUTE/);
