@@ -32,16 +32,17 @@ function refusal(error: unknown, toleranceSeconds: number): ProblemError {
 
 export function stripeWebhooksRouter(deps: ApiDeps): Router {
   const router = Router();
-  // Before the body is read: with the sandbox gateway there is nothing to verify against.
-  const configured: RequestHandler = (_req, _res, next) => {
+  // Before the body is read: with the sandbox gateway there is nothing to verify against. A
+  // request without the signature, its credential, is refused as such whatever the configuration.
+  const configured: RequestHandler = (req, _res, next) => {
+    if (!req.get('stripe-signature')) throw badSignature('no Stripe-Signature header');
     if (!deps.stripeWebhook) throw notFound('Stripe webhooks are not configured');
     next();
   };
 
   router.post('/', configured, express.raw({ type: '*/*', limit: STRIPE_WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const { secret, toleranceSeconds = stripeWebhooks().DEFAULT_TOLERANCE } = deps.stripeWebhook!;
-    const header = req.get('stripe-signature');
-    if (!header) throw badSignature('no Stripe-Signature header');
+    const header = req.get('stripe-signature')!;
     const body: unknown = req.body;
     const payload = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
     let event: Stripe.Event;

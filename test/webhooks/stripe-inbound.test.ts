@@ -143,6 +143,14 @@ describe('signatures', () => {
     expect(res.status).toBe(404);
     expect(res.body.detail).toBe('Stripe webhooks are not configured');
   });
+
+  test('without a Stripe-Signature header the request is a 400 problem, configured or not', async () => {
+    for (const target of [app, rawTestApp(h)]) {
+      const res = await request(target).post('/webhooks/stripe').set('content-type', 'application/json').send(JSON.stringify(stripeFixture('payment_intent.succeeded')));
+      expect([res.status, res.body.type, res.body.detail]).toEqual([400, '/problems/invalid-signature', 'no Stripe-Signature header']);
+      expect(api.answerErrors(api.byId('receiveStripeEvent'), res.status, res.headers['content-type'], res.body)).toEqual([]);
+    }
+  });
 });
 
 describe('each event once', () => {
