@@ -1,5 +1,6 @@
 // The reusable parts of the document: named answer schemas, headers, the Idempotency-Key
 // parameter and the two ways to authenticate.
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { offerRule } from '../../infra/catalogue';
 import { addOn, coupon, plan } from '../schemas/responses/catalogue';
@@ -77,7 +78,7 @@ export const HEADERS: Record<HeaderName, { name: string; description: string; sc
  */
 export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,255}$';
 
-export const IDEMPOTENCY_KEY_PARAMETER = {
+const IDEMPOTENCY_KEY_PARAMETER = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
@@ -85,8 +86,18 @@ export const IDEMPOTENCY_KEY_PARAMETER = {
     'Makes a retried POST take effect once: the same key with the same method, path, query and body returns the first answer ' +
     '(success or 402) for 24 hours, with `Idempotent-Replayed: true`. A UUID is best.',
   schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
-  example: '3f1c1c8e-8f5e-4b0e-9d51-6f1f8f3c2a10',
 };
+
+/**
+ * The parameter as one operation shows it. Each operation's example key is its own: a key is one
+ * request's, and the same key sent to two operations is refused (422), so a shared example would
+ * teach exactly that mistake to whoever copies examples from one operation to the next.
+ */
+export function idempotencyKeyParameter(operationId: string) {
+  const hex = createHash('sha256').update(operationId).digest('hex');
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return { ...IDEMPOTENCY_KEY_PARAMETER, example: uuid };
+}
 
 export const SECURITY_SCHEMES = {
   apiKey: {

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { version } from '../../package.json';
 import { requiredAccess, type Access } from '../auth-policy';
 import { problem } from '../schemas/responses/problem';
-import { HEADERS, IDEMPOTENCY_KEY_PARAMETER, SCHEMA_NAMES, SECURITY_SCHEMES } from './components';
+import { HEADERS, idempotencyKeyParameter, SCHEMA_NAMES, SECURITY_SCHEMES } from './components';
 import { idempotent, TAGS, type Answer, type Endpoint, type HeaderName } from './endpoint';
 import { ENDPOINTS } from './endpoints';
 import { errorAnswers } from './errors';
@@ -88,7 +88,7 @@ function parameters(endpoint: Endpoint, requests: ConvertedSchemas): unknown[] {
     ...fromObject('query', endpoint.query),
     ...(signature ? [{ name: signature.name, in: 'header', required: true, description: signature.description, schema: { type: 'string' }, example: signature.example }] : []),
     ...(endpoint.requestHeaders ?? []).map(({ name, description, example }) => ({ name, in: 'header', required: false, description, schema: { type: 'string' }, example })),
-    ...(idempotent(endpoint) ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+    ...(idempotent(endpoint) ? [idempotencyKeyParameter(endpoint.operationId)] : []),
   ];
 }
 
@@ -165,7 +165,6 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[] = ENDPOINTS)
     paths,
     components: {
       schemas: answers.components,
-      parameters: { IdempotencyKey: IDEMPOTENCY_KEY_PARAMETER },
       headers: Object.fromEntries(Object.entries(HEADERS).map(([key, { name: _name, ...header }]) => [key, header])),
       securitySchemes: SECURITY_SCHEMES,
     },

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { parseIdempotencyKey } from '../../api/idempotency-request';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../api/openapi/components';
 import { openApiPath } from '../../api/openapi/document';
-import type { Endpoint } from '../../api/openapi/endpoint';
+import { idempotent, type Endpoint } from '../../api/openapi/endpoint';
 import { ENDPOINTS } from '../../api/openapi/endpoints';
 import { registeredRoutes } from '../support/express-routes';
 import type { Harness } from '../support/harness';
@@ -102,6 +102,16 @@ describe('GET /openapi.json', () => {
     };
     expect(samples.map((key) => documented.test(key))).toEqual(samples.map(accepted));
     expect(samples.filter(accepted)).toHaveLength(3);
+  });
+
+  test('each operation taking an Idempotency-Key has an example key of its own, valid by the documented rule', async () => {
+    const doc = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: Array<{ name?: string; example?: string }> }>> };
+    const examples = Object.values(doc.paths)
+      .flatMap((operations) => Object.values(operations))
+      .flatMap((operation) => (operation.parameters ?? []).filter((p) => p.name === 'Idempotency-Key').map((p) => p.example));
+    expect(examples).toHaveLength(ENDPOINTS.filter(idempotent).length);
+    expect(new Set(examples).size).toBe(examples.length);
+    expect(examples.every((key) => typeof key === 'string' && new RegExp(IDEMPOTENCY_KEY_PATTERN).test(key))).toBe(true);
   });
 });
 
