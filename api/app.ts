@@ -4,6 +4,7 @@ import express from 'express';
 import pino from 'pino';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../infra/logger';
+import { allowedMethods } from './allowed-methods';
 import { auditLog } from './audit';
 import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
@@ -75,6 +76,10 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   app.use(failedAuthentication(deps.throttles, onUnexpectedError));
   if (deps.throttles) app.use(throttleByKey(deps.throttles, onUnexpectedError));
   app.use(idempotency(deps));
+  // After authentication, like the 404: the policy asks of a method no route offers what it asks
+  // of any other (api/auth-policy.ts), so only a caller it lets through learns a path's methods.
+  const methods = allowedMethods();
+  app.use(methods.answerOptions);
 
   app.use('/healthz', healthRouter(deps));
   // Public, like /healthz: scrapers carry no API key.
@@ -104,6 +109,7 @@ export function createApp(deps: ApiDeps, observability: AppObservability = {}): 
   // GET /openapi.json and the Swagger UI at /docs: public, like /healthz.
   app.use(openApiRouter());
 
+  app.use(methods.refuseOthers(app));
   app.use((req, _res, next) => next(notFound(`no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(onUnexpectedError));
   return app;

@@ -19,6 +19,7 @@ export interface ProblemBody {
 const TITLES: Record<string, string> = {
   'validation-error': 'Request is not valid',
   'not-found': 'Resource not found',
+  'method-not-allowed': 'Method not allowed',
   conflict: 'Request conflicts with the current state',
   'service-unavailable': 'A dependency is unavailable',
   'payment-declined': 'The payment was declined',

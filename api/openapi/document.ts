@@ -18,7 +18,7 @@ const DESCRIPTION = `Subscription lifecycle engine on Temporal: renewals, dunnin
 
 **Authentication**: \`Authorization: Bearer <API key>\`; each operation names the scope it needs. Health, metrics and these docs need none; a payment gateway's webhooks are authenticated by their signature.
 
-**Errors** are RFC 9457 problem details (\`application/problem+json\`): \`type\`, \`title\`, \`status\`, \`detail\`, and for 400 \`errors\` naming each field. A path no route has is a 404 problem.
+**Errors** are RFC 9457 problem details (\`application/problem+json\`): \`type\`, \`title\`, \`status\`, \`detail\`, and for 400 \`errors\` naming each field. A path no route has is a 404 problem; a method no operation of the path has is a 405 problem (\`/problems/method-not-allowed\`) whose \`Allow\` header lists the methods it has, and \`OPTIONS\` on the path answers 204 with that header (both answered after authentication, as a 404 is).
 
 **Audit**: every POST, PUT, PATCH and DELETE by a known caller, refused ones included, is recorded in an append-only log (\`GET /audit-events\`).
 

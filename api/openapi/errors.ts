@@ -1,7 +1,8 @@
 // The error answers of one endpoint, derived from what runs before and around its handler: the
 // access policy (401/403), body parsing (400/413/415), Idempotency-Key (409/422), the rate limit
 // (429) and the error middleware (500/503). Only what depends on the endpoint itself is declared
-// with it (400 reasons, 402, 404, 409).
+// with it (400 reasons, 402, 404, 409). A 405 (api/allowed-methods.ts) is the answer to a method
+// that no operation has, so no operation lists it: the document's description says it once.
 import type { Access } from '../auth-policy';
 import { idempotent, type Endpoint, type HeaderName } from './endpoint';
 

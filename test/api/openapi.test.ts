@@ -9,7 +9,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../../api/openapi/components';
 import { openApiPath } from '../../api/openapi/document';
 import { idempotent, type Endpoint } from '../../api/openapi/endpoint';
 import { ENDPOINTS } from '../../api/openapi/endpoints';
-import { registeredRoutes } from '../support/express-routes';
+import { registeredRoutes } from '../../api/registered-routes';
 import type { Harness } from '../support/harness';
 import { createTestApiKey, rawTestApp, settled, startHarness, testApp } from '../support/harness';
 import { DocumentedApi } from '../support/openapi-documented';

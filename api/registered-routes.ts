@@ -1,7 +1,8 @@
-// The routes an Express 5 app really has, read from its router stack: what the OpenAPI document
-// must list. Middleware (authentication, static files) is not a route and is skipped, and so is a
-// mounted application: the customer portal (portal/app.ts) serves pages for people, not API
-// operations, and its layer holds no router stack.
+// The routes an Express 5 app really has, read from its router stack: the methods each path offers
+// (api/allowed-methods.ts), and what the OpenAPI document must list (test/api/openapi.test.ts).
+// Middleware (authentication, static files) is not a route and is skipped, and so is a mounted
+// application: the customer portal (portal/app.ts) serves pages for people, not API operations,
+// and its layer holds no router stack.
 
 interface Layer {
   /** The path given to `use()` or `route()` (router 2.x keeps it as written). */
