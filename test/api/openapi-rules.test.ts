@@ -1,0 +1,51 @@
+// The rules the routers check in refinements, stated by the OpenAPI document too: a body the
+// document allows is one the router's schema accepts. Each case is judged by the published JSON
+// Schema (ajv) and by the zod schema the router parses with, and both must give the expected verdict.
+import { buildOpenApiDocument } from '../../api/openapi/document';
+import { ENDPOINTS } from '../../api/openapi/endpoints';
+import { DocumentedApi } from '../support/openapi-documented';
+
+const api = new DocumentedApi(buildOpenApiDocument());
+
+type Json = Record<string, unknown>;
+/** A body, and whether the API accepts it. */
+type Case = [what: string, body: unknown, accepted: boolean];
+
+function bodySchema(operationId: string): Json {
+  const body = api.byId(operationId).operation.requestBody as { content: Record<string, { schema: Json }> };
+  return body.content['application/json']!.schema;
+}
+
+const property = (schema: Json, name: string) => (schema.properties as Record<string, Json>)[name]!;
+
+/** [what, by the document, by the router's schema] for each case. */
+function verdicts(operationId: string, cases: Case[]): Array<[string, boolean, boolean]> {
+  const parser = ENDPOINTS.find((e) => e.operationId === operationId)!.body!;
+  return cases.map(([what, body]) => [what, api.requestBodyErrors(api.byId(operationId), body).length === 0, parser.safeParse(body).success]);
+}
+
+const expected = (cases: Case[]) => cases.map(([what, , accepted]): [string, boolean, boolean] => [what, accepted, accepted]);
+
+function expectAgreement(operationId: string, cases: Case[]): void {
+  expect(verdicts(operationId, cases)).toEqual(expected(cases));
+}
+
+describe('lists whose items may not repeat', () => {
+  test('POST /api-keys: scopes are uniqueItems', () => {
+    expect(property(bodySchema('createApiKey'), 'scopes').uniqueItems).toBe(true);
+    expectAgreement('createApiKey', [
+      ['distinct scopes', { name: 'CRM', scopes: ['read', 'write'] }, true],
+      ['a repeated scope', { name: 'CRM', scopes: ['write', 'read', 'read'] }, false],
+    ]);
+  });
+
+  test('POST /webhooks: events are uniqueItems', () => {
+    expect(property(bodySchema('createWebhookEndpoint'), 'events').uniqueItems).toBe(true);
+    const url = 'https://crm.example.com/hooks';
+    expectAgreement('createWebhookEndpoint', [
+      ['distinct events', { url, events: ['invoice.paid', 'quote.sent'] }, true],
+      ['no events (all)', { url }, true],
+      ['a repeated event', { url, events: ['quote.sent', 'invoice.paid', 'quote.sent'] }, false],
+    ]);
+  });
+});
