@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { catalogueCode } from './codes';
 import { optional, pagination } from './reads';
+import { changingSomething } from './refinements';
 import { meteredPricing } from '../../infra/metered-pricing';
 import { isCustomLineCode } from '../../domain/custom-lines';
 
@@ -26,9 +27,7 @@ export const createProductBody = z.strictObject({
   description: z.string().max(2_000).optional(),
 });
 
-export const updateProductBody = z
-  .strictObject({ name: name.optional(), description: z.string().max(2_000).optional() })
-  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+export const updateProductBody = changingSomething(z.strictObject({ name: name.optional(), description: z.string().max(2_000).optional() }));
 
 export const createPlanBody = z.strictObject({
   code: catalogueCode('pro-monthly'),
@@ -64,7 +63,7 @@ export const FIXED_PLAN_FIELDS = {
 } as const;
 
 /** A body naming a fixed field is refused with the reason (fixedPlanFields) before this schema runs. */
-export const updatePlanBody = z.strictObject(planEdits).refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+export const updatePlanBody = changingSomething(z.strictObject(planEdits));
 
 /** The fields of `body` a plan cannot change, each with the way to do what was meant instead. */
 export function fixedPlanFields(body: unknown): Array<{ field: string; message: string }> {
@@ -108,8 +107,8 @@ export const createAddOnBody = z
   });
 
 /** Prices of an add-on are per unit and bought anew at each change of quantity, so they may change. */
-export const updateAddOnBody = z
-  .strictObject({
+export const updateAddOnBody = changingSomething(
+  z.strictObject({
     name: name.optional(),
     prices: prices.optional(),
     unitsPerQuantity: z.number().int().min(0).max(1_000_000).optional(),
@@ -117,8 +116,8 @@ export const updateAddOnBody = z
     pricing: meteredPricing.optional(),
     taxCategory: taxCategory.optional(),
     taxInclusive: z.boolean().optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+  }),
+);
 
 const couponLimits = {
   maxRedemptions: z.number().int().min(1).max(100_000_000).nullable().optional(),
@@ -149,9 +148,7 @@ export const createCouponBody = z
   });
 
 /** What a coupon takes off is what its holders were promised: only its name and limits change. */
-export const updateCouponBody = z
-  .strictObject({ name: name.optional(), ...couponLimits })
-  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+export const updateCouponBody = changingSomething(z.strictObject({ name: name.optional(), ...couponLimits }));
 
 const status = optional(z.enum(['active', 'archived', 'all'])).transform((s) => s ?? 'active');
 /** The start of a code or name: printable, and no LIKE wildcard or escape. */

@@ -49,3 +49,20 @@ describe('lists whose items may not repeat', () => {
     ]);
   });
 });
+
+describe('PATCH bodies that must change something', () => {
+  const examples: Record<string, Json> = {
+    updateProduct: { description: 'For teams of 10 to 100' },
+    updatePlan: { trialDays: 30 },
+    updateAddOn: { name: 'Extra seat' },
+    updateCoupon: { maxRedemptions: 1000 },
+  };
+
+  test.each(Object.entries(examples))('%s: an empty body is refused, minProperties: 1', (operationId, edit) => {
+    expect(bodySchema(operationId).minProperties).toBe(1);
+    expectAgreement(operationId, [
+      ['one field', edit, true],
+      ['no field', {}, false],
+    ]);
+  });
+});
