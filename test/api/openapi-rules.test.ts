@@ -3,6 +3,7 @@
 // Schema (ajv) and by the zod schema the router parses with, and both must give the expected verdict.
 import { buildOpenApiDocument } from '../../api/openapi/document';
 import { ENDPOINTS } from '../../api/openapi/endpoints';
+import { postalAddress } from '../../api/schemas/billing-profile';
 import { DocumentedApi } from '../support/openapi-documented';
 
 const api = new DocumentedApi(buildOpenApiDocument());
@@ -17,6 +18,9 @@ function bodySchema(operationId: string): Json {
 }
 
 const property = (schema: Json, name: string) => (schema.properties as Record<string, Json>)[name]!;
+
+/** The schema of a dotted field; a list on the way is stepped into (`subscriptions.customer`: each item's customer). */
+const field = (schema: Json, path: string) => path.split('.').reduce((node, name) => property((node.items as Json | undefined) ?? node, name), schema);
 
 /** [what, by the document, by the router's schema] for each case. */
 function verdicts(operationId: string, cases: Case[]): Array<[string, boolean, boolean]> {
@@ -64,5 +68,29 @@ describe('PATCH bodies that must change something', () => {
       ['one field', edit, true],
       ['no field', {}, false],
     ]);
+  });
+});
+
+describe('country codes', () => {
+  const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+  const address = (country: string) => ({ lines: ['Havnegata 12'], postalCode: '7010', city: 'Trondheim', country });
+  const countryFields: Array<[string, string]> = [
+    ['setDeliveryAddress', 'address.country'],
+    ['setBillingProfile', 'address.country'],
+    ['createSubscription', 'customer.billingProfile.address.country'],
+    ['importSubscriptions', 'subscriptions.customer.billingProfile.address.country'],
+  ];
+
+  test.each(countryFields)('%s: %s is an enum of exactly the codes the API accepts', (operationId, path) => {
+    const accepted = LETTERS.flatMap((a) => LETTERS.map((b) => a + b)).filter((code) => postalAddress.safeParse(address(code)).success);
+    expect(accepted).toEqual(expect.arrayContaining(['NO', 'SE', 'DE', 'GB', 'XK']));
+    expect(field(bodySchema(operationId), path)).toMatchObject({ type: 'string', enum: accepted });
+  });
+
+  test('PUT /subscriptions/{id}/delivery-address: an empty, lowercase or unassigned code is refused by both', () => {
+    expectAgreement(
+      'setDeliveryAddress',
+      ['NO', 'XK', '', 'no', 'NOR', 'XX', 'UK', 'EU'].map((country): Case => [country || '(empty)', { address: address(country) }, ['NO', 'XK'].includes(country)]),
+    );
   });
 });
