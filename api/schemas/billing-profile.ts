@@ -3,6 +3,7 @@
 // malformed organisation number or VAT id.
 import { z } from 'zod';
 import { euVatIdProblem, isNorwegianOrganizationNumber } from '../../domain/tax/identifiers';
+import { compact, ORGANIZATION_NUMBER_PATTERN, VAT_ID_PATTERN } from './typed-identifiers';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 /** Codes Intl names that are no country: user-assigned ranges (but Kosovo's XK), the EU, the UN, UK for GB. */
@@ -24,8 +25,6 @@ export const postalAddress = z.strictObject({
     .describe('ISO 3166-1 alpha-2, e.g. `NO`'),
 });
 
-const compact = (value: string) => value.replace(/[\s.-]/g, '').toUpperCase();
-
 export const billingProfileInput = z
   .strictObject({
     legalName: z.string().trim().min(1).max(200).describe('The name invoices are addressed to'),
@@ -35,6 +34,7 @@ export const billingProfileInput = z
       .max(20)
       .transform(compact)
       .refine(isNorwegianOrganizationNumber, 'must be a Norwegian organisation number: 9 digits with a valid mod-11 check digit')
+      .meta({ pattern: ORGANIZATION_NUMBER_PATTERN })
       .nullable()
       .optional()
       .describe('Norwegian organisation number (Brønnøysundregistrene), e.g. `974760673`'),
@@ -46,6 +46,7 @@ export const billingProfileInput = z
         const problem = euVatIdProblem(value);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
+      .meta({ pattern: VAT_ID_PATTERN })
       .nullable()
       .optional()
       .describe('EU VAT identification number with its country prefix, e.g. `SE556036079301`: reverse charge applies'),

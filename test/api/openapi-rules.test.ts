@@ -4,6 +4,7 @@
 import { buildOpenApiDocument } from '../../api/openapi/document';
 import { ENDPOINTS } from '../../api/openapi/endpoints';
 import { postalAddress } from '../../api/schemas/billing-profile';
+import { compact, VAT_ID_PATTERN } from '../../api/schemas/typed-identifiers';
 import { DocumentedApi } from '../support/openapi-documented';
 
 const api = new DocumentedApi(buildOpenApiDocument());
@@ -91,6 +92,56 @@ describe('country codes', () => {
     expectAgreement(
       'setDeliveryAddress',
       ['NO', 'XK', '', 'no', 'NOR', 'XX', 'UK', 'EU'].map((country): Case => [country || '(empty)', { address: address(country) }, ['NO', 'XK'].includes(country)]),
+    );
+  });
+});
+
+describe('organisation numbers and VAT ids, as typed (compact() drops separators and upper-cases)', () => {
+  const business = (country: string, ids: Json) => ({ legalName: 'Fjord Analyse AS', kind: 'business', ...ids, address: { lines: ['Storgatan 1'], postalCode: '111 22', city: 'Oslo', country } });
+
+  test('PUT /customers/{id}/billing-profile: vatId has a pattern for its two-letter prefix', () => {
+    expect(field(bodySchema('setBillingProfile'), 'vatId').anyOf).toContainEqual(expect.objectContaining({ type: 'string', pattern: VAT_ID_PATTERN }));
+    const vatIds: Array<[string, string, boolean]> = [
+      ['SE556036079301', 'SE', true],
+      ['se 5560 3607 9301', 'SE', true],
+      ['EL-123.456.789', 'GR', true],
+      ['ſe556036079301', 'SE', true],
+      ['ıT12345678901', 'IT', true],
+      ['ﬁ12345678', 'FI', true],
+      ['Eß1234567X', 'ES', true],
+      ['', 'SE', false],
+      ['   ', 'SE', false],
+      ['556036079301', 'SE', false],
+      ['5E556036079301', 'SE', false],
+      ['S', 'SE', false],
+    ];
+    expectAgreement(
+      'setBillingProfile',
+      vatIds.map(([vatId, country, accepted]): Case => [vatId || '(empty)', business(country, { vatId }), accepted]),
+    );
+  });
+
+  test('the VAT id pattern allows every character compact() turns into capital letters, in either place of the prefix', () => {
+    const pattern = new RegExp(VAT_ID_PATTERN, 'u');
+    const letters: string[] = [];
+    for (let point = 0; point <= 0x10ffff; point += 1) {
+      if (point >= 0xd800 && point <= 0xdfff) continue;
+      const character = String.fromCodePoint(point);
+      if (/^[A-Z]+$/.test(compact(character))) letters.push(character);
+    }
+    expect(letters.length).toBeGreaterThan(52);
+    expect(letters.filter((letter) => !pattern.test(`${letter}A`) || !pattern.test(`A${letter}`))).toEqual([]);
+  });
+
+  test('PUT /customers/{id}/billing-profile: organizationNumber has a pattern for its nine digits', () => {
+    expect(field(bodySchema('setBillingProfile'), 'organizationNumber').anyOf).toContainEqual(expect.objectContaining({ type: 'string', pattern: expect.any(String) }));
+    expectAgreement(
+      'setBillingProfile',
+      ['974760673', '974 760 673', '974.760.673', '', '97476067', 'NO974760673MVA'].map((organizationNumber): Case => [
+        organizationNumber || '(empty)',
+        business('NO', { organizationNumber }),
+        organizationNumber.replace(/\D/g, '') === '974760673' && !organizationNumber.startsWith('NO'),
+      ]),
     );
   });
 });
