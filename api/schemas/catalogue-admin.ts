@@ -125,6 +125,17 @@ const couponLimits = {
   appliesToPlans: z.array(catalogueCode('pro-monthly')).max(100).optional(),
 };
 
+/** What the superRefine below checks, for the document: a percentage or an amount in a currency, and durationPeriods with `repeating` only. */
+const COUPON_RULES = {
+  oneOf: [
+    { title: 'A percentage off', required: ['percentOff'], properties: { amountOffCents: false, currency: false } },
+    { title: 'An amount off, in a currency', required: ['amountOffCents', 'currency'], properties: { percentOff: false } },
+  ],
+  if: { properties: { duration: { const: 'repeating' } } },
+  then: { required: ['durationPeriods'] },
+  else: { properties: { durationPeriods: false } },
+};
+
 export const createCouponBody = z
   .strictObject({
     code: catalogueCode('WELCOME20'),
@@ -145,7 +156,8 @@ export const createCouponBody = z
     if ((body.duration === 'repeating') !== (body.durationPeriods !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['durationPeriods'], message: 'durationPeriods is given with duration "repeating", and only then' });
     }
-  });
+  })
+  .meta(COUPON_RULES);
 
 /** What a coupon takes off is what its holders were promised: only its name and limits change. */
 export const updateCouponBody = changingSomething(z.strictObject({ name: name.optional(), ...couponLimits }));

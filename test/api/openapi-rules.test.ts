@@ -145,3 +145,28 @@ describe('organisation numbers and VAT ids, as typed (compact() drops separators
     );
   });
 });
+
+describe('what a coupon takes off', () => {
+  const coupon = (fields: Json) => ({ code: 'SPRING25', name: 'Spring', duration: 'once', ...fields });
+
+  test('POST /coupons: a percentage, or an amount with its currency (oneOf); durationPeriods with repeating only (if/then/else)', () => {
+    const schema = bodySchema('createCoupon');
+    expect(schema.oneOf).toEqual([
+      expect.objectContaining({ required: ['percentOff'] }),
+      expect.objectContaining({ required: ['amountOffCents', 'currency'] }),
+    ]);
+    expect(schema).toMatchObject({ if: { properties: { duration: { const: 'repeating' } } }, then: { required: ['durationPeriods'] } });
+    expectAgreement('createCoupon', [
+      ['a percentage', coupon({ percentOff: 25 }), true],
+      ['an amount in a currency', coupon({ amountOffCents: 500, currency: 'EUR' }), true],
+      ['neither', coupon({}), false],
+      ['both', coupon({ percentOff: 25, amountOffCents: 500, currency: 'EUR' }), false],
+      ['an amount without currency', coupon({ amountOffCents: 500 }), false],
+      ['a percentage with a currency', coupon({ percentOff: 25, currency: 'EUR' }), false],
+      ['a currency alone', coupon({ currency: 'EUR' }), false],
+      ['repeating for 3 periods', coupon({ percentOff: 25, duration: 'repeating', durationPeriods: 3 }), true],
+      ['repeating without periods', coupon({ percentOff: 25, duration: 'repeating' }), false],
+      ['forever with periods', coupon({ percentOff: 25, duration: 'forever', durationPeriods: 3 }), false],
+    ]);
+  });
+});
