@@ -170,3 +170,34 @@ describe('what a coupon takes off', () => {
     ]);
   });
 });
+
+describe('one field or another', () => {
+  const quote = (customer: Json) => ({ customer, plan: 'pro-monthly', expiresAt: '2031-01-31T00:00:00Z' });
+  const customers: Array<[string, Json, boolean]> = [
+    ['an existing customer', { id: 'cus_ada' }, true],
+    ['a new customer', { email: 'ada@example.com', name: 'Ada Lovelace' }, true],
+    ['both', { id: 'cus_ada', email: 'ada@example.com' }, false],
+    ['a name alone', { name: 'Ada Lovelace' }, false],
+  ];
+
+  test.each([
+    ['createQuote', quote],
+    ['updateQuote', (customer: Json) => ({ customer })],
+  ])('%s: the customer is an id or an email (oneOf)', (operationId, body) => {
+    expect(field(bodySchema(operationId), 'customer').oneOf).toEqual([expect.objectContaining({ required: ['id'] }), expect.objectContaining({ required: ['email'] })]);
+    expectAgreement(
+      operationId,
+      customers.map(([what, customer, accepted]): Case => [what, body(customer), accepted]),
+    );
+  });
+
+  test('POST /plans/{code}/migrations: toPlan, toVersion or both (anyOf)', () => {
+    expect(bodySchema('startPlanMigration').anyOf).toEqual([{ required: ['toPlan'] }, { required: ['toVersion'] }]);
+    expectAgreement('startPlanMigration', [
+      ['a plan', { toPlan: 'pro-monthly' }, true],
+      ['a price version', { toVersion: 2 }, true],
+      ['both', { toPlan: 'pro-monthly', toVersion: 2 }, true],
+      ['neither', { excludeSubscriptionIds: ['sub_vip'] }, false],
+    ]);
+  });
+});
