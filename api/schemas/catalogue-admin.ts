@@ -77,6 +77,20 @@ const prices = z
   .record(currency, minorUnits)
   .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, 'name a price in 1 to 50 currencies');
 
+/** What the superRefine of createAddOnBody checks, by kind, for the document. */
+const ADD_ON_KIND_RULES = {
+  allOf: [
+    {
+      description: 'A metered add-on names its metric and pricing and has no prices; the others have prices in 1 to 50 currencies and no pricing',
+      if: { properties: { kind: { const: 'metered' } } },
+      then: { required: ['metric', 'pricing'], properties: { metric: { type: 'string' }, prices: { maxProperties: 0 } } },
+      else: { required: ['prices'], properties: { prices: { minProperties: 1, maxProperties: 50 }, pricing: false } },
+    },
+    { description: 'Only a recurring add-on ships every period', if: { properties: { kind: { const: 'recurring' } } }, else: { properties: { shipsEachPeriod: { const: false } } } },
+    { description: 'A one-time add-on adds to no quota', if: { properties: { kind: { const: 'one_time' } } }, then: { properties: { metric: { type: 'null' } } } },
+  ],
+};
+
 export const createAddOnBody = z
   .strictObject({
     // custom-1, custom-2, … name a subscription's custom lines (domain/custom-lines.ts).
@@ -104,7 +118,8 @@ export const createAddOnBody = z
     if (currencies < 1 || currencies > 50) ctx.addIssue({ code: 'custom', path: ['prices'], message: 'name a price in 1 to 50 currencies' });
     if (body.shipsEachPeriod && body.kind !== 'recurring') ctx.addIssue({ code: 'custom', path: ['shipsEachPeriod'], message: 'only a recurring add-on ships every period' });
     if (body.kind === 'one_time' && body.metric !== null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a one-time add-on adds to no quota' });
-  });
+  })
+  .meta(ADD_ON_KIND_RULES);
 
 /** Prices of an add-on are per unit and bought anew at each change of quantity, so they may change. */
 export const updateAddOnBody = changingSomething(

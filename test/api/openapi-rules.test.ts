@@ -201,3 +201,38 @@ describe('one field or another', () => {
     ]);
   });
 });
+
+describe('add-ons by kind, and their metered pricing', () => {
+  const tiers = [{ upTo: 1000, unitAmount: { EUR: '0' } }, { upTo: null, unitAmount: { EUR: '0.2' } }];
+  const pricing = (fields: Json = {}) => ({ model: 'graduated', aggregation: 'sum', includedUnits: 0, tiers, ...fields });
+  const addOn = (fields: Json) => ({ code: 'api-calls', name: 'API calls', ...fields });
+  const metered = (fields: Json = {}) => addOn({ kind: 'metered', metric: 'api_calls', pricing: pricing(), ...fields });
+
+  test('POST /add-ons: what each kind needs and may not have (if/then/else on kind)', () => {
+    expect(bodySchema('createAddOn').allOf).toHaveLength(3);
+    expectAgreement('createAddOn', [
+      ['recurring with prices', addOn({ kind: 'recurring', prices: { EUR: 1500 } }), true],
+      ['recurring without prices', addOn({ kind: 'recurring' }), false],
+      ['recurring with pricing', addOn({ kind: 'recurring', prices: { EUR: 1500 }, pricing: pricing() }), false],
+      ['recurring, shipped', addOn({ kind: 'recurring', prices: { EUR: 1500 }, shipsEachPeriod: true }), true],
+      ['one-time, shipped', addOn({ kind: 'one_time', prices: { EUR: 1500 }, shipsEachPeriod: true }), false],
+      ['one-time with a metric', addOn({ kind: 'one_time', prices: { EUR: 1500 }, metric: 'seats' }), false],
+      ['metered', metered(), true],
+      ['metered without metric', metered({ metric: undefined }), false],
+      ['metered without pricing', metered({ pricing: undefined }), false],
+      ['metered with prices', metered({ prices: { EUR: 1500 } }), false],
+      ['metered, shipped', metered({ shipsEachPeriod: true }), false],
+    ]);
+  });
+
+  test('POST /add-ons: metered pricing needs the property it counts, one tier for per_unit, one open-ended tier', () => {
+    expectAgreement('createAddOn', [
+      ['unique_count of a property', metered({ pricing: pricing({ aggregation: 'unique_count', property: 'user' }) }), true],
+      ['unique_count of nothing', metered({ pricing: pricing({ aggregation: 'unique_count' }) }), false],
+      ['per_unit, one tier', metered({ pricing: pricing({ model: 'per_unit', tiers: [{ upTo: null, unitAmount: { EUR: '1' } }] }) }), true],
+      ['per_unit, two tiers', metered({ pricing: pricing({ model: 'per_unit' }) }), false],
+      ['no open-ended tier', metered({ pricing: pricing({ tiers: [{ upTo: 1000, unitAmount: { EUR: '1' } }] }) }), false],
+      ['two open-ended tiers', metered({ pricing: pricing({ tiers: [tiers[1], tiers[1]] }) }), false],
+    ]);
+  });
+});
