@@ -7,13 +7,16 @@ import { catalogueCode } from './codes';
 import { optional, pagination } from './reads';
 import { changingSomething } from './refinements';
 import { meteredPricing } from '../../infra/metered-pricing';
-import { isCustomLineCode } from '../../domain/custom-lines';
+import { CUSTOM_LINE_CODE, isCustomLineCode } from '../../domain/custom-lines';
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 const minorUnits = z.number().int().min(0).max(100_000_000);
 const name = z.string().trim().min(1).max(200);
 const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
-const quotas = z.record(metric, z.number().int().min(0).max(1_000_000_000)).refine((q) => Object.keys(q).length <= 50, 'at most 50 metrics');
+const quotas = z
+  .record(metric, z.number().int().min(0).max(1_000_000_000))
+  .refine((q) => Object.keys(q).length <= 50, 'at most 50 metrics')
+  .meta({ maxProperties: 50 });
 const taxCategory = z.enum(['standard', 'reduced_middle', 'reduced_low', 'exempt']);
 
 export const productParams = z.object({ code: catalogueCode('pro') });
@@ -75,7 +78,8 @@ export function fixedPlanFields(body: unknown): Array<{ field: string; message: 
 
 const prices = z
   .record(currency, minorUnits)
-  .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, 'name a price in 1 to 50 currencies');
+  .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, 'name a price in 1 to 50 currencies')
+  .meta({ minProperties: 1, maxProperties: 50 });
 
 /** What the superRefine of createAddOnBody checks, by kind, for the document. */
 const ADD_ON_KIND_RULES = {
@@ -94,7 +98,9 @@ const ADD_ON_KIND_RULES = {
 export const createAddOnBody = z
   .strictObject({
     // custom-1, custom-2, … name a subscription's custom lines (domain/custom-lines.ts).
-    code: catalogueCode('extra-seat').refine((code) => !isCustomLineCode(code), 'custom-<number> is how custom lines are named; choose another code'),
+    code: catalogueCode('extra-seat')
+      .refine((code) => !isCustomLineCode(code), 'custom-<number> is how custom lines are named; choose another code')
+      .meta({ not: { pattern: CUSTOM_LINE_CODE.source } }),
     name,
     kind: z.enum(['recurring', 'one_time', 'metered']),
     prices: z.record(currency, minorUnits).default({}),

@@ -235,4 +235,34 @@ describe('add-ons by kind, and their metered pricing', () => {
       ['two open-ended tiers', metered({ pricing: pricing({ tiers: [tiers[1], tiers[1]] }) }), false],
     ]);
   });
+
+  test('POST /add-ons: custom-<number> is not an add-on code (not: pattern)', () => {
+    expect(property(bodySchema('createAddOn'), 'code').not).toEqual({ pattern: expect.any(String) });
+    expectAgreement('createAddOn', [
+      ['custom-7', addOn({ code: 'custom-7', kind: 'recurring', prices: { EUR: 1500 } }), false],
+      ['custom-seats', addOn({ code: 'custom-seats', kind: 'recurring', prices: { EUR: 1500 } }), true],
+    ]);
+  });
+
+  const many = (count: number, value: unknown) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`m${index}`, value]));
+  const currencies = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`C${String.fromCharCode(65 + Math.floor(index / 26))}${String.fromCharCode(65 + (index % 26))}`, 100]));
+
+  test('record sizes: quotas at most 50 metrics, an add-on price in 1 to 50 currencies, usage at most 20 properties', () => {
+    expect(property(bodySchema('updatePlan'), 'quotas').maxProperties).toBe(50);
+    expect(property(bodySchema('updateAddOn'), 'prices')).toMatchObject({ minProperties: 1, maxProperties: 50 });
+    expect(field(bodySchema('recordUsage'), 'properties').maxProperties).toBe(20);
+    expectAgreement('updatePlan', [
+      ['50 metrics', { quotas: many(50, 1) }, true],
+      ['51 metrics', { quotas: many(51, 1) }, false],
+    ]);
+    expectAgreement('updateAddOn', [
+      ['50 currencies', { prices: currencies(50) }, true],
+      ['51 currencies', { prices: currencies(51) }, false],
+      ['no currency', { prices: {} }, false],
+    ]);
+    expectAgreement('recordUsage', [
+      ['20 properties', { metric: 'api_calls', quantity: 1, properties: many(20, 'x') }, true],
+      ['21 properties', { metric: 'api_calls', quantity: 1, properties: many(21, 'x') }, false],
+    ]);
+  });
 });
