@@ -266,3 +266,30 @@ describe('add-ons by kind, and their metered pricing', () => {
     ]);
   });
 });
+
+describe('offer rules and their moment', () => {
+  const rule = (moment: string | undefined, target: Json, fields: Json = {}) => ({
+    description: 'A rule',
+    enabled: true,
+    priority: 10,
+    ...(moment ? { moment } : {}),
+    when: [{ usage: 'seats', atLeastRatio: 0.8, forPeriods: 2 }],
+    offer: { target, percentOff: 20, discountPeriods: 3, expiresInDays: 14 },
+    cooldownDays: 90,
+    ...fields,
+  });
+  const leaving = { when: [{ fact: 'cancelReason', in: ['too_expensive'] }] };
+
+  test('PUT /offer-rules/{id}: a retention target at the cancel moment only, and a discount to stay (if/then/else)', () => {
+    expect(bodySchema('putOfferRule').allOf).toHaveLength(2);
+    expectAgreement('putOfferRule', [
+      ['upsell at renewal', rule(undefined, { kind: 'next_tier' }), true],
+      ['upsell at cancel', rule('cancel', { kind: 'next_tier' }), false],
+      ['retention at cancel', rule('cancel', { kind: 'lower_tier' }, leaving), true],
+      ['retention at renewal', rule('renewal', { kind: 'lower_tier' }), false],
+      ['a cancel reason at renewal', rule('renewal', { kind: 'annual' }, leaving), false],
+      ['stay with a discount', rule('cancel', { kind: 'current_plan' }), true],
+      ['stay without a discount', rule('cancel', { kind: 'current_plan' }, { offer: { target: { kind: 'current_plan' }, percentOff: 0, discountPeriods: 3, expiresInDays: 14 } }), false],
+    ]);
+  });
+});
