@@ -25,6 +25,22 @@ export const postalAddress = z.strictObject({
     .describe('ISO 3166-1 alpha-2, e.g. `NO`'),
 });
 
+/** What the superRefine below checks that JSON Schema can say, for the document; the VAT id's country against the address's it cannot. */
+const PROFILE_RULES = {
+  allOf: [
+    {
+      description: 'A consumer has no organisation number or VAT id',
+      if: { properties: { kind: { const: 'consumer' } } },
+      then: { properties: { organizationNumber: { type: 'null' }, vatId: { type: 'null' } } },
+    },
+    {
+      description: 'A Norwegian business needs its organisation number',
+      if: { required: ['kind', 'address'], properties: { kind: { const: 'business' }, address: { required: ['country'], properties: { country: { const: 'NO' } } } } },
+      then: { required: ['organizationNumber'], properties: { organizationNumber: { type: 'string' } } },
+    },
+  ],
+};
+
 export const billingProfileInput = z
   .strictObject({
     legalName: z.string().trim().min(1).max(200).describe('The name invoices are addressed to'),
@@ -65,6 +81,7 @@ export const billingProfileInput = z
       ctx.addIssue({ code: 'custom', path: ['vatId'], message: `the VAT id is from ${vatIdCountry(profile.vatId)}, the address in ${profile.address.country}` });
     }
   })
+  .meta(PROFILE_RULES)
   .describe("A customer's billing profile");
 
 /** Greece's VAT ids start with EL, its country code is GR. */

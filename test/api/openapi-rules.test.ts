@@ -293,3 +293,21 @@ describe('offer rules and their moment', () => {
     ]);
   });
 });
+
+describe('billing profiles by kind', () => {
+  const profile = (kind: string, country: string, ids: Json = {}) => ({ legalName: 'Fjord Analyse AS', kind, ...ids, address: { lines: ['Havnegata 12'], postalCode: '7010', city: 'Trondheim', country } });
+
+  test('PUT /customers/{id}/billing-profile: a consumer has no identifiers, a Norwegian business its organisation number (if/then)', () => {
+    expect(bodySchema('setBillingProfile').allOf).toHaveLength(2);
+    expectAgreement('setBillingProfile', [
+      ['a consumer', profile('consumer', 'NO'), true],
+      ['a consumer, identifiers null', profile('consumer', 'NO', { organizationNumber: null, vatId: null }), true],
+      ['a consumer with an organisation number', profile('consumer', 'NO', { organizationNumber: '974760673' }), false],
+      ['a consumer with a VAT id', profile('consumer', 'SE', { vatId: 'SE556036079301' }), false],
+      ['a Norwegian business', profile('business', 'NO', { organizationNumber: '974760673' }), true],
+      ['a Norwegian business without its number', profile('business', 'NO'), false],
+      ['a Norwegian business, number null', profile('business', 'NO', { organizationNumber: null }), false],
+      ['a Swedish business without a number', profile('business', 'SE'), true],
+    ]);
+  });
+});
