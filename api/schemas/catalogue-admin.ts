@@ -190,7 +190,8 @@ const prefix = optional(
     .string()
     .min(1)
     .max(64)
-    .refine((q) => [...q].every((c) => c >= ' ' && c !== '%' && c !== '\\'), 'must be plain text (no control characters, % or \\)'),
+    .refine((q) => [...q].every((c) => c >= ' ' && c !== '%' && c !== '\\'), 'must be plain text (no control characters, % or \\)')
+    .meta({ pattern: '^[^\\u0000-\\u001F%\\\\]*$' }),
 );
 const listLimit = optional(z.coerce.number().int().min(1).max(100)).transform((limit) => limit ?? 100);
 

@@ -311,3 +311,13 @@ describe('billing profiles by kind', () => {
     ]);
   });
 });
+
+describe('query parameters', () => {
+  test.each(['listProducts', 'listPlans', 'listAddOns', 'listCoupons'])('%s: q is plain text, no control character, %% or \\ (pattern)', (operationId) => {
+    const query = ENDPOINTS.find((e) => e.operationId === operationId)!.query!;
+    const plain = ['Pro', 'Team plan', 'Büro', '🚀 launch', 'a\u007fb'];
+    const refused = ['50%', 'a\\b', 'a\tb', '\u0000', '\u001f'];
+    const verdicts = [...plain, ...refused].map((q) => [q, api.parameterErrors(api.byId(operationId), 'q', q).length === 0, query.safeParse({ q }).success]);
+    expect(verdicts).toEqual([...plain.map((q) => [q, true, true]), ...refused.map((q) => [q, false, false])]);
+  });
+});
