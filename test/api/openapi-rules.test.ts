@@ -321,3 +321,36 @@ describe('query parameters', () => {
     expect(verdicts).toEqual([...plain.map((q) => [q, true, true]), ...refused.map((q) => [q, false, false])]);
   });
 });
+
+describe('timestamps', () => {
+  const utcOnly: Array<[string, boolean]> = [
+    ['2027-06-01T00:00:00Z', true],
+    ['2027-06-01T00:00:00.125Z', true],
+    ['2027-06-01T00:00:00+02:00', false],
+    ['2027-06-01t00:00:00z', false],
+    ['2027-06-01T00:00Z', false],
+    ['2027-06-01 00:00:00Z', false],
+  ];
+
+  test('PATCH /coupons/{code}: redeemBy is a UTC date-time with seconds, written as zod takes it (pattern beside format)', () => {
+    expectAgreement(
+      'updateCoupon',
+      utcOnly.map(([redeemBy, accepted]): Case => [redeemBy, { redeemBy }, accepted]),
+    );
+  });
+
+  test('POST /subscriptions/{id}/usage: occurredAt may carry an offset, in the form zod takes', () => {
+    const withOffset: Array<[string, boolean]> = [
+      ['2027-06-01T00:00:00Z', true],
+      ['2027-06-01T00:00:00+02:00', true],
+      ['2027-06-01T00:00:00.5-05:30', true],
+      ['2027-06-01T00:00:00+0200', false],
+      ['2027-06-01t00:00:00z', false],
+      ['2027-06-01T00:00+02:00', false],
+    ];
+    expectAgreement(
+      'recordUsage',
+      withOffset.map(([occurredAt, accepted]): Case => [occurredAt, { metric: 'api_calls', quantity: 1, occurredAt }, accepted]),
+    );
+  });
+});
