@@ -5,7 +5,11 @@ import { distinct } from './refinements';
 
 export const createWebhookBody = z
   .object({
-    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048),
+    // format: uri says nothing of the scheme; zod takes http(s):// in any case, after trimming.
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .max(2048)
+      .meta({ pattern: '^\\s*[Hh][Tt][Tt][Pp][Ss]?://' }),
     /** Event types to receive; omitted or empty means all. */
     events: distinct(
       z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: `must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` })).max(WEBHOOK_EVENT_TYPES.length),

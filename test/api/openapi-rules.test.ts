@@ -55,6 +55,23 @@ describe('lists whose items may not repeat', () => {
   });
 });
 
+describe('URLs', () => {
+  test('POST /webhooks: the url is http(s), in any case (pattern beside format: uri)', () => {
+    expectAgreement(
+      'createWebhookEndpoint',
+      (
+        [
+          ['https://crm.example.com/hooks', true],
+          ['HTTP://crm.example.com/hooks', true],
+          ['ftp://crm.example.com/hooks', false],
+          ['mailto:hooks@example.com', false],
+          ['http:crm.example.com', false],
+        ] as Array<[string, boolean]>
+      ).map(([url, accepted]): Case => [url, { url }, accepted]),
+    );
+  });
+});
+
 describe('PATCH bodies that must change something', () => {
   const examples: Record<string, Json> = {
     updateProduct: { description: 'For teams of 10 to 100' },
