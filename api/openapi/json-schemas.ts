@@ -1,5 +1,7 @@
 // zod schemas to JSON Schema 2020-12 (the dialect of OpenAPI 3.1), with zod's own converter. Named
 // schemas become components that others reference; every other schema is inlined where it is used.
+// The converter cannot see inside a refine: a schema states its refinements in JSON Schema keywords
+// with `.meta()`, which the converter merges (api/schemas/refinements.ts has the common ones).
 import { z } from 'zod';
 
 export type JsonSchema = Record<string, unknown>;

@@ -1,4 +1,4 @@
-// The rules the routers check in refinements, stated by the OpenAPI document too: a body the
+// The rules the routers check in refinements, stated by the OpenAPI document too: a request the
 // document allows is one the router's schema accepts. Each case is judged by the published JSON
 // Schema (ajv) and by the zod schema the router parses with, and both must give the expected verdict.
 import { buildOpenApiDocument } from '../../api/openapi/document';
@@ -152,13 +152,17 @@ describe('organisation numbers and VAT ids, as typed (compact() drops separators
 
   test('PUT /customers/{id}/billing-profile: organizationNumber has a pattern for its nine digits', () => {
     expect(field(bodySchema('setBillingProfile'), 'organizationNumber').anyOf).toContainEqual(expect.objectContaining({ type: 'string', pattern: expect.any(String) }));
+    const numbers: Array<[string, boolean]> = [
+      ['974760673', true],
+      ['974 760 673', true],
+      ['974.760.673', true],
+      ['', false],
+      ['97476067', false],
+      ['NO974760673MVA', false],
+    ];
     expectAgreement(
       'setBillingProfile',
-      ['974760673', '974 760 673', '974.760.673', '', '97476067', 'NO974760673MVA'].map((organizationNumber): Case => [
-        organizationNumber || '(empty)',
-        business('NO', { organizationNumber }),
-        organizationNumber.replace(/\D/g, '') === '974760673' && !organizationNumber.startsWith('NO'),
-      ]),
+      numbers.map(([organizationNumber, accepted]): Case => [organizationNumber || '(empty)', business('NO', { organizationNumber }), accepted]),
     );
   });
 });
