@@ -50,24 +50,24 @@ function fitsItsMoment(rule: z.infer<typeof definitionShape>, ctx: z.RefinementC
 
 /** fitsItsMoment as JSON Schema, for the API's document (zod cannot convert a refinement). */
 const MOMENT_RULES = {
-  allOf: [
-    {
-      description: 'A rule with moment "cancel" offers current_plan or lower_tier; any other offers neither, and has no cancelReason condition',
-      if: { required: ['moment'], properties: { moment: { const: 'cancel' } } },
-      then: { properties: { offer: { properties: { target: { properties: { kind: { enum: RETENTION_TARGETS } } } } } } },
-      else: {
-        properties: {
-          offer: { properties: { target: { properties: { kind: { not: { enum: RETENTION_TARGETS } } } } } },
-          when: { items: { not: { required: ['fact'], properties: { fact: { const: 'cancelReason' } } } } },
-        },
+  if: { required: ['moment'], properties: { moment: { const: 'cancel' } } },
+  then: {
+    description: 'At the cancel moment: a retention target, and a discount to stay on the current plan',
+    properties: {
+      offer: {
+        properties: { target: { properties: { kind: { enum: RETENTION_TARGETS } } } },
+        if: { properties: { target: { properties: { kind: { const: 'current_plan' } } } } },
+        then: { properties: { percentOff: { minimum: 1 }, discountPeriods: { minimum: 1 } } },
       },
     },
-    {
-      description: 'Staying on the current plan needs a discount: percentOff and discountPeriods above 0',
-      if: { properties: { offer: { properties: { target: { properties: { kind: { const: 'current_plan' } } } } } } },
-      then: { properties: { offer: { properties: { percentOff: { minimum: 1 }, discountPeriods: { minimum: 1 } } } } },
+  },
+  else: {
+    description: 'At renewal: no retention target, and no cancelReason condition',
+    properties: {
+      offer: { properties: { target: { properties: { kind: { not: { enum: RETENTION_TARGETS } } } } } },
+      when: { items: { not: { required: ['fact'], properties: { fact: { const: 'cancelReason' } } } } },
     },
-  ],
+  },
 };
 
 const definitionShape = z

@@ -14,9 +14,11 @@ const tier = z.strictObject({
 
 /** What pricingProblems checks that JSON Schema can say, for the document; the tiers' order it cannot. */
 const PRICING_RULES = {
-  allOf: [
-    { description: 'unique_count needs the property it counts', if: { properties: { aggregation: { const: 'unique_count' } } }, then: { required: ['property'] } },
-    { description: 'per_unit pricing has exactly one tier', if: { properties: { model: { const: 'per_unit' } } }, then: { properties: { tiers: { maxItems: 1 } } } },
+  if: { properties: { aggregation: { const: 'unique_count' } } },
+  then: { description: 'unique_count counts the distinct values of `property`', required: ['property'] },
+  oneOf: [
+    { title: 'per_unit: one tier', properties: { model: { const: 'per_unit' }, tiers: { maxItems: 1 } } },
+    { title: 'Another model', properties: { model: { not: { const: 'per_unit' } } } },
   ],
 };
 

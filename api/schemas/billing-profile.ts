@@ -27,18 +27,12 @@ export const postalAddress = z.strictObject({
 
 /** What the superRefine below checks that JSON Schema can say, for the document; the VAT id's country against the address's it cannot. */
 const PROFILE_RULES = {
-  allOf: [
-    {
-      description: 'A consumer has no organisation number or VAT id',
-      if: { properties: { kind: { const: 'consumer' } } },
-      then: { properties: { organizationNumber: { type: 'null' }, vatId: { type: 'null' } } },
-    },
-    {
-      description: 'A Norwegian business needs its organisation number',
-      if: { required: ['kind', 'address'], properties: { kind: { const: 'business' }, address: { required: ['country'], properties: { country: { const: 'NO' } } } } },
-      then: { required: ['organizationNumber'], properties: { organizationNumber: { type: 'string' } } },
-    },
-  ],
+  if: { properties: { kind: { const: 'consumer' } } },
+  then: { description: 'A consumer has no organisation number or VAT id', properties: { organizationNumber: { type: 'null' }, vatId: { type: 'null' } } },
+  else: {
+    if: { required: ['address'], properties: { address: { required: ['country'], properties: { country: { const: 'NO' } } } } },
+    then: { description: 'A Norwegian business needs its organisation number', required: ['organizationNumber'], properties: { organizationNumber: { type: 'string' } } },
+  },
 };
 
 export const billingProfileInput = z

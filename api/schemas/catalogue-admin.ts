@@ -81,17 +81,23 @@ const prices = z
   .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, 'name a price in 1 to 50 currencies')
   .meta({ minProperties: 1, maxProperties: 50 });
 
-/** What the superRefine of createAddOnBody checks, by kind, for the document. */
-const ADD_ON_KIND_RULES = {
-  allOf: [
+/**
+ * What the superRefine of createAddOnBody checks, for the document: one alternative per kind, as
+ * Swagger UI shows a oneOf (it merges an allOf of conditionals into one, and would show them wrong).
+ */
+const ADD_ON_KINDS = {
+  oneOf: [
+    { title: 'Recurring', required: ['prices'], properties: { kind: { const: 'recurring' }, prices: { minProperties: 1, maxProperties: 50 }, pricing: false } },
     {
-      description: 'A metered add-on names its metric and pricing and has no prices; the others have prices in 1 to 50 currencies and no pricing',
-      if: { properties: { kind: { const: 'metered' } } },
-      then: { required: ['metric', 'pricing'], properties: { metric: { type: 'string' }, prices: { maxProperties: 0 } } },
-      else: { required: ['prices'], properties: { prices: { minProperties: 1, maxProperties: 50 }, pricing: false } },
+      title: 'One-time: adds to no quota, not shipped',
+      required: ['prices'],
+      properties: { kind: { const: 'one_time' }, prices: { minProperties: 1, maxProperties: 50 }, pricing: false, metric: { type: 'null' }, shipsEachPeriod: { const: false } },
     },
-    { description: 'Only a recurring add-on ships every period', if: { properties: { kind: { const: 'recurring' } } }, else: { properties: { shipsEachPeriod: { const: false } } } },
-    { description: 'A one-time add-on adds to no quota', if: { properties: { kind: { const: 'one_time' } } }, then: { properties: { metric: { type: 'null' } } } },
+    {
+      title: 'Metered: a metric and pricing tiers, no prices, not shipped',
+      required: ['metric', 'pricing'],
+      properties: { kind: { const: 'metered' }, metric: { type: 'string' }, prices: { maxProperties: 0 }, shipsEachPeriod: { const: false } },
+    },
   ],
 };
 
@@ -125,7 +131,7 @@ export const createAddOnBody = z
     if (body.shipsEachPeriod && body.kind !== 'recurring') ctx.addIssue({ code: 'custom', path: ['shipsEachPeriod'], message: 'only a recurring add-on ships every period' });
     if (body.kind === 'one_time' && body.metric !== null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a one-time add-on adds to no quota' });
   })
-  .meta(ADD_ON_KIND_RULES);
+  .meta(ADD_ON_KINDS);
 
 /** Prices of an add-on are per unit and bought anew at each change of quantity, so they may change. */
 export const updateAddOnBody = changingSomething(
