@@ -32,16 +32,16 @@ export const MAX_CUSTOM_LINES = 50;
 /** The most units of one custom line (as api/schemas/items.ts allows). */
 export const MAX_CUSTOM_LINE_QUANTITY = 10_000;
 
-const CODE = /^custom-(\d+)$/;
-
 /** Codes custom lines have, and catalogue add-ons may not take. */
+export const CUSTOM_LINE_CODE = /^custom-(\d+)$/;
+
 export function isCustomLineCode(code: string): boolean {
-  return CODE.test(code);
+  return CUSTOM_LINE_CODE.test(code);
 }
 
 /** The code of the next custom line: custom-1, custom-2, … in the order they are added (one past the highest held). */
 export function nextCustomLineCode(addOns: readonly SubscriptionAddOn[]): string {
-  const highest = addOns.reduce((max, addOn) => Math.max(max, Number(CODE.exec(addOn.code)?.[1] ?? 0)), 0);
+  const highest = addOns.reduce((max, addOn) => Math.max(max, Number(CUSTOM_LINE_CODE.exec(addOn.code)?.[1] ?? 0)), 0);
   return `custom-${highest + 1}`;
 }
 

@@ -48,6 +48,28 @@ function fitsItsMoment(rule: z.infer<typeof definitionShape>, ctx: z.RefinementC
   }
 }
 
+/** fitsItsMoment as JSON Schema, for the API's document (zod cannot convert a refinement). */
+const MOMENT_RULES = {
+  if: { required: ['moment'], properties: { moment: { const: 'cancel' } } },
+  then: {
+    description: 'At the cancel moment: a retention target, and a discount to stay on the current plan',
+    properties: {
+      offer: {
+        properties: { target: { properties: { kind: { enum: RETENTION_TARGETS } } } },
+        if: { properties: { target: { properties: { kind: { const: 'current_plan' } } } } },
+        then: { properties: { percentOff: { minimum: 1 }, discountPeriods: { minimum: 1 } } },
+      },
+    },
+  },
+  else: {
+    description: 'At renewal: no retention target, and no cancelReason condition',
+    properties: {
+      offer: { properties: { target: { properties: { kind: { not: { enum: RETENTION_TARGETS } } } } } },
+      when: { items: { not: { required: ['fact'], properties: { fact: { const: 'cancelReason' } } } } },
+    },
+  },
+};
+
 const definitionShape = z
   .object({
     /** 'renewal' (the default: upsell at renewals and usage reports) or 'cancel' (retention, in the portal). */
@@ -72,7 +94,7 @@ const definitionShape = z
   .strict();
 
 /** What an offer rule's JSON must look like (the id, description, enabled and priority are columns). */
-export const offerRuleDefinition = definitionShape.superRefine(fitsItsMoment);
+export const offerRuleDefinition = definitionShape.superRefine(fitsItsMoment).meta(MOMENT_RULES);
 
 const ruleColumns = {
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits and dashes'),
@@ -81,10 +103,10 @@ const ruleColumns = {
   priority: z.number().int().min(-1000).max(1000),
 };
 
-export const offerRule = definitionShape.extend(ruleColumns).superRefine(fitsItsMoment);
+export const offerRule = definitionShape.extend(ruleColumns).superRefine(fitsItsMoment).meta(MOMENT_RULES);
 
 /** A whole rule whose id may be left out (where something else names it, as the API's path does). */
-export const offerRuleWithOptionalId = definitionShape.extend({ ...ruleColumns, id: ruleColumns.id.optional() }).superRefine(fitsItsMoment);
+export const offerRuleWithOptionalId = definitionShape.extend({ ...ruleColumns, id: ruleColumns.id.optional() }).superRefine(fitsItsMoment).meta(MOMENT_RULES);
 
 export function toOfferRule(row: OfferRuleRow): OfferRule {
   const definition = offerRuleDefinition.parse(row.definition);

@@ -12,17 +12,34 @@ const tier = z.strictObject({
   flatAmount: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().int().min(0)).optional().describe('A fee in minor units charged once when billable units reach the tier'),
 });
 
+/** What pricingProblems checks that JSON Schema can say, for the document; the tiers' order it cannot. */
+const PRICING_RULES = {
+  if: { properties: { aggregation: { const: 'unique_count' } } },
+  then: { description: 'unique_count counts the distinct values of `property`', required: ['property'] },
+  oneOf: [
+    { title: 'per_unit: one tier', properties: { model: { const: 'per_unit' }, tiers: { maxItems: 1 } } },
+    { title: 'Another model', properties: { model: { not: { const: 'per_unit' } } } },
+  ],
+};
+
 export const meteredPricing = z
   .strictObject({
     model: z.enum(['per_unit', 'graduated', 'volume']).describe('per_unit: one price; graduated: each tier’s units at its price; volume: every unit at the price of the tier the quantity reaches'),
     aggregation: z.enum(['sum', 'max', 'last', 'unique_count']).describe('How the period’s events make its quantity'),
     property: z.string().min(1).max(64).optional().describe('With unique_count: the event property whose distinct values are counted'),
     includedUnits: z.number().int().min(0).describe('Units a period includes for free (the first ones)'),
-    tiers: z.array(tier).min(1).max(20),
+    // Where the null is and that upTo rises are pricingProblems' to check: no keyword says either.
+    tiers: z
+      .array(tier)
+      .min(1)
+      .max(20)
+      .meta({ contains: { properties: { upTo: { type: 'null' } } }, maxContains: 1 })
+      .describe('Exactly one tier, the last, has upTo null; the others rise'),
   })
   .superRefine((pricing, ctx) => {
     for (const message of pricingProblems(pricing)) ctx.addIssue({ code: 'custom', message });
   })
+  .meta(PRICING_RULES)
   .describe('How a metered add-on’s usage is aggregated per period and priced, billed in arrears');
 
 export function toMeteredPricing(json: unknown): MeteredPricing {

@@ -1,5 +1,7 @@
 // zod schemas to JSON Schema 2020-12 (the dialect of OpenAPI 3.1), with zod's own converter. Named
 // schemas become components that others reference; every other schema is inlined where it is used.
+// The converter cannot see inside a refine: a schema states its refinements in JSON Schema keywords
+// with `.meta()`, which the converter merges (api/schemas/refinements.ts has the common ones).
 import { z } from 'zod';
 
 export type JsonSchema = Record<string, unknown>;
@@ -21,6 +23,24 @@ function inlineAnonymous(node: unknown, defs: Record<string, JsonSchema>): unkno
   const ref = refOf(node);
   if (ref?.startsWith('_')) return inlineAnonymous(defs[ref], defs);
   return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inlineAnonymous(value, defs)]));
+}
+
+interface DateTimeDef {
+  format?: string;
+  offset?: boolean;
+  local?: boolean;
+  precision?: number | null;
+}
+
+/**
+ * zod writes its whole date-time regex next to `format`, most of which the format says for readers.
+ * What the format does not say is what zod refuses beyond RFC 3339: a lowercase `t` or `z`, a time
+ * without seconds, and an offset where only `Z` is taken; this short pattern says it. Other options
+ * (local times, a fixed precision) keep zod's own regex.
+ */
+function dateTimeShape({ offset, local, precision }: DateTimeDef): string | undefined {
+  if (local || typeof precision === 'number') return undefined;
+  return `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?${offset ? '(?:Z|[+-][0-9]{2}:[0-9]{2})' : 'Z'}$`;
 }
 
 export interface ConvertedSchemas {
@@ -48,9 +68,11 @@ export function convertSchemas(io: 'input' | 'output', schemas: Iterable<z.ZodTy
     target: 'draft-2020-12',
     io,
     uri: (id) => `${PREFIX}${id}`,
-    // zod writes its whole date-time regex next to `format`; the format says it for readers.
-    override: ({ jsonSchema }) => {
-      if (jsonSchema.format === 'date-time') delete jsonSchema.pattern;
+    override: ({ zodSchema, jsonSchema }) => {
+      const def = zodSchema._zod.def as DateTimeDef;
+      if (jsonSchema.format !== 'date-time' || def.format !== 'datetime') return;
+      const shape = dateTimeShape(def);
+      if (shape) jsonSchema.pattern = shape;
     },
   });
   const defs: Record<string, JsonSchema> = {};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCOPES } from '../auth-keys';
+import { distinct } from './refinements';
 
 /** A rotated key stays usable this long unless the request says otherwise: a day to redeploy. */
 export const DEFAULT_OVERLAP_SECONDS = 24 * 60 * 60;
@@ -9,11 +10,7 @@ export const MAX_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
 export const createApiKeyBody = z
   .object({
     name: z.string().trim().min(1).max(200),
-    scopes: z
-      .array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` }))
-      .min(1)
-      .max(SCOPES.length)
-      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope'),
+    scopes: distinct(z.array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` })).min(1).max(SCOPES.length), 'must not repeat a scope'),
     /** Refused from this instant on; omitted: until revoked. Must be in the future. */
     expiresAt: z.iso.datetime({ offset: true }).optional(),
   })

@@ -3,21 +3,37 @@
 // malformed organisation number or VAT id.
 import { z } from 'zod';
 import { euVatIdProblem, isNorwegianOrganizationNumber } from '../../domain/tax/identifiers';
+import { compact, ORGANIZATION_NUMBER_PATTERN, VAT_ID_PATTERN } from './typed-identifiers';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 /** Codes Intl names that are no country: user-assigned ranges (but Kosovo's XK), the EU, the UN, UK for GB. */
 const NOT_COUNTRIES = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN|UK)$/;
 /** ISO 3166-1 alpha-2 as Intl knows them (an unknown code is echoed back). */
 const isCountryCode = (code: string) => /^[A-Z]{2}$/.test(code) && !NOT_COUNTRIES.test(code) && regionNames.of(code) !== code;
+const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+/** The codes isCountryCode accepts, listed for the document: JSON Schema has no Intl lookup, but an enum says the same. */
+export const COUNTRY_CODES = LETTERS.flatMap((first) => LETTERS.map((second) => first + second)).filter(isCountryCode);
 
 export const postalAddress = z.strictObject({
   lines: z.array(z.string().trim().min(1).max(200)).min(1).max(4).describe('Street lines'),
   postalCode: z.string().trim().min(1).max(20),
   city: z.string().trim().min(1).max(100),
-  country: z.string().refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code such as NO').describe('ISO 3166-1 alpha-2, e.g. `NO`'),
+  country: z
+    .string()
+    .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code such as NO')
+    .meta({ enum: COUNTRY_CODES })
+    .describe('ISO 3166-1 alpha-2, e.g. `NO`'),
 });
 
-const compact = (value: string) => value.replace(/[\s.-]/g, '').toUpperCase();
+/** What the superRefine below checks that JSON Schema can say, for the document; the VAT id's country against the address's it cannot. */
+const PROFILE_RULES = {
+  if: { properties: { kind: { const: 'consumer' } } },
+  then: { description: 'A consumer has no organisation number or VAT id', properties: { organizationNumber: { type: 'null' }, vatId: { type: 'null' } } },
+  else: {
+    if: { required: ['address'], properties: { address: { required: ['country'], properties: { country: { const: 'NO' } } } } },
+    then: { description: 'A Norwegian business needs its organisation number', required: ['organizationNumber'], properties: { organizationNumber: { type: 'string' } } },
+  },
+};
 
 export const billingProfileInput = z
   .strictObject({
@@ -28,6 +44,7 @@ export const billingProfileInput = z
       .max(20)
       .transform(compact)
       .refine(isNorwegianOrganizationNumber, 'must be a Norwegian organisation number: 9 digits with a valid mod-11 check digit')
+      .meta({ pattern: ORGANIZATION_NUMBER_PATTERN })
       .nullable()
       .optional()
       .describe('Norwegian organisation number (Brønnøysundregistrene), e.g. `974760673`'),
@@ -39,6 +56,7 @@ export const billingProfileInput = z
         const problem = euVatIdProblem(value);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
+      .meta({ pattern: VAT_ID_PATTERN })
       .nullable()
       .optional()
       .describe('EU VAT identification number with its country prefix, e.g. `SE556036079301`: reverse charge applies'),
@@ -57,6 +75,7 @@ export const billingProfileInput = z
       ctx.addIssue({ code: 'custom', path: ['vatId'], message: `the VAT id is from ${vatIdCountry(profile.vatId)}, the address in ${profile.address.country}` });
     }
   })
+  .meta(PROFILE_RULES)
   .describe("A customer's billing profile");
 
 /** Greece's VAT ids start with EL, its country code is GR. */

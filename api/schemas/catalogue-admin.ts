@@ -5,14 +5,18 @@
 import { z } from 'zod';
 import { catalogueCode } from './codes';
 import { optional, pagination } from './reads';
+import { changingSomething } from './refinements';
 import { meteredPricing } from '../../infra/metered-pricing';
-import { isCustomLineCode } from '../../domain/custom-lines';
+import { CUSTOM_LINE_CODE, isCustomLineCode } from '../../domain/custom-lines';
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 const minorUnits = z.number().int().min(0).max(100_000_000);
 const name = z.string().trim().min(1).max(200);
 const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
-const quotas = z.record(metric, z.number().int().min(0).max(1_000_000_000)).refine((q) => Object.keys(q).length <= 50, 'at most 50 metrics');
+const quotas = z
+  .record(metric, z.number().int().min(0).max(1_000_000_000))
+  .refine((q) => Object.keys(q).length <= 50, 'at most 50 metrics')
+  .meta({ maxProperties: 50 });
 const taxCategory = z.enum(['standard', 'reduced_middle', 'reduced_low', 'exempt']);
 
 export const productParams = z.object({ code: catalogueCode('pro') });
@@ -26,9 +30,7 @@ export const createProductBody = z.strictObject({
   description: z.string().max(2_000).optional(),
 });
 
-export const updateProductBody = z
-  .strictObject({ name: name.optional(), description: z.string().max(2_000).optional() })
-  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+export const updateProductBody = changingSomething(z.strictObject({ name: name.optional(), description: z.string().max(2_000).optional() }));
 
 export const createPlanBody = z.strictObject({
   code: catalogueCode('pro-monthly'),
@@ -64,7 +66,7 @@ export const FIXED_PLAN_FIELDS = {
 } as const;
 
 /** A body naming a fixed field is refused with the reason (fixedPlanFields) before this schema runs. */
-export const updatePlanBody = z.strictObject(planEdits).refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+export const updatePlanBody = changingSomething(z.strictObject(planEdits));
 
 /** The fields of `body` a plan cannot change, each with the way to do what was meant instead. */
 export function fixedPlanFields(body: unknown): Array<{ field: string; message: string }> {
@@ -76,12 +78,35 @@ export function fixedPlanFields(body: unknown): Array<{ field: string; message: 
 
 const prices = z
   .record(currency, minorUnits)
-  .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, 'name a price in 1 to 50 currencies');
+  .refine((p) => Object.keys(p).length >= 1 && Object.keys(p).length <= 50, 'name a price in 1 to 50 currencies')
+  .meta({ minProperties: 1, maxProperties: 50 });
+
+/**
+ * What the superRefine of createAddOnBody checks, for the document: one alternative per kind, as
+ * Swagger UI shows a oneOf (it merges an allOf of conditionals into one, and would show them wrong).
+ */
+const ADD_ON_KINDS = {
+  oneOf: [
+    { title: 'Recurring', required: ['prices'], properties: { kind: { const: 'recurring' }, prices: { minProperties: 1, maxProperties: 50 }, pricing: false } },
+    {
+      title: 'One-time: adds to no quota, not shipped',
+      required: ['prices'],
+      properties: { kind: { const: 'one_time' }, prices: { minProperties: 1, maxProperties: 50 }, pricing: false, metric: { type: 'null' }, shipsEachPeriod: { const: false } },
+    },
+    {
+      title: 'Metered: a metric and pricing tiers, no prices, not shipped',
+      required: ['metric', 'pricing'],
+      properties: { kind: { const: 'metered' }, metric: { type: 'string' }, prices: { maxProperties: 0 }, shipsEachPeriod: { const: false } },
+    },
+  ],
+};
 
 export const createAddOnBody = z
   .strictObject({
     // custom-1, custom-2, … name a subscription's custom lines (domain/custom-lines.ts).
-    code: catalogueCode('extra-seat').refine((code) => !isCustomLineCode(code), 'custom-<number> is how custom lines are named; choose another code'),
+    code: catalogueCode('extra-seat')
+      .refine((code) => !isCustomLineCode(code), 'custom-<number> is how custom lines are named; choose another code')
+      .meta({ not: { pattern: CUSTOM_LINE_CODE.source } }),
     name,
     kind: z.enum(['recurring', 'one_time', 'metered']),
     prices: z.record(currency, minorUnits).default({}),
@@ -105,11 +130,12 @@ export const createAddOnBody = z
     if (currencies < 1 || currencies > 50) ctx.addIssue({ code: 'custom', path: ['prices'], message: 'name a price in 1 to 50 currencies' });
     if (body.shipsEachPeriod && body.kind !== 'recurring') ctx.addIssue({ code: 'custom', path: ['shipsEachPeriod'], message: 'only a recurring add-on ships every period' });
     if (body.kind === 'one_time' && body.metric !== null) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a one-time add-on adds to no quota' });
-  });
+  })
+  .meta(ADD_ON_KINDS);
 
 /** Prices of an add-on are per unit and bought anew at each change of quantity, so they may change. */
-export const updateAddOnBody = z
-  .strictObject({
+export const updateAddOnBody = changingSomething(
+  z.strictObject({
     name: name.optional(),
     prices: prices.optional(),
     unitsPerQuantity: z.number().int().min(0).max(1_000_000).optional(),
@@ -117,13 +143,24 @@ export const updateAddOnBody = z
     pricing: meteredPricing.optional(),
     taxCategory: taxCategory.optional(),
     taxInclusive: z.boolean().optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+  }),
+);
 
 const couponLimits = {
   maxRedemptions: z.number().int().min(1).max(100_000_000).nullable().optional(),
   redeemBy: z.iso.datetime().nullable().optional(),
   appliesToPlans: z.array(catalogueCode('pro-monthly')).max(100).optional(),
+};
+
+/** What the superRefine below checks, for the document: a percentage or an amount in a currency, and durationPeriods with `repeating` only. */
+const COUPON_RULES = {
+  oneOf: [
+    { title: 'A percentage off', required: ['percentOff'], properties: { amountOffCents: false, currency: false } },
+    { title: 'An amount off, in a currency', required: ['amountOffCents', 'currency'], properties: { percentOff: false } },
+  ],
+  if: { properties: { duration: { const: 'repeating' } } },
+  then: { required: ['durationPeriods'] },
+  else: { properties: { durationPeriods: false } },
 };
 
 export const createCouponBody = z
@@ -146,12 +183,11 @@ export const createCouponBody = z
     if ((body.duration === 'repeating') !== (body.durationPeriods !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['durationPeriods'], message: 'durationPeriods is given with duration "repeating", and only then' });
     }
-  });
+  })
+  .meta(COUPON_RULES);
 
 /** What a coupon takes off is what its holders were promised: only its name and limits change. */
-export const updateCouponBody = z
-  .strictObject({ name: name.optional(), ...couponLimits })
-  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
+export const updateCouponBody = changingSomething(z.strictObject({ name: name.optional(), ...couponLimits }));
 
 const status = optional(z.enum(['active', 'archived', 'all'])).transform((s) => s ?? 'active');
 /** The start of a code or name: printable, and no LIKE wildcard or escape. */
@@ -160,7 +196,8 @@ const prefix = optional(
     .string()
     .min(1)
     .max(64)
-    .refine((q) => [...q].every((c) => c >= ' ' && c !== '%' && c !== '\\'), 'must be plain text (no control characters, % or \\)'),
+    .refine((q) => [...q].every((c) => c >= ' ' && c !== '%' && c !== '\\'), 'must be plain text (no control characters, % or \\)')
+    .meta({ pattern: '^[^\\u0000-\\u001F%\\\\]*$' }),
 );
 const listLimit = optional(z.coerce.number().int().min(1).max(100)).transform((limit) => limit ?? 100);
 

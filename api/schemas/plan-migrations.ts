@@ -17,7 +17,8 @@ export const startPlanMigrationBody = z
     excludeSubscriptionIds: z.array(subscriptionId).max(10_000).default([]),
   })
   .strict()
-  .refine((body) => body.toPlan !== undefined || body.toVersion !== undefined, { path: ['toPlan'], message: 'name the target: toPlan, toVersion, or both' });
+  .refine((body) => body.toPlan !== undefined || body.toVersion !== undefined, { path: ['toPlan'], message: 'name the target: toPlan, toVersion, or both' })
+  .meta({ anyOf: [{ required: ['toPlan'] }, { required: ['toVersion'] }] });
 
 export type StartPlanMigrationBody = z.infer<typeof startPlanMigrationBody>;
 

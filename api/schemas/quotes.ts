@@ -25,7 +25,8 @@ const quoteCustomer = z
   .refine((customer) => (customer.id === undefined) !== (customer.email === undefined), {
     message: 'give the id of an existing customer, or the email (and name) of a new one',
     path: ['email'],
-  });
+  })
+  .meta({ oneOf: [{ title: 'An existing customer', required: ['id'] }, { title: 'A new customer', required: ['email'] }] });
 
 const quoteFields = {
   customer: quoteCustomer,

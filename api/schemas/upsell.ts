@@ -17,6 +17,7 @@ export const usageBody = z
     properties: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), z.union([z.string().max(256), z.number().finite(), z.boolean()]))
       .refine((properties) => Object.keys(properties).length <= 20, 'at most 20 properties')
+      .meta({ maxProperties: 20 })
       .optional(),
   })
   .strict();

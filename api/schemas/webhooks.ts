@@ -1,16 +1,20 @@
 import { z } from 'zod';
 import { DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS } from '../../domain/webhook-secrets';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
+import { distinct } from './refinements';
 
 export const createWebhookBody = z
   .object({
-    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048),
+    // format: uri says nothing of the scheme; zod takes http(s):// in any case, after trimming.
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .max(2048)
+      .meta({ pattern: '^\\s*[Hh][Tt][Tt][Pp][Ss]?://' }),
     /** Event types to receive; omitted or empty means all. */
-    events: z
-      .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` }))
-      .max(WEBHOOK_EVENT_TYPES.length)
-      .refine((events) => new Set(events).size === events.length, 'must not repeat an event type')
-      .default([]),
+    events: distinct(
+      z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: `must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` })).max(WEBHOOK_EVENT_TYPES.length),
+      'must not repeat an event type',
+    ).default([]),
     description: z.string().trim().min(1).max(200).optional(),
   })
   .strict();

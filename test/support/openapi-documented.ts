@@ -56,6 +56,14 @@ export class DocumentedApi {
     return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message}`);
   }
 
+  /** Errors of `value` against the documented schema of a path or query parameter, or [] when it is valid. */
+  parameterErrors(o: DocumentedOperation, name: string, value: unknown): string[] {
+    const index = (o.operation.parameters as Array<{ name?: string }> | undefined)?.findIndex((parameter) => parameter.name === name) ?? -1;
+    if (index < 0) throw new Error(`${o.method.toUpperCase()} ${o.path} has no parameter ${name}`);
+    const validate = this.validator(pointer('paths', o.path, o.method, 'parameters', String(index), 'schema'));
+    return validate(value) ? [] : (validate.errors ?? []).map((e) => `${name} ${e.message}`);
+  }
+
   /** What is wrong with an answer, by the document: an undocumented status or content type, or a body off its schema. */
   answerErrors(o: DocumentedOperation, status: number, contentType: string | undefined, body: unknown): string[] {
     const responses = o.operation.responses as Record<string, { content?: Record<string, unknown> }>;
