@@ -3,6 +3,7 @@
 // The converter cannot see inside a refine: a schema states its refinements in JSON Schema keywords
 // with `.meta()`, which the converter merges (api/schemas/refinements.ts has the common ones).
 import { z } from 'zod';
+import { EMPTY_MEANS_UNSET } from '../schemas/refinements';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -43,6 +44,17 @@ function dateTimeShape({ offset, local, precision }: DateTimeDef): string | unde
   return `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?${offset ? '(?:Z|[+-][0-9]{2}:[0-9]{2})' : 'Z'}$`;
 }
 
+/** `schema` or the empty string, in place (the converter's hook may only change the node it is given). */
+function orEmpty(jsonSchema: JsonSchema): void {
+  if (!jsonSchema[EMPTY_MEANS_UNSET]) return;
+  const { [EMPTY_MEANS_UNSET]: _flag, ...schema } = jsonSchema;
+  delete jsonSchema[EMPTY_MEANS_UNSET];
+  const takesEmpty = schema.type === 'string' && !['pattern', 'enum', 'const', 'minLength', 'format'].some((rule) => rule in schema);
+  if (takesEmpty) return;
+  for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+  jsonSchema.anyOf = [schema, { type: 'string', const: '', description: 'empty: as if not given' }];
+}
+
 export interface ConvertedSchemas {
   /** Named schemas, for `components.schemas`. */
   components: Record<string, JsonSchema>;
@@ -69,6 +81,7 @@ export function convertSchemas(io: 'input' | 'output', schemas: Iterable<z.ZodTy
     io,
     uri: (id) => `${PREFIX}${id}`,
     override: ({ zodSchema, jsonSchema }) => {
+      orEmpty(jsonSchema);
       const def = zodSchema._zod.def as DateTimeDef;
       if (jsonSchema.format !== 'date-time' || def.format !== 'datetime') return;
       const shape = dateTimeShape(def);

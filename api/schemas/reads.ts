@@ -1,8 +1,13 @@
 import { z } from 'zod';
+import { EMPTY_MEANS_UNSET } from './refinements';
 import { SUBSCRIPTION_STATUSES } from '../../domain/status';
 
-/** `?status=` is the same as no status filter: forms and generated clients send empty fields. */
-export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+/**
+ * `?status=` is the same as no status filter: forms and generated clients send empty fields. The
+ * flag makes the document say so (api/openapi/json-schemas.ts), or it would refuse what the API takes.
+ */
+export const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional()).meta({ [EMPTY_MEANS_UNSET]: true });
 
 const code = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
 

@@ -10,3 +10,6 @@ export const distinct = <T extends z.ZodArray<z.ZodType<string>>>(list: T, messa
 /** A PATCH body that changes something: `minProperties` (the fields are optional, so `{}` parses). */
 export const changingSomething = <T extends z.ZodObject>(edits: T): T =>
   edits.refine((body) => Object.keys(body).length > 0, 'name at least one field to change').meta({ minProperties: 1 });
+
+/** Metadata of a query field that takes an empty value as absent (reads.ts `optional`): the document adds `""`. */
+export const EMPTY_MEANS_UNSET = 'x-empty-means-unset';

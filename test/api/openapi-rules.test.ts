@@ -354,6 +354,22 @@ describe('query parameters', () => {
     const verdicts = [...plain, ...refused].map((q) => [q, api.parameterErrors(api.byId(operationId), 'q', q).length === 0, query.safeParse({ q }).success]);
     expect(verdicts).toEqual([...plain.map((q) => [q, true, true]), ...refused.map((q) => [q, false, false])]);
   });
+
+  test('GET /subscriptions: an empty filter is documented as no filter, as the API takes it; other values still follow the rule', () => {
+    const query = ENDPOINTS.find((e) => e.operationId === 'listSubscriptions')!.query!;
+    const cases: Array<[string, string, boolean]> = [
+      ['status', '', true],
+      ['status', 'active', true],
+      ['status', 'nope', false],
+      ['plan', '', true],
+      ['plan', 'pro monthly', false],
+      ['customer', '', true],
+      ['limit', '', true],
+      ['limit', '0', false],
+    ];
+    const verdicts = cases.map(([name, value]) => [name, value, api.parameterErrors(api.byId('listSubscriptions'), name, value).length === 0, query.safeParse({ [name]: value }).success]);
+    expect(verdicts).toEqual(cases.map(([name, value, accepted]) => [name, value, accepted, accepted]));
+  });
 });
 
 describe('timestamps', () => {
