@@ -1,9 +1,16 @@
 // API keys (admin scope, api/auth-policy.ts). The secret is in the 201 of a create or rotate only.
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import { callerOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { apiKeyParams, createApiKeyBody, rotateApiKeyBody } from '../schemas/api-keys';
 import { pageQuery } from '../schemas/reads';
 import { createKey, listKeys, revokeKey, rotateKey } from '../services/api-keys';
+
+/** The id of the key the request came with. */
+function callerKeyId(res: Response): string | null {
+  const caller = callerOf(res);
+  return caller.kind === 'key' ? caller.id : null;
+}
 
 export function apiKeysRouter(deps: ApiDeps): Router {
   const router = Router();
@@ -18,13 +25,13 @@ export function apiKeysRouter(deps: ApiDeps): Router {
   });
 
   router.delete('/:id', async (req, res) => {
-    res.json(await revokeKey(deps, apiKeyParams.parse(req.params).id));
+    res.json(await revokeKey(deps, apiKeyParams.parse(req.params).id, callerKeyId(res)));
   });
 
   router.post('/:id/rotate', async (req, res) => {
     const { id } = apiKeyParams.parse(req.params);
     const { overlapSeconds } = rotateApiKeyBody.parse(req.body ?? {});
-    const rotated = await rotateKey(deps, id, overlapSeconds);
+    const rotated = await rotateKey(deps, id, overlapSeconds, callerKeyId(res));
     res.status(201).location(`/api-keys/${rotated.id}`).json(rotated);
   });
 

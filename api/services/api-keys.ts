@@ -52,17 +52,26 @@ async function keyOr404(tx: Prisma.TransactionClient, id: string): Promise<ApiKe
 }
 
 /**
+ * A key never cuts off the caller using it in one request: it cannot revoke itself, and rotating
+ * itself leaves it usable at least this long. A script with a wrong id, or a client that rotates
+ * and loses the answer, would otherwise lock itself (and, with the last other admin key gone,
+ * everyone) out of the API; another admin key can still do either at once.
+ */
+export const SELF_ROTATION_MIN_OVERLAP_SECONDS = 3600;
+
+/**
  * Soft: the row stays (the audit log names its prefix) with revokedAt set, and the next request
  * with the key is a 401. Revoking the last usable admin key is refused: nobody could then manage
  * keys through the API again. The usable admin keys are locked while counting, so two concurrent
  * revocations of the last two cannot both pass.
  */
-export async function revokeKey(deps: ApiDeps, id: string): Promise<ApiKeyView> {
+export async function revokeKey(deps: ApiDeps, id: string, callerKeyId: string | null): Promise<ApiKeyView> {
   const now = await deps.clock();
   return deps.prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "ApiKey" WHERE 'admin' = ANY(scopes) AND "revokedAt" IS NULL FOR UPDATE`;
     const row = await keyOr404(tx, id);
     if (row.revokedAt !== null) return apiKeyView(row);
+    if (id === callerKeyId) throw conflict('a key cannot revoke itself: revoke it with another admin key');
     if (usable(row, now) && grants(row.scopes, 'admin')) {
       const admins = await tx.apiKey.findMany({ where: { id: { not: id }, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } });
       if (!admins.some((other) => grants(other.scopes, 'admin'))) {
@@ -77,7 +86,7 @@ export async function revokeKey(deps: ApiDeps, id: string): Promise<ApiKeyView> 
  * Issues a key with the same name and scopes (and creation-time expiry) and lets the old one run
  * until the overlap ends, so clients can be redeployed with the new key without an outage.
  */
-export async function rotateKey(deps: ApiDeps, id: string, overlapSeconds: number) {
+export async function rotateKey(deps: ApiDeps, id: string, overlapSeconds: number, callerKeyId: string | null) {
   const now = await deps.clock();
   return deps.prisma.$transaction(async (tx) => {
     // Locked, so two concurrent rotations do not both issue a replacement.
@@ -85,6 +94,11 @@ export async function rotateKey(deps: ApiDeps, id: string, overlapSeconds: numbe
     const old = await keyOr404(tx, id);
     if (old.replacedById !== null) throw conflict(`this key was already rotated; rotate its replacement ${old.replacedById}`);
     if (!usable(old, now)) throw conflict('a revoked or expired key cannot be rotated: create a new key');
+    if (id === callerKeyId && overlapSeconds < SELF_ROTATION_MIN_OVERLAP_SECONDS) {
+      throw conflict(
+        `a key rotating itself stays usable at least ${SELF_ROTATION_MIN_OVERLAP_SECONDS} s (overlapSeconds), time to switch to its replacement; to cut it off sooner, rotate or revoke it with another admin key`,
+      );
+    }
     const { key, data } = newKeyRow({ name: old.name, scopes: old.scopes.filter(isScope), expiresAt: old.expiresAt });
     const created = await tx.apiKey.create({ data });
     const overlapEnd = new Date(now.getTime() + overlapSeconds * 1000);

@@ -180,14 +180,42 @@ describe('only admin keys manage keys', () => {
     expect(await h.db.prisma.apiKey.count({ where: { name: 'escalate' } })).toBe(0);
   });
 
-  test('the last usable admin key cannot be revoked (409); with another admin key it can', async () => {
-    const keep = await create({ name: 'second admin', scopes: ['admin'] });
-    const others = await h.db.prisma.apiKey.findMany({ where: { revokedAt: null, id: { not: keep.body.id as string } } });
+  test('a key cannot cut itself off: revoking itself is a 409, and so is rotating itself with under an hour of overlap; another admin key can do either at once', async () => {
+    const self = await create({ name: 'self', scopes: ['admin'] });
+    const as = bearer(self.body.key as string);
+    const revoke = await request(app).delete(`/api-keys/${self.body.id as string}`).set(as);
+    expect([revoke.status, revoke.body.detail]).toEqual([409, 'a key cannot revoke itself: revoke it with another admin key']);
+    const quick = await request(app).post(`/api-keys/${self.body.id as string}/rotate`).set(as).send({ overlapSeconds: 3599 });
+    expect([quick.status, quick.body.detail]).toEqual([409, expect.stringContaining('a key rotating itself stays usable at least 3600 s')]);
+    expect((await request(app).get('/api-keys').set(as)).status).toBe(200);
+
+    const slow = await request(app).post(`/api-keys/${self.body.id as string}/rotate`).set(as).send({ overlapSeconds: 3600 });
+    expect(slow.status).toBe(201);
+    expect((await request(app).get('/api-keys').set(as)).status).toBe(200);
+    // Another admin key cuts the replacement off at once.
+    const replacement = slow.body as { id: string; key: string };
+    expect((await request(app).post(`/api-keys/${replacement.id}/rotate`).set(asAdmin()).send({ overlapSeconds: 0 })).status).toBe(201);
+    expect((await request(app).get('/api-keys').set(bearer(replacement.key))).status).toBe(401);
+    expect((await request(app).delete(`/api-keys/${self.body.id as string}`).set(asAdmin())).status).toBe(200);
+    expect((await request(app).get('/api-keys').set(as)).status).toBe(401);
+  });
+
+  test('the last usable admin key is never revoked: two admin keys revoking each other at once leave one', async () => {
+    const first = await create({ name: 'first admin', scopes: ['admin'] });
+    const second = await create({ name: 'second admin', scopes: ['admin'] });
+    const others = await h.db.prisma.apiKey.findMany({ where: { revokedAt: null, id: { notIn: [first.body.id as string, second.body.id as string] } } });
     for (const other of others.filter((row) => row.scopes.includes('admin'))) {
-      expect((await request(app).delete(`/api-keys/${other.id}`).set(bearer(keep.body.key as string))).status).toBe(200);
+      expect((await request(app).delete(`/api-keys/${other.id}`).set(bearer(first.body.key as string))).status).toBe(200);
     }
-    const last = await request(app).delete(`/api-keys/${keep.body.id as string}`).set(bearer(keep.body.key as string));
-    expect([last.status, last.body.detail]).toEqual([409, 'this is the last usable admin key: create another admin key before revoking it']);
-    expect((await request(app).get('/api-keys').set(bearer(keep.body.key as string))).status).toBe(200);
+    const answers = await Promise.all([
+      request(app).delete(`/api-keys/${second.body.id as string}`).set(bearer(first.body.key as string)),
+      request(app).delete(`/api-keys/${first.body.id as string}`).set(bearer(second.body.key as string)),
+    ]);
+    const statuses = answers.map((answer) => answer.status).sort();
+    // The loser either met the lock (409, the last usable admin key) or came after it was revoked (401).
+    expect([[200, 401], [200, 409]]).toContainEqual(statuses);
+    const usableAdmins = await h.db.prisma.apiKey.findMany({ where: { revokedAt: null, scopes: { has: 'admin' } } });
+    expect(usableAdmins.map((row) => row.id).filter((id) => id === first.body.id || id === second.body.id)).toHaveLength(1);
+    expect(usableAdmins).toHaveLength(1);
   });
 });

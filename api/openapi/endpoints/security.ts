@@ -47,7 +47,7 @@ export const securityEndpoints: Endpoint[] = [
     params: apiKeyParams,
     paramExamples: KEY_ID,
     answers: [ok(apiKey, 'The revoked key (as it was, if already revoked)')],
-    errors: { 404: NO_KEY, 409: 'It is the last usable admin key: create another one first' },
+    errors: { 404: NO_KEY, 409: 'It is the key this request is sent with (revoke it with another admin key), or the last usable admin key (create another one first)' },
   },
   {
     method: 'post',
@@ -63,7 +63,7 @@ export const securityEndpoints: Endpoint[] = [
     example: { overlapSeconds: 3600 },
     fields: { overlapSeconds: `How long the old key keeps working, 0-${MAX_OVERLAP_SECONDS}` },
     answers: [{ status: 201, description: 'The new key; `Location` names it', schema: rotatedApiKey, headers: ['Location'] }],
-    errors: { 404: NO_KEY, 409: 'The key is revoked, expired, or was already rotated' },
+    errors: { 404: NO_KEY, 409: 'The key is revoked, expired, or was already rotated; or it is the key this request is sent with and overlapSeconds is under 3600' },
   },
   {
     method: 'get',
