@@ -13,13 +13,16 @@ import { toPlanSnapshot } from './plans';
 
 const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
 
+/** Tiers, renewals and failed payments are counted: a bound on one is a whole number of them. */
+const count = z.number().int().min(0).max(1_000_000);
+
 const condition = z.union([
   z.object({ fact: z.enum(['product', 'planCode', 'interval', 'currency']), equals: z.string().optional(), in: z.array(z.string()).optional() }).strict(),
   z
     .object({
       fact: z.enum(['tier', 'paidRenewals', 'consecutivePaidRenewals', 'failedPayments']),
-      atLeast: z.number().optional(),
-      atMost: z.number().optional(),
+      atLeast: count.optional(),
+      atMost: count.optional(),
     })
     .strict(),
   z.object({ usage: metric, atLeastRatio: z.number().positive().max(10), forPeriods: z.number().int().min(1).max(12) }).strict(),

@@ -17,12 +17,17 @@ export function catalogueRouter({ prisma }: ApiDeps): Router {
   router.put('/offer-rules/:id', async (req, res) => {
     const { id } = offerRuleParams.parse(req.params);
     const { id: _ignored, description, enabled, priority, ...definition } = offerRuleBody.parse(req.body);
-    const row = await prisma.offerRule.upsert({
-      where: { id },
-      create: { id, description, enabled, priority, definition },
-      update: { description, enabled, priority, definition },
+    const rule = await prisma.$transaction(async (tx) => {
+      const row = await tx.offerRule.upsert({
+        where: { id },
+        create: { id, description, enabled, priority, definition },
+        update: { description, enabled, priority, definition },
+      });
+      // Read back as every reader will read it, before it commits: a value the JSON column does
+      // not keep as sent is refused here rather than stored to break every later read.
+      return toOfferRule(row);
     });
-    res.json(toOfferRule(row));
+    res.json(rule);
   });
 
   return router;

@@ -309,3 +309,29 @@ describe('scopes', () => {
     expect((await get('/add-ons/extra-seat')).body.active).toBe(true);
   });
 });
+
+describe('PUT /offer-rules/:id', () => {
+  const rule = (atLeast: number) => ({
+    description: 'bounds',
+    enabled: false,
+    priority: 1,
+    cooldownDays: 30,
+    when: [{ fact: 'paidRenewals', atLeast }],
+    offer: { target: { kind: 'next_tier' }, percentOff: 10, expiresInDays: 14, discountPeriods: 3 },
+  });
+
+  test('a bound no count can have (a fraction, a negative, a number the JSON column keeps as null) is a 400 that stores nothing; the list still reads', async () => {
+    // Sent as raw JSON: Number.MAX_VALUE once reached the database as null and broke GET /offer-rules.
+    const bodies = ['5e-324', '-4.042746315631836e+123', '1.7976931348623157e308'].map((n) => JSON.stringify(rule(0)).replace('"atLeast":0', `"atLeast":${n}`));
+    for (const [index, body] of bodies.entries()) {
+      const res = await request(admin).put(`/offer-rules/bounds-${index}`).set('content-type', 'application/json').send(body);
+      expect([res.status, res.body.errors?.[0]?.field]).toEqual([400, expect.stringMatching(/^when\.0/)]);
+    }
+    expect(await h.db.prisma.offerRule.count({ where: { id: { startsWith: 'bounds-' } } })).toBe(0);
+    const list = await get('/offer-rules');
+    expect(list.status).toBe(200);
+    expect((await request(admin).put('/offer-rules/bounds-ok').send(rule(6))).status).toBe(200);
+    expect((await get('/offer-rules')).body.data).toContainEqual(expect.objectContaining({ id: 'bounds-ok', when: [{ fact: 'paidRenewals', atLeast: 6 }] }));
+    await h.db.prisma.offerRule.delete({ where: { id: 'bounds-ok' } });
+  });
+});
