@@ -26,6 +26,12 @@ function allowHeader(methods: Iterable<string>): string {
   return [...allowed].sort().join(', ');
 }
 
+/** The 405 for `req`, its Allow header set. */
+export function methodNotAllowed(req: Request, res: Response, allow: string): ProblemError {
+  res.set('Allow', allow);
+  return new ProblemError(405, 'method-not-allowed', `${req.method} is not offered for ${req.originalUrl.split('?')[0]}; it offers ${allow}`);
+}
+
 export function allowedMethods(): AllowedMethods {
   // Several templates can match one path (`/subscriptions/imports` is also `/subscriptions/:id`),
   // so each adds its methods to the request's set and the answer comes once the router is done.
@@ -59,8 +65,7 @@ export function allowedMethods(): AllowedMethods {
         withAllow(req, res, next, (allow) => {
           // A route that passed the request on (its method is offered) leaves it to the 404.
           if (allow.split(', ').includes(req.method)) return next();
-          res.set('Allow', allow);
-          next(new ProblemError(405, 'method-not-allowed', `${req.method} is not offered for ${req.path}; it offers ${allow}`));
+          next(methodNotAllowed(req, res, allow));
         });
     },
   };

@@ -29,6 +29,17 @@ function send(method: Method, path: string, key: string | null = h.adminKey): re
 const answer = (res: request.Response) => ({ status: res.status, allow: res.headers.allow, type: res.body?.type });
 
 describe('a method no route offers on a path the API has', () => {
+  test('/webhooks/stripe is a path of its own (a concrete path before /webhooks/{id}): GET and DELETE are 405, OPTIONS a 204, with or without a key', async () => {
+    for (const key of [h.adminKey, null]) {
+      for (const method of ['get', 'delete', 'put'] as const) {
+        expect([method, answer(await send(method, '/webhooks/stripe', key))]).toEqual([method, { status: 405, allow: 'OPTIONS, POST', type: '/problems/method-not-allowed' }]);
+      }
+      expect(answer(await send('options', '/webhooks/stripe', key))).toEqual({ status: 204, allow: 'OPTIONS, POST', type: undefined });
+    }
+    // The endpoint ids stay GET /webhooks/{id}'s.
+    expect((await send('get', '/webhooks/we_000000000000000000000000')).status).toBe(404);
+  });
+
   test('is a 405 problem with an Allow header naming the methods the path offers', async () => {
     for (const [method, path, allow] of [
       ['trace', '/add-ons', 'GET, HEAD, OPTIONS, POST'],

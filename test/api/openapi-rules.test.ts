@@ -370,6 +370,13 @@ describe('query parameters', () => {
     const verdicts = cases.map(([name, value]) => [name, value, api.parameterErrors(api.byId('listSubscriptions'), name, value).length === 0, query.safeParse({ [name]: value }).success]);
     expect(verdicts).toEqual(cases.map(([name, value, accepted]) => [name, value, accepted, accepted]));
   });
+
+  test('GET /reports/dunning: an empty months is documented as the default, as the API takes it', () => {
+    const query = ENDPOINTS.find((e) => e.operationId === 'getDunningReport')!.query!;
+    const cases: Array<[string, boolean]> = [['', true], ['0', false], ['37', false]];
+    const verdicts = cases.map(([value]) => [value, api.parameterErrors(api.byId('getDunningReport'), 'months', value).length === 0, query.safeParse({ months: value }).success]);
+    expect(verdicts).toEqual(cases.map(([value, accepted]) => [value, accepted, accepted]));
+  });
 });
 
 describe('timestamps', () => {
