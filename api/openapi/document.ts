@@ -86,7 +86,7 @@ function parameters(endpoint: Endpoint, requests: ConvertedSchemas): unknown[] {
   return [
     ...fromObject('path', endpoint.params),
     ...fromObject('query', endpoint.query),
-    ...(signature ? [{ name: signature.name, in: 'header', required: true, description: signature.description, schema: { type: 'string' }, example: signature.example }] : []),
+    ...(signature ? [{ name: signature.name, in: 'header', required: true, description: signature.description, schema: { type: 'string', minLength: 1 }, example: signature.example }] : []),
     ...(endpoint.requestHeaders ?? []).map(({ name, description, example }) => ({ name, in: 'header', required: false, description, schema: { type: 'string' }, example })),
     ...(idempotent(endpoint) ? [idempotencyKeyParameter(endpoint.operationId)] : []),
   ];

@@ -5,11 +5,11 @@ import { distinct } from './refinements';
 
 export const createWebhookBody = z
   .object({
-    // format: uri says nothing of the scheme; zod takes http(s):// in any case, after trimming.
+    // format: uri says nothing of the scheme; zod takes http(s):// in any case, after trimming, and a host.
     url: z
       .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
       .max(2048)
-      .meta({ pattern: '^\\s*[Hh][Tt][Tt][Pp][Ss]?://' }),
+      .meta({ pattern: '^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^\\s?#]' }),
     /** Event types to receive; omitted or empty means all. */
     events: distinct(
       z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: `must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` })).max(WEBHOOK_EVENT_TYPES.length),

@@ -69,7 +69,7 @@ describe('lists whose items may not repeat', () => {
 });
 
 describe('URLs', () => {
-  test('POST /webhooks: the url is http(s), in any case (pattern beside format: uri)', () => {
+  test('POST /webhooks: the url is http(s), in any case, with a host (pattern beside format: uri)', () => {
     expectAgreement(
       'createWebhookEndpoint',
       (
@@ -79,6 +79,8 @@ describe('URLs', () => {
           ['ftp://crm.example.com/hooks', false],
           ['mailto:hooks@example.com', false],
           ['http:crm.example.com', false],
+          ['HtTp://', false],
+          ['https://?x', false],
         ] as Array<[string, boolean]>
       ).map(([url, accepted]): Case => [url, { url }, accepted]),
     );
