@@ -8,6 +8,14 @@ export const subscriptionId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
 
+/**
+ * The id a new subscription may take: `imports` (in any case, as Express matches paths) is the
+ * path of POST /subscriptions/imports, so GET /subscriptions/imports could never read it.
+ */
+export const newSubscriptionId = subscriptionId
+  .refine((id) => id.toLowerCase() !== 'imports', 'imports is reserved (POST /subscriptions/imports); choose another id')
+  .meta({ not: { pattern: '^[Ii][Mm][Pp][Oo][Rr][Tt][Ss]$' } });
+
 export const paymentMethodToken = z
   .string()
   .regex(/^pm_[A-Za-z0-9_]{1,100}$/, 'must be a payment method token such as pm_card_visa');
@@ -27,7 +35,7 @@ const timeZone = z.string().max(64).refine(isValidTimeZone, 'must be an IANA tim
 export const createSubscriptionBody = z
   .object({
     /** Client-chosen id: repeating the request with the same id returns the same subscription. */
-    id: subscriptionId.optional(),
+    id: newSubscriptionId.optional(),
     customer,
     plan: catalogueCode('pro-monthly'),
     paymentMethod: paymentMethodToken,
@@ -46,7 +54,7 @@ export const MAX_IMPORT_BATCH = 100;
 export const importedSubscription = z
   .object({
     /** Required: the id makes a repeated import (after a timeout, a crash) write nothing twice. */
-    id: subscriptionId,
+    id: newSubscriptionId,
     customer,
     plan: catalogueCode('pro-monthly'),
     paymentMethod: paymentMethodToken,

@@ -75,8 +75,6 @@ describe('a method no route offers on a path the API has', () => {
   });
 
   test('names the methods of every route the path matches, whichever router has them', async () => {
-    // Two templates: POST /subscriptions/imports, and GET /subscriptions/:id with the id "imports".
-    expect(answer(await send('put', '/subscriptions/imports'))).toEqual({ status: 405, allow: 'GET, HEAD, OPTIONS, POST', type: '/problems/method-not-allowed' });
     // Two routers: POST /subscriptions in one, GET in the next (Express's own OPTIONS named POST alone).
     expect(answer(await send('options', '/subscriptions'))).toEqual({ status: 204, allow: 'GET, HEAD, OPTIONS, POST', type: undefined });
   });
@@ -92,11 +90,33 @@ describe('a method no route offers on a path the API has', () => {
   });
 });
 
+describe('a concrete path before a template that also matches it (as OpenAPI reads paths)', () => {
+  test('/subscriptions/imports is POST only: GET is a 405, not GET /subscriptions/:id of a subscription "imports", in any case and with a trailing slash', async () => {
+    for (const path of ['/subscriptions/imports', '/Subscriptions/IMPORTS/']) {
+      for (const method of ['get', 'put', 'delete'] as const) {
+        expect([method, path, answer(await send(method, path))]).toEqual([method, path, { status: 405, allow: 'OPTIONS, POST', type: '/problems/method-not-allowed' }]);
+      }
+    }
+    // The template still serves every other id.
+    expect((await send('get', '/subscriptions/importz')).status).toBe(404);
+  });
+
+  test('no subscription can be created or imported with the id "imports", in any case', async () => {
+    const created = await send('post', '/subscriptions').send({ id: 'Imports', customer: { email: 'imports@example.com' }, plan: 'basic-monthly', paymentMethod: 'pm_card_visa' });
+    expect([created.status, created.body.errors?.[0]]).toEqual([400, { field: 'id', message: 'imports is reserved (POST /subscriptions/imports); choose another id' }]);
+    const imported = await send('post', '/subscriptions/imports').send({
+      subscriptions: [{ id: 'imports', customer: { email: 'imports@example.com' }, plan: 'basic-monthly', paymentMethod: 'pm_card_visa', currentPeriodEnd: '2031-01-01T00:00:00Z' }],
+    });
+    expect(imported.status).toBe(400);
+    expect(await h.db.prisma.subscription.count({ where: { id: { in: ['imports', 'Imports'] } } })).toBe(0);
+  });
+});
+
 describe('OPTIONS', () => {
   test('on a path the API has is a 204 with the Allow header and no body', async () => {
     const res = await send('options', '/plans');
     expect([res.status, res.headers.allow, res.text, res.headers['content-type']]).toEqual([204, 'GET, HEAD, OPTIONS, POST', '', undefined]);
-    expect(answer(await send('options', '/subscriptions/imports'))).toEqual({ status: 204, allow: 'GET, HEAD, OPTIONS, POST', type: undefined });
+    expect(answer(await send('options', '/subscriptions/imports'))).toEqual({ status: 204, allow: 'OPTIONS, POST', type: undefined });
     // Public like a GET there: no key needed.
     expect(answer(await send('options', '/healthz', null))).toEqual({ status: 204, allow: 'GET, HEAD, OPTIONS', type: undefined });
   });
