@@ -334,4 +334,16 @@ describe('PUT /offer-rules/:id', () => {
     expect((await get('/offer-rules')).body.data).toContainEqual(expect.objectContaining({ id: 'bounds-ok', when: [{ fact: 'paidRenewals', atLeast: 6 }] }));
     await h.db.prisma.offerRule.delete({ where: { id: 'bounds-ok' } });
   });
+
+  test('a rule broken by a hand edit in the database is left out of GET /offer-rules, which still lists the others; a PUT repairs it', async () => {
+    await h.db.prisma.offerRule.create({ data: { id: 'hand-edited', description: 'x', enabled: true, priority: 1, definition: { cooldownDays: 30, when: [{ fact: 'paidRenewals', atLeast: null }], offer: rule(1).offer } } });
+    const list = await get('/offer-rules');
+    expect(list.status).toBe(200);
+    const ids = (list.body.data as Array<{ id: string }>).map((r) => r.id);
+    expect(ids).not.toContain('hand-edited');
+    expect(ids).toContain('loyal-basic-to-pro');
+    expect((await request(admin).put('/offer-rules/hand-edited').send(rule(2))).status).toBe(200);
+    expect(((await get('/offer-rules')).body.data as Array<{ id: string }>).map((r) => r.id)).toContain('hand-edited');
+    await h.db.prisma.offerRule.delete({ where: { id: 'hand-edited' } });
+  });
 });
