@@ -10,6 +10,7 @@ import { idempotent, TAGS, type Answer, type Endpoint, type HeaderName } from '.
 import { ENDPOINTS } from './endpoints';
 import { errorAnswers } from './errors';
 import { convertSchemas, type ConvertedSchemas, type JsonSchema } from './json-schemas';
+import { linksFrom } from './links';
 
 export type OpenApiDocument = Record<string, unknown> & { openapi: string; paths: Record<string, Record<string, Operation>> };
 type Operation = Record<string, unknown>;
@@ -109,20 +110,23 @@ function requestBody(endpoint: Endpoint, requests: ConvertedSchemas): Record<str
   };
 }
 
-function success(answer: Answer, endpoint: Endpoint, answers: ConvertedSchemas): Record<string, unknown> {
+function success(answer: Answer, endpoint: Endpoint, answers: ConvertedSchemas, endpoints: readonly Endpoint[]): Record<string, unknown> {
   const described = headers([...(answer.headers ?? []), ...(idempotent(endpoint) ? (['IdempotentReplayed'] as const) : [])]);
+  const schema = answer.schema ? answers.of(answer.schema) : undefined;
+  const links = answer.status < 300 ? linksFrom(endpoint, schema, endpoints, answers.components) : undefined;
   return {
     description: answer.description,
     ...(described ? { headers: described } : {}),
-    ...(answer.schema ? { content: { [answer.contentType ?? 'application/json']: { schema: answers.of(answer.schema) } } } : {}),
+    ...(schema ? { content: { [answer.contentType ?? 'application/json']: { schema } } } : {}),
+    ...(links ? { links } : {}),
   };
 }
 
-function operation(endpoint: Endpoint, requests: ConvertedSchemas, answers: ConvertedSchemas): Operation {
+function operation(endpoint: Endpoint, requests: ConvertedSchemas, answers: ConvertedSchemas, endpoints: readonly Endpoint[]): Operation {
   const access = accessOf(endpoint);
   const { security: requirement, note } = security(access);
   const responses: Record<string, unknown> = {};
-  for (const answer of endpoint.answers) responses[String(answer.status)] = success(answer, endpoint, answers);
+  for (const answer of endpoint.answers) responses[String(answer.status)] = success(answer, endpoint, answers, endpoints);
   for (const error of errorAnswers(endpoint, access)) {
     const described = headers(error.headers);
     responses[String(error.status)] = {
@@ -155,7 +159,7 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[] = ENDPOINTS)
   for (const endpoint of endpoints) {
     const path = (paths[openApiPath(endpoint.path)] ??= {});
     if (path[endpoint.method]) throw new Error(`${endpoint.method.toUpperCase()} ${endpoint.path} is declared twice`);
-    path[endpoint.method] = operation(endpoint, requests, answers);
+    path[endpoint.method] = operation(endpoint, requests, answers, endpoints);
   }
   return {
     openapi: '3.1.1',

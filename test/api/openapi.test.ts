@@ -104,6 +104,23 @@ describe('GET /openapi.json', () => {
     expect(samples.filter(accepted)).toHaveLength(3);
   });
 
+  test('links lead from each create to the operations on what it made, by a path parameter its answer carries', async () => {
+    type Op = { operationId: string; parameters?: Array<{ name?: string; in?: string }>; responses: Record<string, { links?: Record<string, { operationId: string; parameters: Record<string, string> }> }> };
+    const doc = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, Op>> };
+    const operations = new Map(Object.values(doc.paths).flatMap((ops) => Object.values(ops)).map((op) => [op.operationId, op]));
+    const links = [...operations.values()].flatMap((op) => Object.entries(op.responses).flatMap(([status, answer]) => Object.values(answer.links ?? {}).map((link) => ({ from: `${op.operationId} ${status}`, link }))));
+    expect(links.length).toBeGreaterThan(40);
+    for (const { from, link } of links) {
+      const target = operations.get(link.operationId);
+      const pathParams = (target?.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+      expect([from, link.operationId, Object.keys(link.parameters)]).toEqual([from, link.operationId, pathParams]);
+      expect(Object.values(link.parameters)).toEqual(pathParams.map((name) => `$response.body#/${name}`));
+    }
+    expect(operations.get('createSubscription')!.responses['201']!.links!.cancelSubscription).toEqual(
+      expect.objectContaining({ operationId: 'cancelSubscription', parameters: { id: '$response.body#/id' } }),
+    );
+  });
+
   test('each operation taking an Idempotency-Key has an example key of its own, valid by the documented rule', async () => {
     const doc = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: Array<{ name?: string; example?: string }> }>> };
     const examples = Object.values(doc.paths)
