@@ -9,7 +9,11 @@ const tier = z.strictObject({
   unitAmount: z
     .record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,12}(\.\d{1,12})?$/))
     .describe('Price of one unit per currency, in minor units as a decimal string: "0.2" EUR is €0.002'),
-  flatAmount: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().int().min(0)).optional().describe('A fee in minor units charged once when billable units reach the tier'),
+  // Bounded as every other price (api/schemas/catalogue-admin.ts): it becomes an invoice line's amount.
+  flatAmount: z
+    .record(z.string().regex(/^[A-Z]{3}$/), z.number().int().min(0).max(100_000_000))
+    .optional()
+    .describe('A fee in minor units charged once when billable units reach the tier'),
 });
 
 /** What pricingProblems checks that JSON Schema can say, for the document; the tiers' order it cannot. */

@@ -10,8 +10,8 @@ export const startPlanMigrationBody = z
   .object({
     /** Omitted: the plan migrated from, at `toVersion`. */
     toPlan: code.optional(),
-    /** The target plan's price version; omitted: its current one. */
-    toVersion: z.number().int().min(1).optional(),
+    /** The target plan's price version; omitted: its current one. At most what the version column holds (int4). */
+    toVersion: z.number().int().min(1).max(2_147_483_647).optional(),
     /** Leave subscriptions marked grandfathered on their plan (PUT /subscriptions/:id/grandfathered). */
     excludeGrandfathered: z.boolean().default(true),
     excludeSubscriptionIds: z.array(subscriptionId).max(10_000).default([]),

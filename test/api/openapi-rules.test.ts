@@ -413,3 +413,26 @@ describe('timestamps', () => {
     );
   });
 });
+
+test('every integer a request may carry fits an int4 column (2^31 - 1), but units of metered pricing (JSON) and Stripe\'s own event times', () => {
+  const unbounded: string[] = [];
+  const components = (buildOpenApiDocument().components as { schemas: Record<string, Json> }).schemas;
+  const walk = (node: unknown, at: string, seen: Set<unknown>): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    const schema = node as Json;
+    if (typeof schema.$ref === 'string') return walk(components[schema.$ref.split('/').pop()!], at, seen);
+    const integer = schema.type === 'integer' || (Array.isArray(schema.type) && schema.type.includes('integer'));
+    if (integer && !(typeof schema.maximum === 'number' && schema.maximum <= 2_147_483_647)) unbounded.push(at);
+    for (const [key, value] of Object.entries(schema)) walk(value, `${at}/${key}`, seen);
+  };
+  for (const [path, operations] of Object.entries(api.document.paths as Record<string, Record<string, Json>>)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      for (const parameter of (operation.parameters as Json[] | undefined) ?? []) walk(parameter.schema, `${where} ${String(parameter.name)}`, new Set());
+      walk((operation.requestBody as { content?: Record<string, { schema: Json }> } | undefined)?.content?.['application/json']?.schema, `${where} body`, new Set());
+    }
+  }
+  const allowed = /(pricing\/properties\/(includedUnits|tiers\/items\/properties\/upTo)|^POST \/webhooks\/stripe body\/properties\/created)/;
+  expect(unbounded.filter((at) => !allowed.test(at))).toEqual([]);
+});

@@ -229,6 +229,7 @@ describe('refused price changes', () => {
     ['a price version the plan does not have', { toVersion: 9 }, 'toVersion'],
     ['the same plan without a price version', { toPlan: 'basic-monthly' }, 'toPlan'],
     ['no target at all', {}, 'toPlan'],
+    ['a price version beyond what the version column holds (was a 500)', { toVersion: 91_043_547_951_182 }, 'toVersion'],
   ])('a migration to %s is a 400 problem and starts nothing', async (_what, body, field) => {
     const before = await h.db.prisma.planMigration.count();
     const res = await request(d.app).post('/plans/basic-monthly/migrations').send(body);
