@@ -166,6 +166,20 @@ export function addOnsPerPeriod(addOns: readonly SubscriptionAddOn[]): number {
   return addOns.reduce((sum, addOn) => sum + addOn.unitAmountCents * addOn.quantity, 0);
 }
 
+/**
+ * The most one period of a subscription may list, before VAT, in minor units. Invoices and their
+ * lines are kept as whole minor units in 32-bit columns (at most 2,147,483,647): a period's
+ * charges with 25 % VAT, twice over on an invoice that catches up a period, stay below that. A
+ * command that would go past it is refused, rather than issuing an invoice that cannot be stored.
+ */
+export const MAX_PERIOD_CENTS = 800_000_000;
+
+/** Why `plan` with `addOns` (and one-time items of `oneTimeCents`) cannot be billed per period, or null. */
+export function periodCostRefusal(plan: Pick<PlanSnapshot, 'amountCents'>, addOns: readonly SubscriptionAddOn[], oneTimeCents = 0): string | null {
+  const total = plan.amountCents + addOnsPerPeriod(addOns) + oneTimeCents;
+  return total > MAX_PERIOD_CENTS ? `a period would list ${total} minor units before VAT; one invoice holds at most ${MAX_PERIOD_CENTS}` : null;
+}
+
 /** The line that bills `quantity` of a one-time product once, on the next invoice. */
 export function oneTimeLine(priced: SubscriptionAddOn, quantity: number): InvoiceLineDraft {
   return {

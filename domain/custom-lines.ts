@@ -6,7 +6,7 @@
 // and a change of billing interval reprices it by months (its monthly price × months of the new
 // period, without the catalogue's yearly discount).
 import type { SubscriptionAddOn } from './add-ons';
-import { monthsPerPeriod } from './add-ons';
+import { monthsPerPeriod, periodCostRefusal } from './add-ons';
 import type { AddOnQuote } from './add-on-changes';
 import { quoteQuantityChange } from './add-on-changes';
 import { CommandRefusedError } from './errors';
@@ -84,7 +84,8 @@ export function customLineRefusal(state: SubscriptionState, line: CustomLineInpu
   if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_CUSTOM_LINE_QUANTITY) return `quantity must be a whole number from 1 to ${MAX_CUSTOM_LINE_QUANTITY}`;
   if (!Number.isInteger(line.unitAmountCents) || line.unitAmountCents < 0) return 'unitAmountCents must be a whole number of minor units, at least 0';
   const priced = priceCustomLine(line, nextCustomLineCode(state.addOns), state.plan);
-  return typeof priced === 'string' ? priced : null;
+  if (typeof priced === 'string') return priced;
+  return periodCostRefusal(state.plan, [...state.addOns, { ...priced, quantity: line.quantity }]);
 }
 
 /** Adding `line` at `at`: like buying an add-on, the rest of a paid period waits for the next invoice. */

@@ -4,7 +4,7 @@
 // whoever starts the subscription, and carried in its start (SubscriptionStart.items): the
 // workflow only puts them into its first state, so a replay never prices anything again.
 import type { AddOnDefinition, SubscriptionAddOn } from './add-ons';
-import { oneTimeLine, unitPriceFor } from './add-ons';
+import { oneTimeLine, periodCostRefusal, unitPriceFor } from './add-ons';
 import { priceAddOnFor } from './add-on-changes';
 import type { CustomLineInput } from './custom-lines';
 import { priceCustomLine } from './custom-lines';
@@ -76,6 +76,8 @@ export function pricePackage(plan: PlanSnapshot, request: PackageRequest): Price
   const couponRefused = request.coupon ? couponRefusal(request.coupon, plan.currency) : null;
   if (couponRefused) refusals.push({ field: 'coupon', message: couponRefused });
   if (refusals.length > 0) return { refusals };
+  const tooDear = periodCostRefusal(plan, addOns, pendingItems.reduce((sum, line) => sum + line.amountCents, 0));
+  if (tooDear) return { refusals: [{ field: request.customLines.length > 0 ? 'customLines' : 'addOns', message: tooDear }] };
   return { items: { addOns, pendingItems, discount: request.coupon ? discountFromCoupon(request.coupon) : null } };
 }
 

@@ -1,4 +1,4 @@
-import { repriceFor } from '../../domain/add-ons';
+import { MAX_PERIOD_CENTS, repriceFor } from '../../domain/add-ons';
 import { paymentSucceeded, renewalInvoice } from '../../domain/collection';
 import { checkCommand, CommandRefusedError } from '../../domain/commands';
 import { nextCustomLineCode, priceCustomLine, quoteCustomLineAddition, quoteCustomLineQuantity } from '../../domain/custom-lines';
@@ -190,6 +190,31 @@ describe('custom lines on a running subscription', () => {
     const weekly = { ...base, plan: planLike('basic-monthly', { interval: { unit: 'week', count: 1 } }) };
     expect(refusal(() => checkCommand(weekly, { name: 'addCustomLine', input: { line } }, FEB_14))).toContain('monthly or yearly plan');
     expect(refusal(() => checkCommand(base, { name: 'addCustomLine', input: { line } }, FEB_14))).toBeNull();
+  });
+
+  test('refused: any change that makes a period list more than one invoice holds (MAX_PERIOD_CENTS), at the start or later', () => {
+    const refusal = (run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(CommandRefusedError);
+        return (error as Error).message;
+      }
+      return null;
+    };
+    const huge = { description: 'Site licence', unitAmountCents: 100_000_000, quantity: 10_000 };
+    // At the start: the sign-up was answered 503 after a minute, its first invoice never stored.
+    expect(refusals('basic-monthly', { customLines: [huge] })).toEqual([{ field: 'customLines', message: expect.stringContaining(`one invoice holds at most ${MAX_PERIOD_CENTS}`) }]);
+    expect(refusals('basic-monthly', { customLines: [{ ...huge, quantity: 7 }] })).toEqual([]);
+    // Later: a new line, a quantity, an add-on, a longer interval.
+    expect(refusal(() => checkCommand(base, { name: 'addCustomLine', input: { line: huge } }, FEB_14))).toContain('one invoice holds at most');
+    const held = activeWith(priced('basic-monthly', { customLines: [{ ...huge, quantity: 7 }] }));
+    expect(refusal(() => checkCommand(held, { name: 'setCustomLine', input: { code: 'custom-1', quantity: 7 } }, FEB_14))).toBeNull();
+    expect(refusal(() => checkCommand(held, { name: 'setCustomLine', input: { code: 'custom-1', quantity: 9 } }, FEB_14))).toContain('one invoice holds at most');
+    expect(refusal(() => checkCommand(held, { name: 'changePlan', input: { plan: plan('basic-yearly') } }, FEB_14))).toContain('one invoice holds at most');
+    const dear = { ...addOn('extra-seat'), prices: { EUR: 1_000_000, NOK: 10_000_000, SEK: 10_000_000, DKK: 10_000_000 } };
+    expect(refusal(() => checkCommand(base, { name: 'setAddOn', input: { addOn: dear, quantity: 1000 } }, FEB_14))).toContain('one invoice holds at most');
+    expect(refusal(() => checkCommand(base, { name: 'setAddOn', input: { addOn: dear, quantity: 10 } }, FEB_14))).toBeNull();
   });
 
   test("a change of interval reprices a custom line by months (× 12 to yearly, ÷ 12 back), a catalogue add-on by the catalogue's ten months a year", () => {

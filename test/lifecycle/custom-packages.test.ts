@@ -133,6 +133,8 @@ test('a package that does not fit is refused naming each field, and writes nothi
     [{ coupon: 'BASICONLY' }, ['coupon']],
     [{ coupon: 'NOPE' }, ['coupon']],
     [{ customLines: [{ description: 'Setup', unitAmountCents: -5, quantity: 1 }] }, ['customLines.0.unitAmountCents']],
+    // More than one invoice can hold: was a 503 after a minute, and a workflow retrying its first invoice for ever.
+    [{ customLines: [{ description: 'Site licence', unitAmountCents: 100_000_000, quantity: 10_000 }] }, ['customLines']],
     [{ plan: 'pro-monthly-nok', coupon: 'LOYAL5', addOns: [{ code: 'old-seat', quantity: 1 }] }, ['addOns[0].code', 'coupon']],
   ];
   for (const [extra, fields] of cases) {
