@@ -174,9 +174,13 @@ export function addOnsPerPeriod(addOns: readonly SubscriptionAddOn[]): number {
  */
 export const MAX_PERIOD_CENTS = 800_000_000;
 
-/** Why `plan` with `addOns` (and one-time items of `oneTimeCents`) cannot be billed per period, or null. */
-export function periodCostRefusal(plan: Pick<PlanSnapshot, 'amountCents'>, addOns: readonly SubscriptionAddOn[], oneTimeCents = 0): string | null {
-  const total = plan.amountCents + addOnsPerPeriod(addOns) + oneTimeCents;
+/**
+ * Why `plan` with `addOns` cannot be billed per period, or null; `pending` are the lines already
+ * waiting for the next invoice (one-time products, prorations), whose charges it carries too.
+ */
+export function periodCostRefusal(plan: Pick<PlanSnapshot, 'amountCents'>, addOns: readonly SubscriptionAddOn[], pending: readonly InvoiceLineDraft[] = []): string | null {
+  const pendingCents = pending.reduce((sum, line) => sum + Math.max(0, line.amountCents), 0);
+  const total = plan.amountCents + addOnsPerPeriod(addOns) + pendingCents;
   return total > MAX_PERIOD_CENTS ? `a period would list ${total} minor units before VAT; one invoice holds at most ${MAX_PERIOD_CENTS}` : null;
 }
 

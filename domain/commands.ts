@@ -2,7 +2,7 @@
 // checks in its update validators (a refused command leaves no trace in history) and again when
 // it executes the command, since the state may have moved on in between.
 import type { AddOnDefinition } from './add-ons';
-import { periodCostRefusal, repriceFor, unitPriceFor } from './add-ons';
+import { oneTimeLine, periodCostRefusal, repriceFor, unitPriceFor } from './add-ons';
 import { addsPendingLine, MAX_PENDING_ITEMS, priceAddOn, prorates } from './add-on-changes';
 import type { CustomLineInput } from './custom-lines';
 import { customLineRefusal, customLinesOf, MAX_CUSTOM_LINE_QUANTITY } from './custom-lines';
@@ -153,13 +153,8 @@ function checkPlanChange(state: SubscriptionState, plan: PlanSnapshot): void {
   if (addOns) refuse(addOns);
   // Add-ons keep their monthly price: a longer interval bills more of it each period.
   const repriced = state.addOns.map((addOn) => repriceFor(addOn, plan)).filter((addOn) => typeof addOn !== 'string');
-  const tooDear = periodCostRefusal(plan, repriced, pendingCents(state));
+  const tooDear = periodCostRefusal(plan, repriced, state.pendingItems);
   if (tooDear) refuse(tooDear);
-}
-
-/** What already waits for the next invoice (one-time products, prorations). */
-function pendingCents(state: SubscriptionState): number {
-  return state.pendingItems.reduce((sum, line) => sum + Math.max(0, line.amountCents), 0);
 }
 
 function checkPendingRoom(state: SubscriptionState, addsLine: boolean): void {
@@ -224,12 +219,11 @@ export function checkCommand(state: SubscriptionState, command: Command, at: str
         refuse(`the subscription has no ${addOn.code}`);
       }
       checkPendingRoom(state, addsPendingLine(state, command.input));
-      const others = state.addOns.filter((held) => held.code !== addOn.code);
       const bought = { ...priceAddOn(state, addOn), quantity };
       const tooDear =
         addOn.kind === 'one_time'
-          ? periodCostRefusal(state.plan, state.addOns, pendingCents(state) + price * quantity)
-          : periodCostRefusal(state.plan, [...others, bought], pendingCents(state));
+          ? periodCostRefusal(state.plan, state.addOns, [...state.pendingItems, oneTimeLine(bought, quantity)])
+          : periodCostRefusal(state.plan, [...state.addOns.filter((held) => held.code !== addOn.code), bought], state.pendingItems);
       if (tooDear) refuse(tooDear);
       return;
     }
@@ -245,7 +239,7 @@ export function checkCommand(state: SubscriptionState, command: Command, at: str
       const held = customLinesOf(state.addOns).find((line) => line.code === code);
       if (!held) refuse(`the subscription has no custom line ${code}`);
       checkPendingRoom(state, quantity !== held.quantity && prorates(state));
-      const tooDear = periodCostRefusal(state.plan, [...state.addOns.filter((line) => line.code !== code), { ...held, quantity }], pendingCents(state));
+      const tooDear = periodCostRefusal(state.plan, [...state.addOns.filter((line) => line.code !== code), { ...held, quantity }], state.pendingItems);
       if (tooDear) refuse(tooDear);
       return;
     }

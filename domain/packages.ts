@@ -76,7 +76,7 @@ export function pricePackage(plan: PlanSnapshot, request: PackageRequest): Price
   const couponRefused = request.coupon ? couponRefusal(request.coupon, plan.currency) : null;
   if (couponRefused) refusals.push({ field: 'coupon', message: couponRefused });
   if (refusals.length > 0) return { refusals };
-  const tooDear = periodCostRefusal(plan, addOns, pendingItems.reduce((sum, line) => sum + line.amountCents, 0));
+  const tooDear = periodCostRefusal(plan, addOns, pendingItems);
   if (tooDear) return { refusals: [{ field: request.customLines.length > 0 ? 'customLines' : 'addOns', message: tooDear }] };
   return { items: { addOns, pendingItems, discount: request.coupon ? discountFromCoupon(request.coupon) : null } };
 }

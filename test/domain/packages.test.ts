@@ -156,6 +156,16 @@ function activeWith(items: PackageItems): SubscriptionState {
 describe('custom lines on a running subscription', () => {
   const base = active('basic-monthly'); // period 0 (Jan 31 → Feb 29) paid
   const line = { description: 'Negotiated bundle', unitAmountCents: 2_900, quantity: 1 };
+  /** The reason checkCommand refuses with, or null when it accepts. */
+  const refusal = (run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CommandRefusedError);
+      return (error as Error).message;
+    }
+    return null;
+  };
 
   test('an addition in a paid period takes the next code and waits for the next invoice prorated', () => {
     const quote = quoteCustomLineAddition(base, line, FEB_14);
@@ -177,15 +187,6 @@ describe('custom lines on a running subscription', () => {
   });
 
   test('refused: a code the subscription does not hold, a plan not billed in months', () => {
-    const refusal = (run: () => void) => {
-      try {
-        run();
-      } catch (error) {
-        expect(error).toBeInstanceOf(CommandRefusedError);
-        return (error as Error).message;
-      }
-      return null;
-    };
     expect(refusal(() => checkCommand(base, { name: 'setCustomLine', input: { code: 'custom-7', quantity: 1 } }, FEB_14))).toBe('the subscription has no custom line custom-7');
     const weekly = { ...base, plan: planLike('basic-monthly', { interval: { unit: 'week', count: 1 } }) };
     expect(refusal(() => checkCommand(weekly, { name: 'addCustomLine', input: { line } }, FEB_14))).toContain('monthly or yearly plan');
@@ -193,15 +194,6 @@ describe('custom lines on a running subscription', () => {
   });
 
   test('refused: any change that makes a period list more than one invoice holds (MAX_PERIOD_CENTS), at the start or later', () => {
-    const refusal = (run: () => void) => {
-      try {
-        run();
-      } catch (error) {
-        expect(error).toBeInstanceOf(CommandRefusedError);
-        return (error as Error).message;
-      }
-      return null;
-    };
     const huge = { description: 'Site licence', unitAmountCents: 100_000_000, quantity: 10_000 };
     // At the start: the sign-up was answered 503 after a minute, its first invoice never stored.
     expect(refusals('basic-monthly', { customLines: [huge] })).toEqual([{ field: 'customLines', message: expect.stringContaining(`one invoice holds at most ${MAX_PERIOD_CENTS}`) }]);
