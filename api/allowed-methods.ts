@@ -23,7 +23,7 @@ export interface AllowedMethods {
 }
 
 /** `GET, HEAD, OPTIONS, POST`: HEAD with GET, as Express serves it; OPTIONS everywhere, as answerOptions does. */
-function allowHeader(methods: Iterable<string>): string {
+export function allowHeader(methods: Iterable<string>): string {
   const allowed = new Set(['OPTIONS', ...methods].map((method) => method.toUpperCase()));
   if (allowed.has('GET')) allowed.add('HEAD');
   return [...allowed].sort().join(', ');

@@ -19,6 +19,12 @@ export function callerOf(res: Response): Caller {
   return (res.locals.caller as Caller | undefined) ?? { kind: 'public' };
 }
 
+/** The id of the API key the request came with; null for a public or customer-link caller. */
+export function callerKeyId(res: Response): string | null {
+  const caller = callerOf(res);
+  return caller.kind === 'key' ? caller.id : null;
+}
+
 /** The prefix of an existing key whose secret this request got wrong, if it did. */
 export function guessedKeyPrefix(res: Response): string | undefined {
   return res.locals.guessedKeyPrefix as string | undefined;

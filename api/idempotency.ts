@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { Prisma, type IdempotencyRecord } from '../prisma/generated/client';
-import { callerOf } from './auth';
+import { callerKeyId } from './auth';
 import type { ApiDeps } from './deps';
 import { parseIdempotencyKey, requestHash } from './idempotency-request';
 import { ProblemError } from './problem';
@@ -136,8 +136,7 @@ export function idempotency(deps: ApiDeps): RequestHandler {
     const header = req.get('idempotency-key');
     if (header === undefined) return next();
     const key = parseIdempotencyKey(header);
-    const caller = callerOf(res);
-    const scope = caller.kind === 'key' ? caller.id : 'public';
+    const scope = callerKeyId(res) ?? 'public';
     const hash = requestHash(req.method, req.path, req.query, req.body);
     const now = await deps.clock();
     await purgeExpired(now);

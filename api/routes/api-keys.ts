@@ -1,16 +1,10 @@
 // API keys (admin scope, api/auth-policy.ts). The secret is in the 201 of a create or rotate only.
-import { Router, type Response } from 'express';
-import { callerOf } from '../auth';
+import { Router } from 'express';
+import { callerKeyId } from '../auth';
 import type { ApiDeps } from '../deps';
 import { apiKeyParams, createApiKeyBody, rotateApiKeyBody } from '../schemas/api-keys';
 import { pageQuery } from '../schemas/reads';
 import { createKey, listKeys, revokeKey, rotateKey } from '../services/api-keys';
-
-/** The id of the key the request came with. */
-function callerKeyId(res: Response): string | null {
-  const caller = callerOf(res);
-  return caller.kind === 'key' ? caller.id : null;
-}
 
 export function apiKeysRouter(deps: ApiDeps): Router {
   const router = Router();

@@ -3,7 +3,7 @@
 // authenticates the request. A refused signature writes nothing.
 import express, { Router, type RequestHandler } from 'express';
 import type Stripe from 'stripe';
-import { methodNotAllowed } from '../allowed-methods';
+import { allowHeader, methodNotAllowed } from '../allowed-methods';
 import type { ApiDeps } from '../deps';
 import { invalid, notFound, ProblemError } from '../problem';
 import { STRIPE_WEBHOOK_BODY_LIMIT, stripeEvent } from '../schemas/stripe-webhooks';
@@ -60,7 +60,7 @@ export function stripeWebhooksRouter(deps: ApiDeps): Router {
   });
   // The path is Stripe's alone: another method must not reach GET /webhooks/:id with id "stripe".
   router.all('/', (req, res) => {
-    const allow = 'OPTIONS, POST';
+    const allow = allowHeader(['post']);
     if (req.method !== 'OPTIONS') throw methodNotAllowed(req, res, allow);
     res.set('Allow', allow).status(204).end();
   });
