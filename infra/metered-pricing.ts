@@ -1,6 +1,7 @@
 // The metered pricing of an add-on (the AddOn row's `pricing` column), validated wherever it is
 // read: the same shape the API documents.
 import { z } from 'zod';
+import { MAX_PRICE_CENTS } from '../api/schemas/price-versions';
 import type { MeteredPricing } from '../domain/metering';
 import { pricingProblems } from '../domain/metering';
 
@@ -9,9 +10,9 @@ const tier = z.strictObject({
   unitAmount: z
     .record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,12}(\.\d{1,12})?$/))
     .describe('Price of one unit per currency, in minor units as a decimal string: "0.2" EUR is €0.002'),
-  // Bounded as every other price (api/schemas/catalogue-admin.ts): it becomes an invoice line's amount.
+  // Bounded as every other price: it becomes an invoice line's amount.
   flatAmount: z
-    .record(z.string().regex(/^[A-Z]{3}$/), z.number().int().min(0).max(100_000_000))
+    .record(z.string().regex(/^[A-Z]{3}$/), z.number().int().min(0).max(MAX_PRICE_CENTS))
     .optional()
     .describe('A fee in minor units charged once when billable units reach the tier'),
 });

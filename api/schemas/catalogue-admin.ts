@@ -4,13 +4,14 @@
 // bought, so a PATCH that names them is refused (api/services/catalogue-admin.ts says where to go).
 import { z } from 'zod';
 import { catalogueCode } from './codes';
+import { MAX_PRICE_CENTS } from './price-versions';
 import { optional, pagination } from './reads';
 import { changingSomething } from './refinements';
 import { meteredPricing } from '../../infra/metered-pricing';
 import { CUSTOM_LINE_CODE, isCustomLineCode } from '../../domain/custom-lines';
 
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
-const minorUnits = z.number().int().min(0).max(100_000_000);
+const minorUnits = z.number().int().min(0).max(MAX_PRICE_CENTS);
 const name = z.string().trim().min(1).max(200);
 const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a metric name such as seats or storage_gb');
 const quotas = z
@@ -168,7 +169,7 @@ export const createCouponBody = z
     code: catalogueCode('WELCOME20'),
     name,
     percentOff: z.number().int().min(1).max(100).optional(),
-    amountOffCents: z.number().int().min(1).max(100_000_000).optional(),
+    amountOffCents: z.number().int().min(1).max(MAX_PRICE_CENTS).optional(),
     currency: currency.optional(),
     duration: z.enum(['once', 'repeating', 'forever']),
     durationPeriods: z.number().int().min(1).max(120).optional(),

@@ -2,6 +2,7 @@
 // negotiated with the customer. A subscription is created with them directly or from a quote.
 import { z } from 'zod';
 import { catalogueCode } from './codes';
+import { MAX_PRICE_CENTS } from './price-versions';
 
 export const MAX_PACKAGE_ITEMS = 50;
 
@@ -16,7 +17,7 @@ export const addOnItem = z.strictObject({
 export const customLine = z.strictObject({
   description: z.string().trim().min(1).max(200).describe('What the line is, as the invoice shows it'),
   /** Price of one unit for one of the plan's billing periods, in minor units of the plan's currency. */
-  unitAmountCents: z.number().int().min(0).max(100_000_000),
+  unitAmountCents: z.number().int().min(0).max(MAX_PRICE_CENTS),
   quantity: z.number().int().min(1).max(10_000),
   /** The catalogue product it sells, when it sells one (reports count it there). */
   product: catalogueCode('consulting').optional(),
