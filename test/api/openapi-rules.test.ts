@@ -349,17 +349,24 @@ describe('billing profiles by kind', () => {
 });
 
 describe('query parameters', () => {
-  test.each(['listProducts', 'listPlans', 'listAddOns', 'listCoupons'])('%s: q is plain text, no control character, %% or \\ (pattern)', (operationId) => {
+  /** A query parameter's value, and whether the API accepts it. */
+  type QueryCase = [name: string, value: string, accepted: boolean];
+
+  /** Each case judged by the document's parameter schema and by the router's query schema: both must say `accepted`. */
+  function expectQueryAgreement(operationId: string, cases: QueryCase[]): void {
     const query = ENDPOINTS.find((e) => e.operationId === operationId)!.query!;
+    const verdicts = cases.map(([name, value]) => [name, value, api.parameterErrors(api.byId(operationId), name, value).length === 0, query.safeParse({ [name]: value }).success]);
+    expect(verdicts).toEqual(cases.map(([name, value, accepted]) => [name, value, accepted, accepted]));
+  }
+
+  test.each(['listProducts', 'listPlans', 'listAddOns', 'listCoupons'])('%s: q is plain text, no control character, %% or \\ (pattern)', (operationId) => {
     const plain = ['Pro', 'Team plan', 'Büro', '🚀 launch', 'a\u007fb'];
     const refused = ['50%', 'a\\b', 'a\tb', '\u0000', '\u001f'];
-    const verdicts = [...plain, ...refused].map((q) => [q, api.parameterErrors(api.byId(operationId), 'q', q).length === 0, query.safeParse({ q }).success]);
-    expect(verdicts).toEqual([...plain.map((q) => [q, true, true]), ...refused.map((q) => [q, false, false])]);
+    expectQueryAgreement(operationId, [...plain.map((q): QueryCase => ['q', q, true]), ...refused.map((q): QueryCase => ['q', q, false])]);
   });
 
   test('GET /subscriptions: an empty filter is documented as no filter, as the API takes it; other values still follow the rule', () => {
-    const query = ENDPOINTS.find((e) => e.operationId === 'listSubscriptions')!.query!;
-    const cases: Array<[string, string, boolean]> = [
+    expectQueryAgreement('listSubscriptions', [
       ['status', '', true],
       ['status', 'active', true],
       ['status', 'nope', false],
@@ -368,16 +375,15 @@ describe('query parameters', () => {
       ['customer', '', true],
       ['limit', '', true],
       ['limit', '0', false],
-    ];
-    const verdicts = cases.map(([name, value]) => [name, value, api.parameterErrors(api.byId('listSubscriptions'), name, value).length === 0, query.safeParse({ [name]: value }).success]);
-    expect(verdicts).toEqual(cases.map(([name, value, accepted]) => [name, value, accepted, accepted]));
+    ]);
   });
 
   test('GET /reports/dunning: an empty months is documented as the default, as the API takes it', () => {
-    const query = ENDPOINTS.find((e) => e.operationId === 'getDunningReport')!.query!;
-    const cases: Array<[string, boolean]> = [['', true], ['0', false], ['37', false]];
-    const verdicts = cases.map(([value]) => [value, api.parameterErrors(api.byId('getDunningReport'), 'months', value).length === 0, query.safeParse({ months: value }).success]);
-    expect(verdicts).toEqual(cases.map(([value, accepted]) => [value, accepted, accepted]));
+    expectQueryAgreement('getDunningReport', [
+      ['months', '', true],
+      ['months', '0', false],
+      ['months', '37', false],
+    ]);
   });
 });
 
