@@ -4,7 +4,7 @@
 import type { Period } from '../domain/calendar';
 import type { InvoiceLineDraft } from '../domain/invoice';
 import type { MeteredItem } from '../domain/metering';
-import { meteredLine } from '../domain/metering';
+import { boundedMeteredLines } from '../domain/usage-limits';
 import { itemEvents } from '../infra/usage-events';
 import type { ActivityDeps } from './deps';
 
@@ -20,7 +20,7 @@ export function createMeteredUsageActivities({ prisma }: ActivityDeps) {
     /** A line per metered item for the usage of `period` (read-only: safe to retry). */
     async meteredUsageLines({ subscriptionId, period, currency, items }: MeteredUsageInput): Promise<InvoiceLineDraft[]> {
       const events = await itemEvents(prisma, subscriptionId, items, period);
-      return items.map((item) => meteredLine(item, events.get(item.code) ?? [], period, currency));
+      return boundedMeteredLines(items, (item) => events.get(item.code) ?? [], period, currency);
     },
   };
 }

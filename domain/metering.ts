@@ -213,9 +213,17 @@ export interface MeteredItem {
   tax?: TaxCode;
 }
 
-/** The invoice line of one metered item for `period`: quantity, amount, and each band in the description. */
-export function meteredLine(item: MeteredItem, events: readonly MeteredEvent[], period: Period, currency: string): InvoiceLineDraft {
-  const quantity = billableQuantity(aggregate(events, item.pricing.aggregation, item.pricing.property));
+/**
+ * The invoice line of one metered item for `period`: quantity, amount, and each band in the
+ * description. `quantity`: the units to bill, when not all the events measure (domain/usage-limits.ts).
+ */
+export function meteredLine(
+  item: MeteredItem,
+  events: readonly MeteredEvent[],
+  period: Period,
+  currency: string,
+  quantity = billableQuantity(aggregate(events, item.pricing.aggregation, item.pricing.property)),
+): InvoiceLineDraft {
   const charge = priceUsage(item.pricing, quantity, currency);
   const bands = charge.bands.map((band) => describeBand(band, currency));
   const span = `${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}`;

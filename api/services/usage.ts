@@ -4,15 +4,17 @@
 // period's metered usage.
 import { randomUUID } from 'node:crypto';
 import { meteredItems } from '../../domain/add-ons';
-import type { MeteredAggregation, MeteredBand, MeteredModel } from '../../domain/metering';
+import type { MeteredAggregation, MeteredBand, MeteredItem, MeteredModel } from '../../domain/metering';
 import { aggregate, billableQuantity, DEFAULT_USAGE_GRACE_HOURS, describeBand, priceUsage, usageClosesAt, usageRefusal } from '../../domain/metering';
 import { rulesAt, usageMetricsAskedAbout } from '../../domain/offers';
 import { isTerminal } from '../../domain/status';
 import { isEnded } from '../../domain/subscription';
 import { enabledOfferRules } from '../../infra/catalogue';
-import { itemEvents } from '../../infra/usage-events';
+import { usageLimitRefusal } from '../../domain/usage-limits';
+import { aggregateInDatabase, itemEvents } from '../../infra/usage-events';
 import { Prisma } from '../../prisma/generated/client';
 import * as messages from '../../workflows/contract';
+import { VIEW_SHAPE, type SubscriptionView } from '../../workflows/contract';
 import type { ApiDeps } from '../deps';
 import { conflict, notFound, ProblemError } from '../problem';
 import type { UsageBody } from '../schemas/upsell';
@@ -51,7 +53,7 @@ export async function recordUsage(deps: ApiDeps, id: string, body: UsageBody): P
   const stored = await prisma.usageEvent.findUnique({ where: { subscriptionId_idempotencyId: { subscriptionId: id, idempotencyId: eventId } }, select: { occurredAt: true } });
   if (stored) return answer(true, stored.occurredAt.toISOString());
 
-  const row = await prisma.subscription.findUnique({ where: { id }, select: { status: true, currentPeriodStart: true, currentPeriodEnd: true } });
+  const row = await prisma.subscription.findUnique({ where: { id }, select: { status: true, currentPeriodStart: true, currentPeriodEnd: true, viewShape: true, view: true } });
   if (!row) throw notFound(`subscription ${id} does not exist`);
   // Nothing is stored for a subscription that will never bill it.
   if (isTerminal(row.status)) throw conflict(`subscription ${id} has ended (${row.status})`);
@@ -59,18 +61,29 @@ export async function recordUsage(deps: ApiDeps, id: string, body: UsageBody): P
   const refusal = usageRefusal(occurredAt, now, period, deps.policy.usageGraceHours ?? DEFAULT_USAGE_GRACE_HOURS);
   if (refusal) throw new ProblemError(409, 'usage-too-late', refusal, { occurredAt });
 
+  const data = {
+    subscriptionId: id,
+    metric: body.metric,
+    idempotencyId: eventId,
+    value: body.quantity,
+    ...(body.properties ? { properties: body.properties } : {}),
+    occurredAt: new Date(occurredAt),
+    receivedAt: new Date(now),
+  };
+  const billed = period ? billedUsage(row, body.metric) : null;
   try {
-    await prisma.usageEvent.create({
-      data: {
-        subscriptionId: id,
-        metric: body.metric,
-        idempotencyId: eventId,
-        value: body.quantity,
-        ...(body.properties ? { properties: body.properties } : {}),
-        occurredAt: new Date(occurredAt),
-        receivedAt: new Date(now),
-      },
-    });
+    if (!billed || !period) await prisma.usageEvent.create({ data });
+    else {
+      await prisma.$transaction(async (tx) => {
+        // One report at a time per subscription, so two cannot both pass the limit.
+        await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`usage:${id}`}))`;
+        await tx.usageEvent.create({ data });
+        const span = usagePeriodOf(occurredAt, period);
+        const uses = await Promise.all(billed.items.map(async (item) => ({ item, value: await aggregateInDatabase(tx, id, item, span.from, span.until) })));
+        const limit = usageLimitRefusal(uses, billed.currency);
+        if (limit) throw new ProblemError(409, 'usage-limit', `${limit}: the report is not stored`, { metric: body.metric, occurredAt });
+      });
+    }
   } catch (error) {
     // The same report, retried concurrently: the other request stored it.
     if (isUniqueViolation(error)) return answer(true, occurredAt);
@@ -82,6 +95,25 @@ export async function recordUsage(deps: ApiDeps, id: string, body: UsageBody): P
   }
   return answer(false, occurredAt);
 }
+
+/**
+ * The metered add-ons the subscription's stored view holds, and its currency, when one of them bills
+ * `metric` (null otherwise: nothing billable to check). The view is written before a command's
+ * answer, so an add-on added through the API counts from its answer on.
+ */
+function billedUsage(row: { viewShape: number; view: Prisma.JsonValue | null }, metric: string): { items: MeteredItem[]; currency: string } | null {
+  if (row.viewShape !== VIEW_SHAPE || row.view === null) return null;
+  const view = row.view as unknown as SubscriptionView;
+  const items = meteredItems(view.addOns);
+  return items.some((item) => item.metric === metric) ? { items, currency: view.plan.currency } : null;
+}
+
+/** The period an event falls in: the recorded one, or (in its grace window) the one after it. */
+function usagePeriodOf(occurredAt: string, period: { start: string; end: string }): { from: Date; until: Date } {
+  return occurredAt < period.end ? { from: new Date(period.start), until: new Date(period.end) } : { from: new Date(period.end), until: END_OF_TIME };
+}
+
+const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 
 /** Whether an enabled upsell rule looks at `metric` (read on every report: a rule edited now applies now). */
 async function rulesAskAbout({ prisma }: ApiDeps, metric: string): Promise<boolean> {

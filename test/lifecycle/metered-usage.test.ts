@@ -165,3 +165,25 @@ test('without a metered add-on the renewal does not wait for late usage, and rep
   expect((await d.post('/subscriptions/unmetered/usage', { metric: 'seats', quantity: 1, eventId: 'seats-after' })).status).toBe(409);
   expect(await h.db.prisma.usageEvent.count({ where: { subscriptionId: 'unmetered', idempotencyId: 'seats-after' } })).toBe(0);
 });
+
+test('usage past what one period bills is refused and not stored, concurrent reports are checked one at a time, and the renewal bills what was taken', async () => {
+  const created = await d.create({ id: 'heavy', customer: newCustomer('heavy'), plan: 'pro-monthly', paymentMethod: 'pm_card_visa' });
+  const period = created.currentPeriod;
+  expect((await d.post('/subscriptions/heavy/add-ons', { code: 'api-calls', quantity: 1 })).status).toBe(200);
+  const calls = (eventId: string, quantity: number) => d.post('/subscriptions/heavy/usage', { metric: 'api_calls', quantity, mode: 'increment', eventId });
+
+  // 700 million calls cost 70,000,800 cents; 750 million 75,000,800; 800 million 80,000,800, past the 80,000,000 a period bills.
+  expect((await calls('bulk', 700_000_000)).status).toBe(202);
+  const raced = await Promise.all([calls('race-a', 50_000_000), calls('race-b', 50_000_000)]);
+  expect(raced.map((res) => res.status).sort()).toEqual([202, 409]);
+  const refused = raced.find((res) => res.status === 409)!;
+  expect(refused.body).toMatchObject({ type: '/problems/usage-limit', detail: expect.stringContaining('a period bills at most 800000.00 EUR') });
+  expect(await h.db.prisma.usageEvent.count({ where: { subscriptionId: 'heavy' } })).toBe(2);
+  // A metric no metered add-on bills is not limited.
+  expect((await d.post('/subscriptions/heavy/usage', { metric: 'seats', quantity: 1e12, mode: 'set' })).status).toBe(202);
+
+  await d.advanceTo(shifted(period.end, 61 * MINUTE));
+  const renewed = await d.until('heavy', (s) => s.periodIndex === created.periodIndex + 1 && s.latestInvoice?.status === 'paid', 'heavy renewal');
+  const [, metered] = await linesOf(renewed.latestInvoice!.number);
+  expect(metered).toMatchObject({ quantity: 750_000_000, amountCents: 75_000_800 });
+});

@@ -59,7 +59,7 @@ export const upsellEndpoints: Endpoint[] = [
       { status: 202, description: 'Stored and recorded', schema: usageAccepted },
       { status: 200, description: 'The same event id was stored before: counted once', schema: usageAccepted },
     ],
-    errors: { 404: NO_SUBSCRIPTION, 409: "The subscription has ended, or the usage's period is closed (its grace window is over), or it is in the future" },
+    errors: { 404: NO_SUBSCRIPTION, 409: "The subscription has ended, or the usage's period is closed (its grace window is over), or it is in the future, or the period's metered usage would pass what one invoice bills (usage-limit)" },
   },
   {
     method: 'get',
