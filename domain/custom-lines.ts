@@ -85,7 +85,8 @@ export function customLineRefusal(state: SubscriptionState, line: CustomLineInpu
   if (!Number.isInteger(line.unitAmountCents) || line.unitAmountCents < 0) return 'unitAmountCents must be a whole number of minor units, at least 0';
   const priced = priceCustomLine(line, nextCustomLineCode(state.addOns), state.plan);
   if (typeof priced === 'string') return priced;
-  return periodCostRefusal(state.plan, [...state.addOns, { ...priced, quantity: line.quantity }]);
+  // The lines already waiting for the next invoice count, as for every other command.
+  return periodCostRefusal(state.plan, [...state.addOns, { ...priced, quantity: line.quantity }], state.pendingItems);
 }
 
 /** Adding `line` at `at`: like buying an add-on, the rest of a paid period waits for the next invoice. */

@@ -209,6 +209,13 @@ describe('custom lines on a running subscription', () => {
     expect(refusal(() => checkCommand(base, { name: 'setAddOn', input: { addOn: dear, quantity: 10 } }, FEB_14))).toBeNull();
   });
 
+  test('refused: a custom line that fits a period alone but not with the lines already waiting for the next invoice', () => {
+    const licence = { description: 'Site licence', unitAmountCents: 100_000_000, quantity: 5 };
+    expect(refusal(() => checkCommand(base, { name: 'addCustomLine', input: { line: licence } }, FEB_14))).toBeNull();
+    const waiting = { ...base, pendingItems: [{ kind: 'addon' as const, description: 'Set-up', quantity: 1, amountCents: 400_000_000 }] };
+    expect(refusal(() => checkCommand(waiting, { name: 'addCustomLine', input: { line: licence } }, FEB_14))).toContain('one invoice holds at most');
+  });
+
   test("a change of interval reprices a custom line by months (× 12 to yearly, ÷ 12 back), a catalogue add-on by the catalogue's ten months a year", () => {
     expect(repriceFor(priced('basic-monthly', { addOns: [{ addOn: addOn('extra-seat'), quantity: 1 }] }).addOns[0]!, plan('basic-yearly'))).toMatchObject({ unitAmountCents: 5_000 });
     const custom = priceCustomLine(line, 'custom-1', plan('basic-monthly'));
