@@ -83,7 +83,9 @@ export const scenarioSchema = z
   })
   .strict()
   .superRefine((scenario, ctx) => {
-    if (scenario.until <= scenario.start) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be after start' });
+    // As instants, not strings: offsets may differ (10:00+02:00 is before 09:00Z).
+    const ms = (iso: string) => new Date(iso).getTime();
+    if (ms(scenario.until) <= ms(scenario.start)) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be after start' });
     if (scenario.currentPeriodEnd !== undefined && scenario.trialDays !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['trialDays'], message: 'an imported subscription (currentPeriodEnd) has no trial' });
     }
@@ -93,7 +95,7 @@ export const scenarioSchema = z
       }
     }
     scenario.events.forEach((e, index) => {
-      if (e.at < scenario.start || e.at > scenario.until) {
+      if (ms(e.at) < ms(scenario.start) || ms(e.at) > ms(scenario.until)) {
         ctx.addIssue({ code: 'custom', path: ['events', index, 'at'], message: 'must be between start and until' });
       }
     });

@@ -36,6 +36,15 @@ describe('scenario validation', () => {
     expect(() => parseScenario({ ...valid, ...patch })).toThrow(message);
   });
 
+  test('times are compared as instants whatever their offsets', () => {
+    // 00:00+05:00 is 19:00Z the day before: the strings sort one way, the instants the other.
+    const eastern = { ...valid, start: '2028-01-01T00:00:00+05:00', until: '2027-12-31T20:00:00Z' };
+    expect(parseScenario(eastern)).toMatchObject({ start: '2027-12-31T19:00:00.000Z', until: '2027-12-31T20:00:00.000Z' });
+    expect(parseScenario({ ...eastern, events: [{ at: '2027-12-31T19:30:00Z', type: 'uncancel' }] }).events).toHaveLength(1);
+    expect(() => parseScenario({ ...valid, until: '2028-01-31T11:30:00+02:00' })).toThrow('until: must be after start');
+    expect(() => parseScenario({ ...valid, events: [{ at: '2028-01-31T11:30:00+02:00', type: 'uncancel' }] })).toThrow('events.0.at: must be between start and until');
+  });
+
   test('every example scenario is valid', () => {
     for (const file of ['upgrade-then-cancel', 'trial-usage-upsell', 'dunning-unpaid', 'imported-then-upgrade', 'sca-and-wallet', 'metered-usage', 'monthly-box', 'custom-package']) {
       expect(readScenario(`examples/scenarios/${file}.json`).events.length).toBeGreaterThan(0);
