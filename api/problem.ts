@@ -26,6 +26,9 @@ const TITLES: Record<string, string> = {
   forbidden: 'Not allowed',
   'payload-too-large': 'Request body is too large',
   'internal-error': 'Internal server error',
+  'usage-too-late': "The usage's period is closed",
+  'usage-limit': 'More usage than one period bills',
+  'quote-expired': 'The quote is no longer open',
 };
 
 /** An error that already knows its HTTP answer. */

@@ -195,7 +195,7 @@ test('a sent quote past its expiry reads as expired and cannot be accepted, by s
   expect((await request(api).get('/quotes').query({ status: 'sent' })).body.data.map((quote: { id: string }) => quote.id)).not.toContain(created.id);
 
   const refused = await request(api).post(`/quotes/${created.id}/accept`).send({ paymentMethod: 'pm_card_visa' });
-  expect([refused.status, refused.body.type]).toEqual([409, '/problems/quote-expired']);
+  expect([refused.status, refused.body.type, refused.body.title]).toEqual([409, '/problems/quote-expired', 'The quote is no longer open']);
   // A draft past its expiry is not sent: a later expiresAt first.
   const stale = await request(api).post(`/quotes/${unsent.id}/send`);
   expect([stale.status, stale.body.type]).toEqual([409, '/problems/quote-expired']);

@@ -122,7 +122,7 @@ test('graduated and volume tiers with included units, a duplicate and a late usa
   // After the grace window the ended period is closed: a late event is refused, not counted.
   const tooLate = await calls('calls-too-late', 50, { occurredAt: shifted(period.end, -5 * MINUTE) });
   expect(tooLate.status).toBe(409);
-  expect(tooLate.body).toMatchObject({ type: '/problems/usage-too-late', detail: expect.stringContaining('comes too late') });
+  expect(tooLate.body).toMatchObject({ type: '/problems/usage-too-late', title: "The usage's period is closed", detail: expect.stringContaining('comes too late') });
   expect(await h.db.prisma.usageEvent.count({ where: { idempotencyId: 'calls-too-late' } })).toBe(0);
 
   // The new period starts with the usage that occurred in it.
@@ -177,7 +177,7 @@ test('usage past what one period bills is refused and not stored, concurrent rep
   const raced = await Promise.all([calls('race-a', 50_000_000), calls('race-b', 50_000_000)]);
   expect(raced.map((res) => res.status).sort()).toEqual([202, 409]);
   const refused = raced.find((res) => res.status === 409)!;
-  expect(refused.body).toMatchObject({ type: '/problems/usage-limit', detail: expect.stringContaining('a period bills at most 800000.00 EUR') });
+  expect(refused.body).toMatchObject({ type: '/problems/usage-limit', title: 'More usage than one period bills', detail: expect.stringContaining('a period bills at most 800000.00 EUR') });
   expect(await h.db.prisma.usageEvent.count({ where: { subscriptionId: 'heavy' } })).toBe(2);
   // A metric no metered add-on bills is not limited.
   expect((await d.post('/subscriptions/heavy/usage', { metric: 'seats', quantity: 1e12, mode: 'set' })).status).toBe(202);
