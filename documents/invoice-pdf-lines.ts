@@ -18,8 +18,9 @@ import {
 } from './pdf-canvas';
 import { type Column, drawTable } from './pdf-table';
 
-// Wide enough for "-1 234 567,89" at body size; the description takes the rest and wraps.
-const NUMBER_WIDTHS = { quantity: 36, net: 72, vatRate: 48, vat: 64, gross: 72 } as const;
+// Wide enough for "-12 345 678,90" at body size, and for "Beløp inkl. mva." on one line as a header;
+// the description takes the rest and wraps.
+const NUMBER_WIDTHS = { quantity: 36, net: 76, vatRate: 46, vat: 64, gross: 76 } as const;
 const NUMBERS_WIDTH = Object.values(NUMBER_WIDTHS).reduce((sum, width) => sum + width, 0);
 const CAPTION_AND_FIRST_ROWS = 70;
 

@@ -6,6 +6,7 @@ import { drawLines } from './invoice-pdf-lines';
 import { drawPayment } from './invoice-pdf-payment';
 import { drawTotalsSection } from './invoice-pdf-totals';
 import { labelsFor, sellerIdentity } from './labels';
+import { printableStrings, registerFonts } from './pdf-fonts';
 import { COLOR, contentLeft, contentRight, FONT, MARGIN, type Pdf, rule, SIZE, textAt, textRightAt, useFont } from './pdf-canvas';
 
 function footerText(doc: InvoiceDocument): string {
@@ -36,7 +37,8 @@ function collect(pdf: Pdf): Promise<Buffer> {
   });
 }
 
-export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
+export async function renderInvoicePdf(stored: InvoiceDocument): Promise<Buffer> {
+  const doc = printableStrings(stored);
   // pdfkit derives the file ID from the info dictionary, dates included: fixing the dates to the
   // issue time makes the output a function of the document alone.
   const issuedAt = new Date(doc.issuedAt);
@@ -51,6 +53,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     displayTitle: true,
     info: { Title: documentTitle(doc), Author: doc.seller.legalName, CreationDate: issuedAt, ModDate: issuedAt },
   });
+  registerFonts(pdf);
   const bytes = collect(pdf);
   const newPage = () => drawRunningHead(pdf.addPage(), doc);
 

@@ -6,8 +6,7 @@ import type PDFDocument from 'pdfkit';
 /** The pdfkit document being drawn (its module exports the class, whose instances share its type). */
 export type Pdf = typeof PDFDocument;
 
-/** Helvetica is built into every PDF reader and its WinAnsi encoding covers æøå, "–" and "§". */
-export const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold' } as const;
+export { FONT } from './pdf-fonts';
 export const SIZE = { title: 20, heading: 10, body: 9, small: 8, footer: 7.5 } as const;
 export const COLOR = { text: '#1a1a1a', muted: '#6b6b6b', rule: '#cfcfcf', band: '#f1f1f1' } as const;
 

@@ -145,6 +145,23 @@ test('the export wording keeps its "–" and "§" through text extraction', asyn
   expect(text).toContain('Utførsel av tjenester – ikke merverdiavgiftspliktig (mval. § 6-22)');
 });
 
+test('buyers from across the EU are printed as written: Polish, Czech, Romanian, Greek and Cyrillic names and addresses', async () => {
+  const base = swedishReverseChargeInvoice();
+  const buyer = {
+    ...base.buyer,
+    legalName: 'Łukasz Wróbel Dvořák Ștefănescu',
+    address: { lines: ['Ελευθερίου Βενιζέλου 12', 'ул. Шипка 6'], postalCode: '1000', city: 'Göteborg Łódź Kőszeg', country: 'SE' },
+  };
+  const { text } = await render('en-eu-names', { ...base, buyer });
+  expectAll(text, ['Łukasz Wróbel Dvořák Ștefănescu', 'Ελευθερίου Βενιζέλου 12', 'ул. Шипка 6', '1000 Göteborg Łódź Kőszeg']);
+});
+
+test('a character the font has no glyph for prints as U+FFFD, and invisible format characters (a bidi override) are left out', async () => {
+  const base = norwegianConsumerInvoice();
+  const { text } = await render('nb-unprintable', { ...base, buyer: { ...base.buyer, legalName: 'Åse 山田 \u202eevil\u202c 🚀' } });
+  expect(text).toContain('Åse \uFFFD\uFFFD evil \uFFFD');
+});
+
 test('paid invoices say when they were paid instead of asking for a transfer', async () => {
   const { text } = await render('nb-paid-invoice', { ...norwegianConsumerInvoice(), paidAt: '2026-12-01T06:00:05.000Z' });
   expect(text).toContain('Betalt 01.12.2026 399,00 NOK');
