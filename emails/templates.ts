@@ -291,7 +291,8 @@ export function renderEmail(intent: EmailIntent, facts: EmailFacts = {}): Render
   const language = emailLanguage(content, facts.language);
   const write = writer(language, intent.timeZone ?? 'UTC');
   const { subject, paragraphs, table } = body(write, content, facts);
-  const greeting = `${write.words.greeting} ${intent.customerName ?? intent.to},`;
+  const addressee = intent.customerName ?? intent.to;
+  const greeting = `${write.words.greeting} ${addressee},`;
   const footer = intent.subscriptionId ? write.words.subscriptionFooter(intent.subscriptionId) : content.template === 'portal_sign_in' ? content.portalName : '';
 
   const textTable = table ? table.map(([label, value]) => `  ${label.padEnd(60)} ${value}`).join('\n') : '';
@@ -304,7 +305,9 @@ export function renderEmail(intent: EmailIntent, facts: EmailFacts = {}): Render
     : '';
   const html = [
     `<!doctype html><html lang="${language}"><body style="font-family: sans-serif">`,
-    `<p>${escapeHtml(greeting)}</p>`,
+    // <bdi>: a name written right to left (Arabic, Hebrew), or one carrying a direction override,
+    // cannot reorder the greeting's comma or the rest of the line around it.
+    `<p>${escapeHtml(write.words.greeting)} <bdi>${escapeHtml(addressee)}</bdi>,</p>`,
     ...paragraphs.map((p) => `<p>${htmlParagraph(p)}</p>`),
     htmlTable,
     `<p style="color:#777">${escapeHtml(footer)}</p>`,

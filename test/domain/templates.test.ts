@@ -229,7 +229,7 @@ describe('renderEmail', () => {
     expect(rendered.text.endsWith('\n\n-- \nSubscription sub_1\n')).toBe(true);
     expect(paragraphs(rendered.text)).toEqual(body);
     expect(rendered.html.startsWith('<!doctype html><html lang="en">')).toBe(true);
-    expect(rendered.html).toContain('<p>Hello Ada,</p>');
+    expect(rendered.html).toContain('<p>Hello <bdi>Ada</bdi>,</p>');
     for (const paragraph of body.filter((p) => !p.startsWith('  '))) {
       expect(rendered.html).toContain(`<p>${paragraph.replace(/'/g, '&#39;')}</p>`);
     }
@@ -244,7 +244,7 @@ describe('renderEmail', () => {
   test('greets by email address when the customer has no name', () => {
     const rendered = renderEmail(intent({ template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' }, null));
     expect(rendered.text.startsWith('Hello ada@example.com,')).toBe(true);
-    expect(rendered.html).toContain('<p>Hello ada@example.com,</p>');
+    expect(rendered.html).toContain('<p>Hello <bdi>ada@example.com</bdi>,</p>');
   });
 });
 
@@ -291,11 +291,16 @@ describe('renderEmail: receipt', () => {
 });
 
 describe('renderEmail: HTML escaping', () => {
+  test('a name written right to left, or with a direction override, is isolated in HTML so it cannot reorder the greeting', () => {
+    const { html } = renderEmail(intent({ template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' }, 'ليلى \u202eevil'));
+    expect(html).toContain('<p>Hello <bdi>ليلى \u202eevil</bdi>,</p>');
+  });
+
   const nasty = `Ada <script>alert("x")</script> & O'Brien`;
 
   test('the customer name is escaped in HTML and kept as is in text', () => {
     const { html, text } = renderEmail(intent({ template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' }, nasty));
-    expect(html).toContain('<p>Hello Ada &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien,</p>');
+    expect(html).toContain('<p>Hello <bdi>Ada &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien</bdi>,</p>');
     expect(html).not.toContain('<script>');
     expect(text.startsWith(`Hello ${nasty},`)).toBe(true);
   });

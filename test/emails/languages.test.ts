@@ -234,7 +234,7 @@ describe('customer emails in the billing profile’s language', () => {
     expect(text.startsWith(`${language === 'nb' ? 'Hei' : 'Hello'} Kari,\n\n`)).toBe(true);
     expect(text.endsWith(`\n\n-- \n${language === 'nb' ? 'Abonnement' : 'Subscription'} sub_1\n`)).toBe(true);
     expect(html.startsWith(`<!doctype html><html lang="${language}">`)).toBe(true);
-    expect(html).toContain(`<p>${language === 'nb' ? 'Hei' : 'Hello'} Kari,</p>`);
+    expect(html).toContain(`<p>${language === 'nb' ? 'Hei' : 'Hello'} <bdi>Kari</bdi>,</p>`);
   });
 
   test('a Norwegian email has no English sentence left in it', () => {
