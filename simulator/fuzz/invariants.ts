@@ -3,6 +3,7 @@
 // the credit ledger, the gateway's ledger). Each check returns the violations it found, named.
 import { temporal } from '@temporalio/proto';
 import { TRANSITIONS, type SubscriptionStatus } from '../../domain/status';
+import { SKIPPED_DELIVERY } from '../../domain/deliveries';
 import { nextDue } from '../../domain/schedule';
 import type { SubscriptionState } from '../../domain/subscription';
 import type { Prisma } from '../../prisma/generated/client';
@@ -15,16 +16,16 @@ const { EventType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
 /** Kinds of invoice line that buy service (a period's plan and add-ons, and their prorated charges), net of discounts. */
 const SERVICE_LINES = new Set(['subscription', 'addon', 'proration_charge']);
 
-type InvoiceWithLines = Prisma.InvoiceGetPayload<{ include: { lines: true } }>;
+export type InvoiceWithLines = Prisma.InvoiceGetPayload<{ include: { lines: true } }>;
 
 /**
  * What was paid for each billing period's service and what went back for it. A period is known by
  * the span of the invoice that billed it; a line belongs to the period whose end it runs to (a
  * proration credit belongs to the period whose time it gives back, wherever it was invoiced);
- * a discount belongs to the period invoice it is on. Lines of an imported first period, paid
- * elsewhere, fall in period 0, paid at the imported value.
+ * a discount, and a skipped delivery's credit, belong to the period invoice they are on. Lines
+ * of an imported first period, paid elsewhere, fall in period 0, paid at the imported value.
  */
-function periodMoney(
+export function periodMoney(
   invoices: InvoiceWithLines[],
   ledger: Array<{ cause: string; amountCents: number; periodIndex: number | null }>,
   notes: Array<{ amountCents: number; periodIndex: number | null }>,
@@ -45,8 +46,11 @@ function periodMoney(
     for (const line of invoice.lines) {
       const period = periodOf(line.periodStart, line.periodEnd, invoice.periodIndex ?? -1);
       if (period < 0) continue;
-      if (invoice.status === 'paid' && (SERVICE_LINES.has(line.kind) || line.kind === 'discount') && (line.periodStart || line.kind === 'discount')) at(period).paid += line.amountCents;
-      if (invoice.status !== 'void' && line.kind === 'proration_credit') {
+      // A skipped delivery's credit takes the box out of what its invoice sells, as a discount does:
+      // nothing goes back when that invoice is never paid.
+      const skipped = line.kind === 'proration_credit' && line.description.startsWith(SKIPPED_DELIVERY);
+      if (invoice.status === 'paid' && (SERVICE_LINES.has(line.kind) || line.kind === 'discount' || skipped) && (line.periodStart || line.kind === 'discount')) at(period).paid += line.amountCents;
+      if (invoice.status !== 'void' && line.kind === 'proration_credit' && !skipped) {
         at(period).returned -= line.amountCents;
         at(period).detail.push(`${invoice.number} ${line.amountCents}`);
       }

@@ -19,6 +19,11 @@ export interface FuzzOptions {
   seed: number;
   /** Commands per sequence at most (default 12). */
   maxCommands?: number;
+  /**
+   * A reported failure's `path` and the `replayPath` in its counterexample: with its seed and
+   * maxCommands, the failing sequence runs again at once.
+   */
+  replay?: { path: string; replayPath: string };
   /** Called after each sequence, with its number and how many commands it ran. */
   onSequence?: (sequence: number, commands: number) => void;
 }
@@ -83,7 +88,7 @@ export async function fuzz(h: Harness, options: FuzzOptions): Promise<FuzzSummar
   const finalStatuses: Record<string, number> = {};
   let sequences = 0;
   let commands = 0;
-  const property = fc.asyncProperty(opening, fc.commands(fuzzCommands, { maxCommands: options.maxCommands ?? 12, size: 'max' }), async (how: Opening, sequence) => {
+  const property = fc.asyncProperty(opening, fc.commands(fuzzCommands, { maxCommands: options.maxCommands ?? 12, size: 'max', ...(options.replay ? { replayPath: options.replay.replayPath } : {}) }), async (how: Opening, sequence) => {
     sequences += 1;
     const subscriptionId = `fz${options.seed}_${sequences}`;
     const watch = watchWorkflow(h, `subscription-${subscriptionId}`);
@@ -107,7 +112,7 @@ export async function fuzz(h: Harness, options: FuzzOptions): Promise<FuzzSummar
       await retireSubscription(h, real.subscriptionId, 'fuzz sequence checked').catch(() => undefined);
     }
   });
-  const result = await fc.check(property, { numRuns: options.runs, seed: options.seed });
+  const result = await fc.check(property, { numRuns: options.runs, seed: options.seed, ...(options.replay ? { path: options.replay.path, endOnFailure: true } : {}) });
   return {
     seed: options.seed,
     runs: options.runs,

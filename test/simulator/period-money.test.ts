@@ -1,0 +1,46 @@
+// The fuzz's books oracle (simulator/fuzz/invariants.ts periodMoney): what was paid for each period's
+// service and what went back for it, read from invoice rows alone.
+import { SKIPPED_DELIVERY } from '../../domain/deliveries';
+import type { InvoiceWithLines } from '../../simulator/fuzz/invariants';
+import { periodMoney } from '../../simulator/fuzz/invariants';
+
+const MAY = { start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-06-01T00:00:00Z') };
+const JUNE = { start: MAY.end, end: new Date('2026-07-01T00:00:00Z') };
+
+let lineId = 0;
+function line(kind: string, amountCents: number, description: string, span: { start: Date; end: Date }) {
+  lineId += 1;
+  return { id: `line-${lineId}`, invoiceId: '', position: lineId, kind, description, quantity: 1, amountCents, periodStart: span.start, periodEnd: span.end, itemName: null, taxCategory: null, vatCategory: null, taxRateBasisPoints: null, netCents: null, taxCents: null };
+}
+
+function invoice(number: string, periodIndex: number, span: { start: Date; end: Date }, status: InvoiceWithLines['status'], lines: ReturnType<typeof line>[]): InvoiceWithLines {
+  const total = lines.reduce((sum, l) => sum + l.amountCents, 0);
+  return { id: number, reference: number, number, sequence: 0, dueDate: null, subscriptionId: 's', customerId: 'c', periodIndex, billingReason: 'subscription_cycle', periodStart: span.start, periodEnd: span.end, currency: 'EUR', subtotalCents: total, netCents: total, taxCents: 0, amountCents: Math.max(0, total), creditAppliedCents: 0, taxTreatment: null, document: null, status, paidAt: null, createdAt: span.start, updatedAt: span.start, lines } as InvoiceWithLines;
+}
+
+const may = invoice('1', 1, MAY, 'paid', [line('subscription', 1_500, 'Basic, May', MAY)]);
+const juneWithSkippedBox = (status: InvoiceWithLines['status']) =>
+  invoice('2', 2, JUNE, status, [
+    line('subscription', 1_500, 'Basic, June', JUNE),
+    line('addon', 1_500, 'Monthly box (shipped), June', JUNE),
+    line('proration_credit', -1_500, `${SKIPPED_DELIVERY}Monthly box (shipped), June`, JUNE),
+  ]);
+
+test("a skipped delivery's credit on a renewal never paid gives nothing back: it only takes the box out of that invoice", () => {
+  const money = periodMoney([may, juneWithSkippedBox('uncollectible')], [], [], 0);
+  expect(money.get(2)?.returned ?? 0).toBe(0);
+  expect(money.get(2)?.paid ?? 0).toBe(0);
+});
+
+test("a skipped delivery's credit on a paid renewal nets the box out of what the period paid", () => {
+  const money = periodMoney([may, juneWithSkippedBox('paid')], [], [], 0);
+  expect(money.get(2)).toMatchObject({ paid: 1_500, returned: 0 });
+});
+
+test('unused-time credit on an unpaid invoice still counts as given back for the paid period it is about', () => {
+  const planChange = invoice('3', 2, { start: new Date('2026-05-16T00:00:00Z'), end: new Date('2027-05-16T00:00:00Z') }, 'open', [
+    line('proration_credit', -750, 'Unused time on Basic', { start: new Date('2026-05-16T00:00:00Z'), end: MAY.end }),
+  ]);
+  const money = periodMoney([may, planChange], [], [], 0);
+  expect(money.get(1)).toMatchObject({ paid: 1_500, returned: 750 });
+});
