@@ -277,6 +277,18 @@ function body(write: Writer, content: EmailContent, { lines = [], links = {}, in
   }
 }
 
+/** Characters written right to left, and the marks and controls that set a direction. */
+const DIRECTIONAL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]|[\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+
+/**
+ * `name` for the plain-text greeting: one that could reorder the line around it (a right-to-left
+ * name, or one carrying a direction override) goes between FSI and PDI, plain text's <bdi>. Others
+ * are left as they are, so ordinary greetings carry no invisible characters.
+ */
+function isolatedInText(name: string): string {
+  return DIRECTIONAL.test(name) ? `\u2068${name}\u2069` : name;
+}
+
 /** Escaped text with its web addresses as links: in HTML mail, a link to click, not to copy. */
 function htmlParagraph(text: string): string {
   return escapeHtml(text).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
@@ -292,7 +304,7 @@ export function renderEmail(intent: EmailIntent, facts: EmailFacts = {}): Render
   const write = writer(language, intent.timeZone ?? 'UTC');
   const { subject, paragraphs, table } = body(write, content, facts);
   const addressee = intent.customerName ?? intent.to;
-  const greeting = `${write.words.greeting} ${addressee},`;
+  const greeting = `${write.words.greeting} ${isolatedInText(addressee)},`;
   const footer = intent.subscriptionId ? write.words.subscriptionFooter(intent.subscriptionId) : content.template === 'portal_sign_in' ? content.portalName : '';
 
   const textTable = table ? table.map(([label, value]) => `  ${label.padEnd(60)} ${value}`).join('\n') : '';

@@ -296,6 +296,13 @@ describe('renderEmail: HTML escaping', () => {
     expect(html).toContain('<p>Hello <bdi>ليلى \u202eevil</bdi>,</p>');
   });
 
+  test('in plain text, such a name goes between FSI and PDI, and an ordinary name stays as it is', () => {
+    const resumed = { template: 'resumed', nextBillingAt: '2028-03-31T10:00:00.000Z' } as const;
+    expect(renderEmail(intent(resumed, 'ليلى \u202eevil')).text).toMatch(/^Hello \u2068ليلى \u202eevil\u2069,\n/);
+    expect(renderEmail(intent(resumed, 'Ada \u202eevil')).text).toMatch(/^Hello \u2068Ada \u202eevil\u2069,\n/);
+    expect(renderEmail(intent(resumed, 'Åse Øvrebø')).text).toMatch(/^Hello Åse Øvrebø,\n/);
+  });
+
   const nasty = `Ada <script>alert("x")</script> & O'Brien`;
 
   test('the customer name is escaped in HTML and kept as is in text', () => {
