@@ -321,6 +321,36 @@ class ChangeDeliveryAddress extends ApiCommand {
   }
 }
 
+/** Billing profiles that tax differently: domestic VAT, another EU country's, reverse charge, export, exempt. */
+const PROFILES = {
+  'NO consumer': { kind: 'consumer', address: { lines: ['Storgata 1'], postalCode: '0155', city: 'Oslo', country: 'NO' } },
+  'NO business': { kind: 'business', organizationNumber: '974760673', address: { lines: ['Karl Johans gate 22'], postalCode: '0159', city: 'Oslo', country: 'NO' } },
+  'DE consumer': { kind: 'consumer', address: { lines: ['Unter den Linden 1'], postalCode: '10117', city: 'Berlin', country: 'DE' } },
+  'SE business': { kind: 'business', vatId: 'SE556036079301', address: { lines: ['Drottninggatan 1'], postalCode: '11151', city: 'Stockholm', country: 'SE' } },
+  'US business': { kind: 'business', address: { lines: ['1 Main Street'], postalCode: '10001', city: 'New York', country: 'US' } },
+  'NO exempt': { kind: 'business', organizationNumber: '974760673', taxExemptionReason: 'Diplomatic mission (mval. § 6-29)', address: { lines: ['Drammensveien 1'], postalCode: '0244', city: 'Oslo', country: 'NO' } },
+} as const;
+
+/** The customer's billing profile changes: invoices from then on are taxed by it, whatever was paid before. */
+class SetBillingProfile extends ApiCommand {
+  private customerId = '';
+  constructor(readonly profile: keyof typeof PROFILES) {
+    super();
+  }
+  override async prepare(real: FuzzReal): Promise<void> {
+    const row = await real.h.db.prisma.subscription.findUniqueOrThrow({ where: { id: real.subscriptionId }, select: { customerId: true } });
+    this.customerId = row.customerId;
+  }
+  send(real: FuzzReal) {
+    return request(real.app)
+      .put(`/customers/${this.customerId}/billing-profile`)
+      .send({ legalName: `${real.subscriptionId} (${this.profile})`, ...PROFILES[this.profile] });
+  }
+  toString() {
+    return `setBillingProfile(${this.profile})`;
+  }
+}
+
 /** Answers the open offer, if there is one (an unknown offer id otherwise, which is refused). */
 class AnswerOffer extends ApiCommand {
   private offerId = 'OFR-none-0001';
@@ -491,6 +521,7 @@ const apiCommand: fc.Arbitrary<ApiCommand> = fc.oneof(
       .map(([metric, quantity, mode]) => new ReportUsage(metric, quantity, mode)),
   },
   { weight: 2, arbitrary: fc.constantFrom<'accept' | 'decline'>('accept', 'decline').map((answer) => new AnswerOffer(answer)) },
+  { weight: 1, arbitrary: fc.constantFrom(...(Object.keys(PROFILES) as Array<keyof typeof PROFILES>)).map((profile) => new SetBillingProfile(profile)) },
 );
 
 /** Commands that may charge at once: a plan change now, an offer accepted, a one-time add-on. */
