@@ -15,6 +15,8 @@ import { describeStage, SimulationError } from './failure';
 import { lastUpdateFailure, watchWorkflow } from './health';
 import type { Scenario, ScenarioEvent } from './scenario';
 import { ScenarioError } from './scenario';
+import type { TimeFrame } from './time-frame';
+import { timeFrame } from './time-frame';
 import type { AnsweredCommand, Timeline, UnansweredCommand } from './timeline';
 import { readTimeline } from './timeline';
 
@@ -201,15 +203,36 @@ export function startSimulationEnvironment(options: Pick<SimulationOptions, 'env
 /**
  * Runs `scenario` on a fresh environment. Resolves with the timeline; rejects with a ScenarioError
  * when the scenario cannot run (exit code 2 of `npm run simulate`), and with a SimulationError
- * when the engine failed under it (exit code 1).
+ * when the engine failed under it (exit code 1). A scenario set before the clock runs in a later
+ * 400-year cycle and is reported in its own years (simulator/time-frame.ts).
  */
 export async function simulate(scenario: Scenario, options: SimulationOptions = {}): Promise<Timeline> {
+  const h = options.harness ?? (await startSimulationEnvironment(options));
+  let frame: TimeFrame;
+  try {
+    frame = timeFrame(scenario, await h.env.currentTimeMs());
+  } catch (error) {
+    await h.teardown();
+    throw error;
+  }
+  const onStep = options.onStep;
+  try {
+    return frame.back(await runScenario(frame.scenario, { ...options, harness: h, onStep: onStep && ((message) => onStep(frame.back(message))) }));
+  } catch (error) {
+    if (error instanceof SimulationError) throw new SimulationError(frame.back(error.timeline));
+    if (error instanceof ScenarioError) throw new ScenarioError(frame.back(error.message));
+    throw error;
+  }
+}
+
+/** `simulate` in the frame the scenario runs in, on the environment it was given. */
+async function runScenario(scenario: Scenario, options: SimulationOptions & { harness: Harness }): Promise<Timeline> {
   const limits = {
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     settleTimeoutMs: options.settleTimeoutMs ?? DEFAULTS.settleTimeoutMs,
     advanceTimeoutMs: options.advanceTimeoutMs ?? DEFAULTS.advanceTimeoutMs,
   };
-  const h = options.harness ?? (await startSimulationEnvironment(options));
+  const h = options.harness;
   const workflowId = subscriptionWorkflowId(SUBSCRIPTION_ID);
   const watch = watchWorkflow(h, workflowId);
   const answered: AnsweredCommand[] = [];
@@ -278,10 +301,6 @@ export async function simulate(scenario: Scenario, options: SimulationOptions = 
   }
 
   try {
-    const clock = await h.env.currentTimeMs();
-    if (new Date(scenario.start).getTime() < clock) {
-      throw new ScenarioError(`start: must not be before the simulation clock (${new Date(clock).toISOString()})`);
-    }
     // Once the simulation stopped, the requests it gave up on fail as they are cancelled, which is no news.
     const app = environmentApp(h, policyOf(scenario), {
       onUnexpectedError: (error) => {

@@ -89,6 +89,29 @@ test('a simulation runs the real workflow and returns the timeline: invoices, pa
   }
 });
 
+test('a scenario set in the past runs on its own calendar (leap day, month ends) and is reported in its own years', async () => {
+  const timeline = await simulate(
+    parseScenario({
+      start: '2024-01-31T10:00:00Z',
+      until: '2024-04-02T00:00:00Z',
+      plan: 'basic-monthly',
+      paymentMethod: 'pm_card_visa',
+      events: [{ at: '2024-03-15T00:00:00Z', type: 'changePlan', plan: 'pro-monthly', when: 'now' }],
+    }),
+    onTemplate,
+  );
+  expect(timeline.invoices.map((i) => [i.periodStart.slice(0, 10), i.periodEnd.slice(0, 10), i.status])).toEqual([
+    ['2024-01-31', '2024-02-29', 'paid'],
+    ['2024-02-29', '2024-03-31', 'paid'],
+    ['2024-03-15', '2024-03-31', 'paid'],
+    ['2024-03-31', '2024-04-30', 'paid'],
+  ]);
+  expect(timeline.invoices[2]!.lines.map((line) => line.description)).toEqual([expect.stringContaining('2024-03-15 – 2024-03-31'), expect.stringContaining('2024-03-15 – 2024-03-31')]);
+  expect(timeline.commands).toEqual([{ at: '2024-03-15T00:00:00.000Z', type: 'changePlan', status: 200 }]);
+  // Nothing of the cycle it ran in shows.
+  expect(JSON.stringify(timeline)).not.toMatch(/24\d\d-\d\d-\d\d/);
+});
+
 test('an imported scenario charges nothing for the period paid elsewhere, credits its unused time on an upgrade, then renews on its calendar', async () => {
   const timeline = await simulate(
     parseScenario({
