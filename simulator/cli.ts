@@ -1,8 +1,9 @@
 // `npm run simulate -- <scenario.json> [more.json …] [--json]` as a function of its arguments:
 // writes the report (tables, or JSON with --json) and answers the exit code. 0: every scenario
 // ran; 1: the engine failed under one (its workflow failed or got stuck, the API answered 5xx or
-// not at all), reported with the timeline so far; 2: a scenario cannot run (usage, an invalid
-// file), found before anything runs. Many scenarios run one after another in one warm process:
+// not at all), reported with the timeline so far; 2: a scenario cannot run: usage or an invalid
+// file, found before anything runs, or an opening the API refused (an unknown plan), after which
+// the other scenarios still run. 1 outweighs 2. Many scenarios run one after another in one warm process:
 // one PostgreSQL server, one migrated template database, one workflow bundle; each scenario gets
 // its own copy of the database and its own time-skipping server (each has its own clock).
 import { databasePool } from './database';
@@ -23,7 +24,8 @@ export const USAGE = 'usage: npm run simulate -- <scenario.json> [more.json …]
 /** How one scenario of a run ended, for the summary and the exit code. */
 interface Outcome {
   file: string;
-  code: 0 | 1;
+  /** 0: ran; 1: the engine failed under it; 2: it could not run. */
+  code: 0 | 1 | 2;
   seconds: number;
 }
 
@@ -76,9 +78,12 @@ export async function simulateCommand(
         outcomes.push({ file, code: 0, seconds: seconds(Date.now() - started) });
         if (!json) output.stderr.write(`simulated ${scenario.start} → ${scenario.until} in ${seconds(Date.now() - started).toFixed(1)} s\n`);
       } catch (error) {
+        // Refused by the API when it opened (an unknown plan, say): the scenarios after it still run.
         if (error instanceof ScenarioError) {
           output.stderr.write(`${many ? `${file}: ` : ''}${error.message}\n`);
-          return 2;
+          outcomes.push({ file, code: 2, seconds: seconds(Date.now() - started) });
+          if (json && many) reports.push({ file, seconds: seconds(Date.now() - started), refused: error.message });
+          continue;
         }
         if (!(error instanceof SimulationError)) throw error;
         report(error.timeline);
@@ -91,13 +96,14 @@ export async function simulateCommand(
   }
   if (json && many) output.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
   if (many) output.stderr.write(summary(outcomes));
-  return outcomes.some((outcome) => outcome.code !== 0) ? 1 : 0;
+  // An engine failure outweighs a scenario that could not run.
+  return outcomes.some((outcome) => outcome.code === 1) ? 1 : outcomes.some((outcome) => outcome.code === 2) ? 2 : 0;
 }
 
 /** Each scenario's outcome and wall time: the first pays for the start (server, template, bundle). */
 function summary(outcomes: Outcome[]): string {
   const width = Math.max(...outcomes.map((outcome) => outcome.file.length), 'scenario'.length);
-  const rows = outcomes.map((o) => `${o.file.padEnd(width)}  ${(o.code === 0 ? 'ran' : 'failed').padEnd(6)}  ${o.seconds.toFixed(1).padStart(6)} s`);
+  const rows = outcomes.map((o) => `${o.file.padEnd(width)}  ${['ran', 'failed', 'refused'][o.code]!.padEnd(7)}  ${o.seconds.toFixed(1).padStart(6)} s`);
   const total = outcomes.reduce((sum, o) => sum + o.seconds, 0);
-  return [`\n${'scenario'.padEnd(width)}  outcome  wall time`, ...rows, `${'all'.padEnd(width)}  ${''.padEnd(6)}  ${total.toFixed(1).padStart(6)} s`, ''].join('\n');
+  return [`\n${'scenario'.padEnd(width)}  outcome  wall time`, ...rows, `${'all'.padEnd(width)}  ${''.padEnd(7)}  ${total.toFixed(1).padStart(6)} s`, ''].join('\n');
 }

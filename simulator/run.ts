@@ -21,6 +21,8 @@ import type { AnsweredCommand, Timeline, UnansweredCommand } from './timeline';
 import { readTimeline } from './timeline';
 
 const SUBSCRIPTION_ID = 'simulated';
+/** A delivery id no delivery has: skipping it is answered 404, as an unknown delivery is. */
+const NO_DELIVERY = '00000000-0000-4000-8000-000000000000';
 
 function policyOf(scenario: Scenario): SubscriptionPolicy {
   const p = scenario.policy ?? {};
@@ -95,7 +97,7 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
       // None open: the newest, past its cut-off, so the answer says why; none at all: answered as
       // the API answers a delivery it does not know.
       const next = scheduled.filter((delivery) => !delivery.final).at(-1) ?? scheduled[0];
-      return post(`/deliveries/${next?.id ?? 'dlv_none'}/skip`);
+      return post(`/deliveries/${next?.id ?? NO_DELIVERY}/skip`);
     }
     case 'changeDeliveryAddress':
       return request(app).put(`${base}/delivery-address`).send({ address: event.address });

@@ -42,16 +42,22 @@ test('the JSON of the README example shows the mid-period upgrade as proration l
   expect(timeline.invoices.filter((invoice) => invoice.periodStart > '2028-03-31').every((invoice) => invoice.totalCents === 9900)).toBe(true);
 });
 
-test('many scenarios run in one process, each on its own clock and database, with each one\'s wall time', async () => {
-  const { stdout, stderr } = await simulateCli('examples/scenarios/monthly-box.json', 'examples/scenarios/imported-then-upgrade.json', '--json');
-  const runs = JSON.parse(stdout) as Array<{ file: string; seconds: number; timeline: { subscriptionId: string; invoices: Array<{ periodStart: string; lines: Array<{ description: string }> }> } }>;
-  const boxLines = (index: number) => runs[index]!.timeline.invoices.flatMap((invoice) => invoice.lines).filter((line) => line.description.startsWith('Monthly box')).length;
-  expect(runs.map((run) => run.file)).toEqual(['examples/scenarios/monthly-box.json', 'examples/scenarios/imported-then-upgrade.json']);
+test("many scenarios run in one process, each on its own clock and database, with each one's wall time; one the API refuses to open does not stop the others", async () => {
+  const unknownPlan = 'test/simulator/fixtures/unknown-plan.json';
+  const failure = await simulateCli('examples/scenarios/monthly-box.json', unknownPlan, 'examples/scenarios/imported-then-upgrade.json', '--json').then(() => undefined, failed);
+  // A scenario that could not run: exit code 2, once every scenario has run.
+  expect(failure?.code).toBe(2);
+  const { stdout, stderr } = failure!;
+  const runs = JSON.parse(stdout) as Array<{ file: string; seconds: number; refused?: string; timeline?: { subscriptionId: string; invoices: Array<{ periodStart: string; lines: Array<{ description: string }> }> } }>;
+  const boxLines = (index: number) => runs[index]!.timeline!.invoices.flatMap((invoice) => invoice.lines).filter((line) => line.description.startsWith('Monthly box')).length;
+  expect(runs.map((run) => run.file)).toEqual(['examples/scenarios/monthly-box.json', unknownPlan, 'examples/scenarios/imported-then-upgrade.json']);
+  expect(runs[1]).toEqual({ file: unknownPlan, seconds: expect.any(Number), refused: expect.stringContaining('platinum-monthly') });
   // Both are the subscription `simulated`, yet neither sees the other's invoices: a database each.
   expect(boxLines(0)).toBeGreaterThan(0);
-  expect(boxLines(1)).toBe(0);
+  expect(boxLines(2)).toBe(0);
   expect(runs.every((run) => run.seconds > 0)).toBe(true);
   expect(stderr).toMatch(/examples\/scenarios\/monthly-box\.json +ran +\d+\.\d s/);
+  expect(stderr).toMatch(/test\/simulator\/fixtures\/unknown-plan\.json +refused +\d+\.\d s/);
   expect(stderr).toMatch(/examples\/scenarios\/imported-then-upgrade\.json +ran +\d+\.\d s/);
 });
 
