@@ -13,7 +13,7 @@ type Tx = Prisma.TransactionClient;
 async function planWithFeatures(tx: Tx, plan: SubscriptionState['plan']): Promise<SubscriptionState['plan']> {
   if (plan.features) return plan;
   const row = await tx.plan.findUnique({ where: { code: plan.code }, select: { features: true } });
-  return { ...plan, features: row ? featureKeys(row.features) : [] };
+  return { ...plan, features: row ? featureKeys(row.features, `plan ${plan.code}`) : [] };
 }
 
 /** Writes what `state`'s subscription grants into its customer's entitlements (at `at`, workflow time), if that changed. */

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { AddOnDefinition } from '../domain/add-ons';
 import { featureKeys } from './feature-keys';
+import { parseStored } from './stored-row';
 import { toMeteredPricing } from './metered-pricing';
 import { taxCode } from './tax-code';
 import type { CouponDefinition } from '../domain/discounts';
@@ -112,7 +113,7 @@ export const offerRule = definitionShape.extend(ruleColumns).superRefine(fitsIts
 export const offerRuleWithOptionalId = definitionShape.extend({ ...ruleColumns, id: ruleColumns.id.optional() }).superRefine(fitsItsMoment).meta(MOMENT_RULES);
 
 export function toOfferRule(row: OfferRuleRow): OfferRule {
-  const definition = offerRuleDefinition.parse(row.definition);
+  const definition = parseStored(offerRuleDefinition, row.definition, `offer rule ${row.id}, definition`);
   return { id: row.id, description: row.description, enabled: row.enabled, priority: row.priority, ...definition };
 }
 
@@ -136,12 +137,12 @@ export function toAddOnDefinition(row: AddOn): AddOnDefinition {
     code: row.code,
     name: row.name,
     kind: row.kind,
-    prices: z.record(z.string(), z.number().int()).parse(row.prices),
+    prices: parseStored(z.record(z.string(), z.number().int()), row.prices, `add-on ${row.code}, prices`),
     metric: row.metric,
     unitsPerQuantity: row.unitsPerQuantity,
-    features: featureKeys(row.features),
+    features: featureKeys(row.features, `add-on ${row.code}`),
     tax: taxCode(row),
-    ...(row.kind === 'metered' && row.pricing !== null ? { pricing: toMeteredPricing(row.pricing) } : {}),
+    ...(row.kind === 'metered' && row.pricing !== null ? { pricing: toMeteredPricing(row.pricing, `add-on ${row.code}`) } : {}),
     ...(row.shipsEachPeriod ? { shipsEachPeriod: true } : {}),
   };
 }

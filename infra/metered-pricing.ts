@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MAX_PRICE_CENTS } from '../api/schemas/price-versions';
 import type { MeteredPricing } from '../domain/metering';
 import { pricingProblems } from '../domain/metering';
+import { parseStored } from './stored-row';
 
 const tier = z.strictObject({
   upTo: z.number().int().positive().nullable().describe('The last unit of the tier, counted from the period’s first unit (inclusive); null on the last tier'),
@@ -47,6 +48,7 @@ export const meteredPricing = z
   .meta(PRICING_RULES)
   .describe('How a metered add-on’s usage is aggregated per period and priced, billed in arrears');
 
-export function toMeteredPricing(json: unknown): MeteredPricing {
-  return meteredPricing.parse(json);
+/** `owner`: the row the column is on (`add-on api-calls`), named when it is not valid. */
+export function toMeteredPricing(json: unknown, owner: string): MeteredPricing {
+  return parseStored(meteredPricing, json, `${owner}, pricing`);
 }

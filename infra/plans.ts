@@ -16,7 +16,7 @@ export function toPlanSnapshot(plan: Plan): PlanSnapshot {
     currency: plan.currency,
     trialDays: plan.trialDays,
     quotas: (plan.quotas ?? {}) as Record<string, number>,
-    features: featureKeys(plan.features),
+    features: featureKeys(plan.features, `plan ${plan.code}`),
     tax: taxCode(plan),
     priceVersion: plan.priceVersion,
   };

@@ -2,6 +2,8 @@
 // routers of their own).
 import { Router } from 'express';
 import { toOfferRule } from '../../infra/catalogue';
+import { StoredRowError } from '../../infra/stored-row';
+import { invalid } from '../problem';
 import type { ApiDeps } from '../deps';
 import { offerRuleBody, offerRuleParams } from '../schemas/catalogue';
 
@@ -34,8 +36,14 @@ export function catalogueRouter({ prisma }: ApiDeps): Router {
         update: { description, enabled, priority, definition },
       });
       // Read back as every reader will read it, before it commits: a value the JSON column does
-      // not keep as sent is refused here rather than stored to break every later read.
-      return toOfferRule(row);
+      // not keep as sent is refused here (the request's fault, so a 400) rather than stored to
+      // break every later read.
+      try {
+        return toOfferRule(row);
+      } catch (error) {
+        if (!(error instanceof StoredRowError)) throw error;
+        throw invalid(error.issues.map((issue) => ({ field: issue.path.length > 0 ? issue.path.join('.') : '(body)', message: issue.message })));
+      }
     });
     res.json(rule);
   });

@@ -335,6 +335,21 @@ describe('PUT /offer-rules/:id', () => {
     await h.db.prisma.offerRule.delete({ where: { id: 'bounds-ok' } });
   });
 
+  test("an add-on whose stored prices a hand edit broke is the server's fault: 500, logged with the row named, not a 400 that blames the request", async () => {
+    const unexpected: unknown[] = [];
+    const app = testApp(h, undefined, { onUnexpectedError: (error) => unexpected.push(error) });
+    const { prices } = await h.db.prisma.addOn.findUniqueOrThrow({ where: { code: 'welcome-kit' } });
+    await h.db.prisma.addOn.update({ where: { code: 'welcome-kit' }, data: { prices: { EUR: 'free' } } });
+    try {
+      const res = await request(app).get('/add-ons/welcome-kit');
+      expect([res.status, res.body.type]).toEqual([500, expect.stringContaining('internal-error')]);
+      expect(String(unexpected[0])).toContain('stored add-on welcome-kit, prices is not valid: EUR:');
+    } finally {
+      await h.db.prisma.addOn.update({ where: { code: 'welcome-kit' }, data: { prices: prices as object } });
+    }
+    expect((await get('/add-ons/welcome-kit')).status).toBe(200);
+  });
+
   test('a rule broken by a hand edit in the database is left out of GET /offer-rules, which still lists the others; a PUT repairs it', async () => {
     await h.db.prisma.offerRule.create({ data: { id: 'hand-edited', description: 'x', enabled: true, priority: 1, definition: { cooldownDays: 30, when: [{ fact: 'paidRenewals', atLeast: null }], offer: rule(1).offer } } });
     const list = await get('/offer-rules');
