@@ -1,9 +1,9 @@
-// `npm run fuzz -- [--runs N] [--seed S] [--commands C] [--path P --replay-path R] [--record]`: random command sequences
-// through the production workflow, activities and API on Temporal's time-skipping server
-// (simulator/fuzz/), each checked against the billing invariants. Prints a summary; exits 1 on a
-// violation, with the shrunk counterexample and its seed, path and replayPath: `--seed S --commands C --path P
-// --replay-path R` replays that sequence alone. `--record` writes the summary to
-// bench/RESULTS.md (section "Fuzz").
+// `npm run fuzz -- [--runs N] [--seed S] [--commands C] [--path P --replay-path R] [--record]`:
+// random command sequences through the production workflow, activities and API on Temporal's
+// time-skipping server (simulator/fuzz/), each checked against the billing invariants. Prints a
+// summary; exits 1 on a violation, with the shrunk counterexample and its seed, path and
+// replayPath: `--seed S --commands C --path P --replay-path R` replays that sequence alone.
+// `--record` writes the summary to bench/RESULTS.md (section "Fuzz").
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { recordSection } from '../bench/support/results-file';

@@ -3,8 +3,8 @@
 // ran; 1: the engine failed under one (its workflow failed or got stuck, the API answered 5xx or
 // not at all), reported with the timeline so far; 2: a scenario cannot run: usage or an invalid
 // file, found before anything runs, or an opening the API refused (an unknown plan), after which
-// the other scenarios still run. 1 outweighs 2. Many scenarios run one after another in one warm process:
-// one PostgreSQL server, one migrated template database, one workflow bundle; each scenario gets
+// the other scenarios still run. 1 outweighs 2. Many scenarios run one after another in one warm
+// process: one PostgreSQL server, one migrated template database, one workflow bundle; each scenario gets
 // its own copy of the database and its own time-skipping server (each has its own clock).
 import { databasePool } from './database';
 import { SimulationError } from './failure';
@@ -81,8 +81,9 @@ export async function simulateCommand(
         // Refused by the API when it opened (an unknown plan, say): the scenarios after it still run.
         if (error instanceof ScenarioError) {
           output.stderr.write(`${many ? `${file}: ` : ''}${error.message}\n`);
-          outcomes.push({ file, code: 2, seconds: seconds(Date.now() - started) });
-          if (json && many) reports.push({ file, seconds: seconds(Date.now() - started), refused: error.message });
+          const took = seconds(Date.now() - started);
+          outcomes.push({ file, code: 2, seconds: took });
+          if (json && many) reports.push({ file, seconds: took, refused: error.message });
           continue;
         }
         if (!(error instanceof SimulationError)) throw error;

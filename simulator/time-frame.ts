@@ -23,6 +23,9 @@ export interface TimeFrame {
 }
 
 const shift = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
+const yearOf = (iso: string) => new Date(iso).getUTCFullYear();
+/** When a usage event says the usage happened, if it says. */
+const occurredAtOf = (event: Scenario['events'][number]): string[] => ('occurredAt' in event && event.occurredAt ? [event.occurredAt] : []);
 
 /** The frame `scenario` runs in on a clock that reads `clockMs`. */
 export function timeFrame(scenario: Scenario, clockMs: number): TimeFrame {
@@ -42,9 +45,10 @@ export function timeFrame(scenario: Scenario, clockMs: number): TimeFrame {
     })),
   };
   // Only years the run can produce are read back: a date the scenario wrote into a description stays.
-  const years = { from: new Date(shifted.start).getUTCFullYear() - 1, to: new Date(shifted.until).getUTCFullYear() + 1 };
-  const earliest = Math.min(startMs, ...scenario.events.flatMap((event) => ('occurredAt' in event && event.occurredAt ? [new Date(event.occurredAt).getTime()] : [])));
-  years.from = Math.min(years.from, new Date(earliest + ms).getUTCFullYear());
+  const years = {
+    from: Math.min(yearOf(shifted.start) - 1, ...shifted.events.flatMap(occurredAtOf).map(yearOf)),
+    to: yearOf(shifted.until) + 1,
+  };
   const readBack = (text: string) =>
     text.replace(/(?<!\d)(\d{4})(?=-\d{2}-\d{2})/g, (year) => {
       const y = Number(year);

@@ -1,9 +1,9 @@
 // The upsell and retention rules product teams edit (products, plans, add-ons and coupons have
 // routers of their own).
 import { Router } from 'express';
+import { ZodError } from 'zod';
 import { toOfferRule } from '../../infra/catalogue';
 import { StoredRowError } from '../../infra/stored-row';
-import { invalid } from '../problem';
 import type { ApiDeps } from '../deps';
 import { offerRuleBody, offerRuleParams } from '../schemas/catalogue';
 
@@ -42,7 +42,7 @@ export function catalogueRouter({ prisma }: ApiDeps): Router {
         return toOfferRule(row);
       } catch (error) {
         if (!(error instanceof StoredRowError)) throw error;
-        throw invalid(error.issues.map((issue) => ({ field: issue.path.length > 0 ? issue.path.join('.') : '(body)', message: issue.message })));
+        throw new ZodError(error.issues);
       }
     });
     res.json(rule);
