@@ -9,10 +9,17 @@ import { recordedHistories, replay, SCENARIOS_DIR } from '../support/replay';
 
 const histories = recordedHistories();
 let outcomes: Map<string, ReplayOutcome>;
+const stackTraceFormatterBefore = Error.prepareStackTrace;
 
 beforeAll(async () => {
   // The production workflows as the global setup bundled them for every test file.
   outcomes = await replay(await workflowBundle(), histories);
+});
+
+test("replaying leaves this process's own hooks alone, so later test files in the same Jest worker do not pay for them", () => {
+  // In the SDK's default debug mode the replay installs its stack-trace formatter and promise hook
+  // on this thread for good; the formatter is the half a test can see.
+  expect(Error.prepareStackTrace).toBe(stackTraceFormatterBefore);
 });
 
 test('every lifecycle scenario has its recorded histories, and every history comes from a scenario', () => {

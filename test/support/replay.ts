@@ -7,7 +7,7 @@ import type { DeterminismViolationError } from '@temporalio/workflow';
 import type { ReplayError, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { installQuietRuntime } from '../../simulator/environment';
-import { historyFromJSON } from '../../simulator/history-json';
+import { historyFromJSON, REPLAY_IN_A_THREAD } from '../../simulator/history-json';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 export const SCENARIOS_DIR = path.join(HISTORIES_DIR, 'scenarios');
@@ -39,7 +39,7 @@ export async function replay(bundle: WorkflowBundleWithSourceMap, histories: Rec
   const outcomes = new Map<string, ReplayOutcome>();
   // The file name stands in for the workflow id, so a failure names the history it came from.
   const inputs = histories.map(({ file, history }) => ({ workflowId: file, history }));
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'recorded-histories' }, inputs)) {
+  for await (const result of Worker.runReplayHistories({ ...REPLAY_IN_A_THREAD, workflowBundle: bundle, replayName: 'recorded-histories' }, inputs)) {
     outcomes.set(result.workflowId, result.error);
   }
   return outcomes;

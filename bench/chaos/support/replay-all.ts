@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { historyToJSON } from '../../../simulator/history-json';
+import { historyToJSON, REPLAY_IN_A_THREAD } from '../../../simulator/history-json';
 import { Worker } from '@temporalio/worker';
 
 export interface ReplayAllOutcome {
@@ -24,7 +24,7 @@ export async function replayAllRuns(client: Client, query: string, bundlePath: s
   const byKey = new Map(histories.map((h) => [`${h.workflowId}/${h.runId}`, h]));
   const inputs = histories.map((h) => ({ workflowId: `${h.workflowId}/${h.runId}`, history: h.history }));
   const workflowBundle = { code: readFileSync(bundlePath, 'utf8') };
-  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'chaos-replay-all' }, inputs)) {
+  for await (const result of Worker.runReplayHistories({ ...REPLAY_IN_A_THREAD, workflowBundle, replayName: 'chaos-replay-all' }, inputs)) {
     if (!result.error) continue;
     failures.push(`${result.workflowId}: ${String(result.error.message).split('\n')[0]}`.slice(0, 300));
     const failed = byKey.get(result.workflowId);
