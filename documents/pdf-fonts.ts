@@ -20,10 +20,37 @@ interface LoadedFonts {
 
 let loaded: LoadedFonts | undefined;
 
+/** Distinct words a face remembers the layout of; past it the memory starts again. */
+const LAYOUTS_KEPT = 20_000;
+
+/**
+ * Shaping a word (OpenType substitutions and kerning) was a fifth of a render, and a word always
+ * shapes the same: each face remembers its runs across documents. pdfkit scales a run's positions
+ * in place, so every caller gets positions of its own; glyphs are fontkit's shared objects anyway.
+ */
+function rememberLayouts(face: fontkit.Font): fontkit.Font {
+  const shape = face.layout.bind(face);
+  const runs = new Map<string, fontkit.GlyphRun>();
+  face.layout = (text, features, ...rest: unknown[]) => {
+    if (typeof text !== 'string' || rest.some((argument) => argument !== undefined)) return shape(text, features, ...(rest as []));
+    const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
+    let run = runs.get(key);
+    if (!run) {
+      if (runs.size >= LAYOUTS_KEPT) runs.clear();
+      run = shape(text, features);
+      runs.set(key, run);
+    }
+    // A GlyphRun's getters (advanceWidth, bbox) read its own positions.
+    const copy = Object.create(Object.getPrototypeOf(run) as object) as fontkit.GlyphRun;
+    return Object.assign(copy, run, { positions: run.positions.map((position) => ({ ...position })) });
+  };
+  return face;
+}
+
 /** The faces, parsed once per process: parsing them again for each document made a render 4 times slower. */
 function fonts(): LoadedFonts {
   if (loaded) return loaded;
-  const face = (file: string) => fontkit.create(readFileSync(require.resolve(file))) as fontkit.Font;
+  const face = (file: string) => rememberLayouts(fontkit.create(readFileSync(require.resolve(file))) as fontkit.Font);
   const faces = { regular: face(FILES.regular), bold: face(FILES.bold) };
   const known = new Map<number, boolean>();
   const covers = (codePoint: number) => {
