@@ -36,7 +36,7 @@ export function historyFromJSON(json: unknown): History {
  * Options for `Worker.runReplayHistories`. The SDK replays in debug mode unless told otherwise:
  * workflow code then runs on the caller's own thread and installs the SDK's promise hook there for
  * good. That hook compiles a function for every promise the process creates from then on, so all
- * later work in the process ran slower (in a Jest worker, every later test file: 15 % of an
- * in-band `npm test`'s CPU). In a worker thread the hook goes when the thread does.
+ * later work in the process ran slower (in a Jest worker every later test file: in an in-band
+ * `npm test`, 15 % of the main thread's CPU). In a worker thread the hook goes when the thread does.
  */
 export const REPLAY_IN_A_THREAD = { debugMode: false } as const;
