@@ -1,7 +1,6 @@
 // API process: one Temporal connection and one database pool for all requests (and a small pool
 // for the throttles' counters).
 import { Client } from '@temporalio/client';
-import pg from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { linkSigning, loadConfig, portalBranding, signInLimits, subscriptionPolicy, throttleLimits, webhookTargets } from '../infra/config';
 import { stopWhenParentExits } from '../infra/parent';
@@ -12,7 +11,7 @@ import { createHostedElement } from '../gateway';
 import { SandboxGateway } from '../gateway/sandbox-gateway';
 import { createApp } from './app';
 import { ReadCache } from './read-cache';
-import { createSignInThrottles, createThrottles, throttlePoolConfig } from './throttles';
+import { createSignInThrottles, createThrottlePool, createThrottles } from './throttles';
 import { unexpectedErrorLogger } from './request-logging';
 import { SignUpStarts } from './services/sign-up-starts';
 
@@ -30,9 +29,7 @@ async function main(): Promise<void> {
   const connection = await connectTemporal(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   // The throttles' own pool: counting a request never waits behind the API's queries.
-  const throttlePool = new pg.Pool(throttlePoolConfig(config.DATABASE_URL));
-  // An idle connection the database dropped (restart, outage) must not crash the process.
-  throttlePool.on('error', (error) => logger.warn({ err: error }, 'rate-limit store connection lost'));
+  const throttlePool = createThrottlePool(config.DATABASE_URL, (error) => logger.warn({ err: error }, 'rate-limit store connection lost'));
   const throttleOptions = {
     // Prisma's ?schema= is not something pg understands: the RateLimit table is in that schema.
     schemaName: new URL(config.DATABASE_URL).searchParams.get('schema') ?? undefined,

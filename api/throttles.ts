@@ -3,7 +3,7 @@
 // does not answer: throttling then fails open to per-process limits rather than refusing every
 // request (or answering 500) because its counter is unreachable; the outage is logged, and a
 // breaker (api/throttle-store.ts) keeps requests from each waiting for the database to time out.
-import type pg from 'pg';
+import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { breakerStore, type Queryable } from './throttle-store';
 
@@ -33,7 +33,7 @@ export const STORE_TIMEOUT_MS = 1_000;
  * written on every request, and a crash that lost the last fraction of a second of counts would
  * only let a few more requests through, which is no reason to make every request wait for a flush.
  */
-export function throttlePoolConfig(connectionString: string): pg.PoolConfig {
+function throttlePoolConfig(connectionString: string): pg.PoolConfig {
   return {
     connectionString,
     max: 4,
@@ -41,6 +41,17 @@ export function throttlePoolConfig(connectionString: string): pg.PoolConfig {
     query_timeout: STORE_TIMEOUT_MS,
     options: '-c synchronous_commit=off',
   };
+}
+
+/**
+ * The throttles' pool. An idle connection the database drops (a restart, an outage, a shutdown
+ * before the pool's end) is an 'error' event on the pool, which crashes the process unless heard:
+ * `onConnectionLost` hears it, and the pool connects again on the next count.
+ */
+export function createThrottlePool(connectionString: string, onConnectionLost: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool(throttlePoolConfig(connectionString));
+  pool.on('error', onConnectionLost);
+  return pool;
 }
 
 /** Notes each use of an in-memory twin: the database did not answer a throttle. */

@@ -6,13 +6,13 @@ import { generateKey, type CreatedKey } from '../../api/auth-keys';
 import { createApp } from '../../api/app';
 import { countedAddress } from '../../api/client-address';
 import { BREAK_MS, type Queryable } from '../../api/throttle-store';
-import { createThrottles, throttlePoolConfig, type ThrottleLimits } from '../../api/throttles';
+import { createThrottlePool, createThrottles, type ThrottleLimits } from '../../api/throttles';
 import { loadConfig } from '../../infra/config';
 import { freePort } from '../../infra/ports';
 import type { TrustProxy } from '../../infra/trust-proxy';
 import { environmentApiDeps } from '../../simulator/environment';
 import type { Harness } from '../support/harness';
-import { createTestApiKey, rawTestApp, startHarness } from '../support/harness';
+import { createTestApiKey, eventually, rawTestApp, startHarness } from '../support/harness';
 
 let h: Harness;
 let app: Express;
@@ -89,7 +89,7 @@ interface Throttled {
  * would have), X-Forwarded-For trusted from loopback so each test counts under its own address.
  */
 function throttledApp(limits: Partial<ThrottleLimits>, options: { databaseUrl?: string; trustProxy?: TrustProxy; now?: () => number } = {}): Throttled {
-  const pool = new pg.Pool(throttlePoolConfig(options.databaseUrl ?? h.db.url));
+  const pool = createThrottlePool(options.databaseUrl ?? h.db.url, () => undefined);
   pools.push(pool);
   let queries = 0;
   const counted: Queryable = {
@@ -286,11 +286,30 @@ describe('across API processes', () => {
 
 describe('the counters\' connections', () => {
   test('commit without waiting for the disk: a count is written on every request, and losing the last instant of counts in a crash costs nothing', async () => {
-    const pool = new pg.Pool(throttlePoolConfig(h.db.url));
+    const pool = createThrottlePool(h.db.url, () => undefined);
     pools.push(pool);
     // The test server runs with synchronous_commit off for everyone: the connection must set it itself.
     const { rows } = await pool.query<{ setting: string; source: string }>("SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'");
     expect(rows).toEqual([{ setting: 'off', source: 'client' }]);
+  });
+
+  test('an idle connection the database drops (a restart, an outage) is reported, not a crash, and counting goes on', async () => {
+    const lost: Error[] = [];
+    const pool = createThrottlePool(h.db.url, (error) => lost.push(error));
+    pools.push(pool);
+    const { rows: [backend] } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    // The connection is idle in the pool now; PostgreSQL ends it as a restart would.
+    const admin = new pg.Client({ connectionString: h.db.url });
+    await admin.connect();
+    try {
+      await admin.query('SELECT pg_terminate_backend($1)', [backend?.pid]);
+    } finally {
+      await admin.end();
+    }
+    await eventually(async () => lost.length, (count) => count > 0, 'the dropped connection to be reported', 10_000);
+    expect(lost[0]?.message).toMatch(/terminating connection/);
+    const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows).toEqual([{ one: 1 }]);
   });
 });
 
