@@ -84,10 +84,15 @@ async function send(app: Express, event: ScenarioEvent): Promise<request.Respons
     }
     case 'changePrice':
       return request(app).post(`/plans/${encodeURIComponent(event.plan)}/prices`).send({ amountCents: event.amountCents });
-    case 'migratePlan':
+    case 'migratePlan': {
+      const plan = `/plans/${encodeURIComponent(event.plan)}`;
+      // The same plan with no version named: its current price version, as the scenario format says.
+      const sameWithoutVersion = (event.toPlan === undefined || event.toPlan === event.plan) && event.toVersion === undefined;
+      const toVersion = sameWithoutVersion ? ((await request(app).get(plan)).body as { priceVersion?: number }).priceVersion ?? 1 : event.toVersion;
       return request(app)
-        .post(`/plans/${encodeURIComponent(event.plan)}/migrations`)
-        .send({ ...(event.toPlan ? { toPlan: event.toPlan } : {}), ...(event.toVersion !== undefined ? { toVersion: event.toVersion } : {}) });
+        .post(`${plan}/migrations`)
+        .send({ ...(event.toPlan ? { toPlan: event.toPlan } : {}), ...(toVersion !== undefined ? { toVersion } : {}) });
+    }
     case 'archivePlan':
       return request(app).post(`/plans/${encodeURIComponent(event.plan)}/archive`);
     case 'skipDelivery': {

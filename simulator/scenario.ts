@@ -38,7 +38,6 @@ const event = z.discriminatedUnion('type', [
   z.object({ at: instant, type: z.literal('applyCoupon'), code: z.string().min(1) }).strict(),
   /** A custom line at a negotiated price (POST /subscriptions/:id/custom-lines); change or remove it with addAddOn/removeAddOn and its code, custom-<n>. */
   customLine.extend({ at: instant, type: z.literal('addCustomLine') }),
-  /** The customer confirms (or refuses) the payment in flight, or the wallet settles it (sandbox settle callback). */
   /** The catalogue, as a product team changes it: a new price version of a plan (existing subscribers keep theirs). */
   z.object({ at: instant, type: z.literal('changePrice'), plan: z.string().min(1), amountCents: z.number().int().min(1) }).strict(),
   /** Moves every subscription on `plan` to `toPlan` (default: the same plan) at price version `toVersion` (default: its current one) at renewal. */
@@ -54,6 +53,7 @@ const event = z.discriminatedUnion('type', [
       address: z.object({ lines: z.array(z.string().min(1)).min(1).max(4), postalCode: z.string().min(1), city: z.string().min(1), country: z.string().length(2) }).strict(),
     })
     .strict(),
+  /** The customer confirms (or refuses) the payment in flight, or the wallet settles it (sandbox settle callback). */
   z.object({ at: instant, type: z.literal('settlePayment'), outcome: z.enum(['succeeded', 'failed']).default('succeeded') }).strict(),
 ]);
 

@@ -4,12 +4,12 @@
 // sequence is shrunk to the shortest one that still fails, and reported with its seed and path.
 import fc from 'fast-check';
 import request from 'supertest';
-import { PLAN_CATALOGUE } from '../../domain/plans';
 import { DEFAULT_POLICY } from '../../domain/subscription';
 import type { Harness } from '../environment';
 import { environmentApp, retireSubscription } from '../environment';
 import type { FuzzModel, FuzzReal, Opening } from './commands';
 import { fuzzCommands, openSubscription, opening } from './commands';
+import { migrationsFinished } from './catalogue-commands';
 import { watchWorkflow } from '../health';
 import { countingClient } from './counting-client';
 import { invariantViolations } from './invariants';
@@ -94,15 +94,18 @@ export async function fuzz(h: Harness, options: FuzzOptions): Promise<FuzzSummar
     const watch = watchWorkflow(h, `subscription-${subscriptionId}`);
     const real: FuzzReal = { h, app: apps[how.finalAction], subscriptionId, answers: [], temporalCalls: temporal.calls, watch };
     try {
+      // What an imported first period was paid elsewhere: the plan's price now (earlier sequences may have changed it).
+      const { amountCents: planPriceCents } = await h.db.prisma.plan.findUniqueOrThrow({ where: { code: how.plan }, select: { amountCents: true } });
       await openSubscription(real, how, await h.env.currentTimeMs());
       const model: FuzzModel = { commands: 0 };
       await fc.asyncModelRun(() => ({ model, real }), sequence);
+      // A migration sent at once with another command may still be asking subscriptions.
+      await migrationsFinished(real);
       const health = await watch.settle();
       if (!health.ok) throw new Error(`${subscriptionId}: the workflow did not settle: ${health.reason}`);
       commands += model.commands;
       options.onSequence?.(sequences, model.commands);
-      const plan = PLAN_CATALOGUE.find((p) => p.code === how.plan)!;
-      const { violations: found, status } = await invariantViolations(h, { subscriptionId: real.subscriptionId, importedValueCents: how.importedForMs === undefined ? 0 : plan.amountCents });
+      const { violations: found, status } = await invariantViolations(h, { subscriptionId: real.subscriptionId, importedValueCents: how.importedForMs === undefined ? 0 : planPriceCents });
       finalStatuses[status] = (finalStatuses[status] ?? 0) + 1;
       if (found.length > 0) throw new Error(`${real.subscriptionId} broke ${found.length} invariant(s):\n  ${found.join('\n  ')}`);
     } finally {

@@ -216,7 +216,7 @@ test('a shipping add-on: the address changed, a skipped delivery not billed, and
   expect(timeline.commands[3]!.detail).toMatch(/the delivery for the period starting 2028-04-30 is final/);
 });
 
-test('a custom package: seats, a custom line at its own VAT rate and a coupon from the first invoice; a custom line added and removed; a price migration that leaves negotiated prices alone', async () => {
+test("a custom package: seats, a custom line at its own VAT rate and a coupon from the first invoice; a custom line added and removed; a price migration (to the plan's current price version, none named) that leaves negotiated prices alone", async () => {
   const timeline = await simulate(readScenario('examples/scenarios/custom-package.json'), onTemplate);
   expect(timeline.commands.map((c) => [c.type, c.status])).toEqual([
     ['addCustomLine', 200],
