@@ -73,11 +73,17 @@ export function endAtPeriodEnd(state: SubscriptionState): Transition {
 /**
  * Bills what was still waiting for the next invoice when the subscription ended (one-time
  * products, add-on prorations), net of credits and account credit; charged once, never dunned:
- * a decline leaves it uncollectible.
+ * a decline leaves it uncollectible. Waiting lines that come to a credit (add-ons removed after
+ * the period was paid) are issued all the same, on an invoice of nothing due, and the credit
+ * becomes account credit, as any invoice's surplus does: it was paid for, and must not vanish
+ * with the subscription. A skipped delivery's credit is not: it takes the box off a renewal that
+ * will never be billed.
  */
 export function finalInvoice(state: SubscriptionState, at: string): Transition {
-  const subtotal = state.pendingItems.reduce((sum, line) => sum + line.amountCents, 0);
-  if (state.pendingItems.length === 0 || subtotal <= 0) return unchanged(update(state, { pendingItems: [] }));
+  // Rules 3 (domain/rules.ts); before, waiting lines that came to a credit were dropped.
+  const waiting = state.rules >= 3 ? state.pendingItems.filter((line) => !line.skippedDelivery) : state.pendingItems;
+  const subtotal = waiting.reduce((sum, line) => sum + line.amountCents, 0);
+  if (waiting.length === 0 || (state.rules < 3 && subtotal <= 0)) return unchanged(update(state, { pendingItems: [] }));
   const built = buildInvoice(
     {
       number: invoiceNumber(state.id, state.invoiceCount + 1),
@@ -90,7 +96,7 @@ export function finalInvoice(state: SubscriptionState, at: string): Transition {
       issuedAt: at,
     },
     taxContextOf(state, at),
-    state.pendingItems,
+    waiting,
     state.creditBalanceCents,
   );
   const invoice = issuedSummary(built);

@@ -19,4 +19,7 @@
 //   2: a skipped delivery's credit belongs to the service of the period it skips: the discount is
 //      computed on the plan and add-ons net of it, and what the period's account records as paid
 //      is net of it, so unused-time credit (a pause, a plan change) never gives the box back twice.
-export const RULES_VERSION = 2;
+//   3: lines still waiting for the next invoice when a subscription ends are issued on its final
+//      invoice even when they come to a credit (an add-on removed after the period was paid); the
+//      credit becomes account credit instead of being dropped (domain/cancellation.ts).
+export const RULES_VERSION = 3;
