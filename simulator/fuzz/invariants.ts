@@ -67,6 +67,22 @@ export function periodMoney(
   return money;
 }
 
+/**
+ * Nothing given back vanishes: what the workflow counts as given back for its paid period
+ * (`state.account`) is in the books (credit lines, pause credit, refunds: `periodMoney`), or is
+ * a credit line still waiting for the next invoice. Null when they agree.
+ */
+export function givenBackVanished(state: Pick<SubscriptionState, 'account' | 'periodIndex' | 'currentPeriod' | 'pendingItems'>, money: ReturnType<typeof periodMoney>): string | null {
+  const account = state.account;
+  if (!account || account.periodIndex !== state.periodIndex) return null;
+  const waiting = state.pendingItems
+    .filter((line) => line.kind === 'proration_credit' && !line.skippedDelivery && line.periodEnd === state.currentPeriod.end)
+    .reduce((sum, line) => sum - line.amountCents, 0);
+  const booked = money.get(account.periodIndex);
+  if ((booked?.returned ?? 0) + waiting === account.returnedCents) return null;
+  return `period ${account.periodIndex}: the workflow gave back ${account.returnedCents}, the books show ${booked?.returned ?? 0} (${booked?.detail.join(', ') || 'nothing'}) and ${waiting} waits for the next invoice`;
+}
+
 /** Every failure of the workflow chain: a failed run, a workflow task that failed. */
 async function workflowViolations(h: Harness, workflowId: string): Promise<string[]> {
   const found: string[] = [];
@@ -203,9 +219,12 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
 
   // No money out of thin air, period by period, from the books alone: what went back for a period
   // (unused-time credit lines, pause credit, refunds) never exceeds what was paid for its service.
-  for (const [period, money] of periodMoney(invoices, ledger, notes, facts.importedValueCents)) {
-    if (money.returned > money.paid) found.push(`period ${period}: ${money.returned} went back (${money.detail.join(', ')}) of ${money.paid} paid`);
+  const money = periodMoney(invoices, ledger, notes, facts.importedValueCents);
+  for (const [period, { returned, paid, detail }] of money) {
+    if (returned > paid) found.push(`period ${period}: ${returned} went back (${detail.join(', ')}) of ${paid} paid`);
   }
+  const vanished = givenBackVanished(state, money);
+  if (vanished) found.push(vanished);
   if (state.account && state.account.returnedCents > state.account.paidCents) {
     found.push(`period ${state.account.periodIndex}: ${state.account.returnedCents} went back of ${state.account.paidCents} paid`);
   }

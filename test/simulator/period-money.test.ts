@@ -1,8 +1,10 @@
 // The fuzz's books oracle (simulator/fuzz/invariants.ts periodMoney): what was paid for each period's
-// service and what went back for it, read from invoice rows alone.
+// service and what went back for it, read from invoice rows alone; and givenBackVanished, which
+// holds the workflow's own account of the paid period to those books.
 import { SKIPPED_DELIVERY } from '../../domain/deliveries';
+import type { InvoiceLineDraft } from '../../domain/invoice';
 import type { InvoiceWithLines } from '../../simulator/fuzz/invariants';
-import { periodMoney } from '../../simulator/fuzz/invariants';
+import { givenBackVanished, periodMoney } from '../../simulator/fuzz/invariants';
 
 const MAY = { start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-06-01T00:00:00Z') };
 const JUNE = { start: MAY.end, end: new Date('2026-07-01T00:00:00Z') };
@@ -43,4 +45,25 @@ test('unused-time credit on an unpaid invoice still counts as given back for the
   ]);
   const money = periodMoney([may, planChange], [], [], 0);
   expect(money.get(1)).toMatchObject({ paid: 1_500, returned: 750 });
+});
+
+describe('givenBackVanished: what the workflow gave back for its paid period is in the books or still waiting', () => {
+  const FULL = { paid: 1, list: 1 };
+  const mayAccount = (returnedCents: number) => ({
+    account: { periodIndex: 1, paidCents: 1_500, returnedCents, rates: { plan: FULL, addOns: FULL }, charges: [{ invoiceNumber: '1', amountCents: 1_500, refundedCents: 0 }] },
+    periodIndex: 1,
+    currentPeriod: { start: MAY.start.toISOString(), end: MAY.end.toISOString() },
+    pendingItems: [] as InvoiceLineDraft[],
+  });
+  const removalCredit: InvoiceLineDraft = { kind: 'proration_credit', description: 'Extra seat × 2 removed', quantity: 2, amountCents: -500, periodStart: '2026-05-16T00:00:00.000Z', periodEnd: MAY.end.toISOString() };
+
+  test('a credit the workflow gave back that reached no invoice and waits for none is reported (a subscription that ended with it dropped)', () => {
+    expect(givenBackVanished(mayAccount(500), periodMoney([may], [], [], 0))).toBe('period 1: the workflow gave back 500, the books show 0 (nothing) and 0 waits for the next invoice');
+  });
+
+  test('the same credit on an invoice, or still waiting for the next one, is accounted for', () => {
+    const final = invoice('2', 1, MAY, 'paid', [line('proration_credit', -500, 'Extra seat × 2 removed', MAY)]);
+    expect(givenBackVanished(mayAccount(500), periodMoney([may, final], [], [], 0))).toBeNull();
+    expect(givenBackVanished({ ...mayAccount(500), pendingItems: [removalCredit] }, periodMoney([may], [], [], 0))).toBeNull();
+  });
 });
