@@ -75,7 +75,7 @@ export function invoiceIssued(state: SubscriptionState, built: BuiltInvoice, inv
 /** Issues the current period's invoice and charges it. */
 export function billPeriod(state: SubscriptionState, at: string): Transition {
   const built = renewalInvoice(state, at);
-  const invoice = issuedSummary(built);
+  const invoice = withCarriedCredit(state, issuedSummary(built));
   const next = invoiceIssued(state, built, invoice);
   return {
     state: next,
@@ -84,6 +84,18 @@ export function billPeriod(state: SubscriptionState, at: string): Transition {
       chargeOf(next, invoice, at),
     ],
   };
+}
+
+/**
+ * Rules 3: the credit the period invoice carries from the waiting lines (what was paid for
+ * add-ons removed since), so that voiding the invoice gives it back instead of voiding it too.
+ */
+function withCarriedCredit(state: SubscriptionState, invoice: InvoiceSummary): InvoiceSummary {
+  if (state.rules < 3) return invoice;
+  const carried = state.pendingItems
+    .filter((line) => line.kind === 'proration_credit' && !line.skippedDelivery)
+    .reduce((sum, line) => sum - line.amountCents, 0);
+  return carried > 0 ? { ...invoice, carriedCreditCents: carried } : invoice;
 }
 
 /** Charges the invoice under collection again (a dunning retry, a new card). */

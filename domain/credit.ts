@@ -169,10 +169,11 @@ export function invoiceCreditEntries(
 
 /**
  * An invoice that will never be paid is voided, and the account credit it used goes back to the
- * balance (as Stripe does); `status` 'uncollectible' writes it off instead, keeping the credit used.
+ * balance (as Stripe does), with the credit it carried for time already paid (rules 3); `status`
+ * 'uncollectible' writes it off instead, keeping both as used against what it asked for.
  */
 export function closeUnpaidInvoice(state: SubscriptionState, invoice: InvoiceSummary, status: 'void' | 'uncollectible', at: string): Transition {
-  const restored = status === 'void' ? (invoice.creditAppliedCents ?? 0) : 0;
+  const restored = status === 'void' ? (invoice.creditAppliedCents ?? 0) + (invoice.carriedCreditCents ?? 0) : 0;
   const next = update(state, {
     creditBalanceCents: state.creditBalanceCents + restored,
     latestInvoice: state.latestInvoice?.number === invoice.number ? { ...state.latestInvoice, status } : state.latestInvoice,

@@ -19,7 +19,9 @@
 //   2: a skipped delivery's credit belongs to the service of the period it skips: the discount is
 //      computed on the plan and add-ons net of it, and what the period's account records as paid
 //      is net of it, so unused-time credit (a pause, a plan change) never gives the box back twice.
-//   3: lines still waiting for the next invoice when a subscription ends are issued on its final
-//      invoice even when they come to a credit (an add-on removed after the period was paid); the
-//      credit becomes account credit instead of being dropped (domain/cancellation.ts).
+//   3: credit for time already paid (an add-on removed mid-period) never vanishes: lines still
+//      waiting when a subscription ends are issued on its final invoice even when they come to a
+//      credit, which becomes account credit (domain/cancellation.ts); and a period invoice that
+//      carried such credit gives it back as account credit if it is voided (`carriedCreditCents`,
+//      domain/collection.ts and domain/credit.ts).
 export const RULES_VERSION = 3;

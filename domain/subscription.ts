@@ -99,6 +99,11 @@ export interface InvoiceSummary {
   service?: InvoiceService | null;
   /** Account credit this invoice used; given back if it is voided. */
   creditAppliedCents?: number;
+  /**
+   * Credit for time already paid that this period invoice carried from earlier changes (add-ons
+   * removed mid-period); given back as account credit if it is voided (rules 3).
+   */
+  carriedCreditCents?: number;
 }
 
 export interface InvoiceService {

@@ -1,11 +1,11 @@
 import { setAddOnQuantity } from '../../domain/add-on-changes';
-import { cancelAtPeriodEnd, endAtPeriodEnd } from '../../domain/cancellation';
-import { paymentSucceeded } from '../../domain/collection';
+import { cancelAtPeriodEnd, cancelNow, endAtPeriodEnd } from '../../domain/cancellation';
+import { billPeriod, paymentFailed, paymentSucceeded } from '../../domain/collection';
 import type { Effect } from '../../domain/effects';
 import type { InvoiceLineDraft } from '../../domain/invoice';
 import { periodEnded } from '../../domain/renewal';
 import { update, type SubscriptionState } from '../../domain/subscription';
-import { FEB_29, MAR_31, active, bill } from './fixtures';
+import { FEB_29, MAR_31, active, bill, decline } from './fixtures';
 import { addOn } from './upsell-fixtures';
 
 const MAR_15 = '2028-03-15T10:00:00.000Z'; // 16 of the 31 days of period 1 left
@@ -45,5 +45,31 @@ describe('the end of a subscription with lines still waiting for the next invoic
     const ended = endAtPeriodEnd(waiting);
     expect(issued(ended.effects)).toEqual([]);
     expect(ended.state).toMatchObject({ creditBalanceCents: 0, pendingItems: [] });
+  });
+});
+
+describe('a period invoice that carried a credit for time already paid, voided', () => {
+  /** Seats removed on Mar 15 (516 waiting), the Mar 31 renewal carrying that credit declined: past due. */
+  function renewalDeclined(rules: number) {
+    const removed = setAddOnQuantity(seatsPaid(rules), { addOn: addOn('extra-seat'), quantity: 0 }, MAR_15);
+    const billed = billPeriod(periodEnded(removed).state, MAR_31);
+    const charge = billed.effects.find((effect) => effect.kind === 'charge');
+    if (charge?.kind !== 'charge') throw new Error('the renewal charged nothing');
+    return paymentFailed(billed.state, { ...charge.charge.invoice, attempts: 1 }, decline(), MAR_31).state;
+  }
+
+  test('canceled while it is collected: the invoice is voided and the credit it carried goes back as account credit', () => {
+    const pastDue = renewalDeclined(3);
+    expect(pastDue).toMatchObject({ status: 'past_due', latestInvoice: { amountCents: 900 - 516, carriedCreditCents: 516 } });
+    const canceled = cancelNow(pastDue, { when: 'now' }, '2028-04-02T10:00:00.000Z');
+    const voided = canceled.effects.find((effect) => effect.kind === 'invoice_status');
+    expect(voided).toMatchObject({ status: 'void', credit: [{ cause: 'invoice_voided', amountCents: 516, balanceAfterCents: 516 }] });
+    expect(canceled.state).toMatchObject({ status: 'canceled', creditBalanceCents: 516 });
+  });
+
+  test('under the rules before version 3 the credit went with the voided invoice', () => {
+    const canceled = cancelNow(renewalDeclined(2), { when: 'now' }, '2028-04-02T10:00:00.000Z');
+    expect(canceled.state.latestInvoice?.carriedCreditCents).toBeUndefined();
+    expect(canceled.state.creditBalanceCents).toBe(0);
   });
 });

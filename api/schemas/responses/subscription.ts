@@ -27,6 +27,9 @@ export const latestInvoice = z.strictObject({
     .optional()
     .describe("The billing period whose plan and add-ons the invoice buys: their list price (gross) and what was charged for them after discounts (net)"),
   creditAppliedCents: minorUnits.optional().describe('Account credit the invoice used (given back if it is voided)'),
+  carriedCreditCents: minorUnits
+    .optional()
+    .describe('Credit for time already paid that the invoice carried from earlier changes (add-ons removed mid-period); given back as account credit if it is voided'),
 });
 
 const fields = {
