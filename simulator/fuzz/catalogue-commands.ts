@@ -3,18 +3,15 @@
 // on the sequence's plan to another plan or to a newer price, applied at each one's next renewal
 // (workflows/plan-migration.ts). The price a plan had when a sequence opened can differ from the
 // seeded catalogue's: earlier sequences of the same run changed it.
-import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import request from 'supertest';
-import type { FuzzReal } from './api-command';
+import { MAX_PRICE_CENTS } from '../../api/schemas/price-versions';
+import { eventually } from '../environment';
+import type { FuzzModel, FuzzReal } from './api-command';
 import { ApiCommand, guarded, path } from './api-command';
-import type { FuzzModel } from './api-command';
 
 /** A price relative to the plan's current one, so prices wander but stay plausible. */
 const PRICE_FACTORS = [0.5, 0.9, 1.25, 2] as const;
-
-/** The highest price the API takes (api/schemas/price-versions.ts MAX_PRICE_CENTS). */
-const MAX_PRICE_CENTS = 100_000_000;
 
 /** The plan the sequence's subscription is on now, or null when the API cannot say. */
 async function currentPlan(real: FuzzReal): Promise<string | null> {
@@ -52,9 +49,10 @@ class ChangePrice extends ApiCommand {
 
 /**
  * POST /plans/:code/migrations from the subscription's plan: to that plan's newest price version
- * (also when the plan drawn is its own), or to another plan (refused with 409 when it bills in another currency or one is still running).
- * Run on its own, it waits until the migration has asked every subscription; inside an AtOnce, it
- * finishes while later commands run, as a real migration does.
+ * (also when the plan drawn is its own), or to another plan (refused with 409 when it bills in
+ * another currency or one is still running). Run on its own, it waits until the migration has
+ * asked every subscription; inside an AtOnce, it finishes while later commands run, as a real
+ * migration does.
  */
 class MigratePlan extends ApiCommand {
   private from = '';
@@ -90,11 +88,12 @@ class MigratePlan extends ApiCommand {
 
 /** Waits until the migration (or, without an id, every migration) has stopped running. */
 export async function migrationsFinished(real: Pick<FuzzReal, 'h'>, id?: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while ((await real.h.db.prisma.planMigration.count({ where: { status: 'running', ...(id ? { id } : {}) } })) > 0) {
-    if (Date.now() > deadline) throw new Error(`plan migration ${id ?? '(any)'} still running after 60 s`);
-    await sleep(20);
-  }
+  await eventually(
+    () => real.h.db.prisma.planMigration.count({ where: { status: 'running', ...(id ? { id } : {}) } }),
+    (running) => running === 0,
+    `plan migration ${id ?? '(any)'} to finish`,
+    60_000,
+  );
 }
 
 /** Price changes and migrations, the sequence's own plan more often than another. */
