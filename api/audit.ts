@@ -24,15 +24,26 @@ export function setAuditActor(res: Response, actor: AuditActor): void {
   res.locals.auditActor = actor;
 }
 
-let sequence = 0;
+let lastSequence = 0;
+
+/** The next arrival's place in this process's order. */
+function nextSequence(): number {
+  lastSequence = (lastSequence + 1) % 0x1_0000_0000;
+  return lastSequence;
+}
 
 /**
- * Sortable within one process: the instant, then a counter, so entries written in the same
+ * Sortable within one process: the instant, then the arrival counter, so entries of the same
  * millisecond keep their order in "newest first"; the random tail keeps processes apart.
  */
-export function auditEventId(at: Date): string {
-  sequence = (sequence + 1) % 0x1_0000_0000;
+function auditEventId(at: Date, sequence: number): string {
   return `aud_${at.getTime().toString(16).padStart(12, '0')}${sequence.toString(16).padStart(8, '0')}${randomBytes(4).toString('hex')}`;
+}
+
+/** When a request arrived, and its place among this process's arrivals: an entry's time and order. */
+interface Arrival {
+  at: Promise<Date>;
+  sequence: number;
 }
 
 /** `/subscriptions/<id>/…` when no route matched, e.g. a request refused by authentication. */
@@ -58,17 +69,17 @@ export function auditLog(deps: ApiDeps, logger: Logger): RequestHandler {
     return row ? { actorType: 'customer', actor: row.customerId } : undefined;
   }
 
-  async function record(req: Request, res: Response, ip: string | undefined): Promise<void> {
+  async function record(req: Request, res: Response, ip: string | undefined, arrival: Arrival): Promise<void> {
     const auditActor = res.locals.auditActor as AuditActor | undefined;
     const context = requestContextOf(req);
     if (!auditActor || !context) return;
     const subscriptionId = subscriptionOf(req, res, context.subscriptionId, context.route);
     const who = await actorOf(auditActor, subscriptionId);
     if (!who) return;
-    const at = await deps.clock();
+    const at = await arrival.at;
     await deps.prisma.auditEvent.create({
       data: {
-        id: auditEventId(at),
+        id: auditEventId(at, arrival.sequence),
         at,
         ...who,
         method: req.method,
@@ -87,9 +98,14 @@ export function auditLog(deps: ApiDeps, logger: Logger): RequestHandler {
     if (!MUTATING_METHODS.has(req.method)) return next();
     // Read now: once the connection has closed, the socket no longer knows the peer's address.
     const ip = req.ip;
+    // Timed and ordered as the requests arrived: entries are written after each answer, and a
+    // client's next request can be written before the last one's entry is.
+    const arrival: Arrival = { at: deps.clock(), sequence: nextSequence() };
+    // Its failure is the entry's, reported when the entry is written.
+    arrival.at.catch(() => undefined);
     // 'close' rather than 'finish': a client that hung up does not hide its command from the log.
     res.once('close', () => {
-      record(req, res, ip).catch((error: unknown) => {
+      record(req, res, ip, arrival).catch((error: unknown) => {
         (requestContextOf(req)?.log ?? logger).error({ err: error, method: req.method, status: res.statusCode }, 'audit event not recorded');
       });
     });
