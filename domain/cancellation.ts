@@ -4,7 +4,7 @@
 import { addOnsPerPeriod } from './add-ons';
 import { chargeOf } from './charges';
 import type { CancelCommand } from './commands';
-import { capped, closeUnpaidInvoice, invoiceCreditEntries, refunded, refundSplit, unusedValue } from './credit';
+import { capped, closeUnpaidInvoice, invoiceCreditEntries, refundCreditAtEnd, refunded, refundSplit, unusedValue } from './credit';
 import type { Effect, Transition } from './effects';
 import { email, then, unchanged } from './effects';
 import { buildInvoice, invoiceNumber, issuedSummary, taxContextOf } from './invoice';
@@ -32,7 +32,7 @@ export function cancelNow(state: SubscriptionState, command: CancelCommand, at: 
   // An invoice still being collected will never be paid now.
   const collecting = state.dunning && state.latestInvoice?.number === state.dunning.invoiceNumber ? state.latestInvoice : null;
   const closed = collecting ? closeUnpaidInvoice(afterRefund, collecting, 'void', at) : unchanged(afterRefund);
-  return then(closed, (s) => {
+  const ending = then(closed, (s) => {
     const next = update(s, {
       status: nextStatus(state.status, 'canceled'),
       canceledAt: at,
@@ -47,6 +47,10 @@ export function cancelNow(state: SubscriptionState, command: CancelCommand, at: 
     effects.push(email(next, 'ended', { template: 'canceled', reason: 'requested', endedAt: at, refundCents, currency: state.plan.currency }));
     return then({ state: next, effects }, (ended) => finalInvoice(ended, at));
   });
+  // Without a refund nothing goes back, account credit included: it stays on the ledger, as
+  // Stripe keeps a customer balance (a pause's credit must not turn into the refund the merchant
+  // chose not to give).
+  return command.refund === 'prorated' ? refundCreditAtEnd(ending) : ending;
 }
 
 export function cancelAtPeriodEnd(state: SubscriptionState, at: string): SubscriptionState {
@@ -67,7 +71,7 @@ export function endAtPeriodEnd(state: SubscriptionState): Transition {
     cancelAtPeriodEnd: false,
   });
   const ended = { state: next, effects: [email(next, 'ended', { template: 'canceled', reason: 'requested', endedAt: at, refundCents: 0, currency: state.plan.currency })] };
-  return then(ended, (s) => finalInvoice(s, at));
+  return refundCreditAtEnd(then(ended, (s) => finalInvoice(s, at)));
 }
 
 /**

@@ -2,7 +2,7 @@
 // conversion, dunning, final action, expiry of an unpaid first invoice.
 import { describeInterval } from './calendar';
 import { canReceiveOffer } from './offers';
-import { closeUnpaidInvoice, invoiceCreditEntries, openAccount, paidRate } from './credit';
+import { closeUnpaidInvoice, invoiceCreditEntries, openAccount, paidRate, refundCreditAtEnd } from './credit';
 import type { DunningState } from './dunning';
 import { afterFailedAttempt, isFinalRetryNext } from './dunning';
 import type { Effect, Transition } from './effects';
@@ -260,10 +260,11 @@ export function retriesExhausted(state: SubscriptionState, at: string): Transiti
     endedAt: at,
     cancelReason: 'non_payment',
   });
-  return then(closeUnpaidInvoice(canceled, invoice, 'void', at), (next) => ({
+  const ending = then(closeUnpaidInvoice(canceled, invoice, 'void', at), (next) => ({
     state: next,
     effects: [email(next, 'ended', { template: 'canceled', reason: 'non_payment', endedAt: at, refundCents: 0, currency })],
   }));
+  return refundCreditAtEnd(ending);
 }
 
 /** A first payment that was never completed: the subscription expires (Stripe's incomplete_expired). */
@@ -275,5 +276,5 @@ export function firstPaymentExpired(state: SubscriptionState, at: string): Trans
     cancelReason: 'payment_not_completed',
   });
   const invoice = state.latestInvoice;
-  return invoice && invoice.status === 'open' ? closeUnpaidInvoice(expired, invoice, 'void', at) : { state: expired, effects: [] };
+  return refundCreditAtEnd(invoice && invoice.status === 'open' ? closeUnpaidInvoice(expired, invoice, 'void', at) : { state: expired, effects: [] });
 }

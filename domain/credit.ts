@@ -35,7 +35,7 @@ export interface PeriodAccount {
   charges: Array<{ invoiceNumber: string; amountCents: number; refundedCents: number }>;
 }
 
-export type CreditCause = 'invoice_surplus' | 'applied_to_invoice' | 'pause' | 'invoice_voided';
+export type CreditCause = 'invoice_surplus' | 'applied_to_invoice' | 'pause' | 'invoice_voided' | 'refunded';
 
 /** One entry of the account-credit ledger (CreditEntry), written once under its key. */
 export interface CreditEntryDraft {
@@ -180,4 +180,25 @@ export function closeUnpaidInvoice(state: SubscriptionState, invoice: InvoiceSum
   });
   const credit: CreditEntryDraft[] = restored > 0 ? [creditEntry(next, 'invoice_voided', restored, invoice.number, at, invoice.number)] : [];
   return { state: next, effects: [{ kind: 'invoice_status', invoiceNumber: invoice.number, status, at, credit }] };
+}
+
+/**
+ * Rules 4: account credit left when the subscription ends goes back to the card it was paid with
+ * (`refund_credit`, carried out against the subscription's charges, newest first), so an ended
+ * subscription strands none of the customer's money: at the period end it was canceled for, at
+ * the end of dunning, or canceled now with a refund (without one, the merchant chose to give
+ * nothing back). Appended to the ending's effects: after its final invoice used what it could.
+ */
+export function refundCreditAtEnd(ending: Transition): Transition {
+  const { state } = ending;
+  if (state.rules < 4 || state.endedAt === null || state.creditBalanceCents <= 0) return ending;
+  return { ...ending, effects: [...ending.effects, { kind: 'refund_credit', amountCents: state.creditBalanceCents, at: state.endedAt }] };
+}
+
+/** The balance once `refundedCents` of it went back to the card (what the charges could take; the rest stays). */
+export function creditRefunded(state: SubscriptionState, refundedCents: number, at: string): Transition {
+  const amount = Math.min(refundedCents, state.creditBalanceCents);
+  if (amount <= 0) return { state, effects: [] };
+  const next = update(state, { creditBalanceCents: state.creditBalanceCents - amount });
+  return { state: next, effects: [{ kind: 'credit', entries: [creditEntry(next, 'refunded', -amount, 'end', at)] }] };
 }

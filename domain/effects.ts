@@ -145,6 +145,8 @@ export type Effect =
   | { kind: 'charge'; charge: ChargeIntent }
   | { kind: 'invoice_status'; invoiceNumber: string; status: 'void' | 'uncollectible'; at: string; credit: CreditEntryDraft[] }
   | { kind: 'refund'; refunds: RefundIntent[]; at: string }
+  /** Refunds up to `amountCents` of account credit to the subscription's charges; what went back goes to `creditRefunded`. */
+  | { kind: 'refund_credit'; amountCents: number; at: string }
   | { kind: 'credit'; entries: CreditEntryDraft[] }
   | { kind: 'offer'; offer: OpenOffer; status: 'open' | OfferOutcome; at: string; subscriptionId: string; currency: string }
   /** Asks the upsell rules (data in the database) for an offer; the answer goes to `offerEvaluated`. */

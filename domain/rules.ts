@@ -24,4 +24,8 @@
 //      credit, which becomes account credit (domain/cancellation.ts); and a period invoice that
 //      carried such credit gives it back as account credit if it is voided (`carriedCreditCents`,
 //      domain/collection.ts and domain/credit.ts).
-export const RULES_VERSION = 3;
+//   4: account credit does not outlive its subscription: what is left when it ends (after its final
+//      invoice) is refunded to the card, against its charges newest first (domain/credit.ts
+//      `refundCreditAtEnd`), unless it was canceled now without a refund; only what no charge can
+//      take (a period paid elsewhere) stays.
+export const RULES_VERSION = 4;

@@ -5,6 +5,7 @@
 // FIFO lock, so a step always sees the state the previous one left.
 import * as wf from '@temporalio/workflow';
 import { settleCharge } from '../domain/collection';
+import { creditRefunded } from '../domain/credit';
 import type { Command } from '../domain/commands';
 import { checkCommand } from '../domain/commands';
 import { runCommand } from '../domain/command-steps';
@@ -409,6 +410,15 @@ export class SubscriptionEntity {
           await activities.refundInvoice.executeWithOptions({ summary: `refund ${refund.amountCents} on invoice ${refund.invoiceNumber}` }, [{ ...refund, at: effect.at }]);
         }
         return;
+      case 'refund_credit': {
+        const amountCents = Math.min(effect.amountCents, this.state.creditBalanceCents);
+        if (amountCents <= 0) return;
+        const { refundedCents } = await activities.refundAccountCredit.executeWithOptions({ summary: `refund ${amountCents} of account credit` }, [
+          { subscriptionId: this.state.id, amountCents, at: effect.at },
+        ]);
+        await this.apply(creditRefunded(this.state, refundedCents, effect.at));
+        return;
+      }
       case 'credit':
         await local.recordCredit.executeWithOptions({ summary: `record account credit ${effect.entries.map((e) => e.cause).join(', ')}` }, [
           { subscriptionId: this.state.id, customerId: this.state.customer.id, currency: this.state.plan.currency, entries: effect.entries },

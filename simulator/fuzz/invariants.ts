@@ -83,6 +83,32 @@ export function givenBackVanished(state: Pick<SubscriptionState, 'account' | 'pe
   return `period ${account.periodIndex}: the workflow gave back ${account.returnedCents}, the books show ${booked?.returned ?? 0} (${booked?.detail.join(', ') || 'nothing'}) and ${waiting} waits for the next invoice`;
 }
 
+/** The reason of the credit notes that refund account credit when a subscription ends (activities/charges.ts). */
+const ACCOUNT_CREDIT_REFUND = 'account_credit';
+
+/**
+ * Account credit does not outlive its subscription (amount rules 4): the ledger's refunded credit
+ * is what the credit notes refunded, and an ended subscription keeps a balance only when it was
+ * canceled now without a refund (`kept`) or its charges can take no more (nothing paid by card,
+ * disputed, refunded in full). Null when that holds.
+ */
+export function strandedCredit(
+  state: Pick<SubscriptionState, 'rules' | 'endedAt' | 'creditBalanceCents'>,
+  ledger: Array<{ cause: string; amountCents: number }>,
+  creditRefunds: Array<{ amountCents: number }>,
+  invoices: Array<{ status: string; amountCents: number; attempts: Array<{ outcome: string }>; creditNotes: Array<{ amountCents: number }>; disputes: unknown[] }>,
+  kept = false,
+): string | null {
+  const ledgerRefunded = -ledger.filter((entry) => entry.cause === 'refunded').reduce((sum, entry) => sum + entry.amountCents, 0);
+  const notesRefunded = creditRefunds.reduce((sum, note) => sum + note.amountCents, 0);
+  if (ledgerRefunded !== notesRefunded) return `the ledger refunded ${ledgerRefunded} of account credit, its credit notes ${notesRefunded}`;
+  if (kept || state.rules < 4 || state.endedAt === null || state.creditBalanceCents <= 0) return null;
+  const refundable = invoices
+    .filter((invoice) => invoice.status === 'paid' && invoice.disputes.length === 0 && invoice.attempts.some((attempt) => attempt.outcome === 'succeeded'))
+    .reduce((sum, invoice) => sum + invoice.amountCents - invoice.creditNotes.reduce((notes, note) => notes + note.amountCents, 0), 0);
+  return refundable > 0 ? `ended with ${state.creditBalanceCents} of account credit while its charges could still take ${refundable} back` : null;
+}
+
 /** Every failure of the workflow chain: a failed run, a workflow task that failed. */
 async function workflowViolations(h: Harness, workflowId: string): Promise<string[]> {
   const found: string[] = [];
@@ -115,6 +141,8 @@ export interface SequenceFacts {
   subscriptionId: string;
   /** Imported: its first period was paid elsewhere, for the plan's price. */
   importedValueCents: number;
+  /** Canceled now without a refund: its account credit stays on the ledger by that choice. */
+  creditKept: boolean;
 }
 
 /** All violations for the subscription of one sequence, once it has settled, and the status it ended in. */
@@ -171,7 +199,10 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   if (changes.at(-1) && changes.at(-1)!.to !== state.status) found.push(`the last status change is to ${changes.at(-1)!.to}, the workflow is ${state.status}`);
 
   // Invoices and payments.
-  const invoices = await prisma.invoice.findMany({ where: { subscriptionId: id }, include: { lines: true, attempts: true, creditNotes: { where: { kind: 'refund' } } } });
+  const invoices = await prisma.invoice.findMany({
+    where: { subscriptionId: id },
+    include: { lines: true, attempts: true, creditNotes: { where: { kind: 'refund' } }, disputes: { select: { id: true } } },
+  });
   const references = invoices.map((invoice) => invoice.reference);
   for (const invoice of invoices) {
     const lines = invoice.lines.reduce((sum, line) => sum + line.amountCents, 0);
@@ -217,9 +248,19 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   if (balance !== state.creditBalanceCents) found.push(`the credit ledger sums to ${balance}, the workflow holds ${state.creditBalanceCents}`);
   if (ledger.some((entry) => entry.balanceAfterCents < 0)) found.push('the credit balance went below zero');
 
+  // Account credit refunded at the end is credit going out as cash, not more given back for a period.
+  const creditRefunds = notes.filter((note) => note.reason === ACCOUNT_CREDIT_REFUND);
+  const creditStranded = strandedCredit(state, ledger, creditRefunds, invoices, facts.creditKept);
+  if (creditStranded) found.push(creditStranded);
+
   // No money out of thin air, period by period, from the books alone: what went back for a period
   // (unused-time credit lines, pause credit, refunds) never exceeds what was paid for its service.
-  const money = periodMoney(invoices, ledger, notes, facts.importedValueCents);
+  const money = periodMoney(
+    invoices,
+    ledger,
+    notes.filter((note) => note.reason !== ACCOUNT_CREDIT_REFUND),
+    facts.importedValueCents,
+  );
   for (const [period, { returned, paid, detail }] of money) {
     if (returned > paid) found.push(`period ${period}: ${returned} went back (${detail.join(', ')}) of ${paid} paid`);
   }

@@ -105,7 +105,11 @@ export async function fuzz(h: Harness, options: FuzzOptions): Promise<FuzzSummar
       if (!health.ok) throw new Error(`${subscriptionId}: the workflow did not settle: ${health.reason}`);
       commands += model.commands;
       options.onSequence?.(sequences, model.commands);
-      const { violations: found, status } = await invariantViolations(h, { subscriptionId: real.subscriptionId, importedValueCents: how.importedForMs === undefined ? 0 : planPriceCents });
+      const { violations: found, status } = await invariantViolations(h, {
+        subscriptionId: real.subscriptionId,
+        importedValueCents: how.importedForMs === undefined ? 0 : planPriceCents,
+        creditKept: real.answers.some((answer) => answer.command.endsWith('cancel(now, none)') && answer.status === 200),
+      });
       finalStatuses[status] = (finalStatuses[status] ?? 0) + 1;
       if (found.length > 0) throw new Error(`${real.subscriptionId} broke ${found.length} invariant(s):\n  ${found.join('\n  ')}`);
     } finally {

@@ -1,6 +1,7 @@
 import { setAddOnQuantity } from '../../domain/add-on-changes';
 import { cancelAtPeriodEnd, cancelNow, endAtPeriodEnd } from '../../domain/cancellation';
-import { billPeriod, paymentFailed, paymentSucceeded } from '../../domain/collection';
+import { billPeriod, paymentFailed, paymentSucceeded, retriesExhausted } from '../../domain/collection';
+import { creditRefunded } from '../../domain/credit';
 import type { Effect } from '../../domain/effects';
 import type { InvoiceLineDraft } from '../../domain/invoice';
 import { periodEnded } from '../../domain/renewal';
@@ -48,16 +49,16 @@ describe('the end of a subscription with lines still waiting for the next invoic
   });
 });
 
-describe('a period invoice that carried a credit for time already paid, voided', () => {
-  /** Seats removed on Mar 15 (516 waiting), the Mar 31 renewal carrying that credit declined: past due. */
-  function renewalDeclined(rules: number) {
-    const removed = setAddOnQuantity(seatsPaid(rules), { addOn: addOn('extra-seat'), quantity: 0 }, MAR_15);
-    const billed = billPeriod(periodEnded(removed).state, MAR_31);
-    const charge = billed.effects.find((effect) => effect.kind === 'charge');
-    if (charge?.kind !== 'charge') throw new Error('the renewal charged nothing');
-    return paymentFailed(billed.state, { ...charge.charge.invoice, attempts: 1 }, decline(), MAR_31).state;
-  }
+/** Seats removed on Mar 15 (516 waiting), the Mar 31 renewal carrying that credit declined: past due. */
+function renewalDeclined(rules: number) {
+  const removed = setAddOnQuantity(seatsPaid(rules), { addOn: addOn('extra-seat'), quantity: 0 }, MAR_15);
+  const billed = billPeriod(periodEnded(removed).state, MAR_31);
+  const charge = billed.effects.find((effect) => effect.kind === 'charge');
+  if (charge?.kind !== 'charge') throw new Error('the renewal charged nothing');
+  return paymentFailed(billed.state, { ...charge.charge.invoice, attempts: 1 }, decline(), MAR_31).state;
+}
 
+describe('a period invoice that carried a credit for time already paid, voided', () => {
   test('canceled while it is collected: the invoice is voided and the credit it carried goes back as account credit', () => {
     const pastDue = renewalDeclined(3);
     expect(pastDue).toMatchObject({ status: 'past_due', latestInvoice: { amountCents: 900 - 516, carriedCreditCents: 516 } });
@@ -71,5 +72,55 @@ describe('a period invoice that carried a credit for time already paid, voided',
     const canceled = cancelNow(renewalDeclined(2), { when: 'now' }, '2028-04-02T10:00:00.000Z');
     expect(canceled.state.latestInvoice?.carriedCreditCents).toBeUndefined();
     expect(canceled.state.creditBalanceCents).toBe(0);
+  });
+});
+
+describe('account credit left when a subscription ends (amount rules 4)', () => {
+  const APR_2 = '2028-04-02T10:00:00.000Z';
+  const refundsOfCredit = (effects: readonly Effect[]) => effects.filter((effect) => effect.kind === 'refund_credit');
+
+  test('canceled at period end with credit on the ledger: after the final invoice, the credit is refunded to the card', () => {
+    const removed = setAddOnQuantity(seatsPaid(4), { addOn: addOn('extra-seat'), quantity: 0 }, MAR_15);
+    const ended = endAtPeriodEnd(cancelAtPeriodEnd(removed, MAR_15));
+    expect(ended.effects.at(-1)).toEqual({ kind: 'refund_credit', amountCents: 516, at: MAR_31 });
+    expect(ended.effects.findIndex((effect) => effect.kind === 'issue_invoice')).toBeLessThan(ended.effects.length - 1);
+  });
+
+  test('canceled now with a prorated refund: the unused time is refunded, then the credit left', () => {
+    const removed = setAddOnQuantity(seatsPaid(4), { addOn: addOn('extra-seat'), quantity: 0 }, MAR_15);
+    const canceled = cancelNow(removed, { when: 'now', refund: 'prorated' }, MAR_15);
+    const kinds = canceled.effects.map((effect) => effect.kind);
+    expect(kinds.indexOf('refund')).toBeLessThan(kinds.indexOf('refund_credit'));
+    expect(refundsOfCredit(canceled.effects)).toEqual([{ kind: 'refund_credit', amountCents: canceled.state.creditBalanceCents, at: MAR_15 }]);
+    expect(canceled.state.creditBalanceCents).toBe(516);
+  });
+
+  test('ended by dunning: the credit the voided renewal carried goes back to the card', () => {
+    const ended = retriesExhausted(renewalDeclined(4), APR_2);
+    expect(ended.state).toMatchObject({ status: 'canceled', creditBalanceCents: 516 });
+    expect(refundsOfCredit(ended.effects)).toEqual([{ kind: 'refund_credit', amountCents: 516, at: APR_2 }]);
+  });
+
+  test('canceled now without a refund: nothing goes back, the credit stays on the ledger', () => {
+    const removed = setAddOnQuantity(seatsPaid(4), { addOn: addOn('extra-seat'), quantity: 0 }, MAR_15);
+    const canceled = cancelNow(removed, { when: 'now', refund: 'none' }, MAR_15);
+    expect(canceled.effects.filter((effect) => effect.kind === 'refund' || effect.kind === 'refund_credit')).toEqual([]);
+    expect(canceled.state).toMatchObject({ status: 'canceled', creditBalanceCents: 516 });
+  });
+
+  test('a subscription that ends with no credit refunds none, and rules before version 4 keep the credit on the ledger', () => {
+    expect(refundsOfCredit(endAtPeriodEnd(cancelAtPeriodEnd(seatsPaid(4), MAR_15)).effects)).toEqual([]);
+    const removed = setAddOnQuantity(seatsPaid(3), { addOn: addOn('extra-seat'), quantity: 0 }, MAR_15);
+    expect(refundsOfCredit(endAtPeriodEnd(cancelAtPeriodEnd(removed, MAR_15)).effects)).toEqual([]);
+  });
+
+  test('what the charges took back leaves the balance with a refunded ledger entry; what they could not take stays', () => {
+    const removed = setAddOnQuantity(seatsPaid(4), { addOn: addOn('extra-seat'), quantity: 0 }, MAR_15);
+    const ended = endAtPeriodEnd(cancelAtPeriodEnd(removed, MAR_15)).state;
+    const all = creditRefunded(ended, 516, MAR_31);
+    expect(all.state.creditBalanceCents).toBe(0);
+    expect(all.effects).toEqual([{ kind: 'credit', entries: [expect.objectContaining({ cause: 'refunded', amountCents: -516, balanceAfterCents: 0, at: MAR_31 })] }]);
+    expect(creditRefunded(ended, 300, MAR_31).state.creditBalanceCents).toBe(216);
+    expect(creditRefunded(ended, 0, MAR_31)).toEqual({ state: ended, effects: [] });
   });
 });

@@ -78,7 +78,7 @@ test('a prorated refund after an upgrade gives back the unused Pro time, split o
   expect(refunds.reduce((sum, refund) => sum + refund.amountCents, 0)).toBe(refunded);
 });
 
-test('credit used by an invoice that is then voided is given back, in the workflow and in the ledger', async () => {
+test('credit used by an invoice that is then voided is given back, in the workflow and in the ledger, and refunded to the card as the subscription ends', async () => {
   const created = await create('credit_void', 'pro-monthly');
   // Near the end of the period, downgrading now credits more unused Pro time than the rest of the period on Basic costs.
   await d.advanceTo(new Date(new Date(created.currentPeriod.end).getTime() - 6 * DAY).toISOString());
@@ -93,19 +93,50 @@ test('credit used by an invoice that is then voided is given back, in the workfl
   const dunning = await d.until('credit_void', (s) => s.status === 'past_due', 'the declined renewal');
   expect(dunning.creditBalanceCents).toBe(0);
 
-  const canceled = await d.post('/subscriptions/credit_void/cancel', { when: 'now' });
+  // Canceled with a refund: past due, there is no unused paid time to refund, but the credit given
+  // back is the customer's, and goes back to the card that paid the first period.
+  const canceled = await d.post('/subscriptions/credit_void/cancel', { when: 'now', refund: 'prorated' });
   expect(canceled.status).toBe(200);
-  expect(canceled.body.creditBalanceCents).toBe(credit);
+  expect(canceled.body.creditBalanceCents).toBe(0);
   const ledger = await h.db.prisma.creditEntry.findMany({ where: { subscriptionId: 'credit_void' }, orderBy: { createdAt: 'asc' } });
-  expect(ledger.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(credit);
-  expect(ledger.map((entry) => entry.cause)).toEqual(['invoice_surplus', 'applied_to_invoice', 'invoice_voided']);
+  expect(ledger.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(0);
+  expect(ledger.map((entry) => entry.cause)).toEqual(['invoice_surplus', 'applied_to_invoice', 'invoice_voided', 'refunded']);
+  const notes = await h.db.prisma.creditNote.findMany({ where: { invoice: { subscriptionId: 'credit_void' }, kind: 'refund' }, include: { invoice: true } });
+  expect(notes.map((note) => [note.reason, note.amountCents, note.invoice.periodIndex])).toEqual([['account_credit', credit, 0]]);
+  const charges = await h.db.prisma.sandboxCharge.findMany({ where: { reference: { startsWith: 'INV-credit_void-' } } });
+  const refunds = await h.db.prisma.sandboxRefund.findMany({ where: { chargeId: { in: charges.map((c) => c.chargeId) } } });
+  expect(refunds.map((refund) => refund.amountCents)).toEqual([credit]);
   // The API's timeline shows the same ledger, with the balance after each entry.
   const timeline = await request(d.app).get('/subscriptions/credit_void/timeline');
   expect(timeline.body.events.filter((e: { type: string }) => e.type === 'credit').map((e: { cause: string; amountCents: number; balanceAfterCents: number }) => [e.cause, e.amountCents, e.balanceAfterCents])).toEqual([
     ['invoice_surplus', credit, credit],
     ['applied_to_invoice', -credit, 0],
     ['invoice_voided', credit, credit],
+    ['refunded', -credit, 0],
   ]);
+});
+
+test('a downgrade, then cancel now with a prorated refund: the customer gets back the unused Basic time and the credit the downgrade left', async () => {
+  const created = await create('down_refund', 'pro-monthly');
+  await d.advance(5 * DAY);
+  const down = await d.post('/subscriptions/down_refund/plan', { plan: 'basic-monthly', when: 'now' });
+  expect(down.status).toBe(200);
+  const credit = down.body.subscription.creditBalanceCents;
+  expect(credit).toBeGreaterThan(0);
+  await d.advance(7 * DAY);
+  const canceled = await d.post('/subscriptions/down_refund/cancel', { when: 'now', refund: 'prorated' });
+  expect(canceled.status).toBe(200);
+  expect(canceled.body.creditBalanceCents).toBe(0);
+
+  const notes = await h.db.prisma.creditNote.findMany({ where: { invoice: { subscriptionId: 'down_refund' }, kind: 'refund' }, orderBy: { sequence: 'asc' } });
+  const unusedBasic = prorated(900, created.currentPeriod, canceled.body.endedAt);
+  expect(notes.map((note) => note.reason)).toEqual(['cancellation', 'account_credit']);
+  expect(Math.abs(notes[0]!.amountCents - unusedBasic)).toBeLessThanOrEqual(1);
+  expect(notes[1]!.amountCents).toBe(credit);
+  // Pro was paid in full; the customer used 12 days of service and got the rest back, to a cent of rounding.
+  const usedPro = 2900 - prorated(2900, created.currentPeriod, down.body.effectiveAt);
+  const usedBasic = prorated(900, created.currentPeriod, down.body.effectiveAt) - unusedBasic;
+  expect(Math.abs(2900 - notes[0]!.amountCents - notes[1]!.amountCents - usedPro - usedBasic)).toBeLessThanOrEqual(2);
 });
 
 /** The Temporal client of the API, losing the answer of the first update it sends (as a timeout after the server applied it). */

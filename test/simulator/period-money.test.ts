@@ -4,7 +4,7 @@
 import { SKIPPED_DELIVERY } from '../../domain/deliveries';
 import type { InvoiceLineDraft } from '../../domain/invoice';
 import type { InvoiceWithLines } from '../../simulator/fuzz/invariants';
-import { givenBackVanished, periodMoney } from '../../simulator/fuzz/invariants';
+import { givenBackVanished, periodMoney, strandedCredit } from '../../simulator/fuzz/invariants';
 
 const MAY = { start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-06-01T00:00:00Z') };
 const JUNE = { start: MAY.end, end: new Date('2026-07-01T00:00:00Z') };
@@ -65,5 +65,41 @@ describe('givenBackVanished: what the workflow gave back for its paid period is 
     const final = invoice('2', 1, MAY, 'paid', [line('proration_credit', -500, 'Extra seat × 2 removed', MAY)]);
     expect(givenBackVanished(mayAccount(500), periodMoney([may, final], [], [], 0))).toBeNull();
     expect(givenBackVanished({ ...mayAccount(500), pendingItems: [removalCredit] }, periodMoney([may], [], [], 0))).toBeNull();
+  });
+});
+
+describe('strandedCredit: account credit does not outlive its subscription (amount rules 4)', () => {
+  const paid = (amountCents: number, refunded: number[] = [], disputed = false) => ({
+    status: 'paid',
+    amountCents,
+    attempts: [{ outcome: 'succeeded' }],
+    creditNotes: refunded.map((amount) => ({ amountCents: amount })),
+    disputes: disputed ? [{}] : [],
+  });
+  const ended = (creditBalanceCents: number, rules = 4) => ({ rules, endedAt: '2026-06-01T00:00:00.000Z', creditBalanceCents });
+  const refundedEntry = (amountCents: number) => ({ cause: 'refunded', amountCents: -amountCents });
+
+  test('an ended subscription with credit left while its charges could take it back is flagged', () => {
+    expect(strandedCredit(ended(516), [], [], [paid(2_900)])).toBe('ended with 516 of account credit while its charges could still take 2900 back');
+  });
+
+  test('credit left when the charges are refunded in full, disputed, or never paid by card is not', () => {
+    expect(strandedCredit(ended(516), [], [], [paid(2_900, [2_900])])).toBeNull();
+    expect(strandedCredit(ended(516), [], [], [paid(2_900, [], true)])).toBeNull();
+    expect(strandedCredit(ended(516), [], [], [])).toBeNull();
+  });
+
+  test('a subscription canceled now without a refund keeps its credit by that choice', () => {
+    expect(strandedCredit(ended(516), [], [], [paid(2_900)], true)).toBeNull();
+  });
+
+  test('a running subscription keeps its credit, and so do those started under rules before 4', () => {
+    expect(strandedCredit({ ...ended(516), endedAt: null }, [], [], [paid(2_900)])).toBeNull();
+    expect(strandedCredit(ended(516, 3), [], [], [paid(2_900)])).toBeNull();
+  });
+
+  test('the ledger must have refunded exactly what the credit notes of account credit did', () => {
+    expect(strandedCredit(ended(0), [refundedEntry(516)], [{ amountCents: 516 }], [paid(2_900, [516])])).toBeNull();
+    expect(strandedCredit(ended(0), [refundedEntry(516)], [], [paid(2_900)])).toBe('the ledger refunded 516 of account credit, its credit notes 0');
   });
 });
