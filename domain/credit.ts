@@ -10,6 +10,7 @@
 // Account credit is a ledger: each grant and use is an entry with its cause, written under its
 // own key, and the sum of a subscription's entries is the balance its workflow carries.
 import type { Transition } from './effects';
+import { email } from './effects';
 import { remainingSeconds, scale } from './proration';
 import type { RefundIntent } from './payments';
 import type { InvoiceSummary, SubscriptionState } from './subscription';
@@ -200,5 +201,11 @@ export function creditRefunded(state: SubscriptionState, refundedCents: number, 
   const amount = Math.min(refundedCents, state.creditBalanceCents);
   if (amount <= 0) return { state, effects: [] };
   const next = update(state, { creditBalanceCents: state.creditBalanceCents - amount });
-  return { state: next, effects: [{ kind: 'credit', entries: [creditEntry(next, 'refunded', -amount, 'end', at)] }] };
+  return {
+    state: next,
+    effects: [
+      { kind: 'credit', entries: [creditEntry(next, 'refunded', -amount, 'end', at)] },
+      email(next, 'end', { template: 'credit_refunded', amountCents: amount, currency: state.plan.currency }),
+    ],
+  };
 }

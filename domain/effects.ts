@@ -52,6 +52,8 @@ export type EmailContent =
     }
   | { template: 'canceled'; reason: CancelReason; endedAt: string; refundCents: number; currency: string }
   | { template: 'unpaid'; invoiceNumber: string; amountCents: number; currency: string }
+  /** Account credit left when the subscription ended, refunded to the card (domain/credit.ts creditRefunded). */
+  | { template: 'credit_refunded'; amountCents: number; currency: string }
   /** To the business's operations (not the customer): a chargeback was opened on an invoice's payment. */
   | { template: 'dispute_opened'; invoiceNumber: string; disputeId: string; amountCents: number; currency: string; reason: string; customerEmail: string }
   /** A charge waits for the customer's authentication (3-D Secure); `actionUrl` completes it. */

@@ -222,6 +222,10 @@ function body(write: Writer, content: EmailContent, { lines = [], links = {}, in
         ],
       };
     }
+    case 'credit_refunded': {
+      const w = words.creditRefunded;
+      return { subject: w.subject, paragraphs: [w.refunded(money(content.amountCents, content.currency))] };
+    }
     case 'unpaid': {
       const w = words.unpaid;
       return { subject: w.subject, paragraphs: [w.suspended(money(content.amountCents, content.currency), content.invoiceNumber), w.reactivate] };

@@ -83,6 +83,10 @@ export const en: EmailWords = {
     refunded: (amount) => `We refunded ${amount} for the unused time.`,
     subscribeAgain: 'You can subscribe again at any time.',
   },
+  creditRefunded: {
+    subject: 'Your account credit was refunded',
+    refunded: (amount) => `We refunded ${amount} to your card: the account credit left on your subscription when it ended.`,
+  },
   unpaid: {
     subject: 'Your subscription is suspended',
     suspended: (amount, invoice) => `We could not collect ${amount} for invoice ${invoice}, so your subscription is suspended.`,

@@ -93,6 +93,10 @@ export interface EmailWords {
     refunded(amount: string): string;
     subscribeAgain: string;
   };
+  creditRefunded: {
+    subject: string;
+    refunded(amount: string): string;
+  };
   unpaid: {
     subject: string;
     suspended(amount: string, invoice: string): string;

@@ -93,6 +93,10 @@ export const nb: EmailWords = {
     refunded: (amount) => `Vi har betalt tilbake ${amount} for tiden du ikke har brukt.`,
     subscribeAgain: 'Du kan tegne abonnement igjen når som helst.',
   },
+  creditRefunded: {
+    subject: 'Kreditten din er betalt tilbake',
+    refunded: (amount) => `Vi har betalt tilbake ${amount} til kortet ditt: kreditten som sto igjen på abonnementet ditt da det ble avsluttet.`,
+  },
   unpaid: {
     subject: 'Abonnementet ditt er stanset',
     suspended: (amount, invoice) => `Vi fikk ikke belastet ${amount} for faktura ${invoice}, så abonnementet ditt er stanset.`,

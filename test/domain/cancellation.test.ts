@@ -119,7 +119,10 @@ describe('account credit left when a subscription ends (amount rules 4)', () => 
     const ended = endAtPeriodEnd(cancelAtPeriodEnd(removed, MAR_15)).state;
     const all = creditRefunded(ended, 516, MAR_31);
     expect(all.state.creditBalanceCents).toBe(0);
-    expect(all.effects).toEqual([{ kind: 'credit', entries: [expect.objectContaining({ cause: 'refunded', amountCents: -516, balanceAfterCents: 0, at: MAR_31 })] }]);
+    expect(all.effects).toEqual([
+      { kind: 'credit', entries: [expect.objectContaining({ cause: 'refunded', amountCents: -516, balanceAfterCents: 0, at: MAR_31 })] },
+      { kind: 'email', email: expect.objectContaining({ content: { template: 'credit_refunded', amountCents: 516, currency: 'EUR' } }) },
+    ]);
     expect(creditRefunded(ended, 300, MAR_31).state.creditBalanceCents).toBe(216);
     expect(creditRefunded(ended, 0, MAR_31)).toEqual({ state: ended, effects: [] });
   });

@@ -174,6 +174,14 @@ const CASES: Record<CustomerTemplate, { content: EmailContent } & Record<Languag
     },
     en: { subject: 'Your subscription has ended', says: ['Your subscription was canceled as requested and ended on 9 December 2026.', 'We refunded NOK 1,234.50 for the unused time.'] },
   },
+  credit_refunded: {
+    content: { template: 'credit_refunded', amountCents: 123_450, currency: 'NOK' },
+    nb: {
+      subject: 'Kreditten din er betalt tilbake',
+      says: ['Vi har betalt tilbake 1 234,50 kr til kortet ditt: kreditten som sto igjen på abonnementet ditt da det ble avsluttet.'],
+    },
+    en: { subject: 'Your account credit was refunded', says: ['We refunded NOK 1,234.50 to your card: the account credit left on your subscription when it ended.'] },
+  },
   unpaid: {
     content: { template: 'unpaid', invoiceNumber: 'INV-sub_1-0002', amountCents: 123_450, currency: 'NOK' },
     nb: {

@@ -5,7 +5,7 @@ import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import request from 'supertest';
 import type { Harness } from '../support/harness';
-import { rawTestApp, retireSubscriptions, startHarness, testApp } from '../support/harness';
+import { eventually, rawTestApp, retireSubscriptions, startHarness, testApp } from '../support/harness';
 import type { Driver } from '../support/lifecycle';
 import { DAY, driver, newCustomer } from '../support/lifecycle';
 import { workflowHealth } from '../../simulator/health';
@@ -137,6 +137,13 @@ test('a downgrade, then cancel now with a prorated refund: the customer gets bac
   const usedPro = 2900 - prorated(2900, created.currentPeriod, down.body.effectiveAt);
   const usedBasic = prorated(900, created.currentPeriod, down.body.effectiveAt) - unusedBasic;
   expect(Math.abs(2900 - notes[0]!.amountCents - notes[1]!.amountCents - usedPro - usedBasic)).toBeLessThanOrEqual(2);
+  // The customer is told what came back besides the unused time.
+  const told = await eventually(
+    () => Promise.resolve(h.smtp.for('down_refund').find((mail) => mail.template === 'credit_refunded')),
+    Boolean,
+    'the email about the refunded credit',
+  );
+  expect(told!.text).toContain(`We refunded €${(credit / 100).toFixed(2)} to your card`);
 });
 
 /** The Temporal client of the API, losing the answer of the first update it sends (as a timeout after the server applied it). */
