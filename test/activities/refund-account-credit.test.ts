@@ -1,0 +1,86 @@
+// Refunding an ended subscription's account credit (activities/charges.ts refundAccountCredit):
+// against its charges newest first, each net of what was refunded before, past a charge the
+// gateway refuses for good; a retry refunds nothing more.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createChargeActivities } from '../../activities/charges';
+import type { ActivityDeps } from '../../activities/deps';
+import type { ChargeResult } from '../../domain/payments';
+import type { RefundRequest } from '../../gateway/payment-gateway';
+import { GatewayRequestError } from '../../gateway/payment-gateway';
+import { SandboxGateway } from '../../gateway/sandbox-gateway';
+import type { TestDatabase } from '../support/database';
+import { createTestDatabase } from '../support/database';
+
+const AT = '2028-03-10T00:00:00.000Z';
+let db: TestDatabase;
+let activities: ReturnType<typeof createChargeActivities>;
+const refundCalls: RefundRequest[] = [];
+/** The gateway's charge it refuses to refund (too old, say). */
+let refusedCharge: string | null = null;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const sandbox = new SandboxGateway(db.prisma);
+  const refusing = Object.assign(Object.create(sandbox) as SandboxGateway, {
+    refund: (request: RefundRequest) => {
+      refundCalls.push(request);
+      if (request.chargeId === refusedCharge) return Promise.reject(new GatewayRequestError(`charge ${request.chargeId} is too old to refund`));
+      return sandbox.refund(request);
+    },
+  });
+  await db.prisma.customer.create({ data: { id: 'cus_rc', email: 'rc@example.com' } });
+  await db.prisma.subscription.create({ data: { id: 'sub_rc', workflowId: 'subscription-sub_rc', customerId: 'cus_rc', planCode: 'pro-monthly', status: 'canceled', paymentMethod: 'pm_card_visa' } });
+  activities = createChargeActivities({ prisma: db.prisma, gateway: refusing, temporal: { client: null, taskQueue: 'none' } } as unknown as ActivityDeps);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const env = () => new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
+
+/** A 2,900 invoice of sub_rc, charged and paid through the sandbox. */
+async function paidInvoice(n: number): Promise<{ reference: string; chargeId: string }> {
+  const reference = `INV-sub_rc-000${n}`;
+  const at = new Date(AT);
+  await db.prisma.invoice.create({
+    data: { reference, number: `rc-${n}`, sequence: 80_000 + n, subscriptionId: 'sub_rc', customerId: 'cus_rc', billingReason: 'subscription_cycle', periodStart: at, periodEnd: at, currency: 'EUR', subtotalCents: 2_900, amountCents: 2_900, status: 'open' },
+  });
+  const charged: ChargeResult = await env().run(activities.chargeInvoice, {
+    invoiceNumber: reference,
+    attempt: 1,
+    idempotencyKey: `subscription-sub_rc/${reference}/1`,
+    paymentMethod: 'pm_card_visa',
+    amountCents: 2_900,
+    currency: 'EUR',
+    claimsPeriodIndex: null,
+    at: AT,
+  });
+  if (charged.outcome !== 'succeeded') throw new Error(`the sandbox declined ${reference}`);
+  return { reference, chargeId: charged.chargeId };
+}
+
+test('credit goes back newest charge first, net of earlier refunds and past a charge the gateway refuses; a retry refunds nothing more', async () => {
+  const oldest = await paidInvoice(1);
+  const middle = await paidInvoice(2);
+  const newest = await paidInvoice(3);
+  await env().run(activities.refundInvoice, { invoiceNumber: middle.reference, amountCents: 2_000, idempotencyKey: 'sub_rc/refund/earlier', periodIndex: 1, at: AT });
+  refusedCharge = newest.chargeId;
+
+  const first = await env().run(activities.refundAccountCredit, { subscriptionId: 'sub_rc', amountCents: 4_000, at: AT });
+  // 900 left on the middle charge, all 2,900 of the oldest: 3,800 of the 4,000 asked.
+  expect(first).toEqual({ refundedCents: 3_800 });
+  const notes = await db.prisma.creditNote.findMany({ where: { reason: 'account_credit' }, include: { invoice: true }, orderBy: { sequence: 'asc' } });
+  expect(notes.map((note) => [note.invoice.reference, note.amountCents, note.periodIndex])).toEqual([
+    [middle.reference, 900, null],
+    [oldest.reference, 2_900, null],
+  ]);
+  const refunds = await db.prisma.sandboxRefund.findMany({ where: { idempotencyKey: { startsWith: 'sub_rc/credit-refund/' } } });
+  expect(refunds.map((refund) => [refund.chargeId, refund.amountCents]).sort()).toEqual([[middle.chargeId, 900], [oldest.chargeId, 2_900]].sort());
+
+  const calls = refundCalls.length;
+  expect(await env().run(activities.refundAccountCredit, { subscriptionId: 'sub_rc', amountCents: 4_000, at: AT })).toEqual(first);
+  expect(await db.prisma.creditNote.count({ where: { reason: 'account_credit' } })).toBe(2);
+  // Only the refused charge is asked again (it might take it now); the others are found done.
+  expect(refundCalls.slice(calls).map((call) => call.chargeId)).toEqual([newest.chargeId]);
+});
