@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/calendar';
 import { customLine, packageItems } from '../api/schemas/items';
+import { newPriceVersionBody } from '../api/schemas/price-versions';
 
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time such as 2028-01-31T10:00:00Z' });
 const token = z.string().regex(/^pm_[A-Za-z0-9_]{1,100}$/, 'must be a payment method token such as pm_card_visa');
@@ -39,7 +40,7 @@ const event = z.discriminatedUnion('type', [
   /** A custom line at a negotiated price (POST /subscriptions/:id/custom-lines); change or remove it with addAddOn/removeAddOn and its code, custom-<n>. */
   customLine.extend({ at: instant, type: z.literal('addCustomLine') }),
   /** The catalogue, as a product team changes it: a new price version of a plan (existing subscribers keep theirs). */
-  z.object({ at: instant, type: z.literal('changePrice'), plan: z.string().min(1), amountCents: z.number().int().min(1) }).strict(),
+  z.object({ at: instant, type: z.literal('changePrice'), plan: z.string().min(1), amountCents: newPriceVersionBody.shape.amountCents }).strict(),
   /** Moves every subscription on `plan` to `toPlan` (default: the same plan) at price version `toVersion` (default: its current one) at renewal. */
   z.object({ at: instant, type: z.literal('migratePlan'), plan: z.string().min(1), toPlan: z.string().min(1).optional(), toVersion: z.number().int().min(1).optional() }).strict(),
   z.object({ at: instant, type: z.literal('archivePlan'), plan: z.string().min(1) }).strict(),

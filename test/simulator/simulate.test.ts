@@ -25,6 +25,7 @@ describe('scenario validation', () => {
     ['an unknown field', { colour: 'blue' }, '(scenario)'],
     ['a usage event time', { events: [{ at: '2028-02-01T00:00:00Z', type: 'usage', metric: 'api_calls', quantity: 1, occurredAt: 'yesterday' }] }, 'events.0.occurredAt: must be an ISO-8601 date-time'],
     ['a new price', { events: [{ at: '2028-02-01T00:00:00Z', type: 'changePrice', plan: 'pro-monthly', amountCents: 29.5 }] }, 'events.0.amountCents'],
+    ['price above 1,000,000.00', { events: [{ at: '2028-02-01T00:00:00Z', type: 'changePrice', plan: 'pro-monthly', amountCents: 100_000_001 }] }, 'events.0.amountCents'],
     ['a migration target version', { events: [{ at: '2028-02-01T00:00:00Z', type: 'migratePlan', plan: 'pro-monthly', toVersion: 0 }] }, 'events.0.toVersion'],
     ['a plan to archive', { events: [{ at: '2028-02-01T00:00:00Z', type: 'archivePlan' }] }, 'events.0.plan'],
     ['trial on an import', { currentPeriodEnd: '2028-02-15T00:00:00Z', trialDays: 7 }, 'trialDays: an imported subscription (currentPeriodEnd) has no trial'],
