@@ -5,7 +5,6 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { ChargeResult } from '../domain/payments';
 import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
-import { GatewayRequestError } from '../gateway/payment-gateway';
 import { writeCreditNote } from './credit-notes';
 import { SERIES_TRANSACTION } from './number-series';
 import { invoiceEventKeys, invoicePaid, invoicePaymentFailed } from '../domain/webhooks';
@@ -122,88 +121,52 @@ export function createChargeActivities(deps: ActivityDeps) {
       return recordChargeOutcome(deps, invoice, { ...input, attempt: attempt.attempt, paymentMethod: attempt.paymentMethod }, result);
     },
 
-    /** Refunds part of a paid invoice's charge once, with a credit note; never more than its charge net of earlier refunds. */
-    refundInvoice(input: RefundInvoiceInput): Promise<{ creditNoteId: string; amountCents: number }> {
-      return refundOnce({ ...input, reason: 'cancellation' });
-    },
-
     /**
-     * Refunds up to `amountCents` of an ended subscription's account credit to its charges, newest
-     * first, each under a key of its own (`<subscription>/credit-refund/<invoice>`), with a credit
-     * note of reason `account_credit`. Answers what went back: less than asked when the charges
-     * cannot take it all (a period paid elsewhere, a disputed charge). A retry finds the refunds it
-     * made and makes no other.
+     * Refunds part of a paid invoice's charge once, with a credit note; never more than its charge
+     * net of earlier refunds (credit notes, and account credit paid out: activities/credit-payouts.ts).
      */
-    async refundAccountCredit(input: { subscriptionId: string; amountCents: number; at: string }): Promise<{ refundedCents: number }> {
-      const invoices = await prisma.invoice.findMany({
-        where: {
-          subscriptionId: input.subscriptionId,
-          status: 'paid',
-          amountCents: { gt: 0 },
-          attempts: { some: { outcome: 'succeeded', gatewayChargeId: { not: null } } },
-          disputes: { none: {} },
-        },
-        orderBy: { sequence: 'desc' },
-        select: { reference: true, amountCents: true, creditNotes: { where: { kind: 'refund' }, select: { idempotencyKey: true, amountCents: true } } },
+    async refundInvoice(input: RefundInvoiceInput): Promise<{ creditNoteId: string; amountCents: number }> {
+      const existing = await prisma.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+      if (existing) return { creditNoteId: existing.id, amountCents: existing.amountCents };
+      const invoice = await prisma.invoice.findUnique({
+        where: { reference: input.invoiceNumber },
+        include: { attempts: { where: { outcome: 'succeeded' } }, creditNotes: { where: { kind: 'refund' } }, creditPayouts: true },
       });
-      let left = input.amountCents;
-      for (const invoice of invoices) {
-        if (left <= 0) break;
-        const idempotencyKey = `${input.subscriptionId}/credit-refund/${invoice.reference}`;
-        const made = invoice.creditNotes.find((note) => note.idempotencyKey === idempotencyKey);
-        const refundable = invoice.amountCents - invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
-        const amountCents = made ? made.amountCents : Math.min(left, refundable);
-        if (amountCents <= 0) continue;
-        try {
-          const refund = made ?? (await refundOnce({ invoiceNumber: invoice.reference, amountCents, idempotencyKey, periodIndex: null, reason: 'account_credit', at: input.at }));
-          left -= refund.amountCents;
-        } catch (error) {
-          // The gateway refuses this charge for good (too old, say): the next one may take it.
-          if (!(error instanceof GatewayRequestError)) throw error;
-          log.warn('account credit not refunded to a charge the gateway refused', { invoice: invoice.reference, amountCents, error: error.message });
-        }
+      const paidCharge = invoice?.attempts[0];
+      if (!invoice || invoice.status !== 'paid' || !paidCharge?.gatewayChargeId) {
+        throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} has no payment to refund`, 'NothingToRefund');
       }
-      return { refundedCents: input.amountCents - left };
+      const amountCents = Math.min(input.amountCents, invoice.amountCents - refundedOf(invoice));
+      if (amountCents <= 0) return { creditNoteId: '', amountCents: 0 };
+      const { refundId } = await gateway.refund({
+        idempotencyKey: input.idempotencyKey,
+        chargeId: paidCharge.gatewayChargeId,
+        amountCents,
+        currency: invoice.currency,
+        at: input.at,
+      });
+      const note = await prisma.$transaction(async (tx) => {
+        const written = await tx.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+        if (written) return written;
+        return writeCreditNote(tx, {
+          idempotencyKey: input.idempotencyKey,
+          invoice,
+          kind: 'refund',
+          amountCents,
+          reason: 'cancellation',
+          at: input.at,
+          gatewayRefundId: refundId,
+          periodIndex: input.periodIndex,
+        });
+      }, SERIES_TRANSACTION);
+      return { creditNoteId: note.id, amountCents: note.amountCents };
     },
   };
+}
 
-  async function refundOnce(input: Omit<RefundInvoiceInput, 'periodIndex'> & { periodIndex: number | null; reason: string }): Promise<{ creditNoteId: string; amountCents: number }> {
-    const existing = await prisma.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-    if (existing) return { creditNoteId: existing.id, amountCents: existing.amountCents };
-    const invoice = await prisma.invoice.findUnique({
-      where: { reference: input.invoiceNumber },
-      include: { attempts: { where: { outcome: 'succeeded' } }, creditNotes: { where: { kind: 'refund' } } },
-    });
-    const paidCharge = invoice?.attempts[0];
-    if (!invoice || invoice.status !== 'paid' || !paidCharge?.gatewayChargeId) {
-      throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} has no payment to refund`, 'NothingToRefund');
-    }
-    const alreadyRefunded = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
-    const amountCents = Math.min(input.amountCents, invoice.amountCents - alreadyRefunded);
-    if (amountCents <= 0) return { creditNoteId: '', amountCents: 0 };
-    const { refundId } = await gateway.refund({
-      idempotencyKey: input.idempotencyKey,
-      chargeId: paidCharge.gatewayChargeId,
-      amountCents,
-      currency: invoice.currency,
-      at: input.at,
-    });
-    const note = await prisma.$transaction(async (tx) => {
-      const written = await tx.creditNote.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-      if (written) return written;
-      return writeCreditNote(tx, {
-        idempotencyKey: input.idempotencyKey,
-        invoice,
-        kind: 'refund',
-        amountCents,
-        reason: input.reason,
-        at: input.at,
-        gatewayRefundId: refundId,
-        periodIndex: input.periodIndex,
-      });
-    }, SERIES_TRANSACTION);
-    return { creditNoteId: note.id, amountCents: note.amountCents };
-  }
+/** What went back of an invoice's charge so far: its refund credit notes and the account credit paid out against it. */
+export function refundedOf(invoice: { creditNotes: Array<{ amountCents: number }>; creditPayouts: Array<{ amountCents: number }> }): number {
+  return [...invoice.creditNotes, ...invoice.creditPayouts].reduce((sum, refund) => sum + refund.amountCents, 0);
 }
 
 type InvoiceRow = Prisma.InvoiceGetPayload<{ include: { lines: true } }>;

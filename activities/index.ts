@@ -2,6 +2,7 @@
 import type { ActivityDeps } from './deps';
 import { createChargeActivities } from './charges';
 import { createCreditActivities } from './credit-ledger';
+import { createCreditPayoutActivities } from './credit-payouts';
 import { createDeliveryActivities } from './deliveries';
 import { createEmailActivities } from './emails';
 import { createInvoiceActivities } from './invoices';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...invoices,
     ...createChargeActivities(deps),
     ...createCreditActivities(deps),
+    ...createCreditPayoutActivities(deps),
     ...projection,
     ...emails,
     // After the invoices: its issueInvoice (the same, with an opening projection when one comes along) is the one registered.

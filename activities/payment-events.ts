@@ -5,6 +5,7 @@
 import { log } from '@temporalio/activity';
 import type { PaymentEvent } from '../domain/payment-events';
 import type { ActivityDeps } from './deps';
+import { refundedOf } from './charges';
 import { writeCreditNote } from './credit-notes';
 import { createEmailActivities } from './emails';
 import { SERIES_TRANSACTION } from './number-series';
@@ -25,7 +26,7 @@ export function createPaymentEventActivities(deps: ActivityDeps) {
   async function paidInvoiceOf(chargeId: string) {
     const attempt = await prisma.paymentAttempt.findFirst({
       where: { gatewayChargeId: chargeId, outcome: 'succeeded' },
-      include: { invoice: { include: { creditNotes: { where: { kind: 'refund' } }, customer: true } } },
+      include: { invoice: { include: { creditNotes: { where: { kind: 'refund' } }, creditPayouts: true, customer: true } } },
     });
     return attempt?.invoice ?? null;
   }
@@ -43,7 +44,8 @@ export function createPaymentEventActivities(deps: ActivityDeps) {
         log.warn('refund of a charge that paid no invoice here', { chargeId: event.chargeId, refundId: event.refundId });
         return { creditNoteNumber: null };
       }
-      const credited = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
+      // The engine's own refunds: its credit notes, and the account credit it paid out.
+      const credited = refundedOf(invoice);
       const refundedCents = Math.min(event.refundedCents, invoice.amountCents);
       if (event.refundedCents > invoice.amountCents) log.warn('the gateway refunded more than the invoice', { invoice: invoice.number, refundedCents: event.refundedCents });
       if (refundedCents <= credited) return { creditNoteNumber: null };

@@ -25,7 +25,7 @@
 //      carried such credit gives it back as account credit if it is voided (`carriedCreditCents`,
 //      domain/collection.ts and domain/credit.ts).
 //   4: account credit does not outlive its subscription: what is left when it ends (after its final
-//      invoice) is refunded to the card, against its charges newest first (domain/credit.ts
+//      invoice) is paid back to the card, against its charges newest first (domain/credit.ts
 //      `refundCreditAtEnd`), unless it was canceled now without a refund; only what no charge can
 //      take (a period paid elsewhere) stays.
 export const RULES_VERSION = 4;

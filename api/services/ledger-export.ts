@@ -42,7 +42,8 @@ function dayAfter(to: string): string {
 
 /**
  * One page of every kind of row, sorted by date, type and number (payments and refunds by the
- * gateway's id); `after` is the last row of the page before. Dates are UTC days.
+ * gateway's id; account credit paid out is a refund too); `after` is the last row of the page
+ * before. Dates are UTC days.
  */
 function page(prisma: PrismaClient, { from, to }: LedgerQuery, after: Position | null, size: number): Promise<LedgerRecord[]> {
   const start = `${from} 00:00:00`;
@@ -73,6 +74,11 @@ function page(prisma: PrismaClient, { from, to }: LedgerQuery, after: Position |
              ${customer}, c.currency, c."amountCents", NULL
         FROM "CreditNote" c JOIN "Invoice" i ON i.id = c."invoiceId" JOIN "Customer" cu ON cu.id = i."customerId"
        WHERE c.kind = 'refund' AND ${inRange(Prisma.sql`c."createdAt"`)}
+      UNION ALL
+      SELECT to_char(p."createdAt", 'YYYY-MM-DD'), 3, 0, p."gatewayRefundId", p.id, i.number,
+             ${customer}, p.currency, p."amountCents", NULL
+        FROM "CreditPayout" p JOIN "Invoice" i ON i.id = p."invoiceId" JOIN "Customer" cu ON cu.id = i."customerId"
+       WHERE ${inRange(Prisma.sql`p."createdAt"`)}
     ) AS ledger
     ${keyset}
     ORDER BY day COLLATE "C", rank, seq, doc COLLATE "C", id COLLATE "C"

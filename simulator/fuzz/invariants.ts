@@ -83,29 +83,26 @@ export function givenBackVanished(state: Pick<SubscriptionState, 'account' | 'pe
   return `period ${account.periodIndex}: the workflow gave back ${account.returnedCents}, the books show ${booked?.returned ?? 0} (${booked?.detail.join(', ') || 'nothing'}) and ${waiting} waits for the next invoice`;
 }
 
-/** The reason of the credit notes that refund account credit when a subscription ends (activities/charges.ts). */
-const ACCOUNT_CREDIT_REFUND = 'account_credit';
-
 /**
  * Account credit does not outlive its subscription (amount rules 4): the ledger's refunded credit
- * is what the credit notes refunded, and an ended subscription keeps a balance only when it was
+ * is what was paid out (CreditPayout), and an ended subscription keeps a balance only when it was
  * canceled now without a refund (`kept`) or its charges can take no more (nothing paid by card,
  * disputed, refunded in full). Null when that holds.
  */
 export function strandedCredit(
   state: Pick<SubscriptionState, 'rules' | 'endedAt' | 'creditBalanceCents'>,
   ledger: Array<{ cause: string; amountCents: number }>,
-  creditRefunds: Array<{ amountCents: number }>,
-  invoices: Array<{ status: string; amountCents: number; attempts: Array<{ outcome: string }>; creditNotes: Array<{ amountCents: number }>; disputes: unknown[] }>,
+  payouts: Array<{ amountCents: number }>,
+  invoices: Array<{ status: string; amountCents: number; attempts: Array<{ outcome: string }>; creditNotes: Array<{ amountCents: number }>; creditPayouts: Array<{ amountCents: number }>; disputes: unknown[] }>,
   kept = false,
 ): string | null {
   const ledgerRefunded = -ledger.filter((entry) => entry.cause === 'refunded').reduce((sum, entry) => sum + entry.amountCents, 0);
-  const notesRefunded = creditRefunds.reduce((sum, note) => sum + note.amountCents, 0);
-  if (ledgerRefunded !== notesRefunded) return `the ledger refunded ${ledgerRefunded} of account credit, its credit notes ${notesRefunded}`;
+  const paidOut = payouts.reduce((sum, payout) => sum + payout.amountCents, 0);
+  if (ledgerRefunded !== paidOut) return `the ledger refunded ${ledgerRefunded} of account credit, the payouts ${paidOut}`;
   if (kept || state.rules < 4 || state.endedAt === null || state.creditBalanceCents <= 0) return null;
   const refundable = invoices
     .filter((invoice) => invoice.status === 'paid' && invoice.disputes.length === 0 && invoice.attempts.some((attempt) => attempt.outcome === 'succeeded'))
-    .reduce((sum, invoice) => sum + invoice.amountCents - invoice.creditNotes.reduce((notes, note) => notes + note.amountCents, 0), 0);
+    .reduce((sum, invoice) => sum + invoice.amountCents - [...invoice.creditNotes, ...invoice.creditPayouts].reduce((refunds, refund) => refunds + refund.amountCents, 0), 0);
   return refundable > 0 ? `ended with ${state.creditBalanceCents} of account credit while its charges could still take ${refundable} back` : null;
 }
 
@@ -201,7 +198,7 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   // Invoices and payments.
   const invoices = await prisma.invoice.findMany({
     where: { subscriptionId: id },
-    include: { lines: true, attempts: true, creditNotes: { where: { kind: 'refund' } }, disputes: { select: { id: true } } },
+    include: { lines: true, attempts: true, creditNotes: { where: { kind: 'refund' } }, creditPayouts: true, disputes: { select: { id: true } } },
   });
   const references = invoices.map((invoice) => invoice.reference);
   for (const invoice of invoices) {
@@ -213,7 +210,7 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
     // Only the payment the workflow waits for may be pending; any other was lost track of.
     const waitedFor = state.pendingPayment?.charge.idempotencyKey;
     if (invoice.attempts.some((a) => a.outcome === 'pending' && a.idempotencyKey !== waitedFor)) found.push(`${invoice.number} has a charge attempt still pending`);
-    const refunded = invoice.creditNotes.reduce((sum, note) => sum + note.amountCents, 0);
+    const refunded = [...invoice.creditNotes, ...invoice.creditPayouts].reduce((sum, refund) => sum + refund.amountCents, 0);
     if (refunded > 0 && invoice.status !== 'paid') found.push(`${invoice.number} is ${invoice.status} but has refunds`);
     if (refunded > invoice.amountCents) found.push(`${invoice.number}: ${refunded} refunded of ${invoice.amountCents} paid`);
   }
@@ -227,7 +224,7 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
     if (!invoices.some((invoice) => invoice.periodIndex === period)) found.push(`period ${period} was never invoiced`);
   }
 
-  // The gateway's ledger agrees: every successful charge is one recorded payment of an invoice, and refunds are the credit notes.
+  // The gateway's ledger agrees: every successful charge is one recorded payment of an invoice, and refunds are the credit notes and the credit paid out.
   const charges = await prisma.sandboxCharge.findMany({ where: { reference: { in: references } } });
   const paidCharges = new Set(invoices.flatMap((i) => i.attempts.filter((a) => a.outcome === 'succeeded').map((a) => a.gatewayChargeId)));
   for (const charge of charges.filter((c) => c.outcome === 'succeeded')) {
@@ -238,9 +235,10 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   for (const [reference, count] of perReference) if (count > 1) found.push(`the gateway charged ${reference} ${count} times`);
   const notes = invoices.flatMap((i) => i.creditNotes);
   const refunds = await prisma.sandboxRefund.findMany({ where: { chargeId: { in: charges.map((c) => c.chargeId) } } });
-  const refundedNotes = notes.reduce((sum, note) => sum + note.amountCents, 0);
+  const payouts = invoices.flatMap((i) => i.creditPayouts);
+  const refundedNotes = [...notes, ...payouts].reduce((sum, refund) => sum + refund.amountCents, 0);
   const refundedGateway = refunds.reduce((sum, refund) => sum + refund.amountCents, 0);
-  if (refundedNotes !== refundedGateway) found.push(`credit notes refund ${refundedNotes}, the gateway refunded ${refundedGateway}`);
+  if (refundedNotes !== refundedGateway) found.push(`credit notes and payouts refund ${refundedNotes}, the gateway refunded ${refundedGateway}`);
 
   // The credit ledger and the workflow agree, and the balance never went below zero.
   const ledger = await prisma.creditEntry.findMany({ where: { subscriptionId: id } });
@@ -248,19 +246,13 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   if (balance !== state.creditBalanceCents) found.push(`the credit ledger sums to ${balance}, the workflow holds ${state.creditBalanceCents}`);
   if (ledger.some((entry) => entry.balanceAfterCents < 0)) found.push('the credit balance went below zero');
 
-  // Account credit refunded at the end is credit going out as cash, not more given back for a period.
-  const creditRefunds = notes.filter((note) => note.reason === ACCOUNT_CREDIT_REFUND);
-  const creditStranded = strandedCredit(state, ledger, creditRefunds, invoices, facts.creditKept);
+  const creditStranded = strandedCredit(state, ledger, payouts, invoices, facts.creditKept);
   if (creditStranded) found.push(creditStranded);
 
   // No money out of thin air, period by period, from the books alone: what went back for a period
   // (unused-time credit lines, pause credit, refunds) never exceeds what was paid for its service.
-  const money = periodMoney(
-    invoices,
-    ledger,
-    notes.filter((note) => note.reason !== ACCOUNT_CREDIT_REFUND),
-    facts.importedValueCents,
-  );
+  // (Credit paid out at the end is not: it went back when it was granted.)
+  const money = periodMoney(invoices, ledger, notes, facts.importedValueCents);
   for (const [period, { returned, paid, detail }] of money) {
     if (returned > paid) found.push(`period ${period}: ${returned} went back (${detail.join(', ')}) of ${paid} paid`);
   }

@@ -101,8 +101,10 @@ test('credit used by an invoice that is then voided is given back, in the workfl
   const ledger = await h.db.prisma.creditEntry.findMany({ where: { subscriptionId: 'credit_void' }, orderBy: { createdAt: 'asc' } });
   expect(ledger.reduce((sum, entry) => sum + entry.amountCents, 0)).toBe(0);
   expect(ledger.map((entry) => entry.cause)).toEqual(['invoice_surplus', 'applied_to_invoice', 'invoice_voided', 'refunded']);
-  const notes = await h.db.prisma.creditNote.findMany({ where: { invoice: { subscriptionId: 'credit_void' }, kind: 'refund' }, include: { invoice: true } });
-  expect(notes.map((note) => [note.reason, note.amountCents, note.invoice.periodIndex])).toEqual([['account_credit', credit, 0]]);
+  // Paid out, not credited: the downgrade's invoice already took its VAT back.
+  const payouts = await h.db.prisma.creditPayout.findMany({ where: { subscriptionId: 'credit_void' }, include: { invoice: true } });
+  expect(payouts.map((payout) => [payout.amountCents, payout.invoice.periodIndex])).toEqual([[credit, 0]]);
+  expect(await h.db.prisma.creditNote.count({ where: { invoice: { subscriptionId: 'credit_void' }, kind: 'refund' } })).toBe(0);
   const charges = await h.db.prisma.sandboxCharge.findMany({ where: { reference: { startsWith: 'INV-credit_void-' } } });
   const refunds = await h.db.prisma.sandboxRefund.findMany({ where: { chargeId: { in: charges.map((c) => c.chargeId) } } });
   expect(refunds.map((refund) => refund.amountCents)).toEqual([credit]);
@@ -128,15 +130,25 @@ test('a downgrade, then cancel now with a prorated refund: the customer gets bac
   expect(canceled.status).toBe(200);
   expect(canceled.body.creditBalanceCents).toBe(0);
 
-  const notes = await h.db.prisma.creditNote.findMany({ where: { invoice: { subscriptionId: 'down_refund' }, kind: 'refund' }, orderBy: { sequence: 'asc' } });
+  // The unused Basic time with a credit note (it corrects the Pro invoice); the credit the
+  // downgrade left as a payout (the downgrade's own invoice corrected its VAT).
+  const notes = await h.db.prisma.creditNote.findMany({ where: { invoice: { subscriptionId: 'down_refund' }, kind: 'refund' } });
+  const payouts = await h.db.prisma.creditPayout.findMany({ where: { subscriptionId: 'down_refund' } });
   const unusedBasic = prorated(900, created.currentPeriod, canceled.body.endedAt);
-  expect(notes.map((note) => note.reason)).toEqual(['cancellation', 'account_credit']);
+  expect(notes).toHaveLength(1);
   expect(Math.abs(notes[0]!.amountCents - unusedBasic)).toBeLessThanOrEqual(1);
-  expect(notes[1]!.amountCents).toBe(credit);
+  expect(payouts.map((payout) => payout.amountCents)).toEqual([credit]);
+  // The bookkeeping export has it as money paid out, a refund row (and no credit note).
+  const day = canceled.body.endedAt.slice(0, 10);
+  const exported = await request(d.app).get('/exports/ledger').query({ from: day, to: day });
+  expect(exported.status).toBe(200);
+  const refundRows = exported.text.split('\n').filter((row) => row.startsWith(`${day},refund,`));
+  expect(refundRows).toHaveLength(2);
+  expect(refundRows).toEqual(expect.arrayContaining([expect.stringContaining(`,${notes[0]!.gatewayRefundId},`), expect.stringContaining(`,${payouts[0]!.gatewayRefundId},`)]));
   // Pro was paid in full; the customer used 12 days of service and got the rest back, to a cent of rounding.
   const usedPro = 2900 - prorated(2900, created.currentPeriod, down.body.effectiveAt);
   const usedBasic = prorated(900, created.currentPeriod, down.body.effectiveAt) - unusedBasic;
-  expect(Math.abs(2900 - notes[0]!.amountCents - notes[1]!.amountCents - usedPro - usedBasic)).toBeLessThanOrEqual(2);
+  expect(Math.abs(2900 - notes[0]!.amountCents - credit - usedPro - usedBasic)).toBeLessThanOrEqual(2);
   // The customer is told what came back besides the unused time.
   const told = await eventually(
     () => Promise.resolve(h.smtp.for('down_refund').find((mail) => mail.template === 'credit_refunded')),

@@ -69,11 +69,12 @@ describe('givenBackVanished: what the workflow gave back for its paid period is 
 });
 
 describe('strandedCredit: account credit does not outlive its subscription (amount rules 4)', () => {
-  const paid = (amountCents: number, refunded: number[] = [], disputed = false) => ({
+  const paid = (amountCents: number, refunded: number[] = [], disputed = false, paidOut: number[] = []) => ({
     status: 'paid',
     amountCents,
     attempts: [{ outcome: 'succeeded' }],
     creditNotes: refunded.map((amount) => ({ amountCents: amount })),
+    creditPayouts: paidOut.map((amount) => ({ amountCents: amount })),
     disputes: disputed ? [{}] : [],
   });
   const ended = (creditBalanceCents: number, rules = 4) => ({ rules, endedAt: '2026-06-01T00:00:00.000Z', creditBalanceCents });
@@ -85,6 +86,7 @@ describe('strandedCredit: account credit does not outlive its subscription (amou
 
   test('credit left when the charges are refunded in full, disputed, or never paid by card is not', () => {
     expect(strandedCredit(ended(516), [], [], [paid(2_900, [2_900])])).toBeNull();
+    expect(strandedCredit(ended(516), [], [], [paid(2_900, [1_000], false, [1_900])])).toBeNull();
     expect(strandedCredit(ended(516), [], [], [paid(2_900, [], true)])).toBeNull();
     expect(strandedCredit(ended(516), [], [], [])).toBeNull();
   });
@@ -98,8 +100,8 @@ describe('strandedCredit: account credit does not outlive its subscription (amou
     expect(strandedCredit(ended(516, 3), [], [], [paid(2_900)])).toBeNull();
   });
 
-  test('the ledger must have refunded exactly what the credit notes of account credit did', () => {
-    expect(strandedCredit(ended(0), [refundedEntry(516)], [{ amountCents: 516 }], [paid(2_900, [516])])).toBeNull();
-    expect(strandedCredit(ended(0), [refundedEntry(516)], [], [paid(2_900)])).toBe('the ledger refunded 516 of account credit, its credit notes 0');
+  test('the ledger must have refunded exactly what was paid out', () => {
+    expect(strandedCredit(ended(0), [refundedEntry(516)], [{ amountCents: 516 }], [paid(2_900, [], false, [516])])).toBeNull();
+    expect(strandedCredit(ended(0), [refundedEntry(516)], [], [paid(2_900)])).toBe('the ledger refunded 516 of account credit, the payouts 0');
   });
 });

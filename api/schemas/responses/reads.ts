@@ -147,7 +147,7 @@ export const timelineEvent = z.discriminatedUnion('type', [
     amountCents: minorUnits.describe('Account credit granted (positive) or used (negative)'),
     currency,
     cause: z.enum(['invoice_surplus', 'applied_to_invoice', 'pause', 'invoice_voided', 'refunded']).describe(
-      '`invoice_surplus`: an invoice whose credits exceeded its charges; `applied_to_invoice`: credit that paid part of an invoice; `pause`: the unused paid time of a pause; `invoice_voided`: credit given back by a voided invoice; `refunded`: credit left when the subscription ended, refunded to the card (credit notes of reason `account_credit`)',
+      '`invoice_surplus`: an invoice whose credits exceeded its charges; `applied_to_invoice`: credit that paid part of an invoice; `pause`: the unused paid time of a pause; `invoice_voided`: credit given back by a voided invoice; `refunded`: credit left when the subscription ended, paid back to the card (a refund of its charges, not a credit note: no VAT changes)',
     ),
     invoice: z.string().nullable(),
     balanceAfterCents: minorUnits,

@@ -1,9 +1,10 @@
-// Refunding an ended subscription's account credit (activities/charges.ts refundAccountCredit):
+// Paying an ended subscription's account credit back to the card (activities/credit-payouts.ts):
 // against its charges newest first, each net of what was refunded before, past a charge the
-// gateway refuses for good; a retry refunds nothing more.
+// gateway refuses for good; payouts, not credit notes; a retry pays out nothing more.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createChargeActivities } from '../../activities/charges';
+import { createCreditPayoutActivities } from '../../activities/credit-payouts';
 import type { ActivityDeps } from '../../activities/deps';
 import type { ChargeResult } from '../../domain/payments';
 import type { RefundRequest } from '../../gateway/payment-gateway';
@@ -15,6 +16,7 @@ import { createTestDatabase } from '../support/database';
 const AT = '2028-03-10T00:00:00.000Z';
 let db: TestDatabase;
 let activities: ReturnType<typeof createChargeActivities>;
+let payouts: ReturnType<typeof createCreditPayoutActivities>;
 const refundCalls: RefundRequest[] = [];
 /** The gateway's charge it refuses to refund (too old, say). */
 let refusedCharge: string | null = null;
@@ -32,6 +34,7 @@ beforeAll(async () => {
   await db.prisma.customer.create({ data: { id: 'cus_rc', email: 'rc@example.com' } });
   await db.prisma.subscription.create({ data: { id: 'sub_rc', workflowId: 'subscription-sub_rc', customerId: 'cus_rc', planCode: 'pro-monthly', status: 'canceled', paymentMethod: 'pm_card_visa' } });
   activities = createChargeActivities({ prisma: db.prisma, gateway: refusing, temporal: { client: null, taskQueue: 'none' } } as unknown as ActivityDeps);
+  payouts = createCreditPayoutActivities({ prisma: db.prisma, gateway: refusing });
 });
 afterAll(async () => {
   await db?.drop();
@@ -60,27 +63,36 @@ async function paidInvoice(n: number): Promise<{ reference: string; chargeId: st
   return { reference, chargeId: charged.chargeId };
 }
 
-test('credit goes back newest charge first, net of earlier refunds and past a charge the gateway refuses; a retry refunds nothing more', async () => {
+test('credit goes back newest charge first, net of earlier refunds and past a charge the gateway refuses, as payouts; a retry pays out nothing more', async () => {
   const oldest = await paidInvoice(1);
   const middle = await paidInvoice(2);
   const newest = await paidInvoice(3);
   await env().run(activities.refundInvoice, { invoiceNumber: middle.reference, amountCents: 2_000, idempotencyKey: 'sub_rc/refund/earlier', periodIndex: 1, at: AT });
   refusedCharge = newest.chargeId;
 
-  const first = await env().run(activities.refundAccountCredit, { subscriptionId: 'sub_rc', amountCents: 4_000, at: AT });
+  const first = await env().run(payouts.refundAccountCredit, { subscriptionId: 'sub_rc', amountCents: 4_000, at: AT });
   // 900 left on the middle charge, all 2,900 of the oldest: 3,800 of the 4,000 asked.
   expect(first).toEqual({ refundedCents: 3_800 });
-  const notes = await db.prisma.creditNote.findMany({ where: { reason: 'account_credit' }, include: { invoice: true }, orderBy: { sequence: 'asc' } });
-  expect(notes.map((note) => [note.invoice.reference, note.amountCents, note.periodIndex])).toEqual([
-    [middle.reference, 900, null],
-    [oldest.reference, 2_900, null],
+  const paidOut = await db.prisma.creditPayout.findMany({ include: { invoice: true }, orderBy: { amountCents: 'asc' } });
+  expect(paidOut.map((payout) => [payout.invoice.reference, payout.amountCents])).toEqual([
+    [middle.reference, 900],
+    [oldest.reference, 2_900],
   ]);
-  const refunds = await db.prisma.sandboxRefund.findMany({ where: { idempotencyKey: { startsWith: 'sub_rc/credit-refund/' } } });
+  // No credit note: paying out credit corrects no invoice's VAT (the one earlier refund has its own).
+  expect(await db.prisma.creditNote.count()).toBe(1);
+  const refunds = await db.prisma.sandboxRefund.findMany({ where: { idempotencyKey: { startsWith: 'sub_rc/credit-payout/' } } });
   expect(refunds.map((refund) => [refund.chargeId, refund.amountCents]).sort()).toEqual([[middle.chargeId, 900], [oldest.chargeId, 2_900]].sort());
 
   const calls = refundCalls.length;
-  expect(await env().run(activities.refundAccountCredit, { subscriptionId: 'sub_rc', amountCents: 4_000, at: AT })).toEqual(first);
-  expect(await db.prisma.creditNote.count({ where: { reason: 'account_credit' } })).toBe(2);
+  expect(await env().run(payouts.refundAccountCredit, { subscriptionId: 'sub_rc', amountCents: 4_000, at: AT })).toEqual(first);
+  expect(await db.prisma.creditPayout.count()).toBe(2);
   // Only the refused charge is asked again (it might take it now); the others are found done.
   expect(refundCalls.slice(calls).map((call) => call.chargeId)).toEqual([newest.chargeId]);
+});
+
+test('a later refund of the period takes only what the payouts left of the charge', async () => {
+  const charge = await paidInvoice(4);
+  await env().run(payouts.refundAccountCredit, { subscriptionId: 'sub_rc', amountCents: 2_000, at: AT });
+  const note: { amountCents: number } = await env().run(activities.refundInvoice, { invoiceNumber: charge.reference, amountCents: 2_900, idempotencyKey: 'sub_rc/refund/later', periodIndex: 4, at: AT });
+  expect(note.amountCents).toBe(900);
 });
