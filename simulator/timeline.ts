@@ -37,7 +37,8 @@ export interface Timeline {
     expiresAt: string;
     respondedAt: string | null;
   }>;
-  refunds: Array<{ at: string; invoice: string; creditNote: string; amountCents: number; currency: string }>;
+  /** Refunds of charges: with their credit note, or none for account credit paid out at the end. */
+  refunds: Array<{ at: string; invoice: string; creditNote: string | null; amountCents: number; currency: string }>;
   /** The scenario's commands and how the API answered them. */
   commands: AnsweredCommand[];
   /** What the customer may use when the scenario ends (GET /customers/:id/entitlements); only a run that reached `until` has it. */
@@ -64,7 +65,7 @@ export interface UnansweredCommand {
 const iso = (date: Date) => date.toISOString();
 
 export async function readTimeline(prisma: PrismaClient, subscriptionId: string): Promise<Omit<Timeline, 'commands'>> {
-  const { invoices, payments, statusChanges, emails, offers, refunds } = await readSubscriptionRecords(prisma, subscriptionId);
+  const { invoices, payments, statusChanges, emails, offers, refunds, payouts } = await readSubscriptionRecords(prisma, subscriptionId);
   return {
     subscriptionId,
     invoices: invoices.map((invoice) => ({
@@ -108,6 +109,9 @@ export async function readTimeline(prisma: PrismaClient, subscriptionId: string)
       expiresAt: iso(o.expiresAt),
       respondedAt: o.respondedAt ? iso(o.respondedAt) : null,
     })),
-    refunds: refunds.map((r) => ({ at: iso(r.createdAt), invoice: r.invoice.reference, creditNote: r.number, amountCents: r.amountCents, currency: r.currency })),
+    refunds: [
+      ...refunds.map((r) => ({ at: iso(r.createdAt), invoice: r.invoice.reference, creditNote: r.number as string | null, amountCents: r.amountCents, currency: r.currency })),
+      ...payouts.map((p) => ({ at: iso(p.createdAt), invoice: p.invoice.reference, creditNote: null, amountCents: p.amountCents, currency: p.currency })),
+    ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
   };
 }

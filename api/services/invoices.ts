@@ -38,10 +38,12 @@ export async function getInvoice(deps: ApiDeps, key: string) {
       lines: { orderBy: { position: 'asc' } },
       attempts: { orderBy: { attempt: 'asc' } },
       creditNotes: { orderBy: [{ sequence: 'asc' }] },
+      creditPayouts: { select: { amountCents: true } },
     },
   });
   if (!invoice) throw notFound(`invoice ${key} does not exist`);
-  const refundedCents = invoice.creditNotes.filter((note) => note.kind === 'refund').reduce((sum, note) => sum + note.amountCents, 0);
+  // What went back of its charge: refund credit notes, and account credit paid out against it.
+  const refundedCents = [...invoice.creditNotes.filter((note) => note.kind === 'refund'), ...invoice.creditPayouts].reduce((sum, refund) => sum + refund.amountCents, 0);
   const document = invoice.document as { vatSummary?: VatSummaryRow[] } | null;
   return {
     ...invoiceSummary(invoice),

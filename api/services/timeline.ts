@@ -61,7 +61,8 @@ export function timelineEvents(records: SubscriptionRecords): TimelineEvent[] {
         declineCode: p.declineCode,
       },
     })),
-    ...records.refunds.map((r) => ({
+    // Account credit paid out at the end is a refund of a charge too, with no credit note.
+    ...[...records.refunds, ...records.payouts].map((r) => ({
       rank: 3,
       event: { at: r.createdAt.toISOString(), type: 'refund_issued' as const, invoice: r.invoice.reference, amountCents: r.amountCents, currency: r.currency },
     })),

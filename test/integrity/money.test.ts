@@ -108,6 +108,8 @@ test('credit used by an invoice that is then voided is given back, in the workfl
   const charges = await h.db.prisma.sandboxCharge.findMany({ where: { reference: { startsWith: 'INV-credit_void-' } } });
   const refunds = await h.db.prisma.sandboxRefund.findMany({ where: { chargeId: { in: charges.map((c) => c.chargeId) } } });
   expect(refunds.map((refund) => refund.amountCents)).toEqual([credit]);
+  const invoice = await request(d.app).get(`/invoices/${payouts[0]!.invoice.number}`);
+  expect(invoice.body).toMatchObject({ refundedCents: credit, creditNotes: [] });
   // The API's timeline shows the same ledger, with the balance after each entry.
   const timeline = await request(d.app).get('/subscriptions/credit_void/timeline');
   expect(timeline.body.events.filter((e: { type: string }) => e.type === 'credit').map((e: { cause: string; amountCents: number; balanceAfterCents: number }) => [e.cause, e.amountCents, e.balanceAfterCents])).toEqual([
@@ -138,6 +140,10 @@ test('a downgrade, then cancel now with a prorated refund: the customer gets bac
   expect(notes).toHaveLength(1);
   expect(Math.abs(notes[0]!.amountCents - unusedBasic)).toBeLessThanOrEqual(1);
   expect(payouts.map((payout) => payout.amountCents)).toEqual([credit]);
+  // The API's timeline shows both as refunds of the charge.
+  const timeline = await request(d.app).get('/subscriptions/down_refund/timeline');
+  const refundEvents = timeline.body.events.filter((e: { type: string }) => e.type === 'refund_issued').map((e: { amountCents: number }) => e.amountCents);
+  expect(refundEvents.sort()).toEqual([notes[0]!.amountCents, credit].sort());
   // The bookkeeping export has it as money paid out, a refund row (and no credit note).
   const day = canceled.body.endedAt.slice(0, 10);
   const exported = await request(d.app).get('/exports/ledger').query({ from: day, to: day });

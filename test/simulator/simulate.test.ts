@@ -90,6 +90,31 @@ test('a simulation runs the real workflow and returns the timeline: invoices, pa
   }
 });
 
+test("a downgrade, then cancel now with a refund: the unused time is refunded with a credit note, the downgrade's credit paid out without one", async () => {
+  const timeline = await simulate(
+    parseScenario({
+      start: '2028-01-31T10:00:00Z',
+      until: '2028-03-01T00:00:00Z',
+      plan: 'pro-monthly',
+      paymentMethod: 'pm_card_visa',
+      events: [
+        { at: '2028-02-05T10:00:00Z', type: 'changePlan', plan: 'basic-monthly', when: 'now' },
+        { at: '2028-02-12T10:00:00Z', type: 'cancel', when: 'now', refund: 'prorated' },
+      ],
+    }),
+    onTemplate,
+  );
+  // Period Jan 31 – Feb 29, 29 days. Feb 5, 24 days left: unused Pro 2,900 × 24/29 = 2,400, Basic for
+  // them 900 × 24/29 = 745, so 1,655 of credit. Feb 12, 17 days left: unused Basic 900 × 17/29 = 528.
+  const [unused, credit] = timeline.refunds;
+  expect(timeline.refunds).toHaveLength(2);
+  expect(unused).toMatchObject({ creditNote: expect.any(String), currency: 'EUR' });
+  expect(Math.abs(unused!.amountCents - 528)).toBeLessThanOrEqual(1);
+  expect(credit).toMatchObject({ creditNote: null, currency: 'EUR' });
+  expect(Math.abs(credit!.amountCents - 1_655)).toBeLessThanOrEqual(1);
+  expect(timeline.emails.map((e) => e.template)).toContain('credit_refunded');
+});
+
 test('a scenario set in the past runs on its own calendar (leap day, month ends) and is reported in its own years', async () => {
   const timeline = await simulate(
     parseScenario({

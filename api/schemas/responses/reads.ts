@@ -114,7 +114,7 @@ export const invoice = z.strictObject({
     }),
   ),
   creditNotes: z.array(creditNoteSummary),
-  refundedCents: minorUnits.describe('Sum of the refunds (credit notes of kind `refund`)'),
+  refundedCents: minorUnits.describe("What went back of the invoice's charge: credit notes of kind `refund`, and account credit paid out against it when its subscription ended (no credit note)"),
 });
 
 const event = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject({ at: timestamp, ...shape });
