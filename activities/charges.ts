@@ -3,6 +3,7 @@
 // successful charge of one invoice, a charge of a closed invoice).
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { ChargeResult } from '../domain/payments';
+import { refundedOf } from '../domain/payments';
 import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../prisma/generated/client';
 import { writeCreditNote } from './credit-notes';
@@ -162,11 +163,6 @@ export function createChargeActivities(deps: ActivityDeps) {
       return { creditNoteId: note.id, amountCents: note.amountCents };
     },
   };
-}
-
-/** What went back of an invoice's charge so far: its refund credit notes and the account credit paid out against it. */
-export function refundedOf(invoice: { creditNotes: Array<{ amountCents: number }>; creditPayouts: Array<{ amountCents: number }> }): number {
-  return [...invoice.creditNotes, ...invoice.creditPayouts].reduce((sum, refund) => sum + refund.amountCents, 0);
 }
 
 type InvoiceRow = Prisma.InvoiceGetPayload<{ include: { lines: true } }>;

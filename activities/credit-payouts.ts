@@ -3,8 +3,8 @@
 // (CreditPayout), not credit notes. The credit is money held for the customer; what made it (an
 // invoice's surplus, a pause) corrected no VAT that a credit note would now have to correct again.
 import { log } from '@temporalio/activity';
+import { refundedOf } from '../domain/payments';
 import { GatewayRequestError } from '../gateway/payment-gateway';
-import { refundedOf } from './charges';
 import type { ActivityDeps } from './deps';
 
 export interface RefundAccountCreditInput {

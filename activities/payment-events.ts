@@ -4,8 +4,8 @@
 // writes its credit note with the gateway's refund id) is always recorded before its echo arrives.
 import { log } from '@temporalio/activity';
 import type { PaymentEvent } from '../domain/payment-events';
+import { refundedOf } from '../domain/payments';
 import type { ActivityDeps } from './deps';
-import { refundedOf } from './charges';
 import { writeCreditNote } from './credit-notes';
 import { createEmailActivities } from './emails';
 import { SERIES_TRANSACTION } from './number-series';

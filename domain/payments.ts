@@ -57,3 +57,12 @@ export interface RefundIntent {
 export function chargeIdempotencyKey(workflowId: string, invoiceNumber: string, attempt: number): string {
   return `${workflowId}/${invoiceNumber}/${attempt}`;
 }
+
+/**
+ * What went back of an invoice's charge so far: its refund credit notes (`creditNotes` holds only
+ * those of kind `refund`) and the account credit paid out against it. A charge never gives back
+ * more than it took, both together.
+ */
+export function refundedOf(invoice: { creditNotes: ReadonlyArray<{ amountCents: number }>; creditPayouts: ReadonlyArray<{ amountCents: number }> }): number {
+  return [...invoice.creditNotes, ...invoice.creditPayouts].reduce((sum, refund) => sum + refund.amountCents, 0);
+}

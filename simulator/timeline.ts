@@ -110,8 +110,8 @@ export async function readTimeline(prisma: PrismaClient, subscriptionId: string)
       respondedAt: o.respondedAt ? iso(o.respondedAt) : null,
     })),
     refunds: [
-      ...refunds.map((r) => ({ at: iso(r.createdAt), invoice: r.invoice.reference, creditNote: r.number as string | null, amountCents: r.amountCents, currency: r.currency })),
-      ...payouts.map((p) => ({ at: iso(p.createdAt), invoice: p.invoice.reference, creditNote: null, amountCents: p.amountCents, currency: p.currency })),
+      ...refunds.map((r): Timeline['refunds'][number] => ({ at: iso(r.createdAt), invoice: r.invoice.reference, creditNote: r.number, amountCents: r.amountCents, currency: r.currency })),
+      ...payouts.map((p): Timeline['refunds'][number] => ({ at: iso(p.createdAt), invoice: p.invoice.reference, creditNote: null, amountCents: p.amountCents, currency: p.currency })),
     ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
   };
 }

@@ -5,6 +5,7 @@ import { invoiceSummary } from './views';
 import { isoOrNull, invoiceLineJson } from '../../infra/row-json';
 import type { CreditNote } from '../../prisma/generated/client';
 import type { VatSummaryRow } from '../../domain/tax/types';
+import { refundedOf } from '../../domain/payments';
 
 const byKey = (key: string) => ({ OR: [{ id: key }, { number: key }, { reference: key }] });
 
@@ -42,8 +43,7 @@ export async function getInvoice(deps: ApiDeps, key: string) {
     },
   });
   if (!invoice) throw notFound(`invoice ${key} does not exist`);
-  // What went back of its charge: refund credit notes, and account credit paid out against it.
-  const refundedCents = [...invoice.creditNotes.filter((note) => note.kind === 'refund'), ...invoice.creditPayouts].reduce((sum, refund) => sum + refund.amountCents, 0);
+  const refundedCents = refundedOf({ creditNotes: invoice.creditNotes.filter((note) => note.kind === 'refund'), creditPayouts: invoice.creditPayouts });
   const document = invoice.document as { vatSummary?: VatSummaryRow[] } | null;
   return {
     ...invoiceSummary(invoice),

@@ -5,6 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { TRANSITIONS, type SubscriptionStatus } from '../../domain/status';
 import { SKIPPED_DELIVERY } from '../../domain/deliveries';
 import { nextDue } from '../../domain/schedule';
+import { refundedOf } from '../../domain/payments';
 import type { SubscriptionState } from '../../domain/subscription';
 import type { Prisma } from '../../prisma/generated/client';
 import { getSubscription, subscriptionWorkflowId } from '../../workflows/contract';
@@ -102,7 +103,7 @@ export function strandedCredit(
   if (kept || state.rules < 4 || state.endedAt === null || state.creditBalanceCents <= 0) return null;
   const refundable = invoices
     .filter((invoice) => invoice.status === 'paid' && invoice.disputes.length === 0 && invoice.attempts.some((attempt) => attempt.outcome === 'succeeded'))
-    .reduce((sum, invoice) => sum + invoice.amountCents - [...invoice.creditNotes, ...invoice.creditPayouts].reduce((refunds, refund) => refunds + refund.amountCents, 0), 0);
+    .reduce((sum, invoice) => sum + invoice.amountCents - refundedOf(invoice), 0);
   return refundable > 0 ? `ended with ${state.creditBalanceCents} of account credit while its charges could still take ${refundable} back` : null;
 }
 
@@ -210,7 +211,7 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
     // Only the payment the workflow waits for may be pending; any other was lost track of.
     const waitedFor = state.pendingPayment?.charge.idempotencyKey;
     if (invoice.attempts.some((a) => a.outcome === 'pending' && a.idempotencyKey !== waitedFor)) found.push(`${invoice.number} has a charge attempt still pending`);
-    const refunded = [...invoice.creditNotes, ...invoice.creditPayouts].reduce((sum, refund) => sum + refund.amountCents, 0);
+    const refunded = refundedOf(invoice);
     if (refunded > 0 && invoice.status !== 'paid') found.push(`${invoice.number} is ${invoice.status} but has refunds`);
     if (refunded > invoice.amountCents) found.push(`${invoice.number}: ${refunded} refunded of ${invoice.amountCents} paid`);
   }
@@ -236,9 +237,9 @@ export async function invariantViolations(h: Harness, facts: SequenceFacts): Pro
   const notes = invoices.flatMap((i) => i.creditNotes);
   const refunds = await prisma.sandboxRefund.findMany({ where: { chargeId: { in: charges.map((c) => c.chargeId) } } });
   const payouts = invoices.flatMap((i) => i.creditPayouts);
-  const refundedNotes = [...notes, ...payouts].reduce((sum, refund) => sum + refund.amountCents, 0);
+  const refundedBooks = invoices.reduce((sum, invoice) => sum + refundedOf(invoice), 0);
   const refundedGateway = refunds.reduce((sum, refund) => sum + refund.amountCents, 0);
-  if (refundedNotes !== refundedGateway) found.push(`credit notes and payouts refund ${refundedNotes}, the gateway refunded ${refundedGateway}`);
+  if (refundedBooks !== refundedGateway) found.push(`credit notes and payouts refund ${refundedBooks}, the gateway refunded ${refundedGateway}`);
 
   // The credit ledger and the workflow agree, and the balance never went below zero.
   const ledger = await prisma.creditEntry.findMany({ where: { subscriptionId: id } });
