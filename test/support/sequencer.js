@@ -15,7 +15,6 @@ const LONGEST_FIRST = [
   'lifecycle/deliveries.test.ts',
   'replay/rule-version.test.ts',
   'integrity/one-task.test.ts',
-  'invoicing/number-series.test.ts',
   'browser/portal.test.ts',
   'payments/pending-payments.test.ts',
   'portal/commands.test.ts',
