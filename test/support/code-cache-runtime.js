@@ -16,6 +16,7 @@
 // (measured: 44 s of the suite's main-thread time in Node's AsyncLocalStorage propagation).
 // Sharing is safe because a store lives on the async resources that `run` made, not on the
 // instance: a file never sees another's store. Within one file, each instance stays its own.
+require('./worker-exit');
 const asyncHooks = require('node:async_hooks');
 const { Script } = require('node:vm');
 const Runtime = require('jest-runtime').default;
