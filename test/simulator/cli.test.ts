@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { simulateCommand, USAGE } from '../../simulator/cli';
 import type { FailedTimeline } from '../../simulator/failure';
+import { capturedOutput } from './fixtures/captured-output';
 import { INJECTED_MESSAGE } from './fixtures/failing-gateway';
 
 const run = promisify(execFile);
@@ -64,20 +65,15 @@ test("many scenarios run in one process, each on its own clock and database, wit
 
 // Refusals happen before any server starts, so these call the command in this process (a child
 // process of its own cost 3 s of CPU to load the modules); the exit code is what it answers.
-function captured() {
-  const out = { stdout: '', stderr: '' };
-  return { out, output: { stdout: { write: (text: string) => (out.stdout += text) }, stderr: { write: (text: string) => (out.stderr += text) } } };
-}
-
 test('one bad file among many refuses the run before any scenario runs, naming the file', async () => {
-  const { out, output } = captured();
+  const { out, output } = capturedOutput();
   expect(await simulateCommand(['examples/scenarios/monthly-box.json', 'test/simulator/fixtures/bad-scenario.json'], output)).toBe(2);
   expect(out.stderr).toMatch(/test\/simulator\/fixtures\/bad-scenario\.json is not a valid scenario:[^]*events\.0\.at: must be between start and until/);
   expect(out.stdout).toBe('');
 });
 
 test('a bad scenario is refused before anything runs, naming the field, with exit code 2', async () => {
-  const { out, output } = captured();
+  const { out, output } = capturedOutput();
   expect(await simulateCommand(['test/simulator/fixtures/bad-scenario.json', '--json'], output)).toBe(2);
   expect(out.stderr).toMatch(/events\.0\.at: must be between start and until/);
   expect(out.stderr).toMatch(/paymentMethod: must be a payment method token/);
@@ -85,7 +81,7 @@ test('a bad scenario is refused before anything runs, naming the field, with exi
 });
 
 test('without a scenario file the usage is printed, with exit code 2', async () => {
-  const { out, output } = captured();
+  const { out, output } = capturedOutput();
   expect(await simulateCommand(['--json'], output)).toBe(2);
   expect(out.stderr).toBe(`${USAGE}\n`);
 });

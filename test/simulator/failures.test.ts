@@ -6,6 +6,7 @@ import { SimulationError } from '../../simulator/failure';
 import { simulate } from '../../simulator/run';
 import { parseScenario } from '../../simulator/scenario';
 import { createTestDatabase } from '../support/database';
+import { capturedOutput } from './fixtures/captured-output';
 import { failingGateway, INJECTED_MESSAGE } from './fixtures/failing-gateway';
 
 beforeAll(() => {
@@ -13,18 +14,10 @@ beforeAll(() => {
   process.env.SIMULATOR_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL;
 });
 
-function captured() {
-  const out = { stdout: '', stderr: '' };
-  return {
-    out,
-    output: { stdout: { write: (text: string) => (out.stdout += text) }, stderr: { write: (text: string) => (out.stderr += text) } },
-  };
-}
-
 test('a workflow that fails at a renewal stops the simulation: exit code 1, the event before it and the error named, later events not sent', async () => {
   // fixtures/failing-renewal.json: a plan change at period end on Feb 10, a renewal on Feb 29
   // whose charge throws, then a cancel and an uncancel that must not be reported as all well.
-  const { out, output } = captured();
+  const { out, output } = capturedOutput();
   const code = await simulateCommand(['test/simulator/fixtures/failing-renewal.json'], output, {
     environment: { gateway: failingGateway('2028-02-20T00:00:00Z') },
   });
