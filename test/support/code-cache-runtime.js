@@ -1,24 +1,30 @@
-// Jest's runtime with V8's code cache. Jest gives every test file a fresh module registry, so each
-// harness file compiles the same ~1,800 modules (Temporal, Prisma, Express, ours) again. Each Jest
-// worker process keeps the code V8 compiled for a module and hands it back when a later file loads
-// the same source. The code is cached when the first file that loaded the module ends, so it holds
-// the functions that file called too, not only the module's top level: V8 compiles a function's
-// body on its first call, and a cache made right after compiling has none of those bodies.
-// Measured on 12 harness files in one process: 28-30 s of CPU with the code cached after
-// compiling, 26-27 s cached after running (the suite's Jest workers, with the lazy pdfkit and
-// Stripe SDK too: 618 s → 522 s). V8 checks the cached code against the source and
-// its flags, and compiles afresh when it does not fit.
+// Jest's runtime for the shared realm (shared-realm-environment.js), in three parts.
+//
+// Packages are Node's own modules: a bare specifier that resolves under node_modules is loaded with
+// Node's require, once per Jest worker, and every later file gets the same module, already compiled
+// and warm. Before, each file loaded ~1,800 modules (Temporal, Prisma, Express, pdfkit) afresh,
+// rebuilt Temporal's proto tree and ran their code cold. Measured on the whole suite, same host and
+// hour (2026-12-08): 625 CPU s and 329 s of Jest time with a realm per file, 501 and 267–271 s
+// shared. The project's own modules and the test files still go through Jest's registry: fresh
+// for each file, so no file sees the module state of another.
+//
+// Those project modules keep V8's code cache across the files of a worker: the code V8 compiled
+// for a module is handed back when a later file loads the same source. It is cached when the first
+// file that loaded the module ends, so it holds the functions that file called too, not only the
+// module's top level (V8 compiles a function's body on its first call). V8 checks the cached code
+// against the source and its flags, and compiles afresh when it does not fit.
 //
 // It also hands a file the AsyncLocalStorage instances an earlier file made at the same place in
 // the same module. Node 20 keeps every enabled instance in one list and visits the whole list at
-// each promise; each file's modules (Jest's, Temporal's client and activities, the API's request
-// context) make 4, which nothing disables, so a worker's 50th file paid 200 visits a promise
-// (measured: 44 s of the suite's main-thread time in Node's AsyncLocalStorage propagation).
+// each promise; a project module that makes one (the API's request context) would otherwise add
+// one per file, which nothing disables, so a worker's 50th file would pay 50 visits a promise.
 // Sharing is safe because a store lives on the async resources that `run` made, not on the
 // instance: a file never sees another's store. Within one file, each instance stays its own.
 require('./worker-exit');
 const asyncHooks = require('node:async_hooks');
-const { Script } = require('node:vm');
+const { createRequire } = require('node:module');
+const path = require('node:path');
+const { constants, Script } = require('node:vm');
 const Runtime = require('jest-runtime').default;
 
 /** Where an instance was made → the instances made there, in order; each file takes them again. */
@@ -49,6 +55,27 @@ class PooledAsyncLocalStorage extends RealAsyncLocalStorage {
 }
 asyncHooks.AsyncLocalStorage = PooledAsyncLocalStorage;
 
+/** `${directory}\0${specifier}` → the package file Node resolves it to, or null for a file of the project. */
+const packagePaths = new Map();
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+
+/** Where a bare specifier required from `from` leads when that is a package under node_modules. */
+function packagePath(from, moduleName) {
+  if (moduleName.startsWith('.') || path.isAbsolute(moduleName) || moduleName.startsWith('node:')) return null;
+  const key = `${path.dirname(from)}\0${moduleName}`;
+  let resolved = packagePaths.get(key);
+  if (resolved === undefined) {
+    try {
+      resolved = createRequire(from).resolve(moduleName);
+      if (!resolved.includes(NODE_MODULES)) resolved = null;
+    } catch {
+      resolved = null;
+    }
+    packagePaths.set(key, resolved);
+  }
+  return resolved;
+}
+
 /** filename → { source, data }: the transformed source the code was compiled from, and the code. */
 const compiled = new Map();
 
@@ -67,6 +94,7 @@ class CodeCacheRuntime extends Runtime {
     executor.compile = (source, filename) => {
       const context = executor.environment.getVmContext();
       if (context == null || executor.resolution?.isCoreModule(filename)) return jestCompile(source, filename);
+      const sharedRealm = context.sharedRealm === true;
       const entry = compiled.get(filename);
       const cachedData = entry?.source === source ? entry.data : undefined;
       let compiledFunction;
@@ -75,16 +103,27 @@ class CodeCacheRuntime extends Runtime {
         script = new Script(`${wrapperStart}${source}\n}});`, {
           filename,
           cachedData,
-          importModuleDynamically: (specifier, _script, attributes, phase) => executor.dynamicImport(specifier, filename, context, attributes, phase),
+          importModuleDynamically: sharedRealm ? constants.USE_MAIN_CONTEXT_DEFAULT_LOADER : (specifier, _script, attributes, phase) => executor.dynamicImport(specifier, filename, context, attributes, phase),
         });
-        compiledFunction = script.runInContext(context)['Object.<anonymous>'];
-      } catch {
-        // Jest's own compile reports syntax errors (and retries ES modules) its way.
+        compiledFunction = (sharedRealm ? script.runInThisContext() : script.runInContext(context))['Object.<anonymous>'];
+      } catch (error) {
+        // Jest's own compile reports syntax errors (and retries ES modules) its way; it needs a
+        // realm of the file's own, so in the shared one the error is the report.
+        if (sharedRealm) throw error;
         return jestCompile(source, filename);
       }
       if (cachedData === undefined || script.cachedDataRejected) this.freshScripts.push({ filename, source, script });
       return compiledFunction;
     };
+  }
+
+  requireModuleOrMock(from, moduleName) {
+    // In the shared realm a package is Node's own module, loaded once per worker for every file.
+    if (this._environment?.context?.sharedRealm === true && typeof moduleName === 'string') {
+      const resolved = packagePath(from, moduleName);
+      if (resolved !== null) return require(resolved);
+    }
+    return super.requireModuleOrMock(from, moduleName);
   }
 
   teardown() {
