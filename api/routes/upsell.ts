@@ -28,9 +28,14 @@ export function upsellRouter(deps: ApiDeps): Router {
     res.json(await runningUsage(deps, idOf(req.params)));
   });
 
-  /** An archived add-on can still be removed from a subscription that holds it, not bought. */
-  const addOnByCode = async (code: string, purpose: 'buy' | 'remove' = 'buy') => {
+  /**
+   * An archived add-on can still be removed from a subscription that holds it, not bought. An
+   * unknown code is a field of the body that is not valid (400), or a resource the path names
+   * that does not exist (404).
+   */
+  const addOnByCode = async (code: string, purpose: 'buy' | 'remove', named: 'body' | 'path') => {
     const row = await deps.prisma.addOn.findUnique({ where: { code } });
+    if (!row && named === 'path') throw notFound(`no add-on has the code ${code}`);
     if (!row) throw invalid([{ field: 'code', message: `unknown add-on "${code}"` }]);
     if (!row.active && purpose === 'buy') throw conflict(`add-on ${code} is archived: it can no longer be bought`);
     return toAddOnDefinition(row);
@@ -45,7 +50,7 @@ export function upsellRouter(deps: ApiDeps): Router {
       res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setCustomLine, { args: [input], ...commandOptions(res) })));
       return;
     }
-    const input = { addOn: await addOnByCode(body.code), quantity: body.quantity };
+    const input = { addOn: await addOnByCode(body.code, 'buy', 'body'), quantity: body.quantity };
     res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input], ...commandOptions(res) })));
   });
 
@@ -61,7 +66,7 @@ export function upsellRouter(deps: ApiDeps): Router {
     const { id, code } = addOnParams.parse(req.params);
     const { quantity } = previewAddOnQuery.parse(req.query);
     const at = (await deps.clock()).toISOString();
-    const addOn = isCustomLineCode(code) ? null : await addOnByCode(code);
+    const addOn = isCustomLineCode(code) ? null : await addOnByCode(code, 'buy', 'path');
     const preview = addOn
       ? await withSubscription(deps, id, (h) => h.query(messages.previewAddOnChange, { addOn, quantity, at }), 'read')
       : await withSubscription(deps, id, (h) => h.query(messages.previewCustomLineChange, { code, quantity, at }), 'read');
@@ -76,7 +81,7 @@ export function upsellRouter(deps: ApiDeps): Router {
       res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setCustomLine, { args: [input], ...commandOptions(res) })));
       return;
     }
-    const input = { addOn: await addOnByCode(code, 'remove'), quantity: 0 };
+    const input = { addOn: await addOnByCode(code, 'remove', 'path'), quantity: 0 };
     res.json(await withSubscription(deps, id, (h) => h.executeUpdate(messages.setAddOn, { args: [input], ...commandOptions(res) })));
   });
 

@@ -68,6 +68,10 @@ test('an extra seat added mid-period: the next invoice bills the rest of this pe
   expect(removed.status).toBe(200);
   expect(removed.body.addOns).toEqual([]);
   expect((await request(d.app).delete('/subscriptions/seat/add-ons/extra-seat')).status).toBe(409);
+  // An add-on the catalogue does not have is a resource that does not exist, not a bad request.
+  const unknown = await request(d.app).delete('/subscriptions/seat/add-ons/gold-bars');
+  expect(unknown.status).toBe(404);
+  expect(unknown.body.detail).toBe('no add-on has the code gold-bars');
 });
 
 test('the preview of an add-on quantity is what the confirmed change puts on the next invoice', async () => {
@@ -111,7 +115,7 @@ test('the preview of an add-on quantity is what the confirmed change puts on the
   expect(refused.status).toBe(409);
   expect(refused.body.detail).toBe('the subscription has no extra-storage');
   expect((await request(d.app).get('/subscriptions/seat_preview/add-ons/extra-seat/preview').query({ quantity: 'many' })).status).toBe(400);
-  expect((await request(d.app).get('/subscriptions/seat_preview/add-ons/gold-bar/preview').query({ quantity: 1 })).status).toBe(400);
+  expect((await request(d.app).get('/subscriptions/seat_preview/add-ons/gold-bar/preview').query({ quantity: 1 })).status).toBe(404);
 });
 
 test('a one-time product is billed once, on the next invoice, at its full price', async () => {

@@ -128,7 +128,7 @@ export const upsellEndpoints: Endpoint[] = [
     queryExample: { quantity: 3 },
     fields: { quantity: 'The new quantity of a recurring add-on (0 removes it), or how many of a one-time product' },
     answers: [ok(addOnChangePreview, 'What the change would do')],
-    errors: { 400: 'The query is not valid, or the add-on is unknown', 404: NO_SUBSCRIPTION, 409: 'The change would be refused (the reason is in `detail`)' },
+    errors: { 400: 'The query is not valid', 404: `${NO_SUBSCRIPTION}, or no add-on has this code`, 409: 'The change would be refused (the reason is in `detail`)' },
   },
   {
     method: 'delete',
@@ -140,7 +140,7 @@ export const upsellEndpoints: Endpoint[] = [
     params: addOnParams,
     paramExamples: { id: 'sub_ada', code: 'extra-seat' },
     answers: [subscriptionAfter],
-    errors: { 400: 'The add-on is unknown', 404: NO_SUBSCRIPTION, 409: REFUSED },
+    errors: { 400: 'The path is not valid', 404: `${NO_SUBSCRIPTION}, or no add-on has this code`, 409: REFUSED },
   },
   {
     method: 'post',
