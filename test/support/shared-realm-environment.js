@@ -3,7 +3,9 @@
 // by Node's require and shared by every file (code-cache-runtime.js does that). Each file still
 // gets fresh modules of its own from the project (Jest's registry), so a file sees none of
 // another's module state; what it shares with the files before it is the packages' state (Prisma's
-// compiled query engine, Temporal's proto tree, pdfkit's fonts) and the realm's built-ins.
+// compiled query engine, Temporal's proto tree, pdfkit's fonts) and the realm's built-ins. A file
+// that needs a realm of its own opts out with a `@jest-environment node` docblock: the runtime
+// then loads its packages through Jest as before.
 //
 // Why: with a realm per file, every file loaded ~1,800 modules again and ran their code cold. One
 // realm is also what lets packages be shared at all: a package loaded outside a file's own realm
